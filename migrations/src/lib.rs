@@ -1,0 +1,23 @@
+//! The CareBridge schema, one migration per change.
+//!
+//! Both SQLite and PostgreSQL run every migration; where the two dialects
+//! differ (triggers), the migration branches on the backend. A released
+//! migration is never edited: a change is a new file.
+
+pub use sea_orm_migration::prelude::*;
+
+mod m20261128_000001_foundation;
+mod m20261128_000002_audit_log;
+
+/// The list of migrations, in order.
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![
+            Box::new(m20261128_000001_foundation::Migration),
+            Box::new(m20261128_000002_audit_log::Migration),
+        ]
+    }
+}

@@ -1,0 +1,163 @@
+//! Settings: defaults, then environment, then flags (flags win).
+//!
+//! clap reads each flag's environment variable itself, so the order of
+//! precedence is declared next to each field. Nothing here opens files or
+//! connections; `Settings` is plain data handed to `app` and the commands.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::time::Duration;
+
+use clap::{Args, Parser, Subcommand};
+
+/// CareBridge (童心桥): the county portal that connects social resources to
+/// children in difficult circumstances.
+#[derive(Debug, Parser)]
+#[command(name = "carebridge", version, about)]
+pub struct Cli {
+    #[command(flatten)]
+    pub common: CommonArgs,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Options every command takes.
+#[derive(Debug, Args, Clone)]
+pub struct CommonArgs {
+    /// Directory for the SQLite database and the search index.
+    #[arg(
+        long,
+        global = true,
+        env = "CAREBRIDGE_DATA_DIR",
+        default_value = "./data"
+    )]
+    pub data_dir: PathBuf,
+    /// Database URL (sqlite://… or postgres://…); default: SQLite file in the data directory.
+    #[arg(long, global = true, env = "DATABASE_URL")]
+    pub database_url: Option<String>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Migrate, then serve the portal.
+    Serve(ServeArgs),
+    /// Run pending database migrations and exit.
+    Migrate,
+    /// Manage county administrator accounts.
+    Admin {
+        #[command(subcommand)]
+        command: AdminCommand,
+    },
+    /// Inspect the audit log.
+    Audit {
+        #[command(subcommand)]
+        command: AuditCommand,
+    },
+}
+
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// Address to listen on.
+    #[arg(long, env = "CAREBRIDGE_ADDR", default_value = "127.0.0.1:8080")]
+    pub addr: SocketAddr,
+    /// Load demo data into an empty database and print the demo logins.
+    #[arg(long)]
+    pub demo: bool,
+    /// Mark the session cookie `Secure`: set this when the portal is served over TLS.
+    #[arg(long, env = "CAREBRIDGE_SECURE_COOKIES")]
+    pub secure_cookies: bool,
+    /// Take the client address from the last `X-Forwarded-For` entry (behind a trusted proxy).
+    #[arg(long, env = "CAREBRIDGE_TRUST_PROXY")]
+    pub trust_proxy: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AdminCommand {
+    /// Create a county_admin account; the password is read from standard input.
+    Create {
+        #[arg(long)]
+        username: String,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AuditCommand {
+    /// Recompute the hash chain; exit 1 naming the first broken entry.
+    Verify,
+}
+
+/// Everything the running application needs to know about its environment.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    /// Data directory (SQLite file, search index).
+    pub data_dir: PathBuf,
+    /// Database URL, resolved (never empty).
+    pub database_url: String,
+    /// Session cookie carries `Secure`.
+    pub secure_cookies: bool,
+    /// Client address from `X-Forwarded-For` (only behind a trusted proxy).
+    pub trust_proxy: bool,
+    /// A session unused for this long ends.
+    pub session_idle: Duration,
+    /// A session ends this long after login, however active.
+    pub session_absolute: Duration,
+    /// Failed logins of one account within `throttle_window` before 429.
+    pub throttle_per_account: u32,
+    /// Failed logins from one address within `throttle_window` before 429.
+    pub throttle_per_address: u32,
+    /// The window over which failed logins are counted.
+    pub throttle_window: Duration,
+}
+
+impl Settings {
+    /// Settings for `common`, with the defaults for everything not given.
+    pub fn from_common(common: &CommonArgs) -> Self {
+        let database_url = common.database_url.clone().unwrap_or_else(|| {
+            format!(
+                "sqlite://{}?mode=rwc",
+                common.data_dir.join("carebridge.db").display()
+            )
+        });
+        Self {
+            data_dir: common.data_dir.clone(),
+            database_url,
+            secure_cookies: false,
+            trust_proxy: false,
+            session_idle: Duration::from_secs(30 * 60),
+            session_absolute: Duration::from_secs(12 * 60 * 60),
+            throttle_per_account: 5,
+            throttle_per_address: 20,
+            throttle_window: Duration::from_secs(15 * 60),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn default_database_is_sqlite_in_the_data_dir() {
+        let cli = Cli::try_parse_from(["carebridge", "--data-dir", "/tmp/x", "migrate"])
+            .expect("valid arguments");
+        let settings = Settings::from_common(&cli.common);
+        assert_eq!(
+            settings.database_url,
+            "sqlite:///tmp/x/carebridge.db?mode=rwc"
+        );
+    }
+
+    #[test]
+    fn the_password_is_never_a_flag() {
+        let parsed = Cli::try_parse_from([
+            "carebridge",
+            "admin",
+            "create",
+            "--username",
+            "root",
+            "--password",
+            "x",
+        ]);
+        assert!(parsed.is_err());
+    }
+}

@@ -1,0 +1,144 @@
+//! The database: connecting, migrating, and the queries of each table.
+//!
+//! Plain async functions taking `&impl ConnectionTrait`, so that services
+//! compose them inside one transaction. Only this module and `services`
+//! name sea-orm; the web layer never does.
+//!
+//! SQLite runs in WAL mode with a busy timeout, and every write transaction
+//! is opened with [`begin_write`] (`BEGIN IMMEDIATE`): a deferred transaction
+//! that reads and then writes fails with SQLITE_BUSY at once, whatever the
+//! timeout, when another writer got there first.
+
+pub mod audit;
+pub mod entities;
+pub mod families;
+pub mod login_failures;
+pub mod providers;
+pub mod regions;
+pub mod sessions;
+pub mod users;
+
+use std::time::Duration;
+
+use migrations::{Migrator, MigratorTrait};
+use sea_orm::sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous};
+use sea_orm::{
+    ConnectOptions, Database, DatabaseConnection, DatabaseTransaction, DbErr,
+    SqliteTransactionMode, TransactionOptions, TransactionTrait,
+};
+
+/// Why the database could not be made ready. Displays one line naming the
+/// URL without its password.
+#[derive(Debug, thiserror::Error)]
+pub enum StartError {
+    #[error("cannot open database {url}: {source}")]
+    Open { url: String, source: DbErr },
+    #[error("cannot migrate database {url}: {source}")]
+    Migrate { url: String, source: DbErr },
+    #[error("cannot create data directory {dir}: {source}")]
+    DataDir { dir: String, source: std::io::Error },
+}
+
+/// Opens the database at `url` (SQLite or PostgreSQL).
+pub async fn connect(url: &str) -> Result<DatabaseConnection, StartError> {
+    let mut options = ConnectOptions::new(url.to_owned());
+    // Statements carry values, and values can be personal data: never log them.
+    options
+        .sqlx_logging(false)
+        .max_connections(if is_sqlite(url) { 8 } else { 16 })
+        .connect_timeout(Duration::from_secs(10))
+        .acquire_timeout(Duration::from_secs(30))
+        .map_sqlx_sqlite_opts(|opts| {
+            opts.journal_mode(SqliteJournalMode::Wal)
+                .synchronous(SqliteSynchronous::Normal)
+                .busy_timeout(Duration::from_secs(10))
+                .foreign_keys(true)
+        });
+    Database::connect(options)
+        .await
+        .map_err(|source| StartError::Open {
+            url: redact_url(url),
+            source,
+        })
+}
+
+/// Runs every pending migration.
+pub async fn migrate(db: &DatabaseConnection, url: &str) -> Result<(), StartError> {
+    Migrator::up(db, None)
+        .await
+        .map_err(|source| StartError::Migrate {
+            url: redact_url(url),
+            source,
+        })
+}
+
+/// Opens a write transaction. On SQLite it takes the write lock up front
+/// (`BEGIN IMMEDIATE`) so that concurrent writers queue on the busy timeout
+/// instead of failing; PostgreSQL ignores the SQLite mode.
+pub async fn begin_write(db: &DatabaseConnection) -> Result<DatabaseTransaction, DbErr> {
+    db.begin_with_options(TransactionOptions {
+        sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate),
+        ..Default::default()
+    })
+    .await
+}
+
+pub fn is_sqlite(url: &str) -> bool {
+    url.starts_with("sqlite:")
+}
+
+/// `url` with any password replaced by `***`, for messages and logs.
+pub fn redact_url(url: &str) -> String {
+    let Some(scheme_end) = url.find("://") else {
+        return url.to_owned();
+    };
+    let rest = &url[scheme_end + 3..];
+    let authority_end = rest.find(['/', '?']).unwrap_or(rest.len());
+    let authority = &rest[..authority_end];
+    let Some(at) = authority.rfind('@') else {
+        return url.to_owned();
+    };
+    let userinfo = &authority[..at];
+    let Some(colon) = userinfo.find(':') else {
+        return url.to_owned();
+    };
+    format!(
+        "{}{}:***{}",
+        &url[..scheme_end + 3],
+        &userinfo[..colon],
+        &rest[at..]
+    )
+}
+
+/// True when `err` is a unique-constraint violation (a duplicate).
+pub fn is_unique_violation(err: &DbErr) -> bool {
+    matches!(
+        err.sql_err(),
+        Some(sea_orm::SqlErr::UniqueConstraintViolation(_))
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn passwords_are_removed_from_urls() {
+        assert_eq!(
+            redact_url("postgres://cb:s3cret@db.example:5432/carebridge"),
+            "postgres://cb:***@db.example:5432/carebridge"
+        );
+        assert_eq!(
+            redact_url("postgres://postgres@127.0.0.1/test"),
+            "postgres://postgres@127.0.0.1/test"
+        );
+        assert_eq!(
+            redact_url("sqlite://./data/carebridge.db?mode=rwc"),
+            "sqlite://./data/carebridge.db?mode=rwc"
+        );
+        assert_eq!(
+            redact_url("postgres://u:p@ss@h/db"),
+            "postgres://u:***@h/db"
+        );
+    }
+}

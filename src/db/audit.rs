@@ -1,0 +1,93 @@
+//! The audit log table and its head row.
+
+use sea_orm::ExprTrait;
+use sea_orm::sea_query::{Alias, Expr, Query};
+use sea_orm::{
+    ActiveValue::Set, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait, QueryOrder, QuerySelect,
+};
+
+use super::entities::audit_log;
+
+/// Takes the head row's lock (on PostgreSQL; SQLite's IMMEDIATE transaction
+/// already holds the write lock), advances the sequence and returns the new
+/// sequence number with the previous entry's hash.
+pub async fn advance_head(db: &impl ConnectionTrait) -> Result<(i64, String), DbErr> {
+    let head = Alias::new("audit_head");
+    let bump = Query::update()
+        .table(head.clone())
+        .value(Alias::new("seq"), Expr::col(Alias::new("seq")).add(1))
+        .and_where(Expr::col(Alias::new("id")).eq(1))
+        .to_owned();
+    db.execute(&bump).await?;
+    let select = Query::select()
+        .columns([Alias::new("seq"), Alias::new("hash")])
+        .from(head)
+        .and_where(Expr::col(Alias::new("id")).eq(1))
+        .to_owned();
+    let row = db
+        .query_one(&select)
+        .await?
+        .ok_or_else(|| DbErr::RecordNotFound("audit_head".to_owned()))?;
+    Ok((row.try_get("", "seq")?, row.try_get("", "hash")?))
+}
+
+pub async fn set_head_hash(db: &impl ConnectionTrait, hash: &str) -> Result<(), DbErr> {
+    let update = Query::update()
+        .table(Alias::new("audit_head"))
+        .value(Alias::new("hash"), hash)
+        .and_where(Expr::col(Alias::new("id")).eq(1))
+        .to_owned();
+    db.execute(&update).await?;
+    Ok(())
+}
+
+pub async fn insert(db: &impl ConnectionTrait, entry: audit_log::Model) -> Result<(), DbErr> {
+    audit_log::Entity::insert(audit_log::ActiveModel {
+        seq: Set(entry.seq),
+        at: Set(entry.at),
+        actor_id: Set(entry.actor_id),
+        actor_name: Set(entry.actor_name),
+        role: Set(entry.role),
+        action: Set(entry.action),
+        target: Set(entry.target),
+        outcome: Set(entry.outcome),
+        request_id: Set(entry.request_id),
+        detail: Set(entry.detail),
+        prev_hash: Set(entry.prev_hash),
+        hash: Set(entry.hash),
+    })
+    .exec(db)
+    .await?;
+    Ok(())
+}
+
+/// Entries in sequence order, `limit` at a time from `after_seq`.
+pub async fn page_ascending(
+    db: &impl ConnectionTrait,
+    after_seq: i64,
+    limit: u64,
+) -> Result<Vec<audit_log::Model>, DbErr> {
+    use sea_orm::{ColumnTrait, QueryFilter};
+    audit_log::Entity::find()
+        .filter(audit_log::Column::Seq.gt(after_seq))
+        .order_by_asc(audit_log::Column::Seq)
+        .limit(limit)
+        .all(db)
+        .await
+}
+
+/// Newest entries first.
+pub async fn list_newest(
+    db: &impl ConnectionTrait,
+    limit: u64,
+    offset: u64,
+) -> Result<(u64, Vec<audit_log::Model>), DbErr> {
+    let total = audit_log::Entity::find().count(db).await?;
+    let items = audit_log::Entity::find()
+        .order_by_desc(audit_log::Column::Seq)
+        .limit(limit)
+        .offset(offset)
+        .all(db)
+        .await?;
+    Ok((total, items))
+}

@@ -1,0 +1,11 @@
+//! sea-orm entities, one file per table, no behaviour.
+
+pub mod audit_log;
+pub mod family;
+pub mod login_failure;
+pub mod provider;
+pub mod provider_township;
+pub mod session;
+pub mod township;
+pub mod user;
+pub mod village;

@@ -1,0 +1,24 @@
+//! The `families` table.
+
+use sea_orm::entity::prelude::*;
+
+#[sea_orm::model]
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "families")]
+pub struct Model {
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub id: String,
+    pub household_name: String,
+    pub township_code: String,
+    pub members: i32,
+    pub housing: String,
+    pub contact_phone: String,
+    /// JSON array of care-type identifiers.
+    pub care_types: String,
+    pub status: String,
+    pub decision_reason: Option<String>,
+    pub decided_at: Option<DateTimeUtc>,
+    pub created_at: DateTimeUtc,
+}
+
+impl ActiveModelBehavior for ActiveModel {}

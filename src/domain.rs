@@ -1,0 +1,23 @@
+//! Pure rules and types of CareBridge: identifiers with checksums, region
+//! codes, roles, account rules and the state machines of the workflows.
+//!
+//! Nothing here imports axum, sea-orm, maud or any other module of the app:
+//! these types are the vocabulary the other layers speak, and they are tested
+//! on their own. Domain types do not derive `Deserialize`; raw input is parsed
+//! into them (`parse`, `TryFrom`) at the edge.
+
+pub mod account;
+pub mod audit;
+pub mod credit_code;
+pub mod family;
+pub mod id_number;
+pub mod invalid;
+pub mod phone;
+pub mod provider;
+pub mod region;
+pub mod role;
+
+pub use credit_code::CreditCode;
+pub use id_number::IdNumber;
+pub use invalid::{FieldError, Invalid};
+pub use role::Role;

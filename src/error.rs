@@ -1,0 +1,177 @@
+//! `AppError`: every failure a request can end in, and its one conversion
+//! into a response.
+//!
+//! The response is always the error JSON of API.md; it also carries an
+//! [`ErrorInfo`] extension, from which `web::middleware::html_errors` renders
+//! a Chinese page for requests that are not API calls. Internal errors are
+//! logged with their cause and shown only as "internal error" with the
+//! request id.
+
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use serde_json::json;
+
+use crate::domain::Invalid;
+use crate::services::ServiceError;
+
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    #[error("{0}")]
+    BadRequest(String),
+    #[error("not logged in")]
+    Unauthenticated,
+    #[error("invalid credentials")]
+    InvalidCredentials,
+    #[error("forbidden")]
+    Forbidden,
+    #[error("csrf token missing or wrong")]
+    Csrf,
+    #[error("not found")]
+    NotFound,
+    #[error("method not allowed")]
+    MethodNotAllowed,
+    #[error("{0}")]
+    Conflict(String),
+    #[error("body too large")]
+    PayloadTooLarge,
+    #[error("unsupported media type")]
+    UnsupportedMediaType,
+    #[error("{0}")]
+    Invalid(Invalid),
+    #[error("{message}")]
+    Unprocessable { message: String },
+    #[error("throttled")]
+    Throttled { retry_after: u64 },
+    #[error("internal: {0}")]
+    Internal(String),
+}
+
+/// What a page needs to show an error; attached to every error response.
+#[derive(Clone, Debug)]
+pub struct ErrorInfo {
+    pub status: StatusCode,
+    pub message: String,
+}
+
+impl From<ServiceError> for AppError {
+    fn from(err: ServiceError) -> Self {
+        match err {
+            ServiceError::Invalid(invalid) => AppError::Invalid(invalid),
+            ServiceError::NotFound => AppError::NotFound,
+            ServiceError::Unauthenticated => AppError::InvalidCredentials,
+            ServiceError::Forbidden => AppError::Forbidden,
+            ServiceError::Conflict(message) => AppError::Conflict(message),
+            ServiceError::Throttled { retry_after } => AppError::Throttled { retry_after },
+            ServiceError::Db(e) => AppError::Internal(format!("database: {e}")),
+            ServiceError::Internal(e) => AppError::Internal(e),
+        }
+    }
+}
+
+impl AppError {
+    fn parts(&self) -> (StatusCode, &'static str, String) {
+        match self {
+            AppError::BadRequest(m) => (
+                StatusCode::BAD_REQUEST,
+                "bad_request",
+                format!("请求格式不正确：{m}"),
+            ),
+            AppError::Unauthenticated => (
+                StatusCode::UNAUTHORIZED,
+                "unauthenticated",
+                "请先登录".into(),
+            ),
+            AppError::InvalidCredentials => (
+                StatusCode::UNAUTHORIZED,
+                "invalid_credentials",
+                "用户名或密码不正确".into(),
+            ),
+            AppError::Forbidden => (
+                StatusCode::FORBIDDEN,
+                "forbidden",
+                "您的账号无权进行此操作".into(),
+            ),
+            AppError::Csrf => (
+                StatusCode::FORBIDDEN,
+                "csrf",
+                "页面已过期或请求来源不明，请刷新页面后重试".into(),
+            ),
+            AppError::NotFound => (
+                StatusCode::NOT_FOUND,
+                "not_found",
+                "没有找到您要的内容".into(),
+            ),
+            AppError::MethodNotAllowed => (
+                StatusCode::METHOD_NOT_ALLOWED,
+                "method_not_allowed",
+                "不支持此请求方法".into(),
+            ),
+            AppError::Conflict(m) => (StatusCode::CONFLICT, "conflict", m.clone()),
+            AppError::PayloadTooLarge => (
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "payload_too_large",
+                "提交的内容过大（上限1 MiB）".into(),
+            ),
+            AppError::UnsupportedMediaType => (
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                "unsupported_media_type",
+                "请以 application/json 提交".into(),
+            ),
+            AppError::Invalid(invalid) if invalid.only_duplicates() => {
+                (StatusCode::CONFLICT, "duplicate", "已存在相同的记录".into())
+            }
+            AppError::Invalid(_) => (
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "invalid",
+                "提交的内容有误，请按提示修改".into(),
+            ),
+            AppError::Unprocessable { message } => {
+                (StatusCode::UNPROCESSABLE_ENTITY, "invalid", message.clone())
+            }
+            AppError::Throttled { .. } => (
+                StatusCode::TOO_MANY_REQUESTS,
+                "throttled",
+                "登录失败次数过多，请稍后再试".into(),
+            ),
+            AppError::Internal(_) => (
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "internal",
+                "服务器内部错误".into(),
+            ),
+        }
+    }
+}
+
+impl IntoResponse for AppError {
+    fn into_response(self) -> Response {
+        let (status, code, message) = self.parts();
+        let details = match &self {
+            AppError::Invalid(invalid) => json!(
+                invalid
+                    .errors
+                    .iter()
+                    .map(|e| json!({"field": e.field, "message": e.message}))
+                    .collect::<Vec<_>>()
+            ),
+            AppError::Throttled { retry_after } => json!({ "retry_after": retry_after }),
+            _ => serde_json::Value::Null,
+        };
+        if let AppError::Internal(cause) = &self {
+            // The cause may name tables or constraints, never values: statements are not logged.
+            tracing::error!(cause = %cause, "internal error");
+        }
+        let body = json!({"error": {"code": code, "message": message, "details": details}});
+        let mut response = (status, axum::Json(body)).into_response();
+        if let AppError::Throttled { retry_after } = &self
+            && let Ok(value) = HeaderValue::from_str(&retry_after.to_string())
+        {
+            response.headers_mut().insert(header::RETRY_AFTER, value);
+        }
+        response
+            .extensions_mut()
+            .insert(ErrorInfo { status, message });
+        response
+    }
+}
+
+pub type AppResult<T> = Result<T, AppError>;

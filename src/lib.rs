@@ -1,0 +1,23 @@
+//! CareBridge (童心桥): the county portal that connects social resources to
+//! children in difficult circumstances.
+//!
+//! Who owns what, and what may import what:
+//! - `domain`: pure rules and types; imports nothing of the app.
+//! - `db`: connecting, migrating, and queries over sea-orm entities.
+//! - `services`: the use cases (permission, transaction, audit); imports
+//!   `domain` and `db`, never `web` or `views`.
+//! - `views`: maud markup from plain data; imports `domain` and model types.
+//! - `web`: axum handlers, extractors, middleware and the router; the only
+//!   module that names axum or tower-sessions.
+//! - `error`: `AppError` and its one conversion into a response.
+//! - `config`, `app`, `cli`: settings, start-up and the command line.
+
+pub mod app;
+pub mod cli;
+pub mod config;
+pub mod db;
+pub mod domain;
+pub mod error;
+pub mod services;
+pub mod views;
+pub mod web;

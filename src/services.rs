@@ -1,0 +1,93 @@
+//! The use cases of CareBridge. Each public function checks permission,
+//! opens a transaction where it writes, does the work, and writes the audit
+//! entry in the same transaction, so a decision and its audit entry are
+//! stored together or not at all.
+//!
+//! Services speak in domain types and [`ServiceError`]; they know nothing of
+//! HTTP, so that they can be tested and reused by the command line.
+
+pub mod audit;
+pub mod auth;
+pub mod demo;
+pub mod families;
+pub mod passwords;
+pub mod providers;
+pub mod regions;
+pub mod scope;
+pub mod users;
+
+use sea_orm::DbErr;
+
+use crate::domain::Invalid;
+
+pub use scope::{Principal, RequestCtx};
+
+/// Why a use case did not complete.
+#[derive(Debug, thiserror::Error)]
+pub enum ServiceError {
+    /// The input broke a rule; each problem names its field.
+    #[error("invalid input: {0}")]
+    Invalid(Invalid),
+    /// Absent, or outside the caller's scope (deliberately the same answer).
+    #[error("not found")]
+    NotFound,
+    /// Not logged in, or the credentials were wrong.
+    #[error("not authenticated")]
+    Unauthenticated,
+    /// Logged in, but this role may not do this.
+    #[error("forbidden")]
+    Forbidden,
+    /// A duplicate, or the record's state moved on. The message is for users.
+    #[error("conflict: {0}")]
+    Conflict(String),
+    /// Too many failed attempts; retry after this many seconds.
+    #[error("throttled for {retry_after}s")]
+    Throttled { retry_after: u64 },
+    #[error("database error: {0}")]
+    Db(#[from] DbErr),
+    #[error("internal error: {0}")]
+    Internal(String),
+}
+
+impl From<Invalid> for ServiceError {
+    fn from(invalid: Invalid) -> Self {
+        ServiceError::Invalid(invalid)
+    }
+}
+
+pub type ServiceResult<T> = Result<T, ServiceError>;
+
+/// A list page: the total count and one page of items.
+#[derive(Debug, Clone)]
+pub struct Page<T> {
+    pub total: u64,
+    pub items: Vec<T>,
+}
+
+/// `limit` and `offset` of a list request, already bounded (default 20, max 100).
+#[derive(Debug, Clone, Copy)]
+pub struct Paging {
+    pub limit: u64,
+    pub offset: u64,
+}
+
+impl Paging {
+    pub fn new(limit: Option<u64>, offset: Option<u64>) -> Self {
+        Self {
+            limit: limit.unwrap_or(20).clamp(1, 100),
+            offset: offset.unwrap_or(0),
+        }
+    }
+}
+
+impl Default for Paging {
+    fn default() -> Self {
+        Self::new(None, None)
+    }
+}
+
+/// A fresh random identifier for a new record (not sequential, so that ids
+/// reveal neither counts nor order).
+pub fn new_id() -> String {
+    uuid::Uuid::new_v4().to_string()
+}

@@ -1,0 +1,162 @@
+//! Writing and checking the audit log.
+//!
+//! [`append`] runs inside the caller's write transaction, so an entry exists
+//! exactly when the decision it records was stored. [`verify`] recomputes the
+//! chain from the stored entries alone.
+
+use chrono::{SecondsFormat, Utc};
+use sea_orm::{ConnectionTrait, DatabaseConnection};
+
+use crate::db;
+use crate::db::entities::audit_log;
+use crate::domain::audit::{EntryFields, GENESIS_HASH, entry_hash};
+
+use super::{Page, Paging, RequestCtx, ServiceResult};
+
+/// Whether the audited action succeeded.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Outcome {
+    Success,
+    Failure,
+    Denied,
+}
+
+impl Outcome {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Outcome::Success => "success",
+            Outcome::Failure => "failure",
+            Outcome::Denied => "denied",
+        }
+    }
+}
+
+/// One thing to record. `detail` must never hold personal data of a child.
+pub struct Event<'a> {
+    pub action: &'a str,
+    pub target: Option<String>,
+    pub outcome: Outcome,
+    pub detail: Option<String>,
+}
+
+impl<'a> Event<'a> {
+    pub fn success(action: &'a str, target: impl Into<String>) -> Self {
+        Self {
+            action,
+            target: Some(target.into()),
+            outcome: Outcome::Success,
+            detail: None,
+        }
+    }
+
+    pub fn with_detail(mut self, detail: impl Into<String>) -> Self {
+        self.detail = Some(detail.into());
+        self
+    }
+
+    pub fn with_outcome(mut self, outcome: Outcome) -> Self {
+        self.outcome = outcome;
+        self
+    }
+}
+
+/// Appends `event` to the chain, inside the caller's transaction.
+pub async fn append(
+    txn: &impl ConnectionTrait,
+    ctx: &RequestCtx,
+    event: Event<'_>,
+) -> ServiceResult<()> {
+    let (seq, prev_hash) = db::audit::advance_head(txn).await?;
+    let at = Utc::now().to_rfc3339_opts(SecondsFormat::Micros, true);
+    let actor = ctx.actor.as_ref();
+    let mut entry = audit_log::Model {
+        seq,
+        at,
+        actor_id: actor.map(|a| a.id.clone()),
+        actor_name: actor.map(|a| a.username.clone()),
+        role: actor.map(|a| a.role.as_str().to_owned()),
+        action: event.action.to_owned(),
+        target: event.target,
+        outcome: event.outcome.as_str().to_owned(),
+        request_id: ctx.request_id.clone(),
+        detail: event.detail,
+        prev_hash,
+        hash: String::new(),
+    };
+    entry.hash = entry_hash(&entry.prev_hash, &fields_of(&entry));
+    db::audit::set_head_hash(txn, &entry.hash).await?;
+    db::audit::insert(txn, entry).await?;
+    Ok(())
+}
+
+fn fields_of(entry: &audit_log::Model) -> EntryFields<'_> {
+    EntryFields {
+        seq: entry.seq,
+        at: &entry.at,
+        actor_id: entry.actor_id.as_deref(),
+        actor_name: entry.actor_name.as_deref(),
+        role: entry.role.as_deref(),
+        action: &entry.action,
+        target: entry.target.as_deref(),
+        outcome: &entry.outcome,
+        request_id: entry.request_id.as_deref(),
+        detail: entry.detail.as_deref(),
+    }
+}
+
+/// What [`verify`] found.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Verification {
+    Intact { entries: u64 },
+    Broken { seq: i64, reason: String },
+}
+
+/// Recomputes every hash in sequence order and names the first entry whose
+/// stored hash, previous hash or sequence number does not fit.
+pub async fn verify(db: &DatabaseConnection) -> ServiceResult<Verification> {
+    const BATCH: u64 = 1000;
+    let mut prev_hash = GENESIS_HASH.to_owned();
+    let mut expected_seq = 1i64;
+    let mut count = 0u64;
+    loop {
+        let batch = db::audit::page_ascending(db, expected_seq - 1, BATCH).await?;
+        if batch.is_empty() {
+            return Ok(Verification::Intact { entries: count });
+        }
+        for entry in &batch {
+            if entry.seq != expected_seq {
+                return Ok(Verification::Broken {
+                    seq: expected_seq,
+                    reason: format!(
+                        "entry #{expected_seq} is missing (next stored is #{})",
+                        entry.seq
+                    ),
+                });
+            }
+            if entry.prev_hash != prev_hash {
+                return Ok(Verification::Broken {
+                    seq: entry.seq,
+                    reason: "its previous-hash does not match the entry before it".to_owned(),
+                });
+            }
+            if entry_hash(&prev_hash, &fields_of(entry)) != entry.hash {
+                return Ok(Verification::Broken {
+                    seq: entry.seq,
+                    reason: "its content does not match its hash (altered)".to_owned(),
+                });
+            }
+            prev_hash = entry.hash.clone();
+            expected_seq += 1;
+            count += 1;
+        }
+    }
+}
+
+/// The newest entries first.
+pub async fn list(
+    db: &DatabaseConnection,
+    paging: Paging,
+) -> ServiceResult<Page<audit_log::Model>> {
+    let (total, items) = db::audit::list_newest(db, paging.limit, paging.offset).await?;
+    Ok(Page { total, items })
+}

@@ -1,0 +1,186 @@
+//! Demo data for `serve --demo`: one login per role and a few organisations
+//! and families, loaded once into an empty database through the same
+//! services users go through (so demo data obeys every rule real data does).
+
+use sea_orm::DatabaseConnection;
+
+use crate::db;
+use crate::domain::Role;
+use crate::domain::provider::ProviderDecision;
+
+use super::families::{self, ApplicationInput};
+use super::providers::{self, RegistrationInput};
+use super::users::{self, StaffInput};
+use super::{Principal, RequestCtx, ServiceError, ServiceResult};
+
+/// One demo login, printed at start.
+#[derive(Debug, Clone)]
+pub struct DemoLogin {
+    pub role: &'static str,
+    pub username: &'static str,
+    pub password: &'static str,
+}
+
+/// The demo logins. Shown on the console only, and only in demo mode.
+pub const LOGINS: &[DemoLogin] = &[
+    DemoLogin {
+        role: "county_admin 县级管理员",
+        username: "county",
+        password: "bridge-demo-4821",
+    },
+    DemoLogin {
+        role: "township_officer 青龙街道",
+        username: "qinglong",
+        password: "bridge-demo-5932",
+    },
+    DemoLogin {
+        role: "township_officer 南溪镇",
+        username: "nanxi",
+        password: "bridge-demo-6043",
+    },
+    DemoLogin {
+        role: "village_supervisor 红旗村",
+        username: "hongqi",
+        password: "bridge-demo-7154",
+    },
+    DemoLogin {
+        role: "provider 已认证 (阳光社工)",
+        username: "sunshine",
+        password: "bridge-demo-8265",
+    },
+    DemoLogin {
+        role: "provider 待审核 (青年志愿者)",
+        username: "youthteam",
+        password: "bridge-demo-9376",
+    },
+    DemoLogin {
+        role: "family 爱心家庭 (王家)",
+        username: "wangfamily",
+        password: "bridge-demo-1487",
+    },
+];
+
+fn password_of(username: &str) -> String {
+    LOGINS
+        .iter()
+        .find(|l| l.username == username)
+        .map(|l| l.password.to_owned())
+        .unwrap_or_default()
+}
+
+/// Loads the demo data unless the database already has accounts.
+/// Returns whether anything was loaded.
+pub async fn load_if_empty(conn: &DatabaseConnection) -> ServiceResult<bool> {
+    if db::users::list_staff(conn, 1, 0).await?.0 > 0 {
+        return Ok(false);
+    }
+    let system = RequestCtx::system();
+    let admin = users::create_admin_from_cli(conn, "county", password_of("county")).await?;
+    let admin = Principal {
+        id: admin.id,
+        username: admin.username,
+        role: Role::CountyAdmin,
+        township: None,
+        village: None,
+        provider_id: None,
+        family_id: None,
+    };
+    let ctx = RequestCtx::new(Some(admin.clone()), None);
+    for (username, role, township, village) in [
+        ("qinglong", Role::TownshipOfficer, Some("500235001"), None),
+        ("nanxi", Role::TownshipOfficer, Some("500235101"), None),
+        (
+            "hongqi",
+            Role::VillageSupervisor,
+            None,
+            Some("500235001201"),
+        ),
+    ] {
+        users::create_staff(
+            conn,
+            &ctx,
+            &admin,
+            StaffInput {
+                username: username.to_owned(),
+                password: password_of(username),
+                role: role.as_str().to_owned(),
+                township: township.map(str::to_owned),
+                village: village.map(str::to_owned),
+            },
+        )
+        .await?;
+    }
+    let sunshine = providers::register(
+        conn,
+        &system,
+        RegistrationInput {
+            kind: "social_work_agency".into(),
+            name: "云阳县阳光社会工作服务中心".into(),
+            credit_code: Some(demo_credit_code("52500235MJP5")),
+            contact_name: "李社工".into(),
+            contact_phone: "13800000001".into(),
+            townships: vec!["500235001".into(), "500235002".into(), "500235101".into()],
+            description: "专业社工机构，开展四点半课堂、心理疏导和困境儿童家庭走访服务。".into(),
+            username: "sunshine".into(),
+            password: password_of("sunshine"),
+        },
+    )
+    .await?;
+    providers::decide(
+        conn,
+        &ctx,
+        &admin,
+        &sunshine.provider.id,
+        ProviderDecision::Verify,
+        None,
+    )
+    .await?;
+    providers::register(
+        conn,
+        &system,
+        RegistrationInput {
+            kind: "youth_league".into(),
+            name: "共青团云阳县委青年志愿者服务队".into(),
+            credit_code: None,
+            contact_name: "张队长".into(),
+            contact_phone: "13800000002".into(),
+            townships: vec!["500235101".into(), "500235102".into()],
+            description: "青年志愿者结对陪伴、假期课业辅导。".into(),
+            username: "youthteam".into(),
+            password: password_of("youthteam"),
+        },
+    )
+    .await?;
+    families::apply(
+        conn,
+        &system,
+        ApplicationInput {
+            household_name: "王家".into(),
+            township: "500235001".into(),
+            members: Some(4),
+            housing: "城区自有住房三室一厅，约110平方米，有独立儿童房间。".into(),
+            contact_phone: "13800000003".into(),
+            care_types: vec!["foster_care".into(), "sponsorship".into()],
+            username: "wangfamily".into(),
+            password: password_of("wangfamily"),
+        },
+    )
+    .await?;
+    Ok(true)
+}
+
+/// A valid unified social credit code made from a 12-character stem
+/// (registration department, type and county code are fixed for the demo).
+fn demo_credit_code(stem: &str) -> String {
+    let first17 = format!("{stem}00000");
+    let first17: String = first17.chars().take(17).collect();
+    match crate::domain::credit_code::check_character(&first17) {
+        Some(check) => format!("{first17}{check}"),
+        None => first17,
+    }
+}
+
+/// Wrong demo data would be a programming error; name it clearly.
+pub fn describe(err: &ServiceError) -> String {
+    format!("demo data could not be loaded: {err}")
+}

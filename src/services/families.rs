@@ -1,0 +1,229 @@
+//! Caring-family applications (爱心家庭): applying and following the status.
+
+use sea_orm::{ConnectionTrait, DatabaseConnection};
+
+use crate::db;
+use crate::db::entities::family;
+use crate::domain::account::{NewPassword, Username};
+use crate::domain::family::{CareType, FamilyStatus};
+use crate::domain::invalid::required_text;
+use crate::domain::phone::Phone;
+use crate::domain::region::TownshipCode;
+use crate::domain::{Invalid, Role};
+
+use super::audit::{self, Event};
+use super::{Page, Paging, Principal, RequestCtx, ServiceError, ServiceResult, new_id, passwords};
+
+/// An application as typed.
+#[derive(Debug, Clone, Default)]
+pub struct ApplicationInput {
+    pub household_name: String,
+    pub township: String,
+    pub members: Option<i64>,
+    pub housing: String,
+    pub contact_phone: String,
+    pub care_types: Vec<String>,
+    pub username: String,
+    pub password: String,
+}
+
+struct Application {
+    household_name: String,
+    township: TownshipCode,
+    members: i32,
+    housing: String,
+    contact_phone: Phone,
+    care_types: Vec<CareType>,
+    username: Username,
+    password: NewPassword,
+}
+
+/// The care types stored on a family row.
+pub fn care_types_of(model: &family::Model) -> Vec<CareType> {
+    serde_json::from_str::<Vec<String>>(&model.care_types)
+        .unwrap_or_default()
+        .iter()
+        .filter_map(|s| s.parse().ok())
+        .collect()
+}
+
+async fn parse(
+    conn: &impl ConnectionTrait,
+    input: &ApplicationInput,
+) -> ServiceResult<Application> {
+    let mut invalid = Invalid::new();
+    let household_name = invalid.check("household_name", required_text(&input.household_name, 30));
+    let township = match TownshipCode::parse(&input.township) {
+        Ok(code)
+            if db::regions::find_township(conn, code.as_str())
+                .await?
+                .is_some() =>
+        {
+            Some(code)
+        }
+        _ => {
+            invalid.add("township", "请选择家庭所在的乡镇（街道）");
+            None
+        }
+    };
+    let members = match input.members {
+        Some(n) if (1..=20).contains(&n) => Some(n as i32),
+        _ => {
+            invalid.add("members", "家庭人口应为1至20人");
+            None
+        }
+    };
+    let housing = invalid.check("housing", required_text(&input.housing, 1000));
+    let contact_phone = invalid.check("contact_phone", Phone::parse(&input.contact_phone));
+    let mut care_types = Vec::new();
+    for raw in &input.care_types {
+        match raw.parse::<CareType>() {
+            Ok(care) if !care_types.contains(&care) => care_types.push(care),
+            Ok(_) => {}
+            Err(e) => invalid.add("care_types", e.to_string()),
+        }
+    }
+    if input.care_types.is_empty() {
+        invalid.add("care_types", "请至少选择一种愿意提供的照料方式");
+    }
+    let username = invalid.check("username", Username::parse(&input.username));
+    let password = invalid.check(
+        "password",
+        NewPassword::parse(&input.password, &[input.username.as_str()]),
+    );
+    if let Some(u) = &username
+        && db::users::username_taken(conn, u.as_str()).await?
+    {
+        invalid.add_duplicate("username", "该用户名已被使用");
+    }
+    invalid.into_result()?;
+    match (
+        household_name,
+        township,
+        members,
+        housing,
+        contact_phone,
+        username,
+        password,
+    ) {
+        (
+            Some(household_name),
+            Some(township),
+            Some(members),
+            Some(housing),
+            Some(contact_phone),
+            Some(username),
+            Some(password),
+        ) => Ok(Application {
+            household_name,
+            township,
+            members,
+            housing,
+            contact_phone,
+            care_types,
+            username,
+            password,
+        }),
+        _ => Err(ServiceError::Internal(
+            "application checked without values".into(),
+        )),
+    }
+}
+
+/// Files an application and creates the family's login; it starts `submitted`.
+pub async fn apply(
+    conn: &DatabaseConnection,
+    ctx: &RequestCtx,
+    input: ApplicationInput,
+) -> ServiceResult<family::Model> {
+    let app = parse(conn, &input).await?;
+    let hash = passwords::hash(app.password.expose().to_owned()).await?;
+    let id = new_id();
+    let care: Vec<&str> = app.care_types.iter().map(|c| c.as_str()).collect();
+    let care_json =
+        serde_json::to_string(&care).map_err(|e| ServiceError::Internal(e.to_string()))?;
+    let txn = db::begin_write(conn).await?;
+    let family = db::families::insert(
+        &txn,
+        db::families::NewFamily {
+            id: &id,
+            household_name: &app.household_name,
+            township_code: app.township.as_str(),
+            members: app.members,
+            housing: &app.housing,
+            contact_phone: app.contact_phone.as_str(),
+            care_types_json: &care_json,
+        },
+    )
+    .await?;
+    let user = db::users::insert(
+        &txn,
+        db::users::NewUser {
+            id: &new_id(),
+            username: app.username.as_str(),
+            password_hash: &hash,
+            role: Role::Family.as_str(),
+            township_code: Some(app.township.as_str()),
+            village_code: None,
+            provider_id: None,
+            family_id: Some(&id),
+        },
+    )
+    .await;
+    if let Err(e) = &user
+        && db::is_unique_violation(e)
+    {
+        return Err(Invalid::duplicate("username", "该用户名已被使用").into());
+    }
+    user?;
+    audit::append(
+        &txn,
+        ctx,
+        Event::success("family.apply", format!("family:{id}")),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(family)
+}
+
+/// One application: the family itself, county staff, or staff of its township.
+pub async fn get(
+    conn: &DatabaseConnection,
+    caller: &Principal,
+    id: &str,
+) -> ServiceResult<family::Model> {
+    let family = db::families::find(conn, id)
+        .await?
+        .ok_or(ServiceError::NotFound)?;
+    let visible = match caller.role {
+        Role::Family => caller.family_id.as_deref() == Some(id),
+        Role::CountyAdmin | Role::TownshipOfficer => {
+            caller.staff_reaches_township(&family.township_code)
+        }
+        Role::VillageSupervisor | Role::Provider => false,
+    };
+    if visible {
+        Ok(family)
+    } else {
+        Err(ServiceError::NotFound)
+    }
+}
+
+/// Applications in the caller's reach, oldest first.
+pub async fn list(
+    conn: &DatabaseConnection,
+    caller: &Principal,
+    status: Option<FamilyStatus>,
+    paging: Paging,
+) -> ServiceResult<Page<family::Model>> {
+    caller.require_role(&[Role::CountyAdmin, Role::TownshipOfficer])?;
+    let (total, items) = db::families::list(
+        conn,
+        caller.township_filter(),
+        status.map(FamilyStatus::as_str),
+        paging.limit,
+        paging.offset,
+    )
+    .await?;
+    Ok(Page { total, items })
+}

@@ -1,0 +1,12 @@
+//! HTML views (maud): pure functions from data to markup. No I/O, no axum
+//! extractors, no database types beyond the plain models they display.
+//! maud escapes every interpolated value.
+
+pub mod auth;
+pub mod components;
+pub mod errors;
+pub mod families;
+pub mod home;
+pub mod layout;
+pub mod providers;
+pub mod staff;

@@ -1,0 +1,137 @@
+//! Form fields with their errors, status badges and pagination.
+
+use maud::{Markup, html};
+
+use crate::domain::Invalid;
+
+/// The hidden CSRF field every form carries.
+pub fn csrf_field(token: &str) -> Markup {
+    html! { input type="hidden" name="csrf_token" value=(token); }
+}
+
+fn error_id(name: &str) -> String {
+    format!("{name}-error")
+}
+
+/// One labelled text input with the value typed and its error, if any.
+pub fn text_field(
+    name: &str,
+    label: &str,
+    kind: &str,
+    value: &str,
+    errors: &Invalid,
+    hint: Option<&str>,
+    required: bool,
+) -> Markup {
+    let error = errors.message_for(name);
+    html! {
+        div.field.has-error[error.is_some()] {
+            label for=(name) { (label) @if required { span.req aria-hidden="true" { " *" } } }
+            @if let Some(hint) = hint { p.hint { (hint) } }
+            input id=(name) name=(name) type=(kind) value=(value) required[required]
+                aria-invalid=[error.map(|_| "true")] aria-describedby=[error.map(|_| error_id(name))]
+                autocomplete=[(kind == "password").then_some("new-password")];
+            @if let Some(error) = error { p.error id=(error_id(name)) { (error) } }
+        }
+    }
+}
+
+/// A labelled textarea.
+pub fn text_area(
+    name: &str,
+    label: &str,
+    value: &str,
+    errors: &Invalid,
+    hint: Option<&str>,
+) -> Markup {
+    let error = errors.message_for(name);
+    html! {
+        div.field.has-error[error.is_some()] {
+            label for=(name) { (label) span.req aria-hidden="true" { " *" } }
+            @if let Some(hint) = hint { p.hint { (hint) } }
+            textarea id=(name) name=(name) rows="4" required
+                aria-invalid=[error.map(|_| "true")] aria-describedby=[error.map(|_| error_id(name))] { (value) }
+            @if let Some(error) = error { p.error id=(error_id(name)) { (error) } }
+        }
+    }
+}
+
+/// A labelled select from `(value, label)` options.
+pub fn select(
+    name: &str,
+    label: &str,
+    options: &[(String, String)],
+    selected: &str,
+    errors: &Invalid,
+) -> Markup {
+    let error = errors.message_for(name);
+    html! {
+        div.field.has-error[error.is_some()] {
+            label for=(name) { (label) span.req aria-hidden="true" { " *" } }
+            select id=(name) name=(name) aria-invalid=[error.map(|_| "true")] {
+                option value="" { "请选择" }
+                @for (value, text) in options {
+                    option value=(value) selected[value == selected] { (text) }
+                }
+            }
+            @if let Some(error) = error { p.error { (error) } }
+        }
+    }
+}
+
+/// A group of checkboxes sharing one name.
+pub fn checkboxes(
+    name: &str,
+    legend: &str,
+    options: &[(String, String)],
+    checked: &[String],
+    errors: &Invalid,
+) -> Markup {
+    let error = errors.message_for(name);
+    html! {
+        fieldset.field.has-error[error.is_some()] {
+            legend { (legend) span.req aria-hidden="true" { " *" } }
+            @for (value, text) in options {
+                label.check {
+                    input type="checkbox" name=(name) value=(value) checked[checked.contains(value)];
+                    " " (text)
+                }
+            }
+            @if let Some(error) = error { p.error { (error) } }
+        }
+    }
+}
+
+/// A summary of every error at the top of a form, so that a screen reader
+/// and a hurried reader both learn that something needs fixing.
+pub fn error_summary(errors: &Invalid) -> Markup {
+    html! {
+        @if !errors.is_empty() {
+            div.error-summary role="alert" {
+                p { "提交的内容有 " (errors.errors.len()) " 处需要修改：" }
+                ul { @for e in &errors.errors { li { a href={ "#" (e.field) } { (e.message) } } } }
+            }
+        }
+    }
+}
+
+/// A coloured status label.
+pub fn badge(status: &str, label: &str) -> Markup {
+    html! { span class={ "badge badge-" (status) } { (label) } }
+}
+
+/// Previous/next links for a list page.
+pub fn pagination(base: &str, total: u64, limit: u64, offset: u64) -> Markup {
+    let sep = if base.contains('?') { '&' } else { '?' };
+    html! {
+        nav.pagination aria-label="翻页" {
+            span { "共 " (total) " 条" }
+            @if offset > 0 {
+                a href={ (base) (sep) "offset=" (offset.saturating_sub(limit)) } { "上一页" }
+            }
+            @if offset + limit < total {
+                a href={ (base) (sep) "offset=" (offset + limit) } { "下一页" }
+            }
+        }
+    }
+}

@@ -1,0 +1,33 @@
+//! The page shown for an error.
+
+use axum::http::StatusCode;
+use maud::{Markup, html};
+
+use crate::services::Principal;
+
+use super::layout::{PageCtx, page};
+
+pub fn error_page(user: Option<&Principal>, status: StatusCode, message: &str) -> Markup {
+    let title = match status {
+        StatusCode::NOT_FOUND => "页面不存在",
+        StatusCode::FORBIDDEN => "无权访问",
+        StatusCode::TOO_MANY_REQUESTS => "请稍后再试",
+        s if s.is_server_error() => "系统出错了",
+        _ => "无法完成请求",
+    };
+    // The logout form on the error page needs no token: a stale page
+    // simply asks the user to log out again from a fresh one.
+    let ctx = PageCtx {
+        user,
+        csrf: "",
+        flash: None,
+    };
+    page(
+        title,
+        &ctx,
+        html! {
+            p { (message) }
+            p { a href="/" { "返回首页" } }
+        },
+    )
+}

@@ -1,0 +1,122 @@
+//! Home pages: the public landing page and one per role.
+
+use maud::{Markup, html};
+
+use crate::db::entities::{family, provider};
+use crate::domain::Role;
+use crate::domain::family::FamilyStatus;
+use crate::domain::provider::ProviderStatus;
+
+use super::components::badge;
+use super::layout::{PageCtx, page};
+
+pub fn landing(ctx: &PageCtx<'_>) -> Markup {
+    page(
+        "困境儿童关爱服务平台",
+        ctx,
+        html! {
+            p.lead { "童心桥把慈善组织、社工机构、志愿服务队、群团组织、爱心企业和爱心家庭的帮扶资源，与需要帮助的困境儿童对接起来。儿童的身份信息只由负责的政府工作人员掌握。" }
+            div.cards {
+                section.card {
+                    h2 { "服务机构" }
+                    p { "慈善组织、社会工作服务机构、志愿服务组织、工会和共青团志愿服务队、妇联、残联、关工委、企业，可在此注册，经县民政局审核后发布帮扶项目。" }
+                    a.button href="/register/provider" { "机构注册" }
+                }
+                section.card {
+                    h2 { "爱心家庭" }
+                    p { "愿意为困境儿童提供家庭寄养、委托代养或爱心助养的家庭，可在此提交申请，乡镇将上门走访评估。" }
+                    a.button href="/register/family" { "提交申请" }
+                }
+                section.card {
+                    h2 { "工作人员" }
+                    p { "县、乡镇（街道）民政干部和村（居）儿童福利督导员请登录。" }
+                    a.button href="/login" { "登录" }
+                }
+            }
+        },
+    )
+}
+
+/// Counts shown on a staff member's home page.
+pub struct StaffHome {
+    pub pending_providers: u64,
+    pub families_waiting: u64,
+    pub township_name: Option<String>,
+    pub village_name: Option<String>,
+}
+
+pub fn staff_home(ctx: &PageCtx<'_>, role: Role, data: &StaffHome) -> Markup {
+    page(
+        "工作台",
+        ctx,
+        html! {
+            @if let Some(t) = &data.township_name { p { "所属乡镇（街道）：" (t) } }
+            @if let Some(v) = &data.village_name { p { "所属村（社区）：" (v) } }
+            div.cards {
+                @if role == Role::CountyAdmin {
+                    section.card {
+                        h2 { "待审核机构" }
+                        p.big { (data.pending_providers) }
+                        a href="/providers?status=pending" { "去审核" }
+                    }
+                }
+                @if matches!(role, Role::CountyAdmin | Role::TownshipOfficer) {
+                    section.card {
+                        h2 { "待处理的爱心家庭申请" }
+                        p.big { (data.families_waiting) }
+                        a href="/families?status=submitted" { "查看" }
+                    }
+                }
+                @if role == Role::VillageSupervisor {
+                    section.card {
+                        h2 { "儿童档案与走访" }
+                        p { "儿童档案、走访记录和需求填报功能即将开通。" }
+                    }
+                }
+            }
+        },
+    )
+}
+
+pub fn provider_home(
+    ctx: &PageCtx<'_>,
+    provider: &provider::Model,
+    townships: &[String],
+) -> Markup {
+    let status: Option<ProviderStatus> = provider.status.parse().ok();
+    page(
+        "本机构",
+        ctx,
+        html! {
+            section.card {
+                h2 { (provider.name) }
+                p { "审核状态：" (badge(&provider.status, status.map(|s| s.label()).unwrap_or("未知"))) }
+                @match status {
+                    Some(ProviderStatus::Pending) => p { "您的注册已提交，县民政局审核后即可发布帮扶项目。" },
+                    Some(ProviderStatus::Rejected) | Some(ProviderStatus::Suspended) => {
+                        p { "原因：" (provider.decision_reason.as_deref().unwrap_or("（未填写）")) }
+                        p { "如有疑问，请联系县民政局。" }
+                    },
+                    _ => p { "您的机构已通过认证。" },
+                }
+                p { "服务乡镇（街道）：" (townships.join("、")) }
+            }
+        },
+    )
+}
+
+pub fn family_home(ctx: &PageCtx<'_>, family: &family::Model) -> Markup {
+    let status: Option<FamilyStatus> = family.status.parse().ok();
+    page(
+        "我的申请",
+        ctx,
+        html! {
+            section.card {
+                h2 { (family.household_name) }
+                p { "申请状态：" (badge(&family.status, status.map(|s| s.label()).unwrap_or("未知"))) }
+                @if let Some(reason) = &family.decision_reason { p { "说明：" (reason) } }
+                p { "提交时间：" (family.created_at.format("%Y-%m-%d")) }
+            }
+        },
+    )
+}

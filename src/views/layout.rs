@@ -1,0 +1,78 @@
+//! The shared page frame: head, navigation by role, flash message, footer.
+
+use maud::{DOCTYPE, Markup, html};
+
+use crate::domain::Role;
+use crate::services::Principal;
+
+/// What every page needs besides its body.
+pub struct PageCtx<'a> {
+    pub user: Option<&'a Principal>,
+    pub csrf: &'a str,
+    pub flash: Option<&'a str>,
+}
+
+fn nav_links(role: Role) -> &'static [(&'static str, &'static str)] {
+    match role {
+        Role::CountyAdmin => &[
+            ("/", "工作台"),
+            ("/providers", "机构审核"),
+            ("/families", "爱心家庭"),
+            ("/staff", "工作人员"),
+            ("/audit", "审计日志"),
+        ],
+        Role::TownshipOfficer => &[
+            ("/", "工作台"),
+            ("/providers", "服务机构"),
+            ("/families", "爱心家庭"),
+        ],
+        Role::VillageSupervisor | Role::Provider | Role::Family => &[("/", "首页")],
+    }
+}
+
+/// A full page. `title` is the `<h1>` and the window title.
+pub fn page(title: &str, ctx: &PageCtx<'_>, body: Markup) -> Markup {
+    html! {
+        (DOCTYPE)
+        html lang="zh-CN" {
+            head {
+                meta charset="utf-8";
+                meta name="viewport" content="width=device-width, initial-scale=1";
+                title { (title) " · 童心桥" }
+                link rel="stylesheet" href="/static/app.css";
+            }
+            body {
+                header.site {
+                    a.brand href="/" { "童心桥 CareBridge" }
+                    nav aria-label="主导航" {
+                        @if let Some(user) = ctx.user {
+                            @for (href, label) in nav_links(user.role) {
+                                a href=(href) { (label) }
+                            }
+                            span.who { (user.username) "（" (user.role.label()) "）" }
+                            form.inline method="post" action="/logout" {
+                                input type="hidden" name="csrf_token" value=(ctx.csrf);
+                                button.link type="submit" { "退出登录" }
+                            }
+                        } @else {
+                            a href="/login" { "登录" }
+                            a href="/register/provider" { "机构注册" }
+                            a href="/register/family" { "爱心家庭申请" }
+                        }
+                    }
+                }
+                main {
+                    @if let Some(flash) = ctx.flash {
+                        p.flash role="status" { (flash) }
+                    }
+                    h1 { (title) }
+                    (body)
+                }
+                footer.site {
+                    p { "云阳县民政局 · 困境儿童关爱服务平台" }
+                    p { "发现儿童遭受侵害或处于危险之中，请拨打 110；未成年人保护热线 12355；妇女儿童维权热线 12338。" }
+                }
+            }
+        }
+    }
+}

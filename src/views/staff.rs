@@ -1,0 +1,107 @@
+//! Staff accounts and the audit log (county pages).
+
+use maud::{Markup, html};
+
+use crate::db::entities::{audit_log, user};
+use crate::domain::{Invalid, Role};
+use crate::services::users::StaffInput;
+
+use super::components::{csrf_field, error_summary, pagination, select, text_field};
+use super::layout::{PageCtx, page};
+
+pub struct StaffPage<'a> {
+    pub users: &'a [user::Model],
+    pub total: u64,
+    pub limit: u64,
+    pub offset: u64,
+    pub input: &'a StaffInput,
+    pub errors: &'a Invalid,
+    pub townships: &'a [(String, String)],
+    pub villages: &'a [(String, String)],
+}
+
+fn role_label(role: &str) -> &'static str {
+    role.parse::<Role>().map(|r| r.label()).unwrap_or("未知")
+}
+
+pub fn staff_page(ctx: &PageCtx<'_>, data: &StaffPage<'_>) -> Markup {
+    let roles: Vec<(String, String)> = [
+        Role::CountyAdmin,
+        Role::TownshipOfficer,
+        Role::VillageSupervisor,
+    ]
+    .iter()
+    .map(|r| (r.as_str().to_owned(), r.label().to_owned()))
+    .collect();
+    page(
+        "工作人员账号",
+        ctx,
+        html! {
+            table {
+                thead { tr { th { "用户名" } th { "角色" } th { "乡镇/村" } th { "状态" } th { "" } } }
+                tbody {
+                    @for u in data.users {
+                        tr {
+                            td { (u.username) }
+                            td { (role_label(&u.role)) }
+                            td { (u.village_code.as_deref().or(u.township_code.as_deref()).unwrap_or("全县")) }
+                            td { @if u.disabled { "已停用" } @else { "正常" } }
+                            td {
+                                @if !u.disabled && ctx.user.is_some_and(|me| me.id != u.id) {
+                                    form.inline method="post" action={ "/staff/" (u.id) "/disable" } {
+                                        (csrf_field(ctx.csrf))
+                                        button.secondary type="submit" { "停用" }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+            (pagination("/staff", data.total, data.limit, data.offset))
+            h2 { "新建工作人员账号" }
+            (error_summary(data.errors))
+            form.card method="post" action="/staff" novalidate {
+                (csrf_field(ctx.csrf))
+                (text_field("username", "用户名", "text", &data.input.username, data.errors, None, true))
+                (text_field("password", "初始密码", "password", "", data.errors, Some("至少8位，不能是常见密码"), true))
+                (select("role", "角色", &roles, &data.input.role, data.errors))
+                (select("township", "乡镇（街道）（乡镇干部必选）", data.townships, data.input.township.as_deref().unwrap_or(""), data.errors))
+                (select("village", "村（社区）（督导员必选）", data.villages, data.input.village.as_deref().unwrap_or(""), data.errors))
+                button type="submit" { "创建账号" }
+            }
+        },
+    )
+}
+
+pub fn audit_page(
+    ctx: &PageCtx<'_>,
+    entries: &[audit_log::Model],
+    total: u64,
+    limit: u64,
+    offset: u64,
+) -> Markup {
+    page(
+        "审计日志",
+        ctx,
+        html! {
+            p.hint { "审计日志只能追加，不能修改或删除；可用命令 carebridge audit verify 校验完整性。" }
+            table {
+                thead { tr { th { "#" } th { "时间 (UTC)" } th { "操作人" } th { "操作" } th { "对象" } th { "结果" } } }
+                tbody {
+                    @for e in entries {
+                        tr {
+                            td { (e.seq) }
+                            td { (e.at.get(..19).unwrap_or(&e.at)) }
+                            td { (e.actor_name.as_deref().unwrap_or("系统/访客")) }
+                            td { (e.action) @if let Some(d) = &e.detail { br; small { (d) } } }
+                            td { (e.target.as_deref().unwrap_or("")) }
+                            td { (e.outcome) }
+                        }
+                    }
+                }
+            }
+            (pagination("/audit", total, limit, offset))
+        },
+    )
+}

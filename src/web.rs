@@ -1,0 +1,35 @@
+//! The web layer: the only code that names axum or tower-sessions.
+//!
+//! Handlers are thin: extract, call one service, render a view or JSON.
+//! Pages and the JSON API sit side by side in one file per noun.
+
+pub mod audit;
+pub mod auth;
+pub mod chrome;
+pub mod csrf;
+pub mod extract;
+pub mod families;
+pub mod health;
+pub mod home;
+pub mod middleware;
+pub mod providers;
+pub mod regions;
+pub mod router;
+pub mod session_store;
+pub mod staff;
+
+use std::sync::Arc;
+
+use sea_orm::DatabaseConnection;
+
+use crate::config::Settings;
+
+/// Request bodies above this size answer 413.
+pub const BODY_LIMIT: usize = 1024 * 1024;
+
+/// What every handler can reach.
+#[derive(Clone)]
+pub struct AppState {
+    pub db: DatabaseConnection,
+    pub settings: Arc<Settings>,
+}

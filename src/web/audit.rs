@@ -1,0 +1,86 @@
+//! The audit log for county staff: `GET /api/v1/audit` and its page.
+
+use axum::Json;
+use axum::extract::{Query, State};
+use axum::response::{IntoResponse, Response};
+use serde::Serialize;
+
+use crate::db::entities::audit_log;
+use crate::domain::Role;
+use crate::error::{AppError, AppResult};
+use crate::services::{Paging, audit};
+use crate::views;
+
+use super::AppState;
+use super::chrome::Chrome;
+use super::extract::{Auth, ListQuery};
+use super::providers::ListBody;
+
+#[derive(Serialize)]
+pub struct AuditBody {
+    seq: i64,
+    at: String,
+    actor_id: Option<String>,
+    actor: Option<String>,
+    role: Option<String>,
+    action: String,
+    target: Option<String>,
+    outcome: String,
+    request_id: Option<String>,
+    detail: Option<String>,
+    hash: String,
+}
+
+impl From<audit_log::Model> for AuditBody {
+    fn from(e: audit_log::Model) -> Self {
+        Self {
+            seq: e.seq,
+            at: e.at,
+            actor_id: e.actor_id,
+            actor: e.actor_name,
+            role: e.role,
+            action: e.action,
+            target: e.target,
+            outcome: e.outcome,
+            request_id: e.request_id,
+            detail: e.detail,
+            hash: e.hash,
+        }
+    }
+}
+
+pub async fn api_list(
+    State(state): State<AppState>,
+    Auth(caller): Auth,
+    Query(query): Query<ListQuery>,
+) -> AppResult<Json<ListBody<AuditBody>>> {
+    caller
+        .require_role(&[Role::CountyAdmin])
+        .map_err(AppError::from)?;
+    let page = audit::list(&state.db, Paging::new(query.limit, query.offset)).await?;
+    Ok(Json(ListBody {
+        total: page.total,
+        items: page.items.into_iter().map(AuditBody::from).collect(),
+    }))
+}
+
+pub async fn page(
+    State(state): State<AppState>,
+    Auth(caller): Auth,
+    chrome: Chrome,
+    Query(query): Query<ListQuery>,
+) -> AppResult<Response> {
+    caller
+        .require_role(&[Role::CountyAdmin])
+        .map_err(AppError::from)?;
+    let paging = Paging::new(query.limit, query.offset);
+    let page = audit::list(&state.db, paging).await?;
+    Ok(views::staff::audit_page(
+        &chrome.ctx(),
+        &page.items,
+        page.total,
+        paging.limit,
+        paging.offset,
+    )
+    .into_response())
+}

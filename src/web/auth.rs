@@ -1,0 +1,180 @@
+//! Login and logout, as pages and as `POST/DELETE /api/v1/session`, and `GET /api/v1/me`.
+
+use axum::Json;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use serde::{Deserialize, Serialize};
+use tower_sessions::Session;
+
+use crate::error::AppResult;
+use crate::services::{Principal, ServiceError, auth};
+
+use super::AppState;
+use super::chrome::{Chrome, flash};
+use super::csrf::{self, session_error};
+use super::extract::{ApiJson, Auth, ClientAddr, Ctx, FormFields};
+use super::middleware::LOGIN_AT_KEY;
+use super::session_store::USER_KEY;
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LoginRequest {
+    username: String,
+    password: String,
+}
+
+#[derive(Serialize)]
+pub struct UserBody {
+    id: String,
+    username: String,
+    role: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    township: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    village: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    provider_id: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    family_id: Option<String>,
+}
+
+impl From<&Principal> for UserBody {
+    fn from(p: &Principal) -> Self {
+        Self {
+            id: p.id.clone(),
+            username: p.username.clone(),
+            role: p.role.as_str(),
+            township: p.township.clone(),
+            village: p.village.clone(),
+            provider_id: p.provider_id.clone(),
+            family_id: p.family_id.clone(),
+        }
+    }
+}
+
+#[derive(Serialize)]
+pub struct SessionBody {
+    user: UserBody,
+    csrf_token: String,
+}
+
+/// Starts an authenticated session under a new id (so that an id planted
+/// before login is worthless after it) with a new CSRF token.
+async fn establish(session: &Session, principal: &Principal) -> AppResult<String> {
+    session.cycle_id().await.map_err(session_error)?;
+    session.clear().await;
+    session
+        .insert(USER_KEY, &principal.id)
+        .await
+        .map_err(session_error)?;
+    session
+        .insert(LOGIN_AT_KEY, chrono::Utc::now().timestamp())
+        .await
+        .map_err(session_error)?;
+    let token = csrf::new_token()?;
+    session
+        .insert(csrf::SESSION_KEY, &token)
+        .await
+        .map_err(session_error)?;
+    Ok(token)
+}
+
+pub async fn api_login(
+    State(state): State<AppState>,
+    session: Session,
+    ClientAddr(addr): ClientAddr,
+    Ctx(ctx): Ctx,
+    ApiJson(body): ApiJson<LoginRequest>,
+) -> AppResult<Json<SessionBody>> {
+    let principal = auth::login(
+        &state.db,
+        &state.settings,
+        &body.username,
+        body.password,
+        &addr,
+        ctx.request_id,
+    )
+    .await?;
+    let csrf_token = establish(&session, &principal).await?;
+    Ok(Json(SessionBody {
+        user: UserBody::from(&principal),
+        csrf_token,
+    }))
+}
+
+pub async fn api_logout(
+    State(state): State<AppState>,
+    session: Session,
+    Ctx(ctx): Ctx,
+    Auth(_): Auth,
+) -> AppResult<StatusCode> {
+    auth::logout(&state.db, &ctx).await?;
+    session.flush().await.map_err(session_error)?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+pub async fn api_me(Auth(principal): Auth) -> Json<UserBody> {
+    Json(UserBody::from(&principal))
+}
+
+pub async fn login_page(chrome: Chrome) -> Response {
+    if chrome.user.is_some() {
+        return Redirect::to("/").into_response();
+    }
+    crate::views::auth::login_page(&chrome.ctx(), "", None).into_response()
+}
+
+pub async fn login_submit(
+    State(state): State<AppState>,
+    ClientAddr(addr): ClientAddr,
+    Ctx(ctx): Ctx,
+    chrome: Chrome,
+    form: FormFields,
+) -> AppResult<Response> {
+    let username = form.get("username").to_owned();
+    let result = auth::login(
+        &state.db,
+        &state.settings,
+        &username,
+        form.get("password").to_owned(),
+        &addr,
+        ctx.request_id,
+    )
+    .await;
+    let message = match result {
+        Ok(principal) => {
+            establish(&chrome.session, &principal).await?;
+            flash(&chrome.session, "登录成功").await?;
+            return Ok(Redirect::to("/").into_response());
+        }
+        Err(ServiceError::Unauthenticated) => "用户名或密码不正确".to_owned(),
+        Err(ServiceError::Throttled { retry_after }) => {
+            format!(
+                "登录失败次数过多，请 {} 分钟后再试",
+                retry_after.div_ceil(60)
+            )
+        }
+        Err(other) => return Err(other.into()),
+    };
+    let status = if message.contains("过多") {
+        StatusCode::TOO_MANY_REQUESTS
+    } else {
+        StatusCode::UNAUTHORIZED
+    };
+    Ok((
+        status,
+        crate::views::auth::login_page(&chrome.ctx(), &username, Some(&message)),
+    )
+        .into_response())
+}
+
+pub async fn logout_submit(
+    State(state): State<AppState>,
+    Ctx(ctx): Ctx,
+    session: Session,
+) -> AppResult<Redirect> {
+    auth::logout(&state.db, &ctx).await?;
+    session.flush().await.map_err(session_error)?;
+    Ok(Redirect::to("/login"))
+}

@@ -1,0 +1,179 @@
+//! Extractors: who is asking, the request context, and request bodies whose
+//! rejections become the API's error JSON instead of axum's plain text.
+
+use std::net::SocketAddr;
+
+use axum::extract::rejection::JsonRejection;
+use axum::extract::{ConnectInfo, FromRequest, FromRequestParts, Request};
+use axum::http::StatusCode;
+use axum::http::request::Parts;
+use bytes::Bytes;
+use serde::de::DeserializeOwned;
+use tower_http::request_id::RequestId;
+
+use crate::error::AppError;
+use crate::services::{Principal, RequestCtx};
+
+use super::AppState;
+
+/// The logged-in account; `401` when there is none.
+pub struct Auth(pub Principal);
+
+/// The logged-in account, if any.
+pub struct MaybeAuth(pub Option<Principal>);
+
+/// Request id and actor, for services that audit.
+pub struct Ctx(pub RequestCtx);
+
+/// The principal as loaded by `middleware::load_user`.
+#[derive(Clone, Debug)]
+pub struct LoadedPrincipal(pub Option<Principal>);
+
+fn principal(parts: &Parts) -> Option<Principal> {
+    parts
+        .extensions
+        .get::<LoadedPrincipal>()
+        .and_then(|p| p.0.clone())
+}
+
+pub fn request_id(parts: &Parts) -> Option<String> {
+    parts
+        .extensions
+        .get::<RequestId>()
+        .and_then(|id| id.header_value().to_str().ok())
+        .map(str::to_owned)
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for Auth {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        principal(parts).map(Auth).ok_or(AppError::Unauthenticated)
+    }
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for MaybeAuth {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        Ok(MaybeAuth(principal(parts)))
+    }
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for Ctx {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        Ok(Ctx(RequestCtx::new(principal(parts), request_id(parts))))
+    }
+}
+
+/// The client's address: the peer address, or with `trust_proxy` the last
+/// `X-Forwarded-For` entry (the one our own proxy appended).
+pub struct ClientAddr(pub String);
+
+impl FromRequestParts<AppState> for ClientAddr {
+    type Rejection = AppError;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        if state.settings.trust_proxy
+            && let Some(forwarded) = parts
+                .headers
+                .get("x-forwarded-for")
+                .and_then(|v| v.to_str().ok())
+                .and_then(|v| v.rsplit(',').next())
+        {
+            return Ok(ClientAddr(forwarded.trim().chars().take(64).collect()));
+        }
+        let peer = parts
+            .extensions
+            .get::<ConnectInfo<SocketAddr>>()
+            .map(|ConnectInfo(addr)| addr.ip().to_string())
+            .unwrap_or_else(|| "unknown".to_owned());
+        Ok(ClientAddr(peer))
+    }
+}
+
+/// A JSON body that refuses unknown fields (the request types say
+/// `deny_unknown_fields`) and answers the API's error JSON when it is
+/// malformed (400), of the wrong shape (422), too large (413) or not JSON (415).
+pub struct ApiJson<T>(pub T);
+
+impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
+    type Rejection = AppError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        match axum::Json::<T>::from_request(req, state).await {
+            Ok(axum::Json(value)) => Ok(ApiJson(value)),
+            Err(rejection) => Err(json_rejection(rejection)),
+        }
+    }
+}
+
+fn json_rejection(rejection: JsonRejection) -> AppError {
+    match rejection.status() {
+        StatusCode::PAYLOAD_TOO_LARGE => AppError::PayloadTooLarge,
+        StatusCode::UNSUPPORTED_MEDIA_TYPE => AppError::UnsupportedMediaType,
+        StatusCode::UNPROCESSABLE_ENTITY => AppError::Unprocessable {
+            message: format!("提交的字段有误：{}", rejection.body_text()),
+        },
+        _ => AppError::BadRequest(rejection.body_text()),
+    }
+}
+
+/// An `application/x-www-form-urlencoded` body as name/value pairs, keeping
+/// repeated names (checkbox groups).
+pub struct FormFields(pub Vec<(String, String)>);
+
+impl FormFields {
+    pub fn get(&self, name: &str) -> &str {
+        self.0
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
+            .unwrap_or("")
+    }
+
+    pub fn get_opt(&self, name: &str) -> Option<String> {
+        let value = self.get(name).trim();
+        (!value.is_empty()).then(|| value.to_owned())
+    }
+
+    pub fn get_all(&self, name: &str) -> Vec<String> {
+        self.0
+            .iter()
+            .filter(|(k, _)| k == name)
+            .map(|(_, v)| v.clone())
+            .collect()
+    }
+
+    pub fn parse(body: &[u8]) -> Self {
+        FormFields(form_urlencoded::parse(body).into_owned().collect())
+    }
+}
+
+impl<S: Send + Sync> FromRequest<S> for FormFields {
+    type Rejection = AppError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        let bytes = Bytes::from_request(req, state).await.map_err(|rejection| {
+            if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
+                AppError::PayloadTooLarge
+            } else {
+                AppError::BadRequest(rejection.body_text())
+            }
+        })?;
+        Ok(FormFields::parse(&bytes))
+    }
+}
+
+/// `limit`/`offset`/`status` of list requests.
+#[derive(Debug, Default, serde::Deserialize)]
+pub struct ListQuery {
+    pub limit: Option<u64>,
+    pub offset: Option<u64>,
+    pub status: Option<String>,
+}

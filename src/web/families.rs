@@ -1,0 +1,211 @@
+//! Caring-family applications: the form, `POST /api/v1/families`, and the staff's views.
+
+use axum::Json;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use serde::{Deserialize, Serialize};
+
+use crate::db::entities::family;
+use crate::domain::Invalid;
+use crate::domain::family::FamilyStatus;
+use crate::error::{AppError, AppResult};
+use crate::services::families::{self, ApplicationInput, care_types_of};
+use crate::services::{Paging, ServiceError, regions};
+use crate::views;
+
+use super::AppState;
+use super::chrome::{Chrome, flash};
+use super::extract::{ApiJson, Auth, Ctx, FormFields, ListQuery};
+use super::providers::ListBody;
+use super::regions::township_options;
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ApplicationRequest {
+    household_name: String,
+    township: String,
+    members: i64,
+    housing: String,
+    contact_phone: String,
+    care_types: Vec<String>,
+    username: String,
+    password: String,
+}
+
+#[derive(Serialize)]
+pub struct FamilyBody {
+    id: String,
+    household_name: String,
+    township: String,
+    members: i32,
+    housing: String,
+    contact_phone: String,
+    care_types: Vec<&'static str>,
+    status: String,
+    reason: Option<String>,
+    created_at: String,
+}
+
+impl From<family::Model> for FamilyBody {
+    fn from(f: family::Model) -> Self {
+        let care_types = care_types_of(&f).into_iter().map(|c| c.as_str()).collect();
+        Self {
+            id: f.id,
+            household_name: f.household_name,
+            township: f.township_code,
+            members: f.members,
+            housing: f.housing,
+            contact_phone: f.contact_phone,
+            care_types,
+            status: f.status,
+            reason: f.decision_reason,
+            created_at: f.created_at.to_rfc3339(),
+        }
+    }
+}
+
+fn parse_status(status: Option<&str>) -> AppResult<Option<FamilyStatus>> {
+    status
+        .filter(|s| !s.is_empty())
+        .map(|s| s.parse::<FamilyStatus>())
+        .transpose()
+        .map_err(|e| AppError::Invalid(Invalid::one("status", e.to_string())))
+}
+
+pub async fn api_apply(
+    State(state): State<AppState>,
+    Ctx(ctx): Ctx,
+    ApiJson(body): ApiJson<ApplicationRequest>,
+) -> AppResult<(StatusCode, Json<serde_json::Value>)> {
+    let input = ApplicationInput {
+        household_name: body.household_name,
+        township: body.township,
+        members: Some(body.members),
+        housing: body.housing,
+        contact_phone: body.contact_phone,
+        care_types: body.care_types,
+        username: body.username,
+        password: body.password,
+    };
+    let family = families::apply(&state.db, &ctx, input).await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(serde_json::json!({"id": family.id, "status": family.status})),
+    ))
+}
+
+pub async fn api_get(
+    State(state): State<AppState>,
+    Auth(caller): Auth,
+    Path(id): Path<String>,
+) -> AppResult<Json<FamilyBody>> {
+    Ok(Json(families::get(&state.db, &caller, &id).await?.into()))
+}
+
+pub async fn api_list(
+    State(state): State<AppState>,
+    Auth(caller): Auth,
+    Query(query): Query<ListQuery>,
+) -> AppResult<Json<ListBody<FamilyBody>>> {
+    let status = parse_status(query.status.as_deref())?;
+    let page = families::list(
+        &state.db,
+        &caller,
+        status,
+        Paging::new(query.limit, query.offset),
+    )
+    .await?;
+    Ok(Json(ListBody {
+        total: page.total,
+        items: page.items.into_iter().map(FamilyBody::from).collect(),
+    }))
+}
+
+pub async fn apply_page(State(state): State<AppState>, chrome: Chrome) -> AppResult<Response> {
+    let townships = township_options(&state).await?;
+    let input = ApplicationInput::default();
+    Ok(
+        views::families::application_form(&chrome.ctx(), &input, "", &townships, &Invalid::new())
+            .into_response(),
+    )
+}
+
+pub async fn apply_submit(
+    State(state): State<AppState>,
+    Ctx(ctx): Ctx,
+    chrome: Chrome,
+    form: FormFields,
+) -> AppResult<Response> {
+    let members_text = form.get("members").trim().to_owned();
+    let input = ApplicationInput {
+        household_name: form.get("household_name").to_owned(),
+        township: form.get("township").to_owned(),
+        members: members_text.parse().ok(),
+        housing: form.get("housing").to_owned(),
+        contact_phone: form.get("contact_phone").to_owned(),
+        care_types: form.get_all("care_types"),
+        username: form.get("username").to_owned(),
+        password: form.get("password").to_owned(),
+    };
+    let result = if form.get("password") != form.get("password_confirm") {
+        Err(ServiceError::Invalid(Invalid::one(
+            "password_confirm",
+            "两次输入的密码不一致",
+        )))
+    } else {
+        families::apply(&state.db, &ctx, input.clone()).await
+    };
+    match result {
+        Ok(_) => {
+            flash(&chrome.session, "申请已提交，请登录查看进度。").await?;
+            Ok(Redirect::to("/login").into_response())
+        }
+        Err(ServiceError::Invalid(errors)) => {
+            let townships = township_options(&state).await?;
+            let page = views::families::application_form(
+                &chrome.ctx(),
+                &input,
+                &members_text,
+                &townships,
+                &errors,
+            );
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
+        }
+        Err(other) => Err(other.into()),
+    }
+}
+
+pub async fn list_page(
+    State(state): State<AppState>,
+    Auth(caller): Auth,
+    chrome: Chrome,
+    Query(query): Query<ListQuery>,
+) -> AppResult<Response> {
+    let status = parse_status(query.status.as_deref())?;
+    let paging = Paging::new(query.limit, query.offset);
+    let page = families::list(&state.db, &caller, status, paging).await?;
+    let townships = regions::list(&state.db).await?;
+    let name = |code: &str| regions::township_name(&townships, code).to_owned();
+    Ok(views::families::list(
+        &chrome.ctx(),
+        &page.items,
+        &name,
+        page.total,
+        paging.limit,
+        paging.offset,
+    )
+    .into_response())
+}
+
+pub async fn detail_page(
+    State(state): State<AppState>,
+    Auth(caller): Auth,
+    chrome: Chrome,
+    Path(id): Path<String>,
+) -> AppResult<Response> {
+    let family = families::get(&state.db, &caller, &id).await?;
+    let townships = regions::list(&state.db).await?;
+    let township = regions::township_name(&townships, &family.township_code).to_owned();
+    Ok(views::families::detail(&chrome.ctx(), &family, &township).into_response())
+}

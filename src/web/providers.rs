@@ -1,0 +1,318 @@
+//! Providers: registration (page and `POST /api/v1/providers`), the county's
+//! verification queue and decisions.
+
+use axum::Json;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use serde::{Deserialize, Serialize};
+
+use crate::domain::provider::{ProviderDecision, ProviderStatus};
+use crate::domain::{Invalid, Role};
+use crate::error::{AppError, AppResult};
+use crate::services::providers::{self, ProviderView, RegistrationInput};
+use crate::services::{Paging, ServiceError, regions};
+use crate::views;
+
+use super::AppState;
+use super::chrome::{Chrome, flash};
+use super::extract::{ApiJson, Auth, Ctx, FormFields, ListQuery};
+use super::regions::township_options;
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RegistrationRequest {
+    kind: String,
+    name: String,
+    #[serde(default)]
+    credit_code: Option<String>,
+    contact_name: String,
+    contact_phone: String,
+    townships: Vec<String>,
+    description: String,
+    username: String,
+    password: String,
+}
+
+impl From<RegistrationRequest> for RegistrationInput {
+    fn from(r: RegistrationRequest) -> Self {
+        Self {
+            kind: r.kind,
+            name: r.name,
+            credit_code: r.credit_code,
+            contact_name: r.contact_name,
+            contact_phone: r.contact_phone,
+            townships: r.townships,
+            description: r.description,
+            username: r.username,
+            password: r.password,
+        }
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DecisionRequest {
+    decision: String,
+    #[serde(default)]
+    reason: Option<String>,
+}
+
+#[derive(Serialize)]
+pub struct ProviderBody {
+    id: String,
+    kind: String,
+    name: String,
+    credit_code: Option<String>,
+    contact_name: String,
+    contact_phone: String,
+    description: String,
+    townships: Vec<String>,
+    status: String,
+    reason: Option<String>,
+    created_at: String,
+}
+
+impl From<ProviderView> for ProviderBody {
+    fn from(v: ProviderView) -> Self {
+        let p = v.provider;
+        Self {
+            id: p.id,
+            kind: p.kind,
+            name: p.name,
+            credit_code: p.credit_code,
+            contact_name: p.contact_name,
+            contact_phone: p.contact_phone,
+            description: p.description,
+            townships: v.townships,
+            status: p.status,
+            reason: p.decision_reason,
+            created_at: p.created_at.to_rfc3339(),
+        }
+    }
+}
+
+#[derive(Serialize)]
+pub struct ListBody<T> {
+    pub total: u64,
+    pub items: Vec<T>,
+}
+
+fn parse_status(status: Option<&str>) -> AppResult<Option<ProviderStatus>> {
+    status
+        .filter(|s| !s.is_empty())
+        .map(|s| s.parse::<ProviderStatus>())
+        .transpose()
+        .map_err(|e| AppError::Invalid(Invalid::one("status", e.to_string())))
+}
+
+fn parse_decision(decision: &str) -> AppResult<ProviderDecision> {
+    decision.parse().map_err(|_| {
+        AppError::Invalid(Invalid::one(
+            "decision",
+            "审核结论应为 verify、reject 或 suspend",
+        ))
+    })
+}
+
+pub async fn api_register(
+    State(state): State<AppState>,
+    Ctx(ctx): Ctx,
+    ApiJson(body): ApiJson<RegistrationRequest>,
+) -> AppResult<(StatusCode, Json<serde_json::Value>)> {
+    let view = providers::register(&state.db, &ctx, body.into()).await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(serde_json::json!({"id": view.provider.id, "status": view.provider.status})),
+    ))
+}
+
+pub async fn api_list(
+    State(state): State<AppState>,
+    Auth(caller): Auth,
+    Query(query): Query<ListQuery>,
+) -> AppResult<Json<ListBody<ProviderBody>>> {
+    let status = parse_status(query.status.as_deref())?;
+    let page = providers::list(
+        &state.db,
+        &caller,
+        status,
+        Paging::new(query.limit, query.offset),
+    )
+    .await?;
+    Ok(Json(ListBody {
+        total: page.total,
+        items: page.items.into_iter().map(ProviderBody::from).collect(),
+    }))
+}
+
+pub async fn api_get(
+    State(state): State<AppState>,
+    Auth(caller): Auth,
+    Path(id): Path<String>,
+) -> AppResult<Json<ProviderBody>> {
+    Ok(Json(providers::get(&state.db, &caller, &id).await?.into()))
+}
+
+pub async fn api_decide(
+    State(state): State<AppState>,
+    Auth(caller): Auth,
+    Ctx(ctx): Ctx,
+    Path(id): Path<String>,
+    ApiJson(body): ApiJson<DecisionRequest>,
+) -> AppResult<Json<ProviderBody>> {
+    caller
+        .require_role(&[Role::CountyAdmin])
+        .map_err(AppError::from)?;
+    let decision = parse_decision(&body.decision)?;
+    Ok(Json(
+        providers::decide(&state.db, &ctx, &caller, &id, decision, body.reason)
+            .await?
+            .into(),
+    ))
+}
+
+pub async fn register_page(State(state): State<AppState>, chrome: Chrome) -> AppResult<Response> {
+    let townships = township_options(&state).await?;
+    let input = RegistrationInput::default();
+    Ok(
+        views::providers::registration_form(&chrome.ctx(), &input, &townships, &Invalid::new())
+            .into_response(),
+    )
+}
+
+fn registration_from_form(form: &FormFields) -> RegistrationInput {
+    RegistrationInput {
+        kind: form.get("kind").to_owned(),
+        name: form.get("name").to_owned(),
+        credit_code: form.get_opt("credit_code"),
+        contact_name: form.get("contact_name").to_owned(),
+        contact_phone: form.get("contact_phone").to_owned(),
+        townships: form.get_all("townships"),
+        description: form.get("description").to_owned(),
+        username: form.get("username").to_owned(),
+        password: form.get("password").to_owned(),
+    }
+}
+
+pub async fn register_submit(
+    State(state): State<AppState>,
+    Ctx(ctx): Ctx,
+    chrome: Chrome,
+    form: FormFields,
+) -> AppResult<Response> {
+    let input = registration_from_form(&form);
+    let result = if form.get("password") != form.get("password_confirm") {
+        Err(ServiceError::Invalid(Invalid::one(
+            "password_confirm",
+            "两次输入的密码不一致",
+        )))
+    } else {
+        providers::register(&state.db, &ctx, input.clone()).await
+    };
+    match result {
+        Ok(_) => {
+            flash(&chrome.session, "注册已提交，请登录查看审核进度。").await?;
+            Ok(Redirect::to("/login").into_response())
+        }
+        Err(ServiceError::Invalid(errors)) => {
+            let townships = township_options(&state).await?;
+            let page =
+                views::providers::registration_form(&chrome.ctx(), &input, &townships, &errors);
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
+        }
+        Err(other) => Err(other.into()),
+    }
+}
+
+pub async fn queue_page(
+    State(state): State<AppState>,
+    Auth(caller): Auth,
+    chrome: Chrome,
+    Query(query): Query<ListQuery>,
+) -> AppResult<Response> {
+    let status = parse_status(query.status.as_deref())?;
+    let paging = Paging::new(query.limit, query.offset);
+    let page = providers::list(&state.db, &caller, status, paging).await?;
+    Ok(views::providers::queue(
+        &chrome.ctx(),
+        status.map(ProviderStatus::as_str),
+        &page.items,
+        page.total,
+        paging.limit,
+        paging.offset,
+    )
+    .into_response())
+}
+
+async fn render_detail(
+    state: &AppState,
+    chrome: &Chrome,
+    view: &ProviderView,
+    errors: &Invalid,
+) -> AppResult<maud::Markup> {
+    let townships = regions::list(&state.db).await?;
+    let names: Vec<String> = view
+        .townships
+        .iter()
+        .map(|code| regions::township_name(&townships, code).to_owned())
+        .collect();
+    let can_decide = chrome
+        .user
+        .as_ref()
+        .is_some_and(|u| u.role == Role::CountyAdmin);
+    Ok(views::providers::detail(
+        &chrome.ctx(),
+        view,
+        &names,
+        can_decide,
+        errors,
+    ))
+}
+
+pub async fn detail_page(
+    State(state): State<AppState>,
+    Auth(caller): Auth,
+    chrome: Chrome,
+    Path(id): Path<String>,
+) -> AppResult<Response> {
+    let view = providers::get(&state.db, &caller, &id).await?;
+    Ok(render_detail(&state, &chrome, &view, &Invalid::new())
+        .await?
+        .into_response())
+}
+
+pub async fn decide_submit(
+    State(state): State<AppState>,
+    Auth(caller): Auth,
+    Ctx(ctx): Ctx,
+    chrome: Chrome,
+    Path(id): Path<String>,
+    form: FormFields,
+) -> AppResult<Response> {
+    caller
+        .require_role(&[Role::CountyAdmin])
+        .map_err(AppError::from)?;
+    let decision = parse_decision(form.get("decision"))?;
+    match providers::decide(
+        &state.db,
+        &ctx,
+        &caller,
+        &id,
+        decision,
+        form.get_opt("reason"),
+    )
+    .await
+    {
+        Ok(view) => {
+            flash(&chrome.session, &format!("已处理：{}", view.provider.name)).await?;
+            Ok(Redirect::to("/providers?status=pending").into_response())
+        }
+        Err(ServiceError::Invalid(errors)) => {
+            let view = providers::get(&state.db, &caller, &id).await?;
+            let page = render_detail(&state, &chrome, &view, &errors).await?;
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
+        }
+        Err(other) => Err(other.into()),
+    }
+}

@@ -1,0 +1,143 @@
+//! Every route in one table, and the layers around them.
+
+use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use axum::http::{HeaderName, header};
+use axum::middleware::{from_fn, from_fn_with_state};
+use axum::response::IntoResponse;
+use axum::routing::{get, post};
+use tower::ServiceBuilder;
+use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
+use tower_http::trace::{DefaultOnResponse, TraceLayer};
+use tower_sessions::cookie::SameSite;
+use tower_sessions::{Expiry, SessionManagerLayer};
+use tracing::Level;
+
+use crate::error::AppError;
+
+use super::session_store::DbSessionStore;
+use super::{
+    AppState, BODY_LIMIT, audit, auth, families, health, home, middleware, providers, regions,
+    staff,
+};
+
+const STYLESHEET: &str = include_str!("../../assets/app.css");
+
+async fn stylesheet() -> impl IntoResponse {
+    (
+        [
+            (header::CONTENT_TYPE, "text/css; charset=utf-8"),
+            (header::CACHE_CONTROL, "public, max-age=86400"),
+        ],
+        STYLESHEET,
+    )
+}
+
+async fn not_found() -> AppError {
+    AppError::NotFound
+}
+
+async fn method_not_allowed() -> AppError {
+    AppError::MethodNotAllowed
+}
+
+fn routes() -> Router<AppState> {
+    Router::new()
+        // Pages
+        .route("/", get(home::home))
+        .route("/login", get(auth::login_page).post(auth::login_submit))
+        .route("/logout", post(auth::logout_submit))
+        .route(
+            "/register/provider",
+            get(providers::register_page).post(providers::register_submit),
+        )
+        .route(
+            "/register/family",
+            get(families::apply_page).post(families::apply_submit),
+        )
+        .route("/providers", get(providers::queue_page))
+        .route("/providers/{id}", get(providers::detail_page))
+        .route("/providers/{id}/decision", post(providers::decide_submit))
+        .route("/families", get(families::list_page))
+        .route("/families/{id}", get(families::detail_page))
+        .route("/staff", get(staff::page).post(staff::create_submit))
+        .route("/staff/{id}/disable", post(staff::disable_submit))
+        .route("/audit", get(audit::page))
+        .route("/static/app.css", get(stylesheet))
+        // JSON API
+        .route(
+            "/api/v1/session",
+            post(auth::api_login).delete(auth::api_logout),
+        )
+        .route("/api/v1/me", get(auth::api_me))
+        .route("/api/v1/regions", get(regions::api_list))
+        .route(
+            "/api/v1/users",
+            get(staff::api_list).post(staff::api_create),
+        )
+        .route("/api/v1/users/{id}/disable", post(staff::api_disable))
+        .route(
+            "/api/v1/providers",
+            get(providers::api_list).post(providers::api_register),
+        )
+        .route("/api/v1/providers/{id}", get(providers::api_get))
+        .route(
+            "/api/v1/providers/{id}/decision",
+            post(providers::api_decide),
+        )
+        .route(
+            "/api/v1/families",
+            get(families::api_list).post(families::api_apply),
+        )
+        .route("/api/v1/families/{id}", get(families::api_get))
+        .route("/api/v1/audit", get(audit::api_list))
+        // Operations
+        .route("/healthz", get(health::healthz))
+        .route("/readyz", get(health::readyz))
+        .fallback(not_found)
+        .method_not_allowed_fallback(method_not_allowed)
+}
+
+/// The whole application: routes and every layer, outermost last.
+pub fn build(state: AppState) -> Router {
+    let request_id = HeaderName::from_static("x-request-id");
+    let sessions = SessionManagerLayer::new(DbSessionStore::new(state.db.clone()))
+        .with_name("cb_session")
+        .with_http_only(true)
+        .with_same_site(SameSite::Lax)
+        .with_secure(state.settings.secure_cookies)
+        .with_path("/")
+        .with_expiry(Expiry::OnInactivity(time::Duration::seconds(
+            state.settings.session_idle.as_secs() as i64,
+        )));
+    let trace = TraceLayer::new_for_http()
+        .make_span_with(|req: &axum::http::Request<_>| {
+            // The path only: query strings may carry search terms or names.
+            let id = req
+                .headers()
+                .get("x-request-id")
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or("-");
+            tracing::info_span!("request", id = %id, method = %req.method(), path = %req.uri().path())
+        })
+        .on_request(())
+        .on_response(DefaultOnResponse::new().level(Level::INFO));
+    routes()
+        .layer(DefaultBodyLimit::max(BODY_LIMIT))
+        .layer(from_fn(middleware::csrf_guard))
+        .layer(from_fn(middleware::html_errors))
+        .layer(from_fn_with_state(state.clone(), middleware::load_user))
+        .layer(
+            ServiceBuilder::new()
+                .layer(SetRequestIdLayer::new(request_id.clone(), MakeRequestUuid))
+                .layer(trace)
+                .layer(PropagateRequestIdLayer::new(request_id))
+                .layer(CatchPanicLayer::custom(|_| {
+                    AppError::Internal("handler panicked".into()).into_response()
+                }))
+                .layer(from_fn(middleware::security_headers))
+                .layer(sessions),
+        )
+        .with_state(state)
+}

@@ -1,0 +1,194 @@
+//! Staff accounts: `POST /api/v1/users`, `POST /api/v1/users/{id}/disable`, and the county's page.
+
+use axum::Json;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use serde::{Deserialize, Serialize};
+
+use crate::db::entities::user;
+use crate::domain::Invalid;
+use crate::error::AppResult;
+use crate::services::users::{self, StaffInput};
+use crate::services::{Paging, ServiceError, regions};
+use crate::views;
+
+use super::AppState;
+use super::chrome::{Chrome, flash};
+use super::extract::{ApiJson, Auth, Ctx, FormFields, ListQuery};
+use super::providers::ListBody;
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CreateUserRequest {
+    username: String,
+    password: String,
+    role: String,
+    #[serde(default)]
+    township: Option<String>,
+    #[serde(default)]
+    village: Option<String>,
+}
+
+#[derive(Serialize)]
+pub struct StaffBody {
+    id: String,
+    username: String,
+    role: String,
+    township: Option<String>,
+    village: Option<String>,
+    disabled: bool,
+}
+
+impl From<user::Model> for StaffBody {
+    fn from(u: user::Model) -> Self {
+        Self {
+            id: u.id,
+            username: u.username,
+            role: u.role,
+            township: u.township_code,
+            village: u.village_code,
+            disabled: u.disabled,
+        }
+    }
+}
+
+pub async fn api_create(
+    State(state): State<AppState>,
+    Auth(caller): Auth,
+    Ctx(ctx): Ctx,
+    ApiJson(body): ApiJson<CreateUserRequest>,
+) -> AppResult<(StatusCode, Json<StaffBody>)> {
+    let input = StaffInput {
+        username: body.username,
+        password: body.password,
+        role: body.role,
+        township: body.township,
+        village: body.village,
+    };
+    let user = users::create_staff(&state.db, &ctx, &caller, input).await?;
+    Ok((StatusCode::CREATED, Json(user.into())))
+}
+
+pub async fn api_list(
+    State(state): State<AppState>,
+    Auth(caller): Auth,
+    Query(query): Query<ListQuery>,
+) -> AppResult<Json<ListBody<StaffBody>>> {
+    let page =
+        users::list_staff(&state.db, &caller, Paging::new(query.limit, query.offset)).await?;
+    Ok(Json(ListBody {
+        total: page.total,
+        items: page.items.into_iter().map(StaffBody::from).collect(),
+    }))
+}
+
+pub async fn api_disable(
+    State(state): State<AppState>,
+    Auth(caller): Auth,
+    Ctx(ctx): Ctx,
+    Path(id): Path<String>,
+) -> AppResult<Json<StaffBody>> {
+    Ok(Json(
+        users::disable(&state.db, &ctx, &caller, &id).await?.into(),
+    ))
+}
+
+async fn render(
+    state: &AppState,
+    chrome: &Chrome,
+    caller: &crate::services::Principal,
+    paging: Paging,
+    input: &StaffInput,
+    errors: &Invalid,
+) -> AppResult<maud::Markup> {
+    let page = users::list_staff(&state.db, caller, paging).await?;
+    let regions = regions::list(&state.db).await?;
+    let townships: Vec<(String, String)> = regions
+        .iter()
+        .map(|t| (t.code.clone(), t.name.clone()))
+        .collect();
+    let villages: Vec<(String, String)> = regions
+        .iter()
+        .flat_map(|t| {
+            t.villages
+                .iter()
+                .map(move |v| (v.code.clone(), format!("{} {}", t.name, v.name)))
+        })
+        .collect();
+    Ok(views::staff::staff_page(
+        &chrome.ctx(),
+        &views::staff::StaffPage {
+            users: &page.items,
+            total: page.total,
+            limit: paging.limit,
+            offset: paging.offset,
+            input,
+            errors,
+            townships: &townships,
+            villages: &villages,
+        },
+    ))
+}
+
+pub async fn page(
+    State(state): State<AppState>,
+    Auth(caller): Auth,
+    chrome: Chrome,
+    Query(query): Query<ListQuery>,
+) -> AppResult<Response> {
+    let paging = Paging::new(query.limit, query.offset);
+    Ok(render(
+        &state,
+        &chrome,
+        &caller,
+        paging,
+        &StaffInput::default(),
+        &Invalid::new(),
+    )
+    .await?
+    .into_response())
+}
+
+pub async fn create_submit(
+    State(state): State<AppState>,
+    Auth(caller): Auth,
+    Ctx(ctx): Ctx,
+    chrome: Chrome,
+    form: FormFields,
+) -> AppResult<Response> {
+    let input = StaffInput {
+        username: form.get("username").to_owned(),
+        password: form.get("password").to_owned(),
+        role: form.get("role").to_owned(),
+        township: form.get_opt("township"),
+        village: form.get_opt("village"),
+    };
+    match users::create_staff(&state.db, &ctx, &caller, input.clone()).await {
+        Ok(user) => {
+            flash(&chrome.session, &format!("已创建账号 {}", user.username)).await?;
+            Ok(Redirect::to("/staff").into_response())
+        }
+        Err(ServiceError::Invalid(errors)) => {
+            let page = render(&state, &chrome, &caller, Paging::default(), &input, &errors).await?;
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
+        }
+        Err(other) => Err(other.into()),
+    }
+}
+
+pub async fn disable_submit(
+    State(state): State<AppState>,
+    Auth(caller): Auth,
+    Ctx(ctx): Ctx,
+    chrome: Chrome,
+    Path(id): Path<String>,
+) -> AppResult<Redirect> {
+    let user = users::disable(&state.db, &ctx, &caller, &id).await?;
+    flash(
+        &chrome.session,
+        &format!("已停用账号 {}，其登录已全部失效", user.username),
+    )
+    .await?;
+    Ok(Redirect::to("/staff"))
+}

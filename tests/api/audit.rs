@@ -1,0 +1,111 @@
+//! The audit log: what is written, that the database refuses changes, and
+//! that `audit verify` finds an entry altered behind the application's back.
+
+use axum::http::StatusCode;
+use carebridge::services::audit::{Verification, verify};
+use sea_orm::ConnectionTrait;
+use serde_json::json;
+
+use crate::helpers::{ADMIN, TestApp};
+
+#[tokio::test]
+async fn every_decision_and_login_is_audited() {
+    let app = TestApp::spawn().await;
+    let (id, _) = app.register_provider().await;
+    let mut admin = app.admin().await;
+    admin
+        .post_json(
+            &format!("/api/v1/providers/{id}/decision"),
+            json!({"decision": "verify"}),
+        )
+        .await
+        .assert_status(StatusCode::OK);
+    app.client().login(ADMIN, "definitely wrong pw").await;
+    let log = admin.get("/api/v1/audit?limit=100").await;
+    log.assert_status(StatusCode::OK);
+    let entries = log.json()["items"].as_array().cloned().expect("items");
+    let find = |action: &str, outcome: &str| {
+        entries
+            .iter()
+            .find(|e| e["action"] == action && e["outcome"] == outcome)
+            .cloned()
+    };
+    let register = find("provider.register", "success").expect("registration audited");
+    assert_eq!(register["target"], format!("provider:{id}"));
+    let decision = find("provider.decide", "success").expect("decision audited");
+    assert_eq!(decision["actor"], ADMIN);
+    assert_eq!(decision["role"], "county_admin");
+    assert_eq!(decision["detail"], "pending -> verified");
+    assert!(
+        decision["request_id"]
+            .as_str()
+            .is_some_and(|r| !r.is_empty())
+    );
+    assert!(decision["at"].as_str().is_some_and(|t| t.ends_with('Z')));
+    assert!(find("session.login", "success").is_some());
+    assert!(find("session.login", "failure").is_some());
+    assert_eq!(
+        verify(&app.db).await.expect("verify"),
+        Verification::Intact {
+            entries: entries.len() as u64
+        }
+    );
+}
+
+#[tokio::test]
+async fn the_database_refuses_update_and_delete_on_the_audit_log() {
+    let app = TestApp::spawn().await;
+    app.register_provider().await;
+    let update = app
+        .db
+        .execute_unprepared("UPDATE audit_log SET outcome = 'failure'")
+        .await;
+    assert!(update.is_err(), "UPDATE must be refused");
+    let delete = app.db.execute_unprepared("DELETE FROM audit_log").await;
+    assert!(delete.is_err(), "DELETE must be refused");
+    assert!(matches!(
+        verify(&app.db).await.expect("verify"),
+        Verification::Intact { .. }
+    ));
+}
+
+#[tokio::test]
+async fn verify_names_the_entry_altered_behind_the_applications_back() {
+    let app = TestApp::spawn().await;
+    app.register_provider().await;
+    app.register_provider().await;
+    app.register_provider().await;
+    let drop_trigger = if app.is_postgres() {
+        "DROP TRIGGER audit_log_no_update ON audit_log"
+    } else {
+        "DROP TRIGGER audit_log_no_update"
+    };
+    app.db
+        .execute_unprepared(drop_trigger)
+        .await
+        .expect("drop trigger");
+    app.db
+        .execute_unprepared("UPDATE audit_log SET actor_name = 'someone_else' WHERE seq = 3")
+        .await
+        .expect("tamper");
+    match verify(&app.db).await.expect("verify") {
+        Verification::Broken { seq, .. } => assert_eq!(seq, 3),
+        other => panic!("tampering not detected: {other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn only_county_staff_read_the_audit_log() {
+    let app = TestApp::spawn().await;
+    let mut officer = app
+        .login_as(carebridge::domain::Role::TownshipOfficer)
+        .await;
+    officer
+        .get("/api/v1/audit")
+        .await
+        .assert_status(StatusCode::FORBIDDEN);
+    app.client()
+        .get("/api/v1/audit")
+        .await
+        .assert_status(StatusCode::UNAUTHORIZED);
+}

@@ -1,0 +1,422 @@
+//! `TestApp` and `TestClient`: one app per test, clients that keep their
+//! session cookie and CSRF token like a browser or an API script would.
+
+use std::net::{IpAddr, Ipv4Addr, SocketAddr};
+use std::sync::atomic::{AtomicU32, Ordering};
+
+use axum::Router;
+use axum::body::Body;
+use axum::extract::ConnectInfo;
+use axum::http::{HeaderMap, Method, Request, StatusCode, header};
+use carebridge::config::Settings;
+use carebridge::domain::Role;
+use carebridge::services::users;
+use http_body_util::BodyExt;
+use sea_orm::{ConnectionTrait, DatabaseConnection, DbBackend};
+use serde_json::{Value, json};
+use tower::ServiceExt;
+
+pub const ADMIN: &str = "county_root";
+pub const PASSWORD: &str = "correct horse battery staple";
+pub const TOWNSHIP_A: &str = "500235001";
+pub const TOWNSHIP_B: &str = "500235101";
+pub const VILLAGE_A: &str = "500235001201";
+
+/// A fresh, migrated database and the router over it.
+pub struct TestApp {
+    pub router: Router,
+    pub db: DatabaseConnection,
+    pub settings: Settings,
+    pub _dir: tempfile::TempDir,
+    pg_drop: Option<(String, String)>,
+    counter: AtomicU32,
+}
+
+impl TestApp {
+    pub async fn spawn() -> TestApp {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let mut pg_drop = None;
+        let database_url = match std::env::var("CAREBRIDGE_TEST_POSTGRES") {
+            Ok(server) if !server.is_empty() => {
+                let name = format!("cb_test_{}", uuid::Uuid::new_v4().simple());
+                let admin = sea_orm::Database::connect(server.as_str())
+                    .await
+                    .expect("connect to PostgreSQL");
+                admin
+                    .execute_unprepared(&format!("CREATE DATABASE {name}"))
+                    .await
+                    .expect("create test database");
+                admin.close().await.ok();
+                let base = server
+                    .rsplit_once('/')
+                    .map(|(b, _)| b.to_owned())
+                    .unwrap_or(server.clone());
+                pg_drop = Some((server.clone(), name.clone()));
+                format!("{base}/{name}")
+            }
+            _ => format!("sqlite://{}?mode=rwc", dir.path().join("test.db").display()),
+        };
+        let mut settings = Settings::from_common(&carebridge::config::CommonArgs {
+            data_dir: dir.path().to_path_buf(),
+            database_url: Some(database_url),
+        });
+        settings.throttle_per_account = 5;
+        settings.throttle_per_address = 20;
+        let db = carebridge::app::prepare(&settings)
+            .await
+            .expect("prepare database");
+        let router = carebridge::app::router(db.clone(), settings.clone());
+        TestApp {
+            router,
+            db,
+            settings,
+            _dir: dir,
+            pg_drop,
+            counter: AtomicU32::new(0),
+        }
+    }
+
+    pub fn is_postgres(&self) -> bool {
+        self.db.get_database_backend() == DbBackend::Postgres
+    }
+
+    pub fn client(&self) -> TestClient {
+        TestClient {
+            router: self.router.clone(),
+            cookie: None,
+            csrf: None,
+            addr: IpAddr::V4(Ipv4Addr::new(192, 0, 2, 1)),
+        }
+    }
+
+    /// A unique name for this test's records.
+    pub fn unique(&self, prefix: &str) -> String {
+        format!("{prefix}{}", self.counter.fetch_add(1, Ordering::Relaxed))
+    }
+
+    /// Creates the county administrator from the "command line".
+    pub async fn seed_admin(&self) {
+        if carebridge::db::users::username_taken(&self.db, ADMIN)
+            .await
+            .expect("query")
+        {
+            return;
+        }
+        users::create_admin_from_cli(&self.db, ADMIN, PASSWORD.to_owned())
+            .await
+            .expect("create admin");
+    }
+
+    pub async fn admin(&self) -> TestClient {
+        self.seed_admin().await;
+        let mut client = self.client();
+        client
+            .login(ADMIN, PASSWORD)
+            .await
+            .assert_status(StatusCode::OK);
+        client
+    }
+
+    /// Creates a staff account of `role` (township A / village A) and logs it in.
+    pub async fn login_as(&self, role: Role) -> TestClient {
+        self.login_staff(role, Some(TOWNSHIP_A), Some(VILLAGE_A))
+            .await
+    }
+
+    pub async fn login_staff(
+        &self,
+        role: Role,
+        township: Option<&str>,
+        village: Option<&str>,
+    ) -> TestClient {
+        if role == Role::CountyAdmin {
+            return self.admin().await;
+        }
+        let admin = self.admin().await;
+        let username = self.unique(role.as_str().split('_').next().unwrap_or("staff"));
+        let body = match role {
+            Role::TownshipOfficer => {
+                json!({"username": username, "password": PASSWORD, "role": role.as_str(), "township": township})
+            }
+            _ => {
+                json!({"username": username, "password": PASSWORD, "role": role.as_str(), "village": village})
+            }
+        };
+        admin
+            .post_json("/api/v1/users", body)
+            .await
+            .assert_status(StatusCode::CREATED);
+        let mut client = self.client();
+        client
+            .login(&username, PASSWORD)
+            .await
+            .assert_status(StatusCode::OK);
+        client
+    }
+
+    /// Registers a provider through the public API; returns its id and username.
+    pub async fn register_provider(&self) -> (String, String) {
+        let username = self.unique("org");
+        let response = self
+            .client()
+            .post_json("/api/v1/providers", provider_body(&username))
+            .await;
+        response.assert_status(StatusCode::CREATED);
+        (
+            response.json()["id"].as_str().expect("id").to_owned(),
+            username,
+        )
+    }
+
+    /// Files a family application in `township`; returns its id and username.
+    pub async fn apply_family(&self, township: &str) -> (String, String) {
+        let username = self.unique("family");
+        let response = self
+            .client()
+            .post_json("/api/v1/families", family_body(&username, township))
+            .await;
+        response.assert_status(StatusCode::CREATED);
+        (
+            response.json()["id"].as_str().expect("id").to_owned(),
+            username,
+        )
+    }
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        if let Some((server, name)) = self.pg_drop.take() {
+            // Drop runs outside async: use a runtime of its own on a thread of its own.
+            let _ = std::thread::spawn(move || {
+                let runtime = tokio::runtime::Builder::new_current_thread()
+                    .enable_all()
+                    .build();
+                if let Ok(runtime) = runtime {
+                    runtime.block_on(async {
+                        if let Ok(admin) = sea_orm::Database::connect(server.as_str()).await {
+                            let _ = admin
+                                .execute_unprepared(&format!(
+                                    "DROP DATABASE IF EXISTS {name} WITH (FORCE)"
+                                ))
+                                .await;
+                            let _ = admin.close().await;
+                        }
+                    });
+                }
+            })
+            .join();
+        }
+    }
+}
+
+/// A valid provider registration for `username` (credit code with its check character).
+pub fn provider_body(username: &str) -> Value {
+    json!({
+        "kind": "charity",
+        "name": format!("云阳县爱心慈善会{username}"),
+        "credit_code": credit_code_for(username),
+        "contact_name": "陈女士",
+        "contact_phone": "13912345678",
+        "townships": [TOWNSHIP_A, TOWNSHIP_B],
+        "description": "资助困境儿童就学，组织志愿者陪伴。",
+        "username": username,
+        "password": PASSWORD,
+    })
+}
+
+/// A valid credit code derived from `seed`, distinct per seed.
+pub fn credit_code_for(seed: &str) -> String {
+    const CHARSET: &[u8] = b"0123456789ABCDEFGHJKLMNPQRTUWXY";
+    let mut hash: u64 = 1469598103934665603;
+    for b in seed.bytes() {
+        hash = (hash ^ u64::from(b)).wrapping_mul(1099511628211);
+    }
+    let mut body = String::from("53500235");
+    for _ in 0..9 {
+        body.push(CHARSET[(hash % 31) as usize] as char);
+        hash /= 31;
+    }
+    let check =
+        carebridge::domain::credit_code::check_character(&body).expect("17 valid characters");
+    format!("{body}{check}")
+}
+
+pub fn family_body(username: &str, township: &str) -> Value {
+    json!({
+        "household_name": "刘家",
+        "township": township,
+        "members": 3,
+        "housing": "自有住房两室一厅",
+        "contact_phone": "023-55123456",
+        "care_types": ["sponsorship"],
+        "username": username,
+        "password": PASSWORD,
+    })
+}
+
+/// A client with its own cookie and CSRF token.
+#[derive(Clone)]
+pub struct TestClient {
+    pub router: Router,
+    pub cookie: Option<String>,
+    pub csrf: Option<String>,
+    pub addr: IpAddr,
+}
+
+pub struct TestResponse {
+    pub status: StatusCode,
+    pub headers: HeaderMap,
+    pub body: Vec<u8>,
+}
+
+impl TestResponse {
+    pub fn json(&self) -> Value {
+        serde_json::from_slice(&self.body).unwrap_or(Value::Null)
+    }
+
+    pub fn text(&self) -> String {
+        String::from_utf8_lossy(&self.body).into_owned()
+    }
+
+    #[track_caller]
+    pub fn assert_status(&self, expected: StatusCode) -> &Self {
+        assert_eq!(
+            self.status,
+            expected,
+            "unexpected status; body: {}",
+            self.text()
+        );
+        self
+    }
+
+    /// The `details` of an error body, as (field, message) pairs.
+    pub fn error_fields(&self) -> Vec<String> {
+        self.json()["error"]["details"]
+            .as_array()
+            .map(|a| {
+                a.iter()
+                    .filter_map(|d| d["field"].as_str().map(str::to_owned))
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+}
+
+impl TestClient {
+    pub async fn send(&mut self, mut request: Request<Body>) -> TestResponse {
+        if let Some(cookie) = &self.cookie {
+            request.headers_mut().insert(
+                header::COOKIE,
+                format!("cb_session={cookie}").parse().expect("cookie"),
+            );
+        }
+        request
+            .extensions_mut()
+            .insert(ConnectInfo(SocketAddr::new(self.addr, 40000)));
+        let response = self
+            .router
+            .clone()
+            .oneshot(request)
+            .await
+            .expect("infallible");
+        let status = response.status();
+        let headers = response.headers().clone();
+        for value in headers.get_all(header::SET_COOKIE) {
+            let value = value.to_str().unwrap_or("");
+            if let Some(rest) = value.strip_prefix("cb_session=") {
+                let id = rest.split(';').next().unwrap_or("");
+                self.cookie = if id.is_empty() || value.contains("Max-Age=0") {
+                    None
+                } else {
+                    Some(id.to_owned())
+                };
+            }
+        }
+        let body = response
+            .into_body()
+            .collect()
+            .await
+            .expect("body")
+            .to_bytes()
+            .to_vec();
+        TestResponse {
+            status,
+            headers,
+            body,
+        }
+    }
+
+    fn json_request(&self, method: Method, path: &str, body: Option<&Value>) -> Request<Body> {
+        let mut builder = Request::builder().method(method.clone()).uri(path);
+        if method != Method::GET
+            && let Some(token) = &self.csrf
+        {
+            builder = builder.header("x-csrf-token", token);
+        }
+        match body {
+            Some(body) => builder
+                .header(header::CONTENT_TYPE, "application/json")
+                .body(Body::from(body.to_string())),
+            None => builder.body(Body::empty()),
+        }
+        .expect("request")
+    }
+
+    pub async fn get(&mut self, path: &str) -> TestResponse {
+        let request = self.json_request(Method::GET, path, None);
+        self.send(request).await
+    }
+
+    pub async fn post_json(&self, path: &str, body: Value) -> TestResponse {
+        let mut this = self.clone();
+        let request = this.json_request(Method::POST, path, Some(&body));
+        this.send(request).await
+    }
+
+    pub async fn delete(&mut self, path: &str) -> TestResponse {
+        let request = self.json_request(Method::DELETE, path, None);
+        self.send(request).await
+    }
+
+    /// `POST /api/v1/session`; keeps the cookie and CSRF token on success.
+    pub async fn login(&mut self, username: &str, password: &str) -> TestResponse {
+        let body = json!({"username": username, "password": password});
+        let request = Request::builder()
+            .method(Method::POST)
+            .uri("/api/v1/session")
+            .header(header::CONTENT_TYPE, "application/json")
+            .body(Body::from(body.to_string()))
+            .expect("request");
+        let response = self.send(request).await;
+        if response.status == StatusCode::OK {
+            self.csrf = response.json()["csrf_token"].as_str().map(str::to_owned);
+        }
+        response
+    }
+
+    /// A form POST as a browser sends it; `fields` should include `csrf_token`.
+    pub async fn post_form(&mut self, path: &str, fields: &[(&str, &str)]) -> TestResponse {
+        let body: String = form_urlencoded::Serializer::new(String::new())
+            .extend_pairs(fields)
+            .finish();
+        let request = Request::builder()
+            .method(Method::POST)
+            .uri(path)
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .body(Body::from(body))
+            .expect("request");
+        self.send(request).await
+    }
+
+    /// The CSRF token embedded in a page's forms.
+    pub async fn page_csrf(&mut self, path: &str) -> String {
+        let page = self.get(path).await;
+        let html = page.text();
+        let marker = "name=\"csrf_token\" value=\"";
+        let start = html
+            .find(marker)
+            .expect("page has a form with a CSRF field")
+            + marker.len();
+        html[start..].split('"').next().expect("token").to_owned()
+    }
+}

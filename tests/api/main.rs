@@ -1,0 +1,15 @@
+//! Integration tests: the application driven over HTTP, in process.
+//!
+//! Each test gets its own database: a temporary SQLite file, or with
+//! `CAREBRIDGE_TEST_POSTGRES` set to a server URL, a PostgreSQL database of
+//! its own that is dropped when the test ends.
+
+mod audit;
+mod auth;
+mod cli;
+mod concurrency;
+mod families;
+mod helpers;
+mod providers;
+mod scope;
+mod security;
