@@ -1,5 +1,6 @@
 //! The `carebridge` binary: parse the command line, start logging, run.
 
+use std::io::IsTerminal;
 use std::process::ExitCode;
 
 use clap::Parser;
@@ -13,6 +14,7 @@ async fn main() -> ExitCode {
             EnvFilter::try_from_env("CAREBRIDGE_LOG")
                 .unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn,sea_orm=warn")),
         )
+        .with_ansi(std::io::stderr().is_terminal())
         .with_writer(std::io::stderr)
         .init();
     carebridge::cli::run(carebridge::config::Cli::parse()).await

@@ -7,7 +7,12 @@ use crate::services::Principal;
 
 use super::layout::{PageCtx, page};
 
-pub fn error_page(user: Option<&Principal>, status: StatusCode, message: &str) -> Markup {
+pub fn error_page(
+    user: Option<&Principal>,
+    csrf: &str,
+    status: StatusCode,
+    message: &str,
+) -> Markup {
     let title = match status {
         StatusCode::NOT_FOUND => "页面不存在",
         StatusCode::FORBIDDEN => "无权访问",
@@ -15,11 +20,9 @@ pub fn error_page(user: Option<&Principal>, status: StatusCode, message: &str) -
         s if s.is_server_error() => "系统出错了",
         _ => "无法完成请求",
     };
-    // The logout form on the error page needs no token: a stale page
-    // simply asks the user to log out again from a fresh one.
     let ctx = PageCtx {
         user,
-        csrf: "",
+        csrf,
         flash: None,
     };
     page(

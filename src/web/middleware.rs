@@ -146,7 +146,7 @@ pub async fn security_headers(req: Request, next: Next) -> Response {
 
 /// For page requests, turns an error response into a Chinese page (and a
 /// missing login into a redirect to the login page).
-pub async fn html_errors(req: Request, next: Next) -> Response {
+pub async fn html_errors(session: Session, req: Request, next: Next) -> Response {
     if is_api(req.uri().path()) || req.uri().path() == "/healthz" || req.uri().path() == "/readyz" {
         return next.run(req).await;
     }
@@ -162,9 +162,16 @@ pub async fn html_errors(req: Request, next: Next) -> Response {
         return Redirect::to("/login").into_response();
     }
     let retry_after = response.headers().get(header::RETRY_AFTER).cloned();
+    // The page's logout form needs the session's token; never create one here.
+    let token = session
+        .get::<String>(csrf::SESSION_KEY)
+        .await
+        .ok()
+        .flatten()
+        .unwrap_or_default();
     let mut page = (
         info.status,
-        crate::views::errors::error_page(user.as_ref(), info.status, &info.message),
+        crate::views::errors::error_page(user.as_ref(), &token, info.status, &info.message),
     )
         .into_response();
     if let Some(retry_after) = retry_after {

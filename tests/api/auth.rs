@@ -263,3 +263,35 @@ async fn each_role_sees_its_home_page() {
         Some("/login")
     );
 }
+
+#[tokio::test]
+async fn a_session_ends_at_its_absolute_lifetime_however_active() {
+    let app = TestApp::spawn_with(|s| s.session_absolute = std::time::Duration::from_secs(1)).await;
+    let mut client = app.admin().await;
+    client.get("/api/v1/me").await.assert_status(StatusCode::OK);
+    tokio::time::sleep(std::time::Duration::from_millis(2100)).await;
+    client
+        .get("/api/v1/me")
+        .await
+        .assert_status(StatusCode::UNAUTHORIZED);
+}
+
+#[tokio::test]
+async fn an_error_page_keeps_a_working_logout_form() {
+    let app = TestApp::spawn().await;
+    let mut admin = app.admin().await;
+    let page = admin
+        .get("/families/00000000-0000-0000-0000-000000000000")
+        .await;
+    page.assert_status(StatusCode::NOT_FOUND);
+    let token = admin.csrf.clone().expect("token");
+    assert!(page.text().contains(&format!("value=\"{token}\"")));
+    admin
+        .post_form("/logout", &[("csrf_token", &token)])
+        .await
+        .assert_status(StatusCode::SEE_OTHER);
+    admin
+        .get("/api/v1/me")
+        .await
+        .assert_status(StatusCode::UNAUTHORIZED);
+}

@@ -34,6 +34,11 @@ pub struct TestApp {
 
 impl TestApp {
     pub async fn spawn() -> TestApp {
+        Self::spawn_with(|_| {}).await
+    }
+
+    /// An app whose settings `adjust` changes first (shorter expiries, lower limits).
+    pub async fn spawn_with(adjust: impl FnOnce(&mut Settings)) -> TestApp {
         let dir = tempfile::tempdir().expect("temp dir");
         let mut pg_drop = None;
         let database_url = match std::env::var("CAREBRIDGE_TEST_POSTGRES") {
@@ -62,6 +67,7 @@ impl TestApp {
         });
         settings.throttle_per_account = 5;
         settings.throttle_per_address = 20;
+        adjust(&mut settings);
         let db = carebridge::app::prepare(&settings)
             .await
             .expect("prepare database");
