@@ -12,6 +12,7 @@ use crate::domain::region::TownshipCode;
 use crate::domain::{Invalid, Role};
 
 use super::audit::{self, Event};
+use super::users;
 use super::{Page, Paging, Principal, RequestCtx, ServiceError, ServiceResult, new_id, passwords};
 
 /// An application as typed.
@@ -156,7 +157,7 @@ pub async fn apply(
         },
     )
     .await?;
-    let user = db::users::insert(
+    users::insert_login(
         &txn,
         db::users::NewUser {
             id: &new_id(),
@@ -169,13 +170,7 @@ pub async fn apply(
             family_id: Some(&id),
         },
     )
-    .await;
-    if let Err(e) = &user
-        && db::is_unique_violation(e)
-    {
-        return Err(Invalid::duplicate("username", "该用户名已被使用").into());
-    }
-    user?;
+    .await?;
     audit::append(
         &txn,
         ctx,

@@ -13,6 +13,7 @@ use crate::domain::region::TownshipCode;
 use crate::domain::{CreditCode, Invalid, Role};
 
 use super::audit::{self, Event};
+use super::users;
 use super::{Page, Paging, Principal, RequestCtx, ServiceError, ServiceResult, new_id, passwords};
 
 /// A registration as typed (form or JSON).
@@ -178,7 +179,7 @@ pub async fn register(
         other => other?,
     };
     let user_id = new_id();
-    let user = db::users::insert(
+    users::insert_login(
         &txn,
         db::users::NewUser {
             id: &user_id,
@@ -191,13 +192,7 @@ pub async fn register(
             family_id: None,
         },
     )
-    .await;
-    if let Err(e) = &user
-        && db::is_unique_violation(e)
-    {
-        return Err(Invalid::duplicate("username", "该用户名已被使用").into());
-    }
-    user?;
+    .await?;
     audit::append(
         &txn,
         ctx,

@@ -146,7 +146,7 @@ async fn create(
     let hash = passwords::hash(account.password.expose().to_owned()).await?;
     let id = new_id();
     let txn = db::begin_write(conn).await?;
-    let inserted = db::users::insert(
+    let user = insert_login(
         &txn,
         db::users::NewUser {
             id: &id,
@@ -159,13 +159,7 @@ async fn create(
             family_id: None,
         },
     )
-    .await;
-    let user = match inserted {
-        Err(e) if db::is_unique_violation(&e) => {
-            return Err(Invalid::duplicate("username", "该用户名已被使用").into());
-        }
-        other => other?,
-    };
+    .await?;
     audit::append(
         &txn,
         ctx,
@@ -175,6 +169,21 @@ async fn create(
     .await?;
     txn.commit().await?;
     Ok(user)
+}
+
+/// Stores a new login inside the caller's transaction. A username taken
+/// between validation and insert (a concurrent registration) is reported as
+/// the same duplicate the validation would have found.
+pub(crate) async fn insert_login(
+    txn: &impl ConnectionTrait,
+    new: db::users::NewUser<'_>,
+) -> ServiceResult<user::Model> {
+    match db::users::insert(txn, new).await {
+        Err(e) if db::is_unique_violation(&e) => {
+            Err(Invalid::duplicate("username", "该用户名已被使用").into())
+        }
+        other => Ok(other?),
+    }
 }
 
 /// Disables an account and ends its sessions at once. County staff only;

@@ -75,15 +75,7 @@ async fn verify_names_the_entry_altered_behind_the_applications_back() {
     app.register_provider().await;
     app.register_provider().await;
     app.register_provider().await;
-    let drop_trigger = if app.is_postgres() {
-        "DROP TRIGGER audit_log_no_update ON audit_log"
-    } else {
-        "DROP TRIGGER audit_log_no_update"
-    };
-    app.db
-        .execute_unprepared(drop_trigger)
-        .await
-        .expect("drop trigger");
+    app.drop_audit_update_trigger().await;
     app.db
         .execute_unprepared("UPDATE audit_log SET actor_name = 'someone_else' WHERE seq = 3")
         .await

@@ -58,15 +58,7 @@ async fn audit_verify_exits_1_naming_the_altered_entry() {
         String::from_utf8_lossy(&ok.stderr)
     );
     assert!(String::from_utf8_lossy(&ok.stdout).contains("intact"));
-    let drop_trigger = if app.is_postgres() {
-        "DROP TRIGGER audit_log_no_update ON audit_log"
-    } else {
-        "DROP TRIGGER audit_log_no_update"
-    };
-    app.db
-        .execute_unprepared(drop_trigger)
-        .await
-        .expect("drop trigger");
+    app.drop_audit_update_trigger().await;
     app.db
         .execute_unprepared("UPDATE audit_log SET detail = 'kind=enterprise' WHERE seq = 2")
         .await

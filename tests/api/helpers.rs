@@ -95,6 +95,17 @@ impl TestApp {
         }
     }
 
+    /// Drops the trigger that refuses UPDATE on the audit log, as someone with
+    /// direct database access could, so that tests can tamper with an entry.
+    pub async fn drop_audit_update_trigger(&self) {
+        let sql = if self.is_postgres() {
+            "DROP TRIGGER audit_log_no_update ON audit_log"
+        } else {
+            "DROP TRIGGER audit_log_no_update"
+        };
+        self.db.execute_unprepared(sql).await.expect("drop trigger");
+    }
+
     /// A unique name for this test's records.
     pub fn unique(&self, prefix: &str) -> String {
         format!("{prefix}{}", self.counter.fetch_add(1, Ordering::Relaxed))
