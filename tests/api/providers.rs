@@ -325,3 +325,32 @@ async fn the_county_verifies_from_the_queue_page() {
         "verified"
     );
 }
+
+#[tokio::test]
+async fn a_verified_provider_can_be_suspended_with_a_reason_and_not_before() {
+    let app = TestApp::spawn().await;
+    let (id, _) = app.register_provider().await;
+    let admin = app.admin().await;
+    let path = format!("/api/v1/providers/{id}/decision");
+    let early = admin
+        .post_json(&path, json!({"decision": "suspend", "reason": "投诉核查"}))
+        .await;
+    early.assert_status(StatusCode::CONFLICT);
+    admin
+        .post_json(&path, json!({"decision": "verify"}))
+        .await
+        .assert_status(StatusCode::OK);
+    admin
+        .post_json(&path, json!({"decision": "suspend"}))
+        .await
+        .assert_status(StatusCode::UNPROCESSABLE_ENTITY);
+    let suspended = admin
+        .post_json(
+            &path,
+            json!({"decision": "suspend", "reason": "投诉核查中"}),
+        )
+        .await;
+    suspended.assert_status(StatusCode::OK);
+    assert_eq!(suspended.json()["status"], "suspended");
+    assert_eq!(suspended.json()["reason"], "投诉核查中");
+}
