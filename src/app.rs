@@ -9,7 +9,9 @@ use sea_orm::DatabaseConnection;
 
 use crate::config::Settings;
 use crate::db;
-use crate::services::{auth, regions};
+use crate::services::{auth, regions, vault_admin};
+use crate::vault::Vault;
+use crate::vault::key_file::KeySource;
 use crate::web::{AppState, router};
 
 /// Why the application could not start; one line, no secrets.
@@ -19,6 +21,8 @@ pub enum StartError {
     Db(#[from] db::StartError),
     #[error("cannot load regions: {0}")]
     Regions(String),
+    #[error("identity vault: {0}")]
+    Vault(#[from] vault_admin::OpenError),
     #[error("cannot listen on {addr}: {source}")]
     Listen {
         addr: SocketAddr,
@@ -28,9 +32,40 @@ pub enum StartError {
     Serve(std::io::Error),
 }
 
+/// What start-up prepared: the migrated database and the opened vault.
+#[derive(Clone)]
+pub struct Prepared {
+    pub db: DatabaseConnection,
+    pub vault: Arc<Vault>,
+    pub key_source: KeySource,
+}
+
 /// Opens (creating the data directory for SQLite) and migrates the database,
-/// and loads the region file into an empty one.
-pub async fn prepare(settings: &Settings) -> Result<DatabaseConnection, StartError> {
+/// loads the region file into an empty one, and opens the identity vault
+/// with a key that must match the database's.
+pub async fn prepare(settings: &Settings) -> Result<Prepared, StartError> {
+    let db = prepare_db(settings).await?;
+    let (vault, key_source) = vault_admin::open(
+        &db,
+        settings.vault_key.as_ref().map(|s| s.expose()),
+        &settings.data_dir,
+    )
+    .await?;
+    if let KeySource::Created(path) = &key_source {
+        tracing::warn!(
+            path = %path.display(),
+            "created a new vault key file: back it up; without it no child file can be read"
+        );
+    }
+    Ok(Prepared {
+        db,
+        vault: Arc::new(vault),
+        key_source,
+    })
+}
+
+/// The database alone, migrated, with the regions loaded.
+pub async fn prepare_db(settings: &Settings) -> Result<DatabaseConnection, StartError> {
     if db::is_sqlite(&settings.database_url) {
         std::fs::create_dir_all(&settings.data_dir).map_err(|source| db::StartError::DataDir {
             dir: settings.data_dir.display().to_string(),
@@ -45,21 +80,22 @@ pub async fn prepare(settings: &Settings) -> Result<DatabaseConnection, StartErr
     Ok(conn)
 }
 
-/// The router for `conn` and `settings`.
-pub fn router(conn: DatabaseConnection, settings: Settings) -> Router {
+/// The router for what start-up prepared and `settings`.
+pub fn router(prepared: Prepared, settings: Settings) -> Router {
     router::build(AppState {
-        db: conn,
+        db: prepared.db,
+        vault: prepared.vault,
         settings: Arc::new(settings),
     })
 }
 
 /// Serves until Ctrl-C or SIGTERM, purging expired sessions periodically.
 pub async fn serve(
-    conn: DatabaseConnection,
+    prepared: Prepared,
     settings: Settings,
     addr: SocketAddr,
 ) -> Result<(), StartError> {
-    let purge_conn = conn.clone();
+    let purge_conn = prepared.db.clone();
     tokio::spawn(async move {
         let mut tick = tokio::time::interval(Duration::from_secs(600));
         loop {
@@ -72,7 +108,7 @@ pub async fn serve(
     let listener = tokio::net::TcpListener::bind(addr)
         .await
         .map_err(|source| StartError::Listen { addr, source })?;
-    let app = router(conn, settings).into_make_service_with_connect_info::<SocketAddr>();
+    let app = router(prepared, settings).into_make_service_with_connect_info::<SocketAddr>();
     axum::serve(listener, app)
         .with_graceful_shutdown(shutdown_signal())
         .await

@@ -4,16 +4,18 @@ use std::io::{BufRead, IsTerminal};
 use std::process::ExitCode;
 
 use crate::app;
-use crate::config::{AdminCommand, AuditCommand, Cli, Command, ServeArgs, Settings};
+use crate::config::{AdminCommand, AuditCommand, Cli, Command, ServeArgs, Settings, VaultCommand};
 use crate::db;
-use crate::services::{ServiceError, audit, demo, users};
+use crate::services::{ServiceError, audit, demo, users, vault_admin};
+use crate::vault::Vault;
+use crate::vault::key_file::KeySource;
 
 /// Runs the parsed command line; the exit code is the process's.
 pub async fn run(cli: Cli) -> ExitCode {
     let mut settings = Settings::from_common(&cli.common);
     match cli.command {
         Command::Serve(args) => serve(&mut settings, args).await,
-        Command::Migrate => match app::prepare(&settings).await {
+        Command::Migrate => match app::prepare_db(&settings).await {
             Ok(_) => {
                 println!(
                     "migrations applied to {}",
@@ -29,6 +31,9 @@ pub async fn run(cli: Cli) -> ExitCode {
         Command::Audit {
             command: AuditCommand::Verify,
         } => audit_verify(&settings).await,
+        Command::Vault {
+            command: VaultCommand::RotateKey,
+        } => rotate_key(&settings).await,
     }
 }
 
@@ -40,19 +45,19 @@ fn fail(message: &str) -> ExitCode {
 async fn serve(settings: &mut Settings, args: ServeArgs) -> ExitCode {
     settings.secure_cookies = args.secure_cookies;
     settings.trust_proxy = args.trust_proxy;
-    let conn = match app::prepare(settings).await {
-        Ok(conn) => conn,
+    let prepared = match app::prepare(settings).await {
+        Ok(prepared) => prepared,
         Err(err) => return fail(&err.to_string()),
     };
     if args.demo {
-        match demo::load_if_empty(&conn).await {
+        match demo::load_if_empty(&prepared.db, &prepared.vault).await {
             Ok(loaded) => print_demo_logins(loaded),
             Err(err) => return fail(&demo::describe(&err)),
         }
     }
     println!("CareBridge 童心桥 listening on http://{}", args.addr);
     println!("database: {}", db::redact_url(&settings.database_url));
-    match app::serve(conn, settings.clone(), args.addr).await {
+    match app::serve(prepared, settings.clone(), args.addr).await {
         Ok(()) => ExitCode::SUCCESS,
         Err(err) => fail(&err.to_string()),
     }
@@ -78,7 +83,7 @@ async fn admin_create(settings: &Settings, username: &str) -> ExitCode {
         Ok(p) => p,
         Err(err) => return fail(&format!("cannot read the password: {err}")),
     };
-    let conn = match app::prepare(settings).await {
+    let conn = match app::prepare_db(settings).await {
         Ok(conn) => conn,
         Err(err) => return fail(&err.to_string()),
     };
@@ -103,7 +108,7 @@ fn read_password() -> std::io::Result<String> {
 }
 
 async fn audit_verify(settings: &Settings) -> ExitCode {
-    let conn = match app::prepare(settings).await {
+    let conn = match app::prepare_db(settings).await {
         Ok(conn) => conn,
         Err(err) => return fail(&err.to_string()),
     };
@@ -118,4 +123,52 @@ async fn audit_verify(settings: &Settings) -> ExitCode {
         }
         Err(err) => fail(&err.to_string()),
     }
+}
+
+/// The environment variable with the next key, when the current one comes
+/// from the environment too.
+const NEW_VAULT_KEY_ENV: &str = "CAREBRIDGE_NEW_VAULT_KEY";
+
+async fn rotate_key(settings: &Settings) -> ExitCode {
+    let prepared = match app::prepare(settings).await {
+        Ok(prepared) => prepared,
+        Err(err) => return fail(&err.to_string()),
+    };
+    let env_new = std::env::var(NEW_VAULT_KEY_ENV).ok();
+    if prepared.key_source == KeySource::Environment && env_new.is_none() {
+        return fail(&format!(
+            "the vault key comes from CAREBRIDGE_VAULT_KEY: put the new key (32 bytes, base64) in {NEW_VAULT_KEY_ENV}"
+        ));
+    }
+    let new_key =
+        match vault_admin::new_key(&prepared.key_source, &settings.data_dir, env_new.as_deref()) {
+            Ok(key) => key,
+            Err(err) => return fail(&err.to_string()),
+        };
+    let new = Vault::new(&new_key);
+    let count = match vault_admin::rotate(&prepared.db, &prepared.vault, &new).await {
+        Ok(count) => count,
+        Err(err) => {
+            return fail(&format!(
+                "rotation rolled back, the old key stays valid: {err}"
+            ));
+        }
+    };
+    if prepared.key_source != KeySource::Environment
+        && let Err(err) = vault_admin::finish_file_rotation(&settings.data_dir)
+    {
+        return fail(&format!(
+            "the database now uses the new key in vault.key.new, but swapping the file failed ({err}); the next start finishes the swap"
+        ));
+    }
+    println!(
+        "vault key rotated: {count} files re-sealed; new key fingerprint {}",
+        new.fingerprint()
+    );
+    if prepared.key_source == KeySource::Environment {
+        println!(
+            "set CAREBRIDGE_VAULT_KEY to the value of {NEW_VAULT_KEY_ENV} before the next start"
+        );
+    }
+    ExitCode::SUCCESS
 }

@@ -35,7 +35,41 @@ pub struct CommonArgs {
     /// Database URL (sqlite://… or postgres://…); default: SQLite file in the data directory.
     #[arg(long, global = true, env = "DATABASE_URL")]
     pub database_url: Option<String>,
+    /// A need shows its township only when at least this many children on
+    /// file share its township, age band and difficulty class.
+    #[arg(
+        long,
+        global = true,
+        env = "CAREBRIDGE_K_ANONYMITY",
+        default_value_t = 5,
+        value_parser = clap::value_parser!(u32).range(2..=100)
+    )]
+    pub k_anonymity: u32,
 }
+
+/// A secret read from the environment: `Debug` never prints it.
+#[derive(Clone)]
+pub struct Secret(String);
+
+impl Secret {
+    pub fn new(value: String) -> Self {
+        Self(value)
+    }
+
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Debug for Secret {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Secret(<redacted>)")
+    }
+}
+
+/// The environment variable that carries the vault key. It is read from the
+/// environment only, never from a flag, so that it does not show in `ps`.
+pub const VAULT_KEY_ENV: &str = "CAREBRIDGE_VAULT_KEY";
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
@@ -52,6 +86,11 @@ pub enum Command {
     Audit {
         #[command(subcommand)]
         command: AuditCommand,
+    },
+    /// Manage the identity vault's key.
+    Vault {
+        #[command(subcommand)]
+        command: VaultCommand,
     },
 }
 
@@ -86,6 +125,14 @@ pub enum AuditCommand {
     Verify,
 }
 
+#[derive(Debug, Subcommand)]
+pub enum VaultCommand {
+    /// Re-encrypt every sealed value under a new key in one transaction.
+    /// Stop the portal first. With a key file, the new key replaces it; with
+    /// CAREBRIDGE_VAULT_KEY, give the new key in CAREBRIDGE_NEW_VAULT_KEY.
+    RotateKey,
+}
+
 /// Everything the running application needs to know about its environment.
 #[derive(Debug, Clone)]
 pub struct Settings {
@@ -107,6 +154,11 @@ pub struct Settings {
     pub throttle_per_address: u32,
     /// The window over which failed logins are counted.
     pub throttle_window: Duration,
+    /// The vault key from `CAREBRIDGE_VAULT_KEY`; `None` means the key file
+    /// in the data directory.
+    pub vault_key: Option<Secret>,
+    /// The k of k-anonymity for public projections of needs.
+    pub k_anonymity: u32,
 }
 
 impl Settings {
@@ -128,6 +180,11 @@ impl Settings {
             throttle_per_account: 5,
             throttle_per_address: 20,
             throttle_window: Duration::from_secs(15 * 60),
+            vault_key: std::env::var(VAULT_KEY_ENV)
+                .ok()
+                .filter(|v| !v.trim().is_empty())
+                .map(Secret::new),
+            k_anonymity: common.k_anonymity,
         }
     }
 }

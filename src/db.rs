@@ -10,13 +10,16 @@
 //! timeout, when another writer got there first.
 
 pub mod audit;
+pub mod children;
 pub mod entities;
 pub mod families;
 pub mod login_failures;
+pub mod needs;
 pub mod providers;
 pub mod regions;
 pub mod sessions;
 pub mod users;
+pub mod vault_meta;
 
 use std::time::Duration;
 

@@ -8,14 +8,20 @@
 
 pub mod account;
 pub mod audit;
+pub mod category;
+pub mod child;
+pub(crate) mod coded;
 pub mod credit_code;
 pub mod family;
 pub mod id_number;
 pub mod invalid;
+pub mod need;
 pub mod phone;
+pub mod projection;
 pub mod provider;
 pub mod region;
 pub mod role;
+pub mod text_check;
 
 pub use credit_code::CreditCode;
 pub use id_number::IdNumber;

@@ -12,7 +12,7 @@ use axum::response::{IntoResponse, Response};
 use serde_json::json;
 
 use crate::domain::Invalid;
-use crate::services::ServiceError;
+use crate::services::{ServiceError, TextFinding};
 
 #[derive(Debug, thiserror::Error)]
 pub enum AppError {
@@ -40,6 +40,8 @@ pub enum AppError {
     Invalid(Invalid),
     #[error("{message}")]
     Unprocessable { message: String },
+    #[error("personal information in public text")]
+    Findings(Vec<TextFinding>),
     #[error("throttled")]
     Throttled { retry_after: u64 },
     #[error("internal: {0}")]
@@ -62,6 +64,7 @@ impl From<ServiceError> for AppError {
             ServiceError::Forbidden => AppError::Forbidden,
             ServiceError::Conflict(message) => AppError::Conflict(message),
             ServiceError::Throttled { retry_after } => AppError::Throttled { retry_after },
+            ServiceError::Findings(findings) => AppError::Findings(findings),
             ServiceError::Db(e) => AppError::Internal(format!("database: {e}")),
             ServiceError::Internal(e) => AppError::Internal(e),
         }
@@ -128,6 +131,11 @@ impl AppError {
             AppError::Unprocessable { message } => {
                 (StatusCode::UNPROCESSABLE_ENTITY, "invalid", message.clone())
             }
+            AppError::Findings(_) => (
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "personal_information",
+                "公开内容中含有可识别儿童身份的个人信息，请按提示删除后再提交".into(),
+            ),
             AppError::Throttled { .. } => (
                 StatusCode::TOO_MANY_REQUESTS,
                 "throttled",
@@ -154,6 +162,21 @@ impl IntoResponse for AppError {
                     .collect::<Vec<_>>()
             ),
             AppError::Throttled { retry_after } => json!({ "retry_after": retry_after }),
+            // Where each finding is and what kind it is, never the text found:
+            // error bodies may end up in logs.
+            AppError::Findings(findings) => json!({
+                "findings": findings
+                    .iter()
+                    .map(|f| json!({
+                        "field": f.field,
+                        "kind": f.kind.code(),
+                        "label": f.kind.label(),
+                        "message": f.kind.advice(),
+                        "start": f.char_start,
+                        "end": f.char_end,
+                    }))
+                    .collect::<Vec<_>>()
+            }),
             _ => serde_json::Value::Null,
         };
         if let AppError::Internal(cause) = &self {

@@ -6,6 +6,8 @@
 //! - `db`: connecting, migrating, and queries over sea-orm entities.
 //! - `services`: the use cases (permission, transaction, audit); imports
 //!   `domain` and `db`, never `web` or `views`.
+//! - `vault`: sealing and opening personal values, the blind index and the
+//!   key file; imports nothing of the app.
 //! - `views`: maud markup from plain data; imports `domain` and model types.
 //! - `web`: axum handlers, extractors, middleware and the router; the only
 //!   module that names axum or tower-sessions.
@@ -19,5 +21,6 @@ pub mod db;
 pub mod domain;
 pub mod error;
 pub mod services;
+pub mod vault;
 pub mod views;
 pub mod web;

@@ -8,17 +8,22 @@
 
 pub mod audit;
 pub mod auth;
+pub mod children;
 pub mod demo;
 pub mod families;
+pub mod needs;
 pub mod passwords;
 pub mod providers;
 pub mod regions;
 pub mod scope;
 pub mod users;
+pub mod vault_admin;
 
-use sea_orm::DbErr;
+use sea_orm::{DatabaseConnection, DbErr};
 
 use crate::domain::Invalid;
+use crate::domain::text_check::{Finding, FindingKind};
+use crate::vault::Vault;
 
 pub use scope::{Principal, RequestCtx};
 
@@ -40,6 +45,10 @@ pub enum ServiceError {
     /// A duplicate, or the record's state moved on. The message is for users.
     #[error("conflict: {0}")]
     Conflict(String),
+    /// A public text holds personal information; each finding names its
+    /// field and place. Never carries the text itself.
+    #[error("personal information in public text ({} findings)", .0.len())]
+    Findings(Vec<TextFinding>),
     /// Too many failed attempts; retry after this many seconds.
     #[error("throttled for {retry_after}s")]
     Throttled { retry_after: u64 },
@@ -56,6 +65,40 @@ impl From<Invalid> for ServiceError {
 }
 
 pub type ServiceResult<T> = Result<T, ServiceError>;
+
+/// What the use cases that touch child files need: the database and the
+/// identity vault.
+#[derive(Clone, Copy)]
+pub struct Store<'a> {
+    pub db: &'a DatabaseConnection,
+    pub vault: &'a Vault,
+}
+
+/// One finding of the text check in one field: where it is, in bytes (for
+/// highlighting the typed text) and in characters (for API clients).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TextFinding {
+    pub field: &'static str,
+    pub kind: FindingKind,
+    pub start: usize,
+    pub end: usize,
+    pub char_start: usize,
+    pub char_end: usize,
+}
+
+impl TextFinding {
+    pub fn new(field: &'static str, text: &str, finding: Finding) -> Self {
+        let chars_before = |byte: usize| text.get(..byte).map_or(0, |s| s.chars().count());
+        Self {
+            field,
+            kind: finding.kind,
+            start: finding.start,
+            end: finding.end,
+            char_start: chars_before(finding.start),
+            char_end: chars_before(finding.end),
+        }
+    }
+}
 
 /// A list page: the total count and one page of items.
 #[derive(Debug, Clone)]

@@ -5,6 +5,7 @@
 
 pub mod audit;
 pub mod auth;
+pub mod children;
 pub mod chrome;
 pub mod csrf;
 pub mod extract;
@@ -12,6 +13,7 @@ pub mod families;
 pub mod health;
 pub mod home;
 pub mod middleware;
+pub mod needs;
 pub mod providers;
 pub mod regions;
 pub mod router;
@@ -23,6 +25,7 @@ use std::sync::Arc;
 use sea_orm::DatabaseConnection;
 
 use crate::config::Settings;
+use crate::vault::Vault;
 
 /// Request bodies above this size answer 413.
 pub const BODY_LIMIT: usize = 1024 * 1024;
@@ -31,5 +34,6 @@ pub const BODY_LIMIT: usize = 1024 * 1024;
 #[derive(Clone)]
 pub struct AppState {
     pub db: DatabaseConnection,
+    pub vault: Arc<Vault>,
     pub settings: Arc<Settings>,
 }

@@ -8,6 +8,7 @@ pub use sea_orm_migration::prelude::*;
 
 mod m20261128_000001_foundation;
 mod m20261128_000002_audit_log;
+mod m20261128_000003_children;
 
 /// The list of migrations, in order.
 pub struct Migrator;
@@ -18,6 +19,7 @@ impl MigratorTrait for Migrator {
         vec![
             Box::new(m20261128_000001_foundation::Migration),
             Box::new(m20261128_000002_audit_log::Migration),
+            Box::new(m20261128_000003_children::Migration),
         ]
     }
 }

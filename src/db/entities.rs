@@ -1,11 +1,16 @@
 //! sea-orm entities, one file per table, no behaviour.
 
 pub mod audit_log;
+pub mod child;
+pub mod child_event;
 pub mod family;
 pub mod login_failure;
+pub mod need;
 pub mod provider;
 pub mod provider_township;
 pub mod session;
 pub mod township;
 pub mod user;
+pub mod vault_meta;
 pub mod village;
+pub mod visit;

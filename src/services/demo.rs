@@ -2,6 +2,8 @@
 //! and families, loaded once into an empty database through the same
 //! services users go through (so demo data obeys every rule real data does).
 
+mod children;
+
 use sea_orm::DatabaseConnection;
 
 use crate::db;
@@ -11,7 +13,8 @@ use crate::domain::provider::ProviderDecision;
 use super::families::{self, ApplicationInput};
 use super::providers::{self, RegistrationInput};
 use super::users::{self, StaffInput};
-use super::{Principal, RequestCtx, ServiceError, ServiceResult};
+use super::{Principal, RequestCtx, ServiceError, ServiceResult, Store};
+use crate::vault::Vault;
 
 /// One demo login, printed at start.
 #[derive(Debug, Clone)]
@@ -37,6 +40,11 @@ pub const LOGINS: &[DemoLogin] = &[
         role: "township_officer 南溪镇",
         username: "nanxi",
         password: "bridge-demo-6043",
+    },
+    DemoLogin {
+        role: "township_officer 双江街道",
+        username: "shuangjiang",
+        password: "bridge-demo-2598",
     },
     DemoLogin {
         role: "village_supervisor 红旗村",
@@ -70,7 +78,7 @@ fn password_of(username: &str) -> String {
 
 /// Loads the demo data unless the database already has accounts.
 /// Returns whether anything was loaded.
-pub async fn load_if_empty(conn: &DatabaseConnection) -> ServiceResult<bool> {
+pub async fn load_if_empty(conn: &DatabaseConnection, vault: &Vault) -> ServiceResult<bool> {
     if db::users::list_staff(conn, 1, 0).await?.0 > 0 {
         return Ok(false);
     }
@@ -86,9 +94,16 @@ pub async fn load_if_empty(conn: &DatabaseConnection) -> ServiceResult<bool> {
         family_id: None,
     };
     let ctx = RequestCtx::new(Some(admin.clone()), None);
+    let mut staff = Vec::new();
     for (username, role, township, village) in [
         ("qinglong", Role::TownshipOfficer, Some("500235001"), None),
         ("nanxi", Role::TownshipOfficer, Some("500235101"), None),
+        (
+            "shuangjiang",
+            Role::TownshipOfficer,
+            Some("500235002"),
+            None,
+        ),
         (
             "hongqi",
             Role::VillageSupervisor,
@@ -96,7 +111,7 @@ pub async fn load_if_empty(conn: &DatabaseConnection) -> ServiceResult<bool> {
             Some("500235001201"),
         ),
     ] {
-        users::create_staff(
+        let user = users::create_staff(
             conn,
             &ctx,
             &admin,
@@ -109,6 +124,21 @@ pub async fn load_if_empty(conn: &DatabaseConnection) -> ServiceResult<bool> {
             },
         )
         .await?;
+        staff.push(Principal {
+            id: user.id,
+            username: user.username,
+            role,
+            township: user.township_code,
+            village: user.village_code,
+            provider_id: None,
+            family_id: None,
+        });
+    }
+    let (supervisors, officers): (Vec<Principal>, Vec<Principal>) = staff
+        .into_iter()
+        .partition(|p| p.role == Role::VillageSupervisor);
+    if let Some(supervisor) = supervisors.first() {
+        children::load(Store { db: conn, vault }, &officers, supervisor).await?;
     }
     let sunshine = providers::register(
         conn,

@@ -18,8 +18,8 @@ use crate::error::AppError;
 
 use super::session_store::DbSessionStore;
 use super::{
-    AppState, BODY_LIMIT, audit, auth, families, health, home, middleware, providers, regions,
-    staff,
+    AppState, BODY_LIMIT, audit, auth, children, families, health, home, middleware, needs,
+    providers, regions, staff,
 };
 
 const STYLESHEET: &str = include_str!("../../assets/app.css");
@@ -91,6 +91,34 @@ fn routes() -> Router<AppState> {
             get(families::api_list).post(families::api_apply),
         )
         .route("/api/v1/families/{id}", get(families::api_get))
+        .route(
+            "/api/v1/children",
+            get(children::api_list).post(children::api_create),
+        )
+        .route("/api/v1/children/search", post(children::api_search))
+        .route(
+            "/api/v1/children/{id}",
+            get(children::api_get).patch(children::api_update),
+        )
+        .route(
+            "/api/v1/children/{id}/complete",
+            post(children::api_complete),
+        )
+        .route("/api/v1/children/{id}/close", post(children::api_close))
+        .route(
+            "/api/v1/children/{id}/visits",
+            get(children::api_visits).post(children::api_add_visit),
+        )
+        .route(
+            "/api/v1/needs",
+            get(needs::api_list).post(needs::api_create),
+        )
+        .route(
+            "/api/v1/needs/{key}",
+            get(needs::api_get).patch(needs::api_update),
+        )
+        .route("/api/v1/needs/{id}/publish", post(needs::api_publish))
+        .route("/api/v1/needs/{id}/close", post(needs::api_close))
         .route("/api/v1/audit", get(audit::api_list))
         // Operations
         .route("/healthz", get(health::healthz))

@@ -26,6 +26,7 @@ pub const VILLAGE_A: &str = "500235001201";
 pub struct TestApp {
     pub router: Router,
     pub db: DatabaseConnection,
+    pub prepared: carebridge::app::Prepared,
     pub settings: Settings,
     pub _dir: tempfile::TempDir,
     pg_drop: Option<(String, String)>,
@@ -64,17 +65,19 @@ impl TestApp {
         let mut settings = Settings::from_common(&carebridge::config::CommonArgs {
             data_dir: dir.path().to_path_buf(),
             database_url: Some(database_url),
+            k_anonymity: 5,
         });
         settings.throttle_per_account = 5;
         settings.throttle_per_address = 20;
         adjust(&mut settings);
-        let db = carebridge::app::prepare(&settings)
+        let prepared = carebridge::app::prepare(&settings)
             .await
             .expect("prepare database");
-        let router = carebridge::app::router(db.clone(), settings.clone());
+        let router = carebridge::app::router(prepared.clone(), settings.clone());
         TestApp {
             router,
-            db,
+            db: prepared.db.clone(),
+            prepared,
             settings,
             _dir: dir,
             pg_drop,

@@ -1,0 +1,176 @@
+//! Child files, their history and visits.
+
+use chrono::{NaiveDate, Utc};
+use sea_orm::sea_query::NullOrdering;
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait,
+    IntoActiveModel, Order, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Select,
+};
+
+use super::entities::{child, child_event, visit};
+
+/// Which files a query may return: the caller's scope and optional filters.
+#[derive(Debug, Clone, Default)]
+pub struct ChildFilter<'a> {
+    /// `None` for the whole county.
+    pub township: Option<&'a str>,
+    /// Blind index of the village, for village supervisors.
+    pub village_index: Option<&'a str>,
+    pub status: Option<&'a str>,
+    pub file_no: Option<&'a str>,
+    pub id_number_index: Option<&'a str>,
+}
+
+fn filtered(filter: &ChildFilter<'_>) -> Select<child::Entity> {
+    let mut query = child::Entity::find();
+    if let Some(t) = filter.township {
+        query = query.filter(child::Column::TownshipCode.eq(t));
+    }
+    if let Some(v) = filter.village_index {
+        query = query.filter(child::Column::VillageIndex.eq(v));
+    }
+    if let Some(s) = filter.status {
+        query = query.filter(child::Column::Status.eq(s));
+    }
+    if let Some(f) = filter.file_no {
+        query = query.filter(child::Column::FileNo.eq(f));
+    }
+    if let Some(i) = filter.id_number_index {
+        query = query.filter(child::Column::IdNumberIndex.eq(i));
+    }
+    query
+}
+
+/// Files in the filter, the least recently visited first (never visited at
+/// the very top), so that overdue visits lead the list.
+pub async fn list(
+    db: &impl ConnectionTrait,
+    filter: &ChildFilter<'_>,
+    limit: Option<u64>,
+    offset: u64,
+) -> Result<(u64, Vec<child::Model>), DbErr> {
+    let query = filtered(filter);
+    let total = query.clone().count(db).await?;
+    let items = query
+        .order_by_with_nulls(
+            child::Column::LastVisitedOn,
+            Order::Asc,
+            NullOrdering::First,
+        )
+        .order_by_asc(child::Column::FileNo)
+        .limit(limit)
+        .offset(offset)
+        .all(db)
+        .await?;
+    Ok((total, items))
+}
+
+pub async fn find(db: &impl ConnectionTrait, id: &str) -> Result<Option<child::Model>, DbErr> {
+    child::Entity::find_by_id(id.to_owned()).one(db).await
+}
+
+pub async fn id_number_taken(db: &impl ConnectionTrait, index: &str) -> Result<bool, DbErr> {
+    Ok(child::Entity::find()
+        .filter(child::Column::IdNumberIndex.eq(index))
+        .count(db)
+        .await?
+        > 0)
+}
+
+/// How many files carry a number starting with `prefix` (for the next one).
+pub async fn count_file_numbers(db: &impl ConnectionTrait, prefix: &str) -> Result<u64, DbErr> {
+    child::Entity::find()
+        .filter(child::Column::FileNo.starts_with(prefix))
+        .count(db)
+        .await
+}
+
+/// Every file, for the population counts and key rotation.
+pub async fn all(
+    db: &impl ConnectionTrait,
+    status: Option<&str>,
+) -> Result<Vec<child::Model>, DbErr> {
+    let mut query = child::Entity::find();
+    if let Some(s) = status {
+        query = query.filter(child::Column::Status.eq(s));
+    }
+    query.order_by_asc(child::Column::Id).all(db).await
+}
+
+pub async fn insert(db: &impl ConnectionTrait, model: child::Model) -> Result<child::Model, DbErr> {
+    model.into_active_model().reset_all().insert(db).await
+}
+
+/// Writes every column of `model`.
+pub async fn update(db: &impl ConnectionTrait, model: child::Model) -> Result<child::Model, DbErr> {
+    model.into_active_model().reset_all().update(db).await
+}
+
+/// One line of a file's history.
+pub struct NewEvent<'a> {
+    pub child_id: &'a str,
+    pub actor_id: &'a str,
+    pub actor_name: &'a str,
+    pub action: &'a str,
+    pub fields: &'a [&'a str],
+    pub note: Option<&'a str>,
+}
+
+pub async fn add_event(db: &impl ConnectionTrait, event: NewEvent<'_>) -> Result<(), DbErr> {
+    let fields = serde_json::to_string(event.fields).map_err(|e| DbErr::Custom(e.to_string()))?;
+    child_event::ActiveModel {
+        child_id: Set(event.child_id.to_owned()),
+        at: Set(Utc::now()),
+        actor_id: Set(event.actor_id.to_owned()),
+        actor_name: Set(event.actor_name.to_owned()),
+        action: Set(event.action.to_owned()),
+        fields: Set(fields),
+        note: Set(event.note.map(str::to_owned)),
+        ..Default::default()
+    }
+    .insert(db)
+    .await
+    .map(|_| ())
+}
+
+/// A file's history, newest first.
+pub async fn events(
+    db: &impl ConnectionTrait,
+    child_id: &str,
+) -> Result<Vec<child_event::Model>, DbErr> {
+    child_event::Entity::find()
+        .filter(child_event::Column::ChildId.eq(child_id))
+        .order_by_desc(child_event::Column::Id)
+        .all(db)
+        .await
+}
+
+pub async fn insert_visit(
+    db: &impl ConnectionTrait,
+    model: visit::Model,
+) -> Result<visit::Model, DbErr> {
+    model.into_active_model().reset_all().insert(db).await
+}
+
+/// A file's visits, most recent first.
+pub async fn visits(db: &impl ConnectionTrait, child_id: &str) -> Result<Vec<visit::Model>, DbErr> {
+    visit::Entity::find()
+        .filter(visit::Column::ChildId.eq(child_id))
+        .order_by_desc(visit::Column::VisitedOn)
+        .order_by_desc(visit::Column::CreatedAt)
+        .all(db)
+        .await
+}
+
+/// The most recent visit date of a file.
+pub async fn last_visit(
+    db: &impl ConnectionTrait,
+    child_id: &str,
+) -> Result<Option<NaiveDate>, DbErr> {
+    Ok(visit::Entity::find()
+        .filter(visit::Column::ChildId.eq(child_id))
+        .order_by_desc(visit::Column::VisitedOn)
+        .one(db)
+        .await?
+        .map(|v| v.visited_on))
+}

@@ -1,0 +1,49 @@
+//! The `children` table: one file per child. Personal values are sealed
+//! (see `crate::vault`); never add a plain column for them.
+
+use sea_orm::entity::prelude::*;
+
+#[sea_orm::model]
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "children")]
+pub struct Model {
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub id: String,
+    pub file_no: String,
+    pub township_code: String,
+    /// Blind index of the village code.
+    pub village_index: String,
+    /// Blind index of the normalized ID number (unique).
+    pub id_number_index: String,
+    pub name_sealed: Vec<u8>,
+    pub id_number_sealed: Vec<u8>,
+    pub birth_date_sealed: Vec<u8>,
+    pub village_sealed: Vec<u8>,
+    pub address_sealed: Option<Vec<u8>>,
+    pub guardian_name_sealed: Option<Vec<u8>>,
+    pub guardian_phone_sealed: Option<Vec<u8>>,
+    pub gender: String,
+    pub guardian_relation: Option<String>,
+    pub school: Option<String>,
+    /// JSON array of difficulty codes.
+    pub difficulties: String,
+    pub difficulty_class: String,
+    pub poverty_type: Option<String>,
+    pub disability_type: Option<String>,
+    pub disability_grade: Option<i16>,
+    pub unsupported_reason: Option<String>,
+    pub illness: Option<String>,
+    /// JSON array of assistance codes.
+    pub assistance: String,
+    pub consent_keep_file: bool,
+    pub consent_publish_needs: bool,
+    pub statutory_basis: Option<String>,
+    pub status: String,
+    pub closed_reason: Option<String>,
+    pub last_visited_on: Option<Date>,
+    pub created_by: String,
+    pub created_at: DateTimeUtc,
+    pub updated_at: DateTimeUtc,
+}
+
+impl ActiveModelBehavior for ActiveModel {}

@@ -1,0 +1,29 @@
+//! The `needs` table. The public projection is computed from a need and its
+//! child's file at read time; it is never stored.
+
+use sea_orm::entity::prelude::*;
+
+#[sea_orm::model]
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "needs")]
+pub struct Model {
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub id: String,
+    pub code: String,
+    pub child_id: String,
+    pub township_code: String,
+    pub category: String,
+    pub title: String,
+    pub description: String,
+    pub quantity: Option<i32>,
+    pub urgency: String,
+    pub status: String,
+    pub closed_reason: Option<String>,
+    pub created_by: String,
+    pub created_at: DateTimeUtc,
+    pub updated_at: DateTimeUtc,
+    pub published_at: Option<DateTimeUtc>,
+    pub published_by: Option<String>,
+}
+
+impl ActiveModelBehavior for ActiveModel {}

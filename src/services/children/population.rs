@@ -1,0 +1,47 @@
+//! Who is on file, counted by (township, age band, difficulty class): the
+//! ground truth of the k-anonymity rule. Computed from the files at the
+//! moment of the read, so a projection can never lag behind a file that
+//! changed, a file that closed, or a birthday that moved a child to the
+//! next band.
+//!
+//! Counting needs each child's birth date, which is sealed: it is opened
+//! here in memory, reduced to a band at once, and never leaves this module.
+//! No person sees it, so these openings are not audit entries (the audit
+//! records people's reads).
+
+use chrono::NaiveDate;
+
+use crate::db;
+use crate::db::entities::child;
+use crate::domain::child::{AgeBand, DifficultyClass, FileStatus};
+use crate::domain::projection::Population;
+use crate::vault::Vault;
+
+use super::super::{ServiceError, ServiceResult, Store};
+use super::identity;
+
+/// The band and class of one file today (`None` band from 18).
+pub fn band_and_class(
+    vault: &Vault,
+    child: &child::Model,
+    today: NaiveDate,
+) -> ServiceResult<(Option<AgeBand>, DifficultyClass)> {
+    let birth =
+        identity::birth_date(vault, child).map_err(|e| ServiceError::Internal(e.to_string()))?;
+    let class = child
+        .difficulty_class
+        .parse()
+        .map_err(|_| ServiceError::Internal("unknown difficulty class on file".into()))?;
+    Ok((AgeBand::of(birth, today), class))
+}
+
+/// Active files of the whole county, counted.
+pub async fn load(store: Store<'_>, today: NaiveDate) -> ServiceResult<Population> {
+    let mut population = Population::default();
+    for child in db::children::all(store.db, Some(FileStatus::Active.as_str())).await? {
+        if let (Some(band), class) = band_and_class(store.vault, &child, today)? {
+            population.add(&child.township_code, band, class);
+        }
+    }
+    Ok(population)
+}

@@ -1,0 +1,96 @@
+//! Home visits (走访): recording one, and the file's last visit date.
+
+use chrono::{NaiveDate, Utc};
+
+use crate::db;
+use crate::db::entities::visit;
+use crate::domain::child::FileStatus;
+use crate::domain::invalid::required_text;
+use crate::domain::{Invalid, Role};
+
+use super::super::{Principal, RequestCtx, ServiceError, ServiceResult, Store, new_id};
+use super::{find_in_scope, identity, record, status_of};
+
+/// A visit as typed.
+#[derive(Debug, Clone, Default)]
+pub struct VisitInput {
+    pub visited_on: String,
+    pub summary: String,
+}
+
+/// Records a visit by a township officer or village supervisor in scope.
+pub async fn add(
+    store: Store<'_>,
+    ctx: &RequestCtx,
+    caller: &Principal,
+    child_id: &str,
+    input: VisitInput,
+) -> ServiceResult<visit::Model> {
+    caller.require_role(&[Role::TownshipOfficer, Role::VillageSupervisor])?;
+    let child = find_in_scope(store, caller, child_id).await?;
+    if status_of(&child) == FileStatus::Closed {
+        return Err(ServiceError::Conflict("档案已结档，不能再登记走访".into()));
+    }
+    let mut invalid = Invalid::new();
+    let today = chrono::Local::now().date_naive();
+    let visited_on = match NaiveDate::parse_from_str(input.visited_on.trim(), "%Y-%m-%d") {
+        Ok(d) if d > today => {
+            invalid.add("visited_on", "走访日期不能晚于今天");
+            None
+        }
+        Ok(d) => {
+            let birth = identity::birth_date(store.vault, &child)
+                .map_err(|e| ServiceError::Internal(e.to_string()))?;
+            if d < birth {
+                invalid.add("visited_on", "走访日期不能早于儿童出生日期");
+                None
+            } else {
+                Some(d)
+            }
+        }
+        Err(_) => {
+            invalid.add("visited_on", "请按“年-月-日”填写走访日期，如 2026-11-28");
+            None
+        }
+    };
+    let summary = invalid.check("summary", required_text(&input.summary, 2000));
+    invalid.into_result()?;
+    let (Some(visited_on), Some(summary)) = (visited_on, summary) else {
+        return Err(ServiceError::Internal(
+            "visit checked without values".into(),
+        ));
+    };
+    let txn = db::begin_write(store.db).await?;
+    let saved = db::children::insert_visit(
+        &txn,
+        visit::Model {
+            id: new_id(),
+            child_id: child.id.clone(),
+            visited_on,
+            summary,
+            visitor_id: caller.id.clone(),
+            visitor_name: caller.username.clone(),
+            created_at: Utc::now(),
+        },
+    )
+    .await?;
+    // A visit typed late for an earlier date must not move the date back.
+    if child.last_visited_on.is_none_or(|last| visited_on > last) {
+        let mut row = child;
+        row.last_visited_on = Some(visited_on);
+        db::children::update(&txn, row).await?;
+    }
+    record(&txn, ctx, caller, child_id, "child.visit", &[], None).await?;
+    txn.commit().await?;
+    Ok(saved)
+}
+
+/// A file's visits, most recent first (staff who reach the file).
+pub async fn list(
+    store: Store<'_>,
+    caller: &Principal,
+    child_id: &str,
+) -> ServiceResult<Vec<visit::Model>> {
+    let child = find_in_scope(store, caller, child_id).await?;
+    Ok(db::children::visits(store.db, &child.id).await?)
+}
