@@ -1,6 +1,10 @@
 //! The search index of CareBridge: schema, Chinese tokenizer, index and queries.
 //!
 //! This crate depends on tantivy and a tokenizer only, never on the database,
-//! the web layer or the application's types. Its content arrives with the
-//! offers-and-search issue; for now it fixes the crate boundary so that the
-//! application depends on it from the start.
+//! the web layer or the application's types.
+
+mod error;
+pub mod synonyms;
+pub mod tokenizer;
+
+pub use error::Error;
