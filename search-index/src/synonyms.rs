@@ -45,7 +45,11 @@ impl Synonyms {
 
     /// The other words that `word` matches (not `word` itself), in a stable order.
     pub fn of<'a>(&'a self, word: &str) -> impl Iterator<Item = &'a str> + 'a {
-        self.by_word.get(word).into_iter().flatten().map(String::as_str)
+        self.by_word
+            .get(word)
+            .into_iter()
+            .flatten()
+            .map(String::as_str)
     }
 
     /// Every word that appears in some group.

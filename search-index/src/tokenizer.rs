@@ -66,7 +66,11 @@ pub(crate) fn shared_jieba() -> Arc<Jieba> {
     JIEBA
         .get_or_init(|| {
             let mut jieba = Jieba::new();
-            for word in DOMAIN_WORDS.iter().copied().chain(Synonyms::embedded().words()) {
+            for word in DOMAIN_WORDS
+                .iter()
+                .copied()
+                .chain(Synonyms::embedded().words())
+            {
                 if word.chars().count() > 1 && word.chars().all(is_han) {
                     jieba.add_word(word, None, None);
                 }
@@ -95,9 +99,7 @@ fn is_han(c: char) -> bool {
 fn class(c: char) -> Class {
     match c as u32 {
         0x4E00..=0x9FD5 => Class::Han,
-        0x3400..=0x4DBF | 0x9FD6..=0x9FFF | 0xF900..=0xFAFF | 0x20000..=0x3FFFF => {
-            Class::Ideograph
-        }
+        0x3400..=0x4DBF | 0x9FD6..=0x9FFF | 0xF900..=0xFAFF | 0x20000..=0x3FFFF => Class::Ideograph,
         _ if c.is_alphanumeric() => Class::Word,
         _ => Class::Separator,
     }
@@ -113,11 +115,21 @@ struct Run<'a> {
 }
 
 fn runs(text: &str) -> Vec<Run<'_>> {
-    fn close<'t>(text: &'t str, open: Option<(Class, usize, usize)>, end: usize, out: &mut Vec<Run<'t>>) {
+    fn close<'t>(
+        text: &'t str,
+        open: Option<(Class, usize, usize)>,
+        end: usize,
+        out: &mut Vec<Run<'t>>,
+    ) {
         if let Some((class, byte_start, char_start)) = open
             && let Some(slice) = text.get(byte_start..end)
         {
-            out.push(Run { class, text: slice, byte_start, char_start });
+            out.push(Run {
+                class,
+                text: slice,
+                byte_start,
+                char_start,
+            });
         }
     }
     let mut out = Vec::new();
@@ -136,7 +148,13 @@ fn runs(text: &str) -> Vec<Run<'_>> {
 }
 
 fn token(text: String, byte_start: usize, byte_end: usize, position: usize, len: usize) -> Token {
-    Token { offset_from: byte_start, offset_to: byte_end, position, text, position_length: len }
+    Token {
+        offset_from: byte_start,
+        offset_to: byte_end,
+        position,
+        text,
+        position_length: len,
+    }
 }
 
 /// Appends the index-side tokens of `text` to `out`, ordered by position.
@@ -147,7 +165,13 @@ pub(crate) fn index_tokens(jieba: &Jieba, text: &str, out: &mut Vec<Token>) {
                 let first = out.len();
                 for (i, (byte, c)) in run.text.char_indices().enumerate() {
                     let start = run.byte_start + byte;
-                    out.push(token(c.to_string(), start, start + c.len_utf8(), run.char_start + i, 1));
+                    out.push(token(
+                        c.to_string(),
+                        start,
+                        start + c.len_utf8(),
+                        run.char_start + i,
+                        1,
+                    ));
                 }
                 for word in jieba.cut_all(run.text) {
                     let len = word.end - word.start;
@@ -168,14 +192,26 @@ pub(crate) fn index_tokens(jieba: &Jieba, text: &str, out: &mut Vec<Token>) {
             Class::Ideograph => {
                 for (i, (byte, c)) in run.text.char_indices().enumerate() {
                     let start = run.byte_start + byte;
-                    out.push(token(c.to_string(), start, start + c.len_utf8(), run.char_start + i, 1));
+                    out.push(token(
+                        c.to_string(),
+                        start,
+                        start + c.len_utf8(),
+                        run.char_start + i,
+                        1,
+                    ));
                 }
             }
             Class::Word => {
                 let len = run.text.chars().count();
                 if len <= MAX_WORD_CHARS {
                     let end = run.byte_start + run.text.len();
-                    out.push(token(run.text.to_lowercase(), run.byte_start, end, run.char_start, len));
+                    out.push(token(
+                        run.text.to_lowercase(),
+                        run.byte_start,
+                        end,
+                        run.char_start,
+                        len,
+                    ));
                 }
             }
             Class::Separator => {}
@@ -200,16 +236,25 @@ pub(crate) fn query_runs(jieba: &Jieba, text: &str) -> Vec<Vec<QueryWord>> {
                 .cut(run.text, false)
                 .into_iter()
                 .filter(|w| w.word.chars().all(is_han))
-                .map(|w| QueryWord { text: w.word.to_string(), position: run.char_start + w.start })
+                .map(|w| QueryWord {
+                    text: w.word.to_string(),
+                    position: run.char_start + w.start,
+                })
                 .collect(),
             Class::Ideograph => run
                 .text
                 .chars()
                 .enumerate()
-                .map(|(i, c)| QueryWord { text: c.to_string(), position: run.char_start + i })
+                .map(|(i, c)| QueryWord {
+                    text: c.to_string(),
+                    position: run.char_start + i,
+                })
                 .collect(),
             Class::Word if run.text.chars().count() <= MAX_WORD_CHARS => {
-                vec![QueryWord { text: run.text.to_lowercase(), position: run.char_start }]
+                vec![QueryWord {
+                    text: run.text.to_lowercase(),
+                    position: run.char_start,
+                }]
             }
             Class::Word | Class::Separator => Vec::new(),
         };
@@ -230,7 +275,10 @@ pub struct CareTokenizer {
 impl CareTokenizer {
     /// A tokenizer sharing the process-wide dictionary.
     pub fn new() -> CareTokenizer {
-        CareTokenizer { jieba: shared_jieba(), tokens: Vec::new() }
+        CareTokenizer {
+            jieba: shared_jieba(),
+            tokens: Vec::new(),
+        }
     }
 }
 
@@ -246,7 +294,11 @@ impl Tokenizer for CareTokenizer {
     fn token_stream<'a>(&'a mut self, text: &'a str) -> CareTokenStream<'a> {
         self.tokens.clear();
         index_tokens(&self.jieba, text, &mut self.tokens);
-        CareTokenStream { tokens: &mut self.tokens, next: 0, empty: Token::default() }
+        CareTokenStream {
+            tokens: &mut self.tokens,
+            next: 0,
+            empty: Token::default(),
+        }
     }
 }
 
@@ -268,7 +320,10 @@ impl TokenStream for CareTokenStream<'_> {
     }
 
     fn token(&self) -> &Token {
-        self.next.checked_sub(1).and_then(|i| self.tokens.get(i)).unwrap_or(&self.empty)
+        self.next
+            .checked_sub(1)
+            .and_then(|i| self.tokens.get(i))
+            .unwrap_or(&self.empty)
     }
 
     fn token_mut(&mut self) -> &mut Token {
@@ -298,7 +353,11 @@ mod tests {
 
     #[test]
     fn domain_and_synonym_words_are_one_query_word() {
-        for word in DOMAIN_WORDS.iter().copied().chain(Synonyms::embedded().words()) {
+        for word in DOMAIN_WORDS
+            .iter()
+            .copied()
+            .chain(Synonyms::embedded().words())
+        {
             assert_eq!(query_words(word), vec![vec![word.to_string()]], "{word}");
         }
     }
@@ -306,7 +365,15 @@ mod tests {
     #[test]
     fn query_words_are_indexed_inside_longer_text() {
         let doc = index_words("为孤独症儿童提供四点半课堂课业辅导和康复训练营");
-        for word in ["孤独症", "四点半课堂", "课业辅导", "辅导", "康复训练", "康复", "书"] {
+        for word in [
+            "孤独症",
+            "四点半课堂",
+            "课业辅导",
+            "辅导",
+            "康复训练",
+            "康复",
+            "书",
+        ] {
             for run in query_words(word) {
                 for w in run {
                     let found = doc.iter().any(|(t, _)| *t == w);
@@ -330,7 +397,13 @@ mod tests {
     fn punctuation_dropped_and_latin_lowercased() {
         assert_eq!(
             query_words("Title:FOO AND ( 😀\u{0}儿童，康复!"),
-            vec![vec!["title"], vec!["foo"], vec!["and"], vec!["儿童"], vec!["康复"]]
+            vec![
+                vec!["title"],
+                vec!["foo"],
+                vec!["and"],
+                vec!["儿童"],
+                vec!["康复"]
+            ]
         );
         let doc = index_words("ABC-12 。");
         assert_eq!(doc, vec![("abc".to_string(), 0), ("12".to_string(), 4)]);
