@@ -1,25 +1,30 @@
 //! One pass over the matching documents that counts both facets, the total
 //! and keeps the best page, reading category and township ordinals from
-//! fast fields (no stored documents are touched).
+//! [`crate::columns`] (no stored documents are touched).
 //!
-//! The query given to tantivy holds the text and the kind; the category and
-//! township filters are applied here, so that each facet can ignore its own
-//! filter (see [`crate::Facets`]). Ranking: by score (or, when browsing, by
+//! The query given to tantivy holds the text only; the kind, category and
+//! township filters are applied here (a cheap array lookup each), so that
+//! each facet can ignore its own filter (see [`crate::Facets`]). Ranking: by score (or, when browsing, by
 //! `updated_at`), highest first, ties broken by key ascending, so that pages
 //! of one query on one index state never overlap or skip documents.
 
 use std::cmp::{Ordering, Reverse};
 use std::collections::{BTreeMap, BinaryHeap};
 use std::io;
+use std::sync::Arc;
 
 use tantivy::collector::{Collector, SegmentCollector};
 use tantivy::columnar::{Column, StrColumn};
 use tantivy::{DocAddress, DocId, Score, SegmentOrdinal, SegmentReader};
 
-use crate::schema::{CATEGORY, KEY, TOWNSHIPS, UPDATED_AT};
+use crate::columns::{ColumnCache, SegmentColumns};
+use crate::schema::{CATEGORY, KEY, TOWNSHIPS};
 
 /// Collects a page of hits, the total and the facet counts.
-pub(crate) struct PageCollector {
+pub(crate) struct PageCollector<'a> {
+    pub columns: &'a ColumnCache,
+    /// Only documents of this kind, as a [`crate::columns::kind_code`].
+    pub kind: Option<u8>,
     /// offset + limit: how many of the best documents to keep.
     pub want: usize,
     pub category: Option<String>,
@@ -67,7 +72,7 @@ enum Filter {
     Any,
     /// The wanted value does not occur in this segment.
     Absent,
-    Ord(u64),
+    Ord(u32),
 }
 
 fn filter_ord(column: Option<&StrColumn>, wanted: Option<&str>) -> io::Result<Filter> {
@@ -78,7 +83,9 @@ fn filter_ord(column: Option<&StrColumn>, wanted: Option<&str>) -> io::Result<Fi
         Some(column) => column.dictionary().term_ord(wanted)?,
         None => None,
     };
-    Ok(ord.map_or(Filter::Absent, Filter::Ord))
+    Ok(ord
+        .and_then(|o| u32::try_from(o).ok())
+        .map_or(Filter::Absent, Filter::Ord))
 }
 
 /// Heap entry: greater means better.
@@ -119,11 +126,10 @@ pub(crate) struct PageSegmentCollector {
     scored: bool,
     keys: Option<StrColumn>,
     key_ords: Option<Column<u64>>,
-    updated_at: Option<Column<i64>>,
+    columns: Arc<SegmentColumns>,
     categories: Option<StrColumn>,
-    category_ords: Option<Column<u64>>,
     townships: Option<StrColumn>,
-    township_ords: Option<Column<u64>>,
+    kind_filter: Option<u8>,
     category_filter: Filter,
     township_filter: Filter,
     category_counts: Vec<u64>,
@@ -133,7 +139,7 @@ pub(crate) struct PageSegmentCollector {
     heap: BinaryHeap<Reverse<Entry>>,
 }
 
-impl Collector for PageCollector {
+impl Collector for PageCollector<'_> {
     type Fruit = Page;
     type Child = PageSegmentCollector;
 
@@ -154,17 +160,12 @@ impl Collector for PageCollector {
             scored: self.scored,
             key_ords: keys.as_ref().map(|c| c.ords().clone()),
             keys,
-            updated_at: if self.scored {
-                None
-            } else {
-                Some(fast.i64(UPDATED_AT)?)
-            },
+            columns: self.columns.get(segment)?,
             category_counts: vec![0; categories.as_ref().map_or(0, |c| c.num_terms())],
-            category_ords: categories.as_ref().map(|c| c.ords().clone()),
             categories,
             township_counts: vec![0; townships.as_ref().map_or(0, |c| c.num_terms())],
-            township_ords: townships.as_ref().map(|c| c.ords().clone()),
             townships,
+            kind_filter: self.kind,
             category_filter,
             township_filter,
             total: 0,
@@ -230,12 +231,7 @@ impl PageSegmentCollector {
         let rank = if self.scored {
             score_rank(score)
         } else {
-            i64_rank(
-                self.updated_at
-                    .as_ref()
-                    .and_then(|c| c.first(doc))
-                    .unwrap_or(i64::MIN),
-            )
+            i64_rank(self.columns.updated_at(doc))
         };
         let full = self.heap.len() >= self.want;
         if full && self.heap.peek().is_some_and(|worst| rank < worst.0.rank) {
@@ -265,24 +261,29 @@ impl SegmentCollector for PageSegmentCollector {
     type Fruit = io::Result<SegmentPage>;
 
     fn collect(&mut self, doc: DocId, score: Score) {
-        let category = self.category_ords.as_ref().and_then(|c| c.first(doc));
+        if self
+            .kind_filter
+            .is_some_and(|kind| self.columns.kind(doc) != kind)
+        {
+            return;
+        }
+        let category = self.columns.category(doc);
+        let townships = self.columns.townships(doc);
         let category_ok = match self.category_filter {
             Filter::Any => true,
             Filter::Absent => false,
-            Filter::Ord(wanted) => category == Some(wanted),
+            Filter::Ord(wanted) => category == wanted,
         };
-        let township_ok = match (self.township_filter, &self.township_ords) {
-            (Filter::Any, _) => true,
-            (Filter::Ord(wanted), Some(column)) => column.values_for_doc(doc).any(|t| t == wanted),
-            (Filter::Absent, _) | (Filter::Ord(_), None) => false,
+        let township_ok = match self.township_filter {
+            Filter::Any => true,
+            Filter::Absent => false,
+            Filter::Ord(wanted) => townships.contains(&wanted),
         };
-        if township_ok
-            && let Some(slot) = category.and_then(|c| self.category_counts.get_mut(c as usize))
-        {
+        if township_ok && let Some(slot) = self.category_counts.get_mut(category as usize) {
             *slot += 1;
         }
-        if category_ok && let Some(column) = &self.township_ords {
-            for township in column.values_for_doc(doc) {
+        if category_ok {
+            for &township in townships {
                 if let Some(slot) = self.township_counts.get_mut(township as usize) {
                     *slot += 1;
                 }

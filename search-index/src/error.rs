@@ -15,6 +15,10 @@ pub enum Error {
     /// The index directory could not be opened.
     #[error("search index directory: {0}")]
     OpenDirectory(#[from] tantivy::directory::error::OpenDirectoryError),
+    /// The writer could not be re-created after [`crate::SearchIndex::wait_for_merges`];
+    /// reopen the index.
+    #[error("search index has no writer")]
+    NoWriter,
     /// The commit payload does not hold a sequence number written by this crate.
     #[error("search index commit payload is not a sequence number: {0:?}")]
     BadPayload(String),

@@ -10,6 +10,7 @@ use tantivy::schema::Value;
 use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument, Term};
 
 use crate::collector::PageCollector;
+use crate::columns::{ColumnCache, kind_code};
 use crate::error::Error;
 use crate::model::{Change, DocKind, Facets, Hit, Query, Results};
 use crate::query;
@@ -35,8 +36,12 @@ pub struct SearchIndex {
     index: Index,
     fields: Fields,
     reader: IndexReader,
-    writer: Mutex<IndexWriter>,
+    /// `None` only if re-creating the writer after a merge wait failed.
+    writer: Mutex<Option<IndexWriter>>,
+    writer_heap: usize,
+    writer_threads: Option<usize>,
     jieba: Arc<Jieba>,
+    columns: ColumnCache,
 }
 
 impl std::fmt::Debug for SearchIndex {
@@ -44,6 +49,17 @@ impl std::fmt::Debug for SearchIndex {
         f.debug_struct("SearchIndex")
             .field("docs", &self.num_docs())
             .finish_non_exhaustive()
+    }
+}
+
+fn new_writer(
+    index: &Index,
+    heap_bytes: usize,
+    threads: Option<usize>,
+) -> tantivy::Result<IndexWriter> {
+    match threads {
+        Some(threads) => index.writer_with_num_threads(threads, heap_bytes),
+        None => index.writer(heap_bytes),
     }
 }
 
@@ -86,16 +102,18 @@ impl SearchIndex {
             .reader_builder()
             .reload_policy(ReloadPolicy::OnCommitWithDelay)
             .try_into()?;
-        let writer = match threads {
-            Some(threads) => index.writer_with_num_threads(threads, heap_bytes)?,
-            None => index.writer(heap_bytes)?,
-        };
+        let writer = new_writer(&index, heap_bytes, threads)?;
+        let columns = ColumnCache::default();
+        columns.refresh(&reader.searcher())?;
         Ok(SearchIndex {
             index,
             fields,
             reader,
-            writer: Mutex::new(writer),
+            writer: Mutex::new(Some(writer)),
+            writer_heap: heap_bytes,
+            writer_threads: threads,
             jieba: shared_jieba(),
+            columns,
         })
     }
 
@@ -106,17 +124,19 @@ impl SearchIndex {
     /// unknown key does nothing. On error nothing of the batch is kept. When
     /// this returns, searches see the batch.
     pub fn apply(&self, changes: &[Change], last_seq: i64) -> Result<(), Error> {
-        let mut writer = self.writer.lock().unwrap_or_else(PoisonError::into_inner);
-        let result = self.write_batch(&mut writer, changes, last_seq);
+        let mut guard = self.writer.lock().unwrap_or_else(PoisonError::into_inner);
+        let Some(writer) = guard.as_mut() else {
+            return Err(Error::NoWriter);
+        };
+        let result = self.write_batch(writer, changes, last_seq);
         if result.is_err() {
             // Drop what was added since the last commit; the error that
             // matters is the first one.
             let _ = writer.rollback();
         }
-        drop(writer);
+        drop(guard);
         result?;
-        self.reader.reload()?;
-        Ok(())
+        self.reload()
     }
 
     fn write_batch(
@@ -142,6 +162,28 @@ impl SearchIndex {
         Ok(())
     }
 
+    /// Blocks until tantivy's background segment merges have finished, then
+    /// makes searches use the merged segments. Worth calling after a full
+    /// rebuild, before serving from the new index; never needed otherwise.
+    pub fn wait_for_merges(&self) -> Result<(), Error> {
+        let mut guard = self.writer.lock().unwrap_or_else(PoisonError::into_inner);
+        if let Some(writer) = guard.take() {
+            writer.wait_merging_threads()?;
+        }
+        *guard = Some(new_writer(
+            &self.index,
+            self.writer_heap,
+            self.writer_threads,
+        )?);
+        drop(guard);
+        self.reload()
+    }
+
+    /// Number of index segments visible to searches (fewer is faster).
+    pub fn num_segments(&self) -> usize {
+        self.reader.searcher().segment_readers().len()
+    }
+
     /// The `last_seq` of the last committed [`SearchIndex::apply`], read from
     /// the index's own commit record; `None` for a new index.
     pub fn last_applied_seq(&self) -> Result<Option<i64>, Error> {
@@ -157,6 +199,7 @@ impl SearchIndex {
     /// Makes searches see the latest commit now (apply already does this).
     pub fn reload(&self) -> Result<(), Error> {
         self.reader.reload()?;
+        self.columns.refresh(&self.reader.searcher())?;
         Ok(())
     }
 
@@ -180,12 +223,15 @@ impl SearchIndex {
         let plan = query::plan(&self.fields, &self.jieba, Synonyms::embedded(), q);
         let searcher = self.reader.searcher();
         let collector = PageCollector {
+            columns: &self.columns,
+            kind: q.kind.map(kind_code),
             want: offset + limit,
             category: q.category.clone(),
             township: q.township.clone(),
             scored: plan.scored,
         };
         let page = searcher.search(plan.query.as_ref(), &collector)?;
+        self.columns.trim(&searcher);
         let mut hits = Vec::with_capacity(limit);
         for ranked in page.top.into_iter().skip(offset) {
             let doc: TantivyDocument = searcher.doc(ranked.address)?;

@@ -6,6 +6,7 @@
 //! [`Query`]s with [`SearchIndex::search`]. Only public data is indexed.
 
 mod collector;
+mod columns;
 mod error;
 mod index;
 mod model;

@@ -1,4 +1,4 @@
-//! Turns a user's [`Query`](crate::Query) into a tantivy query, without
+//! Turns a user's [`Query`] into a tantivy query, without
 //! tantivy's query parser: the text is only ever cut into words.
 //!
 //! * Text is cut with the query side of [`crate::tokenizer`]; punctuation,
@@ -7,7 +7,8 @@
 //!   [`MAX_QUERY_CHARS`] characters are read and only the first
 //!   [`MAX_QUERY_WORDS`] distinct words are used; the rest is ignored.
 //! * Every word must match (AND). A word matches when it, or one of its
-//!   synonyms, occurs in the title (boosted), the body or the provider name.
+//!   synonyms, occurs in the title (boosted), the body or the provider name
+//!   (indexed with the body).
 //!   Since documents index every dictionary word they contain, a word
 //!   matches wherever it occurs as a substring: "康复" finds "康复训练",
 //!   and one-character words such as "书" find "图书".
@@ -22,8 +23,7 @@ use std::collections::BTreeSet;
 use jieba_rs::Jieba;
 use tantivy::Term;
 use tantivy::query::{
-    AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, Occur, PhraseQuery, Query as TantivyQuery,
-    TermQuery,
+    AllQuery, BooleanQuery, BoostQuery, Occur, PhraseQuery, Query as TantivyQuery, TermQuery,
 };
 use tantivy::schema::{Field, IndexRecordOption};
 
@@ -42,8 +42,7 @@ const PHRASE_BOOST: f32 = 1.0;
 
 /// What to run for a request.
 pub(crate) struct Plan {
-    /// The query, with the kind filter but without category and township
-    /// filters (they are applied while collecting, for the facets).
+    /// The query for the text; the filters are applied while collecting.
     pub query: Box<dyn TantivyQuery>,
     /// True when the text had words: rank by score, else browse.
     pub scored: bool,
@@ -101,7 +100,6 @@ pub(crate) fn plan(fields: &Fields, jieba: &Jieba, synonyms: &Synonyms, q: &Quer
                 Box::new(BoostQuery::new(term_query(fields.title, alt), TITLE_BOOST)),
             ));
             alternatives.push((Occur::Should, term_query(fields.body, alt)));
-            alternatives.push((Occur::Should, term_query(fields.provider, alt)));
         }
         clauses.push((Occur::Must, Box::new(BooleanQuery::new(alternatives))));
     }
@@ -120,14 +118,6 @@ pub(crate) fn plan(fields: &Fields, jieba: &Jieba, synonyms: &Synonyms, q: &Quer
         }
     }
     let scored = !words.is_empty();
-    if let Some(kind) = q.kind {
-        let term = Term::from_field_text(fields.kind, kind.as_str());
-        let filter = TermQuery::new(term, IndexRecordOption::Basic);
-        clauses.push((
-            Occur::Must,
-            Box::new(ConstScoreQuery::new(Box::new(filter), 0.0)),
-        ));
-    }
     let query: Box<dyn TantivyQuery> = if clauses.is_empty() {
         Box::new(AllQuery)
     } else {

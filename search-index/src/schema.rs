@@ -24,6 +24,7 @@ pub(crate) struct Fields {
 }
 
 pub(crate) const KEY: &str = "key";
+pub(crate) const KIND: &str = "kind";
 pub(crate) const CATEGORY: &str = "category";
 pub(crate) const TOWNSHIPS: &str = "townships";
 pub(crate) const UPDATED_AT: &str = "updated_at";
@@ -41,12 +42,14 @@ pub(crate) fn build() -> (Schema, Fields) {
         .set_stored();
     let fields = Fields {
         key: builder.add_text_field(KEY, STRING | STORED | FAST),
-        kind: builder.add_text_field("kind", STRING | STORED),
+        kind: builder.add_text_field(KIND, STRING | STORED | FAST),
         id: builder.add_text_field("id", STORED),
         code: builder.add_text_field("code", STORED),
         title: builder.add_text_field("title", text.clone()),
-        body: builder.add_text_field("body", text.clone()),
-        provider: builder.add_text_field("provider", text),
+        body: builder.add_text_field("body", text),
+        // Stored for display; its text is indexed as a second value of
+        // `body`, which saves one posting list per query word.
+        provider: builder.add_text_field("provider", STORED),
         category: builder.add_text_field(CATEGORY, STRING | STORED | FAST),
         townships: builder.add_text_field(TOWNSHIPS, STRING | STORED | FAST),
         updated_at: builder.add_i64_field(UPDATED_AT, INDEXED | STORED | FAST),
@@ -68,6 +71,7 @@ impl Fields {
         out.add_text(self.body, &doc.body);
         if let Some(provider) = &doc.provider {
             out.add_text(self.provider, provider);
+            out.add_text(self.body, provider);
         }
         out.add_text(self.category, &doc.category);
         let mut townships: Vec<&str> = doc.townships.iter().map(String::as_str).collect();

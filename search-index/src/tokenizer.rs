@@ -10,7 +10,7 @@
 //!   run (jieba's `cut_all`) becomes a token too. A token's position is the
 //!   character offset where it starts, so a word and its characters line up
 //!   and phrase queries can use character distances.
-//! * **Query side** ([`query_runs`]): a Han run is cut into its most likely
+//! * **Query side**: a Han run is cut into its most likely
 //!   words (jieba's `cut` without HMM, so that every word of two or more
 //!   characters is a dictionary word and therefore indexed wherever it occurs
 //!   in a document). Because of this, a query word matches a document when

@@ -366,6 +366,32 @@ fn paging_is_stable() {
         assert_eq!(seen.len(), 57, "{text}");
         assert_eq!(unique.len(), 57, "{text}");
     }
+    // The same after merging segments, and the writer still works.
+    let before = index.search(&Query {
+        text: "捐赠".to_string(),
+        limit: 57,
+        ..Query::default()
+    });
+    index.wait_for_merges().expect("merges");
+    let after = index.search(&Query {
+        text: "捐赠".to_string(),
+        limit: 57,
+        ..Query::default()
+    });
+    let keys_of = |r: Results| r.hits.into_iter().map(|h| h.key).collect::<Vec<_>>();
+    assert_eq!(
+        keys_of(before.expect("search")),
+        keys_of(after.expect("search"))
+    );
+    index
+        .apply(
+            &[Change::Delete {
+                key: "offer:000".to_string(),
+            }],
+            99,
+        )
+        .expect("apply");
+    assert_eq!(search(&index, "捐赠").total, 56);
 }
 
 #[test]
