@@ -1,6 +1,23 @@
 //! The search index of CareBridge: schema, Chinese tokenizer, index and queries.
 //!
 //! This crate depends on tantivy and a tokenizer only, never on the database,
-//! the web layer or the application's types. Its content arrives with the
-//! offers-and-search issue; for now it fixes the crate boundary so that the
-//! application depends on it from the start.
+//! the web layer or the application's types. The app feeds it batches of
+//! [`Change`]s from its outbox with [`SearchIndex::apply`] and asks it
+//! [`Query`]s with [`SearchIndex::search`]. Only public data is indexed.
+
+mod collector;
+mod columns;
+mod error;
+mod index;
+mod model;
+pub mod query;
+mod schema;
+mod snippet;
+pub mod synonyms;
+pub mod tokenizer;
+
+pub use error::Error;
+pub use index::{MAX_LIMIT, MAX_OFFSET, SearchIndex};
+pub use model::{Change, Doc, DocKind, Facets, Hit, Query, Results, Snippet};
+pub use query::{MAX_QUERY_CHARS, MAX_QUERY_WORDS};
+pub use snippet::SNIPPET_CHARS;

@@ -1,0 +1,272 @@
+//! [`SearchIndex`]: opening the index, applying batches of changes with the
+//! outbox sequence number, and searching.
+
+use std::path::Path;
+use std::sync::{Arc, Mutex, PoisonError};
+
+use jieba_rs::Jieba;
+use tantivy::directory::MmapDirectory;
+use tantivy::schema::Value;
+use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument, Term};
+
+use crate::collector::PageCollector;
+use crate::columns::{ColumnCache, kind_code};
+use crate::error::Error;
+use crate::model::{Change, DocKind, Facets, Hit, Query, Results};
+use crate::query;
+use crate::schema::{self, Fields};
+use crate::snippet::snippet;
+use crate::synonyms::Synonyms;
+use crate::tokenizer::{CareTokenizer, TOKENIZER_NAME, shared_jieba};
+
+/// A page holds at most this many hits, whatever the query asks.
+pub const MAX_LIMIT: usize = 100;
+/// Paging stops this far in: larger offsets are treated as this one.
+pub const MAX_OFFSET: usize = 10_000;
+/// Indexing memory budget of the writer of an on-disk index.
+const WRITER_HEAP_BYTES: usize = 50_000_000;
+/// Indexing memory budget of an in-RAM index (tantivy's minimum).
+const RAM_WRITER_HEAP_BYTES: usize = 15_000_000;
+
+/// The search index: one tantivy index, its reader and its single writer.
+///
+/// Share it (e.g. in an `Arc`) between request handlers and the indexer:
+/// searches run concurrently; [`SearchIndex::apply`] calls are serialized.
+pub struct SearchIndex {
+    index: Index,
+    fields: Fields,
+    reader: IndexReader,
+    /// `None` only if re-creating the writer after a merge wait failed.
+    writer: Mutex<Option<IndexWriter>>,
+    writer_heap: usize,
+    writer_threads: Option<usize>,
+    jieba: Arc<Jieba>,
+    columns: ColumnCache,
+}
+
+impl std::fmt::Debug for SearchIndex {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SearchIndex")
+            .field("docs", &self.num_docs())
+            .finish_non_exhaustive()
+    }
+}
+
+fn new_writer(
+    index: &Index,
+    heap_bytes: usize,
+    threads: Option<usize>,
+) -> tantivy::Result<IndexWriter> {
+    match threads {
+        Some(threads) => index.writer_with_num_threads(threads, heap_bytes),
+        None => index.writer(heap_bytes),
+    }
+}
+
+impl SearchIndex {
+    /// Opens the index in `dir`, or creates an empty one there (creating the
+    /// directory too). Fails if `dir` holds an index with another schema
+    /// (rebuild into a fresh directory then) or if another writer holds it.
+    pub fn open_or_create(dir: &Path) -> Result<SearchIndex, Error> {
+        std::fs::create_dir_all(dir)?;
+        let (schema, fields) = schema::build();
+        let index = Index::open_or_create(MmapDirectory::open(dir)?, schema)?;
+        SearchIndex::with_index(index, fields, WRITER_HEAP_BYTES, None)
+    }
+
+    /// Creates a new, empty index in `dir`; fails if one exists there.
+    pub fn create_in(dir: &Path) -> Result<SearchIndex, Error> {
+        std::fs::create_dir_all(dir)?;
+        let (schema, fields) = schema::build();
+        let index = Index::create_in_dir(dir, schema)?;
+        SearchIndex::with_index(index, fields, WRITER_HEAP_BYTES, None)
+    }
+
+    /// Creates an empty index in memory (for tests and benchmarks).
+    pub fn create_in_ram() -> Result<SearchIndex, Error> {
+        let (schema, fields) = schema::build();
+        let index = Index::create_in_ram(schema);
+        SearchIndex::with_index(index, fields, RAM_WRITER_HEAP_BYTES, Some(1))
+    }
+
+    fn with_index(
+        index: Index,
+        fields: Fields,
+        heap_bytes: usize,
+        threads: Option<usize>,
+    ) -> Result<SearchIndex, Error> {
+        index
+            .tokenizers()
+            .register(TOKENIZER_NAME, CareTokenizer::new());
+        let reader = index
+            .reader_builder()
+            .reload_policy(ReloadPolicy::OnCommitWithDelay)
+            .try_into()?;
+        let writer = new_writer(&index, heap_bytes, threads)?;
+        let columns = ColumnCache::default();
+        columns.refresh(&reader.searcher())?;
+        Ok(SearchIndex {
+            index,
+            fields,
+            reader,
+            writer: Mutex::new(Some(writer)),
+            writer_heap: heap_bytes,
+            writer_threads: threads,
+            jieba: shared_jieba(),
+            columns,
+        })
+    }
+
+    /// Applies a batch in order and commits it once, recording `last_seq`
+    /// (the outbox sequence number of the last change) in the commit.
+    ///
+    /// An upsert replaces any document with the same key; a delete of an
+    /// unknown key does nothing. On error nothing of the batch is kept. When
+    /// this returns, searches see the batch.
+    pub fn apply(&self, changes: &[Change], last_seq: i64) -> Result<(), Error> {
+        let mut guard = self.writer.lock().unwrap_or_else(PoisonError::into_inner);
+        let Some(writer) = guard.as_mut() else {
+            return Err(Error::NoWriter);
+        };
+        let result = self.write_batch(writer, changes, last_seq);
+        if result.is_err() {
+            // Drop what was added since the last commit; the error that
+            // matters is the first one.
+            let _ = writer.rollback();
+        }
+        drop(guard);
+        result?;
+        self.reload()
+    }
+
+    fn write_batch(
+        &self,
+        writer: &mut IndexWriter,
+        changes: &[Change],
+        last_seq: i64,
+    ) -> Result<(), Error> {
+        for change in changes {
+            match change {
+                Change::Upsert(doc) => {
+                    writer.delete_term(Term::from_field_text(self.fields.key, &doc.key));
+                    writer.add_document(self.fields.document(doc))?;
+                }
+                Change::Delete { key } => {
+                    writer.delete_term(Term::from_field_text(self.fields.key, key));
+                }
+            }
+        }
+        let mut prepared = writer.prepare_commit()?;
+        prepared.set_payload(&last_seq.to_string());
+        prepared.commit()?;
+        Ok(())
+    }
+
+    /// Blocks until tantivy's background segment merges have finished, then
+    /// makes searches use the merged segments. Worth calling after a full
+    /// rebuild, before serving from the new index; never needed otherwise.
+    pub fn wait_for_merges(&self) -> Result<(), Error> {
+        let mut guard = self.writer.lock().unwrap_or_else(PoisonError::into_inner);
+        if let Some(writer) = guard.take() {
+            writer.wait_merging_threads()?;
+        }
+        *guard = Some(new_writer(
+            &self.index,
+            self.writer_heap,
+            self.writer_threads,
+        )?);
+        drop(guard);
+        self.reload()
+    }
+
+    /// Number of index segments visible to searches (fewer is faster).
+    pub fn num_segments(&self) -> usize {
+        self.reader.searcher().segment_readers().len()
+    }
+
+    /// The `last_seq` of the last committed [`SearchIndex::apply`], read from
+    /// the index's own commit record; `None` for a new index.
+    pub fn last_applied_seq(&self) -> Result<Option<i64>, Error> {
+        match self.index.load_metas()?.payload {
+            None => Ok(None),
+            Some(payload) => payload
+                .parse()
+                .map(Some)
+                .map_err(|_| Error::BadPayload(payload)),
+        }
+    }
+
+    /// Makes searches see the latest commit now (apply already does this).
+    pub fn reload(&self) -> Result<(), Error> {
+        self.reader.reload()?;
+        self.columns.refresh(&self.reader.searcher())?;
+        Ok(())
+    }
+
+    /// Number of documents visible to searches.
+    pub fn num_docs(&self) -> u64 {
+        self.reader.searcher().num_docs()
+    }
+
+    /// Searches; see [`crate::query`] for how text is matched and
+    /// [`Facets`] for how facets are counted.
+    ///
+    /// Any text is accepted (empty, very long, query syntax, control
+    /// characters, emoji); text without any word browses like empty text:
+    /// all documents passing the filters, newest `updated_at` first, then
+    /// by key. Otherwise hits are ranked by BM25 (title weighted double,
+    /// adjacent words as typed score a bonus), ties by key. Errors only
+    /// come from the index itself.
+    pub fn search(&self, q: &Query) -> Result<Results, Error> {
+        let limit = q.limit.min(MAX_LIMIT);
+        let offset = q.offset.min(MAX_OFFSET);
+        let plan = query::plan(&self.fields, &self.jieba, Synonyms::embedded(), q);
+        let searcher = self.reader.searcher();
+        let collector = PageCollector {
+            columns: &self.columns,
+            kind: q.kind.map(kind_code),
+            want: offset + limit,
+            category: q.category.clone(),
+            township: q.township.clone(),
+            scored: plan.scored,
+        };
+        let page = searcher.search(plan.query.as_ref(), &collector)?;
+        self.columns.trim(&searcher);
+        let mut hits = Vec::with_capacity(limit);
+        for ranked in page.top.into_iter().skip(offset) {
+            let doc: TantivyDocument = searcher.doc(ranked.address)?;
+            let text = |field| {
+                doc.get_first(field)
+                    .and_then(|v| v.as_str())
+                    .map(str::to_string)
+            };
+            let Some(kind) = text(self.fields.kind).as_deref().and_then(DocKind::parse) else {
+                continue;
+            };
+            let body = text(self.fields.body).unwrap_or_default();
+            hits.push(Hit {
+                key: ranked.key,
+                kind,
+                id: text(self.fields.id).unwrap_or_default(),
+                code: text(self.fields.code),
+                title: text(self.fields.title).unwrap_or_default(),
+                category: text(self.fields.category).unwrap_or_default(),
+                townships: doc
+                    .get_all(self.fields.townships)
+                    .filter_map(|v| v.as_str().map(str::to_string))
+                    .collect(),
+                provider: text(self.fields.provider),
+                score: if plan.scored { ranked.score } else { 0.0 },
+                snippet: snippet(&self.jieba, &body, &plan.highlight),
+            });
+        }
+        Ok(Results {
+            total: usize::try_from(page.total).unwrap_or(usize::MAX),
+            hits,
+            facets: Facets {
+                category: page.category,
+                township: page.township,
+            },
+        })
+    }
+}
