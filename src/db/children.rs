@@ -59,7 +59,8 @@ pub async fn list(
         )
         .order_by_asc(child::Column::FileNo)
         .limit(limit)
-        .offset(offset)
+        // SQLite accepts OFFSET only after a LIMIT.
+        .offset(limit.map(|_| offset))
         .all(db)
         .await?;
     Ok((total, items))

@@ -41,7 +41,7 @@ impl FindingKind {
             Self::IdNumber => "身份证号码",
             Self::Phone => "电话号码",
             Self::Name => "姓名",
-            Self::Village => "村（社区）名称",
+            Self::Village => "村（社区）或住址",
             Self::Address => "详细地址",
         }
     }
@@ -52,7 +52,7 @@ impl FindingKind {
             Self::IdNumber => "请删除身份证号码，公开需求中不能出现。",
             Self::Phone => "请删除电话号码，联系方式只通过平台对接，不能公开。",
             Self::Name => "请删除儿童或监护人的姓名，可改用“该儿童”“其监护人”等称呼。",
-            Self::Village => "请删除村（社区）名称，公开需求只显示到乡镇。",
+            Self::Village => "请删除村（社区）名称或档案中登记的住址，公开需求最多只显示到乡镇。",
             Self::Address => "请删除门牌号、楼栋、组号等详细地址。",
         }
     }

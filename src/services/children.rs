@@ -191,7 +191,14 @@ async fn parse(
             invalid.add("id_number", "请填写身份证号码");
             None
         }
-        Some(raw) => invalid.check("id_number", IdNumber::parse(raw)),
+        // Typed from a paper form, a number often carries spaces or dashes.
+        Some(raw) => {
+            let compact: String = raw
+                .chars()
+                .filter(|c| !c.is_whitespace() && *c != '-')
+                .collect();
+            invalid.check("id_number", IdNumber::parse(&compact))
+        }
     };
     if let Some(id) = &id_number
         && AgeBand::of(id.birth_date(), today).is_none()

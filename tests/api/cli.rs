@@ -10,7 +10,9 @@ fn carebridge(app: &TestApp) -> Command {
     command
         .env("DATABASE_URL", &app.settings.database_url)
         .env("CAREBRIDGE_DATA_DIR", &app.settings.data_dir)
-        .env("CAREBRIDGE_LOG", "error");
+        .env("CAREBRIDGE_LOG", "error")
+        .env_remove("CAREBRIDGE_VAULT_KEY")
+        .env_remove("CAREBRIDGE_NEW_VAULT_KEY");
     command
 }
 

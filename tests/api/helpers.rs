@@ -69,6 +69,9 @@ impl TestApp {
         });
         settings.throttle_per_account = 5;
         settings.throttle_per_address = 20;
+        // Each test keeps its key file in its own data directory, whatever
+        // the environment running the tests says.
+        settings.vault_key = None;
         adjust(&mut settings);
         let prepared = carebridge::app::prepare(&settings)
             .await
@@ -166,9 +169,14 @@ impl TestApp {
             .post_json("/api/v1/users", body)
             .await
             .assert_status(StatusCode::CREATED);
+        self.logged_in(&username).await
+    }
+
+    /// A client logged in as `username` (whose password is [`PASSWORD`]).
+    pub async fn logged_in(&self, username: &str) -> TestClient {
         let mut client = self.client();
         client
-            .login(&username, PASSWORD)
+            .login(username, PASSWORD)
             .await
             .assert_status(StatusCode::OK);
         client
@@ -393,6 +401,12 @@ impl TestClient {
         this.send(request).await
     }
 
+    pub async fn patch_json(&self, path: &str, body: Value) -> TestResponse {
+        let mut this = self.clone();
+        let request = this.json_request(Method::PATCH, path, Some(&body));
+        this.send(request).await
+    }
+
     pub async fn delete(&mut self, path: &str) -> TestResponse {
         let request = self.json_request(Method::DELETE, path, None);
         self.send(request).await
@@ -438,5 +452,114 @@ impl TestClient {
             .expect("page has a form with a CSRF field")
             + marker.len();
         html[start..].split('"').next().expect("token").to_owned()
+    }
+}
+
+/// A valid ID number of the demo county born on `birth` (YYYYMMDD) with
+/// sequence `seq` (0–499); the 17th digit is odd for boys.
+pub fn id_number_for(birth: &str, seq: u32, male: bool) -> String {
+    let seq = seq * 2 + u32::from(male);
+    let first17 = format!("500235{birth}{seq:03}");
+    let check = carebridge::domain::id_number::check_digit(&first17).expect("17 digits");
+    format!("{first17}{check}")
+}
+
+/// A complete file for a poor child whose guardian consented to both uses.
+pub fn child_body(name: &str, id_number: &str, township: &str, village: &str) -> Value {
+    let male = id_number
+        .chars()
+        .nth(16)
+        .and_then(|c| c.to_digit(10))
+        .is_some_and(|d| d % 2 == 1);
+    json!({
+        "name": name,
+        "id_number": id_number,
+        "gender": if male { "male" } else { "female" },
+        "township": township,
+        "village": village,
+        "guardian_name": "柏建华",
+        "guardian_relation": "父亲",
+        "guardian_phone": "13912345678",
+        "address": "滨江路18号",
+        "difficulties": ["poverty"],
+        "poverty_type": "minimum_living",
+        "assistance": ["minimum_living"],
+        "consent": {"keep_file": true, "publish_needs": true}
+    })
+}
+
+/// A need body for `child_id` with harmless texts.
+pub fn need_body(child_id: &str) -> Value {
+    json!({
+        "child_id": child_id,
+        "category": "tutoring",
+        "title": "四年级数学课业辅导",
+        "description": "希望每周两次放学后辅导数学作业，每次约1小时。",
+        "quantity": 1,
+        "urgency": "normal"
+    })
+}
+
+impl TestClient {
+    /// Creates a file through the API; returns its id.
+    pub async fn create_child(&self, body: Value) -> String {
+        let response = self.post_json("/api/v1/children", body).await;
+        response.assert_status(StatusCode::CREATED);
+        response.json()["id"].as_str().expect("id").to_owned()
+    }
+
+    /// Writes and publishes a need for `child_id`; returns (id, code).
+    pub async fn publish_need(&self, child_id: &str) -> (String, String) {
+        let response = self.post_json("/api/v1/needs", need_body(child_id)).await;
+        response.assert_status(StatusCode::CREATED);
+        let id = response.json()["id"].as_str().expect("id").to_owned();
+        let code = response.json()["code"].as_str().expect("code").to_owned();
+        self.post_json(&format!("/api/v1/needs/{id}/publish"), json!({}))
+            .await
+            .assert_status(StatusCode::OK);
+        (id, code)
+    }
+}
+
+impl TestApp {
+    /// A verified provider, logged in.
+    pub async fn verified_provider(&self) -> TestClient {
+        let (id, username) = self.register_provider().await;
+        self.admin()
+            .await
+            .post_json(
+                &format!("/api/v1/providers/{id}/decision"),
+                json!({"decision": "verify"}),
+            )
+            .await
+            .assert_status(StatusCode::OK);
+        self.logged_in(&username).await
+    }
+
+    /// A family whose application is approved, logged in. The approval
+    /// workflow is not built yet, so the status is set in the database.
+    pub async fn approved_family(&self, township: &str) -> TestClient {
+        let (id, username) = self.apply_family(township).await;
+        self.db
+            .execute_unprepared(&format!(
+                "UPDATE families SET status = 'approved' WHERE id = '{id}'"
+            ))
+            .await
+            .expect("approve family");
+        self.logged_in(&username).await
+    }
+
+    /// Audit entries (newest first) whose action is `action`.
+    pub async fn audit_entries(&self, action: &str) -> Vec<Value> {
+        let mut admin = self.admin().await;
+        let response = admin.get("/api/v1/audit?limit=100").await;
+        response.assert_status(StatusCode::OK);
+        response.json()["items"]
+            .as_array()
+            .expect("items")
+            .iter()
+            .filter(|e| e["action"] == action)
+            .cloned()
+            .collect()
     }
 }

@@ -6,10 +6,14 @@
 
 mod audit;
 mod auth;
+mod children;
 mod cli;
 mod concurrency;
 mod families;
 mod helpers;
+mod needs;
+mod privacy;
 mod providers;
 mod scope;
 mod security;
+mod vault;
