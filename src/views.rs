@@ -3,10 +3,12 @@
 //! maud escapes every interpolated value.
 
 pub mod auth;
+pub mod children;
 pub mod components;
 pub mod errors;
 pub mod families;
 pub mod home;
 pub mod layout;
+pub mod needs;
 pub mod providers;
 pub mod staff;

@@ -36,7 +36,7 @@ pub fn text_field(
     }
 }
 
-/// A labelled textarea.
+/// A labelled textarea (required).
 pub fn text_area(
     name: &str,
     label: &str,
@@ -44,19 +44,31 @@ pub fn text_area(
     errors: &Invalid,
     hint: Option<&str>,
 ) -> Markup {
+    text_area_with(name, label, value, errors, hint, true)
+}
+
+/// A labelled textarea, required or not.
+pub fn text_area_with(
+    name: &str,
+    label: &str,
+    value: &str,
+    errors: &Invalid,
+    hint: Option<&str>,
+    required: bool,
+) -> Markup {
     let error = errors.message_for(name);
     html! {
         div.field.has-error[error.is_some()] {
-            label for=(name) { (label) span.req aria-hidden="true" { " *" } }
+            label for=(name) { (label) @if required { span.req aria-hidden="true" { " *" } } }
             @if let Some(hint) = hint { p.hint { (hint) } }
-            textarea id=(name) name=(name) rows="4" required
+            textarea id=(name) name=(name) rows="4" required[required]
                 aria-invalid=[error.map(|_| "true")] aria-describedby=[error.map(|_| error_id(name))] { (value) }
             @if let Some(error) = error { p.error id=(error_id(name)) { (error) } }
         }
     }
 }
 
-/// A labelled select from `(value, label)` options.
+/// A labelled select from `(value, label)` options (required).
 pub fn select(
     name: &str,
     label: &str,
@@ -64,22 +76,56 @@ pub fn select(
     selected: &str,
     errors: &Invalid,
 ) -> Markup {
+    select_with(
+        name,
+        label,
+        options,
+        selected,
+        errors,
+        &Choice {
+            hint: None,
+            empty: "请选择",
+            required: true,
+        },
+    )
+}
+
+/// How a select or checkbox group presents itself beyond its options.
+pub struct Choice<'a> {
+    /// Shown above the control.
+    pub hint: Option<&'a str>,
+    /// The label of the empty first option (selects only).
+    pub empty: &'a str,
+    pub required: bool,
+}
+
+/// A labelled select with a hint and its own empty option.
+pub fn select_with(
+    name: &str,
+    label: &str,
+    options: &[(String, String)],
+    selected: &str,
+    errors: &Invalid,
+    choice: &Choice<'_>,
+) -> Markup {
     let error = errors.message_for(name);
     html! {
         div.field.has-error[error.is_some()] {
-            label for=(name) { (label) span.req aria-hidden="true" { " *" } }
-            select id=(name) name=(name) aria-invalid=[error.map(|_| "true")] {
-                option value="" { "请选择" }
+            label for=(name) { (label) @if choice.required { span.req aria-hidden="true" { " *" } } }
+            @if let Some(hint) = choice.hint { p.hint { (hint) } }
+            select id=(name) name=(name) aria-invalid=[error.map(|_| "true")]
+                aria-describedby=[error.map(|_| error_id(name))] {
+                option value="" { (choice.empty) }
                 @for (value, text) in options {
                     option value=(value) selected[value == selected] { (text) }
                 }
             }
-            @if let Some(error) = error { p.error { (error) } }
+            @if let Some(error) = error { p.error id=(error_id(name)) { (error) } }
         }
     }
 }
 
-/// A group of checkboxes sharing one name.
+/// A group of checkboxes sharing one name (at least one required).
 pub fn checkboxes(
     name: &str,
     legend: &str,
@@ -87,10 +133,24 @@ pub fn checkboxes(
     checked: &[String],
     errors: &Invalid,
 ) -> Markup {
+    checkboxes_with(name, legend, options, checked, errors, None, true)
+}
+
+/// A group of checkboxes with a hint, required or not.
+pub fn checkboxes_with(
+    name: &str,
+    legend: &str,
+    options: &[(String, String)],
+    checked: &[String],
+    errors: &Invalid,
+    hint: Option<&str>,
+    required: bool,
+) -> Markup {
     let error = errors.message_for(name);
     html! {
-        fieldset.field.has-error[error.is_some()] {
-            legend { (legend) span.req aria-hidden="true" { " *" } }
+        fieldset.field.has-error[error.is_some()] id=(name) {
+            legend { (legend) @if required { span.req aria-hidden="true" { " *" } } }
+            @if let Some(hint) = hint { p.hint { (hint) } }
             @for (value, text) in options {
                 label.check {
                     input type="checkbox" name=(name) value=(value) checked[checked.contains(value)];
@@ -100,6 +160,17 @@ pub fn checkboxes(
             @if let Some(error) = error { p.error { (error) } }
         }
     }
+}
+
+/// `(code, label)` pairs of a coded list, for selects and checkboxes.
+pub fn coded_options<T: Copy>(
+    all: &[T],
+    code: fn(T) -> &'static str,
+    label: fn(T) -> &'static str,
+) -> Vec<(String, String)> {
+    all.iter()
+        .map(|&v| (code(v).to_owned(), label(v).to_owned()))
+        .collect()
 }
 
 /// A summary of every error at the top of a form, so that a screen reader

@@ -70,7 +70,45 @@ pub fn staff_home(ctx: &PageCtx<'_>, role: Role, data: &StaffHome) -> Markup {
                 @if role == Role::VillageSupervisor {
                     section.card {
                         h2 { "儿童档案与走访" }
-                        p { "儿童档案、走访记录和需求填报功能即将开通。" }
+                        p { "为本村（社区）的困境儿童起草档案、登记走访；逾期未走访的档案排在列表前面。" }
+                        ul.links {
+                            li { a href="/children" { "儿童档案" } }
+                            li { a href="/children/new" { "新建档案" } }
+                        }
+                    }
+                    section.card {
+                        h2 { "需求填报" }
+                        p { "在儿童档案中登记需求，由乡镇（街道）核对后发布。" }
+                        a href="/needs" { "查看需求" }
+                    }
+                }
+                @if role == Role::TownshipOfficer {
+                    section.card {
+                        h2 { "儿童档案" }
+                        p { "完善督导员起草的档案、登记走访、结档。" }
+                        ul.links {
+                            li { a href="/children?status=draft" { "待完善的档案" } }
+                            li { a href="/children" { "全部档案" } }
+                            li { a href="/children/new" { "新建档案" } }
+                        }
+                    }
+                    section.card {
+                        h2 { "需求" }
+                        p { "核对并发布需求；发布后服务机构只看到匿名化的内容。" }
+                        ul.links {
+                            li { a href="/needs?status=draft" { "待发布的需求" } }
+                            li { a href="/needs" { "全部需求" } }
+                        }
+                    }
+                }
+                @if role == Role::CountyAdmin {
+                    section.card {
+                        h2 { "儿童档案与需求" }
+                        p { "查看全县的儿童档案（默认遮挡个人信息）和需求。" }
+                        ul.links {
+                            li { a href="/children" { "儿童档案" } }
+                            li { a href="/needs" { "需求" } }
+                        }
                     }
                 }
             }

@@ -16,6 +16,8 @@ fn nav_links(role: Role) -> &'static [(&'static str, &'static str)] {
     match role {
         Role::CountyAdmin => &[
             ("/", "工作台"),
+            ("/children", "儿童档案"),
+            ("/needs", "需求"),
             ("/providers", "机构审核"),
             ("/families", "爱心家庭"),
             ("/staff", "工作人员"),
@@ -23,10 +25,17 @@ fn nav_links(role: Role) -> &'static [(&'static str, &'static str)] {
         ],
         Role::TownshipOfficer => &[
             ("/", "工作台"),
+            ("/children", "儿童档案"),
+            ("/needs", "需求"),
             ("/providers", "服务机构"),
             ("/families", "爱心家庭"),
         ],
-        Role::VillageSupervisor | Role::Provider | Role::Family => &[("/", "首页")],
+        Role::VillageSupervisor => &[
+            ("/", "工作台"),
+            ("/children", "儿童档案"),
+            ("/needs", "需求"),
+        ],
+        Role::Provider | Role::Family => &[("/", "首页"), ("/needs", "需求")],
     }
 }
 

@@ -1,4 +1,6 @@
-//! Child files: `/api/v1/children…`.
+//! Child files: `/api/v1/children…`; the pages are in [`pages`].
+
+pub mod pages;
 
 use axum::Json;
 use axum::extract::{Path, Query, State};

@@ -1,4 +1,6 @@
-//! Needs: `/api/v1/needs…`.
+//! Needs: `/api/v1/needs…`; the pages are in [`pages`].
+
+pub mod pages;
 
 use axum::Json;
 use axum::extract::{Path, Query, State};

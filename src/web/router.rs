@@ -64,6 +64,39 @@ fn routes() -> Router<AppState> {
         .route("/staff", get(staff::page).post(staff::create_submit))
         .route("/staff/{id}/disable", post(staff::disable_submit))
         .route("/audit", get(audit::page))
+        .route(
+            "/children",
+            get(children::pages::list_page).post(children::pages::create_submit),
+        )
+        .route("/children/search", post(children::pages::search_submit))
+        .route("/children/new", get(children::pages::new_page))
+        .route("/children/{id}", get(children::pages::detail_page))
+        .route(
+            "/children/{id}/reveal",
+            post(children::pages::reveal_submit),
+        )
+        .route(
+            "/children/{id}/edit",
+            get(children::pages::edit_page).post(children::pages::edit_submit),
+        )
+        .route("/children/{id}/visits", post(children::pages::visit_submit))
+        .route(
+            "/children/{id}/complete",
+            post(children::pages::complete_submit),
+        )
+        .route("/children/{id}/close", post(children::pages::close_submit))
+        .route(
+            "/needs",
+            get(needs::pages::list_page).post(needs::pages::create_submit),
+        )
+        .route("/needs/new", get(needs::pages::new_page))
+        .route("/needs/{key}", get(needs::pages::detail_page))
+        .route(
+            "/needs/{id}/edit",
+            get(needs::pages::edit_page).post(needs::pages::edit_submit),
+        )
+        .route("/needs/{id}/publish", post(needs::pages::publish_submit))
+        .route("/needs/{id}/close", post(needs::pages::close_submit))
         .route("/static/app.css", get(stylesheet))
         // JSON API
         .route(

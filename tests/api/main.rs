@@ -6,6 +6,7 @@
 
 mod audit;
 mod auth;
+mod child_pages;
 mod children;
 mod cli;
 mod concurrency;

@@ -1,0 +1,252 @@
+//! One child's file: the personal fields masked (each revealed on an
+//! explicit, audited request), the non-personal facts, visits, history,
+//! needs, and the officer's actions.
+
+use maud::{Markup, html};
+
+use crate::db::entities::child_event;
+use crate::domain::child::{Assistance, FileStatus, Gender};
+use crate::domain::need::NeedStatus;
+use crate::domain::{Invalid, Role};
+use crate::services::children::view::FileView;
+use crate::services::children::visits::VisitInput;
+
+use super::super::components::{badge, csrf_field, error_summary, text_area, text_field};
+use super::super::layout::{PageCtx, page};
+use super::label_of;
+use super::labels::{action_label, basis_text, difficulty_lines, field_label, list_of};
+
+/// The forms of the file page, with what was typed into them.
+#[derive(Default)]
+pub struct FileForms<'a> {
+    /// Shown at the top (e.g. that a reveal was audited).
+    pub notice: Option<&'a str>,
+    pub visit: VisitInput,
+    pub visit_errors: Invalid,
+    pub close_reason: &'a str,
+    pub close_errors: Invalid,
+}
+
+fn identity_table(ctx: &PageCtx<'_>, file: &FileView) -> Markup {
+    let any_masked = file.fields.iter().any(|f| f.value.is_some() && !f.revealed);
+    html! {
+        form method="post" action={ "/children/" (file.child.id) "/reveal" } {
+            (csrf_field(ctx.csrf))
+            table.fields {
+                caption { "个人信息（默认遮挡）" }
+                tbody {
+                    @for f in &file.fields {
+                        tr {
+                            th scope="row" { (f.field.label()) }
+                            td.value {
+                                @match &f.value {
+                                    Some(v) => { (v) }
+                                    None => { span.hint { "（未填写）" } }
+                                }
+                            }
+                            td.act {
+                                @if f.revealed {
+                                    span.hint { "已显示" }
+                                } @else if f.value.is_some() {
+                                    button.small.secondary type="submit" name="field" value=(f.field.as_str()) { "显示" }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+            @if any_masked {
+                button.secondary type="submit" name="field" value="all" { "全部显示" }
+            }
+            p.hint { "每次显示完整信息都会写入审计日志，请仅在工作需要时查看。" }
+        }
+    }
+}
+
+fn facts(file: &FileView, township: &str) -> Markup {
+    let c = &file.child;
+    let status: FileStatus = c.status.parse().unwrap_or(FileStatus::Closed);
+    let assistance: Vec<&str> = list_of(&c.assistance)
+        .iter()
+        .map(|a| label_of(a, Assistance::label))
+        .collect();
+    html! {
+        dl.facts {
+            dt { "档案编号" } dd { (c.file_no) }
+            dt { "状态" } dd { (badge(status.as_str(), status.label())) }
+            @if let Some(reason) = &c.closed_reason { dt { "结档原因" } dd { (reason) } }
+            dt { "乡镇（街道）" } dd { (township) }
+            dt { "性别" } dd { (label_of(&c.gender, Gender::label)) }
+            dt { "年龄段" } dd { (file.age_band.map(|b| b.label()).unwrap_or("已满18周岁")) }
+            dt { "困境大类" } dd { (file.class.label()) }
+            dt { "困境类型" } dd { (difficulty_lines(c).join("；")) }
+            dt { "已享受救助" } dd { @if assistance.is_empty() { "无" } @else { (assistance.join("、")) } }
+            dt { "与监护人关系" } dd { (c.guardian_relation.as_deref().unwrap_or("（未填写）")) }
+            dt { "学校" } dd { (c.school.as_deref().unwrap_or("（未填写）")) }
+            dt { "法律依据" } dd { (basis_text(c)) }
+            dt { "最近走访" }
+            dd.overdue[file.overdue && status != FileStatus::Closed] {
+                @match c.last_visited_on {
+                    Some(d) => { (d.format("%Y-%m-%d")) }
+                    None => { "从未走访" }
+                }
+                @if file.overdue && status != FileStatus::Closed {
+                    " " strong.overdue-flag { "逾期未走访" }
+                }
+            }
+        }
+    }
+}
+
+fn actions(ctx: &PageCtx<'_>, file: &FileView) -> Markup {
+    let c = &file.child;
+    let status: FileStatus = c.status.parse().unwrap_or(FileStatus::Closed);
+    let role = ctx.user.map(|u| u.role);
+    let officer = role == Some(Role::TownshipOfficer);
+    let drafter = matches!(role, Some(Role::TownshipOfficer | Role::VillageSupervisor));
+    let may_edit =
+        status != FileStatus::Closed && (officer || (drafter && status == FileStatus::Draft));
+    html! {
+        @if drafter && status != FileStatus::Closed {
+            p.actions {
+                @if may_edit { a.button href={ "/children/" (c.id) "/edit" } { "编辑" } " " }
+                a.button href={ "/needs/new?child=" (c.id) } { "登记需求" }
+            }
+        }
+        @if officer && status == FileStatus::Draft {
+            form.card method="post" action={ "/children/" (c.id) "/complete" } {
+                (csrf_field(ctx.csrf))
+                p { "该档案由村（居）督导员起草。核实无误后完善档案，档案即为“在档”，其需求方可发布。" }
+                button type="submit" { "完善档案" }
+            }
+        }
+    }
+}
+
+fn close_form(ctx: &PageCtx<'_>, file: &FileView, forms: &FileForms<'_>) -> Markup {
+    let c = &file.child;
+    let officer = ctx.user.is_some_and(|u| u.role == Role::TownshipOfficer);
+    let open = c.status != FileStatus::Closed.as_str();
+    html! {
+        @if officer && open {
+            details.card open[!forms.close_errors.is_empty()] {
+                summary { "结档" }
+                form method="post" action={ "/children/" (c.id) "/close" } {
+                    (csrf_field(ctx.csrf))
+                    (error_summary(&forms.close_errors))
+                    (text_area("reason", "结档原因", forms.close_reason, &forms.close_errors,
+                        Some("例如：已满18周岁、已迁出本县、困境情形已消除。结档后该儿童未完成的需求将一并关闭。")))
+                    button.secondary type="submit" { "确认结档" }
+                }
+            }
+        }
+    }
+}
+
+fn visits(ctx: &PageCtx<'_>, file: &FileView, forms: &FileForms<'_>) -> Markup {
+    let c = &file.child;
+    let open = c.status != FileStatus::Closed.as_str();
+    let may_visit = ctx
+        .user
+        .is_some_and(|u| matches!(u.role, Role::TownshipOfficer | Role::VillageSupervisor));
+    html! {
+        section #visits {
+            h2 { "走访记录" }
+            @if file.visits.is_empty() {
+                p { "尚无走访记录。" }
+            } @else {
+                ol.visits {
+                    @for v in &file.visits {
+                        li {
+                            p.meta { strong { (v.visited_on.format("%Y-%m-%d")) } " · " (v.visitor_name) }
+                            p.summary { (v.summary) }
+                        }
+                    }
+                }
+            }
+            @if may_visit && open {
+                form.card method="post" action={ "/children/" (c.id) "/visits" } novalidate {
+                    h3 { "登记走访" }
+                    (csrf_field(ctx.csrf))
+                    (error_summary(&forms.visit_errors))
+                    (text_field("visited_on", "走访日期", "date", &forms.visit.visited_on, &forms.visit_errors, Some("格式：年-月-日，如 2026-11-28"), true))
+                    (text_area("summary", "走访情况", &forms.visit.summary, &forms.visit_errors,
+                        Some("儿童生活、学习、健康和监护情况，发现的问题和需要的帮助")))
+                    button type="submit" { "保存走访记录" }
+                }
+            }
+        }
+    }
+}
+
+fn history(events: &[child_event::Model]) -> Markup {
+    html! {
+        section #history {
+            h2 { "档案变更记录" }
+            @if events.is_empty() {
+                p { "暂无记录。" }
+            } @else {
+                table.compact {
+                    thead { tr { th { "时间 (UTC)" } th { "操作人" } th { "操作" } th { "涉及项目" } } }
+                    tbody {
+                        @for e in events {
+                            @let fields: Vec<&str> = list_of(&e.fields).iter().map(|f| field_label(f)).collect();
+                            tr {
+                                td { (e.at.format("%Y-%m-%d %H:%M")) }
+                                td { (e.actor_name) }
+                                td { (action_label(&e.action)) @if let Some(note) = &e.note { "：" (note) } }
+                                td { (fields.join("、")) }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn needs(file: &FileView) -> Markup {
+    html! {
+        section #needs {
+            h2 { "需求" }
+            @if file.needs.is_empty() {
+                p { "尚未登记需求。" }
+            } @else {
+                table.compact {
+                    thead { tr { th { "需求编号" } th { "标题" } th { "状态" } } }
+                    tbody {
+                        @for n in &file.needs {
+                            tr {
+                                td { a href={ "/needs/" (n.id) } { (n.code) } }
+                                td { (n.title) }
+                                td { (badge(&n.status, label_of(&n.status, NeedStatus::label))) }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+pub fn detail(ctx: &PageCtx<'_>, file: &FileView, township: &str, forms: &FileForms<'_>) -> Markup {
+    let title = format!("儿童档案 {}", file.child.file_no);
+    page(
+        &title,
+        ctx,
+        html! {
+            @if let Some(notice) = forms.notice {
+                p.notice role="status" { (notice) }
+            }
+            (actions(ctx, file))
+            (identity_table(ctx, file))
+            h2 { "基本情况" }
+            (facts(file, township))
+            (visits(ctx, file, forms))
+            (needs(file))
+            (history(&file.events))
+            (close_form(ctx, file, forms))
+            p { a href="/children" { "返回档案列表" } }
+        },
+    )
+}

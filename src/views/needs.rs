@@ -1,0 +1,249 @@
+//! Need pages: the public projection (what providers and families see),
+//! the staff page of a need with its decisions, the lists, and the form in
+//! [`form`]. Nothing on the public pages comes from the child's file but
+//! the projection.
+
+pub mod form;
+
+use maud::{Markup, html};
+
+use crate::domain::category::Category;
+use crate::domain::need::NeedStatus;
+use crate::domain::projection::PublicNeed;
+use crate::domain::{Invalid, Role};
+use crate::services::needs::StaffNeed;
+
+use super::components::{
+    Choice, badge, coded_options, csrf_field, error_summary, pagination, select_with, text_area,
+};
+use super::layout::{PageCtx, page};
+
+/// The shown area of a projection: the township's name, or the county.
+pub fn area_label(township_name: Option<&str>) -> String {
+    township_name.unwrap_or("云阳县（县域）").to_owned()
+}
+
+fn quantity_text(p: &PublicNeed) -> String {
+    match p.quantity {
+        Some(q) => format!("{q} {}", p.category.quantity_unit()),
+        None => "不限".to_owned(),
+    }
+}
+
+fn projection_facts(p: &PublicNeed, area: &str) -> Markup {
+    html! {
+        dl.facts {
+            dt { "需求编号" } dd { (p.code) }
+            dt { "类别" } dd { (p.category.label()) }
+            dt { "描述" } dd.text { (p.description) }
+            dt { "数量" } dd { (quantity_text(p)) }
+            dt { "地区" } dd { (area) }
+            dt { "年龄段" } dd { (p.age_band.label()) }
+            dt { "困境大类" } dd { (p.difficulty_class.label()) }
+            dt { "紧急程度" } dd { (badge(p.urgency.as_str(), p.urgency.label())) }
+            dt { "状态" } dd { (badge(p.status.as_str(), p.status.label())) }
+        }
+    }
+}
+
+/// The public projection of one need.
+pub fn public_detail(ctx: &PageCtx<'_>, p: &PublicNeed, area: &str) -> Markup {
+    page(
+        &p.title,
+        ctx,
+        html! {
+            (projection_facts(p, area))
+            p.hint { "为保护儿童隐私，这里不显示儿童的姓名、具体年龄和住址。对接经乡镇（街道）民政干部审核后，由其转交服务所需的信息。" }
+            p { a href="/needs" { "返回需求列表" } }
+        },
+    )
+}
+
+/// The staff page of a need: the projection plus the file, status and decisions.
+pub fn staff_detail(
+    ctx: &PageCtx<'_>,
+    n: &StaffNeed,
+    area: &str,
+    reason: &str,
+    close_errors: &Invalid,
+) -> Markup {
+    let need = &n.need;
+    let status = n.public.status;
+    let role = ctx.user.map(|u| u.role);
+    let officer = role == Some(Role::TownshipOfficer);
+    let drafter = matches!(role, Some(Role::TownshipOfficer | Role::VillageSupervisor));
+    page(
+        &need.title,
+        ctx,
+        html! {
+            dl.facts {
+                dt { "儿童档案" } dd { a href={ "/children/" (need.child_id) } { (n.file_no) } }
+                @if let Some(reason) = &need.closed_reason { dt { "关闭原因" } dd { (reason) } }
+                dt { "登记时间" } dd { (need.created_at.format("%Y-%m-%d %H:%M")) " (UTC)" }
+                @if let Some(at) = need.published_at { dt { "发布时间" } dd { (at.format("%Y-%m-%d %H:%M")) " (UTC)" } }
+            }
+            h2 { "公开内容（服务机构看到的样子）" }
+            (projection_facts(&n.public, area))
+            @if status == NeedStatus::Draft {
+                @if drafter {
+                    p.actions { a.button href={ "/needs/" (need.id) "/edit" } { "修改" } }
+                }
+                @if officer {
+                    form.card method="post" action={ "/needs/" (need.id) "/publish" } {
+                        (csrf_field(ctx.csrf))
+                        p { "发布前请核对：公开内容中没有可识别儿童身份的信息；档案中已登记监护人同意发布匿名需求（或法定依据）。" }
+                        button type="submit" { "发布需求" }
+                    }
+                } @else {
+                    p.hint { "草稿由乡镇（街道）民政干部核对后发布。" }
+                }
+            }
+            @if officer && status.close().is_ok() {
+                details.card open[!close_errors.is_empty()] {
+                    summary { "关闭需求" }
+                    form method="post" action={ "/needs/" (need.id) "/close" } {
+                        (csrf_field(ctx.csrf))
+                        (error_summary(close_errors))
+                        (text_area("reason", "关闭原因", reason, close_errors, Some("例如：需求已由其他渠道解决、情况发生变化")))
+                        button.secondary type="submit" { "确认关闭" }
+                    }
+                }
+            }
+            p { a href="/needs" { "返回需求列表" } }
+        },
+    )
+}
+
+fn status_tabs(status: Option<NeedStatus>) -> Markup {
+    html! {
+        nav.tabs aria-label="按状态筛选" {
+            @for s in NeedStatus::ALL {
+                a href={ "/needs?status=" (s.as_str()) } aria-current=[(status == Some(*s)).then_some("page")] { (s.label()) }
+            }
+            a href="/needs" aria-current=[status.is_none().then_some("page")] { "全部" }
+        }
+    }
+}
+
+/// Staff: the needs of their scope.
+pub struct StaffNeedList<'a> {
+    pub items: &'a [StaffNeed],
+    pub status: Option<NeedStatus>,
+    pub total: u64,
+    pub limit: u64,
+    pub offset: u64,
+}
+
+pub fn staff_list(
+    ctx: &PageCtx<'_>,
+    data: &StaffNeedList<'_>,
+    area: &dyn Fn(Option<&str>) -> String,
+) -> Markup {
+    let base = match data.status {
+        Some(s) => format!("/needs?status={}", s.as_str()),
+        None => "/needs".to_owned(),
+    };
+    page(
+        "需求",
+        ctx,
+        html! {
+            p.hint { "登记需求请从儿童档案页面进入。" }
+            (status_tabs(data.status))
+            @if data.items.is_empty() {
+                p { "没有符合条件的需求。" }
+            } @else {
+                table.compact {
+                    thead { tr { th { "需求编号" } th { "标题" } th { "儿童档案" } th { "状态" } th { "公开显示地区" } } }
+                    tbody {
+                        @for n in data.items {
+                            tr {
+                                td { a href={ "/needs/" (n.need.id) } { (n.need.code) } }
+                                td { (n.need.title) }
+                                td { a href={ "/children/" (n.need.child_id) } { (n.file_no) } }
+                                td { (badge(n.public.status.as_str(), n.public.status.label())) }
+                                td { (area(n.public.township.as_deref())) }
+                            }
+                        }
+                    }
+                }
+            }
+            (pagination(&base, data.total, data.limit, data.offset))
+        },
+    )
+}
+
+/// Providers and families: published projections, with their filters.
+pub struct PublicNeedList<'a> {
+    pub items: &'a [PublicNeed],
+    pub category: Option<Category>,
+    pub township: Option<&'a str>,
+    pub townships: &'a [(String, String)],
+    pub total: u64,
+    pub limit: u64,
+    pub offset: u64,
+}
+
+fn filters(data: &PublicNeedList<'_>) -> Markup {
+    let none = Invalid::new();
+    let any = |label| Choice {
+        hint: None,
+        empty: label,
+        required: false,
+    };
+    html! {
+        form.filters method="get" action="/needs" {
+            (select_with("category", "类别", &coded_options(Category::ALL, Category::as_str, Category::label),
+                data.category.map(Category::as_str).unwrap_or(""), &none, &any("全部类别")))
+            (select_with("township", "乡镇（街道）", data.townships, data.township.unwrap_or(""), &none, &any("全部地区")))
+            button type="submit" { "筛选" }
+        }
+    }
+}
+
+pub fn public_list(
+    ctx: &PageCtx<'_>,
+    data: &PublicNeedList<'_>,
+    area: &dyn Fn(Option<&str>) -> String,
+) -> Markup {
+    let mut query = form_urlencoded::Serializer::new(String::new());
+    if let Some(c) = data.category {
+        query.append_pair("category", c.as_str());
+    }
+    if let Some(t) = data.township {
+        query.append_pair("township", t);
+    }
+    let query = query.finish();
+    let base = if query.is_empty() {
+        "/needs".to_owned()
+    } else {
+        format!("/needs?{query}")
+    };
+    page(
+        "儿童需求",
+        ctx,
+        html! {
+            p { "以下是乡镇（街道）发布的匿名化需求。为保护儿童隐私，人数较少的地区只显示到县。" }
+            (filters(data))
+            @if data.items.is_empty() {
+                p { "没有符合条件的需求。" }
+            } @else {
+                table.compact {
+                    thead { tr { th { "需求" } th { "类别" } th { "地区" } th { "年龄段" } th { "困境大类" } th { "紧急程度" } } }
+                    tbody {
+                        @for p in data.items {
+                            tr {
+                                td { a href={ "/needs/" (p.code) } { (p.title) } }
+                                td { (p.category.label()) }
+                                td { (area(p.township.as_deref())) }
+                                td { (p.age_band.label()) }
+                                td { (p.difficulty_class.label()) }
+                                td { (badge(p.urgency.as_str(), p.urgency.label())) }
+                            }
+                        }
+                    }
+                }
+            }
+            (pagination(&base, data.total, data.limit, data.offset))
+        },
+    )
+}

@@ -1,0 +1,369 @@
+//! The child-file pages: list and search (a POST, so that a typed name never
+//! sits in a URL), the file form, the masked file with audited reveals,
+//! visits, completing and closing.
+
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use maud::Markup;
+
+use crate::domain::child::{DifficultyInput, VaultField};
+use crate::domain::{Invalid, Role};
+use crate::error::{AppError, AppResult};
+use crate::services::children::view::{self, FileView};
+use crate::services::children::visits::{self, VisitInput};
+use crate::services::children::{self, ChildInput};
+use crate::services::regions::{self, Township};
+use crate::services::{Paging, Principal, RequestCtx, ServiceError};
+use crate::views;
+use crate::views::children::FileList;
+use crate::views::children::detail::FileForms;
+use crate::views::children::form::{FileForm, prefill};
+
+use super::super::AppState;
+use super::super::chrome::{Chrome, flash};
+use super::super::extract::{Auth, Ctx, FormFields, ListQuery};
+use super::{parse_file_status, parse_reveal};
+
+/// How many search results one page shows (search results are not paged:
+/// paging links would have to carry the search).
+const SEARCH_LIMIT: u64 = 50;
+
+fn child_input(form: &FormFields) -> ChildInput {
+    let text = |name: &str| Some(form.get(name).to_owned());
+    let consent = form.get_all("consent");
+    ChildInput {
+        name: text("name"),
+        id_number: text("id_number"),
+        gender: text("gender"),
+        township: text("township"),
+        village: text("village"),
+        address: text("address"),
+        guardian_name: text("guardian_name"),
+        guardian_relation: text("guardian_relation"),
+        guardian_phone: text("guardian_phone"),
+        school: text("school"),
+        difficulties: Some(DifficultyInput {
+            kinds: form.get_all("difficulties"),
+            poverty_type: form.get_opt("poverty_type"),
+            disability_type: form.get_opt("disability_type"),
+            disability_grade: form.get("disability_grade").trim().parse().ok(),
+            unsupported_reason: form.get_opt("unsupported_reason"),
+            illness: form.get_opt("illness"),
+        }),
+        assistance: Some(form.get_all("assistance")),
+        consent_keep_file: Some(consent.iter().any(|c| c == "keep_file")),
+        consent_publish_needs: Some(consent.iter().any(|c| c == "publish_needs")),
+        statutory_basis: form.get_opt("statutory_basis"),
+    }
+}
+
+/// 409 when the only problem is a duplicate (as the API answers), else 422.
+fn form_status(errors: &Invalid) -> StatusCode {
+    if errors.only_duplicates() {
+        StatusCode::CONFLICT
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    }
+}
+
+/// `(code, name)` pairs for a select.
+type Options = Vec<(String, String)>;
+
+/// Townships and villages the caller may file children in, for the selects.
+fn region_options(all: &[Township], caller: &Principal) -> (Options, Options) {
+    let reachable: Vec<&Township> = all
+        .iter()
+        .filter(|t| caller.staff_reaches_township(&t.code))
+        .collect();
+    let townships = reachable
+        .iter()
+        .map(|t| (t.code.clone(), t.name.clone()))
+        .collect();
+    let villages = reachable
+        .iter()
+        .flat_map(|t| t.villages.iter().map(move |v| (t, v)))
+        .filter(|(_, v)| {
+            caller.role != Role::VillageSupervisor || caller.village.as_deref() == Some(&v.code)
+        })
+        .map(|(t, v)| {
+            let label = if reachable.len() > 1 {
+                format!("{} {}", t.name, v.name)
+            } else {
+                v.name.clone()
+            };
+            (v.code.clone(), label)
+        })
+        .collect();
+    (townships, villages)
+}
+
+async fn render_form(
+    state: &AppState,
+    chrome: &Chrome,
+    caller: &Principal,
+    input: &ChildInput,
+    existing: Option<&FileView>,
+    errors: &Invalid,
+) -> AppResult<Markup> {
+    let all = regions::list(&state.db).await?;
+    let (townships, villages) = region_options(&all, caller);
+    let form = FileForm {
+        input,
+        townships: &townships,
+        villages: &villages,
+        existing,
+        errors,
+    };
+    Ok(views::children::form::file_form(&chrome.ctx(), &form))
+}
+
+/// The file page: the file masked but for `reveal`, with the forms' state.
+async fn render_file(
+    state: &AppState,
+    ctx: &RequestCtx,
+    caller: &Principal,
+    chrome: &Chrome,
+    id: &str,
+    reveal: &[VaultField],
+    forms: &FileForms<'_>,
+) -> AppResult<Markup> {
+    let file = view::get(state.store(), ctx, caller, id, reveal).await?;
+    let all = regions::list(&state.db).await?;
+    let township = regions::township_name(&all, &file.child.township_code);
+    Ok(views::children::detail::detail(
+        &chrome.ctx(),
+        &file,
+        township,
+        forms,
+    ))
+}
+
+/// Back to the file with a message: for decisions and for conflicts.
+async fn back_to_file(chrome: &Chrome, id: &str, message: &str) -> AppResult<Response> {
+    flash(&chrome.session, message).await?;
+    Ok(Redirect::to(&format!("/children/{id}")).into_response())
+}
+
+pub async fn list_page(
+    State(state): State<AppState>,
+    Auth(caller): Auth,
+    Ctx(ctx): Ctx,
+    chrome: Chrome,
+    Query(query): Query<ListQuery>,
+) -> AppResult<Response> {
+    let status = parse_file_status(query.status.as_deref())?;
+    let paging = Paging::new(query.limit, query.offset);
+    let page = view::list(state.store(), &ctx, &caller, status, paging).await?;
+    let all = regions::list(&state.db).await?;
+    let name = |code: &str| regions::township_name(&all, code).to_owned();
+    let list = FileList {
+        items: &page.items,
+        total: page.total,
+        limit: paging.limit,
+        offset: paging.offset,
+        status,
+        query: None,
+    };
+    Ok(views::children::list(&chrome.ctx(), &list, &name).into_response())
+}
+
+pub async fn search_submit(
+    State(state): State<AppState>,
+    Auth(caller): Auth,
+    Ctx(ctx): Ctx,
+    chrome: Chrome,
+    form: FormFields,
+) -> AppResult<Response> {
+    let q = form.get("q").trim().to_owned();
+    let paging = Paging::new(Some(SEARCH_LIMIT), None);
+    let page = view::search(state.store(), &ctx, &caller, &q, paging).await?;
+    let all = regions::list(&state.db).await?;
+    let name = |code: &str| regions::township_name(&all, code).to_owned();
+    let list = FileList {
+        items: &page.items,
+        total: page.total,
+        limit: paging.limit,
+        offset: 0,
+        status: None,
+        query: Some(&q),
+    };
+    Ok(views::children::list(&chrome.ctx(), &list, &name).into_response())
+}
+
+pub async fn new_page(
+    State(state): State<AppState>,
+    Auth(caller): Auth,
+    chrome: Chrome,
+) -> AppResult<Response> {
+    caller.require_role(&[Role::TownshipOfficer, Role::VillageSupervisor])?;
+    let input = ChildInput {
+        township: caller.township.clone(),
+        village: caller.village.clone(),
+        ..ChildInput::default()
+    };
+    let page = render_form(&state, &chrome, &caller, &input, None, &Invalid::new()).await?;
+    Ok(page.into_response())
+}
+
+pub async fn create_submit(
+    State(state): State<AppState>,
+    Auth(caller): Auth,
+    Ctx(ctx): Ctx,
+    chrome: Chrome,
+    form: FormFields,
+) -> AppResult<Response> {
+    let input = child_input(&form);
+    match children::create(state.store(), &ctx, &caller, input.clone()).await {
+        Ok(child) => {
+            let message = format!("已建档，档案编号 {}。", child.file_no);
+            back_to_file(&chrome, &child.id, &message).await
+        }
+        Err(ServiceError::Invalid(errors)) => {
+            let page = render_form(&state, &chrome, &caller, &input, None, &errors).await?;
+            Ok((form_status(&errors), page).into_response())
+        }
+        Err(other) => Err(other.into()),
+    }
+}
+
+pub async fn detail_page(
+    State(state): State<AppState>,
+    Auth(caller): Auth,
+    Ctx(ctx): Ctx,
+    chrome: Chrome,
+    Path(id): Path<String>,
+) -> AppResult<Response> {
+    let forms = FileForms::default();
+    let page = render_file(&state, &ctx, &caller, &chrome, &id, &[], &forms).await?;
+    Ok(page.into_response())
+}
+
+/// Shows the file with one field (or `all`) revealed. A POST, not a link:
+/// revealing is an action that is audited, not a page to bookmark.
+pub async fn reveal_submit(
+    State(state): State<AppState>,
+    Auth(caller): Auth,
+    Ctx(ctx): Ctx,
+    chrome: Chrome,
+    Path(id): Path<String>,
+    form: FormFields,
+) -> AppResult<Response> {
+    let reveal = parse_reveal(Some(form.get("field")))?;
+    let forms = FileForms {
+        notice: (!reveal.is_empty()).then_some("查看记录已写入审计日志。"),
+        ..FileForms::default()
+    };
+    let page = render_file(&state, &ctx, &caller, &chrome, &id, &reveal, &forms).await?;
+    Ok(page.into_response())
+}
+
+pub async fn edit_page(
+    State(state): State<AppState>,
+    Auth(caller): Auth,
+    Ctx(ctx): Ctx,
+    chrome: Chrome,
+    Path(id): Path<String>,
+) -> AppResult<Response> {
+    caller.require_role(&[Role::TownshipOfficer, Role::VillageSupervisor])?;
+    let file = view::get(state.store(), &ctx, &caller, &id, &[]).await?;
+    let input = prefill(&file.child);
+    let page = render_form(
+        &state,
+        &chrome,
+        &caller,
+        &input,
+        Some(&file),
+        &Invalid::new(),
+    )
+    .await?;
+    Ok(page.into_response())
+}
+
+pub async fn edit_submit(
+    State(state): State<AppState>,
+    Auth(caller): Auth,
+    Ctx(ctx): Ctx,
+    chrome: Chrome,
+    Path(id): Path<String>,
+    form: FormFields,
+) -> AppResult<Response> {
+    let input = child_input(&form);
+    match children::update(state.store(), &ctx, &caller, &id, input.clone()).await {
+        Ok(_) => back_to_file(&chrome, &id, "档案已保存。").await,
+        Err(ServiceError::Invalid(errors)) => {
+            let file = view::get(state.store(), &ctx, &caller, &id, &[]).await?;
+            let page = render_form(&state, &chrome, &caller, &input, Some(&file), &errors).await?;
+            Ok((form_status(&errors), page).into_response())
+        }
+        Err(ServiceError::Conflict(message)) => back_to_file(&chrome, &id, &message).await,
+        Err(other) => Err(other.into()),
+    }
+}
+
+pub async fn visit_submit(
+    State(state): State<AppState>,
+    Auth(caller): Auth,
+    Ctx(ctx): Ctx,
+    chrome: Chrome,
+    Path(id): Path<String>,
+    form: FormFields,
+) -> AppResult<Response> {
+    let input = VisitInput {
+        visited_on: form.get("visited_on").to_owned(),
+        summary: form.get("summary").to_owned(),
+    };
+    match visits::add(state.store(), &ctx, &caller, &id, input.clone()).await {
+        Ok(_) => back_to_file(&chrome, &id, "走访记录已保存。").await,
+        Err(ServiceError::Invalid(errors)) => {
+            let forms = FileForms {
+                visit: input,
+                visit_errors: errors,
+                ..FileForms::default()
+            };
+            let page = render_file(&state, &ctx, &caller, &chrome, &id, &[], &forms).await?;
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
+        }
+        Err(ServiceError::Conflict(message)) => back_to_file(&chrome, &id, &message).await,
+        Err(other) => Err(other.into()),
+    }
+}
+
+pub async fn complete_submit(
+    State(state): State<AppState>,
+    Auth(caller): Auth,
+    Ctx(ctx): Ctx,
+    chrome: Chrome,
+    Path(id): Path<String>,
+) -> AppResult<Response> {
+    match children::complete(state.store(), &ctx, &caller, &id).await {
+        Ok(_) => back_to_file(&chrome, &id, "档案已完善，状态为“在档”。").await,
+        Err(ServiceError::Conflict(message)) => back_to_file(&chrome, &id, &message).await,
+        Err(other) => Err(AppError::from(other)),
+    }
+}
+
+pub async fn close_submit(
+    State(state): State<AppState>,
+    Auth(caller): Auth,
+    Ctx(ctx): Ctx,
+    chrome: Chrome,
+    Path(id): Path<String>,
+    form: FormFields,
+) -> AppResult<Response> {
+    let reason = form.get("reason");
+    match children::close(state.store(), &ctx, &caller, &id, reason).await {
+        Ok(_) => back_to_file(&chrome, &id, "档案已结档，未完成的需求已一并关闭。").await,
+        Err(ServiceError::Invalid(errors)) => {
+            let forms = FileForms {
+                close_reason: reason,
+                close_errors: errors,
+                ..FileForms::default()
+            };
+            let page = render_file(&state, &ctx, &caller, &chrome, &id, &[], &forms).await?;
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
+        }
+        Err(ServiceError::Conflict(message)) => back_to_file(&chrome, &id, &message).await,
+        Err(other) => Err(other.into()),
+    }
+}

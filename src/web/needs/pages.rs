@@ -1,0 +1,333 @@
+//! The need pages: the form (with the text check's findings marked), the
+//! public projection by code, the staff page by id with publishing and
+//! closing, and the lists for staff and for providers and families.
+
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use maud::Markup;
+use serde::Deserialize;
+
+use crate::domain::Invalid;
+use crate::domain::Role;
+use crate::domain::need::NeedCode;
+use crate::error::AppResult;
+use crate::services::needs::{self, NeedInput};
+use crate::services::regions::{self, Township};
+use crate::services::{Paging, Principal, ServiceError, TextFinding, children};
+use crate::views;
+use crate::views::needs::form::NeedForm;
+use crate::views::needs::{PublicNeedList, StaffNeedList, area_label};
+
+use super::super::AppState;
+use super::super::chrome::{Chrome, flash};
+use super::super::extract::{Auth, Ctx, FormFields};
+use super::{NeedListQuery, parse_category, parse_need_status};
+
+#[derive(Deserialize)]
+pub struct NewNeedQuery {
+    child: Option<String>,
+}
+
+fn need_input(form: &FormFields) -> NeedInput {
+    NeedInput {
+        child_id: form.get("child_id").trim().to_owned(),
+        category: form.get("category").to_owned(),
+        title: form.get("title").to_owned(),
+        description: form.get("description").to_owned(),
+        quantity: form.get("quantity").trim().parse().ok(),
+        urgency: form.get("urgency").to_owned(),
+    }
+}
+
+/// A quantity typed that is not a whole number (the service only sees numbers).
+fn quantity_error(form: &FormFields) -> Option<ServiceError> {
+    let typed = form.get("quantity").trim();
+    (!typed.is_empty() && typed.parse::<i64>().is_err())
+        .then(|| Invalid::one("quantity", "数量应为整数，不限可不填").into())
+}
+
+/// The area a projection shows: its township's name, or the county.
+fn area_of(all: &[Township], code: Option<&str>) -> String {
+    area_label(code.map(|c| regions::township_name(all, c)))
+}
+
+struct FormState<'a> {
+    input: &'a NeedInput,
+    quantity: &'a str,
+    editing: Option<&'a str>,
+    errors: &'a Invalid,
+    findings: &'a [TextFinding],
+}
+
+async fn render_form(
+    state: &AppState,
+    chrome: &Chrome,
+    caller: &Principal,
+    form: FormState<'_>,
+) -> AppResult<Markup> {
+    let child = children::find_in_scope(state.store(), caller, &form.input.child_id).await?;
+    let view = NeedForm {
+        input: form.input,
+        quantity: form.quantity,
+        file_no: &child.file_no,
+        editing: form.editing,
+        errors: form.errors,
+        findings: form.findings,
+    };
+    Ok(views::needs::form::need_form(&chrome.ctx(), &view))
+}
+
+/// A refused form: field errors and findings come back on the form (422).
+async fn refused(
+    state: &AppState,
+    chrome: &Chrome,
+    caller: &Principal,
+    input: &NeedInput,
+    form: &FormFields,
+    editing: Option<&str>,
+    err: ServiceError,
+) -> AppResult<Response> {
+    let (errors, findings) = match err {
+        ServiceError::Invalid(errors) => (errors, Vec::new()),
+        ServiceError::Findings(findings) => (Invalid::new(), findings),
+        other => return Err(other.into()),
+    };
+    let state_of_form = FormState {
+        input,
+        quantity: form.get("quantity"),
+        editing,
+        errors: &errors,
+        findings: &findings,
+    };
+    let page = render_form(state, chrome, caller, state_of_form).await?;
+    Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
+}
+
+async fn back_to_need(chrome: &Chrome, id: &str, message: &str) -> AppResult<Response> {
+    flash(&chrome.session, message).await?;
+    Ok(Redirect::to(&format!("/needs/{id}")).into_response())
+}
+
+pub async fn new_page(
+    State(state): State<AppState>,
+    Auth(caller): Auth,
+    chrome: Chrome,
+    Query(query): Query<NewNeedQuery>,
+) -> AppResult<Response> {
+    caller.require_role(&[Role::TownshipOfficer, Role::VillageSupervisor])?;
+    let input = NeedInput {
+        child_id: query.child.unwrap_or_default(),
+        urgency: "normal".to_owned(),
+        ..NeedInput::default()
+    };
+    let form = FormState {
+        input: &input,
+        quantity: "",
+        editing: None,
+        errors: &Invalid::new(),
+        findings: &[],
+    };
+    Ok(render_form(&state, &chrome, &caller, form)
+        .await?
+        .into_response())
+}
+
+pub async fn create_submit(
+    State(state): State<AppState>,
+    Auth(caller): Auth,
+    Ctx(ctx): Ctx,
+    chrome: Chrome,
+    form: FormFields,
+) -> AppResult<Response> {
+    let input = need_input(&form);
+    let k = state.settings.k_anonymity;
+    let result = match quantity_error(&form) {
+        Some(err) => Err(err),
+        None => needs::create(state.store(), &ctx, &caller, input.clone(), k).await,
+    };
+    match result {
+        Ok(need) => {
+            let message = format!("需求 {} 已保存为草稿。", need.need.code);
+            back_to_need(&chrome, &need.need.id, &message).await
+        }
+        Err(ServiceError::Conflict(message)) => {
+            flash(&chrome.session, &message).await?;
+            Ok(Redirect::to(&format!("/children/{}", input.child_id)).into_response())
+        }
+        Err(err) => refused(&state, &chrome, &caller, &input, &form, None, err).await,
+    }
+}
+
+/// `/needs/{code}` is the public projection; staff may open `/needs/{id}`
+/// for the need itself.
+pub async fn detail_page(
+    State(state): State<AppState>,
+    Auth(caller): Auth,
+    chrome: Chrome,
+    Path(key): Path<String>,
+) -> AppResult<Response> {
+    let k = state.settings.k_anonymity;
+    let all = regions::list(&state.db).await?;
+    let area = |code: Option<&str>| area_of(&all, code);
+    if NeedCode::parse(&key).is_some() {
+        let public = needs::get_public(state.store(), &caller, &key, k).await?;
+        let shown = area(public.township.as_deref());
+        return Ok(views::needs::public_detail(&chrome.ctx(), &public, &shown).into_response());
+    }
+    let need = needs::get_for_staff(state.store(), &caller, &key, k).await?;
+    let shown = area(need.public.township.as_deref());
+    Ok(
+        views::needs::staff_detail(&chrome.ctx(), &need, &shown, "", &Invalid::new())
+            .into_response(),
+    )
+}
+
+pub async fn edit_page(
+    State(state): State<AppState>,
+    Auth(caller): Auth,
+    chrome: Chrome,
+    Path(id): Path<String>,
+) -> AppResult<Response> {
+    let k = state.settings.k_anonymity;
+    let need = needs::get_for_staff(state.store(), &caller, &id, k).await?;
+    if let Err(illegal) = need.public.status.edit() {
+        return back_to_need(&chrome, &id, &illegal.to_string()).await;
+    }
+    let n = &need.need;
+    let input = NeedInput {
+        child_id: n.child_id.clone(),
+        category: n.category.clone(),
+        title: n.title.clone(),
+        description: n.description.clone(),
+        quantity: n.quantity.map(i64::from),
+        urgency: n.urgency.clone(),
+    };
+    let quantity = n.quantity.map(|q| q.to_string()).unwrap_or_default();
+    let form = FormState {
+        input: &input,
+        quantity: &quantity,
+        editing: Some(&id),
+        errors: &Invalid::new(),
+        findings: &[],
+    };
+    Ok(render_form(&state, &chrome, &caller, form)
+        .await?
+        .into_response())
+}
+
+pub async fn edit_submit(
+    State(state): State<AppState>,
+    Auth(caller): Auth,
+    Ctx(ctx): Ctx,
+    chrome: Chrome,
+    Path(id): Path<String>,
+    form: FormFields,
+) -> AppResult<Response> {
+    let k = state.settings.k_anonymity;
+    // The need's own file, not whatever the form claims.
+    let current = needs::get_for_staff(state.store(), &caller, &id, k).await?;
+    let input = NeedInput {
+        child_id: current.need.child_id,
+        ..need_input(&form)
+    };
+    let result = match quantity_error(&form) {
+        Some(err) => Err(err),
+        None => needs::update(state.store(), &ctx, &caller, &id, input.clone(), k).await,
+    };
+    match result {
+        Ok(_) => back_to_need(&chrome, &id, "需求已保存。").await,
+        Err(ServiceError::Conflict(message)) => back_to_need(&chrome, &id, &message).await,
+        Err(err) => refused(&state, &chrome, &caller, &input, &form, Some(&id), err).await,
+    }
+}
+
+pub async fn publish_submit(
+    State(state): State<AppState>,
+    Auth(caller): Auth,
+    Ctx(ctx): Ctx,
+    chrome: Chrome,
+    Path(id): Path<String>,
+) -> AppResult<Response> {
+    let k = state.settings.k_anonymity;
+    let message = match needs::publish(state.store(), &ctx, &caller, &id, k).await {
+        Ok(_) => "需求已发布，经认证的服务机构和爱心家庭可以看到匿名化后的内容。".to_owned(),
+        Err(ServiceError::Conflict(message)) => format!("未能发布：{message}"),
+        Err(ServiceError::Findings(_)) => {
+            "未能发布：公开内容中含有该儿童档案中的个人信息（档案可能已更新），请修改后再发布。"
+                .to_owned()
+        }
+        Err(other) => return Err(other.into()),
+    };
+    back_to_need(&chrome, &id, &message).await
+}
+
+pub async fn close_submit(
+    State(state): State<AppState>,
+    Auth(caller): Auth,
+    Ctx(ctx): Ctx,
+    chrome: Chrome,
+    Path(id): Path<String>,
+    form: FormFields,
+) -> AppResult<Response> {
+    let k = state.settings.k_anonymity;
+    let reason = form.get("reason");
+    match needs::close(state.store(), &ctx, &caller, &id, reason, k).await {
+        Ok(_) => back_to_need(&chrome, &id, "需求已关闭。").await,
+        Err(ServiceError::Invalid(errors)) => {
+            let need = needs::get_for_staff(state.store(), &caller, &id, k).await?;
+            let all = regions::list(&state.db).await?;
+            let shown = area_of(&all, need.public.township.as_deref());
+            let page = views::needs::staff_detail(&chrome.ctx(), &need, &shown, reason, &errors);
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
+        }
+        Err(ServiceError::Conflict(message)) => back_to_need(&chrome, &id, &message).await,
+        Err(other) => Err(other.into()),
+    }
+}
+
+/// Staff: the needs of their scope. Verified providers and approved
+/// families: the published projections, filtered by category and township.
+pub async fn list_page(
+    State(state): State<AppState>,
+    Auth(caller): Auth,
+    chrome: Chrome,
+    Query(query): Query<NeedListQuery>,
+) -> AppResult<Response> {
+    let k = state.settings.k_anonymity;
+    let paging = Paging::new(query.limit, query.offset);
+    let all = regions::list(&state.db).await?;
+    let area = |code: Option<&str>| area_of(&all, code);
+    if caller.role.is_staff() {
+        let status = parse_need_status(query.status.as_deref())?;
+        let page = needs::list_for_staff(state.store(), &caller, status, paging, k).await?;
+        let list = StaffNeedList {
+            items: &page.items,
+            status,
+            total: page.total,
+            limit: paging.limit,
+            offset: paging.offset,
+        };
+        return Ok(views::needs::staff_list(&chrome.ctx(), &list, &area).into_response());
+    }
+    let category = parse_category(query.category.as_deref())?;
+    let township = query
+        .township
+        .as_deref()
+        .filter(|t| all.iter().any(|x| x.code == *t));
+    let page = needs::list_public(state.store(), &caller, category, township, paging, k).await?;
+    let townships: Vec<(String, String)> = all
+        .iter()
+        .map(|t| (t.code.clone(), t.name.clone()))
+        .collect();
+    let list = PublicNeedList {
+        items: &page.items,
+        category,
+        township,
+        townships: &townships,
+        total: page.total,
+        limit: paging.limit,
+        offset: paging.offset,
+    };
+    Ok(views::needs::public_list(&chrome.ctx(), &list, &area).into_response())
+}
