@@ -168,7 +168,6 @@ async fn a_search_by_id_number_finds_the_file_without_putting_it_in_a_url() {
 /// which SQLite refuses: searching by name and a supervisor's need list
 /// answer 500 until the query is fixed (outside the pages' reach).
 #[tokio::test]
-#[ignore = "db::children::list(.., None, 0) is a syntax error on SQLite"]
 async fn a_search_by_part_of_a_name_and_a_supervisors_need_list_work() {
     let app = TestApp::spawn().await;
     let mut officer = app.login_as(Role::TownshipOfficer).await;

@@ -60,6 +60,11 @@ async fn no_public_answer_contains_the_childs_identity() {
             format!("/api/v1/children/{child}/visits"),
             "/api/v1/children".to_owned(),
             "/".to_owned(),
+            "/needs".to_owned(),
+            format!("/needs/{code}"),
+            format!("/needs?township={TOWNSHIP_A}&category=tutoring"),
+            format!("/children/{child}"),
+            "/children".to_owned(),
         ] {
             let response = client.get(&path).await;
             assert_no_identity(&response, &id_number, &path);
