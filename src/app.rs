@@ -9,7 +9,8 @@ use sea_orm::DatabaseConnection;
 
 use crate::config::Settings;
 use crate::db;
-use crate::services::{auth, regions, vault_admin};
+use crate::services::search::{SearchHandle, indexer};
+use crate::services::{Store, auth, regions, vault_admin};
 use crate::vault::Vault;
 use crate::vault::key_file::KeySource;
 use crate::web::{AppState, router};
@@ -23,6 +24,8 @@ pub enum StartError {
     Regions(String),
     #[error("identity vault: {0}")]
     Vault(#[from] vault_admin::OpenError),
+    #[error("{0}")]
+    Search(String),
     #[error("cannot listen on {addr}: {source}")]
     Listen {
         addr: SocketAddr,
@@ -38,6 +41,15 @@ pub struct Prepared {
     pub db: DatabaseConnection,
     pub vault: Arc<Vault>,
     pub key_source: KeySource,
+}
+
+impl Prepared {
+    pub fn store(&self) -> Store<'_> {
+        Store {
+            db: &self.db,
+            vault: &self.vault,
+        }
+    }
 }
 
 /// Opens (creating the data directory for SQLite) and migrates the database,
@@ -64,6 +76,21 @@ pub async fn prepare(settings: &Settings) -> Result<Prepared, StartError> {
     })
 }
 
+/// Opens this node's search index (the serving process alone holds its
+/// writer) and applies whatever committed while it was not running: a
+/// crash between a database commit and an index commit loses nothing.
+pub async fn open_search(prepared: &Prepared, settings: &Settings) -> Result<Arc<SearchHandle>, StartError> {
+    let search = SearchHandle::open(&settings.data_dir)
+        .map_err(|e| StartError::Search(format!("cannot open the search index: {e}")))?;
+    let applied = indexer::catch_up(prepared.store(), &search, settings.k_anonymity)
+        .await
+        .map_err(|e| StartError::Search(format!("cannot bring the search index up to date: {e}")))?;
+    if applied > 0 {
+        tracing::info!(entries = applied, "search index caught up");
+    }
+    Ok(Arc::new(search))
+}
+
 /// The database alone, migrated, with the regions loaded.
 pub async fn prepare_db(settings: &Settings) -> Result<DatabaseConnection, StartError> {
     if db::is_sqlite(&settings.database_url) {
@@ -81,10 +108,11 @@ pub async fn prepare_db(settings: &Settings) -> Result<DatabaseConnection, Start
 }
 
 /// The router for what start-up prepared and `settings`.
-pub fn router(prepared: Prepared, settings: Settings) -> Router {
+pub fn router(prepared: Prepared, search: Arc<SearchHandle>, settings: Settings) -> Router {
     router::build(AppState {
         db: prepared.db,
         vault: prepared.vault,
+        search,
         settings: Arc::new(settings),
     })
 }
@@ -92,9 +120,11 @@ pub fn router(prepared: Prepared, settings: Settings) -> Router {
 /// Serves until Ctrl-C or SIGTERM, purging expired sessions periodically.
 pub async fn serve(
     prepared: Prepared,
+    search: Arc<SearchHandle>,
     settings: Settings,
     addr: SocketAddr,
 ) -> Result<(), StartError> {
+    tokio::spawn(run_indexer(prepared.clone(), search.clone(), settings.k_anonymity));
     let purge_conn = prepared.db.clone();
     tokio::spawn(async move {
         let mut tick = tokio::time::interval(Duration::from_secs(600));
@@ -108,7 +138,7 @@ pub async fn serve(
     let listener = tokio::net::TcpListener::bind(addr)
         .await
         .map_err(|source| StartError::Listen { addr, source })?;
-    let app = router(prepared, settings).into_make_service_with_connect_info::<SocketAddr>();
+    let app = router(prepared, search, settings).into_make_service_with_connect_info::<SocketAddr>();
     axum::serve(listener, app)
         .with_graceful_shutdown(shutdown_signal())
         .await
@@ -135,4 +165,36 @@ async fn shutdown_signal() {
         () = terminate => {},
     }
     tracing::info!("shutting down");
+}
+
+/// How often a node looks at the outbox and for a rebuilt index.
+const INDEXER_TICK: Duration = Duration::from_millis(300);
+
+/// Keeps this node's index in step: applies new outbox entries, swaps in a
+/// rebuilt index, and re-projects published needs once a day (birthdays
+/// move children between age bands).
+async fn run_indexer(prepared: Prepared, search: Arc<SearchHandle>, k: u32) {
+    let mut tick = tokio::time::interval(INDEXER_TICK);
+    let mut refreshed_on = None;
+    loop {
+        tick.tick().await;
+        let store = prepared.store();
+        if let Err(err) = search.check_swap().await {
+            tracing::warn!(error = %err, "swapping in the rebuilt search index failed");
+        }
+        if let Err(err) = indexer::catch_up(store, &search, k).await {
+            tracing::warn!(error = %err, "applying the search outbox failed; retrying");
+            continue;
+        }
+        let today = chrono::Local::now().date_naive();
+        if refreshed_on != Some(today) {
+            match indexer::refresh_needs(store, &search, k).await {
+                Ok(n) => {
+                    refreshed_on = Some(today);
+                    tracing::info!(needs = n, "published needs re-projected for today");
+                }
+                Err(err) => tracing::warn!(error = %err, "re-projecting needs failed; retrying"),
+            }
+        }
+    }
 }

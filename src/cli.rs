@@ -6,6 +6,7 @@ use std::process::ExitCode;
 use crate::app;
 use crate::config::{AdminCommand, AuditCommand, Cli, Command, ServeArgs, Settings, VaultCommand};
 use crate::db;
+use crate::services::search::indexer;
 use crate::services::{ServiceError, audit, demo, users, vault_admin};
 use crate::vault::Vault;
 use crate::vault::key_file::KeySource;
@@ -34,6 +35,7 @@ pub async fn run(cli: Cli) -> ExitCode {
         Command::Vault {
             command: VaultCommand::RotateKey,
         } => rotate_key(&settings).await,
+        Command::Reindex => reindex(&settings).await,
     }
 }
 
@@ -55,9 +57,13 @@ async fn serve(settings: &mut Settings, args: ServeArgs) -> ExitCode {
             Err(err) => return fail(&demo::describe(&err)),
         }
     }
+    let search = match app::open_search(&prepared, settings).await {
+        Ok(search) => search,
+        Err(err) => return fail(&err.to_string()),
+    };
     println!("CareBridge 童心桥 listening on http://{}", args.addr);
     println!("database: {}", db::redact_url(&settings.database_url));
-    match app::serve(prepared, settings.clone(), args.addr).await {
+    match app::serve(prepared, search, settings.clone(), args.addr).await {
         Ok(()) => ExitCode::SUCCESS,
         Err(err) => fail(&err.to_string()),
     }
@@ -171,4 +177,25 @@ async fn rotate_key(settings: &Settings) -> ExitCode {
         );
     }
     ExitCode::SUCCESS
+}
+
+async fn reindex(settings: &Settings) -> ExitCode {
+    let prepared = match app::prepare(settings).await {
+        Ok(prepared) => prepared,
+        Err(err) => return fail(&err.to_string()),
+    };
+    let started = std::time::Instant::now();
+    match indexer::rebuild(prepared.store(), &settings.data_dir, settings.k_anonymity).await {
+        Ok(rebuilt) => {
+            println!(
+                "search index rebuilt: {} documents up to outbox entry {} in {:.1} s ({})",
+                rebuilt.documents,
+                rebuilt.seq,
+                started.elapsed().as_secs_f64(),
+                rebuilt.directory
+            );
+            ExitCode::SUCCESS
+        }
+        Err(err) => fail(&format!("rebuilding the search index failed: {err}")),
+    }
 }

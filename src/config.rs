@@ -87,6 +87,9 @@ pub enum Command {
         #[command(subcommand)]
         command: AuditCommand,
     },
+    /// Rebuild the search index from the database into a new directory and
+    /// switch to it (a running portal picks it up without stopping searches).
+    Reindex,
     /// Manage the identity vault's key.
     Vault {
         #[command(subcommand)]

@@ -15,6 +15,8 @@ pub mod entities;
 pub mod families;
 pub mod login_failures;
 pub mod needs;
+pub mod offers;
+pub mod outbox;
 pub mod providers;
 pub mod regions;
 pub mod sessions;

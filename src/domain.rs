@@ -16,6 +16,7 @@ pub mod family;
 pub mod id_number;
 pub mod invalid;
 pub mod need;
+pub mod offer;
 pub mod phone;
 pub mod projection;
 pub mod provider;

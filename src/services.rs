@@ -12,10 +12,12 @@ pub mod children;
 pub mod demo;
 pub mod families;
 pub mod needs;
+pub mod offers;
 pub mod passwords;
 pub mod providers;
 pub mod regions;
 pub mod scope;
+pub mod search;
 pub mod users;
 pub mod vault_admin;
 

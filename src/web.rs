@@ -14,9 +14,11 @@ pub mod health;
 pub mod home;
 pub mod middleware;
 pub mod needs;
+pub mod offers;
 pub mod providers;
 pub mod regions;
 pub mod router;
+pub mod search;
 pub mod session_store;
 pub mod staff;
 
@@ -25,6 +27,7 @@ use std::sync::Arc;
 use sea_orm::DatabaseConnection;
 
 use crate::config::Settings;
+use crate::services::search::SearchHandle;
 use crate::vault::Vault;
 
 /// Request bodies above this size answer 413.
@@ -35,5 +38,6 @@ pub const BODY_LIMIT: usize = 1024 * 1024;
 pub struct AppState {
     pub db: DatabaseConnection,
     pub vault: Arc<Vault>,
+    pub search: Arc<SearchHandle>,
     pub settings: Arc<Settings>,
 }

@@ -9,6 +9,7 @@ pub use sea_orm_migration::prelude::*;
 mod m20261128_000001_foundation;
 mod m20261128_000002_audit_log;
 mod m20261128_000003_children;
+mod m20261128_000004_offers_outbox;
 
 /// The list of migrations, in order.
 pub struct Migrator;
@@ -20,6 +21,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000001_foundation::Migration),
             Box::new(m20261128_000002_audit_log::Migration),
             Box::new(m20261128_000003_children::Migration),
+            Box::new(m20261128_000004_offers_outbox::Migration),
         ]
     }
 }

@@ -11,6 +11,21 @@ use super::entities::audit_log;
 /// Takes the head row's lock (on PostgreSQL; SQLite's IMMEDIATE transaction
 /// already holds the write lock), advances the sequence and returns the new
 /// sequence number with the previous entry's hash.
+/// Takes the audit head's row lock for the rest of the transaction without
+/// changing it. The head row is the one write lock of audited writes on
+/// PostgreSQL (SQLite's `BEGIN IMMEDIATE` already serializes writers); the
+/// search outbox takes it before drawing a sequence number, so that
+/// sequence order is commit order and an indexer never skips an entry that
+/// commits late.
+pub async fn lock_head(db: &impl ConnectionTrait) -> Result<(), DbErr> {
+    let touch = Query::update()
+        .table(Alias::new("audit_head"))
+        .value(Alias::new("seq"), Expr::col(Alias::new("seq")))
+        .and_where(Expr::col(Alias::new("id")).eq(1))
+        .to_owned();
+    db.execute(&touch).await.map(|_| ())
+}
+
 pub async fn advance_head(db: &impl ConnectionTrait) -> Result<(i64, String), DbErr> {
     let head = Alias::new("audit_head");
     let bump = Query::update()

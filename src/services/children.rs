@@ -13,6 +13,7 @@ use sea_orm::ConnectionTrait;
 
 use crate::db;
 use crate::db::entities::child;
+use crate::db::outbox::{self, OutboxKind};
 use crate::domain::child::{
     AgeBand, Assistance, Difficulties, DifficultyInput, FileStatus, Gender, LegalBasis,
 };
@@ -493,6 +494,17 @@ async fn record(
     Ok(())
 }
 
+/// The files behind the k-anonymity of a township changed: every published
+/// need of that township is re-projected in the search index. Drafts of
+/// files do not count, so their changes need nothing.
+async fn population_changed(conn: &impl ConnectionTrait, child: &child::Model) -> ServiceResult<()> {
+    if status_of(child) == FileStatus::Draft {
+        return Ok(());
+    }
+    outbox::append(conn, OutboxKind::Township, &child.township_code).await?;
+    Ok(())
+}
+
 const ALL_FIELDS: &[&str] = &[
     "name",
     "id_number",
@@ -534,6 +546,7 @@ pub async fn create(
         fill(store.vault, &parsed, &mut row)?;
         match db::children::insert(&txn, row).await {
             Ok(saved) => {
+                population_changed(&txn, &saved).await?;
                 record(
                     &txn,
                     ctx,
@@ -629,6 +642,11 @@ pub async fn update(
     row.updated_at = Utc::now();
     let txn = db::begin_write(store.db).await?;
     let saved = db::children::update(&txn, row).await?;
+    if saved.township_code != existing.township_code {
+        super::needs::follow_township(&txn, id, &saved.township_code).await?;
+        population_changed(&txn, &existing).await?;
+    }
+    population_changed(&txn, &saved).await?;
     record(&txn, ctx, caller, id, "child.update", &changed, None).await?;
     txn.commit().await?;
     Ok(saved)
@@ -709,6 +727,7 @@ pub async fn complete(
     row.updated_at = Utc::now();
     let txn = db::begin_write(store.db).await?;
     let saved = db::children::update(&txn, row).await?;
+    population_changed(&txn, &saved).await?;
     record(&txn, ctx, caller, id, "child.complete", &["status"], None).await?;
     txn.commit().await?;
     Ok(saved)
@@ -734,6 +753,7 @@ pub async fn close(
     let txn = db::begin_write(store.db).await?;
     let saved = db::children::update(&txn, row).await?;
     super::needs::close_all_of_child(&txn, ctx, id, "儿童档案已结档").await?;
+    population_changed(&txn, &saved).await?;
     record(
         &txn,
         ctx,

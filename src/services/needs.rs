@@ -8,6 +8,7 @@ use sea_orm::ConnectionTrait;
 
 use crate::db;
 use crate::db::entities::{child, need};
+use crate::db::outbox::{self, OutboxKind};
 use crate::domain::category::Category;
 use crate::domain::child::FileStatus;
 use crate::domain::invalid::required_text;
@@ -334,6 +335,7 @@ pub async fn publish(
     need.updated_at = Utc::now();
     let txn = db::begin_write(store.db).await?;
     let saved = db::needs::update(&txn, need).await?;
+    outbox::append(&txn, OutboxKind::Need, id).await?;
     let basis = match children::basis_of(&child) {
         crate::domain::child::LegalBasis::Statutory(_) => "statutory basis",
         crate::domain::child::LegalBasis::Consent { .. } => "guardian consent",
@@ -419,7 +421,7 @@ pub async fn close_all_of_child(
 
 /// Who may see projections at all: staff, verified providers and approved
 /// families. Others are refused (403), anonymous callers earlier (401).
-async fn require_viewer(store: Store<'_>, caller: &Principal) -> ServiceResult<()> {
+pub(crate) async fn require_viewer(store: Store<'_>, caller: &Principal) -> ServiceResult<()> {
     match caller.role {
         Role::CountyAdmin | Role::TownshipOfficer | Role::VillageSupervisor => Ok(()),
         Role::Provider => {
@@ -579,4 +581,25 @@ pub async fn list_for_staff(
         });
     }
     Ok(Page { total, items })
+}
+
+/// Moves the needs of a file that moved to another township.
+pub async fn follow_township(conn: &impl ConnectionTrait, child_id: &str, township: &str) -> ServiceResult<()> {
+    let (_, needs) = db::needs::list(
+        conn,
+        &db::needs::NeedFilter {
+            child_id: Some(child_id),
+            ..Default::default()
+        },
+        10_000,
+        0,
+    )
+    .await?;
+    for mut need in needs {
+        let id = need.id.clone();
+        need.township_code = township.to_owned();
+        db::needs::update(conn, need).await?;
+        outbox::append(conn, OutboxKind::Need, &id).await?;
+    }
+    Ok(())
 }

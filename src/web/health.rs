@@ -13,11 +13,13 @@ pub async fn healthz() -> &'static str {
 
 /// The database answers (the search index joins this check with its issue).
 pub async fn readyz(State(state): State<AppState>) -> impl IntoResponse {
-    match state.db.ping().await {
-        Ok(()) => (StatusCode::OK, "ready"),
-        Err(err) => {
-            tracing::warn!(error = %err, "readiness check failed");
-            (StatusCode::SERVICE_UNAVAILABLE, "database unavailable")
-        }
+    if let Err(err) = state.db.ping().await {
+        tracing::warn!(error = %err, "readiness check failed");
+        return (StatusCode::SERVICE_UNAVAILABLE, "database unavailable");
     }
+    if let Err(err) = state.search.index().last_applied_seq() {
+        tracing::warn!(error = %err, "readiness check failed");
+        return (StatusCode::SERVICE_UNAVAILABLE, "search index unavailable");
+    }
+    (StatusCode::OK, "ready")
 }

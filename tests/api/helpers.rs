@@ -27,6 +27,7 @@ pub struct TestApp {
     pub router: Router,
     pub db: DatabaseConnection,
     pub prepared: carebridge::app::Prepared,
+    pub search: std::sync::Arc<carebridge::services::search::SearchHandle>,
     pub settings: Settings,
     pub _dir: tempfile::TempDir,
     pg_drop: Option<(String, String)>,
@@ -76,11 +77,15 @@ impl TestApp {
         let prepared = carebridge::app::prepare(&settings)
             .await
             .expect("prepare database");
-        let router = carebridge::app::router(prepared.clone(), settings.clone());
+        let search = carebridge::app::open_search(&prepared, &settings)
+            .await
+            .expect("open search index");
+        let router = carebridge::app::router(prepared.clone(), search.clone(), settings.clone());
         TestApp {
             router,
             db: prepared.db.clone(),
             prepared,
+            search,
             settings,
             _dir: dir,
             pg_drop,
@@ -110,6 +115,18 @@ impl TestApp {
             "DROP TRIGGER audit_log_no_update"
         };
         self.db.execute_unprepared(sql).await.expect("drop trigger");
+    }
+
+    /// Applies the search outbox now, as the server's indexer would within
+    /// a fraction of a second; returns how many entries it applied.
+    pub async fn index_now(&self) -> usize {
+        carebridge::services::search::indexer::catch_up(
+            self.prepared.store(),
+            &self.search,
+            self.settings.k_anonymity,
+        )
+        .await
+        .expect("catch up")
     }
 
     /// A unique name for this test's records.

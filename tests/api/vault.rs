@@ -231,7 +231,7 @@ async fn key_rotation_keeps_every_file_readable() {
     let prepared = carebridge::app::prepare(&app.settings)
         .await
         .expect("prepare");
-    let router = carebridge::app::router(prepared, app.settings.clone());
+    let router = carebridge::app::router(prepared, app.search.clone(), app.settings.clone());
     let mut officer = officer.clone();
     officer.router = router;
     let again = officer

@@ -35,11 +35,32 @@ pub fn band_and_class(
     Ok((AgeBand::of(birth, today), class))
 }
 
-/// Active files of the whole county, counted.
+/// How long a count must stay true. Projections stored in the search index
+/// are refreshed daily; a child whose birthday moves them to another band
+/// within this horizon is not counted in either band, so no stored
+/// projection can show a township that a birthday has since put under k.
+pub const HORIZON_DAYS: i64 = 2;
+
+/// Active files of the whole county, counted (see [`HORIZON_DAYS`]).
 pub async fn load(store: Store<'_>, today: NaiveDate) -> ServiceResult<Population> {
+    let files = db::children::all(store.db, Some(FileStatus::Active.as_str())).await?;
+    count(store.vault, &files, today)
+}
+
+/// Counts `files` (active ones) as [`load`] does.
+pub fn count(vault: &Vault, files: &[child::Model], today: NaiveDate) -> ServiceResult<Population> {
     let mut population = Population::default();
-    for child in db::children::all(store.db, Some(FileStatus::Active.as_str())).await? {
-        if let (Some(band), class) = band_and_class(store.vault, &child, today)? {
+    let later = today + chrono::Duration::days(HORIZON_DAYS);
+    for child in files {
+        if super::status_of(child) != FileStatus::Active {
+            continue;
+        }
+        let birth = identity::birth_date(vault, child)
+            .map_err(|e| ServiceError::Internal(e.to_string()))?;
+        let (band, class) = band_and_class(vault, child, today)?;
+        if let Some(band) = band
+            && AgeBand::of(birth, later) == Some(band)
+        {
             population.add(&child.township_code, band, class);
         }
     }

@@ -1,0 +1,109 @@
+//! Offers and the townships they serve.
+
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait,
+    IntoActiveModel, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
+};
+
+use super::entities::{offer, offer_township};
+
+pub async fn insert(db: &impl ConnectionTrait, model: offer::Model) -> Result<offer::Model, DbErr> {
+    model.into_active_model().reset_all().insert(db).await
+}
+
+pub async fn update(db: &impl ConnectionTrait, model: offer::Model) -> Result<offer::Model, DbErr> {
+    model.into_active_model().reset_all().update(db).await
+}
+
+pub async fn find(db: &impl ConnectionTrait, id: &str) -> Result<Option<offer::Model>, DbErr> {
+    offer::Entity::find_by_id(id.to_owned()).one(db).await
+}
+
+/// Replaces the townships an offer serves.
+pub async fn set_townships(db: &impl ConnectionTrait, offer_id: &str, townships: &[String]) -> Result<(), DbErr> {
+    offer_township::Entity::delete_many()
+        .filter(offer_township::Column::OfferId.eq(offer_id))
+        .exec(db)
+        .await?;
+    if townships.is_empty() {
+        return Ok(());
+    }
+    offer_township::Entity::insert_many(townships.iter().map(|t| offer_township::ActiveModel {
+        offer_id: Set(offer_id.to_owned()),
+        township_code: Set(t.clone()),
+    }))
+    .exec(db)
+    .await
+    .map(|_| ())
+}
+
+pub async fn townships(db: &impl ConnectionTrait, offer_id: &str) -> Result<Vec<String>, DbErr> {
+    Ok(offer_township::Entity::find()
+        .filter(offer_township::Column::OfferId.eq(offer_id))
+        .order_by_asc(offer_township::Column::TownshipCode)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|t| t.township_code)
+        .collect())
+}
+
+/// Whose offers a list shows.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct OfferFilter<'a> {
+    pub provider_id: Option<&'a str>,
+    pub family_id: Option<&'a str>,
+    pub status: Option<&'a str>,
+}
+
+/// Offers in the filter, newest first.
+pub async fn list(
+    db: &impl ConnectionTrait,
+    filter: OfferFilter<'_>,
+    limit: u64,
+    offset: u64,
+) -> Result<(u64, Vec<offer::Model>), DbErr> {
+    let mut query = offer::Entity::find();
+    if let Some(p) = filter.provider_id {
+        query = query.filter(offer::Column::ProviderId.eq(p));
+    }
+    if let Some(f) = filter.family_id {
+        query = query.filter(offer::Column::FamilyId.eq(f));
+    }
+    if let Some(s) = filter.status {
+        query = query.filter(offer::Column::Status.eq(s));
+    }
+    let total = query.clone().count(db).await?;
+    let items = query
+        .order_by_desc(offer::Column::CreatedAt)
+        .order_by_asc(offer::Column::Id)
+        .limit(limit)
+        .offset(offset)
+        .all(db)
+        .await?;
+    Ok((total, items))
+}
+
+/// Every offer of one status, for a rebuild of the index.
+pub async fn all_with_status(db: &impl ConnectionTrait, status: &str) -> Result<Vec<offer::Model>, DbErr> {
+    offer::Entity::find()
+        .filter(offer::Column::Status.eq(status))
+        .order_by_asc(offer::Column::Id)
+        .all(db)
+        .await
+}
+
+/// The townships of every offer, by offer id.
+pub async fn all_townships(
+    db: &impl ConnectionTrait,
+) -> Result<std::collections::HashMap<String, Vec<String>>, DbErr> {
+    let mut map: std::collections::HashMap<String, Vec<String>> = std::collections::HashMap::new();
+    for row in offer_township::Entity::find()
+        .order_by_asc(offer_township::Column::TownshipCode)
+        .all(db)
+        .await?
+    {
+        map.entry(row.offer_id).or_default().push(row.township_code);
+    }
+    Ok(map)
+}
