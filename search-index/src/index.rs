@@ -7,7 +7,7 @@ use std::sync::{Arc, Mutex, PoisonError};
 use jieba_rs::Jieba;
 use tantivy::directory::MmapDirectory;
 use tantivy::schema::Value;
-use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument, Term};
+use tantivy::{DocAddress, Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument, Term};
 
 use crate::collector::PageCollector;
 use crate::columns::{ColumnCache, kind_code};
@@ -201,6 +201,38 @@ impl SearchIndex {
         self.reader.reload()?;
         self.columns.refresh(&self.reader.searcher())?;
         Ok(())
+    }
+
+    /// Every indexed term and every stored text value, segment by segment,
+    /// for audits that prove what the index holds (that no personal data
+    /// reached it, say): the files themselves are compressed, so scanning
+    /// their bytes proves little. Reads everything: not for serving.
+    pub fn all_text(&self) -> Result<Vec<String>, Error> {
+        let searcher = self.reader.searcher();
+        let schema = searcher.schema();
+        let mut out = Vec::new();
+        for (ord, segment) in searcher.segment_readers().iter().enumerate() {
+            for (field, entry) in schema.fields() {
+                if !entry.is_indexed() {
+                    continue;
+                }
+                let inverted = segment.inverted_index(field)?;
+                let mut terms = inverted.terms().stream()?;
+                while terms.advance() {
+                    out.push(String::from_utf8_lossy(terms.key()).into_owned());
+                }
+            }
+            let segment_ord = u32::try_from(ord).unwrap_or(u32::MAX);
+            for doc_id in 0..segment.max_doc() {
+                let doc: TantivyDocument = searcher.doc(DocAddress::new(segment_ord, doc_id))?;
+                for (_, value) in doc.field_values() {
+                    if let Some(text) = value.as_str() {
+                        out.push(text.to_owned());
+                    }
+                }
+            }
+        }
+        Ok(out)
     }
 
     /// Number of documents visible to searches.

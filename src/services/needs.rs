@@ -370,6 +370,7 @@ pub async fn close(
     need.updated_at = Utc::now();
     let txn = db::begin_write(store.db).await?;
     let saved = db::needs::update(&txn, need).await?;
+    outbox::append(&txn, OutboxKind::Need, id).await?;
     audit::append(
         &txn,
         ctx,
@@ -409,6 +410,7 @@ pub async fn close_all_of_child(
         need.closed_reason = Some(reason.to_owned());
         need.updated_at = Utc::now();
         db::needs::update(conn, need).await?;
+        outbox::append(conn, OutboxKind::Need, &id).await?;
         audit::append(
             conn,
             ctx,
@@ -584,7 +586,11 @@ pub async fn list_for_staff(
 }
 
 /// Moves the needs of a file that moved to another township.
-pub async fn follow_township(conn: &impl ConnectionTrait, child_id: &str, township: &str) -> ServiceResult<()> {
+pub async fn follow_township(
+    conn: &impl ConnectionTrait,
+    child_id: &str,
+    township: &str,
+) -> ServiceResult<()> {
     let (_, needs) = db::needs::list(
         conn,
         &db::needs::NeedFilter {

@@ -129,6 +129,28 @@ impl TestApp {
         .expect("catch up")
     }
 
+    /// Stops and starts the app on the same database and data directory, as
+    /// after a crash: the search index is reopened and catches up from the
+    /// outbox, the sessions stay in the database.
+    pub async fn restart(&mut self) {
+        self.router = Router::new();
+        // Release the index writer: the only handle left is this one.
+        let scratch = tempfile::tempdir().expect("temp dir");
+        self.search = std::sync::Arc::new(
+            carebridge::services::search::SearchHandle::open(scratch.path())
+                .expect("scratch index"),
+        );
+        let prepared = carebridge::app::prepare(&self.settings)
+            .await
+            .expect("prepare again");
+        self.search = carebridge::app::open_search(&prepared, &self.settings)
+            .await
+            .expect("reopen search index");
+        self.router =
+            carebridge::app::router(prepared.clone(), self.search.clone(), self.settings.clone());
+        self.prepared = prepared;
+    }
+
     /// A unique name for this test's records.
     pub fn unique(&self, prefix: &str) -> String {
         format!("{prefix}{}", self.counter.fetch_add(1, Ordering::Relaxed))
@@ -418,6 +440,11 @@ impl TestClient {
         this.send(request).await
     }
 
+    pub async fn send_json(&mut self, method: Method, path: &str, body: Value) -> TestResponse {
+        let request = self.json_request(method, path, Some(&body));
+        self.send(request).await
+    }
+
     pub async fn patch_json(&self, path: &str, body: Value) -> TestResponse {
         let mut this = self.clone();
         let request = this.json_request(Method::PATCH, path, Some(&body));
@@ -578,5 +605,28 @@ impl TestApp {
             .filter(|e| e["action"] == action)
             .cloned()
             .collect()
+    }
+}
+
+/// An offer body in `category` serving `townships`.
+pub fn offer_body(category: &str, title: &str, description: &str, townships: &[&str]) -> Value {
+    json!({
+        "category": category,
+        "title": title,
+        "description": description,
+        "capacity": 10,
+        "townships": townships,
+        "age_min": 6,
+        "age_max": 14,
+        "schedule": "每周二、四下午",
+    })
+}
+
+impl TestClient {
+    /// Posts an offer; returns its id.
+    pub async fn create_offer(&self, body: Value) -> String {
+        let response = self.post_json("/api/v1/offers", body).await;
+        response.assert_status(StatusCode::CREATED);
+        response.json()["id"].as_str().expect("id").to_owned()
     }
 }
