@@ -1,9 +1,15 @@
 //! Needs (需求): a township officer or village supervisor writes one for a
 //! child; the officer publishes it; providers and approved families see
 //! only its public projection, computed from the need and the file at the
-//! moment of the read (see `domain::projection`).
+//! moment of the read (see `domain::projection`). The reading side is in
+//! `public`.
 
-use chrono::{NaiveDate, Utc};
+mod public;
+
+pub(crate) use public::require_viewer;
+pub use public::{get_public, list_for_staff, list_public, project};
+
+use chrono::Utc;
 use sea_orm::ConnectionTrait;
 
 use crate::db;
@@ -13,15 +19,13 @@ use crate::domain::category::Category;
 use crate::domain::child::FileStatus;
 use crate::domain::invalid::required_text;
 use crate::domain::need::{NeedCode, NeedStatus, Urgency};
-use crate::domain::projection::{Population, PublicNeed};
+use crate::domain::projection::PublicNeed;
 use crate::domain::text_check::{self, Sensitive};
 use crate::domain::{Invalid, Role};
 
 use super::audit::{self, Event};
 use super::children::{self, identity, population};
-use super::{
-    Page, Paging, Principal, RequestCtx, ServiceError, ServiceResult, Store, TextFinding, new_id,
-};
+use super::{Principal, RequestCtx, ServiceError, ServiceResult, Store, TextFinding, new_id};
 
 /// A need as typed.
 #[derive(Debug, Clone, Default)]
@@ -120,34 +124,6 @@ async fn check_text(
     } else {
         Err(ServiceError::Findings(found))
     }
-}
-
-/// The projection of `need` for `child` given the population.
-pub fn project(
-    store: Store<'_>,
-    need: &need::Model,
-    child: &child::Model,
-    population: &Population,
-    k: u32,
-    today: NaiveDate,
-) -> ServiceResult<PublicNeed> {
-    let (band, class) = population::band_and_class(store.vault, child, today)?;
-    // A child who turned 18 still has a need on file until it is closed:
-    // show the oldest band rather than nothing.
-    let band = band.unwrap_or(crate::domain::child::AgeBand::Senior);
-    let bad = |what: &str| ServiceError::Internal(format!("unknown {what} on need"));
-    Ok(PublicNeed {
-        code: need.code.clone(),
-        category: need.category.parse().map_err(|_| bad("category"))?,
-        title: need.title.clone(),
-        description: need.description.clone(),
-        quantity: need.quantity,
-        township: population.shown_township(&child.township_code, band, class, k),
-        age_band: band,
-        difficulty_class: class,
-        urgency: need.urgency.parse().map_err(|_| bad("urgency"))?,
-        status: need.status.parse().map_err(|_| bad("status"))?,
-    })
 }
 
 async fn staff_need(
@@ -419,170 +395,6 @@ pub async fn close_all_of_child(
         .await?;
     }
     Ok(())
-}
-
-/// Who may see projections at all: staff, verified providers and approved
-/// families. Others are refused (403), anonymous callers earlier (401).
-pub(crate) async fn require_viewer(store: Store<'_>, caller: &Principal) -> ServiceResult<()> {
-    match caller.role {
-        Role::CountyAdmin | Role::TownshipOfficer | Role::VillageSupervisor => Ok(()),
-        Role::Provider => {
-            let id = caller
-                .provider_id
-                .as_deref()
-                .ok_or(ServiceError::Forbidden)?;
-            let provider = db::providers::find(store.db, id)
-                .await?
-                .ok_or(ServiceError::Forbidden)?;
-            if provider.status == "verified" {
-                Ok(())
-            } else {
-                Err(ServiceError::Forbidden)
-            }
-        }
-        Role::Family => {
-            let id = caller.family_id.as_deref().ok_or(ServiceError::Forbidden)?;
-            let family = db::families::find(store.db, id)
-                .await?
-                .ok_or(ServiceError::Forbidden)?;
-            if family.status == "approved" {
-                Ok(())
-            } else {
-                Err(ServiceError::Forbidden)
-            }
-        }
-    }
-}
-
-/// The public projection of a need by its code. Drafts and closed needs
-/// are visible only to staff who reach the file.
-pub async fn get_public(
-    store: Store<'_>,
-    caller: &Principal,
-    code: &str,
-    k: u32,
-) -> ServiceResult<PublicNeed> {
-    require_viewer(store, caller).await?;
-    let code = NeedCode::parse(code).ok_or(ServiceError::NotFound)?;
-    let need = db::needs::find_by_code(store.db, code.as_str())
-        .await?
-        .ok_or(ServiceError::NotFound)?;
-    let child = db::children::find(store.db, &need.child_id)
-        .await?
-        .ok_or(ServiceError::NotFound)?;
-    if !status_of(&need)?.is_public() && !children::reaches(store.vault, caller, &child) {
-        return Err(ServiceError::NotFound);
-    }
-    let today = chrono::Local::now().date_naive();
-    let population = population::load(store, today).await?;
-    project(store, &need, &child, &population, k, today)
-}
-
-/// Published needs as projections, newest first, optionally of one
-/// category and one township. The township filter applies to the township
-/// the projection shows, so that a need generalized to the county is never
-/// placed in its township by filtering.
-pub async fn list_public(
-    store: Store<'_>,
-    caller: &Principal,
-    category: Option<Category>,
-    township: Option<&str>,
-    paging: Paging,
-    k: u32,
-) -> ServiceResult<Page<PublicNeed>> {
-    require_viewer(store, caller).await?;
-    let statuses = [NeedStatus::Published.as_str()];
-    let (_, needs) = db::needs::list(
-        store.db,
-        &db::needs::NeedFilter {
-            statuses: Some(&statuses),
-            category: category.map(Category::as_str),
-            ..Default::default()
-        },
-        u64::MAX >> 1,
-        0,
-    )
-    .await?;
-    let today = chrono::Local::now().date_naive();
-    let population = population::load(store, today).await?;
-    let mut projected = Vec::new();
-    for need in &needs {
-        let Some(child) = db::children::find(store.db, &need.child_id).await? else {
-            continue;
-        };
-        let public = project(store, need, &child, &population, k, today)?;
-        if township.is_none_or(|t| public.township.as_deref() == Some(t)) {
-            projected.push(public);
-        }
-    }
-    let total = projected.len() as u64;
-    let items = projected
-        .into_iter()
-        .skip(paging.offset as usize)
-        .take(paging.limit as usize)
-        .collect();
-    Ok(Page { total, items })
-}
-
-/// Needs in the caller's scope (staff), newest first, optionally of one status.
-pub async fn list_for_staff(
-    store: Store<'_>,
-    caller: &Principal,
-    status: Option<NeedStatus>,
-    paging: Paging,
-    k: u32,
-) -> ServiceResult<Page<StaffNeed>> {
-    caller.require_role(&[
-        Role::CountyAdmin,
-        Role::TownshipOfficer,
-        Role::VillageSupervisor,
-    ])?;
-    let village_children: Option<Vec<String>> = if caller.role == Role::VillageSupervisor {
-        let index = identity::village_index(store.vault, caller.village.as_deref().unwrap_or(""));
-        let filter = db::children::ChildFilter {
-            township: caller.township_filter(),
-            village_index: Some(&index),
-            ..Default::default()
-        };
-        Some(
-            db::children::list(store.db, &filter, None, 0)
-                .await?
-                .1
-                .into_iter()
-                .map(|c| c.id)
-                .collect(),
-        )
-    } else {
-        None
-    };
-    let statuses = status.map(|s| [s.as_str()]);
-    let (total, needs) = db::needs::list(
-        store.db,
-        &db::needs::NeedFilter {
-            township: caller.township_filter(),
-            child_ids: village_children.as_deref(),
-            statuses: statuses.as_ref().map(|s| s.as_slice()),
-            ..Default::default()
-        },
-        paging.limit,
-        paging.offset,
-    )
-    .await?;
-    let today = chrono::Local::now().date_naive();
-    let population = population::load(store, today).await?;
-    let mut items = Vec::new();
-    for need in needs {
-        let Some(child) = db::children::find(store.db, &need.child_id).await? else {
-            continue;
-        };
-        let public = project(store, &need, &child, &population, k, today)?;
-        items.push(StaffNeed {
-            need,
-            file_no: child.file_no,
-            public,
-        });
-    }
-    Ok(Page { total, items })
 }
 
 /// Moves the needs of a file that moved to another township.

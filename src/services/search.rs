@@ -3,6 +3,7 @@
 //! to try instead. Building and feeding the index is in [`indexer`].
 
 pub mod documents;
+mod handle;
 pub mod indexer;
 
 use search_index::{DocKind, Query, Results};

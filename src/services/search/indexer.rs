@@ -12,8 +12,8 @@
 //! ([`SearchHandle::check_swap`]) and swaps it in between two searches.
 
 use std::collections::HashMap;
-use std::path::{Path, PathBuf};
-use std::sync::{Arc, RwLock};
+use std::path::Path;
+use std::sync::Arc;
 
 use chrono::NaiveDate;
 use search_index::{Change, Doc, SearchIndex};
@@ -29,125 +29,14 @@ use super::super::children::population;
 use super::super::needs::project;
 use super::super::{ServiceError, ServiceResult, Store};
 use super::documents::{need_doc, need_key, offer_doc, offer_key};
+use super::handle::{fresh_name, write_pointer};
 
-const POINTER: &str = "CURRENT";
+pub use super::handle::SearchHandle;
+
 const BATCH: u64 = 500;
 
-fn internal(e: impl std::fmt::Display) -> ServiceError {
+pub(super) fn internal(e: impl std::fmt::Display) -> ServiceError {
     ServiceError::Internal(format!("search index: {e}"))
-}
-
-/// The index in use, swappable while searches run.
-pub struct SearchHandle {
-    root: PathBuf,
-    current: RwLock<(String, Arc<SearchIndex>)>,
-    /// One catch-up at a time per node (tantivy has one writer).
-    applying: tokio::sync::Mutex<()>,
-}
-
-impl std::fmt::Debug for SearchHandle {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("SearchHandle")
-            .field("root", &self.root)
-            .finish_non_exhaustive()
-    }
-}
-
-fn read_pointer(root: &Path) -> Option<String> {
-    std::fs::read_to_string(root.join(POINTER))
-        .ok()
-        .map(|s| s.trim().to_owned())
-        .filter(|s| !s.is_empty() && !s.contains('/') && !s.contains(".."))
-}
-
-fn write_pointer(root: &Path, name: &str) -> ServiceResult<()> {
-    let tmp = root.join(format!("{POINTER}.tmp"));
-    std::fs::write(&tmp, format!("{name}\n")).map_err(internal)?;
-    std::fs::rename(&tmp, root.join(POINTER)).map_err(internal)
-}
-
-fn fresh_name() -> String {
-    format!("index-{}", chrono::Utc::now().format("%Y%m%d%H%M%S%f"))
-}
-
-impl SearchHandle {
-    /// Opens the index `CURRENT` names under `<data_dir>/index`, creating
-    /// an empty one on the first start.
-    pub fn open(data_dir: &Path) -> ServiceResult<SearchHandle> {
-        let root = data_dir.join("index");
-        std::fs::create_dir_all(&root).map_err(internal)?;
-        let name = match read_pointer(&root) {
-            Some(name) => name,
-            None => {
-                let name = fresh_name();
-                write_pointer(&root, &name)?;
-                name
-            }
-        };
-        let index = SearchIndex::open_or_create(&root.join(&name)).map_err(internal)?;
-        Ok(SearchHandle {
-            root,
-            current: RwLock::new((name, Arc::new(index))),
-            applying: tokio::sync::Mutex::new(()),
-        })
-    }
-
-    /// The index to search now.
-    pub fn index(&self) -> Arc<SearchIndex> {
-        match self.current.read() {
-            Ok(guard) => guard.1.clone(),
-            Err(poisoned) => poisoned.into_inner().1.clone(),
-        }
-    }
-
-    fn current_name(&self) -> String {
-        match self.current.read() {
-            Ok(guard) => guard.0.clone(),
-            Err(poisoned) => poisoned.into_inner().0.clone(),
-        }
-    }
-
-    /// Swaps in the index `CURRENT` names if a rebuild changed it, and
-    /// removes the directories no longer named. Returns whether it swapped.
-    pub async fn check_swap(&self) -> ServiceResult<bool> {
-        let _applying = self.applying.lock().await;
-        let Some(name) = read_pointer(&self.root) else {
-            return Ok(false);
-        };
-        if name == self.current_name() {
-            return Ok(false);
-        }
-        let dir = self.root.join(&name);
-        let index = tokio::task::spawn_blocking(move || SearchIndex::open_or_create(&dir))
-            .await
-            .map_err(internal)?
-            .map_err(internal)?;
-        match self.current.write() {
-            Ok(mut guard) => *guard = (name.clone(), Arc::new(index)),
-            Err(poisoned) => *poisoned.into_inner() = (name.clone(), Arc::new(index)),
-        }
-        self.remove_stale(&name);
-        tracing::info!(index = %name, "switched to the rebuilt search index");
-        Ok(true)
-    }
-
-    /// Deletes index directories other than `keep`. Searches still holding
-    /// the old index keep working: its files stay readable until released.
-    fn remove_stale(&self, keep: &str) {
-        let Ok(entries) = std::fs::read_dir(&self.root) else {
-            return;
-        };
-        for entry in entries.flatten() {
-            let name = entry.file_name().to_string_lossy().into_owned();
-            if name.starts_with("index-")
-                && name != keep
-                && entry.path().is_dir()
-                && let Err(err) = std::fs::remove_dir_all(entry.path())
-            {
-                tracing::warn!(error = %err, dir = %name, "could not remove an old search index");
-            }
-        }
-    }
 }
 
 /// What building documents needs beyond the rows: township codes (for
