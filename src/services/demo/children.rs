@@ -9,6 +9,7 @@ use chrono::{Datelike, NaiveDate};
 use crate::domain::child::DifficultyInput;
 use crate::domain::id_number::check_digit;
 
+use super::super::children::visits::{self, VisitInput};
 use super::super::children::{self, ChildInput};
 use super::super::needs::{self, NeedInput};
 use super::super::{Principal, RequestCtx, ServiceResult, Store};
@@ -329,6 +330,22 @@ pub async fn load(
             }),
         };
         let child = children::create(store, &ctx, officer, input).await?;
+        // Some files were visited lately, some long ago, some never: the
+        // lists show the overdue ones first.
+        if let Some(days_ago) = [Some(12), Some(150), None][n % 3] {
+            let visited_on = today - chrono::Duration::days(days_ago);
+            visits::add(
+                store,
+                &ctx,
+                officer,
+                &child.id,
+                VisitInput {
+                    visited_on: visited_on.format("%Y-%m-%d").to_string(),
+                    summary: "入户走访，了解孩子的学习、生活和健康情况，监护人配合。".into(),
+                },
+            )
+            .await?;
+        }
         ids.push((child.id, officer.clone()));
     }
     for (index, category, title, description, quantity, urgency, publish) in NEEDS {

@@ -190,17 +190,30 @@ pub async fn catch_up(store: Store<'_>, handle: &SearchHandle, k: u32) -> Servic
 /// Every document the database says should be searchable now.
 async fn all_documents(store: Store<'_>, k: u32) -> ServiceResult<Vec<Doc>> {
     let mut ctx = Context::new(store, k).await?;
-    let mut docs = Vec::new();
+    let mut docs = offer_documents(store, &ctx).await?;
+    docs.extend(need_documents(store, &mut ctx).await?);
+    Ok(docs)
+}
+
+/// Every active offer's document.
+async fn offer_documents(store: Store<'_>, ctx: &Context) -> ServiceResult<Vec<Doc>> {
     let offers = db::offers::all_with_status(store.db, OfferStatus::Active.as_str()).await?;
     let townships = db::offers::all_townships(store.db).await?;
     let none = Vec::new();
-    for offer in &offers {
-        docs.push(offer_doc(
-            offer,
-            townships.get(&offer.id).unwrap_or(&none),
-            &ctx.townships,
-        ));
-    }
+    Ok(offers
+        .iter()
+        .map(|offer| {
+            offer_doc(
+                offer,
+                townships.get(&offer.id).unwrap_or(&none),
+                &ctx.townships,
+            )
+        })
+        .collect())
+}
+
+/// Every published need's document, projected now.
+async fn need_documents(store: Store<'_>, ctx: &mut Context) -> ServiceResult<Vec<Doc>> {
     let statuses = [NeedStatus::Published.as_str()];
     let (_, needs) = db::needs::list(
         store.db,
@@ -212,19 +225,21 @@ async fn all_documents(store: Store<'_>, k: u32) -> ServiceResult<Vec<Doc>> {
         0,
     )
     .await?;
-    if !needs.is_empty() {
-        let children: HashMap<String, child::Model> = db::children::all(store.db, None)
-            .await?
-            .into_iter()
-            .map(|c| (c.id.clone(), c))
-            .collect();
-        let population = ctx.population(store).await?.clone();
-        for need in &needs {
-            if let Change::Upsert(doc) =
-                need_change(store, need, children.get(&need.child_id), &ctx, &population)?
-            {
-                docs.push(doc);
-            }
+    if needs.is_empty() {
+        return Ok(Vec::new());
+    }
+    let children: HashMap<String, child::Model> = db::children::all(store.db, None)
+        .await?
+        .into_iter()
+        .map(|c| (c.id.clone(), c))
+        .collect();
+    let population = ctx.population(store).await?.clone();
+    let mut docs = Vec::new();
+    for need in &needs {
+        if let Change::Upsert(doc) =
+            need_change(store, need, children.get(&need.child_id), ctx, &population)?
+        {
+            docs.push(doc);
         }
     }
     Ok(docs)
@@ -240,10 +255,10 @@ pub async fn refresh_needs(
     let _applying = handle.applying.lock().await;
     let index = handle.index();
     let seq = index.last_applied_seq().map_err(internal)?.unwrap_or(0);
-    let docs: Vec<Change> = all_documents(store, k)
+    let mut ctx = Context::new(store, k).await?;
+    let docs: Vec<Change> = need_documents(store, &mut ctx)
         .await?
         .into_iter()
-        .filter(|d| d.kind == search_index::DocKind::Need)
         .map(Change::Upsert)
         .collect();
     let count = docs.len();
