@@ -213,9 +213,14 @@ impl TestApp {
 
     /// A client logged in as `username` (whose password is [`PASSWORD`]).
     pub async fn logged_in(&self, username: &str) -> TestClient {
+        self.logged_in_with(username, PASSWORD).await
+    }
+
+    /// A client logged in as `username` with `password`.
+    pub async fn logged_in_with(&self, username: &str, password: &str) -> TestClient {
         let mut client = self.client();
         client
-            .login(username, PASSWORD)
+            .login(username, password)
             .await
             .assert_status(StatusCode::OK);
         client

@@ -10,6 +10,7 @@ mod child_pages;
 mod children;
 mod cli;
 mod concurrency;
+mod demo;
 mod families;
 mod helpers;
 mod needs;

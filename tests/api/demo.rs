@@ -1,0 +1,49 @@
+//! The demo data: loaded once, through the services, with files and needs
+//! that show both sides of the k-anonymity rule.
+
+use axum::http::StatusCode;
+use serde_json::Value;
+
+use crate::helpers::TestApp;
+
+#[tokio::test]
+async fn demo_data_loads_once_with_needs_shown_by_township_and_by_county() {
+    let app = TestApp::spawn().await;
+    let loaded = carebridge::services::demo::load_if_empty(&app.db, &app.prepared.vault)
+        .await
+        .expect("demo data");
+    assert!(loaded);
+    let again = carebridge::services::demo::load_if_empty(&app.db, &app.prepared.vault)
+        .await
+        .expect("second load");
+    assert!(!again, "loaded once");
+    app.index_now().await;
+
+    let mut provider = app.logged_in_with("sunshine", "bridge-demo-8265").await;
+    let needs = provider.get("/api/v1/needs?limit=100").await;
+    needs.assert_status(StatusCode::OK);
+    let items = needs.json()["items"].as_array().expect("items").clone();
+    assert_eq!(items.len(), 11);
+    let shown = items
+        .iter()
+        .filter(|n| n["township"] != Value::Null)
+        .count();
+    assert!(
+        shown > 0 && shown < items.len(),
+        "{shown} of {} show a township",
+        items.len()
+    );
+    let searched = provider.get("/api/v1/search?type=need&q=").await;
+    assert_eq!(searched.json()["total"], 11);
+
+    let mut officer = app.logged_in_with("qinglong", "bridge-demo-5932").await;
+    let files = officer.get("/api/v1/children?limit=100").await.json();
+    assert_eq!(
+        files["total"], 20,
+        "18 files of 青龙街道 and the two drafts of 红旗村"
+    );
+    assert_eq!(files["items"][0]["visit_overdue"], true);
+    let mut supervisor = app.logged_in_with("hongqi", "bridge-demo-7154").await;
+    let drafts = supervisor.get("/api/v1/children?status=draft").await.json();
+    assert_eq!(drafts["total"], 2);
+}
