@@ -10,5 +10,7 @@ pub mod families;
 pub mod home;
 pub mod layout;
 pub mod needs;
+pub mod offers;
 pub mod providers;
+pub mod search;
 pub mod staff;

@@ -10,12 +10,56 @@ use crate::domain::provider::ProviderStatus;
 use super::components::badge;
 use super::layout::{PageCtx, page};
 
+/// The search box of the landing page: a plain GET form to `/search`.
+fn search_box() -> Markup {
+    html! {
+        form.search method="get" action="/search" role="search" {
+            label for="q" { "搜索帮扶服务" }
+            div.search-row {
+                input id="q" name="q" type="search" placeholder="例如：康复、课业辅导、助学";
+                button type="submit" { "搜索" }
+            }
+        }
+    }
+}
+
+/// The cards of a provider or family: their offers (once they may post)
+/// and the search.
+fn offer_cards(may_post: bool) -> Markup {
+    html! {
+        div.cards {
+            section.card {
+                h2 { "我的服务" }
+                @if may_post {
+                    p { "发布、修改、暂停或结束您提供的帮扶服务。" }
+                    ul.links {
+                        li { a href="/offers/mine" { "我的服务" } }
+                        li { a href="/offers/new" { "发布新服务" } }
+                    }
+                } @else {
+                    p { "审核通过后即可发布帮扶服务。" }
+                }
+            }
+            section.card {
+                h2 { "搜索" }
+                @if may_post {
+                    p { "搜索其他机构的服务，以及乡镇（街道）发布的匿名化儿童需求。" }
+                } @else {
+                    p { "搜索已发布的帮扶服务。" }
+                }
+                a href="/search" { "去搜索" }
+            }
+        }
+    }
+}
+
 pub fn landing(ctx: &PageCtx<'_>) -> Markup {
     page(
         "困境儿童关爱服务平台",
         ctx,
         html! {
             p.lead { "童心桥把慈善组织、社工机构、志愿服务队、群团组织、爱心企业和爱心家庭的帮扶资源，与需要帮助的困境儿童对接起来。儿童的身份信息只由负责的政府工作人员掌握。" }
+            (search_box())
             div.cards {
                 section.card {
                     h2 { "服务机构" }
@@ -139,6 +183,7 @@ pub fn provider_home(
                 }
                 p { "服务乡镇（街道）：" (townships.join("、")) }
             }
+            (offer_cards(status == Some(ProviderStatus::Verified)))
         },
     )
 }
@@ -155,6 +200,7 @@ pub fn family_home(ctx: &PageCtx<'_>, family: &family::Model) -> Markup {
                 @if let Some(reason) = &family.decision_reason { p { "说明：" (reason) } }
                 p { "提交时间：" (family.created_at.format("%Y-%m-%d")) }
             }
+            (offer_cards(status == Some(FamilyStatus::Approved)))
         },
     )
 }

@@ -22,6 +22,7 @@ fn nav_links(role: Role) -> &'static [(&'static str, &'static str)] {
             ("/families", "爱心家庭"),
             ("/staff", "工作人员"),
             ("/audit", "审计日志"),
+            ("/search", "搜索"),
         ],
         Role::TownshipOfficer => &[
             ("/", "工作台"),
@@ -29,13 +30,20 @@ fn nav_links(role: Role) -> &'static [(&'static str, &'static str)] {
             ("/needs", "需求"),
             ("/providers", "服务机构"),
             ("/families", "爱心家庭"),
+            ("/search", "搜索"),
         ],
         Role::VillageSupervisor => &[
             ("/", "工作台"),
             ("/children", "儿童档案"),
             ("/needs", "需求"),
+            ("/search", "搜索"),
         ],
-        Role::Provider | Role::Family => &[("/", "首页"), ("/needs", "需求")],
+        Role::Provider | Role::Family => &[
+            ("/", "首页"),
+            ("/offers/mine", "我的服务"),
+            ("/needs", "需求"),
+            ("/search", "搜索"),
+        ],
     }
 }
 
@@ -64,6 +72,7 @@ pub fn page(title: &str, ctx: &PageCtx<'_>, body: Markup) -> Markup {
                                 button.link type="submit" { "退出登录" }
                             }
                         } @else {
+                            a href="/search" { "搜索" }
                             a href="/login" { "登录" }
                             a href="/register/provider" { "机构注册" }
                             a href="/register/family" { "爱心家庭申请" }

@@ -24,7 +24,13 @@ pub async fn home(State(state): State<AppState>, chrome: Chrome) -> AppResult<Re
         Role::Provider => {
             let id = user.provider_id.clone().unwrap_or_default();
             let view = providers::get(&state.db, user, &id).await?;
-            views::home::provider_home(&ctx, &view.provider, &view.townships)
+            let all = regions::list(&state.db).await?;
+            let townships: Vec<String> = view
+                .townships
+                .iter()
+                .map(|t| regions::township_name(&all, t).to_owned())
+                .collect();
+            views::home::provider_home(&ctx, &view.provider, &townships)
         }
         Role::Family => {
             let id = user.family_id.clone().unwrap_or_default();

@@ -1,4 +1,6 @@
-//! Offers: `/api/v1/offers…`.
+//! Offers: `/api/v1/offers…`; the pages are in [`pages`].
+
+pub mod pages;
 
 use axum::Json;
 use axum::extract::{Path, Query, State};

@@ -97,6 +97,18 @@ fn routes() -> Router<AppState> {
         )
         .route("/needs/{id}/publish", post(needs::pages::publish_submit))
         .route("/needs/{id}/close", post(needs::pages::close_submit))
+        .route("/offers", post(offers::pages::create_submit))
+        .route("/offers/mine", get(offers::pages::mine_page))
+        .route("/offers/new", get(offers::pages::new_page))
+        .route("/offers/{id}", get(offers::pages::detail_page))
+        .route(
+            "/offers/{id}/edit",
+            get(offers::pages::edit_page).post(offers::pages::edit_submit),
+        )
+        .route("/offers/{id}/pause", post(offers::pages::pause_submit))
+        .route("/offers/{id}/resume", post(offers::pages::resume_submit))
+        .route("/offers/{id}/close", post(offers::pages::close_submit))
+        .route("/search", get(search::pages::search_page))
         .route("/static/app.css", get(stylesheet))
         // JSON API
         .route(

@@ -1,4 +1,6 @@
-//! Search: `GET /api/v1/search`.
+//! Search: `GET /api/v1/search`; the page `GET /search` is in [`pages`].
+
+pub mod pages;
 
 use axum::Json;
 use axum::extract::{Query, State};

@@ -14,6 +14,7 @@ mod demo;
 mod families;
 mod helpers;
 mod needs;
+mod offer_pages;
 mod offers;
 mod privacy;
 mod providers;

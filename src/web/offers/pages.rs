@@ -1,0 +1,382 @@
+//! The offer pages: the owner's list, the form (new and changing), the
+//! public page of an offer, and the owner's pause, resume and close.
+
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use maud::Markup;
+
+use crate::db::entities::offer;
+use crate::domain::category::Category;
+use crate::domain::{Invalid, Role};
+use crate::error::{AppError, AppResult};
+use crate::services::families::{self, care_types_of};
+use crate::services::offers::{self, COUNTY, OfferInput, OfferMove, OfferView};
+use crate::services::regions::{self, Township};
+use crate::services::{Paging, Principal, ServiceError};
+use crate::views;
+use crate::views::offers::form::{OfferForm, category_options};
+use crate::views::offers::{MyOffers, OfferPage, WHOLE_COUNTY};
+
+use super::super::AppState;
+use super::super::chrome::{Chrome, flash};
+use super::super::extract::{Auth, Ctx, FormFields, ListQuery};
+use super::super::regions::township_options;
+use super::parse_offer_status;
+
+/// The numbers of the form as typed, shown back when the form is refused.
+struct Typed {
+    capacity: String,
+    age_min: String,
+    age_max: String,
+}
+
+impl Typed {
+    fn from_form(form: &FormFields) -> Typed {
+        Typed {
+            capacity: form.get("capacity").trim().to_owned(),
+            age_min: form.get("age_min").trim().to_owned(),
+            age_max: form.get("age_max").trim().to_owned(),
+        }
+    }
+
+    fn from_offer(o: &offer::Model) -> Typed {
+        let age = |a: Option<i16>| a.map(|a| a.to_string()).unwrap_or_default();
+        Typed {
+            capacity: o.capacity.to_string(),
+            age_min: age(o.age_min),
+            age_max: age(o.age_max),
+        }
+    }
+}
+
+fn number(typed: &str) -> Option<i64> {
+    typed.parse().ok()
+}
+
+fn offer_input(form: &FormFields) -> OfferInput {
+    let typed = Typed::from_form(form);
+    OfferInput {
+        category: form.get("category").to_owned(),
+        title: form.get("title").to_owned(),
+        description: form.get("description").to_owned(),
+        capacity: number(&typed.capacity),
+        townships: form.get_all("townships"),
+        age_min: number(&typed.age_min),
+        age_max: number(&typed.age_max),
+        starts_on: form.get_opt("starts_on"),
+        ends_on: form.get_opt("ends_on"),
+        schedule: form.get_opt("schedule"),
+    }
+}
+
+/// An age typed that is not a whole number: the service would only see
+/// "not given" and take the default, so it is refused here.
+fn age_error(form: &FormFields) -> Option<ServiceError> {
+    let bad = ["age_min", "age_max"].iter().any(|name| {
+        let typed = form.get(name).trim();
+        !typed.is_empty() && typed.parse::<i64>().is_err()
+    });
+    bad.then(|| Invalid::one("age_min", "年龄应为0至17的整数，不限可不填").into())
+}
+
+fn prefill(view: &OfferView) -> OfferInput {
+    let o = &view.offer;
+    OfferInput {
+        category: o.category.clone(),
+        title: o.title.clone(),
+        description: o.description.clone(),
+        capacity: Some(i64::from(o.capacity)),
+        townships: if o.county_wide {
+            vec![COUNTY.to_owned()]
+        } else {
+            view.townships.clone()
+        },
+        age_min: o.age_min.map(i64::from),
+        age_max: o.age_max.map(i64::from),
+        starts_on: o.starts_on.map(|d| d.to_string()),
+        ends_on: o.ends_on.map(|d| d.to_string()),
+        schedule: o.schedule.clone(),
+    }
+}
+
+/// Whether `user` owns the offer (for showing the owner's actions; the
+/// service checks again on every change).
+fn is_owner(user: Option<&Principal>, o: &offer::Model) -> bool {
+    user.is_some_and(|u| match u.role {
+        Role::Provider => u.provider_id.is_some() && u.provider_id == o.provider_id,
+        Role::Family => u.family_id.is_some() && u.family_id == o.family_id,
+        _ => false,
+    })
+}
+
+/// The area an offer serves: township names, or the whole county.
+pub fn area_of(all: &[Township], view: &OfferView) -> String {
+    if view.offer.county_wide || view.townships.is_empty() {
+        return WHOLE_COUNTY.to_owned();
+    }
+    view.townships
+        .iter()
+        .map(|c| regions::township_name(all, c))
+        .collect::<Vec<_>>()
+        .join("、")
+}
+
+/// A family's own care types as categories; `None` for a provider.
+async fn family_categories(
+    state: &AppState,
+    caller: &Principal,
+) -> AppResult<Option<Vec<Category>>> {
+    if caller.role != Role::Family {
+        return Ok(None);
+    }
+    let id = caller.family_id.as_deref().unwrap_or_default();
+    let family = families::get(&state.db, caller, id).await?;
+    Ok(Some(
+        care_types_of(&family)
+            .into_iter()
+            .filter_map(|c| c.as_str().parse().ok())
+            .collect(),
+    ))
+}
+
+async fn render_form(
+    state: &AppState,
+    chrome: &Chrome,
+    caller: &Principal,
+    input: &OfferInput,
+    typed: &Typed,
+    editing: Option<&str>,
+    errors: &Invalid,
+) -> AppResult<Markup> {
+    let townships = township_options(state).await?;
+    let categories = category_options(family_categories(state, caller).await?.as_deref());
+    let form = OfferForm {
+        input,
+        capacity: &typed.capacity,
+        age_min: &typed.age_min,
+        age_max: &typed.age_max,
+        categories: &categories,
+        townships: &townships,
+        editing,
+        errors,
+    };
+    Ok(views::offers::form::offer_form(&chrome.ctx(), &form))
+}
+
+async fn back_to_offer(chrome: &Chrome, id: &str, message: &str) -> AppResult<Response> {
+    flash(&chrome.session, message).await?;
+    Ok(Redirect::to(&format!("/offers/{id}")).into_response())
+}
+
+/// The caller's own offer, or 404 as the service answers for others'.
+async fn own_offer(state: &AppState, caller: &Principal, id: &str) -> AppResult<OfferView> {
+    let view = offers::get(&state.db, id).await?;
+    if is_owner(Some(caller), &view.offer) {
+        Ok(view)
+    } else {
+        Err(AppError::NotFound)
+    }
+}
+
+pub async fn mine_page(
+    State(state): State<AppState>,
+    Auth(caller): Auth,
+    chrome: Chrome,
+    Query(query): Query<ListQuery>,
+) -> AppResult<Response> {
+    let status = parse_offer_status(query.status.as_deref())?;
+    let paging = Paging::new(query.limit, query.offset);
+    let page = offers::list_own(&state.db, &caller, status, paging).await?;
+    let all = regions::list(&state.db).await?;
+    let area = |v: &OfferView| area_of(&all, v);
+    let list = MyOffers {
+        items: &page.items,
+        status,
+        total: page.total,
+        limit: paging.limit,
+        offset: paging.offset,
+    };
+    Ok(views::offers::mine(&chrome.ctx(), &list, &area).into_response())
+}
+
+pub async fn new_page(
+    State(state): State<AppState>,
+    Auth(caller): Auth,
+    chrome: Chrome,
+) -> AppResult<Response> {
+    caller.require_role(&[Role::Provider, Role::Family])?;
+    let input = OfferInput::default();
+    let typed = Typed {
+        capacity: String::new(),
+        age_min: String::new(),
+        age_max: String::new(),
+    };
+    let none = Invalid::new();
+    let page = render_form(&state, &chrome, &caller, &input, &typed, None, &none).await?;
+    Ok(page.into_response())
+}
+
+pub async fn create_submit(
+    State(state): State<AppState>,
+    Auth(caller): Auth,
+    Ctx(ctx): Ctx,
+    chrome: Chrome,
+    form: FormFields,
+) -> AppResult<Response> {
+    let input = offer_input(&form);
+    let result = match age_error(&form) {
+        Some(err) => Err(err),
+        None => offers::create(&state.db, &ctx, &caller, input.clone()).await,
+    };
+    match result {
+        Ok(view) => {
+            back_to_offer(&chrome, &view.offer.id, "服务已发布，任何人都可以搜索到。").await
+        }
+        Err(ServiceError::Invalid(errors)) => {
+            let typed = Typed::from_form(&form);
+            let page = render_form(&state, &chrome, &caller, &input, &typed, None, &errors).await?;
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
+        }
+        Err(other) => Err(other.into()),
+    }
+}
+
+pub async fn detail_page(
+    State(state): State<AppState>,
+    chrome: Chrome,
+    Path(id): Path<String>,
+) -> AppResult<Response> {
+    let view = offers::get(&state.db, &id).await?;
+    let all = regions::list(&state.db).await?;
+    let area = area_of(&all, &view);
+    let data = OfferPage {
+        view: &view,
+        area: &area,
+        owner: is_owner(chrome.user.as_ref(), &view.offer),
+        reason: "",
+        close_errors: &Invalid::new(),
+    };
+    Ok(views::offers::detail(&chrome.ctx(), &data).into_response())
+}
+
+pub async fn edit_page(
+    State(state): State<AppState>,
+    Auth(caller): Auth,
+    chrome: Chrome,
+    Path(id): Path<String>,
+) -> AppResult<Response> {
+    let view = own_offer(&state, &caller, &id).await?;
+    if let Err(illegal) = view.status().edit() {
+        return back_to_offer(&chrome, &id, &illegal.to_string()).await;
+    }
+    let input = prefill(&view);
+    let typed = Typed::from_offer(&view.offer);
+    let none = Invalid::new();
+    let page = render_form(&state, &chrome, &caller, &input, &typed, Some(&id), &none).await?;
+    Ok(page.into_response())
+}
+
+pub async fn edit_submit(
+    State(state): State<AppState>,
+    Auth(caller): Auth,
+    Ctx(ctx): Ctx,
+    chrome: Chrome,
+    Path(id): Path<String>,
+    form: FormFields,
+) -> AppResult<Response> {
+    let input = offer_input(&form);
+    let result = match age_error(&form) {
+        Some(err) => Err(err),
+        None => offers::update(&state.db, &ctx, &caller, &id, input.clone()).await,
+    };
+    match result {
+        Ok(_) => back_to_offer(&chrome, &id, "服务已保存。").await,
+        Err(ServiceError::Invalid(errors)) => {
+            let typed = Typed::from_form(&form);
+            let page =
+                render_form(&state, &chrome, &caller, &input, &typed, Some(&id), &errors).await?;
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
+        }
+        Err(ServiceError::Conflict(message)) => back_to_offer(&chrome, &id, &message).await,
+        Err(other) => Err(other.into()),
+    }
+}
+
+/// Pause, resume or close; a move the offer's state forbids comes back as
+/// a flash message on the offer's page.
+async fn change(
+    state: &AppState,
+    caller: &Principal,
+    ctx: &crate::services::RequestCtx,
+    chrome: &Chrome,
+    id: &str,
+    action: OfferMove,
+    reason: &str,
+) -> AppResult<Response> {
+    let (done, reason_arg) = match action {
+        OfferMove::Pause => ("服务已暂停，暂时不会出现在搜索结果中。", None),
+        OfferMove::Resume => ("服务已恢复。", None),
+        OfferMove::Close => ("服务已结束。", Some(reason)),
+    };
+    match offers::change_status(&state.db, ctx, caller, id, action, reason_arg).await {
+        Ok(_) => back_to_offer(chrome, id, done).await,
+        Err(ServiceError::Conflict(message)) => back_to_offer(chrome, id, &message).await,
+        Err(ServiceError::Invalid(errors)) => {
+            let view = own_offer(state, caller, id).await?;
+            let all = regions::list(&state.db).await?;
+            let area = area_of(&all, &view);
+            let data = OfferPage {
+                view: &view,
+                area: &area,
+                owner: true,
+                reason,
+                close_errors: &errors,
+            };
+            let page = views::offers::detail(&chrome.ctx(), &data);
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
+        }
+        Err(other) => Err(other.into()),
+    }
+}
+
+pub async fn pause_submit(
+    State(state): State<AppState>,
+    Auth(caller): Auth,
+    Ctx(ctx): Ctx,
+    chrome: Chrome,
+    Path(id): Path<String>,
+) -> AppResult<Response> {
+    change(&state, &caller, &ctx, &chrome, &id, OfferMove::Pause, "").await
+}
+
+pub async fn resume_submit(
+    State(state): State<AppState>,
+    Auth(caller): Auth,
+    Ctx(ctx): Ctx,
+    chrome: Chrome,
+    Path(id): Path<String>,
+) -> AppResult<Response> {
+    change(&state, &caller, &ctx, &chrome, &id, OfferMove::Resume, "").await
+}
+
+pub async fn close_submit(
+    State(state): State<AppState>,
+    Auth(caller): Auth,
+    Ctx(ctx): Ctx,
+    chrome: Chrome,
+    Path(id): Path<String>,
+    form: FormFields,
+) -> AppResult<Response> {
+    let reason = form.get("reason");
+    change(
+        &state,
+        &caller,
+        &ctx,
+        &chrome,
+        &id,
+        OfferMove::Close,
+        reason,
+    )
+    .await
+}
