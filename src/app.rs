@@ -79,12 +79,17 @@ pub async fn prepare(settings: &Settings) -> Result<Prepared, StartError> {
 /// Opens this node's search index (the serving process alone holds its
 /// writer) and applies whatever committed while it was not running: a
 /// crash between a database commit and an index commit loses nothing.
-pub async fn open_search(prepared: &Prepared, settings: &Settings) -> Result<Arc<SearchHandle>, StartError> {
+pub async fn open_search(
+    prepared: &Prepared,
+    settings: &Settings,
+) -> Result<Arc<SearchHandle>, StartError> {
     let search = SearchHandle::open(&settings.data_dir)
         .map_err(|e| StartError::Search(format!("cannot open the search index: {e}")))?;
     let applied = indexer::catch_up(prepared.store(), &search, settings.k_anonymity)
         .await
-        .map_err(|e| StartError::Search(format!("cannot bring the search index up to date: {e}")))?;
+        .map_err(|e| {
+            StartError::Search(format!("cannot bring the search index up to date: {e}"))
+        })?;
     if applied > 0 {
         tracing::info!(entries = applied, "search index caught up");
     }
@@ -124,7 +129,11 @@ pub async fn serve(
     settings: Settings,
     addr: SocketAddr,
 ) -> Result<(), StartError> {
-    tokio::spawn(run_indexer(prepared.clone(), search.clone(), settings.k_anonymity));
+    tokio::spawn(run_indexer(
+        prepared.clone(),
+        search.clone(),
+        settings.k_anonymity,
+    ));
     let purge_conn = prepared.db.clone();
     tokio::spawn(async move {
         let mut tick = tokio::time::interval(Duration::from_secs(600));
@@ -138,7 +147,8 @@ pub async fn serve(
     let listener = tokio::net::TcpListener::bind(addr)
         .await
         .map_err(|source| StartError::Listen { addr, source })?;
-    let app = router(prepared, search, settings).into_make_service_with_connect_info::<SocketAddr>();
+    let app =
+        router(prepared, search, settings).into_make_service_with_connect_info::<SocketAddr>();
     axum::serve(listener, app)
         .with_graceful_shutdown(shutdown_signal())
         .await

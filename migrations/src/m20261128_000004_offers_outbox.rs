@@ -129,7 +129,11 @@ impl MigrationTrait for Migration {
             .create_table(
                 Table::create()
                     .table(SearchOutbox::Table)
-                    .col(big_integer(SearchOutbox::Seq).primary_key().auto_increment())
+                    .col(
+                        big_integer(SearchOutbox::Seq)
+                            .primary_key()
+                            .auto_increment(),
+                    )
                     .col(string_len(SearchOutbox::Kind, 16))
                     .col(string_len(SearchOutbox::RefId, 36))
                     .col(timestamp_with_time_zone(SearchOutbox::CreatedAt))

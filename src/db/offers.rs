@@ -20,7 +20,11 @@ pub async fn find(db: &impl ConnectionTrait, id: &str) -> Result<Option<offer::M
 }
 
 /// Replaces the townships an offer serves.
-pub async fn set_townships(db: &impl ConnectionTrait, offer_id: &str, townships: &[String]) -> Result<(), DbErr> {
+pub async fn set_townships(
+    db: &impl ConnectionTrait,
+    offer_id: &str,
+    townships: &[String],
+) -> Result<(), DbErr> {
     offer_township::Entity::delete_many()
         .filter(offer_township::Column::OfferId.eq(offer_id))
         .exec(db)
@@ -85,7 +89,10 @@ pub async fn list(
 }
 
 /// Every offer of one status, for a rebuild of the index.
-pub async fn all_with_status(db: &impl ConnectionTrait, status: &str) -> Result<Vec<offer::Model>, DbErr> {
+pub async fn all_with_status(
+    db: &impl ConnectionTrait,
+    status: &str,
+) -> Result<Vec<offer::Model>, DbErr> {
     offer::Entity::find()
         .filter(offer::Column::Status.eq(status))
         .order_by_asc(offer::Column::Id)

@@ -3,8 +3,8 @@
 
 use chrono::Utc;
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter,
-    QueryOrder, QuerySelect,
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait,
+    QueryFilter, QueryOrder, QuerySelect,
 };
 
 use super::entities::search_outbox;
@@ -35,7 +35,11 @@ impl OutboxKind {
 }
 
 /// Appends an entry; call inside the transaction of the change.
-pub async fn append(db: &impl ConnectionTrait, kind: OutboxKind, ref_id: &str) -> Result<(), DbErr> {
+pub async fn append(
+    db: &impl ConnectionTrait,
+    kind: OutboxKind,
+    ref_id: &str,
+) -> Result<(), DbErr> {
     super::audit::lock_head(db).await?;
     search_outbox::ActiveModel {
         kind: Set(kind.as_str().to_owned()),
@@ -49,7 +53,11 @@ pub async fn append(db: &impl ConnectionTrait, kind: OutboxKind, ref_id: &str) -
 }
 
 /// Entries after `seq`, oldest first, at most `limit`.
-pub async fn after(db: &impl ConnectionTrait, seq: i64, limit: u64) -> Result<Vec<search_outbox::Model>, DbErr> {
+pub async fn after(
+    db: &impl ConnectionTrait,
+    seq: i64,
+    limit: u64,
+) -> Result<Vec<search_outbox::Model>, DbErr> {
     search_outbox::Entity::find()
         .filter(search_outbox::Column::Seq.gt(seq))
         .order_by_asc(search_outbox::Column::Seq)

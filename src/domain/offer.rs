@@ -98,10 +98,17 @@ mod tests {
 
     #[test]
     fn age_ranges_stay_within_childhood() {
-        assert_eq!(AgeRange::parse(None, None), Ok(AgeRange { min: 0, max: 17 }));
+        assert_eq!(
+            AgeRange::parse(None, None),
+            Ok(AgeRange { min: 0, max: 17 })
+        );
         assert!(AgeRange::parse(Some(12), Some(6)).is_err());
         assert!(AgeRange::parse(Some(-1), None).is_err());
         assert!(AgeRange::parse(None, Some(18)).is_err());
-        assert!(AgeRange::parse(Some(6), Some(12)).expect("valid").contains(6));
+        assert!(
+            AgeRange::parse(Some(6), Some(12))
+                .expect("valid")
+                .contains(6)
+        );
     }
 }

@@ -497,7 +497,10 @@ async fn record(
 /// The files behind the k-anonymity of a township changed: every published
 /// need of that township is re-projected in the search index. Drafts of
 /// files do not count, so their changes need nothing.
-async fn population_changed(conn: &impl ConnectionTrait, child: &child::Model) -> ServiceResult<()> {
+async fn population_changed(
+    conn: &impl ConnectionTrait,
+    child: &child::Model,
+) -> ServiceResult<()> {
     if status_of(child) == FileStatus::Draft {
         return Ok(());
     }

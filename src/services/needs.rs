@@ -584,7 +584,11 @@ pub async fn list_for_staff(
 }
 
 /// Moves the needs of a file that moved to another township.
-pub async fn follow_township(conn: &impl ConnectionTrait, child_id: &str, township: &str) -> ServiceResult<()> {
+pub async fn follow_township(
+    conn: &impl ConnectionTrait,
+    child_id: &str,
+    township: &str,
+) -> ServiceResult<()> {
     let (_, needs) = db::needs::list(
         conn,
         &db::needs::NeedFilter {

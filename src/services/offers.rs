@@ -62,8 +62,13 @@ struct Owner {
 async fn owner(conn: &impl ConnectionTrait, caller: &Principal) -> ServiceResult<Owner> {
     match caller.role {
         Role::Provider => {
-            let id = caller.provider_id.as_deref().ok_or(ServiceError::Forbidden)?;
-            let provider = db::providers::find(conn, id).await?.ok_or(ServiceError::Forbidden)?;
+            let id = caller
+                .provider_id
+                .as_deref()
+                .ok_or(ServiceError::Forbidden)?;
+            let provider = db::providers::find(conn, id)
+                .await?
+                .ok_or(ServiceError::Forbidden)?;
             if provider.status != "verified" {
                 return Err(ServiceError::Forbidden);
             }
@@ -81,7 +86,9 @@ async fn owner(conn: &impl ConnectionTrait, caller: &Principal) -> ServiceResult
         }
         Role::Family => {
             let id = caller.family_id.as_deref().ok_or(ServiceError::Forbidden)?;
-            let family = db::families::find(conn, id).await?.ok_or(ServiceError::Forbidden)?;
+            let family = db::families::find(conn, id)
+                .await?
+                .ok_or(ServiceError::Forbidden)?;
             if family.status != "approved" {
                 return Err(ServiceError::Forbidden);
             }
@@ -128,12 +135,19 @@ fn parse_date(invalid: &mut Invalid, field: &str, raw: Option<&str>) -> Option<N
     }
 }
 
-async fn parse(conn: &impl ConnectionTrait, owner: &Owner, input: &OfferInput) -> ServiceResult<Checked> {
+async fn parse(
+    conn: &impl ConnectionTrait,
+    owner: &Owner,
+    input: &OfferInput,
+) -> ServiceResult<Checked> {
     let mut invalid = Invalid::new();
     let category = match input.category.parse::<Category>() {
         Ok(c) if owner.categories.contains(&c) => Some(c),
         Ok(_) => {
-            invalid.add("category", "您的账号不能发布此类服务（家庭寄养、委托代养只能由评估通过的爱心家庭提供）");
+            invalid.add(
+                "category",
+                "您的账号不能发布此类服务（家庭寄养、委托代养只能由评估通过的爱心家庭提供）",
+            );
             None
         }
         Err(e) => {
@@ -146,11 +160,18 @@ async fn parse(conn: &impl ConnectionTrait, owner: &Owner, input: &OfferInput) -
     let capacity = match input.capacity {
         Some(c @ 1..=10_000_000) => Some(c as i32),
         _ => {
-            invalid.add("capacity", "请填写可服务的儿童人数（捐赠填写金额或件数），应为正整数");
+            invalid.add(
+                "capacity",
+                "请填写可服务的儿童人数（捐赠填写金额或件数），应为正整数",
+            );
             None
         }
     };
-    let mut townships: Vec<String> = input.townships.iter().map(|t| t.trim().to_owned()).collect();
+    let mut townships: Vec<String> = input
+        .townships
+        .iter()
+        .map(|t| t.trim().to_owned())
+        .collect();
     townships.sort();
     townships.dedup();
     let county_wide = townships.iter().any(|t| t == COUNTY);
@@ -180,25 +201,34 @@ async fn parse(conn: &impl ConnectionTrait, owner: &Owner, input: &OfferInput) -
     {
         invalid.add("ends_on", "结束日期不能早于开始日期");
     }
-    let schedule = match input.schedule.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+    let schedule = match input
+        .schedule
+        .as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+    {
         Some(s) => invalid.check("schedule", required_text(s, 100)),
         None => None,
     };
     invalid.into_result()?;
     match (category, title, description, capacity, ages) {
-        (Some(category), Some(title), Some(description), Some(capacity), Some(ages)) => Ok(Checked {
-            category,
-            title,
-            description,
-            capacity,
-            county_wide,
-            townships: if county_wide { Vec::new() } else { townships },
-            ages,
-            starts_on,
-            ends_on,
-            schedule,
-        }),
-        _ => Err(ServiceError::Internal("offer checked without values".into())),
+        (Some(category), Some(title), Some(description), Some(capacity), Some(ages)) => {
+            Ok(Checked {
+                category,
+                title,
+                description,
+                capacity,
+                county_wide,
+                townships: if county_wide { Vec::new() } else { townships },
+                ages,
+                starts_on,
+                ends_on,
+                schedule,
+            })
+        }
+        _ => Err(ServiceError::Internal(
+            "offer checked without values".into(),
+        )),
     }
 }
 
@@ -281,7 +311,9 @@ pub async fn create(
 
 /// An offer and its townships; anyone may read an offer.
 pub async fn get(conn: &DatabaseConnection, id: &str) -> ServiceResult<OfferView> {
-    let offer = db::offers::find(conn, id).await?.ok_or(ServiceError::NotFound)?;
+    let offer = db::offers::find(conn, id)
+        .await?
+        .ok_or(ServiceError::NotFound)?;
     let townships = db::offers::townships(conn, id).await?;
     Ok(OfferView { offer, townships })
 }
@@ -295,8 +327,14 @@ fn owns(caller: &Principal, offer: &offer::Model) -> bool {
 }
 
 /// The caller's own offer, or `NotFound`.
-async fn own(conn: &DatabaseConnection, caller: &Principal, id: &str) -> ServiceResult<offer::Model> {
-    let offer = db::offers::find(conn, id).await?.ok_or(ServiceError::NotFound)?;
+async fn own(
+    conn: &DatabaseConnection,
+    caller: &Principal,
+    id: &str,
+) -> ServiceResult<offer::Model> {
+    let offer = db::offers::find(conn, id)
+        .await?
+        .ok_or(ServiceError::NotFound)?;
     if owns(caller, &offer) {
         Ok(offer)
     } else {
@@ -325,7 +363,11 @@ pub async fn update(
     let checked = parse(conn, &owner, &input).await?;
     let taken = row.capacity - row.remaining;
     if checked.capacity < taken {
-        return Err(Invalid::one("capacity", format!("已有{taken}个名额被对接占用，容量不能少于{taken}")).into());
+        return Err(Invalid::one(
+            "capacity",
+            format!("已有{taken}个名额被对接占用，容量不能少于{taken}"),
+        )
+        .into());
     }
     row.remaining = checked.capacity - taken;
     row.capacity = checked.capacity;
@@ -381,7 +423,12 @@ pub async fn list_own(
 ) -> ServiceResult<Page<OfferView>> {
     let filter = match caller.role {
         Role::Provider => db::offers::OfferFilter {
-            provider_id: Some(caller.provider_id.as_deref().ok_or(ServiceError::Forbidden)?),
+            provider_id: Some(
+                caller
+                    .provider_id
+                    .as_deref()
+                    .ok_or(ServiceError::Forbidden)?,
+            ),
             ..Default::default()
         },
         Role::Family => db::offers::OfferFilter {

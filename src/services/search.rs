@@ -61,7 +61,12 @@ fn parse(request: &SearchRequest) -> Result<Query, Invalid> {
     if text.chars().count() > MAX_QUERY_CHARS {
         invalid.add("q", format!("搜索词过长，请不超过{MAX_QUERY_CHARS}个字"));
     }
-    let kind = match request.kind.as_deref().map(str::trim).filter(|k| !k.is_empty()) {
+    let kind = match request
+        .kind
+        .as_deref()
+        .map(str::trim)
+        .filter(|k| !k.is_empty())
+    {
         None => Some(DocKind::Offer),
         Some(raw) => match DocKind::parse(raw) {
             Some(kind) => Some(kind),
@@ -71,16 +76,33 @@ fn parse(request: &SearchRequest) -> Result<Query, Invalid> {
             }
         },
     };
-    let category = match request.category.as_deref().map(str::trim).filter(|c| !c.is_empty()) {
+    let category = match request
+        .category
+        .as_deref()
+        .map(str::trim)
+        .filter(|c| !c.is_empty())
+    {
         None => None,
-        Some(raw) => invalid.check("category", raw.parse::<Category>()).map(|c| c.as_str().to_owned()),
+        Some(raw) => invalid
+            .check("category", raw.parse::<Category>())
+            .map(|c| c.as_str().to_owned()),
     };
-    let township = match request.township.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
+    let township = match request
+        .township
+        .as_deref()
+        .map(str::trim)
+        .filter(|t| !t.is_empty())
+    {
         None => None,
         Some(documents::COUNTY) => Some(documents::COUNTY.to_owned()),
-        Some(raw) => invalid.check("township", TownshipCode::parse(raw)).map(|t| t.as_str().to_owned()),
+        Some(raw) => invalid
+            .check("township", TownshipCode::parse(raw))
+            .map(|t| t.as_str().to_owned()),
     };
-    let limit = request.limit.unwrap_or(20).clamp(1, search_index::MAX_LIMIT as u64) as usize;
+    let limit = request
+        .limit
+        .unwrap_or(20)
+        .clamp(1, search_index::MAX_LIMIT as u64) as usize;
     let offset = request.offset.unwrap_or(0);
     if offset > search_index::MAX_OFFSET as u64 {
         invalid.add("offset", "结果太靠后，请缩小搜索范围");
@@ -135,9 +157,23 @@ pub async fn search(
 /// words, or a category that has entries.
 async fn suggest(handle: &SearchHandle, query: &Query) -> ServiceResult<Vec<Suggestion>> {
     let mut out = Vec::new();
-    let counted = |q: Query| async move { run(handle, Query { limit: 1, offset: 0, ..q }).await };
+    let counted = |q: Query| async move {
+        run(
+            handle,
+            Query {
+                limit: 1,
+                offset: 0,
+                ..q
+            },
+        )
+        .await
+    };
     if query.category.is_some() {
-        let wider = counted(Query { category: None, ..query.clone() }).await?;
+        let wider = counted(Query {
+            category: None,
+            ..query.clone()
+        })
+        .await?;
         if wider.total > 0 {
             out.push(Suggestion {
                 message: format!("去掉类别筛选，在全部类别中有{}条结果", wider.total),
@@ -148,7 +184,11 @@ async fn suggest(handle: &SearchHandle, query: &Query) -> ServiceResult<Vec<Sugg
         }
     }
     if query.township.is_some() {
-        let wider = counted(Query { township: None, ..query.clone() }).await?;
+        let wider = counted(Query {
+            township: None,
+            ..query.clone()
+        })
+        .await?;
         if wider.total > 0 {
             out.push(Suggestion {
                 message: format!("去掉乡镇筛选，全县共有{}条结果", wider.total),
@@ -161,7 +201,11 @@ async fn suggest(handle: &SearchHandle, query: &Query) -> ServiceResult<Vec<Sugg
     let words: Vec<&str> = query.text.split_whitespace().collect();
     if words.len() > 1 {
         for word in words {
-            let fewer = counted(Query { text: word.to_owned(), ..query.clone() }).await?;
+            let fewer = counted(Query {
+                text: word.to_owned(),
+                ..query.clone()
+            })
+            .await?;
             if fewer.total > 0 {
                 out.push(Suggestion {
                     message: format!("减少关键词，只搜“{word}”有{}条结果", fewer.total),

@@ -82,7 +82,10 @@ pub async fn api_create(
     Ok((StatusCode::CREATED, Json(offer_json(&view))))
 }
 
-pub async fn api_get(State(state): State<AppState>, Path(id): Path<String>) -> AppResult<Json<Value>> {
+pub async fn api_get(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+) -> AppResult<Json<Value>> {
     Ok(Json(offer_json(&offers::get(&state.db, &id).await?)))
 }
 
@@ -111,7 +114,8 @@ async fn change(
     action: OfferMove,
     reason: Option<String>,
 ) -> AppResult<Json<Value>> {
-    let view = offers::change_status(&state.db, &ctx, &caller, &id, action, reason.as_deref()).await?;
+    let view =
+        offers::change_status(&state.db, &ctx, &caller, &id, action, reason.as_deref()).await?;
     Ok(Json(offer_json(&view)))
 }
 
@@ -157,7 +161,13 @@ pub async fn api_list_own(
     Query(query): Query<ListQuery>,
 ) -> AppResult<Json<Value>> {
     let status = parse_offer_status(query.status.as_deref())?;
-    let page = offers::list_own(&state.db, &caller, status, Paging::new(query.limit, query.offset)).await?;
+    let page = offers::list_own(
+        &state.db,
+        &caller,
+        status,
+        Paging::new(query.limit, query.offset),
+    )
+    .await?;
     Ok(Json(json!({
         "total": page.total,
         "items": page.items.iter().map(offer_json).collect::<Vec<_>>(),

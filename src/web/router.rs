@@ -18,8 +18,8 @@ use crate::error::AppError;
 
 use super::session_store::DbSessionStore;
 use super::{
-    AppState, BODY_LIMIT, audit, auth, children, families, health, home, middleware, needs,
-    offers, providers, regions, search, staff,
+    AppState, BODY_LIMIT, audit, auth, children, families, health, home, middleware, needs, offers,
+    providers, regions, search, staff,
 };
 
 const STYLESHEET: &str = include_str!("../../assets/app.css");
@@ -152,8 +152,14 @@ fn routes() -> Router<AppState> {
         )
         .route("/api/v1/needs/{id}/publish", post(needs::api_publish))
         .route("/api/v1/needs/{id}/close", post(needs::api_close))
-        .route("/api/v1/offers", get(offers::api_list_own).post(offers::api_create))
-        .route("/api/v1/offers/{id}", get(offers::api_get).put(offers::api_update))
+        .route(
+            "/api/v1/offers",
+            get(offers::api_list_own).post(offers::api_create),
+        )
+        .route(
+            "/api/v1/offers/{id}",
+            get(offers::api_get).put(offers::api_update),
+        )
         .route("/api/v1/offers/{id}/pause", post(offers::api_pause))
         .route("/api/v1/offers/{id}/resume", post(offers::api_resume))
         .route("/api/v1/offers/{id}/close", post(offers::api_close))

@@ -98,7 +98,11 @@ async fn after_logout_the_old_cookie_no_longer_works() {
 async fn sessions_are_stored_in_the_database_and_survive_a_new_router() {
     let app = TestApp::spawn().await;
     let client = app.admin().await;
-    let restarted = carebridge::app::router(app.prepared.clone(), app.search.clone(), app.settings.clone());
+    let restarted = carebridge::app::router(
+        app.prepared.clone(),
+        app.search.clone(),
+        app.settings.clone(),
+    );
     let mut same_cookie = client.clone();
     same_cookie.router = restarted;
     same_cookie

@@ -47,7 +47,9 @@ pub struct SearchHandle {
 
 impl std::fmt::Debug for SearchHandle {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("SearchHandle").field("root", &self.root).finish_non_exhaustive()
+        f.debug_struct("SearchHandle")
+            .field("root", &self.root)
+            .finish_non_exhaustive()
     }
 }
 
@@ -137,10 +139,12 @@ impl SearchHandle {
         };
         for entry in entries.flatten() {
             let name = entry.file_name().to_string_lossy().into_owned();
-            if name.starts_with("index-") && name != keep && entry.path().is_dir() {
-                if let Err(err) = std::fs::remove_dir_all(entry.path()) {
-                    tracing::warn!(error = %err, dir = %name, "could not remove an old search index");
-                }
+            if name.starts_with("index-")
+                && name != keep
+                && entry.path().is_dir()
+                && let Err(err) = std::fs::remove_dir_all(entry.path())
+            {
+                tracing::warn!(error = %err, dir = %name, "could not remove an old search index");
             }
         }
     }
@@ -179,12 +183,21 @@ impl Context {
     }
 }
 
-fn need_change(store: Store<'_>, need: &need::Model, child: Option<&child::Model>, ctx: &Context, population: &Population) -> ServiceResult<Change> {
+fn need_change(
+    store: Store<'_>,
+    need: &need::Model,
+    child: Option<&child::Model>,
+    ctx: &Context,
+    population: &Population,
+) -> ServiceResult<Change> {
     let published = need.status == NeedStatus::Published.as_str();
     match (published, child) {
         (true, Some(child)) => {
             let public = project(store, need, child, population, ctx.k, ctx.today)?;
-            Ok(Change::Upsert(need_doc(&public, need.updated_at.timestamp())))
+            Ok(Change::Upsert(need_doc(
+                &public,
+                need.updated_at.timestamp(),
+            )))
         }
         _ => Ok(Change::Delete {
             key: need_key(&need.code),
@@ -192,7 +205,12 @@ fn need_change(store: Store<'_>, need: &need::Model, child: Option<&child::Model
     }
 }
 
-async fn changes_for(store: Store<'_>, ctx: &mut Context, kind: OutboxKind, id: &str) -> ServiceResult<Vec<Change>> {
+async fn changes_for(
+    store: Store<'_>,
+    ctx: &mut Context,
+    kind: OutboxKind,
+    id: &str,
+) -> ServiceResult<Vec<Change>> {
     match kind {
         OutboxKind::Offer => {
             let Some(offer) = db::offers::find(store.db, id).await? else {
@@ -202,7 +220,11 @@ async fn changes_for(store: Store<'_>, ctx: &mut Context, kind: OutboxKind, id: 
                 return Ok(vec![Change::Delete { key: offer_key(id) }]);
             }
             let townships = db::offers::townships(store.db, id).await?;
-            Ok(vec![Change::Upsert(offer_doc(&offer, &townships, &ctx.townships))])
+            Ok(vec![Change::Upsert(offer_doc(
+                &offer,
+                &townships,
+                &ctx.townships,
+            ))])
         }
         OutboxKind::Need => {
             let Some(need) = db::needs::find(store.db, id).await? else {
@@ -210,7 +232,13 @@ async fn changes_for(store: Store<'_>, ctx: &mut Context, kind: OutboxKind, id: 
             };
             let child = db::children::find(store.db, &need.child_id).await?;
             let population = ctx.population(store).await?.clone();
-            Ok(vec![need_change(store, &need, child.as_ref(), ctx, &population)?])
+            Ok(vec![need_change(
+                store,
+                &need,
+                child.as_ref(),
+                ctx,
+                &population,
+            )?])
         }
         OutboxKind::Township => {
             let statuses = [NeedStatus::Published.as_str()];
@@ -258,7 +286,9 @@ pub async fn catch_up(store: Store<'_>, handle: &SearchHandle, k: u32) -> Servic
         let mut changes = Vec::new();
         for entry in &entries {
             match OutboxKind::parse(&entry.kind) {
-                Some(kind) => changes.extend(changes_for(store, &mut ctx, kind, &entry.ref_id).await?),
+                Some(kind) => {
+                    changes.extend(changes_for(store, &mut ctx, kind, &entry.ref_id).await?)
+                }
                 None => tracing::warn!(seq = entry.seq, "unknown outbox entry kind skipped"),
             }
         }
@@ -276,7 +306,11 @@ async fn all_documents(store: Store<'_>, k: u32) -> ServiceResult<Vec<Doc>> {
     let townships = db::offers::all_townships(store.db).await?;
     let none = Vec::new();
     for offer in &offers {
-        docs.push(offer_doc(offer, townships.get(&offer.id).unwrap_or(&none), &ctx.townships));
+        docs.push(offer_doc(
+            offer,
+            townships.get(&offer.id).unwrap_or(&none),
+            &ctx.townships,
+        ));
     }
     let statuses = [NeedStatus::Published.as_str()];
     let (_, needs) = db::needs::list(
@@ -297,7 +331,9 @@ async fn all_documents(store: Store<'_>, k: u32) -> ServiceResult<Vec<Doc>> {
             .collect();
         let population = ctx.population(store).await?.clone();
         for need in &needs {
-            if let Change::Upsert(doc) = need_change(store, need, children.get(&need.child_id), &ctx, &population)? {
+            if let Change::Upsert(doc) =
+                need_change(store, need, children.get(&need.child_id), &ctx, &population)?
+            {
                 docs.push(doc);
             }
         }
@@ -307,7 +343,11 @@ async fn all_documents(store: Store<'_>, k: u32) -> ServiceResult<Vec<Doc>> {
 
 /// Re-projects every published need into the current index (daily, for
 /// birthdays, and whenever an operator asks); returns how many.
-pub async fn refresh_needs(store: Store<'_>, handle: &SearchHandle, k: u32) -> ServiceResult<usize> {
+pub async fn refresh_needs(
+    store: Store<'_>,
+    handle: &SearchHandle,
+    k: u32,
+) -> ServiceResult<usize> {
     let _applying = handle.applying.lock().await;
     let index = handle.index();
     let seq = index.last_applied_seq().map_err(internal)?.unwrap_or(0);
