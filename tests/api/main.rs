@@ -17,4 +17,5 @@ mod privacy;
 mod providers;
 mod scope;
 mod security;
+mod synthetic;
 mod vault;
