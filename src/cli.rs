@@ -4,10 +4,13 @@ use std::io::{BufRead, IsTerminal};
 use std::process::ExitCode;
 
 use crate::app;
-use crate::config::{AdminCommand, AuditCommand, Cli, Command, ServeArgs, Settings, VaultCommand};
+use crate::config::{
+    AdminCommand, AuditCommand, Cli, Command, GenerateArgs, ServeArgs, Settings, VaultCommand,
+};
 use crate::db;
 use crate::services::search::indexer;
 use crate::services::{ServiceError, audit, demo, users, vault_admin};
+use crate::synthetic;
 use crate::vault::Vault;
 use crate::vault::key_file::KeySource;
 
@@ -36,6 +39,7 @@ pub async fn run(cli: Cli) -> ExitCode {
             command: VaultCommand::RotateKey,
         } => rotate_key(&settings).await,
         Command::Reindex => reindex(&settings).await,
+        Command::Generate(args) => generate(&settings, args).await,
     }
 }
 
@@ -192,6 +196,59 @@ async fn reindex(settings: &Settings) -> ExitCode {
                 rebuilt.documents,
                 rebuilt.seq,
                 started.elapsed().as_secs_f64(),
+                rebuilt.directory
+            );
+            ExitCode::SUCCESS
+        }
+        Err(err) => fail(&format!("rebuilding the search index failed: {err}")),
+    }
+}
+
+/// Generates synthetic data into the configured database, then rebuilds
+/// the index: generated rows bypass the outbox, so only a rebuild indexes them.
+async fn generate(settings: &Settings, args: GenerateArgs) -> ExitCode {
+    let prepared = match app::prepare(settings).await {
+        Ok(prepared) => prepared,
+        Err(err) => return fail(&err.to_string()),
+    };
+    match synthetic::has_data(&prepared.db).await {
+        Ok(true) if !args.force => {
+            return fail(
+                "the database already holds offers or child files: refusing to mix made-up data into it (use --force on a test database)",
+            );
+        }
+        Ok(_) => {}
+        Err(err) => return fail(&err.to_string()),
+    }
+    let plan = synthetic::Plan {
+        offers: args.offers,
+        needs: args.needs,
+        seed: args.seed,
+    };
+    let started = std::time::Instant::now();
+    let generated = match synthetic::generate(prepared.store(), plan).await {
+        Ok(generated) => generated,
+        Err(err) => return fail(&format!("generating failed: {err}")),
+    };
+    let generation = started.elapsed();
+    println!(
+        "generated {} providers, {} offers, {} child files, {} needs (seed {}) in {:.1} s",
+        generated.providers,
+        generated.offers,
+        generated.children,
+        generated.needs,
+        args.seed,
+        generation.as_secs_f64()
+    );
+    let started = std::time::Instant::now();
+    match indexer::rebuild(prepared.store(), &settings.data_dir, settings.k_anonymity).await {
+        Ok(rebuilt) => {
+            let seconds = started.elapsed().as_secs_f64();
+            println!(
+                "search index rebuilt: {} documents in {:.1} s ({:.0} documents/s, {})",
+                rebuilt.documents,
+                seconds,
+                rebuilt.documents as f64 / seconds.max(1e-9),
                 rebuilt.directory
             );
             ExitCode::SUCCESS

@@ -95,6 +95,25 @@ pub enum Command {
         #[command(subcommand)]
         command: VaultCommand,
     },
+    /// Fill the database with made-up offers, child files and needs (for
+    /// load tests and benchmarks), then rebuild the search index.
+    Generate(GenerateArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct GenerateArgs {
+    /// Offers to generate (with a few verified providers to own them).
+    #[arg(long, default_value_t = 1_000)]
+    pub offers: usize,
+    /// Published needs to generate (with one active child file per one or two needs).
+    #[arg(long, default_value_t = 1_000)]
+    pub needs: usize,
+    /// The same seed gives the same data.
+    #[arg(long, default_value_t = 7)]
+    pub seed: u64,
+    /// Generate even though the database already holds offers or child files.
+    #[arg(long)]
+    pub force: bool,
 }
 
 #[derive(Debug, Args)]

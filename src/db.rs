@@ -10,6 +10,7 @@
 //! timeout, when another writer got there first.
 
 pub mod audit;
+pub mod bulk;
 pub mod children;
 pub mod entities;
 pub mod families;

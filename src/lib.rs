@@ -13,6 +13,9 @@
 //!   module that names axum or tower-sessions.
 //! - `error`: `AppError` and its one conversion into a response.
 //! - `config`, `app`, `cli`: settings, start-up and the command line.
+//! - `synthetic`: made-up offers, child files and needs for load tests and
+//!   benchmarks, bulk-written through `db::bulk` (no audit, no outbox:
+//!   indexed by a rebuild); imports `db`, `domain`, `vault`, `services`.
 
 pub mod app;
 pub mod cli;
@@ -21,6 +24,7 @@ pub mod db;
 pub mod domain;
 pub mod error;
 pub mod services;
+pub mod synthetic;
 pub mod vault;
 pub mod views;
 pub mod web;

@@ -21,4 +21,5 @@ mod providers;
 mod scope;
 mod search;
 mod security;
+mod synthetic;
 mod vault;

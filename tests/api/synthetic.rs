@@ -1,0 +1,75 @@
+//! Synthetic data: generated into a fresh database, indexed by a rebuild,
+//! and found by search like typed data.
+
+use axum::http::StatusCode;
+use carebridge::domain::Role;
+use carebridge::services::search::indexer;
+use carebridge::synthetic;
+
+use crate::helpers::TestApp;
+
+#[tokio::test]
+async fn generated_offers_and_needs_are_found_after_a_rebuild() {
+    let app = TestApp::spawn().await;
+    assert!(!synthetic::has_data(&app.db).await.expect("count"));
+    let generated = synthetic::generate(
+        app.prepared.store(),
+        synthetic::Plan {
+            offers: 200,
+            needs: 200,
+            seed: 11,
+        },
+    )
+    .await
+    .expect("generate");
+    assert_eq!(generated.offers, 200);
+    assert_eq!(generated.needs, 200);
+    assert!(generated.children >= 100 && generated.children <= 200);
+    assert!(synthetic::has_data(&app.db).await.expect("count"));
+
+    let rebuilt = indexer::rebuild(
+        app.prepared.store(),
+        &app.settings.data_dir,
+        app.settings.k_anonymity,
+    )
+    .await
+    .expect("rebuild");
+    assert_eq!(rebuilt.documents, 400);
+    assert!(app.search.check_swap().await.expect("swap"));
+    assert_eq!(
+        app.index_now().await,
+        0,
+        "generated rows write no outbox entries"
+    );
+
+    let mut anonymous = app.client();
+    let all = anonymous.get("/api/v1/search?q=").await;
+    all.assert_status(StatusCode::OK);
+    assert_eq!(all.json()["total"], 200, "every active offer is searchable");
+    let tutoring = anonymous.get("/api/v1/search?q=%E8%BE%85%E5%AF%BC").await;
+    tutoring.assert_status(StatusCode::OK);
+    assert!(
+        tutoring.json()["total"].as_u64().expect("total") > 0,
+        "辅导 finds offers"
+    );
+
+    let mut officer = app.login_as(Role::TownshipOfficer).await;
+    let needs = officer.get("/api/v1/search?type=need&q=").await;
+    needs.assert_status(StatusCode::OK);
+    assert_eq!(
+        needs.json()["total"],
+        200,
+        "every published need is searchable"
+    );
+
+    // A generated file is a real file: its sealed identity opens.
+    let mut admin = app.admin().await;
+    let files = admin.get("/api/v1/children?limit=1").await;
+    files.assert_status(StatusCode::OK);
+    let id = files.json()["items"][0]["id"]
+        .as_str()
+        .expect("a file")
+        .to_owned();
+    let file = admin.get(&format!("/api/v1/children/{id}")).await;
+    file.assert_status(StatusCode::OK);
+}
