@@ -185,7 +185,7 @@ const INDEXER_TICK: Duration = Duration::from_millis(300);
 /// move children between age bands).
 async fn run_indexer(prepared: Prepared, search: Arc<SearchHandle>, k: u32) {
     let mut tick = tokio::time::interval(INDEXER_TICK);
-    let mut refreshed_on = None;
+    let mut refreshed_on = search.refreshed_on();
     loop {
         tick.tick().await;
         let store = prepared.store();

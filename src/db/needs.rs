@@ -73,3 +73,20 @@ pub async fn list(
         .await?;
     Ok((total, items))
 }
+
+/// Needs of one status with an id after `after`, by id: a page of a
+/// keyset walk over all of them.
+pub async fn page_by_id(
+    db: &impl ConnectionTrait,
+    status: &str,
+    after: &str,
+    limit: u64,
+) -> Result<Vec<need::Model>, DbErr> {
+    need::Entity::find()
+        .filter(need::Column::Status.eq(status))
+        .filter(need::Column::Id.gt(after))
+        .order_by_asc(need::Column::Id)
+        .limit(limit)
+        .all(db)
+        .await
+}

@@ -88,24 +88,31 @@ pub async fn list(
     Ok((total, items))
 }
 
-/// Every offer of one status, for a rebuild of the index.
-pub async fn all_with_status(
+/// Offers of one status with an id after `after`, by id: a page of a
+/// keyset walk over all of them.
+pub async fn page_by_id(
     db: &impl ConnectionTrait,
     status: &str,
+    after: &str,
+    limit: u64,
 ) -> Result<Vec<offer::Model>, DbErr> {
     offer::Entity::find()
         .filter(offer::Column::Status.eq(status))
+        .filter(offer::Column::Id.gt(after))
         .order_by_asc(offer::Column::Id)
+        .limit(limit)
         .all(db)
         .await
 }
 
-/// The townships of every offer, by offer id.
-pub async fn all_townships(
+/// The townships of these offers, by offer id.
+pub async fn townships_of(
     db: &impl ConnectionTrait,
+    ids: &[String],
 ) -> Result<std::collections::HashMap<String, Vec<String>>, DbErr> {
     let mut map: std::collections::HashMap<String, Vec<String>> = std::collections::HashMap::new();
     for row in offer_township::Entity::find()
+        .filter(offer_township::Column::OfferId.is_in(ids.iter().cloned()))
         .order_by_asc(offer_township::Column::TownshipCode)
         .all(db)
         .await?

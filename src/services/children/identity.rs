@@ -136,9 +136,13 @@ pub fn open_all(vault: &Vault, model: &child::Model) -> Result<Identity, VaultEr
 
 /// The birth date alone (for age bands), without opening anything else.
 pub fn birth_date(vault: &Vault, model: &child::Model) -> Result<NaiveDate, VaultError> {
-    let plain = open_field(vault, model, VaultField::BirthDate)?.ok_or(VaultError::Open {
-        field: "birth_date".into(),
-    })?;
+    birth_date_sealed(vault, &model.id, &model.birth_date_sealed)
+}
+
+/// The birth date from the sealed column of row `id` alone (for counting
+/// without loading whole files).
+pub fn birth_date_sealed(vault: &Vault, id: &str, sealed: &[u8]) -> Result<NaiveDate, VaultError> {
+    let plain = vault.open(slot(id, VaultField::BirthDate), sealed)?;
     NaiveDate::parse_from_str(&plain, "%Y-%m-%d").map_err(|_| VaultError::Open {
         field: "birth_date".into(),
     })

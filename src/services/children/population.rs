@@ -41,27 +41,23 @@ pub fn band_and_class(
 /// projection can show a township that a birthday has since put under k.
 pub const HORIZON_DAYS: i64 = 2;
 
-/// Active files of the whole county, counted (see [`HORIZON_DAYS`]).
+/// Active files of the whole county, counted (see [`HORIZON_DAYS`]). Reads
+/// four columns of each file, not whole files: this runs for every
+/// projection and every indexing batch.
 pub async fn load(store: Store<'_>, today: NaiveDate) -> ServiceResult<Population> {
-    let files = db::children::all(store.db, Some(FileStatus::Active.as_str())).await?;
-    count(store.vault, &files, today)
-}
-
-/// Counts `files` (active ones) as [`load`] does.
-pub fn count(vault: &Vault, files: &[child::Model], today: NaiveDate) -> ServiceResult<Population> {
+    let rows = db::children::population_rows(store.db, FileStatus::Active.as_str()).await?;
     let mut population = Population::default();
     let later = today + chrono::Duration::days(HORIZON_DAYS);
-    for child in files {
-        if super::status_of(child) != FileStatus::Active {
-            continue;
-        }
-        let birth = identity::birth_date(vault, child)
+    for (id, township, class, sealed) in rows {
+        let birth = identity::birth_date_sealed(store.vault, &id, &sealed)
             .map_err(|e| ServiceError::Internal(e.to_string()))?;
-        let (band, class) = band_and_class(vault, child, today)?;
-        if let Some(band) = band
+        let class: DifficultyClass = class
+            .parse()
+            .map_err(|_| ServiceError::Internal("unknown difficulty class on file".into()))?;
+        if let Some(band) = AgeBand::of(birth, today)
             && AgeBand::of(birth, later) == Some(band)
         {
-            population.add(&child.township_code, band, class);
+            population.add(&township, band, class);
         }
     }
     Ok(population)

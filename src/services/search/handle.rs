@@ -2,6 +2,7 @@
 //! `CURRENT` pointer names and swaps in a rebuilt one between searches;
 //! the pointer is read and written here.
 
+use chrono::NaiveDate;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, RwLock};
 
@@ -41,6 +42,18 @@ pub(super) fn write_pointer(root: &Path, name: &str) -> ServiceResult<()> {
     std::fs::rename(&tmp, root.join(POINTER)).map_err(internal)
 }
 
+/// The file in an index directory that holds the day of its last
+/// re-projection, so that a restart does not redo the day's work.
+const REFRESHED: &str = "refreshed_on";
+
+/// Records in `dir` that its needs were re-projected on `day`. A failure only
+/// means the work is done again at the next start.
+pub(super) fn mark_refreshed_in(dir: &Path, day: NaiveDate) {
+    if let Err(err) = std::fs::write(dir.join(REFRESHED), day.format("%Y-%m-%d\n").to_string()) {
+        tracing::warn!(error = %err, "could not record the day of the needs' re-projection");
+    }
+}
+
 pub(super) fn fresh_name() -> String {
     format!("index-{}", chrono::Utc::now().format("%Y%m%d%H%M%S%f"))
 }
@@ -65,6 +78,19 @@ impl SearchHandle {
             current: RwLock::new((name, Arc::new(index))),
             applying: tokio::sync::Mutex::new(()),
         })
+    }
+
+    /// The day the current index's needs were last re-projected (by a
+    /// rebuild or [`super::indexer::refresh_needs`]), if known.
+    pub fn refreshed_on(&self) -> Option<NaiveDate> {
+        std::fs::read_to_string(self.root.join(self.current_name()).join(REFRESHED))
+            .ok()
+            .and_then(|s| NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d").ok())
+    }
+
+    /// Records that the current index's needs were re-projected on `day`.
+    pub fn mark_refreshed(&self, day: NaiveDate) {
+        mark_refreshed_in(&self.root.join(self.current_name()), day);
     }
 
     /// The index to search now.

@@ -187,18 +187,16 @@ pub async fn catch_up(store: Store<'_>, handle: &SearchHandle, k: u32) -> Servic
     }
 }
 
-/// Every document the database says should be searchable now.
-async fn all_documents(store: Store<'_>, k: u32) -> ServiceResult<Vec<Doc>> {
-    let mut ctx = Context::new(store, k).await?;
-    let mut docs = offer_documents(store, &ctx).await?;
-    docs.extend(need_documents(store, &mut ctx).await?);
-    Ok(docs)
-}
+/// Rows per page when walking all offers or needs: small enough that
+/// indexing everything never holds much more than one page in memory.
+const PAGE: u64 = 2_000;
 
-/// Every active offer's document.
-async fn offer_documents(store: Store<'_>, ctx: &Context) -> ServiceResult<Vec<Doc>> {
-    let offers = db::offers::all_with_status(store.db, OfferStatus::Active.as_str()).await?;
-    let townships = db::offers::all_townships(store.db).await?;
+/// The documents of the active offers after `after` (by id), one page.
+async fn offer_page(store: Store<'_>, ctx: &Context, after: &str) -> ServiceResult<Vec<Doc>> {
+    let offers =
+        db::offers::page_by_id(store.db, OfferStatus::Active.as_str(), after, PAGE).await?;
+    let ids: Vec<String> = offers.iter().map(|o| o.id.clone()).collect();
+    let townships = db::offers::townships_of(store.db, &ids).await?;
     let none = Vec::new();
     Ok(offers
         .iter()
@@ -212,23 +210,21 @@ async fn offer_documents(store: Store<'_>, ctx: &Context) -> ServiceResult<Vec<D
         .collect())
 }
 
-/// Every published need's document, projected now.
-async fn need_documents(store: Store<'_>, ctx: &mut Context) -> ServiceResult<Vec<Doc>> {
-    let statuses = [NeedStatus::Published.as_str()];
-    let (_, needs) = db::needs::list(
-        store.db,
-        &db::needs::NeedFilter {
-            statuses: Some(&statuses),
-            ..Default::default()
-        },
-        u64::MAX >> 1,
-        0,
-    )
-    .await?;
+/// The documents of the published needs after `after` (by id), one page,
+/// projected now, and the last id of the page.
+async fn need_page(
+    store: Store<'_>,
+    ctx: &mut Context,
+    after: &str,
+) -> ServiceResult<(Vec<Doc>, Option<String>)> {
+    let needs =
+        db::needs::page_by_id(store.db, NeedStatus::Published.as_str(), after, PAGE).await?;
+    let last = needs.last().map(|n| n.id.clone());
     if needs.is_empty() {
-        return Ok(Vec::new());
+        return Ok((Vec::new(), last));
     }
-    let children: HashMap<String, child::Model> = db::children::all(store.db, None)
+    let ids: Vec<String> = needs.iter().map(|n| n.child_id.clone()).collect();
+    let children: HashMap<String, child::Model> = db::children::find_many(store.db, &ids)
         .await?
         .into_iter()
         .map(|c| (c.id.clone(), c))
@@ -242,11 +238,58 @@ async fn need_documents(store: Store<'_>, ctx: &mut Context) -> ServiceResult<Ve
             docs.push(doc);
         }
     }
-    Ok(docs)
+    Ok((docs, last))
+}
+
+/// Walks every searchable document page by page (offers first, if asked,
+/// then needs), so that indexing everything holds one page at a time.
+struct Pager {
+    ctx: Context,
+    /// `None` once the offers are done (or not wanted).
+    offers_after: Option<String>,
+    /// `None` once the needs are done.
+    needs_after: Option<String>,
+}
+
+impl Pager {
+    async fn new(store: Store<'_>, k: u32, offers: bool) -> ServiceResult<Pager> {
+        Ok(Pager {
+            ctx: Context::new(store, k).await?,
+            offers_after: offers.then(String::new),
+            needs_after: Some(String::new()),
+        })
+    }
+
+    /// The next non-empty page, or `None` at the end.
+    async fn next(&mut self, store: Store<'_>) -> ServiceResult<Option<Vec<Doc>>> {
+        if let Some(after) = &self.offers_after {
+            let docs = offer_page(store, &self.ctx, after).await?;
+            match docs.last() {
+                Some(last) => {
+                    self.offers_after = Some(last.id.clone());
+                    return Ok(Some(docs));
+                }
+                None => self.offers_after = None,
+            }
+        }
+        while let Some(after) = self.needs_after.clone() {
+            let (docs, last) = need_page(store, &mut self.ctx, &after).await?;
+            self.needs_after = last;
+            if !docs.is_empty() {
+                return Ok(Some(docs));
+            }
+        }
+        Ok(None)
+    }
+}
+
+fn upserts(docs: Vec<Doc>) -> Vec<Change> {
+    docs.into_iter().map(Change::Upsert).collect()
 }
 
 /// Re-projects every published need into the current index (daily, for
-/// birthdays, and whenever an operator asks); returns how many.
+/// birthdays, and whenever an operator asks), a page per commit; returns
+/// how many.
 pub async fn refresh_needs(
     store: Store<'_>,
     handle: &SearchHandle,
@@ -255,14 +298,13 @@ pub async fn refresh_needs(
     let _applying = handle.applying.lock().await;
     let index = handle.index();
     let seq = index.last_applied_seq().map_err(internal)?.unwrap_or(0);
-    let mut ctx = Context::new(store, k).await?;
-    let docs: Vec<Change> = need_documents(store, &mut ctx)
-        .await?
-        .into_iter()
-        .map(Change::Upsert)
-        .collect();
-    let count = docs.len();
-    apply(index, docs, seq).await?;
+    let mut pages = Pager::new(store, k, false).await?;
+    let mut count = 0;
+    while let Some(docs) = pages.next(store).await? {
+        count += docs.len();
+        apply(index.clone(), upserts(docs), seq).await?;
+    }
+    handle.mark_refreshed(chrono::Local::now().date_naive());
     Ok(count)
 }
 
@@ -281,24 +323,29 @@ pub async fn rebuild(store: Store<'_>, data_dir: &Path, k: u32) -> ServiceResult
     let root = data_dir.join("index");
     std::fs::create_dir_all(&root).map_err(internal)?;
     let seq = db::outbox::last_seq(store.db).await?;
-    let docs = all_documents(store, k).await?;
     let name = fresh_name();
     let dir = root.join(&name);
-    let count = docs.len();
-    tokio::task::spawn_blocking(move || -> Result<(), search_index::Error> {
-        let index = SearchIndex::create_in(&dir)?;
-        let changes: Vec<Change> = docs.into_iter().map(Change::Upsert).collect();
-        if changes.is_empty() {
-            index.apply(&[], seq)?;
-        }
-        for chunk in changes.chunks(50_000) {
-            index.apply(chunk, seq)?;
-        }
-        index.wait_for_merges()
-    })
-    .await
-    .map_err(internal)?
-    .map_err(internal)?;
+    let index = {
+        let dir = dir.clone();
+        Arc::new(
+            tokio::task::spawn_blocking(move || SearchIndex::create_in(&dir))
+                .await
+                .map_err(internal)?
+                .map_err(internal)?,
+        )
+    };
+    apply(index.clone(), Vec::new(), seq).await?;
+    let mut pages = Pager::new(store, k, true).await?;
+    let mut count = 0;
+    while let Some(docs) = pages.next(store).await? {
+        count += docs.len();
+        apply(index.clone(), upserts(docs), seq).await?;
+    }
+    tokio::task::spawn_blocking(move || index.wait_for_merges())
+        .await
+        .map_err(internal)?
+        .map_err(internal)?;
+    super::handle::mark_refreshed_in(&dir, chrono::Local::now().date_naive());
     write_pointer(&root, &name)?;
     Ok(Rebuilt {
         documents: count,
