@@ -4,7 +4,6 @@
 
 use axum::http::{StatusCode, header};
 use carebridge::domain::Role;
-use carebridge::domain::id_number::check_digit;
 use serde_json::{Value, json};
 
 use crate::helpers::{PASSWORD, TOWNSHIP_A, TOWNSHIP_B, TestApp, TestClient, VILLAGE_A};
@@ -14,12 +13,10 @@ const GUARDIAN: &str = "欧阳建华";
 const PHONE: &str = "13912345678";
 const VILLAGE_A_NAME: &str = "红旗村";
 
-/// A valid ID number of a girl born 2015-03-12 in the county; `seq` (1–49)
-/// keeps numbers of one test apart.
+/// A valid ID number of a girl born (on the tests' calendar) 2015-03-12 in
+/// the county; `seq` (1–49) keeps numbers of one test apart.
 fn id_number(seq: u32) -> String {
-    let first17 = format!("50023520150312{:03}", seq * 2);
-    let check = check_digit(&first17).expect("17 digits");
-    format!("{first17}{check}")
+    crate::helpers::id_number_for("20150312", seq, false)
 }
 
 fn child_body(id_number: &str) -> Value {
@@ -81,7 +78,7 @@ async fn the_file_page_is_masked_until_a_field_is_revealed() {
         PHONE,
         VILLAGE_A_NAME,
         "滨江路18号",
-        "2015-03-12",
+        crate::helpers::birth_of(&id).1.as_str(),
     ] {
         assert!(!html.contains(secret), "{secret} shown before any reveal");
     }

@@ -61,7 +61,7 @@ async fn an_officer_opens_a_file_that_staff_see_masked_until_revealed() {
     );
     assert_eq!(
         everything.json()["identity"]["birth_date"]["value"],
-        "2015-03-12"
+        crate::helpers::birth_of(&id_number).1
     );
     officer
         .get(&format!("/api/v1/children/{id}?reveal=salary"))

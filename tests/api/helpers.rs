@@ -504,10 +504,25 @@ impl TestClient {
     }
 }
 
-/// A valid ID number of the demo county born on `birth` (YYYYMMDD) with
-/// sequence `seq` (0–499); the 17th digit is odd for boys.
+/// The day the tests' birth dates are written for. Each birth date moves
+/// with the calendar by as many days as have passed since, so that every
+/// child keeps the age, age band and distance to its birthdays it had on
+/// that day: the tests do not grow up.
+const WRITTEN_ON: (i32, u32, u32) = (2026, 11, 28);
+
+/// `birth` (YYYYMMDD, as written on [`WRITTEN_ON`]) moved to today.
+pub fn birth_today(birth: &str) -> chrono::NaiveDate {
+    let (y, m, d) = WRITTEN_ON;
+    let written = chrono::NaiveDate::from_ymd_opt(y, m, d).expect("date");
+    let given = chrono::NaiveDate::parse_from_str(birth, "%Y%m%d").expect("YYYYMMDD");
+    given + (chrono::Local::now().date_naive() - written)
+}
+
+/// A valid ID number of the demo county born on `birth` (YYYYMMDD, see
+/// [`birth_today`]) with sequence `seq` (0–499); the 17th digit is odd for boys.
 pub fn id_number_for(birth: &str, seq: u32, male: bool) -> String {
     let seq = seq * 2 + u32::from(male);
+    let birth = birth_today(birth).format("%Y%m%d");
     let first17 = format!("500235{birth}{seq:03}");
     let check = carebridge::domain::id_number::check_digit(&first17).expect("17 digits");
     format!("{first17}{check}")
@@ -634,4 +649,11 @@ impl TestClient {
         response.assert_status(StatusCode::CREATED);
         response.json()["id"].as_str().expect("id").to_owned()
     }
+}
+
+/// The birth date inside an ID number, as YYYYMMDD and as YYYY-MM-DD.
+pub fn birth_of(id_number: &str) -> (String, String) {
+    let compact = id_number[6..14].to_owned();
+    let dashed = format!("{}-{}-{}", &compact[..4], &compact[4..6], &compact[6..]);
+    (compact, dashed)
 }

@@ -23,9 +23,8 @@ fn assert_no_identity(response: &TestResponse, id_number: &str, what: &str) {
         GUARDIAN,
         PHONE,
         id_number,
-        &id_number[6..14],
-        "2015-03-12",
-        BIRTH,
+        &crate::helpers::birth_of(id_number).0,
+        &crate::helpers::birth_of(id_number).1,
         "红旗",
         "滨江路",
     ] {

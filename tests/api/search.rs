@@ -256,7 +256,7 @@ async fn needs_are_searched_only_by_those_who_may_see_them_and_show_no_identity(
         id_number.as_str(),
         "红旗",
         "13912345678",
-        "2015-03-12",
+        crate::helpers::birth_of(&id_number).1.as_str(),
     ] {
         assert!(!found.text().contains(secret), "{secret}");
     }
@@ -279,7 +279,7 @@ async fn the_index_holds_no_identity_from_the_vault() {
         "欧阳建华",
         "建华",
         id_number.as_str(),
-        "20150312",
+        &crate::helpers::birth_of(&id_number).0,
         "13912345678",
         "红旗村",
         "滨江路",

@@ -100,8 +100,8 @@ async fn the_database_holds_no_plaintext_name_id_number_or_phone() {
         PHONE,
         ADDRESS,
         id_number.as_str(),
-        "20150312",
-        "2015-03-12",
+        &crate::helpers::birth_of(&id_number).0,
+        &crate::helpers::birth_of(&id_number).1,
     ] {
         assert!(!contains(&stored, secret), "{secret} stored in plain text");
     }
