@@ -90,3 +90,14 @@ pub async fn page_by_id(
         .all(db)
         .await
 }
+
+/// The needs with these public codes.
+pub async fn find_by_codes(
+    db: &impl ConnectionTrait,
+    codes: &[String],
+) -> Result<Vec<need::Model>, DbErr> {
+    need::Entity::find()
+        .filter(need::Column::Code.is_in(codes.iter().cloned()))
+        .all(db)
+        .await
+}

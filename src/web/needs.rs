@@ -183,7 +183,16 @@ pub async fn api_list(
     }
     let category = parse_category(query.category.as_deref())?;
     let township = query.township.as_deref().filter(|t| !t.is_empty());
-    let page = needs::list_public(state.store(), &caller, category, township, paging, k).await?;
+    let page = needs::list_public(
+        state.store(),
+        &state.search,
+        &caller,
+        category,
+        township,
+        paging,
+        k,
+    )
+    .await?;
     Ok(Json(json!({
         "total": page.total,
         "items": page.items.iter().map(public_json).collect::<Vec<_>>(),

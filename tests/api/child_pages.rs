@@ -426,6 +426,7 @@ async fn a_verified_provider_sees_only_the_projection_of_a_published_need() {
     ] {
         assert!(!html.contains(secret), "{secret} shown to a provider");
     }
+    app.index_now().await;
     let list = provider.get("/needs").await;
     list.assert_status(StatusCode::OK);
     assert!(list.text().contains(&format!("/needs/{code}")));

@@ -47,6 +47,7 @@ async fn published_distinctive_need(app: &TestApp) -> (TestClient, String, Strin
 async fn no_public_answer_contains_the_childs_identity() {
     let app = TestApp::spawn().await;
     let (_, child, code, id_number) = published_distinctive_need(&app).await;
+    app.index_now().await;
     let mut provider = app.verified_provider().await;
     let mut family = app.approved_family(TOWNSHIP_A).await;
     for client in [&mut provider, &mut family] {

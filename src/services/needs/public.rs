@@ -1,6 +1,8 @@
 //! The public side of needs: who may see projections, a need's projection
 //! by its code, the published list, and the staff list of needs in scope.
 
+use std::collections::HashMap;
+
 use chrono::NaiveDate;
 
 use crate::db;
@@ -11,6 +13,7 @@ use crate::domain::need::{NeedCode, NeedStatus};
 use crate::domain::projection::{Population, PublicNeed};
 
 use super::super::children::{self, identity, population};
+use super::super::search::SearchHandle;
 use super::super::{Page, Paging, Principal, ServiceError, ServiceResult, Store};
 use super::{StaffNeed, status_of};
 
@@ -100,11 +103,15 @@ pub async fn get_public(
 }
 
 /// Published needs as projections, newest first, optionally of one
-/// category and one township. The township filter applies to the township
-/// the projection shows, so that a need generalized to the county is never
-/// placed in its township by filtering.
+/// category and one township: a page found through the search index (so
+/// that the list costs one page, whatever the number of needs), projected
+/// again from the files at the moment of the read. The township filter
+/// applies to the township the projection shows: a need the index still
+/// files under a township whose count just fell under k is left out rather
+/// than placed in it.
 pub async fn list_public(
     store: Store<'_>,
+    search: &SearchHandle,
     caller: &Principal,
     category: Option<Category>,
     township: Option<&str>,
@@ -112,37 +119,52 @@ pub async fn list_public(
     k: u32,
 ) -> ServiceResult<Page<PublicNeed>> {
     require_viewer(store, caller).await?;
-    let statuses = [NeedStatus::Published.as_str()];
-    let (_, needs) = db::needs::list(
-        store.db,
-        &db::needs::NeedFilter {
-            statuses: Some(&statuses),
-            category: category.map(Category::as_str),
-            ..Default::default()
-        },
-        u64::MAX >> 1,
-        0,
-    )
-    .await?;
+    let query = search_index::Query {
+        text: String::new(),
+        kind: Some(search_index::DocKind::Need),
+        category: category.map(|c| c.as_str().to_owned()),
+        township: township.map(str::to_owned),
+        limit: usize::try_from(paging.limit).unwrap_or(search_index::MAX_LIMIT),
+        offset: usize::try_from(paging.offset)
+            .unwrap_or(usize::MAX)
+            .min(search_index::MAX_OFFSET),
+    };
+    let index = search.index();
+    let results = tokio::task::spawn_blocking(move || index.search(&query))
+        .await
+        .map_err(|e| ServiceError::Internal(e.to_string()))?
+        .map_err(|e| ServiceError::Internal(format!("search: {e}")))?;
+    let codes: Vec<String> = results.hits.iter().filter_map(|h| h.code.clone()).collect();
+    let needs = db::needs::find_by_codes(store.db, &codes).await?;
+    let child_ids: Vec<String> = needs.iter().map(|n| n.child_id.clone()).collect();
+    let children: HashMap<String, child::Model> = db::children::find_many(store.db, &child_ids)
+        .await?
+        .into_iter()
+        .map(|c| (c.id.clone(), c))
+        .collect();
+    let by_code: HashMap<&str, &need::Model> = needs.iter().map(|n| (n.code.as_str(), n)).collect();
     let today = chrono::Local::now().date_naive();
     let population = population::load(store, today).await?;
-    let mut projected = Vec::new();
-    for need in &needs {
-        let Some(child) = db::children::find(store.db, &need.child_id).await? else {
+    let mut items = Vec::new();
+    for code in &codes {
+        let Some(need) = by_code.get(code.as_str()) else {
             continue;
         };
-        let public = project(store, need, &child, &population, k, today)?;
+        let Some(child) = children.get(&need.child_id) else {
+            continue;
+        };
+        if super::status_of(need)? != NeedStatus::Published {
+            continue;
+        }
+        let public = project(store, need, child, &population, k, today)?;
         if township.is_none_or(|t| public.township.as_deref() == Some(t)) {
-            projected.push(public);
+            items.push(public);
         }
     }
-    let total = projected.len() as u64;
-    let items = projected
-        .into_iter()
-        .skip(paging.offset as usize)
-        .take(paging.limit as usize)
-        .collect();
-    Ok(Page { total, items })
+    Ok(Page {
+        total: results.total as u64,
+        items,
+    })
 }
 
 /// Needs in the caller's scope (staff), newest first, optionally of one status.

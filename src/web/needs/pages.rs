@@ -315,7 +315,16 @@ pub async fn list_page(
         .township
         .as_deref()
         .filter(|t| all.iter().any(|x| x.code == *t));
-    let page = needs::list_public(state.store(), &caller, category, township, paging, k).await?;
+    let page = needs::list_public(
+        state.store(),
+        &state.search,
+        &caller,
+        category,
+        township,
+        paging,
+        k,
+    )
+    .await?;
     let townships: Vec<(String, String)> = all
         .iter()
         .map(|t| (t.code.clone(), t.name.clone()))
