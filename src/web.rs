@@ -15,6 +15,7 @@ pub mod home;
 pub mod middleware;
 pub mod needs;
 pub mod offers;
+pub mod openapi;
 pub mod providers;
 pub mod regions;
 pub mod router;

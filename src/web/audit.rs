@@ -14,9 +14,10 @@ use crate::views;
 use super::AppState;
 use super::chrome::Chrome;
 use super::extract::{Auth, ListQuery};
+use super::openapi::ErrorBody;
 use super::providers::ListBody;
 
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 pub struct AuditBody {
     seq: i64,
     at: String,
@@ -49,6 +50,23 @@ impl From<audit_log::Model> for AuditBody {
     }
 }
 
+/// The audit entries, newest first (county_admin).
+#[utoipa::path(
+    get,
+    path = "/api/v1/audit",
+    tag = "audit",
+    operation_id = "audit_list",
+    security(("cookie" = [])),
+    params(
+        ("limit" = Option<u64>, Query, description = "Page size: default 20, at most 100"),
+        ("offset" = Option<u64>, Query, description = "Items to skip"),
+    ),
+    responses(
+        (status = 200, description = "`{total, items}`", body = ListBody<AuditBody>),
+        (status = 401, description = "Not logged in", body = ErrorBody),
+        (status = 403, description = "Not a county_admin", body = ErrorBody),
+    )
+)]
 pub async fn api_list(
     State(state): State<AppState>,
     Auth(caller): Auth,

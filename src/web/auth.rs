@@ -15,16 +15,17 @@ use super::chrome::{Chrome, flash};
 use super::csrf::{self, session_error};
 use super::extract::{ApiJson, Auth, ClientAddr, Ctx, FormFields};
 use super::middleware::LOGIN_AT_KEY;
+use super::openapi::ErrorBody;
 use super::session_store::USER_KEY;
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct LoginRequest {
     username: String,
     password: String,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 pub struct UserBody {
     id: String,
     username: String,
@@ -53,7 +54,7 @@ impl From<&Principal> for UserBody {
     }
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 pub struct SessionBody {
     user: UserBody,
     csrf_token: String,
@@ -80,6 +81,23 @@ async fn establish(session: &Session, principal: &Principal) -> AppResult<String
     Ok(token)
 }
 
+/// Logs in: sets the session cookie and answers the account and its CSRF token.
+#[utoipa::path(
+    post,
+    path = "/api/v1/session",
+    tag = "session",
+    operation_id = "session_login",
+    request_body = LoginRequest,
+    responses(
+        (status = 200, description = "Logged in; the `cb_session` cookie is set", body = SessionBody),
+        (status = 400, description = "Malformed JSON", body = ErrorBody),
+        (status = 401, description = "Wrong username or password, or a disabled account", body = ErrorBody),
+        (status = 413, description = "Body too large", body = ErrorBody),
+        (status = 415, description = "Not `application/json`", body = ErrorBody),
+        (status = 422, description = "Missing or unknown fields", body = ErrorBody),
+        (status = 429, description = "Too many failed logins; `details.retry_after` in seconds", body = ErrorBody),
+    )
+)]
 pub async fn api_login(
     State(state): State<AppState>,
     session: Session,
@@ -103,6 +121,19 @@ pub async fn api_login(
     }))
 }
 
+/// Logs out: the session ends and its cookie no longer works.
+#[utoipa::path(
+    delete,
+    path = "/api/v1/session",
+    tag = "session",
+    operation_id = "session_logout",
+    security(("cookie" = [], "csrf" = [])),
+    responses(
+        (status = 204, description = "Logged out"),
+        (status = 401, description = "Not logged in", body = ErrorBody),
+        (status = 403, description = "Missing or wrong `X-CSRF-Token`", body = ErrorBody),
+    )
+)]
 pub async fn api_logout(
     State(state): State<AppState>,
     session: Session,
@@ -114,6 +145,18 @@ pub async fn api_logout(
     Ok(StatusCode::NO_CONTENT)
 }
 
+/// The logged-in account.
+#[utoipa::path(
+    get,
+    path = "/api/v1/me",
+    tag = "session",
+    operation_id = "session_me",
+    security(("cookie" = [])),
+    responses(
+        (status = 200, description = "The account", body = UserBody),
+        (status = 401, description = "Not logged in", body = ErrorBody),
+    )
+)]
 pub async fn api_me(Auth(principal): Auth) -> Json<UserBody> {
     Json(UserBody::from(&principal))
 }

@@ -19,6 +19,7 @@ use crate::services::{Paging, Store};
 
 use super::AppState;
 use super::extract::{ApiJson, Auth, Ctx, ListQuery};
+use super::openapi::ErrorBody;
 use super::providers::ListBody;
 
 impl AppState {
@@ -30,7 +31,7 @@ impl AppState {
     }
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct DisabilityRequest {
     #[serde(rename = "type")]
@@ -38,7 +39,7 @@ pub struct DisabilityRequest {
     grade: i64,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ConsentRequest {
     keep_file: bool,
@@ -47,7 +48,7 @@ pub struct ConsentRequest {
 
 /// The body of `POST /api/v1/children` and `PATCH /api/v1/children/{id}`
 /// (on a patch every field is optional and absent fields keep their value).
-#[derive(Deserialize, Default)]
+#[derive(Deserialize, Default, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ChildRequest {
     name: Option<String>,
@@ -189,7 +190,7 @@ fn view_json(v: &FileView) -> Value {
     body
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 pub struct ListItemBody {
     id: String,
     file_no: String,
@@ -239,6 +240,25 @@ pub fn parse_file_status(raw: Option<&str>) -> AppResult<Option<FileStatus>> {
         .map_err(|e| AppError::Invalid(Invalid::one("status", e.to_string())))
 }
 
+/// Opens a child file (township_officer, village_supervisor).
+#[utoipa::path(
+    post,
+    path = "/api/v1/children",
+    tag = "children",
+    operation_id = "children_create",
+    security(("cookie" = [], "csrf" = [])),
+    request_body(content = ChildRequest, description = "`name`, `id_number`, `gender`, `township`, `village` and `difficulties` are required, and either `consent` or `statutory_basis`"),
+    responses(
+        (status = 201, description = "`{id, file_no, status}`", body = Object),
+        (status = 400, description = "Malformed JSON", body = ErrorBody),
+        (status = 413, description = "Body too large", body = ErrorBody),
+        (status = 415, description = "Not `application/json`", body = ErrorBody),
+        (status = 401, description = "Not logged in", body = ErrorBody),
+        (status = 403, description = "Not allowed, or missing/wrong `X-CSRF-Token`", body = ErrorBody),
+        (status = 409, description = "A file for that ID number exists", body = ErrorBody),
+        (status = 422, description = "Invalid fields (`details` lists them)", body = ErrorBody),
+    )
+)]
 pub async fn api_create(
     State(state): State<AppState>,
     Auth(caller): Auth,
@@ -252,11 +272,30 @@ pub async fn api_create(
     ))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct RevealQuery {
+    /// Identity fields to reveal (audited): a comma-separated list such as
+    /// `name,id_number`, or `all`.
     reveal: Option<String>,
 }
 
+/// One child file, masked unless `reveal` asks for fields (every read is audited).
+#[utoipa::path(
+    get,
+    path = "/api/v1/children/{id}",
+    tag = "children",
+    operation_id = "children_get",
+    security(("cookie" = [])),
+    params(("id" = String, Path, description = "The child file's id"), RevealQuery),
+    responses(
+        (status = 200, description = "The file: its non-personal fields, `identity` (`{field: {value, revealed}}`), `age_band`, `visit_overdue`, `visits`, `history` and `needs`", body = Object),
+        (status = 401, description = "Not logged in", body = ErrorBody),
+        (status = 403, description = "Not allowed", body = ErrorBody),
+        (status = 404, description = "Absent or outside the caller's scope", body = ErrorBody),
+        (status = 422, description = "Unknown field in `reveal`", body = ErrorBody),
+    )
+)]
 pub async fn api_get(
     State(state): State<AppState>,
     Auth(caller): Auth,
@@ -269,6 +308,27 @@ pub async fn api_get(
     Ok(Json(view_json(&file)))
 }
 
+/// Changes a child file: absent fields keep their values.
+#[utoipa::path(
+    patch,
+    path = "/api/v1/children/{id}",
+    tag = "children",
+    operation_id = "children_update",
+    security(("cookie" = [], "csrf" = [])),
+    params(("id" = String, Path, description = "The child file's id")),
+    request_body(content = ChildRequest, description = "The fields to change"),
+    responses(
+        (status = 200, description = "The file's non-personal fields", body = Object),
+        (status = 400, description = "Malformed JSON", body = ErrorBody),
+        (status = 413, description = "Body too large", body = ErrorBody),
+        (status = 415, description = "Not `application/json`", body = ErrorBody),
+        (status = 401, description = "Not logged in", body = ErrorBody),
+        (status = 403, description = "Not allowed, or missing/wrong `X-CSRF-Token`", body = ErrorBody),
+        (status = 404, description = "Absent or outside the caller's scope", body = ErrorBody),
+        (status = 409, description = "The file is closed, a village supervisor edits a completed file, or the ID number belongs to another file", body = ErrorBody),
+        (status = 422, description = "Invalid fields (`details` lists them)", body = ErrorBody),
+    )
+)]
 pub async fn api_update(
     State(state): State<AppState>,
     Auth(caller): Auth,
@@ -280,6 +340,21 @@ pub async fn api_update(
     Ok(Json(file_json(&child)))
 }
 
+/// Child files in the caller's scope, masked, least recently visited first.
+#[utoipa::path(
+    get,
+    path = "/api/v1/children",
+    tag = "children",
+    operation_id = "children_list",
+    security(("cookie" = [])),
+    params(ListQuery),
+    responses(
+        (status = 200, description = "`{total, items}`", body = ListBody<ListItemBody>),
+        (status = 401, description = "Not logged in", body = ErrorBody),
+        (status = 403, description = "Not allowed", body = ErrorBody),
+        (status = 422, description = "Unknown `status`", body = ErrorBody),
+    )
+)]
 pub async fn api_list(
     State(state): State<AppState>,
     Auth(caller): Auth,
@@ -302,7 +377,7 @@ pub async fn api_list(
 }
 
 /// A search is a POST so that a name typed into it never sits in a URL.
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SearchRequest {
     q: String,
@@ -310,6 +385,24 @@ pub struct SearchRequest {
     offset: Option<u64>,
 }
 
+/// Searches child files by name, ID number or file number (a POST, so that a name never sits in a URL).
+#[utoipa::path(
+    post,
+    path = "/api/v1/children/search",
+    tag = "children",
+    operation_id = "children_search",
+    security(("cookie" = [], "csrf" = [])),
+    request_body = SearchRequest,
+    responses(
+        (status = 200, description = "`{total, items}`", body = ListBody<ListItemBody>),
+        (status = 400, description = "Malformed JSON", body = ErrorBody),
+        (status = 413, description = "Body too large", body = ErrorBody),
+        (status = 415, description = "Not `application/json`", body = ErrorBody),
+        (status = 401, description = "Not logged in", body = ErrorBody),
+        (status = 403, description = "Not allowed, or missing/wrong `X-CSRF-Token`", body = ErrorBody),
+        (status = 422, description = "Missing or unknown fields", body = ErrorBody),
+    )
+)]
 pub async fn api_search(
     State(state): State<AppState>,
     Auth(caller): Auth,
@@ -330,6 +423,22 @@ pub async fn api_search(
     }))
 }
 
+/// Completes a drafted child file: it becomes active (township_officer).
+#[utoipa::path(
+    post,
+    path = "/api/v1/children/{id}/complete",
+    tag = "children",
+    operation_id = "children_complete",
+    security(("cookie" = [], "csrf" = [])),
+    params(("id" = String, Path, description = "The child file's id")),
+    responses(
+        (status = 200, description = "The file's non-personal fields", body = Object),
+        (status = 401, description = "Not logged in", body = ErrorBody),
+        (status = 403, description = "Not allowed, or missing/wrong `X-CSRF-Token`", body = ErrorBody),
+        (status = 404, description = "Absent or outside the caller's scope", body = ErrorBody),
+        (status = 409, description = "The file is not a draft", body = ErrorBody),
+    )
+)]
 pub async fn api_complete(
     State(state): State<AppState>,
     Auth(caller): Auth,
@@ -340,12 +449,33 @@ pub async fn api_complete(
     Ok(Json(file_json(&child)))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ReasonRequest {
     pub reason: String,
 }
 
+/// Closes a child file with a reason.
+#[utoipa::path(
+    post,
+    path = "/api/v1/children/{id}/close",
+    tag = "children",
+    operation_id = "children_close",
+    security(("cookie" = [], "csrf" = [])),
+    params(("id" = String, Path, description = "The child file's id")),
+    request_body = ReasonRequest,
+    responses(
+        (status = 200, description = "The file's non-personal fields", body = Object),
+        (status = 400, description = "Malformed JSON", body = ErrorBody),
+        (status = 413, description = "Body too large", body = ErrorBody),
+        (status = 415, description = "Not `application/json`", body = ErrorBody),
+        (status = 401, description = "Not logged in", body = ErrorBody),
+        (status = 403, description = "Not allowed, or missing/wrong `X-CSRF-Token`", body = ErrorBody),
+        (status = 404, description = "Absent or outside the caller's scope", body = ErrorBody),
+        (status = 409, description = "Already closed", body = ErrorBody),
+        (status = 422, description = "Missing reason", body = ErrorBody),
+    )
+)]
 pub async fn api_close(
     State(state): State<AppState>,
     Auth(caller): Auth,
@@ -357,13 +487,34 @@ pub async fn api_close(
     Ok(Json(file_json(&child)))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct VisitRequest {
     visited_on: String,
     summary: String,
 }
 
+/// Records a visit to the child.
+#[utoipa::path(
+    post,
+    path = "/api/v1/children/{id}/visits",
+    tag = "children",
+    operation_id = "children_add_visit",
+    security(("cookie" = [], "csrf" = [])),
+    params(("id" = String, Path, description = "The child file's id")),
+    request_body = VisitRequest,
+    responses(
+        (status = 201, description = "The visit: `{id, visited_on, summary, visitor, created_at}`", body = Object),
+        (status = 400, description = "Malformed JSON", body = ErrorBody),
+        (status = 413, description = "Body too large", body = ErrorBody),
+        (status = 415, description = "Not `application/json`", body = ErrorBody),
+        (status = 401, description = "Not logged in", body = ErrorBody),
+        (status = 403, description = "Not allowed, or missing/wrong `X-CSRF-Token`", body = ErrorBody),
+        (status = 404, description = "Absent or outside the caller's scope", body = ErrorBody),
+        (status = 409, description = "The file is closed", body = ErrorBody),
+        (status = 422, description = "Invalid date or summary", body = ErrorBody),
+    )
+)]
 pub async fn api_add_visit(
     State(state): State<AppState>,
     Auth(caller): Auth,
@@ -379,6 +530,21 @@ pub async fn api_add_visit(
     Ok((StatusCode::CREATED, Json(visit_json(&visit))))
 }
 
+/// The visits to a child, newest first.
+#[utoipa::path(
+    get,
+    path = "/api/v1/children/{id}/visits",
+    tag = "children",
+    operation_id = "children_visits",
+    security(("cookie" = [])),
+    params(("id" = String, Path, description = "The child file's id")),
+    responses(
+        (status = 200, description = "`{total, items: [{id, visited_on, summary, visitor, created_at}]}`", body = Object),
+        (status = 401, description = "Not logged in", body = ErrorBody),
+        (status = 403, description = "Not allowed", body = ErrorBody),
+        (status = 404, description = "Absent or outside the caller's scope", body = ErrorBody),
+    )
+)]
 pub async fn api_visits(
     State(state): State<AppState>,
     Auth(caller): Auth,

@@ -171,9 +171,13 @@ impl<S: Send + Sync> FromRequest<S> for FormFields {
 }
 
 /// `limit`/`offset`/`status` of list requests.
-#[derive(Debug, Default, serde::Deserialize)]
+#[derive(Debug, Default, serde::Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct ListQuery {
+    /// Page size: default 20, at most 100.
     pub limit: Option<u64>,
+    /// Items to skip.
     pub offset: Option<u64>,
+    /// Only items in this status.
     pub status: Option<String>,
 }

@@ -17,10 +17,11 @@ use crate::views;
 use super::AppState;
 use super::chrome::{Chrome, flash};
 use super::extract::{ApiJson, Auth, Ctx, FormFields, ListQuery};
+use super::openapi::ErrorBody;
 use super::providers::ListBody;
 use super::regions::township_options;
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ApplicationRequest {
     household_name: String,
@@ -33,7 +34,7 @@ pub struct ApplicationRequest {
     password: String,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 pub struct FamilyBody {
     id: String,
     household_name: String,
@@ -73,6 +74,22 @@ fn parse_status(status: Option<&str>) -> AppResult<Option<FamilyStatus>> {
         .map_err(|e| AppError::Invalid(Invalid::one("status", e.to_string())))
 }
 
+/// Applies as a caring family, with its account (public).
+#[utoipa::path(
+    post,
+    path = "/api/v1/families",
+    tag = "families",
+    operation_id = "families_apply",
+    request_body = ApplicationRequest,
+    responses(
+        (status = 201, description = "`{id, status: \"submitted\"}`", body = Object),
+        (status = 400, description = "Malformed JSON", body = ErrorBody),
+        (status = 409, description = "The username is taken", body = ErrorBody),
+        (status = 413, description = "Body too large", body = ErrorBody),
+        (status = 415, description = "Not `application/json`", body = ErrorBody),
+        (status = 422, description = "Invalid fields (`details` lists them)", body = ErrorBody),
+    )
+)]
 pub async fn api_apply(
     State(state): State<AppState>,
     Ctx(ctx): Ctx,
@@ -95,6 +112,21 @@ pub async fn api_apply(
     ))
 }
 
+/// One family application (staff in scope, or the family itself).
+#[utoipa::path(
+    get,
+    path = "/api/v1/families/{id}",
+    tag = "families",
+    operation_id = "families_get",
+    security(("cookie" = [])),
+    params(("id" = String, Path, description = "The family's id")),
+    responses(
+        (status = 200, description = "The application", body = FamilyBody),
+        (status = 401, description = "Not logged in", body = ErrorBody),
+        (status = 403, description = "Not allowed", body = ErrorBody),
+        (status = 404, description = "Absent or outside the caller's scope", body = ErrorBody),
+    )
+)]
 pub async fn api_get(
     State(state): State<AppState>,
     Auth(caller): Auth,
@@ -103,6 +135,21 @@ pub async fn api_get(
     Ok(Json(families::get(&state.db, &caller, &id).await?.into()))
 }
 
+/// Family applications (staff, in their scope).
+#[utoipa::path(
+    get,
+    path = "/api/v1/families",
+    tag = "families",
+    operation_id = "families_list",
+    security(("cookie" = [])),
+    params(ListQuery),
+    responses(
+        (status = 200, description = "`{total, items}`", body = ListBody<FamilyBody>),
+        (status = 401, description = "Not logged in", body = ErrorBody),
+        (status = 403, description = "Not allowed", body = ErrorBody),
+        (status = 422, description = "Unknown `status`", body = ErrorBody),
+    )
+)]
 pub async fn api_list(
     State(state): State<AppState>,
     Auth(caller): Auth,

@@ -19,6 +19,7 @@ use crate::services::{Paging, Principal};
 use super::AppState;
 use super::children::ReasonRequest;
 use super::extract::{ApiJson, Auth, Ctx};
+use super::openapi::ErrorBody;
 
 /// The public projection as JSON: nothing else of a need ever leaves
 /// through the provider- and family-facing answers.
@@ -51,7 +52,7 @@ fn staff_json(n: &StaffNeed) -> Value {
     })
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NeedRequest {
     child_id: String,
@@ -75,6 +76,25 @@ impl From<NeedRequest> for NeedInput {
     }
 }
 
+/// Records a need for a child in the caller's scope, as a draft.
+#[utoipa::path(
+    post,
+    path = "/api/v1/needs",
+    tag = "needs",
+    operation_id = "needs_create",
+    security(("cookie" = [], "csrf" = [])),
+    request_body = NeedRequest,
+    responses(
+        (status = 201, description = "the staff view `{id, code, child_id, file_no, status, closed_reason, created_at, published_at, public: {code, category, title, description, quantity, township, age_band, difficulty_class, urgency, status}}`", body = Object),
+        (status = 400, description = "Malformed JSON", body = ErrorBody),
+        (status = 413, description = "Body too large", body = ErrorBody),
+        (status = 415, description = "Not `application/json`", body = ErrorBody),
+        (status = 401, description = "Not logged in", body = ErrorBody),
+        (status = 403, description = "Not allowed, or missing/wrong `X-CSRF-Token`", body = ErrorBody),
+        (status = 409, description = "The child's file is closed", body = ErrorBody),
+        (status = 422, description = "Invalid fields, or `details.findings` `[{field, kind, label, message, start, end}]` when the public text holds personal information", body = ErrorBody),
+    )
+)]
 pub async fn api_create(
     State(state): State<AppState>,
     Auth(caller): Auth,
@@ -88,6 +108,21 @@ pub async fn api_create(
 
 /// `GET /api/v1/needs/{code}` answers the public projection; staff may
 /// also ask by the need's id for the internal view.
+/// A need: by code the public projection, by id (staff) the staff view.
+#[utoipa::path(
+    get,
+    path = "/api/v1/needs/{key}",
+    tag = "needs",
+    operation_id = "needs_get",
+    security(("cookie" = [])),
+    params(("key" = String, Path, description = "The need's public code, or (staff) its id")),
+    responses(
+        (status = 200, description = "By code the public projection `{code, category, title, description, quantity, township, age_band, difficulty_class, urgency, status}`; by id the staff view `{id, code, child_id, file_no, status, closed_reason, created_at, published_at, public: {code, category, title, description, quantity, township, age_band, difficulty_class, urgency, status}}`", body = Object),
+        (status = 401, description = "Not logged in", body = ErrorBody),
+        (status = 403, description = "Not a verified provider, an approved family or staff", body = ErrorBody),
+        (status = 404, description = "Absent, unpublished or outside the caller's scope", body = ErrorBody),
+    )
+)]
 pub async fn api_get(
     State(state): State<AppState>,
     Auth(caller): Auth,
@@ -102,6 +137,27 @@ pub async fn api_get(
     Ok(Json(staff_json(&need)))
 }
 
+/// Changes a draft need.
+#[utoipa::path(
+    patch,
+    path = "/api/v1/needs/{key}",
+    tag = "needs",
+    operation_id = "needs_update",
+    security(("cookie" = [], "csrf" = [])),
+    params(("key" = String, Path, description = "The need's id")),
+    request_body = NeedRequest,
+    responses(
+        (status = 200, description = "the staff view `{id, code, child_id, file_no, status, closed_reason, created_at, published_at, public: {code, category, title, description, quantity, township, age_band, difficulty_class, urgency, status}}`", body = Object),
+        (status = 400, description = "Malformed JSON", body = ErrorBody),
+        (status = 413, description = "Body too large", body = ErrorBody),
+        (status = 415, description = "Not `application/json`", body = ErrorBody),
+        (status = 401, description = "Not logged in", body = ErrorBody),
+        (status = 403, description = "Not allowed, or missing/wrong `X-CSRF-Token`", body = ErrorBody),
+        (status = 404, description = "Absent or outside the caller's scope", body = ErrorBody),
+        (status = 409, description = "The need is no longer a draft", body = ErrorBody),
+        (status = 422, description = "Invalid fields, or `details.findings` when the public text holds personal information", body = ErrorBody),
+    )
+)]
 pub async fn api_update(
     State(state): State<AppState>,
     Auth(caller): Auth,
@@ -114,6 +170,23 @@ pub async fn api_update(
     Ok(Json(staff_json(&need)))
 }
 
+/// Publishes a draft need (township_officer).
+#[utoipa::path(
+    post,
+    path = "/api/v1/needs/{id}/publish",
+    tag = "needs",
+    operation_id = "needs_publish",
+    security(("cookie" = [], "csrf" = [])),
+    params(("id" = String, Path, description = "The need's id")),
+    responses(
+        (status = 200, description = "the staff view `{id, code, child_id, file_no, status, closed_reason, created_at, published_at, public: {code, category, title, description, quantity, township, age_band, difficulty_class, urgency, status}}`", body = Object),
+        (status = 401, description = "Not logged in", body = ErrorBody),
+        (status = 403, description = "Not allowed, or missing/wrong `X-CSRF-Token`", body = ErrorBody),
+        (status = 404, description = "Absent or outside the caller's scope", body = ErrorBody),
+        (status = 409, description = "The need's state already changed, or the child's consent does not allow publishing", body = ErrorBody),
+        (status = 422, description = "`details.findings` when the public text holds personal information", body = ErrorBody),
+    )
+)]
 pub async fn api_publish(
     State(state): State<AppState>,
     Auth(caller): Auth,
@@ -125,6 +198,27 @@ pub async fn api_publish(
     Ok(Json(staff_json(&need)))
 }
 
+/// Closes a need with a reason.
+#[utoipa::path(
+    post,
+    path = "/api/v1/needs/{id}/close",
+    tag = "needs",
+    operation_id = "needs_close",
+    security(("cookie" = [], "csrf" = [])),
+    params(("id" = String, Path, description = "The need's id")),
+    request_body = ReasonRequest,
+    responses(
+        (status = 200, description = "the staff view `{id, code, child_id, file_no, status, closed_reason, created_at, published_at, public: {code, category, title, description, quantity, township, age_band, difficulty_class, urgency, status}}`", body = Object),
+        (status = 400, description = "Malformed JSON", body = ErrorBody),
+        (status = 413, description = "Body too large", body = ErrorBody),
+        (status = 415, description = "Not `application/json`", body = ErrorBody),
+        (status = 401, description = "Not logged in", body = ErrorBody),
+        (status = 403, description = "Not allowed, or missing/wrong `X-CSRF-Token`", body = ErrorBody),
+        (status = 404, description = "Absent or outside the caller's scope", body = ErrorBody),
+        (status = 409, description = "Already closed", body = ErrorBody),
+        (status = 422, description = "Missing reason", body = ErrorBody),
+    )
+)]
 pub async fn api_close(
     State(state): State<AppState>,
     Auth(caller): Auth,
@@ -137,12 +231,18 @@ pub async fn api_close(
     Ok(Json(staff_json(&need)))
 }
 
-#[derive(Deserialize, Default)]
+#[derive(Deserialize, Default, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct NeedListQuery {
+    /// Page size: default 20, at most 100.
     pub limit: Option<u64>,
+    /// Items to skip.
     pub offset: Option<u64>,
+    /// Staff only: only needs in this status.
     pub status: Option<String>,
+    /// Providers and families: only this category.
     pub category: Option<String>,
+    /// Providers and families: only needs shown in this township.
     pub township: Option<String>,
 }
 
@@ -166,6 +266,21 @@ fn is_staff(caller: &Principal) -> bool {
 
 /// Staff get the needs of their scope (with ids and file numbers);
 /// verified providers and approved families the published projections.
+/// Staff: the needs of their scope (staff views); verified providers and approved families: published projections.
+#[utoipa::path(
+    get,
+    path = "/api/v1/needs",
+    tag = "needs",
+    operation_id = "needs_list",
+    security(("cookie" = [])),
+    params(NeedListQuery),
+    responses(
+        (status = 200, description = "`{total, items}`: staff views for staff, public projections otherwise", body = Object),
+        (status = 401, description = "Not logged in", body = ErrorBody),
+        (status = 403, description = "Not allowed", body = ErrorBody),
+        (status = 422, description = "Unknown `status` or `category`", body = ErrorBody),
+    )
+)]
 pub async fn api_list(
     State(state): State<AppState>,
     Auth(caller): Auth,

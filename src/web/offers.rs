@@ -16,6 +16,7 @@ use crate::services::offers::{self, COUNTY, OfferInput, OfferMove, OfferView};
 
 use super::AppState;
 use super::extract::{ApiJson, Auth, Ctx, ListQuery};
+use super::openapi::ErrorBody;
 
 /// An offer as JSON (public: no account ids, only the owner's name).
 pub fn offer_json(view: &OfferView) -> Value {
@@ -42,7 +43,7 @@ pub fn offer_json(view: &OfferView) -> Value {
     })
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct OfferRequest {
     category: String,
@@ -74,6 +75,24 @@ impl From<OfferRequest> for OfferInput {
     }
 }
 
+/// Publishes an offer (verified provider, approved family).
+#[utoipa::path(
+    post,
+    path = "/api/v1/offers",
+    tag = "offers",
+    operation_id = "offers_create",
+    security(("cookie" = [], "csrf" = [])),
+    request_body(content = OfferRequest, description = "`townships: [\"county\"]` means the whole county"),
+    responses(
+        (status = 201, description = "the offer `{id, owner, owner_type, category, title, description, capacity, remaining, townships, age_min, age_max, starts_on, ends_on, schedule, status, closed_reason, created_at, updated_at}`, with `status: \"active\"`", body = Object),
+        (status = 400, description = "Malformed JSON", body = ErrorBody),
+        (status = 413, description = "Body too large", body = ErrorBody),
+        (status = 415, description = "Not `application/json`", body = ErrorBody),
+        (status = 401, description = "Not logged in", body = ErrorBody),
+        (status = 403, description = "Not a verified provider or approved family, or missing/wrong `X-CSRF-Token`", body = ErrorBody),
+        (status = 422, description = "Invalid fields (`details` lists them)", body = ErrorBody),
+    )
+)]
 pub async fn api_create(
     State(state): State<AppState>,
     Auth(caller): Auth,
@@ -84,6 +103,18 @@ pub async fn api_create(
     Ok((StatusCode::CREATED, Json(offer_json(&view))))
 }
 
+/// One offer (public).
+#[utoipa::path(
+    get,
+    path = "/api/v1/offers/{id}",
+    tag = "offers",
+    operation_id = "offers_get",
+    params(("id" = String, Path, description = "The offer's id")),
+    responses(
+        (status = 200, description = "the offer `{id, owner, owner_type, category, title, description, capacity, remaining, townships, age_min, age_max, starts_on, ends_on, schedule, status, closed_reason, created_at, updated_at}`", body = Object),
+        (status = 404, description = "No such offer", body = ErrorBody),
+    )
+)]
 pub async fn api_get(
     State(state): State<AppState>,
     Path(id): Path<String>,
@@ -91,6 +122,27 @@ pub async fn api_get(
     Ok(Json(offer_json(&offers::get(&state.db, &id).await?)))
 }
 
+/// Replaces an offer's fields (its owner).
+#[utoipa::path(
+    put,
+    path = "/api/v1/offers/{id}",
+    tag = "offers",
+    operation_id = "offers_update",
+    security(("cookie" = [], "csrf" = [])),
+    params(("id" = String, Path, description = "The offer's id")),
+    request_body = OfferRequest,
+    responses(
+        (status = 200, description = "the offer `{id, owner, owner_type, category, title, description, capacity, remaining, townships, age_min, age_max, starts_on, ends_on, schedule, status, closed_reason, created_at, updated_at}`", body = Object),
+        (status = 400, description = "Malformed JSON", body = ErrorBody),
+        (status = 413, description = "Body too large", body = ErrorBody),
+        (status = 415, description = "Not `application/json`", body = ErrorBody),
+        (status = 401, description = "Not logged in", body = ErrorBody),
+        (status = 403, description = "Not allowed, or missing/wrong `X-CSRF-Token`", body = ErrorBody),
+        (status = 404, description = "Absent or not the caller's", body = ErrorBody),
+        (status = 409, description = "The offer is closed", body = ErrorBody),
+        (status = 422, description = "Invalid fields (`details` lists them)", body = ErrorBody),
+    )
+)]
 pub async fn api_update(
     State(state): State<AppState>,
     Auth(caller): Auth,
@@ -102,7 +154,7 @@ pub async fn api_update(
     Ok(Json(offer_json(&view)))
 }
 
-#[derive(Deserialize, Default)]
+#[derive(Deserialize, Default, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct StatusRequest {
     reason: Option<String>,
@@ -121,6 +173,22 @@ async fn change(
     Ok(Json(offer_json(&view)))
 }
 
+/// Pauses an active offer (its owner).
+#[utoipa::path(
+    post,
+    path = "/api/v1/offers/{id}/pause",
+    tag = "offers",
+    operation_id = "offers_pause",
+    security(("cookie" = [], "csrf" = [])),
+    params(("id" = String, Path, description = "The offer's id")),
+    responses(
+        (status = 200, description = "the offer `{id, owner, owner_type, category, title, description, capacity, remaining, townships, age_min, age_max, starts_on, ends_on, schedule, status, closed_reason, created_at, updated_at}`", body = Object),
+        (status = 401, description = "Not logged in", body = ErrorBody),
+        (status = 403, description = "Not allowed, or missing/wrong `X-CSRF-Token`", body = ErrorBody),
+        (status = 404, description = "Absent or not the caller's", body = ErrorBody),
+        (status = 409, description = "The offer's state does not allow it", body = ErrorBody),
+    )
+)]
 pub async fn api_pause(
     State(state): State<AppState>,
     Auth(caller): Auth,
@@ -130,6 +198,22 @@ pub async fn api_pause(
     change(state, caller, ctx, id, OfferMove::Pause, None).await
 }
 
+/// Resumes a paused offer (its owner).
+#[utoipa::path(
+    post,
+    path = "/api/v1/offers/{id}/resume",
+    tag = "offers",
+    operation_id = "offers_resume",
+    security(("cookie" = [], "csrf" = [])),
+    params(("id" = String, Path, description = "The offer's id")),
+    responses(
+        (status = 200, description = "the offer `{id, owner, owner_type, category, title, description, capacity, remaining, townships, age_min, age_max, starts_on, ends_on, schedule, status, closed_reason, created_at, updated_at}`", body = Object),
+        (status = 401, description = "Not logged in", body = ErrorBody),
+        (status = 403, description = "Not allowed, or missing/wrong `X-CSRF-Token`", body = ErrorBody),
+        (status = 404, description = "Absent or not the caller's", body = ErrorBody),
+        (status = 409, description = "The offer's state does not allow it", body = ErrorBody),
+    )
+)]
 pub async fn api_resume(
     State(state): State<AppState>,
     Auth(caller): Auth,
@@ -139,6 +223,27 @@ pub async fn api_resume(
     change(state, caller, ctx, id, OfferMove::Resume, None).await
 }
 
+/// Closes an offer, with an optional reason (its owner).
+#[utoipa::path(
+    post,
+    path = "/api/v1/offers/{id}/close",
+    tag = "offers",
+    operation_id = "offers_close",
+    security(("cookie" = [], "csrf" = [])),
+    params(("id" = String, Path, description = "The offer's id")),
+    request_body = StatusRequest,
+    responses(
+        (status = 200, description = "the offer `{id, owner, owner_type, category, title, description, capacity, remaining, townships, age_min, age_max, starts_on, ends_on, schedule, status, closed_reason, created_at, updated_at}`", body = Object),
+        (status = 400, description = "Malformed JSON", body = ErrorBody),
+        (status = 413, description = "Body too large", body = ErrorBody),
+        (status = 415, description = "Not `application/json`", body = ErrorBody),
+        (status = 401, description = "Not logged in", body = ErrorBody),
+        (status = 403, description = "Not allowed, or missing/wrong `X-CSRF-Token`", body = ErrorBody),
+        (status = 404, description = "Absent or not the caller's", body = ErrorBody),
+        (status = 409, description = "Already closed", body = ErrorBody),
+        (status = 422, description = "Unknown fields", body = ErrorBody),
+    )
+)]
 pub async fn api_close(
     State(state): State<AppState>,
     Auth(caller): Auth,
@@ -157,6 +262,21 @@ pub fn parse_offer_status(raw: Option<&str>) -> AppResult<Option<OfferStatus>> {
 }
 
 /// The caller's own offers (providers and families).
+/// The caller's own offers (providers and families).
+#[utoipa::path(
+    get,
+    path = "/api/v1/offers",
+    tag = "offers",
+    operation_id = "offers_list_own",
+    security(("cookie" = [])),
+    params(ListQuery),
+    responses(
+        (status = 200, description = "`{total, items}` of offers", body = Object),
+        (status = 401, description = "Not logged in", body = ErrorBody),
+        (status = 403, description = "Not a provider or family", body = ErrorBody),
+        (status = 422, description = "Unknown `status`", body = ErrorBody),
+    )
+)]
 pub async fn api_list_own(
     State(state): State<AppState>,
     Auth(caller): Auth,

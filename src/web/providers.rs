@@ -17,9 +17,10 @@ use crate::views;
 use super::AppState;
 use super::chrome::{Chrome, flash};
 use super::extract::{ApiJson, Auth, Ctx, FormFields, ListQuery};
+use super::openapi::ErrorBody;
 use super::regions::township_options;
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RegistrationRequest {
     kind: String,
@@ -50,7 +51,7 @@ impl From<RegistrationRequest> for RegistrationInput {
     }
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct DecisionRequest {
     decision: String,
@@ -58,7 +59,7 @@ pub struct DecisionRequest {
     reason: Option<String>,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 pub struct ProviderBody {
     id: String,
     kind: String,
@@ -92,7 +93,8 @@ impl From<ProviderView> for ProviderBody {
     }
 }
 
-#[derive(Serialize)]
+/// A page of a list: `total` matching items, `items` this page of them.
+#[derive(Serialize, utoipa::ToSchema)]
 pub struct ListBody<T> {
     pub total: u64,
     pub items: Vec<T>,
@@ -115,6 +117,22 @@ fn parse_decision(decision: &str) -> AppResult<ProviderDecision> {
     })
 }
 
+/// Registers a provider and its account (public); it waits for the county's verification.
+#[utoipa::path(
+    post,
+    path = "/api/v1/providers",
+    tag = "providers",
+    operation_id = "providers_register",
+    request_body = RegistrationRequest,
+    responses(
+        (status = 201, description = "`{id, status: \"pending\"}`", body = Object),
+        (status = 400, description = "Malformed JSON", body = ErrorBody),
+        (status = 409, description = "The username or credit code is taken", body = ErrorBody),
+        (status = 413, description = "Body too large", body = ErrorBody),
+        (status = 415, description = "Not `application/json`", body = ErrorBody),
+        (status = 422, description = "Invalid fields (`details` lists them)", body = ErrorBody),
+    )
+)]
 pub async fn api_register(
     State(state): State<AppState>,
     Ctx(ctx): Ctx,
@@ -127,6 +145,21 @@ pub async fn api_register(
     ))
 }
 
+/// Providers (county_admin, township_officer).
+#[utoipa::path(
+    get,
+    path = "/api/v1/providers",
+    tag = "providers",
+    operation_id = "providers_list",
+    security(("cookie" = [])),
+    params(ListQuery),
+    responses(
+        (status = 200, description = "`{total, items}`", body = ListBody<ProviderBody>),
+        (status = 401, description = "Not logged in", body = ErrorBody),
+        (status = 403, description = "Not allowed", body = ErrorBody),
+        (status = 422, description = "Unknown `status` (pending, verified, rejected, suspended)", body = ErrorBody),
+    )
+)]
 pub async fn api_list(
     State(state): State<AppState>,
     Auth(caller): Auth,
@@ -146,6 +179,21 @@ pub async fn api_list(
     }))
 }
 
+/// One provider.
+#[utoipa::path(
+    get,
+    path = "/api/v1/providers/{id}",
+    tag = "providers",
+    operation_id = "providers_get",
+    security(("cookie" = [])),
+    params(("id" = String, Path, description = "The provider's id")),
+    responses(
+        (status = 200, description = "The provider", body = ProviderBody),
+        (status = 401, description = "Not logged in", body = ErrorBody),
+        (status = 403, description = "Not allowed", body = ErrorBody),
+        (status = 404, description = "Absent or outside the caller's scope", body = ErrorBody),
+    )
+)]
 pub async fn api_get(
     State(state): State<AppState>,
     Auth(caller): Auth,
@@ -154,6 +202,27 @@ pub async fn api_get(
     Ok(Json(providers::get(&state.db, &caller, &id).await?.into()))
 }
 
+/// Verifies, rejects or suspends a provider (county_admin).
+#[utoipa::path(
+    post,
+    path = "/api/v1/providers/{id}/decision",
+    tag = "providers",
+    operation_id = "providers_decide",
+    security(("cookie" = [], "csrf" = [])),
+    params(("id" = String, Path, description = "The provider's id")),
+    request_body = DecisionRequest,
+    responses(
+        (status = 200, description = "The provider after the decision", body = ProviderBody),
+        (status = 400, description = "Malformed JSON", body = ErrorBody),
+        (status = 401, description = "Not logged in", body = ErrorBody),
+        (status = 403, description = "Not a county_admin, or missing/wrong `X-CSRF-Token`", body = ErrorBody),
+        (status = 404, description = "No such provider", body = ErrorBody),
+        (status = 409, description = "The provider's state already changed", body = ErrorBody),
+        (status = 413, description = "Body too large", body = ErrorBody),
+        (status = 415, description = "Not `application/json`", body = ErrorBody),
+        (status = 422, description = "`decision` is not verify, reject or suspend, or a reason is missing", body = ErrorBody),
+    )
+)]
 pub async fn api_decide(
     State(state): State<AppState>,
     Auth(caller): Auth,

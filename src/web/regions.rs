@@ -9,24 +9,34 @@ use crate::services::regions;
 
 use super::AppState;
 
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 pub struct RegionsBody {
     townships: Vec<TownshipBody>,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 struct TownshipBody {
     code: String,
     name: String,
     villages: Vec<VillageBody>,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 struct VillageBody {
     code: String,
     name: String,
 }
 
+/// Townships and their villages.
+#[utoipa::path(
+    get,
+    path = "/api/v1/regions",
+    tag = "regions",
+    operation_id = "regions_list",
+    responses(
+        (status = 200, description = "Every township with its villages", body = RegionsBody),
+    )
+)]
 pub async fn api_list(State(state): State<AppState>) -> AppResult<Json<RegionsBody>> {
     let townships = regions::list(&state.db).await?;
     Ok(Json(RegionsBody {

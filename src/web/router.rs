@@ -19,7 +19,7 @@ use crate::error::AppError;
 use super::session_store::DbSessionStore;
 use super::{
     AppState, BODY_LIMIT, audit, auth, children, families, health, home, middleware, needs, offers,
-    providers, regions, search, staff,
+    openapi, providers, regions, search, staff,
 };
 
 const STYLESHEET: &str = include_str!("../../assets/app.css");
@@ -177,6 +177,7 @@ fn routes() -> Router<AppState> {
         .route("/api/v1/offers/{id}/close", post(offers::api_close))
         .route("/api/v1/search", get(search::api_search))
         .route("/api/v1/audit", get(audit::api_list))
+        .route("/api/openapi.json", get(openapi::api_openapi))
         // Operations
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))

@@ -12,16 +12,24 @@ use crate::services::search::{self, SearchOutcome, SearchRequest};
 
 use super::AppState;
 use super::extract::MaybeAuth;
+use super::openapi::ErrorBody;
 
-#[derive(Deserialize, Default)]
+#[derive(Deserialize, Default, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct SearchParams {
+    /// The words to search for.
     #[serde(default)]
     pub q: String,
+    /// `offer` (the default) or `need`.
     #[serde(rename = "type")]
     pub kind: Option<String>,
+    /// Only this category.
     pub category: Option<String>,
+    /// Only this township.
     pub township: Option<String>,
+    /// Page size: default 20, at most 100.
     pub limit: Option<u64>,
+    /// Items to skip.
     pub offset: Option<u64>,
 }
 
@@ -85,6 +93,21 @@ pub fn outcome_json(outcome: &SearchOutcome) -> Value {
     })
 }
 
+/// Full-text search of offers (public) or needs (as for `GET /api/v1/needs/{code}`).
+#[utoipa::path(
+    get,
+    path = "/api/v1/search",
+    tag = "search",
+    operation_id = "search",
+    security((), ("cookie" = [])),
+    params(SearchParams),
+    responses(
+        (status = 200, description = "`{total, items: [{type, id, code, title, snippet, highlights, category, township, townships, owner, score}], facets: {category: {k: n}, township: {k: n}}, suggestions: [{message, q, category, township}]}`", body = Object),
+        (status = 401, description = "`type=need` without logging in", body = ErrorBody),
+        (status = 403, description = "`type=need` by an account that may not see needs", body = ErrorBody),
+        (status = 422, description = "Invalid `q` (too long), `type`, `category`, `township` or `offset`", body = ErrorBody),
+    )
+)]
 pub async fn api_search(
     State(state): State<AppState>,
     MaybeAuth(caller): MaybeAuth,

@@ -16,9 +16,10 @@ use crate::views;
 use super::AppState;
 use super::chrome::{Chrome, flash};
 use super::extract::{ApiJson, Auth, Ctx, FormFields, ListQuery};
+use super::openapi::ErrorBody;
 use super::providers::ListBody;
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CreateUserRequest {
     username: String,
@@ -30,7 +31,7 @@ pub struct CreateUserRequest {
     village: Option<String>,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 pub struct StaffBody {
     id: String,
     username: String,
@@ -53,6 +54,25 @@ impl From<user::Model> for StaffBody {
     }
 }
 
+/// Creates a staff account (county_admin).
+#[utoipa::path(
+    post,
+    path = "/api/v1/users",
+    tag = "users",
+    operation_id = "users_create",
+    security(("cookie" = [], "csrf" = [])),
+    request_body = CreateUserRequest,
+    responses(
+        (status = 201, description = "Created", body = StaffBody),
+        (status = 400, description = "Malformed JSON", body = ErrorBody),
+        (status = 401, description = "Not logged in", body = ErrorBody),
+        (status = 403, description = "Not a county_admin, or missing/wrong `X-CSRF-Token`", body = ErrorBody),
+        (status = 409, description = "The username is taken", body = ErrorBody),
+        (status = 413, description = "Body too large", body = ErrorBody),
+        (status = 415, description = "Not `application/json`", body = ErrorBody),
+        (status = 422, description = "Invalid fields (`details` lists them) or a weak password", body = ErrorBody),
+    )
+)]
 pub async fn api_create(
     State(state): State<AppState>,
     Auth(caller): Auth,
@@ -70,6 +90,23 @@ pub async fn api_create(
     Ok((StatusCode::CREATED, Json(user.into())))
 }
 
+/// Staff accounts (county_admin).
+#[utoipa::path(
+    get,
+    path = "/api/v1/users",
+    tag = "users",
+    operation_id = "users_list",
+    security(("cookie" = [])),
+    params(
+        ("limit" = Option<u64>, Query, description = "Page size: default 20, at most 100"),
+        ("offset" = Option<u64>, Query, description = "Items to skip"),
+    ),
+    responses(
+        (status = 200, description = "`{total, items}`", body = ListBody<StaffBody>),
+        (status = 401, description = "Not logged in", body = ErrorBody),
+        (status = 403, description = "Not a county_admin", body = ErrorBody),
+    )
+)]
 pub async fn api_list(
     State(state): State<AppState>,
     Auth(caller): Auth,
@@ -83,6 +120,22 @@ pub async fn api_list(
     }))
 }
 
+/// Disables a staff account; its sessions end at once (county_admin).
+#[utoipa::path(
+    post,
+    path = "/api/v1/users/{id}/disable",
+    tag = "users",
+    operation_id = "users_disable",
+    security(("cookie" = [], "csrf" = [])),
+    params(("id" = String, Path, description = "The user's id")),
+    responses(
+        (status = 200, description = "Disabled", body = StaffBody),
+        (status = 401, description = "Not logged in", body = ErrorBody),
+        (status = 403, description = "Not a county_admin, or missing/wrong `X-CSRF-Token`", body = ErrorBody),
+        (status = 404, description = "No such staff account", body = ErrorBody),
+        (status = 409, description = "The caller's own account", body = ErrorBody),
+    )
+)]
 pub async fn api_disable(
     State(state): State<AppState>,
     Auth(caller): Auth,

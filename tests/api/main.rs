@@ -16,6 +16,7 @@ mod helpers;
 mod needs;
 mod offer_pages;
 mod offers;
+mod openapi;
 mod privacy;
 mod providers;
 mod scope;

@@ -1,0 +1,200 @@
+//! `GET /api/openapi.json`: the OpenAPI 3 document of the JSON API, built
+//! once from the `#[utoipa::path]` annotations on the `api_*` handlers.
+
+use std::sync::LazyLock;
+
+use axum::http::header;
+use axum::response::IntoResponse;
+use serde_json::Value;
+use utoipa::openapi::security::{ApiKey, ApiKeyValue, SecurityScheme};
+use utoipa::{Modify, OpenApi, ToSchema};
+
+use super::{audit, auth, children, families, needs, offers, providers, regions, search, staff};
+
+/// The body of every error answer: `{"error": {"code", "message", "details"}}`.
+#[derive(ToSchema)]
+#[allow(
+    dead_code,
+    reason = "describes the body that AppError writes; never built"
+)]
+pub struct ErrorBody {
+    error: ErrorDetail,
+}
+
+/// What went wrong.
+#[derive(ToSchema)]
+#[allow(
+    dead_code,
+    reason = "describes the body that AppError writes; never built"
+)]
+pub struct ErrorDetail {
+    /// A stable code, e.g. `bad_request`, `unauthenticated`, `forbidden`,
+    /// `csrf`, `not_found`, `conflict`, `duplicate`, `payload_too_large`,
+    /// `unsupported_media_type`, `invalid`, `findings`, `throttled`.
+    code: String,
+    /// A message for people (Chinese).
+    message: String,
+    /// Further facts: for `invalid` a list of `{field, message}`; for
+    /// findings `{findings: [{field, kind, label, message, start, end}]}`;
+    /// for `throttled` `{retry_after}` (seconds); otherwise null.
+    details: Option<Value>,
+}
+
+/// The session cookie and the CSRF header, as security schemes.
+struct SecuritySchemes;
+
+impl Modify for SecuritySchemes {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "cookie",
+            SecurityScheme::ApiKey(ApiKey::Cookie(ApiKeyValue::with_description(
+                "cb_session",
+                "The HttpOnly session cookie set by `POST /api/v1/session`.",
+            ))),
+        );
+        components.add_security_scheme(
+            "csrf",
+            SecurityScheme::ApiKey(ApiKey::Header(ApiKeyValue::with_description(
+                "X-CSRF-Token",
+                "The `csrf_token` answered by `POST /api/v1/session`; required on every \
+                 POST, PUT, PATCH and DELETE made with the session cookie (403 without it \
+                 or with a wrong one).",
+            ))),
+        );
+    }
+}
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "CareBridge 童心桥 API",
+        version = "1",
+        description = "The county's child-care portal: the JSON API of `/work/shared/API.md`. \
+            Errors answer `ErrorBody`. Lists take `limit` (default 20, max 100) and `offset` \
+            and answer `{total, items}`. Requests made with the session cookie that change \
+            state (POST, PUT, PATCH, DELETE) must send `X-CSRF-Token`."
+    ),
+    paths(
+        auth::api_login,
+        auth::api_logout,
+        auth::api_me,
+        regions::api_list,
+        staff::api_create,
+        staff::api_list,
+        staff::api_disable,
+        providers::api_register,
+        providers::api_list,
+        providers::api_get,
+        providers::api_decide,
+        families::api_apply,
+        families::api_list,
+        families::api_get,
+        children::api_create,
+        children::api_list,
+        children::api_search,
+        children::api_get,
+        children::api_update,
+        children::api_complete,
+        children::api_close,
+        children::api_visits,
+        children::api_add_visit,
+        needs::api_create,
+        needs::api_list,
+        needs::api_get,
+        needs::api_update,
+        needs::api_publish,
+        needs::api_close,
+        offers::api_create,
+        offers::api_list_own,
+        offers::api_get,
+        offers::api_update,
+        offers::api_pause,
+        offers::api_resume,
+        offers::api_close,
+        search::api_search,
+        audit::api_list,
+        api_openapi,
+    ),
+    components(schemas(ErrorBody, ErrorDetail)),
+    modifiers(&SecuritySchemes),
+    tags(
+        (name = "session", description = "Login, logout and the current account"),
+        (name = "regions", description = "Townships and villages"),
+        (name = "users", description = "Staff accounts"),
+        (name = "providers", description = "Service providers and their verification"),
+        (name = "families", description = "Caring-family applications"),
+        (name = "children", description = "Child files (personal data; audited)"),
+        (name = "needs", description = "Needs and their public projections"),
+        (name = "offers", description = "Offers of providers and families"),
+        (name = "search", description = "Full-text search of offers and needs"),
+        (name = "audit", description = "The audit log"),
+        (name = "meta", description = "This document"),
+    )
+)]
+pub struct ApiDoc;
+
+/// The document, serialized once.
+static DOCUMENT: LazyLock<String> = LazyLock::new(|| {
+    ApiDoc::openapi()
+        .to_json()
+        .expect("the OpenAPI document serializes")
+});
+
+/// The OpenAPI 3 document of the JSON API.
+#[utoipa::path(
+    get,
+    path = "/api/openapi.json",
+    tag = "meta",
+    operation_id = "openapi",
+    responses(
+        (status = 200, description = "The OpenAPI 3 document of this API", body = Object, content_type = "application/json"),
+    )
+)]
+pub async fn api_openapi() -> impl IntoResponse {
+    (
+        [(header::CONTENT_TYPE, "application/json")],
+        DOCUMENT.as_str(),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn operations_are_unique_answer_something_and_errors_use_the_error_body() {
+        let doc: Value = serde_json::from_str(&DOCUMENT).expect("json");
+        let paths = doc["paths"].as_object().expect("paths");
+        assert!(paths.len() >= 25, "only {} paths", paths.len());
+        let mut operation_ids = std::collections::HashSet::new();
+        for (path, item) in paths {
+            assert!(path.starts_with("/api/"), "{path}");
+            let item = item.as_object().expect("path item");
+            assert!(!item.is_empty(), "{path} has no operation");
+            for (method, op) in item {
+                let id = op["operationId"].as_str().expect("operationId");
+                assert!(operation_ids.insert(id), "operationId {id} is not unique");
+                let responses = op["responses"].as_object().expect("responses");
+                assert!(!responses.is_empty(), "{method} {path} lists no response");
+                assert!(
+                    responses.keys().any(|s| s.starts_with('2')),
+                    "{method} {path} has no success response"
+                );
+                for (status, response) in responses {
+                    if status.starts_with('4') {
+                        assert_eq!(
+                            response["content"]["application/json"]["schema"]["$ref"],
+                            "#/components/schemas/ErrorBody",
+                            "{method} {path} {status}"
+                        );
+                    }
+                }
+            }
+        }
+        let schemes = &doc["components"]["securitySchemes"];
+        assert_eq!(schemes["cookie"]["in"], "cookie");
+        assert_eq!(schemes["cookie"]["name"], "cb_session");
+        assert_eq!(schemes["csrf"]["name"], "X-CSRF-Token");
+    }
+}

@@ -1,0 +1,150 @@
+//! `GET /api/openapi.json`: public, JSON, OpenAPI 3, and it lists every
+//! endpoint of the API contract that the router serves.
+
+use axum::http::{StatusCode, header};
+
+use crate::helpers::TestApp;
+
+/// Every method and path of `API.md` (and the README's additions) that the
+/// router serves. Family assessments and decisions, suggestions, matches,
+/// reports and stats are in the contract but not served yet.
+const OPERATIONS: &[(&str, &str)] = &[
+    ("post", "/api/v1/session"),
+    ("delete", "/api/v1/session"),
+    ("get", "/api/v1/me"),
+    ("get", "/api/v1/regions"),
+    ("post", "/api/v1/users"),
+    ("get", "/api/v1/users"),
+    ("post", "/api/v1/users/{id}/disable"),
+    ("post", "/api/v1/providers"),
+    ("get", "/api/v1/providers"),
+    ("get", "/api/v1/providers/{id}"),
+    ("post", "/api/v1/providers/{id}/decision"),
+    ("post", "/api/v1/families"),
+    ("get", "/api/v1/families"),
+    ("get", "/api/v1/families/{id}"),
+    ("post", "/api/v1/children"),
+    ("get", "/api/v1/children"),
+    ("get", "/api/v1/children/{id}"),
+    ("patch", "/api/v1/children/{id}"),
+    ("post", "/api/v1/children/search"),
+    ("post", "/api/v1/children/{id}/complete"),
+    ("post", "/api/v1/children/{id}/close"),
+    ("get", "/api/v1/children/{id}/visits"),
+    ("post", "/api/v1/children/{id}/visits"),
+    ("get", "/api/v1/needs"),
+    ("post", "/api/v1/needs"),
+    ("get", "/api/v1/needs/{key}"),
+    ("patch", "/api/v1/needs/{key}"),
+    ("post", "/api/v1/needs/{id}/publish"),
+    ("post", "/api/v1/needs/{id}/close"),
+    ("get", "/api/v1/offers"),
+    ("post", "/api/v1/offers"),
+    ("get", "/api/v1/offers/{id}"),
+    ("put", "/api/v1/offers/{id}"),
+    ("post", "/api/v1/offers/{id}/pause"),
+    ("post", "/api/v1/offers/{id}/resume"),
+    ("post", "/api/v1/offers/{id}/close"),
+    ("get", "/api/v1/search"),
+    ("get", "/api/v1/audit"),
+    ("get", "/api/openapi.json"),
+];
+
+#[tokio::test]
+async fn the_document_is_public_and_lists_every_endpoint() {
+    let app = TestApp::spawn().await;
+    let response = app.client().get("/api/openapi.json").await;
+    response.assert_status(StatusCode::OK);
+    let content_type = response
+        .headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    assert!(
+        content_type.starts_with("application/json"),
+        "{content_type}"
+    );
+    let doc = response.json();
+    let version = doc["openapi"].as_str().expect("openapi version");
+    assert!(version.starts_with('3'), "{version}");
+    assert_eq!(doc["info"]["title"], "CareBridge 童心桥 API");
+    assert_eq!(doc["info"]["version"], "1");
+
+    let paths = doc["paths"].as_object().expect("paths");
+    for (method, path) in OPERATIONS {
+        let op = &paths
+            .get(*path)
+            .unwrap_or_else(|| panic!("{path} is missing"))[*method];
+        assert!(op.is_object(), "{method} {path} is missing");
+        let responses = op["responses"].as_object().expect("responses");
+        assert!(!responses.is_empty(), "{method} {path} lists no response");
+    }
+    // Nothing in the document that the list above does not name.
+    let documented: usize = paths
+        .values()
+        .map(|item| item.as_object().map_or(0, |ops| ops.len()))
+        .sum();
+    assert_eq!(documented, OPERATIONS.len(), "{:?}", paths.keys());
+
+    // Every operation with a path parameter declares it.
+    for (path, item) in paths {
+        for (method, op) in item.as_object().expect("path item") {
+            let params = op["parameters"].as_array().cloned().unwrap_or_default();
+            for segment in path.split('/') {
+                if let Some(name) = segment.strip_prefix('{').and_then(|s| s.strip_suffix('}')) {
+                    assert!(
+                        params
+                            .iter()
+                            .any(|p| p["name"] == name && p["in"] == "path"),
+                        "{method} {path} does not declare {name}"
+                    );
+                }
+            }
+        }
+    }
+
+    // Session cookie and CSRF header, and the operations that need them.
+    let schemes = &doc["components"]["securitySchemes"];
+    assert_eq!(schemes["cookie"]["type"], "apiKey");
+    assert_eq!(schemes["cookie"]["in"], "cookie");
+    assert_eq!(schemes["cookie"]["name"], "cb_session");
+    assert_eq!(schemes["csrf"]["in"], "header");
+    assert_eq!(schemes["csrf"]["name"], "X-CSRF-Token");
+    let create_child = &paths["/api/v1/children"]["post"];
+    assert!(create_child["security"][0]["csrf"].is_array());
+    assert!(create_child["responses"]["409"].is_object());
+    assert_eq!(
+        create_child["responses"]["422"]["content"]["application/json"]["schema"]["$ref"],
+        "#/components/schemas/ErrorBody"
+    );
+    assert!(paths["/api/v1/offers/{id}"]["get"]["security"].is_null());
+    assert!(doc["components"]["schemas"]["ErrorBody"].is_object());
+}
+
+/// Every listed operation is routed: anonymously, none answers the
+/// fallback's 404 or 405 (the one public lookup by id answers its own 404).
+#[tokio::test]
+async fn every_listed_operation_is_routed() {
+    let app = TestApp::spawn().await;
+    let mut client = app.client();
+    for (method, path) in OPERATIONS {
+        let uri = path
+            .replace("{id}", "nonexistent")
+            .replace("{key}", "nonexistent");
+        let request = axum::http::Request::builder()
+            .method(method.to_uppercase().as_str())
+            .uri(&uri)
+            .header(header::CONTENT_TYPE, "application/json")
+            .body(axum::body::Body::from("{}"))
+            .expect("request");
+        let response = client.send(request).await;
+        assert_ne!(
+            response.status,
+            StatusCode::METHOD_NOT_ALLOWED,
+            "{method} {path}"
+        );
+        if *path != "/api/v1/offers/{id}" {
+            assert_ne!(response.status, StatusCode::NOT_FOUND, "{method} {path}");
+        }
+    }
+}
