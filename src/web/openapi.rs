@@ -13,7 +13,7 @@ use super::{audit, auth, children, families, needs, offers, providers, regions, 
 
 /// The body of every error answer: `{"error": {"code", "message", "details"}}`.
 #[derive(ToSchema)]
-#[allow(
+#[expect(
     dead_code,
     reason = "describes the body that AppError writes; never built"
 )]
@@ -23,14 +23,14 @@ pub struct ErrorBody {
 
 /// What went wrong.
 #[derive(ToSchema)]
-#[allow(
+#[expect(
     dead_code,
     reason = "describes the body that AppError writes; never built"
 )]
 pub struct ErrorDetail {
     /// A stable code, e.g. `bad_request`, `unauthenticated`, `forbidden`,
     /// `csrf`, `not_found`, `conflict`, `duplicate`, `payload_too_large`,
-    /// `unsupported_media_type`, `invalid`, `findings`, `throttled`.
+    /// `unsupported_media_type`, `invalid`, `personal_information`, `throttled`.
     code: String,
     /// A message for people (Chinese).
     message: String,
