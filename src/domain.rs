@@ -7,6 +7,7 @@
 //! into them (`parse`, `TryFrom`) at the edge.
 
 pub mod account;
+pub mod allocation;
 pub mod audit;
 pub mod category;
 pub mod child;
@@ -15,6 +16,7 @@ pub mod credit_code;
 pub mod family;
 pub mod id_number;
 pub mod invalid;
+pub mod matching;
 pub mod need;
 pub mod offer;
 pub mod phone;
