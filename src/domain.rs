@@ -24,6 +24,7 @@ pub mod projection;
 pub mod provider;
 pub mod region;
 pub mod role;
+pub mod scoring;
 pub mod text_check;
 
 pub use credit_code::CreditCode;
