@@ -2,6 +2,7 @@
 
 pub mod pages;
 
+use crate::web::extract::parse_filter;
 use axum::Json;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
@@ -233,13 +234,6 @@ pub fn parse_reveal(raw: Option<&str>) -> AppResult<Vec<VaultField>> {
         .map_err(|e| AppError::Invalid(Invalid::one("reveal", e.to_string())))
 }
 
-pub fn parse_file_status(raw: Option<&str>) -> AppResult<Option<FileStatus>> {
-    raw.filter(|s| !s.is_empty())
-        .map(|s| s.parse::<FileStatus>())
-        .transpose()
-        .map_err(|e| AppError::Invalid(Invalid::one("status", e.to_string())))
-}
-
 /// Opens a child file (township_officer, village_supervisor).
 #[utoipa::path(
     post,
@@ -361,7 +355,7 @@ pub async fn api_list(
     Ctx(ctx): Ctx,
     Query(query): Query<ListQuery>,
 ) -> AppResult<Json<ListBody<ListItemBody>>> {
-    let status = parse_file_status(query.status.as_deref())?;
+    let status = parse_filter::<FileStatus>(query.status.as_deref(), "status")?;
     let page = view::list(
         state.store(),
         &ctx,

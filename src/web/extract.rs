@@ -170,6 +170,20 @@ impl<S: Send + Sync> FromRequest<S> for FormFields {
     }
 }
 
+/// An optional filter of a list request (`status=`, `category=`…): absent
+/// or empty means no filter; anything else must parse, or the answer is a
+/// 422 naming `field`.
+pub fn parse_filter<T>(raw: Option<&str>, field: &str) -> Result<Option<T>, AppError>
+where
+    T: std::str::FromStr,
+    T::Err: std::fmt::Display,
+{
+    raw.filter(|s| !s.is_empty())
+        .map(str::parse::<T>)
+        .transpose()
+        .map_err(|e| AppError::Invalid(crate::domain::Invalid::one(field, e.to_string())))
+}
+
 /// `limit`/`offset`/`status` of list requests.
 #[derive(Debug, Default, serde::Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]

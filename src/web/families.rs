@@ -1,5 +1,6 @@
 //! Caring-family applications: the form, `POST /api/v1/families`, and the staff's views.
 
+use crate::web::extract::parse_filter;
 use axum::Json;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
@@ -9,7 +10,7 @@ use serde::{Deserialize, Serialize};
 use crate::db::entities::family;
 use crate::domain::Invalid;
 use crate::domain::family::FamilyStatus;
-use crate::error::{AppError, AppResult};
+use crate::error::AppResult;
 use crate::services::families::{self, ApplicationInput, care_types_of};
 use crate::services::{Paging, ServiceError, regions};
 use crate::views;
@@ -64,14 +65,6 @@ impl From<family::Model> for FamilyBody {
             created_at: f.created_at.to_rfc3339(),
         }
     }
-}
-
-fn parse_status(status: Option<&str>) -> AppResult<Option<FamilyStatus>> {
-    status
-        .filter(|s| !s.is_empty())
-        .map(|s| s.parse::<FamilyStatus>())
-        .transpose()
-        .map_err(|e| AppError::Invalid(Invalid::one("status", e.to_string())))
 }
 
 /// Applies as a caring family, with its account (public).
@@ -155,7 +148,7 @@ pub async fn api_list(
     Auth(caller): Auth,
     Query(query): Query<ListQuery>,
 ) -> AppResult<Json<ListBody<FamilyBody>>> {
-    let status = parse_status(query.status.as_deref())?;
+    let status = parse_filter::<FamilyStatus>(query.status.as_deref(), "status")?;
     let page = families::list(
         &state.db,
         &caller,
@@ -229,7 +222,7 @@ pub async fn list_page(
     chrome: Chrome,
     Query(query): Query<ListQuery>,
 ) -> AppResult<Response> {
-    let status = parse_status(query.status.as_deref())?;
+    let status = parse_filter::<FamilyStatus>(query.status.as_deref(), "status")?;
     let paging = Paging::new(query.limit, query.offset);
     let page = families::list(&state.db, &caller, status, paging).await?;
     let townships = regions::list(&state.db).await?;

@@ -2,17 +2,17 @@
 
 pub mod pages;
 
+use crate::web::extract::parse_filter;
 use axum::Json;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use crate::domain::Invalid;
 use crate::domain::category::Category;
 use crate::domain::need::{NeedCode, NeedStatus};
 use crate::domain::projection::PublicNeed;
-use crate::error::{AppError, AppResult};
+use crate::error::AppResult;
 use crate::services::needs::{self, NeedInput, StaffNeed};
 use crate::services::{Paging, Principal};
 
@@ -246,20 +246,6 @@ pub struct NeedListQuery {
     pub township: Option<String>,
 }
 
-pub fn parse_category(raw: Option<&str>) -> AppResult<Option<Category>> {
-    raw.filter(|s| !s.is_empty())
-        .map(str::parse::<Category>)
-        .transpose()
-        .map_err(|e| AppError::Invalid(Invalid::one("category", e.to_string())))
-}
-
-pub fn parse_need_status(raw: Option<&str>) -> AppResult<Option<NeedStatus>> {
-    raw.filter(|s| !s.is_empty())
-        .map(str::parse::<NeedStatus>)
-        .transpose()
-        .map_err(|e| AppError::Invalid(Invalid::one("status", e.to_string())))
-}
-
 fn is_staff(caller: &Principal) -> bool {
     caller.role.is_staff()
 }
@@ -289,14 +275,14 @@ pub async fn api_list(
     let k = state.settings.k_anonymity;
     let paging = Paging::new(query.limit, query.offset);
     if is_staff(&caller) {
-        let status = parse_need_status(query.status.as_deref())?;
+        let status = parse_filter::<NeedStatus>(query.status.as_deref(), "status")?;
         let page = needs::list_for_staff(state.store(), &caller, status, paging, k).await?;
         return Ok(Json(json!({
             "total": page.total,
             "items": page.items.iter().map(staff_json).collect::<Vec<_>>(),
         })));
     }
-    let category = parse_category(query.category.as_deref())?;
+    let category = parse_filter::<Category>(query.category.as_deref(), "category")?;
     let township = query.township.as_deref().filter(|t| !t.is_empty());
     let page = needs::list_public(
         state.store(),

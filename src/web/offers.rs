@@ -2,15 +2,15 @@
 
 pub mod pages;
 
+use crate::web::extract::parse_filter;
 use axum::Json;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use crate::domain::Invalid;
 use crate::domain::offer::OfferStatus;
-use crate::error::{AppError, AppResult};
+use crate::error::AppResult;
 use crate::services::Paging;
 use crate::services::offers::{self, COUNTY, OfferInput, OfferMove, OfferView};
 
@@ -254,13 +254,6 @@ pub async fn api_close(
     change(state, caller, ctx, id, OfferMove::Close, body.reason).await
 }
 
-pub fn parse_offer_status(raw: Option<&str>) -> AppResult<Option<OfferStatus>> {
-    raw.filter(|s| !s.is_empty())
-        .map(str::parse::<OfferStatus>)
-        .transpose()
-        .map_err(|e| AppError::Invalid(Invalid::one("status", e.to_string())))
-}
-
 /// The caller's own offers (providers and families).
 /// The caller's own offers (providers and families).
 #[utoipa::path(
@@ -282,7 +275,7 @@ pub async fn api_list_own(
     Auth(caller): Auth,
     Query(query): Query<ListQuery>,
 ) -> AppResult<Json<Value>> {
-    let status = parse_offer_status(query.status.as_deref())?;
+    let status = parse_filter::<OfferStatus>(query.status.as_deref(), "status")?;
     let page = offers::list_own(
         &state.db,
         &caller,

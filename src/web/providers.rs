@@ -1,6 +1,7 @@
 //! Providers: registration (page and `POST /api/v1/providers`), the county's
 //! verification queue and decisions.
 
+use crate::web::extract::parse_filter;
 use axum::Json;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
@@ -100,14 +101,6 @@ pub struct ListBody<T> {
     pub items: Vec<T>,
 }
 
-fn parse_status(status: Option<&str>) -> AppResult<Option<ProviderStatus>> {
-    status
-        .filter(|s| !s.is_empty())
-        .map(|s| s.parse::<ProviderStatus>())
-        .transpose()
-        .map_err(|e| AppError::Invalid(Invalid::one("status", e.to_string())))
-}
-
 fn parse_decision(decision: &str) -> AppResult<ProviderDecision> {
     decision.parse().map_err(|_| {
         AppError::Invalid(Invalid::one(
@@ -165,7 +158,7 @@ pub async fn api_list(
     Auth(caller): Auth,
     Query(query): Query<ListQuery>,
 ) -> AppResult<Json<ListBody<ProviderBody>>> {
-    let status = parse_status(query.status.as_deref())?;
+    let status = parse_filter::<ProviderStatus>(query.status.as_deref(), "status")?;
     let page = providers::list(
         &state.db,
         &caller,
@@ -300,7 +293,7 @@ pub async fn queue_page(
     chrome: Chrome,
     Query(query): Query<ListQuery>,
 ) -> AppResult<Response> {
-    let status = parse_status(query.status.as_deref())?;
+    let status = parse_filter::<ProviderStatus>(query.status.as_deref(), "status")?;
     let paging = Paging::new(query.limit, query.offset);
     let page = providers::list(&state.db, &caller, status, paging).await?;
     Ok(views::providers::queue(

@@ -2,6 +2,8 @@
 //! sits in a URL), the file form, the masked file with audited reveals,
 //! visits, completing and closing.
 
+use crate::domain::child::FileStatus;
+use crate::web::extract::parse_filter;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
@@ -23,7 +25,7 @@ use crate::views::children::form::{FileForm, prefill};
 use super::super::AppState;
 use super::super::chrome::{Chrome, flash};
 use super::super::extract::{Auth, Ctx, FormFields, ListQuery};
-use super::{parse_file_status, parse_reveal};
+use super::parse_reveal;
 
 /// How many search results one page shows (search results are not paged:
 /// paging links would have to carry the search).
@@ -152,7 +154,7 @@ pub async fn list_page(
     chrome: Chrome,
     Query(query): Query<ListQuery>,
 ) -> AppResult<Response> {
-    let status = parse_file_status(query.status.as_deref())?;
+    let status = parse_filter::<FileStatus>(query.status.as_deref(), "status")?;
     let paging = Paging::new(query.limit, query.offset);
     let page = view::list(state.store(), &ctx, &caller, status, paging).await?;
     let all = regions::list(&state.db).await?;

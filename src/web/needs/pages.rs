@@ -2,6 +2,9 @@
 //! public projection by code, the staff page by id with publishing and
 //! closing, and the lists for staff and for providers and families.
 
+use crate::domain::category::Category;
+use crate::domain::need::NeedStatus;
+use crate::web::extract::parse_filter;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
@@ -22,7 +25,7 @@ use crate::views::needs::{PublicNeedList, StaffNeedList, area_label};
 use super::super::AppState;
 use super::super::chrome::{Chrome, flash};
 use super::super::extract::{Auth, Ctx, FormFields};
-use super::{NeedListQuery, parse_category, parse_need_status};
+use super::NeedListQuery;
 
 #[derive(Deserialize)]
 pub struct NewNeedQuery {
@@ -299,7 +302,7 @@ pub async fn list_page(
     let all = regions::list(&state.db).await?;
     let area = |code: Option<&str>| area_of(&all, code);
     if caller.role.is_staff() {
-        let status = parse_need_status(query.status.as_deref())?;
+        let status = parse_filter::<NeedStatus>(query.status.as_deref(), "status")?;
         let page = needs::list_for_staff(state.store(), &caller, status, paging, k).await?;
         let list = StaffNeedList {
             items: &page.items,
@@ -310,7 +313,7 @@ pub async fn list_page(
         };
         return Ok(views::needs::staff_list(&chrome.ctx(), &list, &area).into_response());
     }
-    let category = parse_category(query.category.as_deref())?;
+    let category = parse_filter::<Category>(query.category.as_deref(), "category")?;
     let township = query
         .township
         .as_deref()

@@ -1,6 +1,8 @@
 //! The offer pages: the owner's list, the form (new and changing), the
 //! public page of an offer, and the owner's pause, resume and close.
 
+use crate::domain::offer::OfferStatus;
+use crate::web::extract::parse_filter;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
@@ -22,7 +24,6 @@ use super::super::AppState;
 use super::super::chrome::{Chrome, flash};
 use super::super::extract::{Auth, Ctx, FormFields, ListQuery};
 use super::super::regions::township_options;
-use super::parse_offer_status;
 
 /// The numbers of the form as typed, shown back when the form is refused.
 struct Typed {
@@ -185,7 +186,7 @@ pub async fn mine_page(
     chrome: Chrome,
     Query(query): Query<ListQuery>,
 ) -> AppResult<Response> {
-    let status = parse_offer_status(query.status.as_deref())?;
+    let status = parse_filter::<OfferStatus>(query.status.as_deref(), "status")?;
     let paging = Paging::new(query.limit, query.offset);
     let page = offers::list_own(&state.db, &caller, status, paging).await?;
     let all = regions::list(&state.db).await?;
