@@ -60,6 +60,14 @@ pub enum ServiceError {
     Internal(String),
 }
 
+/// A value that does not open is a fault of the deployment (key, data),
+/// never of the input: an internal error, named without the value.
+impl From<crate::vault::VaultError> for ServiceError {
+    fn from(err: crate::vault::VaultError) -> Self {
+        ServiceError::Internal(format!("vault: {err}"))
+    }
+}
+
 impl From<Invalid> for ServiceError {
     fn from(invalid: Invalid) -> Self {
         ServiceError::Invalid(invalid)

@@ -264,8 +264,7 @@ pub async fn generate(store: Store<'_>, plan: Plan) -> ServiceResult<Generated> 
                 needs: child_needs,
                 ..
             } = generator.child(wanted);
-            identity::seal_into(store.vault, &person, &mut model)
-                .map_err(|e| ServiceError::Internal(e.to_string()))?;
+            identity::seal_into(store.vault, &person, &mut model)?;
             files.push(model);
             needs.extend(child_needs);
         }

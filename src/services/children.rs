@@ -211,8 +211,7 @@ pub async fn update(
             "档案已由乡镇（街道）完善，如需修改请联系乡镇民政办".into(),
         ));
     }
-    let old = identity::open_all(store.vault, &existing)
-        .map_err(|e| ServiceError::Internal(e.to_string()))?;
+    let old = identity::open_all(store.vault, &existing)?;
     let input = input.over(ChildInput::from_file(&existing, &old));
     let parsed = parse(store.db, store.vault, caller, &input, Some(id)).await?;
     let mut row = existing.clone();

@@ -84,8 +84,7 @@ fn parse(input: &NeedInput) -> Result<Checked, Invalid> {
 /// The identifying words of a file: the child's and guardian's names, the
 /// village and the address.
 async fn sensitive_of(store: Store<'_>, child: &child::Model) -> ServiceResult<Sensitive> {
-    let id = identity::open_all(store.vault, child)
-        .map_err(|e| ServiceError::Internal(e.to_string()))?;
+    let id = identity::open_all(store.vault, child)?;
     let mut places = Vec::new();
     if let Some(village) = db::regions::find_village(store.db, &id.village_code).await? {
         places.push(village.name);

@@ -11,7 +11,7 @@ use crate::vault::{Vault, VaultError, VaultKey};
 
 use super::audit::{self, Event};
 use super::children::identity;
-use super::{RequestCtx, ServiceError, ServiceResult};
+use super::{RequestCtx, ServiceResult};
 
 /// Why the vault could not be opened.
 #[derive(Debug, thiserror::Error)]
@@ -71,8 +71,7 @@ pub async fn rotate(conn: &DatabaseConnection, old: &Vault, new: &Vault) -> Serv
     let children = db::children::all(&txn, None).await?;
     let count = children.len() as u64;
     for mut child in children {
-        identity::reseal(old, new, &mut child)
-            .map_err(|e| ServiceError::Internal(e.to_string()))?;
+        identity::reseal(old, new, &mut child)?;
         db::children::update(&txn, child).await?;
     }
     db::vault_meta::rotate(&txn, new.fingerprint()).await?;

@@ -269,8 +269,7 @@ fn codes<T: Copy>(items: &[T], code: fn(T) -> &'static str) -> ServiceResult<Str
 
 /// Writes the checked content into a row (sealing the identity).
 pub(super) fn fill(vault: &Vault, parsed: &Parsed, model: &mut child::Model) -> ServiceResult<()> {
-    identity::seal_into(vault, &parsed.identity, model)
-        .map_err(|e| ServiceError::Internal(e.to_string()))?;
+    identity::seal_into(vault, &parsed.identity, model)?;
     let d = &parsed.difficulties;
     model.township_code = parsed.township.as_str().to_owned();
     model.gender = parsed.gender.as_str().to_owned();

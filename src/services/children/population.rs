@@ -26,8 +26,7 @@ pub fn band_and_class(
     child: &child::Model,
     today: NaiveDate,
 ) -> ServiceResult<(Option<AgeBand>, DifficultyClass)> {
-    let birth =
-        identity::birth_date(vault, child).map_err(|e| ServiceError::Internal(e.to_string()))?;
+    let birth = identity::birth_date(vault, child)?;
     let class = child
         .difficulty_class
         .parse()
@@ -49,8 +48,7 @@ pub async fn load(store: Store<'_>, today: NaiveDate) -> ServiceResult<Populatio
     let mut population = Population::default();
     let later = today + chrono::Duration::days(HORIZON_DAYS);
     for (id, township, class, sealed) in rows {
-        let birth = identity::birth_date_sealed(store.vault, &id, &sealed)
-            .map_err(|e| ServiceError::Internal(e.to_string()))?;
+        let birth = identity::birth_date_sealed(store.vault, &id, &sealed)?;
         let class: DifficultyClass = class
             .parse()
             .map_err(|_| ServiceError::Internal("unknown difficulty class on file".into()))?;

@@ -13,7 +13,7 @@ use crate::domain::child::{
 use crate::domain::{IdNumber, Role};
 
 use super::super::audit::{self, Event};
-use super::super::{Page, Paging, Principal, RequestCtx, ServiceError, ServiceResult, Store};
+use super::super::{Page, Paging, Principal, RequestCtx, ServiceResult, Store};
 use super::identity::{self, Identity};
 use super::population::band_and_class;
 
@@ -127,8 +127,7 @@ pub async fn get(
     reveal: &[VaultField],
 ) -> ServiceResult<FileView> {
     let child = super::find_in_scope(store, caller, id).await?;
-    let identity = identity::open_all(store.vault, &child)
-        .map_err(|e| ServiceError::Internal(e.to_string()))?;
+    let identity = identity::open_all(store.vault, &child)?;
     let today = chrono::Local::now().date_naive();
     let (age_band, class) = band_and_class(store.vault, &child, today)?;
     let fields = shown_fields(store.db, &identity, reveal).await?;
@@ -210,8 +209,7 @@ fn scope_filter<'a>(
 }
 
 fn list_item(store: Store<'_>, child: &child::Model, today: NaiveDate) -> ServiceResult<ListItem> {
-    let name = identity::open_field(store.vault, child, VaultField::Name)
-        .map_err(|e| ServiceError::Internal(e.to_string()))?
+    let name = identity::open_field(store.vault, child, VaultField::Name)?
         .map(|n| mask_name(&n))
         .unwrap_or_default();
     let (age_band, class) = band_and_class(store.vault, child, today)?;
@@ -309,9 +307,8 @@ pub async fn search(
         let (_, rows) = db::children::list(store.db, &filter, None, 0).await?;
         let mut matched = Vec::new();
         for child in &rows {
-            let name = identity::open_field(store.vault, child, VaultField::Name)
-                .map_err(|e| ServiceError::Internal(e.to_string()))?
-                .unwrap_or_default();
+            let name =
+                identity::open_field(store.vault, child, VaultField::Name)?.unwrap_or_default();
             if name.contains(query) {
                 matched.push(list_item(store, child, today)?);
             }

@@ -39,8 +39,7 @@ pub async fn add(
             None
         }
         Ok(d) => {
-            let birth = identity::birth_date(store.vault, &child)
-                .map_err(|e| ServiceError::Internal(e.to_string()))?;
+            let birth = identity::birth_date(store.vault, &child)?;
             if d < birth {
                 invalid.add("visited_on", "走访日期不能早于儿童出生日期");
                 None
