@@ -3,6 +3,7 @@
 //! services users go through (so demo data obeys every rule real data does).
 
 mod children;
+mod offers;
 
 use sea_orm::DatabaseConnection;
 
@@ -165,6 +166,7 @@ pub async fn load_if_empty(conn: &DatabaseConnection, vault: &Vault) -> ServiceR
         None,
     )
     .await?;
+    offers::load(conn, "sunshine", &sunshine.provider.id).await?;
     providers::register(
         conn,
         &system,

@@ -35,6 +35,15 @@ async fn demo_data_loads_once_with_needs_shown_by_township_and_by_county() {
     );
     let searched = provider.get("/api/v1/search?type=need&q=").await;
     assert_eq!(searched.json()["total"], 11);
+    let offers = app
+        .client()
+        .get("/api/v1/search?q=%E5%AD%A4%E7%8B%AC%E7%97%87")
+        .await;
+    assert_eq!(offers.json()["items"][0]["title"], "孤独症儿童康复训练");
+    assert_eq!(
+        app.client().get("/api/v1/search?q=").await.json()["total"],
+        8
+    );
 
     let mut officer = app.logged_in_with("qinglong", "bridge-demo-5932").await;
     let files = officer.get("/api/v1/children?limit=100").await.json();
