@@ -520,6 +520,7 @@ async fn main() -> Result<(), Error> {
         data_dir: dir.path().to_path_buf(),
         database_url: None,
         k_anonymity: 5,
+        overdue_days: 7,
     });
     settings.vault_key = None;
     let prepared = carebridge::app::prepare(&settings).await?;

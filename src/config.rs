@@ -45,6 +45,15 @@ pub struct CommonArgs {
         value_parser = clap::value_parser!(u32).range(2..=100)
     )]
     pub k_anonymity: u32,
+    /// What waits in an inbox longer than this many days is highlighted.
+    #[arg(
+        long,
+        global = true,
+        env = "CAREBRIDGE_OVERDUE_DAYS",
+        default_value_t = 7,
+        value_parser = clap::value_parser!(u32).range(1..=365)
+    )]
+    pub overdue_days: u32,
 }
 
 /// A secret read from the environment: `Debug` never prints it.
@@ -181,6 +190,8 @@ pub struct Settings {
     pub vault_key: Option<Secret>,
     /// The k of k-anonymity for public projections of needs.
     pub k_anonymity: u32,
+    /// Inbox items waiting longer than this many days are highlighted.
+    pub overdue_days: u32,
 }
 
 impl Settings {
@@ -207,6 +218,7 @@ impl Settings {
                 .filter(|v| !v.trim().is_empty())
                 .map(Secret::new),
             k_anonymity: common.k_anonymity,
+            overdue_days: common.overdue_days,
         }
     }
 }

@@ -10,6 +10,7 @@ mod m20261128_000001_foundation;
 mod m20261128_000002_audit_log;
 mod m20261128_000003_children;
 mod m20261128_000004_offers_outbox;
+mod m20261128_000005_matches;
 
 /// The list of migrations, in order.
 pub struct Migrator;
@@ -22,6 +23,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000002_audit_log::Migration),
             Box::new(m20261128_000003_children::Migration),
             Box::new(m20261128_000004_offers_outbox::Migration),
+            Box::new(m20261128_000005_matches::Migration),
         ]
     }
 }

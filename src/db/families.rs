@@ -30,6 +30,7 @@ pub async fn insert(db: &impl ConnectionTrait, new: NewFamily<'_>) -> Result<fam
         status: Set("submitted".to_owned()),
         decision_reason: Set(None),
         decided_at: Set(None),
+        approved_until: Set(None),
         created_at: Set(Utc::now()),
     }
     .insert(db)

@@ -67,6 +67,7 @@ impl TestApp {
             data_dir: dir.path().to_path_buf(),
             database_url: Some(database_url),
             k_anonymity: 5,
+            overdue_days: 7,
         });
         settings.throttle_per_account = 5;
         settings.throttle_per_address = 20;

@@ -18,6 +18,8 @@ pub struct Model {
     pub status: String,
     pub decision_reason: Option<String>,
     pub decided_at: Option<DateTimeUtc>,
+    /// An approval runs out on this day; the family is assessed again.
+    pub approved_until: Option<Date>,
     pub created_at: DateTimeUtc,
 }
 

@@ -1,0 +1,32 @@
+//! The `matches` table: one proposed or approved pairing of a need and an offer.
+
+use sea_orm::entity::prelude::*;
+
+#[sea_orm::model]
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "matches")]
+pub struct Model {
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub id: String,
+    pub need_id: String,
+    pub offer_id: String,
+    /// The need's township, copied so that scope filters need no join.
+    pub township_code: String,
+    pub category: String,
+    pub status: String,
+    /// `provider` when the offer's owner proposed, `officer` when suggested.
+    pub proposed_side: String,
+    pub proposed_by: String,
+    pub note: Option<String>,
+    /// What the township officer tells the provider at approval: the minimum
+    /// the service needs, never a vault field.
+    pub handover_note: Option<String>,
+    pub feedback: Option<String>,
+    pub rating: Option<i16>,
+    pub created_at: DateTimeUtc,
+    /// When the status last changed: what inboxes age by.
+    pub status_changed_at: DateTimeUtc,
+    pub updated_at: DateTimeUtc,
+}
+
+impl ActiveModelBehavior for ActiveModel {}
