@@ -3,6 +3,8 @@
 use std::fmt;
 use std::str::FromStr;
 
+use chrono::{Months, NaiveDate};
+
 /// The kinds of care a family may apply to give.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum CareType {
@@ -113,9 +115,65 @@ impl FromStr for FamilyStatus {
     }
 }
 
+/// How long a county approval holds before the family is assessed again.
+pub const APPROVAL_MONTHS: u32 = 12;
+
+/// The last day an approval given on `approved_on` holds: a year later, the
+/// day before the anniversary (an approval of 29 February ends on 28 February).
+pub fn approval_ends(approved_on: NaiveDate) -> NaiveDate {
+    approved_on
+        .pred_opt()
+        .and_then(|d| d.checked_add_months(Months::new(APPROVAL_MONTHS)))
+        .unwrap_or(NaiveDate::MAX)
+}
+
+/// Whether a family may offer care and be matched on `today`: approved by
+/// the county, and the approval not yet run out. An approval without an end
+/// date does not count: every approval records one.
+pub fn approval_current(
+    status: FamilyStatus,
+    approved_until: Option<NaiveDate>,
+    today: NaiveDate,
+) -> bool {
+    status == FamilyStatus::Approved && approved_until.is_some_and(|end| today <= end)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn day(y: i32, m: u32, d: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, d).expect("valid date")
+    }
+
+    #[test]
+    fn an_approval_holds_for_one_year() {
+        let approved = day(2026, 3, 1);
+        let end = approval_ends(approved);
+        assert_eq!(end, day(2027, 2, 28));
+        assert!(approval_current(FamilyStatus::Approved, Some(end), end));
+        assert!(!approval_current(
+            FamilyStatus::Approved,
+            Some(end),
+            day(2027, 3, 1)
+        ));
+        assert_eq!(approval_ends(day(2028, 2, 29)), day(2029, 2, 28));
+        assert_eq!(approval_ends(day(2026, 3, 31)), day(2027, 3, 30));
+    }
+
+    #[test]
+    fn only_a_dated_county_approval_is_current() {
+        let today = day(2026, 11, 28);
+        assert!(!approval_current(FamilyStatus::Approved, None, today));
+        for status in [
+            FamilyStatus::Submitted,
+            FamilyStatus::Assessing,
+            FamilyStatus::Recommended,
+            FamilyStatus::Rejected,
+        ] {
+            assert!(!approval_current(status, Some(day(2027, 1, 1)), today));
+        }
+    }
 
     #[test]
     fn identifiers_round_trip() {

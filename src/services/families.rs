@@ -48,6 +48,18 @@ pub fn care_types_of(model: &family::Model) -> Vec<CareType> {
         .collect()
 }
 
+/// Whether the family's county approval holds today (approved, and not yet
+/// a year old): only then may it post offers, see needs and be matched.
+pub fn approval_is_current(model: &family::Model) -> bool {
+    model.status.parse::<FamilyStatus>().is_ok_and(|status| {
+        crate::domain::family::approval_current(
+            status,
+            model.approved_until,
+            chrono::Utc::now().date_naive(),
+        )
+    })
+}
+
 async fn parse(
     conn: &impl ConnectionTrait,
     input: &ApplicationInput,

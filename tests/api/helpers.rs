@@ -607,7 +607,8 @@ impl TestApp {
         let (id, username) = self.apply_family(township).await;
         self.db
             .execute_unprepared(&format!(
-                "UPDATE families SET status = 'approved' WHERE id = '{id}'"
+                "UPDATE families SET status = 'approved', approved_until = '{}' WHERE id = '{id}'",
+                carebridge::domain::family::approval_ends(chrono::Utc::now().date_naive())
             ))
             .await
             .expect("approve family");

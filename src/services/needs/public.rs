@@ -69,7 +69,7 @@ pub(crate) async fn require_viewer(store: Store<'_>, caller: &Principal) -> Serv
             let family = db::families::find(store.db, id)
                 .await?
                 .ok_or(ServiceError::Forbidden)?;
-            if family.status == "approved" {
+            if crate::services::families::approval_is_current(&family) {
                 Ok(())
             } else {
                 Err(ServiceError::Forbidden)

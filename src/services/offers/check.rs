@@ -54,7 +54,7 @@ pub(super) async fn owner(conn: &impl ConnectionTrait, caller: &Principal) -> Se
             let family = db::families::find(conn, id)
                 .await?
                 .ok_or(ServiceError::Forbidden)?;
-            if family.status != "approved" {
+            if !crate::services::families::approval_is_current(&family) {
                 return Err(ServiceError::Forbidden);
             }
             let categories = care_types_of(&family)
