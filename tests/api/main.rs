@@ -13,6 +13,7 @@ mod concurrency;
 mod demo;
 mod families;
 mod helpers;
+mod migrations;
 mod needs;
 mod offer_pages;
 mod offers;
