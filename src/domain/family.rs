@@ -5,6 +5,13 @@ use std::str::FromStr;
 
 use chrono::{Months, NaiveDate};
 
+mod review;
+
+pub use review::{
+    ApprovalStanding, FamilyDecision, IllegalFamilyMove, REASSESSMENT_NOTICE_DAYS,
+    UnknownFamilyDecision, approval_standing, reassessment_due_by,
+};
+
 /// The kinds of care a family may apply to give.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum CareType {

@@ -1,11 +1,19 @@
 //! Caring-family applications (爱心家庭): applying and following the status.
+//! The home visit (also the yearly re-assessment) is in `assessments`, the
+//! county's decision in `decision`.
 
+mod assessments;
+mod decision;
+
+use chrono::NaiveDate;
 use sea_orm::{ConnectionTrait, DatabaseConnection};
 
 use crate::db;
 use crate::db::entities::family;
 use crate::domain::account::{NewPassword, Username};
-use crate::domain::family::{CareType, FamilyStatus};
+use crate::domain::family::{
+    ApprovalStanding, CareType, FamilyStatus, approval_standing, reassessment_due_by,
+};
 use crate::domain::invalid::required_text;
 use crate::domain::phone::Phone;
 use crate::domain::region::TownshipCode;
@@ -14,6 +22,9 @@ use crate::domain::{Invalid, Role};
 use super::audit::{self, Event};
 use super::users;
 use super::{Page, Paging, Principal, RequestCtx, ServiceError, ServiceResult, new_id, passwords};
+
+pub use assessments::{Assessed, AssessmentInput, AssessmentView, assess, assessments};
+pub use decision::decide;
 
 /// An application as typed.
 #[derive(Debug, Clone, Default)]
@@ -48,16 +59,28 @@ pub fn care_types_of(model: &family::Model) -> Vec<CareType> {
         .collect()
 }
 
+/// The county's calendar day, by which approvals begin, end and fall due.
+pub fn today() -> NaiveDate {
+    chrono::Local::now().date_naive()
+}
+
 /// Whether the family's county approval holds today (approved, and not yet
 /// a year old): only then may it post offers, see needs and be matched.
 pub fn approval_is_current(model: &family::Model) -> bool {
     model.status.parse::<FamilyStatus>().is_ok_and(|status| {
-        crate::domain::family::approval_current(
-            status,
-            model.approved_until,
-            chrono::Utc::now().date_naive(),
-        )
+        crate::domain::family::approval_current(status, model.approved_until, today())
     })
+}
+
+/// Where the family's approval stands on `today`: not approved, current
+/// (and whether re-assessment is due), or run out.
+pub fn standing_on(model: &family::Model, today: NaiveDate) -> ApprovalStanding {
+    model
+        .status
+        .parse::<FamilyStatus>()
+        .map_or(ApprovalStanding::NotApproved, |status| {
+            approval_standing(status, model.approved_until, today)
+        })
 }
 
 async fn parse(
@@ -193,6 +216,19 @@ pub async fn apply(
     Ok(family)
 }
 
+/// The family's status, which only this code writes.
+fn status_of(family: &family::Model) -> ServiceResult<FamilyStatus> {
+    family
+        .status
+        .parse()
+        .map_err(|_| ServiceError::Internal(format!("family {} has an unknown status", family.id)))
+}
+
+/// Someone else moved the family between our read and our write.
+fn moved_on() -> ServiceError {
+    ServiceError::Conflict("该家庭申请的状态刚被他人更改，请刷新后重试".into())
+}
+
 /// One application: the family itself, county staff, or staff of its township.
 pub async fn get(
     conn: &DatabaseConnection,
@@ -223,11 +259,33 @@ pub async fn list(
     status: Option<FamilyStatus>,
     paging: Paging,
 ) -> ServiceResult<Page<family::Model>> {
+    list_filtered(conn, caller, ListFilter { status, due: false }, paging).await
+}
+
+/// Which applications a staff list shows.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct ListFilter {
+    pub status: Option<FamilyStatus>,
+    /// Only approved families due for re-assessment: the approval ends
+    /// within the notice period or has run out; soonest end first.
+    pub due: bool,
+}
+
+/// Applications in the caller's reach that match `filter`.
+pub async fn list_filtered(
+    conn: &DatabaseConnection,
+    caller: &Principal,
+    filter: ListFilter,
+    paging: Paging,
+) -> ServiceResult<Page<family::Model>> {
     caller.require_role(&[Role::CountyAdmin, Role::TownshipOfficer])?;
-    let (total, items) = db::families::list(
+    let (total, items) = db::families::list_where(
         conn,
-        caller.township_filter(),
-        status.map(FamilyStatus::as_str),
+        &db::families::ListFilter {
+            township: caller.township_filter(),
+            status: filter.status.map(FamilyStatus::as_str),
+            due_by: filter.due.then(|| reassessment_due_by(today())),
+        },
         paging.limit,
         paging.offset,
     )

@@ -1,16 +1,22 @@
-//! The family application form and the staff's list and detail pages.
+//! The family application form, the staff's list, and how an approval
+//! stands. The detail page with the visit and decision forms is in `detail`.
 
+mod detail;
+
+use chrono::NaiveDate;
 use maud::{Markup, html};
 
 use crate::db::entities::family;
 use crate::domain::Invalid;
-use crate::domain::family::{CareType, FamilyStatus};
-use crate::services::families::{ApplicationInput, care_types_of};
+use crate::domain::family::{ApprovalStanding, CareType, FamilyStatus, REASSESSMENT_NOTICE_DAYS};
+use crate::services::families::{ApplicationInput, ListFilter, standing_on};
 
 use super::components::{
     badge, checkboxes, csrf_field, error_summary, pagination, select, text_area, text_field,
 };
 use super::layout::{PageCtx, page};
+
+pub use detail::{DetailData, DetailForms, detail};
 
 fn status_label(status: &str) -> &'static str {
     status
@@ -54,57 +60,135 @@ pub fn application_form(
     )
 }
 
+/// Who reads an approval notice: the family learns what to do, staff what
+/// is due.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Reader {
+    Family,
+    Staff,
+}
+
+fn day(d: NaiveDate) -> String {
+    d.format("%Y-%m-%d").to_string()
+}
+
+/// How the approval stands, in a sentence; nothing when not approved.
+pub fn approval_notice(standing: ApprovalStanding, reader: Reader) -> Markup {
+    html! {
+        @match standing {
+            ApprovalStanding::NotApproved => {},
+            ApprovalStanding::Current { until, reassessment_due: false } => {
+                p.approval { "审批有效期至 " (day(until)) "。" }
+            },
+            ApprovalStanding::Current { until, reassessment_due: true } => {
+                p.notice.approval role="status" {
+                    "审批有效期至 " (day(until)) "，距到期不足" (REASSESSMENT_NOTICE_DAYS) "天，需重新评估。"
+                    @if reader == Reader::Family {
+                        "请联系所在乡镇（街道）民政办预约上门走访；到期前重新评估并经县民政局批准，即可继续提供服务。"
+                    } @else {
+                        "请在到期前上门走访，登记新的评估。"
+                    }
+                }
+            },
+            ApprovalStanding::Expired { until } => {
+                p.notice.approval role="status" {
+                    "审批已过期，需重新评估"
+                    @if let Some(until) = until { "（有效期至 " (day(until)) "）" }
+                    "。"
+                    @if reader == Reader::Family {
+                        "重新评估并经县民政局批准前，不能发布新的服务，已发布的服务也不能对接。请联系所在乡镇（街道）民政办。"
+                    } @else {
+                        "重新评估并经县级批准前，该家庭不能发布服务或被匹配。"
+                    }
+                }
+            },
+        }
+    }
+}
+
+/// The short approval column of the list.
+fn approval_cell(standing: ApprovalStanding) -> Markup {
+    html! {
+        @match standing {
+            ApprovalStanding::NotApproved => "—",
+            ApprovalStanding::Current { until, reassessment_due } => {
+                "至 " (day(until))
+                @if reassessment_due { " " span.overdue-flag { "需重新评估" } }
+            },
+            ApprovalStanding::Expired { until } => {
+                span.overdue-flag { "审批已过期，需重新评估" }
+                @if let Some(until) = until { "（至 " (day(until)) "）" }
+            },
+        }
+    }
+}
+
+fn filter_tabs(filter: ListFilter) -> Markup {
+    let on =
+        |status: FamilyStatus| (!filter.due && filter.status == Some(status)).then_some("page");
+    html! {
+        nav.tabs aria-label="按状态筛选" {
+            a href="/families?status=submitted" aria-current=[on(FamilyStatus::Submitted)] { "待走访评估" }
+            a href="/families?status=recommended" aria-current=[on(FamilyStatus::Recommended)] { "待县级审批" }
+            a href="/families?status=approved" aria-current=[on(FamilyStatus::Approved)] { "已批准" }
+            a href="/families?due=1" aria-current=[filter.due.then_some("page")] { "需重新评估" }
+            a href="/families?status=rejected" aria-current=[on(FamilyStatus::Rejected)] { "未通过" }
+            a href="/families" aria-current=[(!filter.due && filter.status.is_none()).then_some("page")] { "全部" }
+        }
+    }
+}
+
+/// The list's address for `filter`, for paging.
+fn list_url(filter: ListFilter) -> String {
+    match (filter.due, filter.status) {
+        (true, _) => "/families?due=1".to_owned(),
+        (false, Some(status)) => format!("/families?status={}", status.as_str()),
+        (false, None) => "/families".to_owned(),
+    }
+}
+
+/// One page of the staff's list of applications.
+pub struct ListData<'a> {
+    pub items: &'a [family::Model],
+    pub filter: ListFilter,
+    pub today: NaiveDate,
+    pub total: u64,
+    pub limit: u64,
+    pub offset: u64,
+}
+
 pub fn list(
     ctx: &PageCtx<'_>,
-    items: &[family::Model],
+    data: &ListData<'_>,
     township_name: &dyn Fn(&str) -> String,
-    total: u64,
-    limit: u64,
-    offset: u64,
 ) -> Markup {
     page(
         "爱心家庭申请",
         ctx,
         html! {
-            @if items.is_empty() {
-                p { "目前没有申请。" }
+            (filter_tabs(data.filter))
+            @if data.filter.due {
+                p.hint { "审批将在" (REASSESSMENT_NOTICE_DAYS) "天内到期或已过期的家庭，到期早的在前；请上门走访并登记新的评估。" }
+            }
+            @if data.items.is_empty() {
+                p { "没有符合条件的申请。" }
             } @else {
-                table {
-                    thead { tr { th { "家庭" } th { "乡镇（街道）" } th { "状态" } th { "提交时间" } } }
+                table.compact {
+                    thead { tr { th { "家庭" } th { "乡镇（街道）" } th { "状态" } th { "审批有效期" } th { "提交时间" } } }
                     tbody {
-                        @for f in items {
+                        @for f in data.items {
                             tr {
                                 td { a href={ "/families/" (f.id) } { (f.household_name) } }
                                 td { (township_name(&f.township_code)) }
                                 td { (badge(&f.status, status_label(&f.status))) }
+                                td { (approval_cell(standing_on(f, data.today))) }
                                 td { (f.created_at.format("%Y-%m-%d")) }
                             }
                         }
                     }
                 }
             }
-            (pagination("/families", total, limit, offset))
-        },
-    )
-}
-
-pub fn detail(ctx: &PageCtx<'_>, f: &family::Model, township: &str) -> Markup {
-    let care: Vec<&str> = care_types_of(f).iter().map(|c| c.label()).collect();
-    page(
-        &f.household_name,
-        ctx,
-        html! {
-            dl.facts {
-                dt { "状态" } dd { (badge(&f.status, status_label(&f.status))) }
-                dt { "乡镇（街道）" } dd { (township) }
-                dt { "家庭常住人口" } dd { (f.members) }
-                dt { "住房情况" } dd { (f.housing) }
-                dt { "联系电话" } dd { (f.contact_phone) }
-                dt { "愿意提供" } dd { (care.join("、")) }
-                dt { "提交时间" } dd { (f.created_at.format("%Y-%m-%d %H:%M")) " (UTC)" }
-            }
-            p.hint { "上门走访评估和审批将在后续版本开通。" }
-            p { a href="/families" { "返回列表" } }
+            (pagination(&list_url(data.filter), data.total, data.limit, data.offset))
         },
     )
 }

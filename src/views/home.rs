@@ -1,13 +1,16 @@
 //! Home pages: the public landing page and one per role.
 
+use chrono::NaiveDate;
 use maud::{Markup, html};
 
 use crate::db::entities::{family, provider};
 use crate::domain::Role;
 use crate::domain::family::FamilyStatus;
 use crate::domain::provider::ProviderStatus;
+use crate::services::families::standing_on;
 
 use super::components::badge;
+use super::families::{Reader, approval_notice};
 use super::layout::{PageCtx, page};
 
 /// The search box of the landing page: a plain GET form to `/search`.
@@ -188,8 +191,11 @@ pub fn provider_home(
     )
 }
 
-pub fn family_home(ctx: &PageCtx<'_>, family: &family::Model) -> Markup {
+/// The family's own page on `today`: its status, how its approval stands
+/// (and when it must be assessed again), and its offers once approved.
+pub fn family_home(ctx: &PageCtx<'_>, family: &family::Model, today: NaiveDate) -> Markup {
     let status: Option<FamilyStatus> = family.status.parse().ok();
+    let standing = standing_on(family, today);
     page(
         "我的申请",
         ctx,
@@ -199,8 +205,9 @@ pub fn family_home(ctx: &PageCtx<'_>, family: &family::Model) -> Markup {
                 p { "申请状态：" (badge(&family.status, status.map(|s| s.label()).unwrap_or("未知"))) }
                 @if let Some(reason) = &family.decision_reason { p { "说明：" (reason) } }
                 p { "提交时间：" (family.created_at.format("%Y-%m-%d")) }
+                (approval_notice(standing, Reader::Family))
             }
-            (offer_cards(status == Some(FamilyStatus::Approved)))
+            (offer_cards(standing.is_current()))
         },
     )
 }

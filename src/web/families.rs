@@ -1,4 +1,8 @@
 //! Caring-family applications: the form, `POST /api/v1/families`, and the staff's views.
+//! Home visits are in `assessments`, the county's decision in `decision`.
+
+pub mod assessments;
+pub mod decision;
 
 use crate::web::extract::parse_filter;
 use axum::Json;
@@ -10,14 +14,15 @@ use serde::{Deserialize, Serialize};
 use crate::db::entities::family;
 use crate::domain::Invalid;
 use crate::domain::family::FamilyStatus;
-use crate::error::AppResult;
-use crate::services::families::{self, ApplicationInput, care_types_of};
+use crate::error::{AppError, AppResult};
+use crate::services::families::{self, ApplicationInput, ListFilter, care_types_of, standing_on};
 use crate::services::{Paging, ServiceError, regions};
 use crate::views;
+use crate::views::families::ListData;
 
 use super::AppState;
 use super::chrome::{Chrome, flash};
-use super::extract::{ApiJson, Auth, Ctx, FormFields, ListQuery};
+use super::extract::{ApiJson, Auth, Ctx, FormFields};
 use super::openapi::ErrorBody;
 use super::providers::ListBody;
 use super::regions::township_options;
@@ -47,12 +52,26 @@ pub struct FamilyBody {
     status: String,
     reason: Option<String>,
     created_at: String,
+    /// When the township rejected or the county last decided (RFC 3339).
+    decided_at: Option<String>,
+    /// The last day the county's approval holds (`YYYY-MM-DD`); kept while
+    /// a re-assessed family waits for the county again.
+    approved_until: Option<String>,
+    /// Approved and not run out today: may post offers and be matched.
+    approval_current: bool,
+    /// Approved, and the approval ends within 60 days or has run out.
+    reassessment_due: bool,
 }
 
 impl From<family::Model> for FamilyBody {
     fn from(f: family::Model) -> Self {
         let care_types = care_types_of(&f).into_iter().map(|c| c.as_str()).collect();
+        let standing = standing_on(&f, families::today());
         Self {
+            decided_at: f.decided_at.map(|at| at.to_rfc3339()),
+            approved_until: f.approved_until.map(|d| d.format("%Y-%m-%d").to_string()),
+            approval_current: standing.is_current(),
+            reassessment_due: standing.reassessment_due(),
             id: f.id,
             household_name: f.household_name,
             township: f.township_code,
@@ -64,6 +83,35 @@ impl From<family::Model> for FamilyBody {
             reason: f.decision_reason,
             created_at: f.created_at.to_rfc3339(),
         }
+    }
+}
+
+/// `limit`/`offset`/`status`/`due` of the family lists.
+#[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct FamilyListQuery {
+    /// Page size: default 20, at most 100.
+    pub limit: Option<u64>,
+    /// Items to skip.
+    pub offset: Option<u64>,
+    /// Only items in this status.
+    pub status: Option<String>,
+    /// `1` or `true`: only approved families due for re-assessment (the
+    /// approval ends within 60 days or has run out), soonest end first.
+    pub due: Option<String>,
+}
+
+impl FamilyListQuery {
+    fn filter(&self) -> AppResult<ListFilter> {
+        let status = parse_filter::<FamilyStatus>(self.status.as_deref(), "status")?;
+        let due = match self.due.as_deref().map(str::trim) {
+            None | Some("" | "0" | "false") => false,
+            Some("1" | "true") => true,
+            Some(_) => {
+                return Err(AppError::Invalid(Invalid::one("due", "due 应为 1 或 0")));
+            }
+        };
+        Ok(ListFilter { status, due })
     }
 }
 
@@ -135,24 +183,24 @@ pub async fn api_get(
     tag = "families",
     operation_id = "families_list",
     security(("cookie" = [])),
-    params(ListQuery),
+    params(FamilyListQuery),
     responses(
         (status = 200, description = "`{total, items}`", body = ListBody<FamilyBody>),
         (status = 401, description = "Not logged in", body = ErrorBody),
         (status = 403, description = "Not allowed", body = ErrorBody),
-        (status = 422, description = "Unknown `status`", body = ErrorBody),
+        (status = 422, description = "Unknown `status`, or `due` not 1/0", body = ErrorBody),
     )
 )]
 pub async fn api_list(
     State(state): State<AppState>,
     Auth(caller): Auth,
-    Query(query): Query<ListQuery>,
+    Query(query): Query<FamilyListQuery>,
 ) -> AppResult<Json<ListBody<FamilyBody>>> {
-    let status = parse_filter::<FamilyStatus>(query.status.as_deref(), "status")?;
-    let page = families::list(
+    let filter = query.filter()?;
+    let page = families::list_filtered(
         &state.db,
         &caller,
-        status,
+        filter,
         Paging::new(query.limit, query.offset),
     )
     .await?;
@@ -220,22 +268,22 @@ pub async fn list_page(
     State(state): State<AppState>,
     Auth(caller): Auth,
     chrome: Chrome,
-    Query(query): Query<ListQuery>,
+    Query(query): Query<FamilyListQuery>,
 ) -> AppResult<Response> {
-    let status = parse_filter::<FamilyStatus>(query.status.as_deref(), "status")?;
+    let filter = query.filter()?;
     let paging = Paging::new(query.limit, query.offset);
-    let page = families::list(&state.db, &caller, status, paging).await?;
+    let page = families::list_filtered(&state.db, &caller, filter, paging).await?;
     let townships = regions::list(&state.db).await?;
     let name = |code: &str| regions::township_name(&townships, code).to_owned();
-    Ok(views::families::list(
-        &chrome.ctx(),
-        &page.items,
-        &name,
-        page.total,
-        paging.limit,
-        paging.offset,
-    )
-    .into_response())
+    let data = ListData {
+        items: &page.items,
+        filter,
+        today: families::today(),
+        total: page.total,
+        limit: paging.limit,
+        offset: paging.offset,
+    };
+    Ok(views::families::list(&chrome.ctx(), &data, &name).into_response())
 }
 
 pub async fn detail_page(
@@ -244,8 +292,10 @@ pub async fn detail_page(
     chrome: Chrome,
     Path(id): Path<String>,
 ) -> AppResult<Response> {
-    let family = families::get(&state.db, &caller, &id).await?;
-    let townships = regions::list(&state.db).await?;
-    let township = regions::township_name(&townships, &family.township_code).to_owned();
-    Ok(views::families::detail(&chrome.ctx(), &family, &township).into_response())
+    let forms = views::families::DetailForms::default();
+    Ok(
+        assessments::render_detail(&state, &caller, &chrome, &id, &forms)
+            .await?
+            .into_response(),
+    )
 }

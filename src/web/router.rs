@@ -61,6 +61,14 @@ fn routes() -> Router<AppState> {
         .route("/providers/{id}/decision", post(providers::decide_submit))
         .route("/families", get(families::list_page))
         .route("/families/{id}", get(families::detail_page))
+        .route(
+            "/families/{id}/assessments",
+            post(families::assessments::assess_submit),
+        )
+        .route(
+            "/families/{id}/decision",
+            post(families::decision::decide_submit),
+        )
         .route("/staff", get(staff::page).post(staff::create_submit))
         .route("/staff/{id}/disable", post(staff::disable_submit))
         .route("/audit", get(audit::page))
@@ -136,6 +144,14 @@ fn routes() -> Router<AppState> {
             get(families::api_list).post(families::api_apply),
         )
         .route("/api/v1/families/{id}", get(families::api_get))
+        .route(
+            "/api/v1/families/{id}/assessments",
+            get(families::assessments::api_assessments).post(families::assessments::api_assess),
+        )
+        .route(
+            "/api/v1/families/{id}/decision",
+            post(families::decision::api_decide),
+        )
         .route(
             "/api/v1/children",
             get(children::api_list).post(children::api_create),

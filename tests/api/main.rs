@@ -12,6 +12,7 @@ mod cli;
 mod concurrency;
 mod demo;
 mod families;
+mod family_assessment;
 mod helpers;
 mod migrations;
 mod needs;

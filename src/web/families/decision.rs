@@ -1,0 +1,111 @@
+//! The county's decision on a recommended family: `POST
+//! /api/v1/families/{id}/decision` and the decision form on its page.
+
+use axum::Json;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use serde::Deserialize;
+
+use crate::domain::family::{FamilyDecision, UnknownFamilyDecision};
+use crate::domain::{Invalid, Role};
+use crate::error::{AppError, AppResult};
+use crate::services::ServiceError;
+use crate::services::families;
+use crate::views::families::DetailForms;
+
+use super::super::AppState;
+use super::super::chrome::Chrome;
+use super::super::extract::{ApiJson, Auth, Ctx, FormFields};
+use super::super::openapi::ErrorBody;
+use super::FamilyBody;
+use super::assessments::{back_to_family, render_detail};
+
+#[derive(Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct FamilyDecisionRequest {
+    /// `approve` or `reject`.
+    decision: String,
+    /// Required to reject (the family reads it); at most 500 characters.
+    #[serde(default)]
+    reason: Option<String>,
+}
+
+fn parse_decision(decision: &str) -> AppResult<FamilyDecision> {
+    decision.parse().map_err(|e: UnknownFamilyDecision| {
+        AppError::Invalid(Invalid::one("decision", e.to_string()))
+    })
+}
+
+/// Approves (for a year) or rejects a recommended family (county_admin).
+#[utoipa::path(
+    post,
+    path = "/api/v1/families/{id}/decision",
+    tag = "families",
+    operation_id = "families_decide",
+    security(("cookie" = [], "csrf" = [])),
+    params(("id" = String, Path, description = "The family's id")),
+    request_body = FamilyDecisionRequest,
+    responses(
+        (status = 200, description = "The family after the decision (`status`, `approved_until`)", body = FamilyBody),
+        (status = 400, description = "Malformed JSON", body = ErrorBody),
+        (status = 401, description = "Not logged in", body = ErrorBody),
+        (status = 403, description = "Not a county_admin, or missing/wrong `X-CSRF-Token`", body = ErrorBody),
+        (status = 404, description = "No such family", body = ErrorBody),
+        (status = 409, description = "The family is not `recommended` (the message names its state)", body = ErrorBody),
+        (status = 413, description = "Body too large", body = ErrorBody),
+        (status = 415, description = "Not `application/json`", body = ErrorBody),
+        (status = 422, description = "`decision` is not approve or reject, or a rejection has no reason", body = ErrorBody),
+    )
+)]
+pub async fn api_decide(
+    State(state): State<AppState>,
+    Auth(caller): Auth,
+    Ctx(ctx): Ctx,
+    Path(id): Path<String>,
+    ApiJson(body): ApiJson<FamilyDecisionRequest>,
+) -> AppResult<Json<FamilyBody>> {
+    caller
+        .require_role(&[Role::CountyAdmin])
+        .map_err(AppError::from)?;
+    let decision = parse_decision(&body.decision)?;
+    let family = families::decide(&state.db, &ctx, &caller, &id, decision, body.reason).await?;
+    Ok(Json(family.into()))
+}
+
+pub async fn decide_submit(
+    State(state): State<AppState>,
+    Auth(caller): Auth,
+    Ctx(ctx): Ctx,
+    chrome: Chrome,
+    Path(id): Path<String>,
+    form: FormFields,
+) -> AppResult<Response> {
+    caller
+        .require_role(&[Role::CountyAdmin])
+        .map_err(AppError::from)?;
+    let decision = parse_decision(form.get("decision"))?;
+    let reason = form.get_opt("reason");
+    match families::decide(&state.db, &ctx, &caller, &id, decision, reason).await {
+        Ok(family) => {
+            let message = match family.approved_until {
+                Some(until) if decision == FamilyDecision::Approve => {
+                    format!("已批准，审批有效期至 {}。", until.format("%Y-%m-%d"))
+                }
+                _ => "已不予批准，家庭会看到审批意见。".to_owned(),
+            };
+            back_to_family(&chrome, &id, &message).await
+        }
+        Err(ServiceError::Invalid(errors)) => {
+            let forms = DetailForms {
+                reason: form.get("reason").to_owned(),
+                decision_errors: errors,
+                ..DetailForms::default()
+            };
+            let page = render_detail(&state, &caller, &chrome, &id, &forms).await?;
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
+        }
+        Err(ServiceError::Conflict(message)) => back_to_family(&chrome, &id, &message).await,
+        Err(other) => Err(other.into()),
+    }
+}
