@@ -3,6 +3,7 @@
 //! services users go through (so demo data obeys every rule real data does).
 
 mod children;
+mod families;
 mod offers;
 
 use sea_orm::DatabaseConnection;
@@ -11,7 +12,6 @@ use crate::db;
 use crate::domain::Role;
 use crate::domain::provider::ProviderDecision;
 
-use super::families::{self, ApplicationInput};
 use super::providers::{self, RegistrationInput};
 use super::users::{self, StaffInput};
 use super::{Principal, RequestCtx, ServiceError, ServiceResult, Store};
@@ -63,9 +63,19 @@ pub const LOGINS: &[DemoLogin] = &[
         password: "bridge-demo-9376",
     },
     DemoLogin {
-        role: "family 爱心家庭 (王家)",
+        role: "family 爱心家庭 (王家，待乡镇评估)",
         username: "wangfamily",
         password: "bridge-demo-1487",
+    },
+    DemoLogin {
+        role: "family 爱心家庭 (赵家，待县级审批)",
+        username: "zhaofamily",
+        password: "bridge-demo-3719",
+    },
+    DemoLogin {
+        role: "family 爱心家庭 (李家，已批准)",
+        username: "lifamily",
+        password: "bridge-demo-4830",
     },
 ];
 
@@ -183,21 +193,7 @@ pub async fn load_if_empty(conn: &DatabaseConnection, vault: &Vault) -> ServiceR
         },
     )
     .await?;
-    families::apply(
-        conn,
-        &system,
-        ApplicationInput {
-            household_name: "王家".into(),
-            township: "500235001".into(),
-            members: Some(4),
-            housing: "城区自有住房三室一厅，约110平方米，有独立儿童房间。".into(),
-            contact_phone: "13800000003".into(),
-            care_types: vec!["foster_care".into(), "sponsorship".into()],
-            username: "wangfamily".into(),
-            password: password_of("wangfamily"),
-        },
-    )
-    .await?;
+    let _li = families::load(conn, &admin, &officers).await?;
     Ok(true)
 }
 

@@ -42,8 +42,24 @@ async fn demo_data_loads_once_with_needs_shown_by_township_and_by_county() {
     assert_eq!(offers.json()["items"][0]["title"], "孤独症儿童康复训练");
     assert_eq!(
         app.client().get("/api/v1/search?q=").await.json()["total"],
-        8
+        10,
+        "the provider's eight offers and the approved family's two"
     );
+
+    let mut county = app.logged_in_with("county", "bridge-demo-4821").await;
+    let families = county.get("/api/v1/families?limit=100").await.json();
+    let status_of = |name: &str| {
+        families["items"]
+            .as_array()
+            .expect("items")
+            .iter()
+            .find(|f| f["household_name"] == name)
+            .map(|f| f["status"].clone())
+            .expect("demo family")
+    };
+    assert_eq!(status_of("王家"), "submitted");
+    assert_eq!(status_of("赵家"), "recommended");
+    assert_eq!(status_of("李家"), "approved");
 
     let mut officer = app.logged_in_with("qinglong", "bridge-demo-5932").await;
     let files = officer.get("/api/v1/children?limit=100").await.json();
