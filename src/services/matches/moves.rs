@@ -1,0 +1,409 @@
+//! Moving a match: accept, approve, reject, withdraw, cancel and complete
+//! ([`apply_move`]), logging a service ([`log_service`]) and setting the
+//! handover note ([`set_handover`]). Each checks the caller's party and the
+//! state machine, then writes the status change (conditional on the status
+//! read), the places and the need's status, the timeline event and the
+//! audit entry in one transaction.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use sea_orm::DatabaseTransaction;
+
+use crate::db;
+use crate::db::entities::{match_event, service_record};
+use crate::db::matches::Changes;
+use crate::domain::Invalid;
+use crate::domain::matching::{Action, MatchStatus, Party, may_hand_over, next_status};
+use crate::domain::need::NeedStatus;
+
+use super::super::audit::{self, Event};
+use super::super::{Principal, RequestCtx, ServiceError, ServiceResult, Store, needs, new_id};
+use super::access::{
+    Loaded, check_staff_texts, load, moved_on, need_of, optional_text, refused, required, serves,
+};
+use super::capacity::{follow_need, follow_places};
+use super::{NOTE_MAX, TEXT_MAX};
+
+/// A move and what comes with it.
+#[derive(Debug, Clone)]
+pub enum MoveInput {
+    /// The owner accepts an officer's suggestion.
+    Accept { note: Option<String> },
+    /// The township officer approves (and may hand over a note), or county
+    /// staff give the second approval.
+    Approve {
+        note: Option<String>,
+        handover_note: Option<String>,
+    },
+    /// An approver refuses, with a reason.
+    Reject { reason: String },
+    /// The side that proposed takes it back (the owner also declines a
+    /// suggestion this way).
+    Withdraw { reason: Option<String> },
+    /// The officer or the owner ends a match once approved, with a reason.
+    Cancel { reason: String },
+    /// The officer confirms completion, with feedback and a rating of 1–5.
+    Complete {
+        feedback: String,
+        rating: Option<i64>,
+    },
+}
+
+impl MoveInput {
+    pub fn action(&self) -> Action {
+        match self {
+            MoveInput::Accept { .. } => Action::Accept,
+            MoveInput::Approve { .. } => Action::Approve,
+            MoveInput::Reject { .. } => Action::Reject,
+            MoveInput::Withdraw { .. } => Action::Withdraw,
+            MoveInput::Cancel { .. } => Action::Cancel,
+            MoveInput::Complete { .. } => Action::Complete,
+        }
+    }
+}
+
+/// The checked texts of a move: the note of its event, and what the match
+/// itself takes.
+struct Checked {
+    note: Option<String>,
+    changes: Changes,
+}
+
+fn check_input(input: &MoveInput, party: Party) -> Result<Checked, Invalid> {
+    let mut invalid = Invalid::new();
+    let mut changes = Changes::default();
+    let note = match input {
+        MoveInput::Accept { note } => {
+            optional_text(&mut invalid, "note", note.as_deref(), NOTE_MAX)
+        }
+        MoveInput::Approve {
+            note,
+            handover_note,
+        } => {
+            let handover = optional_text(
+                &mut invalid,
+                "handover_note",
+                handover_note.as_deref(),
+                TEXT_MAX,
+            );
+            if handover.is_some() && party != Party::Officer {
+                invalid.add("handover_note", "交接说明由乡镇（街道）民政干部填写");
+            }
+            changes.handover_note = handover;
+            optional_text(&mut invalid, "note", note.as_deref(), NOTE_MAX)
+        }
+        MoveInput::Reject { reason } | MoveInput::Cancel { reason } => {
+            required(&mut invalid, "reason", reason, TEXT_MAX)
+        }
+        MoveInput::Withdraw { reason } => {
+            optional_text(&mut invalid, "reason", reason.as_deref(), TEXT_MAX)
+        }
+        MoveInput::Complete { feedback, rating } => {
+            changes.feedback = required(&mut invalid, "feedback", feedback, TEXT_MAX);
+            match rating {
+                Some(r @ 1..=5) => changes.rating = i16::try_from(*r).ok(),
+                _ => invalid.add("rating", "请给出1至5分的评分"),
+            }
+            changes.feedback.clone()
+        }
+    };
+    invalid.into_result()?;
+    Ok(Checked { note, changes })
+}
+
+/// The field a move's event note came from, for the text check.
+fn note_field(action: Action) -> &'static str {
+    match action {
+        Action::Reject | Action::Cancel | Action::Withdraw => "reason",
+        Action::Complete => "feedback",
+        _ => "note",
+    }
+}
+
+/// At the township's step of an approval, the offer must serve the
+/// child's township: an owner proposing on a need shown only at county
+/// level could not be told.
+async fn check_area(store: Store<'_>, loaded: &Loaded) -> ServiceResult<()> {
+    let need = need_of(store.db, &loaded.record).await?;
+    if loaded.party == Party::Officer
+        && !serves(store.db, &loaded.offer, &need.township_code).await?
+    {
+        return Err(ServiceError::Conflict(
+            "该服务不覆盖儿童所在的乡镇（街道），不能批准，请不予批准并说明原因".into(),
+        ));
+    }
+    Ok(())
+}
+
+/// An approval needs a need that still takes matches (published); read
+/// inside the move's transaction, after its lock, so that two approvals of
+/// one need cannot both see it open.
+async fn check_need_open(txn: &DatabaseTransaction, need_id: &str) -> ServiceResult<()> {
+    let need = db::needs::find(txn, need_id)
+        .await?
+        .ok_or_else(|| ServiceError::Internal("match without its need".into()))?;
+    if need.status == NeedStatus::Published.as_str() {
+        return Ok(());
+    }
+    let label = need
+        .status
+        .parse::<NeedStatus>()
+        .map(NeedStatus::label)
+        .unwrap_or("未知");
+    Err(ServiceError::Conflict(format!(
+        "需求当前为“{label}”，不能再批准新的对接"
+    )))
+}
+
+/// Writes the status change from `from` to `to` if the match is still in
+/// `from`, with its event and audit entry; the caller commits.
+#[expect(
+    clippy::too_many_arguments,
+    reason = "one event's facts, written together"
+)]
+async fn write_move(
+    txn: &DatabaseTransaction,
+    ctx: &RequestCtx,
+    caller: &Principal,
+    loaded: &Loaded,
+    action: &str,
+    to: MatchStatus,
+    note: Option<String>,
+    changes: Changes,
+    at: DateTime<Utc>,
+) -> ServiceResult<()> {
+    let record = &loaded.record;
+    let from = loaded.status;
+    // Serializes audited writes, so that the need's count below sees every
+    // move committed before this one.
+    db::audit::lock_head(txn).await?;
+    if !db::matches::transition(txn, &record.id, from.as_str(), to.as_str(), changes, at).await? {
+        return Err(moved_on(txn, &record.id).await?);
+    }
+    if action == Action::Approve.as_str() {
+        check_need_open(txn, &record.need_id).await?;
+    }
+    follow_places(txn, &record.offer_id, from, to, at).await?;
+    db::matches::insert_event(
+        txn,
+        match_event::Model {
+            id: new_id(),
+            match_id: record.id.clone(),
+            action: action.to_owned(),
+            from_status: Some(from.as_str().to_owned()),
+            to_status: to.as_str().to_owned(),
+            actor_id: caller.id.clone(),
+            actor_role: caller.role.as_str().to_owned(),
+            note,
+            created_at: at,
+        },
+    )
+    .await?;
+    audit::append(
+        txn,
+        ctx,
+        Event::success(&format!("match.{action}"), format!("match:{}", record.id))
+            .with_detail(format!("{} -> {}", from.as_str(), to.as_str())),
+    )
+    .await?;
+    if from.holds_capacity() != to.holds_capacity() || to == MatchStatus::Completed {
+        follow_need(txn, ctx, &record.need_id, at).await?;
+    }
+    Ok(())
+}
+
+/// Applies `input` to the match `id` for `caller`; answers the match's new
+/// status.
+///
+/// Out of the caller's reach: `NotFound`; a move the caller's party never
+/// makes: `Forbidden`; a move the match's state does not allow (also when
+/// another request moved it first): `StateConflict` naming the state; the
+/// final approval with no place left: `NoCapacity`. Texts written by staff
+/// are checked for the child's personal information (`Findings`).
+pub async fn apply_move(
+    store: Store<'_>,
+    ctx: &RequestCtx,
+    caller: &Principal,
+    id: &str,
+    input: MoveInput,
+) -> ServiceResult<MatchStatus> {
+    let loaded = load(store.db, caller, id).await?;
+    let action = input.action();
+    let to = next_status(loaded.party, action, loaded.status, loaded.category).map_err(refused)?;
+    let checked = check_input(&input, loaded.party)?;
+    if action == Action::Accept {
+        // Taking on a suggestion is for owners in good standing.
+        needs::require_viewer(store, caller).await?;
+    }
+    if action == Action::Approve {
+        check_area(store, &loaded).await?;
+    }
+    if loaded.party != Party::Owner {
+        let need = need_of(store.db, &loaded.record).await?;
+        let note = checked.note.as_deref().unwrap_or("");
+        let handover = checked.changes.handover_note.as_deref().unwrap_or("");
+        check_staff_texts(
+            store,
+            &need,
+            &[(note_field(action), note), ("handover_note", handover)],
+        )
+        .await?;
+    }
+    let now = Utc::now();
+    let txn = db::begin_write(store.db).await?;
+    write_move(
+        &txn,
+        ctx,
+        caller,
+        &loaded,
+        action.as_str(),
+        to,
+        checked.note,
+        checked.changes,
+        now,
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(to)
+}
+
+/// A service as typed by the offer's owner.
+#[derive(Debug, Clone, Default)]
+pub struct ServiceInput {
+    /// `YYYY-MM-DD`.
+    pub served_on: String,
+    pub hours: Option<f64>,
+    pub summary: String,
+}
+
+/// The day a match was (finally) approved, in the county's calendar.
+async fn approved_on(store: Store<'_>, id: &str) -> ServiceResult<Option<NaiveDate>> {
+    let events = db::matches::events(store.db, id).await?;
+    Ok(events
+        .iter()
+        .find(|e| e.to_status == MatchStatus::Approved.as_str())
+        .map(|e| e.created_at.with_timezone(&chrono::Local).date_naive()))
+}
+
+/// Records a service on an approved match (its owner); the match is then
+/// `in_service`. The day is neither in the future nor before the approval;
+/// hours, when given, are more than 0 and at most 24.
+pub async fn log_service(
+    store: Store<'_>,
+    ctx: &RequestCtx,
+    caller: &Principal,
+    id: &str,
+    input: ServiceInput,
+) -> ServiceResult<service_record::Model> {
+    let loaded = load(store.db, caller, id).await?;
+    let to = next_status(
+        loaded.party,
+        Action::Services,
+        loaded.status,
+        loaded.category,
+    )
+    .map_err(refused)?;
+    let mut invalid = Invalid::new();
+    let today = chrono::Local::now().date_naive();
+    let approved = approved_on(store, id).await?;
+    let served_on = match NaiveDate::parse_from_str(input.served_on.trim(), "%Y-%m-%d") {
+        Err(_) => {
+            invalid.add("served_on", "请按“年-月-日”填写服务日期，如 2026-12-01");
+            None
+        }
+        Ok(day) if day > today => {
+            invalid.add("served_on", "服务日期不能晚于今天");
+            None
+        }
+        Ok(day) if approved.is_some_and(|a| day < a) => {
+            invalid.add("served_on", "服务日期不能早于对接批准的日期");
+            None
+        }
+        Ok(day) => Some(day),
+    };
+    match input.hours {
+        Some(h) if !(h.is_finite() && h > 0.0 && h <= 24.0) => {
+            invalid.add("hours", "服务时长应大于0且不超过24小时");
+        }
+        _ => {}
+    }
+    let summary = required(&mut invalid, "summary", &input.summary, TEXT_MAX);
+    invalid.into_result()?;
+    let (Some(served_on), Some(summary)) = (served_on, summary) else {
+        return Err(ServiceError::Internal(
+            "service checked without values".into(),
+        ));
+    };
+    let now = Utc::now();
+    let txn = db::begin_write(store.db).await?;
+    write_move(
+        &txn,
+        ctx,
+        caller,
+        &loaded,
+        "service",
+        to,
+        Some(format!("服务日期 {served_on}")),
+        Changes::default(),
+        now,
+    )
+    .await?;
+    let record = db::matches::insert_service(
+        &txn,
+        service_record::Model {
+            id: new_id(),
+            match_id: id.to_owned(),
+            served_on,
+            hours: input.hours,
+            summary,
+            created_by: caller.id.clone(),
+            created_at: now,
+        },
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(record)
+}
+
+/// Sets or replaces the handover note of an approved match (the township
+/// officer): what the owner needs to start, never what identifies the
+/// child (refused with the findings of the text check).
+pub async fn set_handover(
+    store: Store<'_>,
+    ctx: &RequestCtx,
+    caller: &Principal,
+    id: &str,
+    handover_note: &str,
+) -> ServiceResult<()> {
+    let loaded = load(store.db, caller, id).await?;
+    may_hand_over(loaded.party, loaded.status).map_err(refused)?;
+    let note = required_text_or_invalid(handover_note)?;
+    let need = need_of(store.db, &loaded.record).await?;
+    check_staff_texts(store, &need, &[("handover_note", &note)]).await?;
+    let now = Utc::now();
+    let txn = db::begin_write(store.db).await?;
+    let changes = Changes {
+        handover_note: Some(note),
+        ..Changes::default()
+    };
+    write_move(
+        &txn,
+        ctx,
+        caller,
+        &loaded,
+        "handover",
+        loaded.status,
+        None,
+        changes,
+        now,
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(())
+}
+
+fn required_text_or_invalid(value: &str) -> Result<String, Invalid> {
+    let mut invalid = Invalid::new();
+    let text = required(&mut invalid, "handover_note", value, TEXT_MAX);
+    invalid.into_result()?;
+    text.ok_or_else(|| Invalid::one("handover_note", "此项为必填项"))
+}
