@@ -27,10 +27,12 @@ mod access;
 mod capacity;
 mod create;
 mod moves;
+mod records;
 mod view;
 
 pub use create::{ProposeInput, propose};
-pub use moves::{MoveInput, ServiceInput, apply_move, log_service, set_handover};
+pub use moves::{MoveInput, apply_move};
+pub use records::{ServiceInput, log_service, set_handover};
 pub use view::{EventView, ListFilter, MatchDetail, MatchSummary, get, list};
 
 /// Longest note on a proposal or a move, in characters.

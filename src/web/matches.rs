@@ -1,8 +1,10 @@
 //! Matches: creating, listing and reading under `/api/v1/matches`; the
-//! moves are in [`moves`], the pages in [`pages`].
+//! moves are in [`moves`], services and the handover note in [`records`],
+//! the pages in [`pages`].
 
 pub mod moves;
 pub mod pages;
+pub mod records;
 
 use axum::Json;
 use axum::extract::{Path, Query, State};
@@ -114,9 +116,9 @@ async fn answer(state: &AppState, caller: &Principal, id: &str) -> AppResult<Jso
 #[serde(deny_unknown_fields)]
 pub struct MatchRequest {
     /// The need's public code.
-    need_code: String,
+    need_code: Option<String>,
     /// The offer's id.
-    offer_id: String,
+    offer_id: Option<String>,
     /// At most 1000 characters.
     note: Option<String>,
 }
@@ -149,8 +151,8 @@ pub async fn api_create(
     ApiJson(body): ApiJson<MatchRequest>,
 ) -> AppResult<(StatusCode, Json<Value>)> {
     let input = ProposeInput {
-        need_code: body.need_code,
-        offer_id: body.offer_id,
+        need_code: body.need_code.unwrap_or_default(),
+        offer_id: body.offer_id.unwrap_or_default(),
         note: body.note,
     };
     let k = state.settings.k_anonymity;

@@ -209,7 +209,7 @@ fn routes() -> Router<AppState> {
         )
         .route(
             "/api/v1/matches/{id}/services",
-            post(matches::moves::api_services),
+            post(matches::records::api_services),
         )
         .route(
             "/api/v1/matches/{id}/complete",
@@ -217,7 +217,7 @@ fn routes() -> Router<AppState> {
         )
         .route(
             "/api/v1/matches/{id}/handover",
-            post(matches::moves::api_handover).put(matches::moves::api_handover_put),
+            post(matches::records::api_handover).put(matches::records::api_handover_put),
         )
         .route("/api/v1/audit", get(audit::api_list))
         .route("/api/openapi.json", get(openapi::api_openapi))

@@ -15,6 +15,7 @@ mod families;
 mod helpers;
 mod match_capacity;
 mod match_helpers;
+mod match_moves;
 mod match_pages;
 mod match_privacy;
 mod matches;

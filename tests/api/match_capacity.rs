@@ -221,3 +221,33 @@ async fn a_covered_need_takes_no_further_approval() {
     let late = crate::match_helpers::propose_raw(&scene.provider, &scene.code, &third_offer).await;
     assert_eq!(late.error_fields(), vec!["need_code"]);
 }
+
+#[tokio::test]
+async fn approval_and_cancel_reindex_the_need_and_the_offer() {
+    let app = TestApp::spawn().await;
+    let scene = Scene::new(&app, 10).await;
+    app.index_now().await;
+    let mut provider = scene.provider.clone();
+    assert_eq!(provider.get("/api/v1/needs").await.json()["total"], 1);
+    let before = carebridge::db::outbox::last_seq(&app.db)
+        .await
+        .expect("seq");
+    let id = scene.approved().await;
+    let entries = carebridge::db::outbox::after(&app.db, before, 100)
+        .await
+        .expect("outbox");
+    let has = |kind: &str, id: &str| entries.iter().any(|e| e.kind == kind && e.ref_id == id);
+    assert!(has("offer", &scene.offer), "the offer's places changed");
+    assert!(has("need", &scene.need_id), "the need is matched");
+    app.index_now().await;
+    assert_eq!(
+        provider.get("/api/v1/needs").await.json()["total"],
+        0,
+        "a matched need is no longer listed"
+    );
+    act(&scene.officer, &id, "cancel", json!({"reason": "家庭搬迁"}))
+        .await
+        .assert_status(StatusCode::OK);
+    app.index_now().await;
+    assert_eq!(provider.get("/api/v1/needs").await.json()["total"], 1);
+}

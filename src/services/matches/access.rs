@@ -9,10 +9,11 @@ use crate::db::entities::{match_record, need, offer};
 use crate::domain::category::Category;
 use crate::domain::invalid::required_text;
 use crate::domain::matching::{IllegalMatchMove, MatchStatus, Party, Refusal};
+use crate::domain::need::NeedStatus;
 use crate::domain::text_check;
 use crate::domain::{Invalid, Role};
 
-use super::super::{Principal, ServiceError, ServiceResult, Store, TextFinding, needs};
+use super::super::{Principal, ServiceError, ServiceResult, Store, TextFinding, needs, offers};
 
 /// A match as loaded for one caller.
 pub(super) struct Loaded {
@@ -21,15 +22,6 @@ pub(super) struct Loaded {
     pub(super) party: Party,
     pub(super) status: MatchStatus,
     pub(super) category: Category,
-}
-
-/// Whether `caller` owns `offer` (the provider or family that posted it).
-pub(super) fn owns(caller: &Principal, offer: &offer::Model) -> bool {
-    match caller.role {
-        Role::Provider => caller.provider_id.is_some() && caller.provider_id == offer.provider_id,
-        Role::Family => caller.family_id.is_some() && caller.family_id == offer.family_id,
-        _ => false,
-    }
 }
 
 /// Roles that take part in matches at all; village supervisors do not.
@@ -52,7 +44,7 @@ pub(super) fn party_of(
     match caller.role {
         Role::CountyAdmin => Ok(Party::County),
         Role::TownshipOfficer if caller.staff_reaches_township(township) => Ok(Party::Officer),
-        Role::Provider | Role::Family if owns(caller, offer) => Ok(Party::Owner),
+        Role::Provider | Role::Family if offers::owns(caller, offer) => Ok(Party::Owner),
         Role::VillageSupervisor => Err(ServiceError::Forbidden),
         _ => Err(ServiceError::NotFound),
     }
@@ -165,6 +157,14 @@ pub(super) async fn check_staff_texts(
     } else {
         Err(ServiceError::Findings(found))
     }
+}
+
+/// The label of a need's status, for messages.
+pub(super) fn need_status_label(need: &need::Model) -> &'static str {
+    need.status
+        .parse::<NeedStatus>()
+        .map(NeedStatus::label)
+        .unwrap_or("未知")
 }
 
 /// The need of a match.

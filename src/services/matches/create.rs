@@ -13,9 +13,11 @@ use crate::domain::{Invalid, Role};
 
 use super::super::audit::{self, Event};
 use super::super::children::population;
-use super::super::{Principal, RequestCtx, ServiceError, ServiceResult, Store, needs, new_id};
+use super::super::{
+    Principal, RequestCtx, ServiceError, ServiceResult, Store, needs, new_id, offers,
+};
 use super::NOTE_MAX;
-use super::access::{self, check_staff_texts, optional_text, serves};
+use super::access::{check_staff_texts, need_status_label, optional_text, serves};
 
 /// A proposal as typed: the need's public code, the offer's id, a note.
 #[derive(Debug, Clone, Default)]
@@ -161,19 +163,14 @@ pub async fn propose(
     }
     let need = reachable_need(store, caller, code).await?;
     if need.status != NeedStatus::Published.as_str() {
-        let label = need
-            .status
-            .parse::<NeedStatus>()
-            .map(NeedStatus::label)
-            .unwrap_or("未知");
         invalid.add(
             "need_code",
-            format!("该需求当前为“{label}”，不接受新的对接"),
+            format!("该需求当前为“{}”，不接受新的对接", need_status_label(&need)),
         );
     }
     match db::offers::find(store.db, offer_id).await? {
         None => invalid.add("offer_id", "没有找到该服务"),
-        Some(offer) if side == ProposedSide::Provider && !access::owns(caller, &offer) => {
+        Some(offer) if side == ProposedSide::Provider && !offers::owns(caller, &offer) => {
             invalid.add("offer_id", "只能用您自己发布的服务提出对接");
         }
         Some(offer) => {
