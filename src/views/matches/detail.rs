@@ -5,7 +5,7 @@
 
 use maud::{Markup, html};
 
-use crate::domain::matching::{Action, MatchStatus, Party, ProposedSide};
+use crate::domain::matching::{Action, MatchStatus, Party, ProposedSide, owner_sees_handover};
 use crate::services::matches::{EventView, MatchDetail};
 use crate::views::components::csrf_field;
 use crate::views::layout::{PageCtx, page};
@@ -82,6 +82,7 @@ fn handover(d: &MatchDetail) -> Markup {
         h2 { "交接说明" }
         @match &d.record.handover_note {
             Some(note) => p.text { (note) },
+            None if d.party == Party::Owner && owner_sees_handover(d.status) => p.hint { "乡镇（街道）民政干部尚未填写交接说明。" },
             None if d.party == Party::Owner => p.hint { "对接批准后，乡镇（街道）民政干部会在这里写明开始服务所需的交接事项。儿童的身份信息不会在平台上公开。" },
             None => p.hint { "尚未填写。批准时或批准后可以填写，服务方在批准后才能看到；请勿写入儿童的姓名、身份证号、电话或住址。" },
         }
@@ -110,6 +111,7 @@ fn button_label(action: Action, d: &MatchDetail) -> &'static str {
         Action::Withdraw if d.status == MatchStatus::Suggested && d.party == Party::Owner => {
             "不接受推荐"
         }
+        Action::Handover => "填写交接说明",
         other => other.label(),
     }
 }
