@@ -15,6 +15,7 @@ pub mod children;
 pub mod entities;
 pub mod families;
 pub mod login_failures;
+pub mod matches;
 pub mod needs;
 pub mod offers;
 pub mod outbox;

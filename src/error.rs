@@ -32,6 +32,10 @@ pub enum AppError {
     MethodNotAllowed,
     #[error("{0}")]
     Conflict(String),
+    #[error("{message}")]
+    StateConflict { status: String, message: String },
+    #[error("no capacity")]
+    NoCapacity,
     #[error("body too large")]
     PayloadTooLarge,
     #[error("unsupported media type")]
@@ -63,6 +67,10 @@ impl From<ServiceError> for AppError {
             ServiceError::Unauthenticated => AppError::InvalidCredentials,
             ServiceError::Forbidden => AppError::Forbidden,
             ServiceError::Conflict(message) => AppError::Conflict(message),
+            ServiceError::StateConflict { status, message } => {
+                AppError::StateConflict { status, message }
+            }
+            ServiceError::NoCapacity => AppError::NoCapacity,
             ServiceError::Throttled { retry_after } => AppError::Throttled { retry_after },
             ServiceError::Findings(findings) => AppError::Findings(findings),
             ServiceError::Db(e) => AppError::Internal(format!("database: {e}")),
@@ -110,6 +118,10 @@ impl AppError {
                 "不支持此请求方法".into(),
             ),
             AppError::Conflict(m) => (StatusCode::CONFLICT, "conflict", m.clone()),
+            AppError::StateConflict { message, .. } => {
+                (StatusCode::CONFLICT, "conflict", message.clone())
+            }
+            AppError::NoCapacity => (StatusCode::CONFLICT, "no_capacity", "该服务名额已满".into()),
             AppError::PayloadTooLarge => (
                 StatusCode::PAYLOAD_TOO_LARGE,
                 "payload_too_large",
@@ -162,6 +174,7 @@ impl IntoResponse for AppError {
                     .collect::<Vec<_>>()
             ),
             AppError::Throttled { retry_after } => json!({ "retry_after": retry_after }),
+            AppError::StateConflict { status, .. } => json!({ "status": status }),
             // Where each finding is and what kind it is, never the text found:
             // error bodies may end up in logs.
             AppError::Findings(findings) => json!({

@@ -11,6 +11,7 @@ pub mod auth;
 pub mod children;
 pub mod demo;
 pub mod families;
+pub mod matches;
 pub mod needs;
 pub mod offers;
 pub mod passwords;
@@ -47,6 +48,13 @@ pub enum ServiceError {
     /// A duplicate, or the record's state moved on. The message is for users.
     #[error("conflict: {0}")]
     Conflict(String),
+    /// The record's state does not allow this: `status` is the state it is
+    /// in (its code), so that a client can tell where it stands.
+    #[error("state conflict ({status}): {message}")]
+    StateConflict { status: String, message: String },
+    /// The offer has no place left.
+    #[error("no capacity left")]
+    NoCapacity,
     /// A public text holds personal information; each finding names its
     /// field and place. Never carries the text itself.
     #[error("personal information in public text ({} findings)", .0.len())]

@@ -9,6 +9,7 @@ pub mod errors;
 pub mod families;
 pub mod home;
 pub mod layout;
+pub mod matches;
 pub mod needs;
 pub mod offers;
 pub mod providers;

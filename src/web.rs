@@ -12,6 +12,7 @@ pub mod extract;
 pub mod families;
 pub mod health;
 pub mod home;
+pub mod matches;
 pub mod middleware;
 pub mod needs;
 pub mod offers;

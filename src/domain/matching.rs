@@ -6,6 +6,15 @@
 //! completed with feedback. Any open match may be rejected, withdrawn or
 //! cancelled, with a reason.
 
+mod coverage;
+mod parties;
+
+pub use coverage::{ages_fit, matches_wanted, need_status};
+pub use parties::{
+    Action, Party, Refusal, allowed_actions, may_hand_over, move_for, next_status,
+    owner_sees_handover,
+};
+
 use super::category::Category;
 use super::coded::coded_enum;
 
@@ -23,6 +32,15 @@ coded_enum! {
         Rejected = "rejected", "未批准";
         Withdrawn = "withdrawn", "已撤回";
         Cancelled = "cancelled", "已取消";
+    }
+}
+
+coded_enum! {
+    /// Who proposed a match: the offer's owner, or a township officer
+    /// (a suggestion the owner must accept).
+    pub enum ProposedSide ("未知的提出方") {
+        Provider = "provider", "服务方提出";
+        Officer = "officer", "乡镇（街道）推荐";
     }
 }
 

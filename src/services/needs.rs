@@ -83,7 +83,10 @@ fn parse(input: &NeedInput) -> Result<Checked, Invalid> {
 
 /// The identifying words of a file: the child's and guardian's names, the
 /// village and the address.
-async fn sensitive_of(store: Store<'_>, child: &child::Model) -> ServiceResult<Sensitive> {
+pub(crate) async fn sensitive_of(
+    store: Store<'_>,
+    child: &child::Model,
+) -> ServiceResult<Sensitive> {
     let id = identity::open_all(store.vault, child)?;
     let mut places = Vec::new();
     if let Some(village) = db::regions::find_village(store.db, &id.village_code).await? {
@@ -416,6 +419,7 @@ pub async fn follow_township(
         let id = need.id.clone();
         need.township_code = township.to_owned();
         db::needs::update(conn, need).await?;
+        db::matches::follow_need_township(conn, &id, township).await?;
         outbox::append(conn, OutboxKind::Need, &id).await?;
     }
     Ok(())

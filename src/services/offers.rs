@@ -126,7 +126,8 @@ pub async fn get(conn: &DatabaseConnection, id: &str) -> ServiceResult<OfferView
     Ok(OfferView { offer, townships })
 }
 
-fn owns(caller: &Principal, offer: &offer::Model) -> bool {
+/// Whether `caller` is the provider or family that posted `offer`.
+pub(crate) fn owns(caller: &Principal, offer: &offer::Model) -> bool {
     match caller.role {
         Role::Provider => caller.provider_id.is_some() && caller.provider_id == offer.provider_id,
         Role::Family => caller.family_id.is_some() && caller.family_id == offer.family_id,

@@ -18,6 +18,7 @@ fn nav_links(role: Role) -> &'static [(&'static str, &'static str)] {
             ("/", "工作台"),
             ("/children", "儿童档案"),
             ("/needs", "需求"),
+            ("/matches", "对接"),
             ("/providers", "机构审核"),
             ("/families", "爱心家庭"),
             ("/staff", "工作人员"),
@@ -28,6 +29,7 @@ fn nav_links(role: Role) -> &'static [(&'static str, &'static str)] {
             ("/", "工作台"),
             ("/children", "儿童档案"),
             ("/needs", "需求"),
+            ("/matches", "对接"),
             ("/providers", "服务机构"),
             ("/families", "爱心家庭"),
             ("/search", "搜索"),
@@ -42,6 +44,7 @@ fn nav_links(role: Role) -> &'static [(&'static str, &'static str)] {
             ("/", "首页"),
             ("/offers/mine", "我的服务"),
             ("/needs", "需求"),
+            ("/matches", "对接"),
             ("/search", "搜索"),
         ],
     }

@@ -30,7 +30,7 @@ fn quantity_text(p: &PublicNeed) -> String {
     }
 }
 
-fn projection_facts(p: &PublicNeed, area: &str) -> Markup {
+pub fn projection_facts(p: &PublicNeed, area: &str) -> Markup {
     html! {
         dl.facts {
             dt { "需求编号" } dd { (p.code) }
@@ -108,6 +108,11 @@ pub fn staff_detail(
                         button.secondary type="submit" { "确认关闭" }
                     }
                 }
+            }
+            @if officer && status == NeedStatus::Published {
+                (super::matches::propose_card(ctx, super::matches::ProposeFrom::Need { code: &need.code, title: &need.title }))
+            } @else if status != NeedStatus::Draft {
+                p { a href={ "/matches?need=" (need.code) } { "查看相关的对接" } }
             }
             p { a href="/needs" { "返回需求列表" } }
         },

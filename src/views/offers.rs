@@ -183,6 +183,9 @@ fn owner_actions(ctx: &PageCtx<'_>, data: &OfferPage<'_>) -> Markup {
                 }
             }
         }
+        @if status.is_open() {
+            (super::matches::propose_card(ctx, super::matches::ProposeFrom::Offer { id: &o.id, title: &o.title }))
+        }
         p { a href="/offers/mine" { "返回我的服务" } }
     }
 }

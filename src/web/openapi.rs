@@ -9,7 +9,9 @@ use serde_json::Value;
 use utoipa::openapi::security::{ApiKey, ApiKeyValue, SecurityScheme};
 use utoipa::{Modify, OpenApi, ToSchema};
 
-use super::{audit, auth, children, families, needs, offers, providers, regions, search, staff};
+use super::{
+    audit, auth, children, families, matches, needs, offers, providers, regions, search, staff,
+};
 
 /// The body of every error answer: `{"error": {"code", "message", "details"}}`.
 #[derive(ToSchema)]
@@ -30,13 +32,15 @@ pub struct ErrorBody {
 pub struct ErrorDetail {
     /// A stable code, e.g. `bad_request`, `unauthenticated`, `forbidden`,
     /// `csrf`, `not_found`, `conflict`, `duplicate`, `payload_too_large`,
-    /// `unsupported_media_type`, `invalid`, `personal_information`, `throttled`.
+    /// `unsupported_media_type`, `invalid`, `personal_information`, `throttled`,
+    /// `no_capacity`.
     code: String,
     /// A message for people (Chinese).
     message: String,
     /// Further facts: for `invalid` a list of `{field, message}`; for
     /// findings `{findings: [{field, kind, label, message, start, end}]}`;
-    /// for `throttled` `{retry_after}` (seconds); otherwise null.
+    /// for `throttled` `{retry_after}` (seconds); for a `conflict` with a
+    /// record's state `{status}` (the state it is in); otherwise null.
     details: Option<Value>,
 }
 
@@ -116,6 +120,18 @@ impl Modify for SecuritySchemes {
         offers::api_resume,
         offers::api_close,
         search::api_search,
+        matches::api_create,
+        matches::api_list,
+        matches::api_get,
+        matches::moves::api_accept,
+        matches::moves::api_approve,
+        matches::moves::api_reject,
+        matches::moves::api_withdraw,
+        matches::moves::api_cancel,
+        matches::records::api_services,
+        matches::moves::api_complete,
+        matches::records::api_handover,
+        matches::records::api_handover_put,
         audit::api_list,
         api_openapi,
     ),
@@ -131,6 +147,7 @@ impl Modify for SecuritySchemes {
         (name = "needs", description = "Needs and their public projections"),
         (name = "offers", description = "Offers of providers and families"),
         (name = "search", description = "Full-text search of offers and needs"),
+        (name = "matches", description = "Matches of needs and offers, their approval and services"),
         (name = "audit", description = "The audit log"),
         (name = "meta", description = "This document"),
     )

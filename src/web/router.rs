@@ -18,8 +18,8 @@ use crate::error::AppError;
 
 use super::session_store::DbSessionStore;
 use super::{
-    AppState, BODY_LIMIT, audit, auth, children, families, health, home, middleware, needs, offers,
-    openapi, providers, regions, search, staff,
+    AppState, BODY_LIMIT, audit, auth, children, families, health, home, matches, middleware,
+    needs, offers, openapi, providers, regions, search, staff,
 };
 
 const STYLESHEET: &str = include_str!("../../assets/app.css");
@@ -117,6 +117,12 @@ fn routes() -> Router<AppState> {
         .route("/offers/{id}/resume", post(offers::pages::resume_submit))
         .route("/offers/{id}/close", post(offers::pages::close_submit))
         .route("/search", get(search::pages::search_page))
+        .route(
+            "/matches",
+            get(matches::pages::list_page).post(matches::pages::create_submit),
+        )
+        .route("/matches/{id}", get(matches::pages::detail_page))
+        .route("/matches/{id}/{action}", post(matches::pages::move_submit))
         .route("/static/app.css", get(stylesheet))
         // JSON API
         .route(
@@ -192,6 +198,43 @@ fn routes() -> Router<AppState> {
         .route("/api/v1/offers/{id}/resume", post(offers::api_resume))
         .route("/api/v1/offers/{id}/close", post(offers::api_close))
         .route("/api/v1/search", get(search::api_search))
+        .route(
+            "/api/v1/matches",
+            get(matches::api_list).post(matches::api_create),
+        )
+        .route("/api/v1/matches/{id}", get(matches::api_get))
+        .route(
+            "/api/v1/matches/{id}/accept",
+            post(matches::moves::api_accept),
+        )
+        .route(
+            "/api/v1/matches/{id}/approve",
+            post(matches::moves::api_approve),
+        )
+        .route(
+            "/api/v1/matches/{id}/reject",
+            post(matches::moves::api_reject),
+        )
+        .route(
+            "/api/v1/matches/{id}/withdraw",
+            post(matches::moves::api_withdraw),
+        )
+        .route(
+            "/api/v1/matches/{id}/cancel",
+            post(matches::moves::api_cancel),
+        )
+        .route(
+            "/api/v1/matches/{id}/services",
+            post(matches::records::api_services),
+        )
+        .route(
+            "/api/v1/matches/{id}/complete",
+            post(matches::moves::api_complete),
+        )
+        .route(
+            "/api/v1/matches/{id}/handover",
+            post(matches::records::api_handover).put(matches::records::api_handover_put),
+        )
         .route("/api/v1/audit", get(audit::api_list))
         .route("/api/openapi.json", get(openapi::api_openapi))
         // Operations

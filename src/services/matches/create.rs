@@ -1,0 +1,257 @@
+//! Proposing a match: the offer's owner for its own offer (`proposed`), or
+//! the township officer of the need for any active offer (`suggested`).
+
+use chrono::Utc;
+
+use crate::db;
+use crate::db::entities::{match_event, match_record, need, offer};
+use crate::domain::category::Category;
+use crate::domain::matching::{MatchStatus, ProposedSide, ages_fit};
+use crate::domain::need::{NeedCode, NeedStatus};
+use crate::domain::offer::OfferStatus;
+use crate::domain::{Invalid, Role};
+
+use super::super::audit::{self, Event};
+use super::super::children::population;
+use super::super::{
+    Principal, RequestCtx, ServiceError, ServiceResult, Store, needs, new_id, offers,
+};
+use super::NOTE_MAX;
+use super::access::{check_staff_texts, need_status_label, optional_text, serves};
+
+/// A proposal as typed: the need's public code, the offer's id, a note.
+#[derive(Debug, Clone, Default)]
+pub struct ProposeInput {
+    pub need_code: String,
+    pub offer_id: String,
+    pub note: Option<String>,
+}
+
+/// The need named by `code`, as `caller` may reach it for a proposal:
+/// published projections for verified providers and approved families
+/// (the rule of `GET /api/v1/needs/{code}`), the officer's own township's
+/// needs for an officer. Anything else is `NotFound`.
+async fn reachable_need(
+    store: Store<'_>,
+    caller: &Principal,
+    code: &str,
+) -> ServiceResult<need::Model> {
+    let code = NeedCode::parse(code).ok_or(ServiceError::NotFound)?;
+    let need = db::needs::find_by_code(store.db, code.as_str())
+        .await?
+        .ok_or(ServiceError::NotFound)?;
+    let status: NeedStatus = need
+        .status
+        .parse()
+        .map_err(|_| ServiceError::Internal("unknown need status".into()))?;
+    let visible = match caller.role {
+        Role::TownshipOfficer => caller.staff_reaches_township(&need.township_code),
+        _ => status.is_public(),
+    };
+    if visible {
+        Ok(need)
+    } else {
+        Err(ServiceError::NotFound)
+    }
+}
+
+/// Whether the offer can serve the need: category, area, ages, places.
+/// An owner is checked against the township its projection shows: when the
+/// projection generalizes to the county, telling the owner that its
+/// township offer does not fit would tell it where the child is not; the
+/// officer checks the real township before approving.
+async fn check_fit(
+    store: Store<'_>,
+    invalid: &mut Invalid,
+    caller: &Principal,
+    need: &need::Model,
+    offer: &offer::Model,
+    k: u32,
+) -> ServiceResult<()> {
+    let status: OfferStatus = offer.status.parse().unwrap_or(OfferStatus::Closed);
+    if !status.is_open() {
+        invalid.add(
+            "offer_id",
+            format!("该服务当前为“{}”，不能对接", status.label()),
+        );
+        return Ok(());
+    }
+    if offer.remaining <= 0 {
+        invalid.add("offer_id", "该服务名额已满");
+    }
+    if need.category != offer.category {
+        let label = |c: &str| c.parse::<Category>().map(Category::label).unwrap_or("未知");
+        invalid.add(
+            "offer_id",
+            format!(
+                "服务类别（{}）与需求类别（{}）不同",
+                label(&offer.category),
+                label(&need.category)
+            ),
+        );
+    }
+    let child = db::children::find(store.db, &need.child_id)
+        .await?
+        .ok_or_else(|| ServiceError::Internal("need without its file".into()))?;
+    let today = chrono::Local::now().date_naive();
+    let township = if caller.role == Role::TownshipOfficer {
+        Some(need.township_code.clone())
+    } else {
+        let population = population::load(store, today).await?;
+        needs::project(store, need, &child, &population, k, today)?.township
+    };
+    if let Some(township) = township
+        && !serves(store.db, offer, &township).await?
+    {
+        invalid.add("offer_id", "该服务不覆盖需求所在的乡镇（街道）");
+    }
+    let (band, _) = population::band_and_class(store.vault, &child, today)?;
+    if let Some(band) = band
+        && ages_fit(band, offer.age_min, offer.age_max) == Some(false)
+    {
+        invalid.add(
+            "offer_id",
+            format!(
+                "服务适合的年龄（{}–{}岁）与需求的年龄段（{}）不符",
+                offer.age_min.unwrap_or(0),
+                offer.age_max.unwrap_or(17),
+                band.label()
+            ),
+        );
+    }
+    Ok(())
+}
+
+/// Proposes a match of a published need and an active offer.
+///
+/// - A verified provider or a family whose approval is current proposes
+///   with its own offer: the match starts `proposed`.
+/// - The township officer of the need's township suggests any active
+///   offer: the match starts `suggested`, and the offer's owner accepts it.
+///
+/// A need the caller cannot see is `NotFound`; an offer that cannot serve
+/// the need (state, places, category, area, ages) is `Invalid` on
+/// `offer_id`; an open match of the same need and offer is a duplicate.
+/// Writes the match, its first event and the audit entry together.
+pub async fn propose(
+    store: Store<'_>,
+    ctx: &RequestCtx,
+    caller: &Principal,
+    input: ProposeInput,
+    k: u32,
+) -> ServiceResult<match_record::Model> {
+    let side = match caller.role {
+        Role::Provider | Role::Family => {
+            needs::require_viewer(store, caller).await?;
+            ProposedSide::Provider
+        }
+        Role::TownshipOfficer => ProposedSide::Officer,
+        _ => return Err(ServiceError::Forbidden),
+    };
+    let mut invalid = Invalid::new();
+    let note = optional_text(&mut invalid, "note", input.note.as_deref(), NOTE_MAX);
+    let code = input.need_code.trim();
+    if code.is_empty() {
+        invalid.add("need_code", "请填写需求编号");
+    }
+    let offer_id = input.offer_id.trim();
+    if offer_id.is_empty() {
+        invalid.add("offer_id", "请填写服务编号");
+    }
+    if !invalid.is_empty() {
+        return Err(invalid.into());
+    }
+    let need = reachable_need(store, caller, code).await?;
+    if need.status != NeedStatus::Published.as_str() {
+        invalid.add(
+            "need_code",
+            format!("该需求当前为“{}”，不接受新的对接", need_status_label(&need)),
+        );
+    }
+    match db::offers::find(store.db, offer_id).await? {
+        None => invalid.add("offer_id", "没有找到该服务"),
+        Some(offer) if side == ProposedSide::Provider && !offers::owns(caller, &offer) => {
+            invalid.add("offer_id", "只能用您自己发布的服务提出对接");
+        }
+        Some(offer) => {
+            if invalid.is_empty() {
+                check_fit(store, &mut invalid, caller, &need, &offer, k).await?;
+            }
+        }
+    }
+    invalid.into_result()?;
+    if side == ProposedSide::Officer {
+        check_staff_texts(store, &need, &[("note", note.as_deref().unwrap_or(""))]).await?;
+    }
+    let status = match side {
+        ProposedSide::Provider => MatchStatus::Proposed,
+        ProposedSide::Officer => MatchStatus::Suggested,
+    };
+    let now = Utc::now();
+    let record = match_record::Model {
+        id: new_id(),
+        need_id: need.id.clone(),
+        offer_id: offer_id.to_owned(),
+        township_code: need.township_code.clone(),
+        category: need.category.clone(),
+        status: status.as_str().to_owned(),
+        proposed_side: side.as_str().to_owned(),
+        proposed_by: caller.id.clone(),
+        note: note.clone(),
+        handover_note: None,
+        feedback: None,
+        rating: None,
+        created_at: now,
+        status_changed_at: now,
+        updated_at: now,
+    };
+    let action = match side {
+        ProposedSide::Provider => "propose",
+        ProposedSide::Officer => "suggest",
+    };
+    let txn = db::begin_write(store.db).await?;
+    // The one write lock of audited writes, taken before the duplicate
+    // check so that two proposals of the same pair cannot both pass it.
+    db::audit::lock_head(&txn).await?;
+    let finals: Vec<&str> = MatchStatus::ALL
+        .iter()
+        .filter(|s| s.is_final())
+        .map(|s| s.as_str())
+        .collect();
+    if db::matches::open_exists(&txn, &need.id, offer_id, &finals).await? {
+        txn.rollback().await?;
+        return Err(Invalid::duplicate("offer_id", "该需求与该服务已有进行中的对接").into());
+    }
+    let saved = db::matches::insert(&txn, record).await?;
+    db::matches::insert_event(
+        &txn,
+        match_event::Model {
+            id: new_id(),
+            match_id: saved.id.clone(),
+            action: action.to_owned(),
+            from_status: None,
+            to_status: status.as_str().to_owned(),
+            actor_id: caller.id.clone(),
+            actor_role: caller.role.as_str().to_owned(),
+            note,
+            created_at: now,
+        },
+    )
+    .await?;
+    audit::append(
+        &txn,
+        ctx,
+        Event::success(
+            if action == "propose" {
+                "match.propose"
+            } else {
+                "match.suggest"
+            },
+            format!("match:{}", saved.id),
+        )
+        .with_detail(format!("need:{} offer:{}", need.id, offer_id)),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(saved)
+}

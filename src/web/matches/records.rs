@@ -1,0 +1,122 @@
+//! What is recorded on an approved match: `POST /api/v1/matches/{id}/services`
+//! (answers the new record) and the handover note, `POST` or `PUT
+//! /api/v1/matches/{id}/handover` (answers the match).
+
+use axum::Json;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use serde_json::Value;
+
+use crate::error::AppResult;
+use crate::services::matches::{self, ServiceInput};
+use crate::services::{Principal, RequestCtx};
+
+use super::super::AppState;
+use super::super::extract::{ApiJson, Auth, Ctx};
+use super::super::openapi::ErrorBody;
+use super::{HandoverRequest, ServiceRequest, answer, service_json};
+
+/// Records a service on an approved match (the offer's owner); the match is then `in_service`.
+#[utoipa::path(
+    post,
+    path = "/api/v1/matches/{id}/services",
+    tag = "matches",
+    operation_id = "matches_services",
+    security(("cookie" = [], "csrf" = [])),
+    params(("id" = String, Path, description = "The match's id")),
+    request_body = ServiceRequest,
+    responses(
+        (status = 201, description = "The record `{id, served_on, hours, summary, created_at}`", body = Object),
+        (status = 400, description = "Malformed JSON", body = ErrorBody),
+        (status = 401, description = "Not logged in", body = ErrorBody),
+        (status = 403, description = "Not the offer's owner, or missing/wrong `X-CSRF-Token`", body = ErrorBody),
+        (status = 404, description = "Absent or outside the caller's reach", body = ErrorBody),
+        (status = 409, description = "`conflict` with `details.status`: not approved (yet), or over", body = ErrorBody),
+        (status = 422, description = "Invalid fields (`served_on`, `hours`, `summary`)", body = ErrorBody),
+    )
+)]
+pub async fn api_services(
+    State(state): State<AppState>,
+    Auth(caller): Auth,
+    Ctx(ctx): Ctx,
+    Path(id): Path<String>,
+    ApiJson(body): ApiJson<ServiceRequest>,
+) -> AppResult<(StatusCode, Json<Value>)> {
+    let input = ServiceInput {
+        served_on: body.served_on.unwrap_or_default(),
+        hours: body.hours,
+        summary: body.summary.unwrap_or_default(),
+    };
+    let record = matches::log_service(state.store(), &ctx, &caller, &id, input).await?;
+    Ok((StatusCode::CREATED, Json(service_json(&record))))
+}
+
+async fn handover(
+    state: &AppState,
+    caller: &Principal,
+    ctx: &RequestCtx,
+    id: &str,
+    body: HandoverRequest,
+) -> AppResult<Json<Value>> {
+    let note = body.handover_note.unwrap_or_default();
+    matches::set_handover(state.store(), ctx, caller, id, &note).await?;
+    answer(state, caller, id).await
+}
+
+/// Sets or replaces the handover note (the township officer; approved or in service).
+#[utoipa::path(
+    post,
+    path = "/api/v1/matches/{id}/handover",
+    tag = "matches",
+    operation_id = "matches_handover",
+    security(("cookie" = [], "csrf" = [])),
+    params(("id" = String, Path, description = "The match's id")),
+    request_body = HandoverRequest,
+    responses(
+        (status = 200, description = "The match, as `GET /api/v1/matches/{id}`", body = Object),
+        (status = 400, description = "Malformed JSON", body = ErrorBody),
+        (status = 401, description = "Not logged in", body = ErrorBody),
+        (status = 403, description = "Not the township officer, or missing/wrong `X-CSRF-Token`", body = ErrorBody),
+        (status = 404, description = "Absent or outside the caller's reach", body = ErrorBody),
+        (status = 409, description = "`conflict` with `details.status`: not approved, or over", body = ErrorBody),
+        (status = 422, description = "Missing note, or `personal_information` findings when it holds what identifies the child", body = ErrorBody),
+    )
+)]
+pub async fn api_handover(
+    State(state): State<AppState>,
+    Auth(caller): Auth,
+    Ctx(ctx): Ctx,
+    Path(id): Path<String>,
+    ApiJson(body): ApiJson<HandoverRequest>,
+) -> AppResult<Json<Value>> {
+    handover(&state, &caller, &ctx, &id, body).await
+}
+
+/// The same as `POST /api/v1/matches/{id}/handover`.
+#[utoipa::path(
+    put,
+    path = "/api/v1/matches/{id}/handover",
+    tag = "matches",
+    operation_id = "matches_handover_put",
+    security(("cookie" = [], "csrf" = [])),
+    params(("id" = String, Path, description = "The match's id")),
+    request_body = HandoverRequest,
+    responses(
+        (status = 200, description = "The match, as `GET /api/v1/matches/{id}`", body = Object),
+        (status = 400, description = "Malformed JSON", body = ErrorBody),
+        (status = 401, description = "Not logged in", body = ErrorBody),
+        (status = 403, description = "Not the township officer, or missing/wrong `X-CSRF-Token`", body = ErrorBody),
+        (status = 404, description = "Absent or outside the caller's reach", body = ErrorBody),
+        (status = 409, description = "`conflict` with `details.status`: not approved, or over", body = ErrorBody),
+        (status = 422, description = "Missing note, or `personal_information` findings when it holds what identifies the child", body = ErrorBody),
+    )
+)]
+pub async fn api_handover_put(
+    State(state): State<AppState>,
+    Auth(caller): Auth,
+    Ctx(ctx): Ctx,
+    Path(id): Path<String>,
+    ApiJson(body): ApiJson<HandoverRequest>,
+) -> AppResult<Json<Value>> {
+    handover(&state, &caller, &ctx, &id, body).await
+}

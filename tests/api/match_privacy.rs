@@ -1,0 +1,221 @@
+//! What a match lets through to the offer's owner: the handover note only
+//! once approved and never with what identifies the child, officers' texts
+//! checked the same way, and no answer to the provider holding the child's
+//! name or ID number.
+
+use axum::http::StatusCode;
+use carebridge::domain::Role;
+use serde_json::json;
+
+use crate::helpers::{TOWNSHIP_A, TestApp, TestClient, TestResponse, offer_body};
+use crate::match_helpers::{
+    CHILD_NAME, GUARDIAN_PHONE, Scene, act, approve, child_with_need, family_caring_for, get_match,
+};
+
+#[tokio::test]
+async fn a_handover_note_that_identifies_the_child_is_refused() {
+    let app = TestApp::spawn().await;
+    let scene = Scene::new(&app, 10).await;
+    let id = scene.approved().await;
+    for (note, kind) in [
+        (format!("请联系{CHILD_NAME}的奶奶"), "name"),
+        (format!("身份证号{}", scene.id_number), "id_number"),
+        (format!("监护人电话{GUARDIAN_PHONE}"), "phone"),
+        ("每周二到红旗村村委会接孩子".to_owned(), "village"),
+    ] {
+        let response = act(
+            &scene.officer,
+            &id,
+            "handover",
+            json!({"handover_note": note}),
+        )
+        .await;
+        response.assert_status(StatusCode::UNPROCESSABLE_ENTITY);
+        let body = response.json();
+        assert_eq!(body["error"]["code"], "personal_information", "{note}");
+        let findings = body["error"]["details"]["findings"]
+            .as_array()
+            .expect("findings");
+        assert!(
+            findings
+                .iter()
+                .any(|f| f["field"] == "handover_note" && f["kind"] == kind),
+            "{note}: {body}"
+        );
+        // The answer never repeats what it found.
+        assert!(!response.text().contains(CHILD_NAME));
+        assert!(!response.text().contains(&scene.id_number));
+    }
+    // Refused at approval too, and on the PUT.
+    let mut officer = scene.officer.clone();
+    let put = officer
+        .send_json(
+            axum::http::Method::PUT,
+            &format!("/api/v1/matches/{id}/handover"),
+            json!({"handover_note": format!("{CHILD_NAME}放学后")}),
+        )
+        .await;
+    put.assert_status(StatusCode::UNPROCESSABLE_ENTITY);
+    let fine = "请于周二下午到青龙街道民政办与社工王老师交接，之后每周二、四下午服务。";
+    let saved = officer
+        .send_json(
+            axum::http::Method::PUT,
+            &format!("/api/v1/matches/{id}/handover"),
+            json!({"handover_note": fine}),
+        )
+        .await;
+    saved.assert_status(StatusCode::OK);
+    assert_eq!(get_match(&scene.provider, &id).await["handover_note"], fine);
+    assert_eq!(app.audit_entries("match.handover").await.len(), 1);
+    // The owner does not write it.
+    act(
+        &scene.provider,
+        &id,
+        "handover",
+        json!({"handover_note": fine}),
+    )
+    .await
+    .assert_status(StatusCode::FORBIDDEN);
+}
+
+#[tokio::test]
+async fn officers_texts_that_the_owner_reads_are_checked_too() {
+    let app = TestApp::spawn().await;
+    let scene = Scene::new(&app, 10).await;
+    let id = scene.proposal().await;
+    let reject = act(
+        &scene.officer,
+        &id,
+        "reject",
+        json!({"reason": format!("{CHILD_NAME}已有人辅导")}),
+    )
+    .await;
+    reject.assert_status(StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(reject.json()["error"]["code"], "personal_information");
+    let approve_note = act(
+        &scene.officer,
+        &id,
+        "approve",
+        json!({"handover_note": format!("联系电话 {GUARDIAN_PHONE}")}),
+    )
+    .await;
+    approve_note.assert_status(StatusCode::UNPROCESSABLE_ENTITY);
+    // Nothing moved.
+    assert_eq!(get_match(&scene.officer, &id).await["status"], "proposed");
+}
+
+#[tokio::test]
+async fn the_owner_sees_the_handover_note_only_once_finally_approved() {
+    let app = TestApp::spawn().await;
+    let officer = app.login_as(Role::TownshipOfficer).await;
+    let family = family_caring_for(&app, &["foster_care"]).await;
+    let offer = family
+        .create_offer(offer_body(
+            "foster_care",
+            "家庭寄养",
+            "可寄养一名学龄儿童。",
+            &[TOWNSHIP_A],
+        ))
+        .await;
+    let (_, code, _) = child_with_need(&officer, "foster_care", 1).await;
+    let id = crate::match_helpers::propose(&family, &code, &offer).await;
+    let note = "请于周五到青龙街道民政办办理寄养交接手续。";
+    let first = act(&officer, &id, "approve", json!({"handover_note": note})).await;
+    first.assert_status(StatusCode::OK);
+    assert_eq!(first.json()["handover_note"], note, "the officer sees it");
+    assert!(get_match(&family, &id).await["handover_note"].is_null());
+    let mut seen = family.clone();
+    let list = seen.get("/api/v1/matches").await;
+    assert!(!list.text().contains(note));
+    let page = seen.get(&format!("/matches/{id}")).await;
+    assert!(!page.text().contains(note));
+    approve(&app.admin().await, &id).await;
+    assert_eq!(get_match(&family, &id).await["handover_note"], note);
+    assert!(
+        seen.get(&format!("/matches/{id}"))
+            .await
+            .text()
+            .contains(note)
+    );
+}
+
+/// Every answer the provider gets in a whole match's life, pages included.
+async fn provider_answers(app: &TestApp, scene: &Scene, id: &str) -> Vec<(String, TestResponse)> {
+    let mut provider: TestClient = scene.provider.clone();
+    let mut answers = Vec::new();
+    for path in [
+        format!("/api/v1/matches/{id}"),
+        "/api/v1/matches".to_owned(),
+        format!("/api/v1/matches?need={}", scene.code),
+        format!("/matches/{id}"),
+        "/matches".to_owned(),
+        format!("/offers/{}", scene.offer),
+    ] {
+        answers.push((path.clone(), provider.get(&path).await));
+    }
+    let today = chrono::Local::now().date_naive().to_string();
+    answers.push((
+        "services".to_owned(),
+        act(
+            &provider,
+            id,
+            "services",
+            json!({"served_on": today, "summary": "辅导作业"}),
+        )
+        .await,
+    ));
+    act(
+        &scene.officer,
+        id,
+        "complete",
+        json!({"feedback": "很好", "rating": 4}),
+    )
+    .await
+    .assert_status(StatusCode::OK);
+    answers.push((
+        "completed".to_owned(),
+        provider.get(&format!("/api/v1/matches/{id}")).await,
+    ));
+    answers.push((
+        "completed page".to_owned(),
+        provider.get(&format!("/matches/{id}")).await,
+    ));
+    let _ = app;
+    answers
+}
+
+#[tokio::test]
+async fn a_provider_never_gets_the_childs_name_or_id_number_from_a_match() {
+    let app = TestApp::spawn().await;
+    let scene = Scene::new(&app, 10).await;
+    let proposed =
+        crate::match_helpers::propose_raw(&scene.provider, &scene.code, &scene.offer).await;
+    let id = proposed.json()["id"].as_str().expect("id").to_owned();
+    let approved = act(&scene.provider, &id, "withdraw", json!({})).await;
+    // Withdrawn: propose again and go through the whole life.
+    approved.assert_status(StatusCode::OK);
+    let id = scene.approved().await;
+    let mut answers = vec![("proposed".to_owned(), proposed)];
+    answers.extend(provider_answers(&app, &scene, &id).await);
+    let birth = crate::helpers::birth_of(&scene.id_number);
+    for (what, response) in &answers {
+        assert!(response.status.is_success(), "{what}: {}", response.status);
+        let text = response.text();
+        for secret in [
+            CHILD_NAME,
+            "晓梅",
+            &scene.id_number,
+            GUARDIAN_PHONE,
+            &birth.0,
+            &birth.1,
+            "红旗",
+            "滨江路",
+            "柏建华",
+        ] {
+            assert!(!text.contains(secret), "{what} shows {secret}");
+        }
+    }
+    let json = get_match(&scene.provider, &id).await;
+    assert!(json["need"]["id"].is_null(), "no need id for the owner");
+    assert!(json["need"].get("child_id").is_none());
+}
