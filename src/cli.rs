@@ -56,7 +56,7 @@ async fn serve(settings: &mut Settings, args: ServeArgs) -> ExitCode {
         Err(err) => return fail(&err.to_string()),
     };
     if args.demo {
-        match demo::load_if_empty(&prepared.db, &prepared.vault).await {
+        match demo::load_if_empty(&prepared.db, &prepared.vault, settings.k_anonymity).await {
             Ok(loaded) => print_demo_logins(loaded),
             Err(err) => return fail(&demo::describe(&err)),
         }

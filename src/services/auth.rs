@@ -116,7 +116,7 @@ pub async fn load_principal(
     }
 }
 
-fn principal_of(user: &user::Model) -> ServiceResult<Principal> {
+pub(crate) fn principal_of(user: &user::Model) -> ServiceResult<Principal> {
     let role: Role = user
         .role
         .parse()

@@ -4,6 +4,7 @@
 
 mod children;
 mod families;
+mod matches;
 mod offers;
 
 use sea_orm::DatabaseConnection;
@@ -89,7 +90,11 @@ fn password_of(username: &str) -> String {
 
 /// Loads the demo data unless the database already has accounts.
 /// Returns whether anything was loaded.
-pub async fn load_if_empty(conn: &DatabaseConnection, vault: &Vault) -> ServiceResult<bool> {
+pub async fn load_if_empty(
+    conn: &DatabaseConnection,
+    vault: &Vault,
+    k: u32,
+) -> ServiceResult<bool> {
     if db::users::list_staff(conn, 1, 0).await?.0 > 0 {
         return Ok(false);
     }
@@ -193,7 +198,8 @@ pub async fn load_if_empty(conn: &DatabaseConnection, vault: &Vault) -> ServiceR
         },
     )
     .await?;
-    let _li = families::load(conn, &admin, &officers).await?;
+    families::load(conn, &admin, &officers).await?;
+    matches::load(Store { db: conn, vault }, &officers, k).await?;
     Ok(true)
 }
 

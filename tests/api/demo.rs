@@ -9,11 +9,11 @@ use crate::helpers::TestApp;
 #[tokio::test]
 async fn demo_data_loads_once_with_needs_shown_by_township_and_by_county() {
     let app = TestApp::spawn().await;
-    let loaded = carebridge::services::demo::load_if_empty(&app.db, &app.prepared.vault)
+    let loaded = carebridge::services::demo::load_if_empty(&app.db, &app.prepared.vault, 5)
         .await
         .expect("demo data");
     assert!(loaded);
-    let again = carebridge::services::demo::load_if_empty(&app.db, &app.prepared.vault)
+    let again = carebridge::services::demo::load_if_empty(&app.db, &app.prepared.vault, 5)
         .await
         .expect("second load");
     assert!(!again, "loaded once");
@@ -23,7 +23,15 @@ async fn demo_data_loads_once_with_needs_shown_by_township_and_by_county() {
     let needs = provider.get("/api/v1/needs?limit=100").await;
     needs.assert_status(StatusCode::OK);
     let items = needs.json()["items"].as_array().expect("items").clone();
-    assert_eq!(items.len(), 11);
+    let statuses: Vec<&str> = items
+        .iter()
+        .map(|n| n["status"].as_str().unwrap_or_default())
+        .collect();
+    assert_eq!(
+        items.len(),
+        8,
+        "11 published, less the two covered by approved matches and the one fulfilled: {statuses:?}"
+    );
     let shown = items
         .iter()
         .filter(|n| n["township"] != Value::Null)
@@ -34,7 +42,7 @@ async fn demo_data_loads_once_with_needs_shown_by_township_and_by_county() {
         items.len()
     );
     let searched = provider.get("/api/v1/search?type=need&q=").await;
-    assert_eq!(searched.json()["total"], 11);
+    assert_eq!(searched.json()["total"], 8);
     let offers = app
         .client()
         .get("/api/v1/search?q=%E5%AD%A4%E7%8B%AC%E7%97%87")
@@ -60,6 +68,30 @@ async fn demo_data_loads_once_with_needs_shown_by_township_and_by_county() {
     assert_eq!(status_of("王家"), "submitted");
     assert_eq!(status_of("赵家"), "recommended");
     assert_eq!(status_of("李家"), "approved");
+
+    let listed = county.get("/api/v1/matches?limit=100").await.json();
+    let mut states: Vec<&str> = listed["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .map(|m| m["status"].as_str().unwrap_or_default())
+        .collect();
+    states.sort_unstable();
+    assert_eq!(
+        states,
+        [
+            "approved",
+            "cancelled",
+            "completed",
+            "in_service",
+            "proposed",
+            "rejected",
+            "suggested",
+            "township_approved",
+            "withdrawn"
+        ],
+        "a demo match in every state"
+    );
 
     let mut officer = app.logged_in_with("qinglong", "bridge-demo-5932").await;
     let files = officer.get("/api/v1/children?limit=100").await.json();

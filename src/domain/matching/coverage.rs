@@ -29,11 +29,12 @@ pub fn ages_fit(band: AgeBand, min: Option<i16>, max: Option<i16>) -> Option<boo
 }
 
 /// How many approved matches cover a need. A need counted in children
-/// wants its quantity (one when unset); a donation's quantity is an amount
-/// (yuan, items) that one donor's match answers, so it wants one.
+/// wants its quantity (one when unset); a donation's or medical aid's
+/// quantity is an amount (yuan, items: the need form asks for money in yuan)
+/// that one donor's match answers, so it wants one.
 pub fn matches_wanted(category: Category, quantity: Option<i32>) -> u32 {
     match category {
-        Category::DonationMoney | Category::DonationGoods => 1,
+        Category::DonationMoney | Category::DonationGoods | Category::Medical => 1,
         _ => quantity.map_or(1, |q| u32::try_from(q.max(1)).unwrap_or(1)),
     }
 }
@@ -80,6 +81,7 @@ mod tests {
         assert_eq!(matches_wanted(Category::Tutoring, Some(2)), 2);
         assert_eq!(matches_wanted(Category::DonationMoney, Some(5000)), 1);
         assert_eq!(matches_wanted(Category::DonationGoods, Some(3)), 1);
+        assert_eq!(matches_wanted(Category::Medical, Some(20000)), 1);
     }
 
     #[test]
