@@ -9,6 +9,7 @@ use serde_json::Value;
 use utoipa::openapi::security::{ApiKey, ApiKeyValue, SecurityScheme};
 use utoipa::{Modify, OpenApi, ToSchema};
 
+use super::{allocation, inbox};
 use super::{audit, auth, children, families, needs, offers, providers, regions, search, staff};
 
 /// The body of every error answer: `{"error": {"code", "message", "details"}}`.
@@ -114,6 +115,8 @@ impl Modify for SecuritySchemes {
         offers::api_close,
         search::api_search,
         audit::api_list,
+        inbox::api_inbox,
+        allocation::api_allocation,
         api_openapi,
     ),
     components(schemas(ErrorBody, ErrorDetail)),
@@ -129,6 +132,8 @@ impl Modify for SecuritySchemes {
         (name = "offers", description = "Offers of providers and families"),
         (name = "search", description = "Full-text search of offers and needs"),
         (name = "audit", description = "The audit log"),
+        (name = "inbox", description = "What waits for the caller (待办)"),
+        (name = "allocation", description = "The county allocation plan (分配方案)"),
         (name = "meta", description = "This document"),
     )
 )]

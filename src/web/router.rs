@@ -21,6 +21,7 @@ use super::{
     AppState, BODY_LIMIT, audit, auth, children, families, health, home, middleware, needs, offers,
     openapi, providers, regions, search, staff,
 };
+use super::{allocation, inbox};
 
 const STYLESHEET: &str = include_str!("../../assets/app.css");
 
@@ -109,6 +110,8 @@ fn routes() -> Router<AppState> {
         .route("/offers/{id}/resume", post(offers::pages::resume_submit))
         .route("/offers/{id}/close", post(offers::pages::close_submit))
         .route("/search", get(search::pages::search_page))
+        .route("/inbox", get(inbox::inbox_page))
+        .route("/allocation", get(allocation::allocation_page))
         .route("/static/app.css", get(stylesheet))
         // JSON API
         .route(
@@ -177,6 +180,8 @@ fn routes() -> Router<AppState> {
         .route("/api/v1/offers/{id}/close", post(offers::api_close))
         .route("/api/v1/search", get(search::api_search))
         .route("/api/v1/audit", get(audit::api_list))
+        .route("/api/v1/inbox", get(inbox::api_inbox))
+        .route("/api/v1/allocation", get(allocation::api_allocation))
         .route("/api/openapi.json", get(openapi::api_openapi))
         // Operations
         .route("/healthz", get(health::healthz))

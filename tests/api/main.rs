@@ -4,6 +4,7 @@
 //! `CAREBRIDGE_TEST_POSTGRES` set to a server URL, a PostgreSQL database of
 //! its own that is dropped when the test ends.
 
+mod allocation;
 mod audit;
 mod auth;
 mod child_pages;
@@ -13,6 +14,7 @@ mod concurrency;
 mod demo;
 mod families;
 mod helpers;
+mod inbox;
 mod needs;
 mod offer_pages;
 mod offers;

@@ -47,6 +47,8 @@ const OPERATIONS: &[(&str, &str)] = &[
     ("post", "/api/v1/offers/{id}/close"),
     ("get", "/api/v1/search"),
     ("get", "/api/v1/audit"),
+    ("get", "/api/v1/inbox"),
+    ("get", "/api/v1/allocation"),
     ("get", "/api/openapi.json"),
 ];
 
