@@ -2,50 +2,20 @@
 //! rows wait, since when, and which of them are overdue. All sources of a
 //! reader are counted in one statement of scalar sub-selects (the count
 //! shows on every page); a page of items reads each source's oldest rows.
+//! The sources of each kind are built in [`sources`].
+
+mod sources;
 
 use chrono::{DateTime, NaiveDate, Utc};
 use sea_orm::sea_query::{Alias, Expr, ExprTrait, Func, Order, Query, SelectStatement};
-use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryTrait};
+use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait};
 
-use super::entities::{
-    child, family, family_assessment, match_record, need, offer, provider, service_record,
+use super::entities::{child, family, match_record, need, offer, provider};
+
+pub use sources::{
+    FamilyScope, FamilySince, MatchScope, Owner, Served, approvals_ending, draft_files,
+    draft_needs, families, matches, needs_unmatched, providers_pending,
 };
-
-/// Whose offers a match is on.
-#[derive(Clone, Copy, Debug)]
-pub enum Owner<'a> {
-    Provider(&'a str),
-    Family(&'a str),
-}
-
-/// Which matches a source reads.
-#[derive(Clone, Copy, Debug)]
-pub enum MatchScope<'a> {
-    /// Matches of needs in one township.
-    Township(&'a str),
-    County,
-    /// Matches on the offers of one owner.
-    Offers(Owner<'a>),
-}
-
-/// What a match source asks of its service records.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Served {
-    Any,
-    /// At least one service logged.
-    Yes,
-    /// None logged yet.
-    No,
-}
-
-/// When a family started waiting.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum FamilySince {
-    /// At its application.
-    Applied,
-    /// At its latest assessment (its application when it has none).
-    LastAssessed,
-}
 
 /// What an item's label names.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -78,7 +48,9 @@ pub struct Source {
     id: Expr,
     since: Expr,
     dated: bool,
-    overdue: Expr,
+    /// Which waiting rows are overdue; `None` when the source's own filter
+    /// makes every one of them overdue (then they are counted once).
+    overdue: Option<Expr>,
     subject: Subject,
 }
 
@@ -105,215 +77,6 @@ fn col<E: EntityTrait, C: ColumnTrait>(entity: E, column: C) -> Expr {
     Expr::col((entity, column))
 }
 
-/// Matches of `statuses` in `scope`, waiting since their status changed.
-pub fn matches(
-    scope: MatchScope<'_>,
-    status: &str,
-    served: Served,
-    cutoff: DateTime<Utc>,
-) -> Source {
-    use match_record::{Column as M, Entity};
-    let mut select = Entity::find().filter(M::Status.eq(status));
-    select = match scope {
-        MatchScope::Township(t) => select.filter(M::TownshipCode.eq(t)),
-        MatchScope::County => select,
-        MatchScope::Offers(owner) => {
-            let mut own = Query::select();
-            own.column(offer::Column::Id).from(offer::Entity);
-            match owner {
-                Owner::Provider(id) => {
-                    own.and_where(col(offer::Entity, offer::Column::ProviderId).eq(id))
-                }
-                Owner::Family(id) => {
-                    own.and_where(col(offer::Entity, offer::Column::FamilyId).eq(id))
-                }
-            };
-            select.filter(M::OfferId.in_subquery(own))
-        }
-    };
-    let mut records = Query::select();
-    records
-        .expr(Expr::val(1))
-        .from(service_record::Entity)
-        .and_where(
-            col(service_record::Entity, service_record::Column::MatchId).equals((Entity, M::Id)),
-        );
-    select = match served {
-        Served::Any => select,
-        Served::Yes => select.filter(Expr::exists(records)),
-        Served::No => select.filter(Expr::not_exists(records)),
-    };
-    let since = col(Entity, M::StatusChangedAt);
-    Source {
-        query: select.into_query(),
-        id: col(Entity, M::Id),
-        overdue: since.clone().lt(cutoff),
-        since,
-        dated: false,
-        subject: Subject::Match,
-    }
-}
-
-/// Family applications of `statuses`, in one township or the whole county.
-pub fn families(
-    township: Option<&str>,
-    statuses: &[&str],
-    since: FamilySince,
-    cutoff: DateTime<Utc>,
-) -> Source {
-    use family::{Column as F, Entity};
-    let mut select = Entity::find().filter(F::Status.is_in(statuses.iter().copied()));
-    if let Some(t) = township {
-        select = select.filter(F::TownshipCode.eq(t));
-    }
-    let applied = col(Entity, F::CreatedAt);
-    let since = match since {
-        FamilySince::Applied => applied,
-        FamilySince::LastAssessed => {
-            let mut latest = Query::select();
-            latest
-                .expr(Func::max(col(
-                    family_assessment::Entity,
-                    family_assessment::Column::CreatedAt,
-                )))
-                .from(family_assessment::Entity)
-                .and_where(
-                    col(
-                        family_assessment::Entity,
-                        family_assessment::Column::FamilyId,
-                    )
-                    .equals((Entity, F::Id)),
-                );
-            Func::coalesce([Expr::from(latest), applied]).into()
-        }
-    };
-    Source {
-        query: select.into_query(),
-        id: col(Entity, F::Id),
-        overdue: since.clone().lt(cutoff),
-        since,
-        dated: false,
-        subject: Subject::Family,
-    }
-}
-
-/// Whose approvals an expiry source reads.
-#[derive(Clone, Copy, Debug)]
-pub enum FamilyScope<'a> {
-    Township(&'a str),
-    /// One family's own.
-    Own(&'a str),
-}
-
-/// Approved families whose approval ends on or before `until`, dated by
-/// that end; overdue when it ends on or before `overdue_until`.
-pub fn approvals_ending(
-    scope: FamilyScope<'_>,
-    until: NaiveDate,
-    overdue_until: NaiveDate,
-) -> Source {
-    use family::{Column as F, Entity};
-    let mut select = Entity::find()
-        .filter(F::Status.eq("approved"))
-        .filter(F::ApprovedUntil.is_not_null())
-        .filter(F::ApprovedUntil.lte(until));
-    select = match scope {
-        FamilyScope::Township(t) => select.filter(F::TownshipCode.eq(t)),
-        FamilyScope::Own(id) => select.filter(F::Id.eq(id)),
-    };
-    let since = col(Entity, F::ApprovedUntil);
-    Source {
-        query: select.into_query(),
-        id: col(Entity, F::Id),
-        overdue: since.clone().lte(overdue_until),
-        since,
-        dated: true,
-        subject: Subject::Family,
-    }
-}
-
-/// Providers waiting for verification, since they registered.
-pub fn providers_pending(cutoff: DateTime<Utc>) -> Source {
-    use provider::{Column as P, Entity};
-    let since = col(Entity, P::CreatedAt);
-    Source {
-        query: Entity::find().filter(P::Status.eq("pending")).into_query(),
-        id: col(Entity, P::Id),
-        overdue: since.clone().lt(cutoff),
-        since,
-        dated: false,
-        subject: Subject::Provider,
-    }
-}
-
-/// Published needs of a township, published before `published_before`,
-/// without any match in `open` statuses; waiting since publication.
-pub fn needs_unmatched(
-    township: &str,
-    published_before: DateTime<Utc>,
-    open: &[&str],
-    cutoff: DateTime<Utc>,
-) -> Source {
-    use need::{Column as N, Entity};
-    let mut matched = Query::select();
-    matched
-        .expr(Expr::val(1))
-        .from(match_record::Entity)
-        .and_where(col(match_record::Entity, match_record::Column::NeedId).equals((Entity, N::Id)))
-        .and_where(
-            col(match_record::Entity, match_record::Column::Status).is_in(open.iter().copied()),
-        );
-    let since = col(Entity, N::PublishedAt);
-    Source {
-        query: Entity::find()
-            .filter(N::TownshipCode.eq(township))
-            .filter(N::Status.eq("published"))
-            .filter(N::PublishedAt.lt(published_before))
-            .filter(Expr::not_exists(matched))
-            .into_query(),
-        id: col(Entity, N::Id),
-        overdue: since.clone().lt(cutoff),
-        since,
-        dated: false,
-        subject: Subject::Need,
-    }
-}
-
-/// Draft files of one village (by its blind index), since they were written.
-pub fn draft_files(village_index: &str, cutoff: DateTime<Utc>) -> Source {
-    use child::{Column as C, Entity};
-    let since = col(Entity, C::CreatedAt);
-    Source {
-        query: Entity::find()
-            .filter(C::VillageIndex.eq(village_index))
-            .filter(C::Status.eq("draft"))
-            .into_query(),
-        id: col(Entity, C::Id),
-        overdue: since.clone().lt(cutoff),
-        since,
-        dated: false,
-        subject: Subject::Child,
-    }
-}
-
-/// Draft needs one account wrote in a township, since they were written.
-pub fn draft_needs(township: &str, created_by: &str, cutoff: DateTime<Utc>) -> Source {
-    use need::{Column as N, Entity};
-    let since = col(Entity, N::CreatedAt);
-    Source {
-        query: Entity::find()
-            .filter(N::TownshipCode.eq(township))
-            .filter(N::Status.eq("draft"))
-            .filter(N::CreatedBy.eq(created_by))
-            .into_query(),
-        id: col(Entity, N::Id),
-        overdue: since.clone().lt(cutoff),
-        since,
-        dated: false,
-        subject: Subject::Need,
-    }
-}
-
 fn count_of(mut query: SelectStatement) -> Expr {
     query.clear_selects().expr(Func::count(Expr::val(1)));
     Expr::from(query)
@@ -329,11 +92,12 @@ pub async fn counts(
     }
     let mut select = Query::select();
     for (i, source) in sources.iter().enumerate() {
-        let mut overdue = source.query.clone();
-        overdue.and_where(source.overdue.clone());
-        select
-            .expr_as(count_of(source.query.clone()), Alias::new(format!("c{i}")))
-            .expr_as(count_of(overdue), Alias::new(format!("o{i}")));
+        select.expr_as(count_of(source.query.clone()), Alias::new(format!("c{i}")));
+        if let Some(condition) = &source.overdue {
+            let mut overdue = source.query.clone();
+            overdue.and_where(condition.clone());
+            select.expr_as(count_of(overdue), Alias::new(format!("o{i}")));
+        }
     }
     let row = db
         .query_one(&select)
@@ -342,8 +106,17 @@ pub async fn counts(
     let number = |name: String| -> Result<u64, DbErr> {
         Ok(u64::try_from(row.try_get::<i64>("", &name)?).unwrap_or(0))
     };
-    (0..sources.len())
-        .map(|i| Ok((number(format!("c{i}"))?, number(format!("o{i}"))?)))
+    sources
+        .iter()
+        .enumerate()
+        .map(|(i, source)| {
+            let waiting = number(format!("c{i}"))?;
+            let overdue = match source.overdue {
+                Some(_) => number(format!("o{i}"))?,
+                None => waiting,
+            };
+            Ok((waiting, overdue))
+        })
         .collect()
 }
 

@@ -123,7 +123,7 @@ fn source(
             reassess_until(today),
             overdue_end,
         ),
-        K::NeedUnmatched => db::inbox::needs_unmatched(township?, cutoff, &open_statuses(), cutoff),
+        K::NeedUnmatched => db::inbox::needs_unmatched(township?, cutoff, &open_statuses()),
         K::MatchCountyApproval => db::inbox::matches(
             MatchScope::County,
             status(MatchStatus::TownshipApproved),

@@ -29,7 +29,7 @@ async fn need(
     let child = officer
         .create_child(child_body(
             NAMES[seq as usize % NAMES.len()],
-            &id_number_for("20150312", seq, seq % 2 == 0),
+            &id_number_for("20150312", seq, seq.is_multiple_of(2)),
             township,
             village,
         ))

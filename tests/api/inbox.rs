@@ -505,6 +505,8 @@ async fn a_need_nobody_answered_for_longer_than_the_overdue_days_waits_for_its_o
         ])
     );
     assert!(!body.to_string().contains(&fresh));
+    assert_eq!(body["counts"]["need_unmatched"], 1);
+    assert_eq!(body["overdue_counts"]["need_unmatched"], 1);
     let item = &body["items"][0];
     assert_eq!(item["kind"], "need_unmatched");
     assert_eq!(item["overdue"], true);
@@ -535,10 +537,30 @@ async fn a_village_supervisor_sees_the_drafts_of_their_village_waiting_for_the_t
         ))
         .await;
 
+    let drafted = supervisor
+        .post_json("/api/v1/needs", crate::helpers::need_body(&child))
+        .await;
+    drafted.assert_status(StatusCode::CREATED);
+    let need = drafted.json()["id"].as_str().expect("id").to_owned();
+
     let body = inbox(&mut supervisor).await;
-    assert_eq!(urls(&body), set(&[format!("/children/{child}")]));
+    assert_eq!(
+        urls(&body),
+        set(&[format!("/children/{child}"), format!("/needs/{need}")])
+    );
     assert_eq!(body["counts"]["draft_file"], 1);
+    assert_eq!(body["counts"]["draft_need"], 1);
     let text = body.to_string();
     assert!(!text.contains(CHILD_NAME), "{text}");
     assert!(!text.contains("柏晓雨"), "{text}");
+}
+
+#[tokio::test]
+async fn the_inbox_index_migration_goes_down_and_up_again() {
+    use migrations::{Migrator, MigratorTrait};
+    let app = TestApp::spawn().await;
+    Migrator::down(&app.db, Some(1)).await.expect("down");
+    Migrator::up(&app.db, None).await.expect("up again");
+    let mut admin = app.admin().await;
+    assert_eq!(inbox(&mut admin).await["total"], 0);
 }

@@ -99,7 +99,7 @@ pub fn ages_fit(band: Option<AgeBand>, ages: Option<AgeRange>) -> bool {
 /// Whether `offer` may serve `need` (places aside).
 pub fn serves(offer: &OfferFacts, need: &NeedFacts) -> bool {
     offer.category == need.category
-        && (offer.county_wide || offer.townships.iter().any(|t| *t == need.township))
+        && (offer.county_wide || offer.townships.contains(&need.township))
         && ages_fit(need.band, offer.ages)
 }
 
