@@ -282,3 +282,89 @@ async fn offers_of_a_family_whose_approval_ran_out_are_left_out() {
     assert_eq!(body["offers"], 0);
     assert_eq!(body["total"], 0);
 }
+
+#[tokio::test]
+async fn offers_past_their_end_or_of_a_suspended_provider_are_left_out() {
+    let app = TestApp::spawn().await;
+    let officer = app.login_as(Role::TownshipOfficer).await;
+    let (_, code) = need(&app, &officer, A, 1, "tutoring", "normal", 1).await;
+    let provider = app.verified_provider().await;
+    let ended = offer(&provider, "tutoring", 1, &[TOWNSHIP_A]).await;
+    let other = app.verified_provider().await;
+    let suspended = offer(&other, "tutoring", 1, &[TOWNSHIP_A]).await;
+    let mut admin = app.admin().await;
+    assert_eq!(plan(&mut admin).await["offers"], 2);
+
+    let yesterday = Utc::now().date_naive() - Duration::days(1);
+    app.db
+        .execute_unprepared(&format!(
+            "UPDATE offers SET starts_on = '{}', ends_on = '{yesterday}' WHERE id = '{ended}'",
+            yesterday - Duration::days(30)
+        ))
+        .await
+        .expect("end the offer");
+    app.db
+        .execute_unprepared(&format!(
+            "UPDATE providers SET status = 'suspended' WHERE id = (SELECT provider_id FROM offers WHERE id = '{suspended}')"
+        ))
+        .await
+        .expect("suspend the provider");
+    let body = plan(&mut admin).await;
+    assert_eq!(body["offers"], 0);
+    assert_eq!(body["total"], 0);
+    assert_eq!(body["needs"], 1);
+    assert!(!body.to_string().contains(&code));
+}
+
+#[tokio::test]
+async fn a_need_for_two_people_takes_one_place_from_each_of_two_offers() {
+    let app = TestApp::spawn().await;
+    let officer = app.login_as(Role::TownshipOfficer).await;
+    let child = officer
+        .create_child(child_body(
+            NAMES[0],
+            &id_number_for("20150312", 1, false),
+            TOWNSHIP_A,
+            VILLAGE_A,
+        ))
+        .await;
+    let mut body = crate::helpers::need_body(&child);
+    body["quantity"] = json!(2);
+    let created = officer.post_json("/api/v1/needs", body).await;
+    created.assert_status(StatusCode::CREATED);
+    let id = created.json()["id"].as_str().expect("id").to_owned();
+    officer
+        .post_json(&format!("/api/v1/needs/{id}/publish"), json!({}))
+        .await
+        .assert_status(StatusCode::OK);
+    let provider = app.verified_provider().await;
+    let big = offer(&provider, "tutoring", 5, &[TOWNSHIP_A]).await;
+    let small = offer(&provider, "tutoring", 1, &[TOWNSHIP_A]).await;
+
+    let mut admin = app.admin().await;
+    let body = plan(&mut admin).await;
+    assert_eq!(body["wanted"]["normal"], 2);
+    assert_eq!(body["plan"]["covered"], 2);
+    assert_eq!(body["plan"]["needs_covered"], 1);
+    let mut offers: Vec<String> = pairs(&body).into_iter().map(|(_, o)| o).collect();
+    offers.sort();
+    let mut expected = vec![big, small];
+    expected.sort();
+    assert_eq!(offers, expected);
+
+    // One place already held: one more is wanted.
+    let first = expected[0].clone();
+    insert_match(
+        &app,
+        &id,
+        &first,
+        TOWNSHIP_A,
+        "approved",
+        Duration::hours(1),
+    )
+    .await;
+    let body = plan(&mut admin).await;
+    assert_eq!(body["wanted"]["normal"], 1);
+    assert_eq!(pairs(&body).len(), 1);
+    assert_ne!(pairs(&body)[0].1, first);
+}

@@ -564,3 +564,36 @@ async fn the_inbox_index_migration_goes_down_and_up_again() {
     let mut admin = app.admin().await;
     assert_eq!(inbox(&mut admin).await["total"], 0);
 }
+
+#[tokio::test]
+async fn a_re_assessment_is_overdue_once_its_window_opened_longer_ago_than_the_overdue_days() {
+    let app = TestApp::spawn_with(|s| s.overdue_days = 3).await;
+    let mut officer = app.login_as(Role::TownshipOfficer).await;
+    let mut families = Vec::new();
+    // Ended yesterday; window opened 10 days ago; window opened 2 days ago.
+    for days in [-1, 50, 58] {
+        let (id, _) = app.apply_family(TOWNSHIP_A).await;
+        set_family(&app, &id, "approved", Some(today() + Duration::days(days))).await;
+        families.push(id);
+    }
+
+    let body = inbox(&mut officer).await;
+    assert_eq!(body["counts"]["family_to_reassess"], 3);
+    assert_eq!(body["overdue_counts"]["family_to_reassess"], 2);
+    let items = body["items"].as_array().expect("items");
+    let seen: Vec<(String, bool)> = items
+        .iter()
+        .map(|i| {
+            (
+                i["url"].as_str().expect("url").to_owned(),
+                i["overdue"].as_bool().expect("overdue"),
+            )
+        })
+        .collect();
+    let expected: Vec<(String, bool)> = families
+        .iter()
+        .zip([true, true, false])
+        .map(|(id, overdue)| (format!("/families/{id}"), overdue))
+        .collect();
+    assert_eq!(seen, expected);
+}
