@@ -9,11 +9,13 @@
 //! that reads and then writes fails with SQLITE_BUSY at once, whatever the
 //! timeout, when another writer got there first.
 
+pub mod allocation;
 pub mod audit;
 pub mod bulk;
 pub mod children;
 pub mod entities;
 pub mod families;
+pub mod inbox;
 pub mod login_failures;
 pub mod matches;
 pub mod needs;

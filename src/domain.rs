@@ -15,6 +15,7 @@ pub(crate) mod coded;
 pub mod credit_code;
 pub mod family;
 pub mod id_number;
+pub mod inbox;
 pub mod invalid;
 pub mod matching;
 pub mod need;

@@ -6,11 +6,13 @@
 //! Services speak in domain types and [`ServiceError`]; they know nothing of
 //! HTTP, so that they can be tested and reused by the command line.
 
+pub mod allocation;
 pub mod audit;
 pub mod auth;
 pub mod children;
 pub mod demo;
 pub mod families;
+pub mod inbox;
 pub mod matches;
 pub mod needs;
 pub mod offers;

@@ -2,12 +2,14 @@
 //! extractors, no database types beyond the plain models they display.
 //! maud escapes every interpolated value.
 
+pub mod allocation;
 pub mod auth;
 pub mod children;
 pub mod components;
 pub mod errors;
 pub mod families;
 pub mod home;
+pub mod inbox;
 pub mod layout;
 pub mod matches;
 pub mod needs;

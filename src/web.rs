@@ -3,6 +3,7 @@
 //! Handlers are thin: extract, call one service, render a view or JSON.
 //! Pages and the JSON API sit side by side in one file per noun.
 
+pub mod allocation;
 pub mod audit;
 pub mod auth;
 pub mod children;
@@ -12,6 +13,7 @@ pub mod extract;
 pub mod families;
 pub mod health;
 pub mod home;
+pub mod inbox;
 pub mod matches;
 pub mod middleware;
 pub mod needs;

@@ -11,6 +11,7 @@ mod m20261128_000002_audit_log;
 mod m20261128_000003_children;
 mod m20261128_000004_offers_outbox;
 mod m20261128_000005_matches;
+mod m20261128_000009_inbox_indexes;
 
 /// The list of migrations, in order.
 pub struct Migrator;
@@ -24,6 +25,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000003_children::Migration),
             Box::new(m20261128_000004_offers_outbox::Migration),
             Box::new(m20261128_000005_matches::Migration),
+            Box::new(m20261128_000009_inbox_indexes::Migration),
         ]
     }
 }

@@ -1,15 +1,20 @@
 //! The county-wide allocation plan: given open needs (each wanting one
-//! place, in urgency tiers) and offers (each with places left), which offer
-//! should serve which need so that the most urgent needs are covered first
-//! and the most needs overall within every offer's capacity and area.
+//! place or a few, in urgency tiers) and offers (each with places left),
+//! which offer should serve which need so that the most urgent needs are
+//! covered first and the most places overall within every offer's capacity
+//! and area. An offer gives one need at most one place (one match per pair).
 //!
 //! The needs that can be covered together form a matroid (a gammoid: the
 //! endpoints of disjoint paths in a flow network), so covering tier by
-//! tier with maximum flow is exact: augmenting paths never uncover a need,
-//! each tier's count is the largest possible given the tiers above it, and
-//! the final flow is a maximum flow over all needs. Flows are found with
-//! Dinic's algorithm. [`greedy`] is the first-come baseline the plan is
-//! compared with.
+//! tier with maximum flow is exact: augmenting paths end at the sink and
+//! never lower the flow into it through a need, so no covered place is
+//! lost; each tier's count is the largest possible given the tiers above
+//! it, and the final flow is a maximum flow over all needs. Flows are found
+//! with Dinic's algorithm. [`greedy`] is the first-come baseline the plan
+//! is compared with. Which offer may serve which need is [`fit`]'s rule.
+
+pub mod fit;
+mod flow;
 
 /// An allocation problem. Which offer may serve which need (category, area,
 /// age, dates) is decided by the caller and given as `edges`.
@@ -19,16 +24,26 @@ pub struct Problem {
     pub capacities: Vec<u32>,
     /// Each need's tier: 0 is the most urgent.
     pub tiers: Vec<u8>,
-    /// (offer, need) pairs that may be matched.
+    /// Places each need wants; a need without an entry wants one.
+    pub demands: Vec<u32>,
+    /// Distinct (offer, need) pairs that may be matched.
     pub edges: Vec<(usize, usize)>,
 }
 
-/// Which offer serves which need, and how many needs of each tier are covered.
+impl Problem {
+    /// Places `need` wants.
+    pub fn demand(&self, need: usize) -> u32 {
+        self.demands.get(need).copied().unwrap_or(1)
+    }
+}
+
+/// Which offer serves which need, and how many places of each tier are covered.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Plan {
     /// (offer, need) pairs, sorted.
     pub assignments: Vec<(usize, usize)>,
-    /// Covered needs per tier, indexed by tier.
+    /// Covered places per tier, indexed by tier (a need wanting one place,
+    /// the usual case, counts once).
     pub covered: Vec<usize>,
 }
 
@@ -53,120 +68,20 @@ impl Plan {
         }
     }
 
-    /// All covered needs.
+    /// All covered places.
     pub fn total(&self) -> usize {
         self.covered.iter().sum()
     }
-}
 
-#[derive(Clone, Copy, Debug)]
-struct Edge {
-    to: usize,
-    /// Index of the reverse edge in `graph[to]`.
-    rev: usize,
-    cap: u32,
-}
-
-/// A flow network with Dinic's algorithm.
-struct Network {
-    graph: Vec<Vec<Edge>>,
-    level: Vec<i32>,
-    next: Vec<usize>,
-}
-
-impl Network {
-    fn new(nodes: usize) -> Network {
-        Network {
-            graph: vec![Vec::new(); nodes],
-            level: vec![-1; nodes],
-            next: vec![0; nodes],
-        }
-    }
-
-    /// Adds an edge; returns its position in `graph[from]`.
-    fn add(&mut self, from: usize, to: usize, cap: u32) -> usize {
-        let at = self.graph[from].len();
-        let rev = self.graph[to].len() + usize::from(from == to);
-        self.graph[from].push(Edge { to, rev, cap });
-        self.graph[to].push(Edge {
-            to: from,
-            rev: at,
-            cap: 0,
-        });
-        at
-    }
-
-    fn levels(&mut self, source: usize, sink: usize) -> bool {
-        self.level.iter_mut().for_each(|l| *l = -1);
-        let mut queue = std::collections::VecDeque::from([source]);
-        self.level[source] = 0;
-        while let Some(node) = queue.pop_front() {
-            for edge in &self.graph[node] {
-                if edge.cap > 0 && self.level[edge.to] < 0 {
-                    self.level[edge.to] = self.level[node] + 1;
-                    queue.push_back(edge.to);
-                }
+    /// Places given to each need, indexed by need.
+    pub fn places_by_need(&self, problem: &Problem) -> Vec<u32> {
+        let mut places = vec![0; problem.tiers.len()];
+        for &(_, need) in &self.assignments {
+            if let Some(p) = places.get_mut(need) {
+                *p += 1;
             }
         }
-        self.level[sink] >= 0
-    }
-
-    /// One augmenting path in the level graph, iteratively (no recursion:
-    /// paths are short here, but inputs are not ours to bound).
-    fn augment(&mut self, source: usize, sink: usize) -> u32 {
-        let mut path: Vec<(usize, usize)> = Vec::new();
-        let mut node = source;
-        loop {
-            if node == sink {
-                let pushed = path
-                    .iter()
-                    .map(|&(n, i)| self.graph[n][i].cap)
-                    .min()
-                    .unwrap_or(0);
-                for &(n, i) in &path {
-                    let Edge { to, rev, .. } = self.graph[n][i];
-                    self.graph[n][i].cap -= pushed;
-                    self.graph[to][rev].cap += pushed;
-                }
-                return pushed;
-            }
-            let mut advanced = false;
-            while self.next[node] < self.graph[node].len() {
-                let i = self.next[node];
-                let edge = self.graph[node][i];
-                if edge.cap > 0 && self.level[edge.to] == self.level[node] + 1 {
-                    path.push((node, i));
-                    node = edge.to;
-                    advanced = true;
-                    break;
-                }
-                self.next[node] += 1;
-            }
-            if !advanced {
-                // Dead end: retreat and skip the edge that led here.
-                let Some((previous, i)) = path.pop() else {
-                    return 0;
-                };
-                self.level[node] = -1;
-                node = previous;
-                self.next[node] = i + 1;
-            }
-        }
-    }
-
-    fn max_flow(&mut self, source: usize, sink: usize) -> u64 {
-        let mut flow = 0;
-        while self.levels(source, sink) {
-            self.next.iter_mut().for_each(|n| *n = 0);
-            loop {
-                let pushed = self.augment(source, sink);
-                if pushed == 0 {
-                    break;
-                }
-                flow += u64::from(pushed);
-            }
-        }
-        flow
+        places
     }
 }
 
@@ -176,7 +91,7 @@ pub fn plan(problem: &Problem) -> Plan {
     let needs = problem.tiers.len();
     let source = offers + needs;
     let sink = source + 1;
-    let mut network = Network::new(sink + 1);
+    let mut network = flow::Network::new(sink + 1);
     for (offer, &capacity) in problem.capacities.iter().enumerate() {
         network.add(source, offer, capacity);
     }
@@ -195,7 +110,7 @@ pub fn plan(problem: &Problem) -> Plan {
                 .enumerate()
                 .filter(|(_, t)| **t == tier)
             {
-                network.add(offers + need, sink, 1);
+                network.add(offers + need, sink, problem.demand(need));
             }
             network.max_flow(source, sink);
         }
@@ -209,7 +124,7 @@ pub fn plan(problem: &Problem) -> Plan {
 }
 
 /// The baseline: needs in the order given (first come, first served), each
-/// taking the first listed offer that serves it and still has a place.
+/// taking the first listed offers that serve it and still have a place.
 pub fn greedy(problem: &Problem) -> Plan {
     let mut left = problem.capacities.clone();
     let mut by_need: Vec<Vec<usize>> = vec![Vec::new(); problem.tiers.len()];
@@ -220,9 +135,16 @@ pub fn greedy(problem: &Problem) -> Plan {
     }
     let mut assignments = Vec::new();
     for (need, offers) in by_need.iter().enumerate() {
-        if let Some(&offer) = offers.iter().find(|&&o| left[o] > 0) {
-            left[offer] -= 1;
-            assignments.push((offer, need));
+        let mut wanted = problem.demand(need);
+        for &offer in offers {
+            if wanted == 0 {
+                break;
+            }
+            if left[offer] > 0 {
+                left[offer] -= 1;
+                wanted -= 1;
+                assignments.push((offer, need));
+            }
         }
     }
     Plan::from_assignments(problem, assignments)
@@ -238,17 +160,24 @@ mod tests {
         Problem {
             capacities: capacities.to_vec(),
             tiers: tiers.to_vec(),
+            demands: Vec::new(),
             edges: edges.to_vec(),
         }
     }
 
+    /// Within capacities and demands, on allowed pairs, each pair once.
     fn valid(problem: &Problem, plan: &Plan) -> bool {
         let mut used = vec![0u32; problem.capacities.len()];
-        let mut needs = std::collections::HashSet::new();
+        let mut pairs = std::collections::HashSet::new();
         plan.assignments.iter().all(|&(o, n)| {
             used[o] += 1;
-            problem.edges.contains(&(o, n)) && needs.insert(n)
+            problem.edges.contains(&(o, n)) && pairs.insert((o, n))
         }) && used.iter().zip(&problem.capacities).all(|(u, c)| u <= c)
+            && plan
+                .places_by_need(problem)
+                .iter()
+                .enumerate()
+                .all(|(n, &p)| p <= problem.demand(n))
     }
 
     #[test]
@@ -278,6 +207,54 @@ mod tests {
     }
 
     #[test]
+    fn first_come_gives_the_place_to_whoever_came_first() {
+        // The normal need (tier 2) was published before the urgent one
+        // (tier 1); both want the only place.
+        let p = problem(&[1], &[2, 1], &[(0, 0), (0, 1)]);
+        let baseline = greedy(&p);
+        assert_eq!(baseline.assignments, vec![(0, 0)]);
+        assert_eq!(baseline.covered, vec![0, 0, 1]);
+        let best = plan(&p);
+        assert_eq!(best.assignments, vec![(0, 1)]);
+        assert_eq!(best.covered, vec![0, 1, 0]);
+    }
+
+    #[test]
+    fn greedy_covers_fewer_where_it_spends_a_wide_offer_first() {
+        // Three needs of one tier. Offer 0 serves all three, offers 1 and 2
+        // one each; first come takes offer 0 for need 0 and strands need 2.
+        let p = problem(
+            &[1, 1, 1],
+            &[0, 0, 0],
+            &[(0, 0), (0, 1), (0, 2), (1, 0), (2, 1)],
+        );
+        assert_eq!(greedy(&p).total(), 2);
+        let best = plan(&p);
+        assert_eq!(best.total(), 3);
+        assert!(valid(&p, &best));
+    }
+
+    #[test]
+    fn a_need_wanting_two_places_takes_them_from_two_offers() {
+        // Offer 0 has five places but may give the need only one.
+        let mut p = problem(&[5, 1], &[0], &[(0, 0), (1, 0)]);
+        p.demands = vec![2];
+        let best = plan(&p);
+        assert_eq!(best.assignments, vec![(0, 0), (1, 0)]);
+        assert_eq!(best.places_by_need(&p), vec![2]);
+        assert_eq!(greedy(&p).assignments, vec![(0, 0), (1, 0)]);
+        let only_one = problem(&[5], &[0], &[(0, 0)]);
+        let mut only_one = Problem {
+            demands: vec![2],
+            ..only_one
+        };
+        assert_eq!(plan(&only_one).total(), 1);
+        only_one.demands = vec![0];
+        assert_eq!(plan(&only_one).total(), 0);
+        assert_eq!(greedy(&only_one).total(), 0);
+    }
+
+    #[test]
     fn capacity_and_areas_bound_the_plan() {
         let p = problem(&[2, 0], &[1, 1, 1, 1], &[(0, 0), (0, 1), (0, 2), (1, 3)]);
         let best = plan(&p);
@@ -286,33 +263,9 @@ mod tests {
         assert_eq!(plan(&Problem::default()), Plan::default());
     }
 
-    /// The lexicographic optimum by trying every assignment (tiny inputs).
+    /// The lexicographic optimum by trying every subset of the allowed
+    /// pairs (tiny inputs).
     fn brute_force(p: &Problem) -> Vec<usize> {
-        fn walk(
-            p: &Problem,
-            need: usize,
-            left: &mut Vec<u32>,
-            covered: &mut Vec<usize>,
-            best: &mut Vec<usize>,
-        ) {
-            if need == p.tiers.len() {
-                if *covered > *best {
-                    best.clone_from(covered);
-                }
-                return;
-            }
-            walk(p, need + 1, left, covered, best);
-            let tier = usize::from(p.tiers[need]);
-            for &(o, n) in &p.edges {
-                if n == need && left[o] > 0 {
-                    left[o] -= 1;
-                    covered[tier] += 1;
-                    walk(p, need + 1, left, covered, best);
-                    covered[tier] -= 1;
-                    left[o] += 1;
-                }
-            }
-        }
         let tiers = p
             .tiers
             .iter()
@@ -320,13 +273,23 @@ mod tests {
             .max()
             .unwrap_or(0);
         let mut best = vec![0; tiers];
-        walk(
-            p,
-            0,
-            &mut p.capacities.clone(),
-            &mut vec![0; tiers],
-            &mut best,
-        );
+        for mask in 0u32..(1 << p.edges.len()) {
+            let mut used = vec![0u32; p.capacities.len()];
+            let mut places = vec![0u32; p.tiers.len()];
+            let mut covered = vec![0; tiers];
+            for (i, &(o, n)) in p.edges.iter().enumerate() {
+                if mask & (1 << i) != 0 {
+                    used[o] += 1;
+                    places[n] += 1;
+                    covered[usize::from(p.tiers[n])] += 1;
+                }
+            }
+            let fits = used.iter().zip(&p.capacities).all(|(u, c)| u <= c)
+                && places.iter().enumerate().all(|(n, &k)| k <= p.demand(n));
+            if fits && covered > best {
+                best = covered;
+            }
+        }
         best
     }
 
@@ -335,14 +298,16 @@ mod tests {
             (
                 proptest::collection::vec(0u32..=2, offers),
                 proptest::collection::vec(0u8..=2, needs),
+                proptest::collection::vec(0u32..=2, needs),
                 proptest::collection::vec((0..offers, 0..needs), 0..=12),
             )
-                .prop_map(|(capacities, tiers, mut edges)| {
+                .prop_map(|(capacities, tiers, demands, mut edges)| {
                     edges.sort_unstable();
                     edges.dedup();
                     Problem {
                         capacities,
                         tiers,
+                        demands,
                         edges,
                     }
                 })

@@ -24,6 +24,7 @@ pub fn error_page(
         user,
         csrf,
         flash: None,
+        inbox: None,
     };
     page(
         title,

@@ -10,6 +10,27 @@ pub struct PageCtx<'a> {
     pub user: Option<&'a Principal>,
     pub csrf: &'a str,
     pub flash: Option<&'a str>,
+    /// The reader's inbox counts, for the navigation.
+    pub inbox: Option<InboxBadge>,
+}
+
+/// How many items wait in the reader's inbox, and how many are overdue.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct InboxBadge {
+    pub total: u64,
+    pub overdue: u64,
+}
+
+/// The inbox link with its counts (in words too, not by colour alone).
+fn inbox_link(badge: Option<InboxBadge>) -> Markup {
+    let badge = badge.unwrap_or_default();
+    html! {
+        a.inbox href="/inbox" {
+            "待办"
+            @if badge.total > 0 { " " span.count { (badge.total) } }
+            @if badge.overdue > 0 { " " span.count.overdue { "超期" (badge.overdue) } }
+        }
+    }
 }
 
 fn nav_links(role: Role) -> &'static [(&'static str, &'static str)] {
@@ -68,6 +89,10 @@ pub fn page(title: &str, ctx: &PageCtx<'_>, body: Markup) -> Markup {
                         @if let Some(user) = ctx.user {
                             @for (href, label) in nav_links(user.role) {
                                 a href=(href) { (label) }
+                            }
+                            (inbox_link(ctx.inbox))
+                            @if matches!(user.role, Role::CountyAdmin | Role::TownshipOfficer) {
+                                a href="/allocation" { "分配方案" }
                             }
                             span.who { (user.username) "（" (user.role.label()) "）" }
                             form.inline method="post" action="/logout" {

@@ -1,14 +1,16 @@
 //! What every page needs around its body: the user, the CSRF token for its
-//! forms, and a one-time flash message.
+//! forms, a one-time flash message, and the user's inbox counts (counted
+//! once per page request).
 
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
 use tower_sessions::Session;
 
 use crate::error::AppError;
-use crate::services::Principal;
-use crate::views::layout::PageCtx;
+use crate::services::{Principal, inbox};
+use crate::views::layout::{InboxBadge, PageCtx};
 
+use super::AppState;
 use super::csrf;
 use super::extract::LoadedPrincipal;
 
@@ -18,6 +20,7 @@ pub struct Chrome {
     pub user: Option<Principal>,
     pub csrf: String,
     pub flash: Option<String>,
+    pub inbox: Option<InboxBadge>,
     pub session: Session,
 }
 
@@ -27,6 +30,7 @@ impl Chrome {
             user: self.user.as_ref(),
             csrf: &self.csrf,
             flash: self.flash.as_deref(),
+            inbox: self.inbox,
         }
     }
 }
@@ -39,10 +43,28 @@ pub async fn flash(session: &Session, message: &str) -> Result<(), AppError> {
         .map_err(csrf::session_error)
 }
 
-impl<S: Send + Sync> FromRequestParts<S> for Chrome {
+/// The user's inbox counts. A failed count leaves the link without a
+/// number rather than failing the page it decorates.
+async fn inbox_badge(state: &AppState, user: &Principal) -> Option<InboxBadge> {
+    match inbox::counts(state.store(), user, state.settings.overdue_days).await {
+        Ok(counts) => Some(InboxBadge {
+            total: counts.total(),
+            overdue: counts.overdue(),
+        }),
+        Err(err) => {
+            tracing::warn!(error = %err, "inbox count failed");
+            None
+        }
+    }
+}
+
+impl FromRequestParts<AppState> for Chrome {
     type Rejection = AppError;
 
-    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
         let session = Session::from_request_parts(parts, state)
             .await
             .map_err(|(_, m)| AppError::Internal(m.to_owned()))?;
@@ -55,10 +77,15 @@ impl<S: Send + Sync> FromRequestParts<S> for Chrome {
             .remove::<String>(FLASH_KEY)
             .await
             .map_err(csrf::session_error)?;
+        let inbox = match &user {
+            Some(user) => inbox_badge(state, user).await,
+            None => None,
+        };
         Ok(Chrome {
             user,
             csrf,
             flash,
+            inbox,
             session,
         })
     }

@@ -9,6 +9,7 @@ use serde_json::Value;
 use utoipa::openapi::security::{ApiKey, ApiKeyValue, SecurityScheme};
 use utoipa::{Modify, OpenApi, ToSchema};
 
+use super::{allocation, inbox};
 use super::{
     audit, auth, children, families, matches, needs, offers, providers, regions, search, staff,
 };
@@ -133,6 +134,8 @@ impl Modify for SecuritySchemes {
         matches::records::api_handover,
         matches::records::api_handover_put,
         audit::api_list,
+        inbox::api_inbox,
+        allocation::api_allocation,
         api_openapi,
     ),
     components(schemas(ErrorBody, ErrorDetail)),
@@ -149,6 +152,8 @@ impl Modify for SecuritySchemes {
         (name = "search", description = "Full-text search of offers and needs"),
         (name = "matches", description = "Matches of needs and offers, their approval and services"),
         (name = "audit", description = "The audit log"),
+        (name = "inbox", description = "What waits for the caller (待办)"),
+        (name = "allocation", description = "The county allocation plan (分配方案)"),
         (name = "meta", description = "This document"),
     )
 )]

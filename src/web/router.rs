@@ -21,6 +21,7 @@ use super::{
     AppState, BODY_LIMIT, audit, auth, children, families, health, home, matches, middleware,
     needs, offers, openapi, providers, regions, search, staff,
 };
+use super::{allocation, inbox};
 
 const STYLESHEET: &str = include_str!("../../assets/app.css");
 
@@ -123,6 +124,8 @@ fn routes() -> Router<AppState> {
         )
         .route("/matches/{id}", get(matches::pages::detail_page))
         .route("/matches/{id}/{action}", post(matches::pages::move_submit))
+        .route("/inbox", get(inbox::inbox_page))
+        .route("/allocation", get(allocation::allocation_page))
         .route("/static/app.css", get(stylesheet))
         // JSON API
         .route(
@@ -236,6 +239,8 @@ fn routes() -> Router<AppState> {
             post(matches::records::api_handover).put(matches::records::api_handover_put),
         )
         .route("/api/v1/audit", get(audit::api_list))
+        .route("/api/v1/inbox", get(inbox::api_inbox))
+        .route("/api/v1/allocation", get(allocation::api_allocation))
         .route("/api/openapi.json", get(openapi::api_openapi))
         // Operations
         .route("/healthz", get(health::healthz))

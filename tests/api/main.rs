@@ -4,6 +4,7 @@
 //! `CAREBRIDGE_TEST_POSTGRES` set to a server URL, a PostgreSQL database of
 //! its own that is dropped when the test ends.
 
+mod allocation;
 mod audit;
 mod auth;
 mod child_pages;
@@ -14,6 +15,7 @@ mod demo;
 mod families;
 mod family_assessment;
 mod helpers;
+mod inbox;
 mod match_capacity;
 mod match_helpers;
 mod match_moves;

@@ -62,6 +62,8 @@ const OPERATIONS: &[(&str, &str)] = &[
     ("post", "/api/v1/matches/{id}/handover"),
     ("put", "/api/v1/matches/{id}/handover"),
     ("get", "/api/v1/audit"),
+    ("get", "/api/v1/inbox"),
+    ("get", "/api/v1/allocation"),
     ("get", "/api/openapi.json"),
 ];
 

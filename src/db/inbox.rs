@@ -1,0 +1,203 @@
+//! The inbox's queries. Each kind of waiting item is a [`Source`]: which
+//! rows wait, since when, and which of them are overdue. All sources of a
+//! reader are counted in one statement of scalar sub-selects (the count
+//! shows on every page); a page of items reads each source's oldest rows.
+//! The sources of each kind are built in [`sources`].
+
+mod sources;
+
+use chrono::{DateTime, NaiveDate, Utc};
+use sea_orm::sea_query::{Alias, Expr, ExprTrait, Func, Order, Query, SelectStatement};
+use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait};
+
+use super::entities::{child, family, match_record, need, offer, provider};
+
+pub use sources::{
+    FamilyScope, FamilySince, MatchScope, Owner, Served, approvals_ending, draft_files,
+    draft_needs, families, matches, needs_unmatched, providers_pending,
+};
+
+/// What an item's label names.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Subject {
+    /// The offer's title and the need's code.
+    Match,
+    /// The household name.
+    Family,
+    /// The organisation's name.
+    Provider,
+    /// The need's title and code.
+    Need,
+    /// The file number.
+    Child,
+}
+
+/// When a row started waiting, as stored.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Waiting {
+    At(DateTime<Utc>),
+    /// The date the source is dated by (for an expiring approval: its end).
+    Day(NaiveDate),
+}
+
+/// One kind of waiting rows.
+#[derive(Clone, Debug)]
+pub struct Source {
+    /// FROM and WHERE of the waiting rows.
+    query: SelectStatement,
+    id: Expr,
+    since: Expr,
+    dated: bool,
+    /// Which waiting rows are overdue; `None` when the source's own filter
+    /// makes every one of them overdue (then they are counted once).
+    overdue: Option<Expr>,
+    subject: Subject,
+}
+
+/// One waiting row.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Row {
+    pub id: String,
+    pub since: Waiting,
+    /// The offer's title, the household's, organisation's or need's title,
+    /// or the file number.
+    pub title: String,
+    /// The need's public code, for matches and needs.
+    pub code: Option<String>,
+}
+
+impl Source {
+    /// What the rows' labels name.
+    pub fn subject(&self) -> Subject {
+        self.subject
+    }
+}
+
+fn col<E: EntityTrait, C: ColumnTrait>(entity: E, column: C) -> Expr {
+    Expr::col((entity, column))
+}
+
+fn count_of(mut query: SelectStatement) -> Expr {
+    query.clear_selects().expr(Func::count(Expr::val(1)));
+    Expr::from(query)
+}
+
+/// (waiting, overdue) for each source, in one statement.
+pub async fn counts(
+    db: &impl ConnectionTrait,
+    sources: &[Source],
+) -> Result<Vec<(u64, u64)>, DbErr> {
+    if sources.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut select = Query::select();
+    for (i, source) in sources.iter().enumerate() {
+        select.expr_as(count_of(source.query.clone()), Alias::new(format!("c{i}")));
+        if let Some(condition) = &source.overdue {
+            let mut overdue = source.query.clone();
+            overdue.and_where(condition.clone());
+            select.expr_as(count_of(overdue), Alias::new(format!("o{i}")));
+        }
+    }
+    let row = db
+        .query_one(&select)
+        .await?
+        .ok_or_else(|| DbErr::RecordNotFound("inbox counts".into()))?;
+    let number = |name: String| -> Result<u64, DbErr> {
+        Ok(u64::try_from(row.try_get::<i64>("", &name)?).unwrap_or(0))
+    };
+    sources
+        .iter()
+        .enumerate()
+        .map(|(i, source)| {
+            let waiting = number(format!("c{i}"))?;
+            let overdue = match source.overdue {
+                Some(_) => number(format!("o{i}"))?,
+                None => waiting,
+            };
+            Ok((waiting, overdue))
+        })
+        .collect()
+}
+
+/// The `limit` oldest rows of a source, oldest first.
+pub async fn rows(
+    db: &impl ConnectionTrait,
+    source: &Source,
+    limit: u64,
+) -> Result<Vec<Row>, DbErr> {
+    let mut query = source.query.clone();
+    query
+        .clear_selects()
+        .expr_as(source.id.clone(), Alias::new("id"))
+        .expr_as(source.since.clone(), Alias::new("since"));
+    let with_code = matches!(source.subject, Subject::Match | Subject::Need);
+    match source.subject {
+        Subject::Match => {
+            query
+                .inner_join(
+                    need::Entity,
+                    col(need::Entity, need::Column::Id)
+                        .equals((match_record::Entity, match_record::Column::NeedId)),
+                )
+                .inner_join(
+                    offer::Entity,
+                    col(offer::Entity, offer::Column::Id)
+                        .equals((match_record::Entity, match_record::Column::OfferId)),
+                )
+                .expr_as(
+                    col(offer::Entity, offer::Column::Title),
+                    Alias::new("title"),
+                )
+                .expr_as(col(need::Entity, need::Column::Code), Alias::new("code"));
+        }
+        Subject::Family => {
+            query.expr_as(
+                col(family::Entity, family::Column::HouseholdName),
+                Alias::new("title"),
+            );
+        }
+        Subject::Provider => {
+            query.expr_as(
+                col(provider::Entity, provider::Column::Name),
+                Alias::new("title"),
+            );
+        }
+        Subject::Need => {
+            query
+                .expr_as(col(need::Entity, need::Column::Title), Alias::new("title"))
+                .expr_as(col(need::Entity, need::Column::Code), Alias::new("code"));
+        }
+        Subject::Child => {
+            query.expr_as(
+                col(child::Entity, child::Column::FileNo),
+                Alias::new("title"),
+            );
+        }
+    }
+    query
+        .order_by_expr(source.since.clone(), Order::Asc)
+        .order_by_expr(source.id.clone(), Order::Asc)
+        .limit(limit);
+    db.query_all(&query)
+        .await?
+        .into_iter()
+        .map(|row| {
+            let since = if source.dated {
+                Waiting::Day(row.try_get("", "since")?)
+            } else {
+                Waiting::At(row.try_get("", "since")?)
+            };
+            Ok(Row {
+                id: row.try_get("", "id")?,
+                since,
+                title: row.try_get("", "title")?,
+                code: if with_code {
+                    Some(row.try_get("", "code")?)
+                } else {
+                    None
+                },
+            })
+        })
+        .collect()
+}

@@ -1,0 +1,283 @@
+//! The inbox (待办): what waits for the caller, counted for the navigation
+//! of every page and listed oldest first on the inbox page.
+//!
+//! Each role reads its own kinds (`domain::inbox::kinds_for`), always within
+//! its scope: a township officer sees their township only, a provider or a
+//! family the matches on their own offers. Counting is one statement of
+//! COUNT sub-selects on indexed columns; nothing loads rows to count them.
+//! Labels name offers, need codes, households, organisations and file
+//! numbers, never a child's vault field.
+
+use chrono::{DateTime, Utc};
+
+use crate::db;
+use crate::db::inbox::{
+    FamilyScope, FamilySince, MatchScope, Owner, Row, Served, Source, Subject, Waiting,
+};
+use crate::domain::Role;
+use crate::domain::inbox::{
+    InboxKind, is_overdue, kinds_for, last_overdue_day, overdue_cutoff, reassess_from,
+    reassess_until, start_of, waiting_days,
+};
+use crate::domain::matching::MatchStatus;
+
+use super::children::identity;
+use super::{Paging, Principal, ServiceResult, Store};
+
+/// How many items of one kind wait, and how many of them are overdue.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct KindCount {
+    pub kind: InboxKind,
+    pub waiting: u64,
+    pub overdue: u64,
+}
+
+/// The counts of every kind the caller reads.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Counts {
+    pub kinds: Vec<KindCount>,
+}
+
+impl Counts {
+    pub fn total(&self) -> u64 {
+        self.kinds.iter().map(|k| k.waiting).sum()
+    }
+
+    pub fn overdue(&self) -> u64 {
+        self.kinds.iter().map(|k| k.overdue).sum()
+    }
+}
+
+/// One waiting item.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Item {
+    pub kind: InboxKind,
+    /// The kind's label and what it is about (Chinese).
+    pub label: String,
+    /// Where the reader acts on it.
+    pub url: String,
+    /// When it started waiting.
+    pub since: DateTime<Utc>,
+    pub overdue: bool,
+    /// Whole days it has waited.
+    pub waiting_days: i64,
+}
+
+/// The caller's inbox: counts and one page of items, oldest first.
+#[derive(Clone, Debug)]
+pub struct Inbox {
+    pub counts: Counts,
+    pub items: Vec<Item>,
+    pub overdue_days: u32,
+}
+
+/// The open (not yet final) match statuses.
+fn open_statuses() -> Vec<&'static str> {
+    MatchStatus::ALL
+        .iter()
+        .filter(|s| !s.is_final())
+        .map(|s| s.as_str())
+        .collect()
+}
+
+/// The source of one kind for the caller, or `None` when the caller's
+/// account lacks what the kind is scoped by (then nothing waits).
+fn source(
+    store: Store<'_>,
+    caller: &Principal,
+    kind: InboxKind,
+    now: DateTime<Utc>,
+    cutoff: DateTime<Utc>,
+) -> Option<Source> {
+    use InboxKind as K;
+    let township = caller.township.as_deref();
+    let owner = match caller.role {
+        Role::Provider => caller.provider_id.as_deref().map(Owner::Provider),
+        Role::Family => caller.family_id.as_deref().map(Owner::Family),
+        _ => None,
+    };
+    let today = now.date_naive();
+    let overdue_end = reassess_until(last_overdue_day(cutoff));
+    let status = |s: MatchStatus| s.as_str();
+    Some(match kind {
+        K::MatchProposed => db::inbox::matches(
+            MatchScope::Township(township?),
+            status(MatchStatus::Proposed),
+            Served::Any,
+            cutoff,
+        ),
+        K::MatchToComplete => db::inbox::matches(
+            MatchScope::Township(township?),
+            status(MatchStatus::InService),
+            Served::Yes,
+            cutoff,
+        ),
+        K::FamilyToAssess => db::inbox::families(
+            Some(township?),
+            &["submitted", "assessing"],
+            FamilySince::Applied,
+            cutoff,
+        ),
+        K::FamilyToReassess => db::inbox::approvals_ending(
+            FamilyScope::Township(township?),
+            reassess_until(today),
+            overdue_end,
+        ),
+        K::NeedUnmatched => db::inbox::needs_unmatched(township?, cutoff, &open_statuses()),
+        K::MatchCountyApproval => db::inbox::matches(
+            MatchScope::County,
+            status(MatchStatus::TownshipApproved),
+            Served::Any,
+            cutoff,
+        ),
+        K::FamilyToDecide => {
+            db::inbox::families(None, &["recommended"], FamilySince::LastAssessed, cutoff)
+        }
+        K::ProviderToVerify => db::inbox::providers_pending(cutoff),
+        K::MatchSuggested => db::inbox::matches(
+            MatchScope::Offers(owner?),
+            status(MatchStatus::Suggested),
+            Served::Any,
+            cutoff,
+        ),
+        K::MatchToServe => db::inbox::matches(
+            MatchScope::Offers(owner?),
+            status(MatchStatus::Approved),
+            Served::No,
+            cutoff,
+        ),
+        K::ApprovalExpiring => db::inbox::approvals_ending(
+            FamilyScope::Own(caller.family_id.as_deref()?),
+            reassess_until(today),
+            overdue_end,
+        ),
+        K::DraftFile => db::inbox::draft_files(
+            &identity::village_index(store.vault, caller.village.as_deref()?),
+            cutoff,
+        ),
+        K::DraftNeed => db::inbox::draft_needs(township?, &caller.id, cutoff),
+    })
+}
+
+fn sources(
+    store: Store<'_>,
+    caller: &Principal,
+    now: DateTime<Utc>,
+    cutoff: DateTime<Utc>,
+) -> Vec<(InboxKind, Source)> {
+    kinds_for(caller.role)
+        .iter()
+        .filter_map(|&kind| source(store, caller, kind, now, cutoff).map(|s| (kind, s)))
+        .collect()
+}
+
+async fn count_sources(store: Store<'_>, sources: &[(InboxKind, Source)]) -> ServiceResult<Counts> {
+    let list: Vec<Source> = sources.iter().map(|(_, s)| s.clone()).collect();
+    let numbers = db::inbox::counts(store.db, &list).await?;
+    Ok(Counts {
+        kinds: sources
+            .iter()
+            .zip(numbers)
+            .map(|((kind, _), (waiting, overdue))| KindCount {
+                kind: *kind,
+                waiting,
+                overdue,
+            })
+            .collect(),
+    })
+}
+
+/// How many items wait for the caller (one statement; for the navigation).
+pub async fn counts(
+    store: Store<'_>,
+    caller: &Principal,
+    overdue_days: u32,
+) -> ServiceResult<Counts> {
+    let now = Utc::now();
+    let sources = sources(store, caller, now, overdue_cutoff(now, overdue_days));
+    count_sources(store, &sources).await
+}
+
+/// The caller's inbox: the counts and the page `paging` of all waiting
+/// items, oldest first.
+pub async fn inbox(
+    store: Store<'_>,
+    caller: &Principal,
+    overdue_days: u32,
+    paging: Paging,
+) -> ServiceResult<Inbox> {
+    let now = Utc::now();
+    let cutoff = overdue_cutoff(now, overdue_days);
+    let sources = sources(store, caller, now, cutoff);
+    let counts = count_sources(store, &sources).await?;
+    // The page is among the first offset + limit items of every kind.
+    let wanted = paging.offset.saturating_add(paging.limit);
+    let mut items = Vec::new();
+    for ((kind, source), count) in sources.iter().zip(&counts.kinds) {
+        if count.waiting == 0 {
+            continue;
+        }
+        for row in db::inbox::rows(store.db, source, wanted).await? {
+            items.push(item(*kind, source.subject(), row, now, cutoff));
+        }
+    }
+    items.sort_by(|a, b| a.since.cmp(&b.since).then_with(|| a.url.cmp(&b.url)));
+    let items = items
+        .into_iter()
+        .skip(usize::try_from(paging.offset).unwrap_or(usize::MAX))
+        .take(usize::try_from(paging.limit).unwrap_or(usize::MAX))
+        .collect();
+    Ok(Inbox {
+        counts,
+        items,
+        overdue_days,
+    })
+}
+
+fn item(
+    kind: InboxKind,
+    subject: Subject,
+    row: Row,
+    now: DateTime<Utc>,
+    cutoff: DateTime<Utc>,
+) -> Item {
+    use InboxKind as K;
+    let since = match row.since {
+        Waiting::At(at) => at,
+        // Expiring approvals are dated by their end: they wait from the
+        // day re-assessment opens.
+        Waiting::Day(end) => start_of(reassess_from(end)),
+    };
+    let subject = match (subject, row.code.as_deref()) {
+        (Subject::Match, Some(code)) => format!("{}（需求 {code}）", row.title),
+        (Subject::Need, Some(code)) => format!("{}（{code}）", row.title),
+        (Subject::Child, _) => format!("档案 {}", row.title),
+        (Subject::Family, _) => match row.since {
+            Waiting::Day(end) => format!("{}（有效期至 {end}）", row.title),
+            Waiting::At(_) => row.title,
+        },
+        _ => row.title,
+    };
+    let url = match kind {
+        K::MatchProposed
+        | K::MatchToComplete
+        | K::MatchCountyApproval
+        | K::MatchSuggested
+        | K::MatchToServe => format!("/matches/{}", row.id),
+        K::FamilyToAssess | K::FamilyToReassess | K::FamilyToDecide | K::ApprovalExpiring => {
+            format!("/families/{}", row.id)
+        }
+        K::ProviderToVerify => format!("/providers/{}", row.id),
+        K::NeedUnmatched => format!("/needs/{}/suggestions", row.id),
+        K::DraftNeed => format!("/needs/{}", row.id),
+        K::DraftFile => format!("/children/{}", row.id),
+    };
+    Item {
+        kind,
+        label: format!("{}：{subject}", kind.label()),
+        url,
+        since,
+        overdue: is_overdue(since, cutoff),
+        waiting_days: waiting_days(since, now),
+    }
+}
