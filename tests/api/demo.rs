@@ -29,8 +29,8 @@ async fn demo_data_loads_once_with_needs_shown_by_township_and_by_county() {
         .collect();
     assert_eq!(
         items.len(),
-        8,
-        "11 published, less the two covered by approved matches and the one fulfilled: {statuses:?}"
+        9,
+        "12 published, less the two covered by approved matches and the one fulfilled: {statuses:?}"
     );
     let shown = items
         .iter()
@@ -42,7 +42,7 @@ async fn demo_data_loads_once_with_needs_shown_by_township_and_by_county() {
         items.len()
     );
     let searched = provider.get("/api/v1/search?type=need&q=").await;
-    assert_eq!(searched.json()["total"], 8);
+    assert_eq!(searched.json()["total"], 9);
     let offers = app
         .client()
         .get("/api/v1/search?q=%E5%AD%A4%E7%8B%AC%E7%97%87")
@@ -87,6 +87,7 @@ async fn demo_data_loads_once_with_needs_shown_by_township_and_by_county() {
             "proposed",
             "rejected",
             "suggested",
+            "suggested",
             "township_approved",
             "withdrawn"
         ],
@@ -103,4 +104,23 @@ async fn demo_data_loads_once_with_needs_shown_by_township_and_by_county() {
     let mut supervisor = app.logged_in_with("hongqi", "bridge-demo-7154").await;
     let drafts = supervisor.get("/api/v1/children?status=draft").await.json();
     assert_eq!(drafts["total"], 2);
+
+    // Every role's inbox has something on first start.
+    for (username, password) in [
+        ("county", "bridge-demo-4821"),
+        ("qinglong", "bridge-demo-5932"),
+        ("nanxi", "bridge-demo-6043"),
+        ("shuangjiang", "bridge-demo-2598"),
+        ("hongqi", "bridge-demo-7154"),
+        ("sunshine", "bridge-demo-8265"),
+        ("lifamily", "bridge-demo-4830"),
+    ] {
+        let mut user = app.logged_in_with(username, password).await;
+        let inbox = user.get("/api/v1/inbox").await.json();
+        assert!(
+            inbox["total"].as_u64().unwrap_or_default() > 0,
+            "{username}: {}",
+            inbox["counts"]
+        );
+    }
 }

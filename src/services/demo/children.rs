@@ -266,6 +266,15 @@ const NEEDS: &[DemoNeed] = &[
         false,
     ),
     (
+        13,
+        "foster_care",
+        "寻找寄养家庭",
+        "孩子父母双亡，现由年迈多病的祖父照料，希望由经过培训的爱心家庭寄养，照料日常生活和上学。",
+        Some(1),
+        "urgent",
+        true,
+    ),
+    (
         17,
         "tutoring",
         "三年级课业辅导",

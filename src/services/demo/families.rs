@@ -1,5 +1,5 @@
-//! Demo caring families, one at each step that waits for someone: 王家 has
-//! applied and waits for the township's home visit, 赵家 was recommended by
+//! Demo caring families, one at each step that waits for someone: 王家 (双江街道)
+//! has applied and waits for the township's home visit, 赵家 was recommended by
 //! its township and waits for the county, and 李家 is approved and offers
 //! sponsorship and foster care, so that placements show the county's
 //! second approval.
@@ -57,7 +57,7 @@ pub(super) async fn load(
         &system,
         ApplicationInput {
             care_types: vec!["foster_care".into(), "sponsorship".into()],
-            ..apply("王家", "500235001", "wangfamily", "13800000003")
+            ..apply("王家", "500235002", "wangfamily", "13800000003")
         },
     )
     .await?;

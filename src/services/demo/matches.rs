@@ -1,6 +1,7 @@
 //! Demo matches, one in each state that waits for someone, so that every
 //! role's inbox has something on first start: a provider's proposal for the
-//! township to decide, an officer's suggestion for the provider to accept, a
+//! township to decide, officers' suggestions for a provider and a caring
+//! family to accept, a
 //! sponsorship approved by the township and waiting for the county, an
 //! approved match waiting for its first service record, one in service
 //! waiting for the township to confirm completion, and one completed with a
@@ -36,6 +37,7 @@ const PLAN: &[(&str, &str, Goal)] = &[
     ("冬季衣物和学习用品", "冬衣和学习用品捐赠", Goal::Proposed),
     ("肢体康复训练", "孤独症儿童康复训练", Goal::Suggested),
     ("爱心助养", "长期爱心助养一名孤儿", Goal::TownshipApproved),
+    ("寻找寄养家庭", "家庭寄养一名学龄儿童", Goal::Suggested),
     ("住院治疗费用救助", "先天性心脏病筛查与救助", Goal::Approved),
     ("孤独症儿童康复训练", "孤独症儿童康复训练", Goal::InService),
     (
