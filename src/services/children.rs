@@ -333,7 +333,7 @@ pub async fn close(
     row.updated_at = Utc::now();
     let txn = db::begin_write(store.db).await?;
     let saved = db::children::update(&txn, row).await?;
-    super::needs::close_all_of_child(&txn, ctx, id, "儿童档案已结档").await?;
+    super::needs::close_all_of_child(&txn, ctx, caller, id, "儿童档案已结档").await?;
     population_changed(&txn, &saved).await?;
     record(
         &txn,

@@ -26,11 +26,13 @@
 mod access;
 mod capacity;
 mod create;
+mod ending;
 mod moves;
 mod records;
 mod view;
 
 pub use create::{ProposeInput, propose};
+pub(crate) use ending::end_with_need;
 pub use moves::{MoveInput, apply_move};
 pub use records::{ServiceInput, log_service, set_handover};
 pub use view::{EventView, ListFilter, MatchDetail, MatchSummary, get, list};

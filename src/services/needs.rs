@@ -10,7 +10,7 @@ pub(crate) use public::require_viewer;
 pub use public::{get_public, list_for_staff, list_public, project};
 
 use chrono::Utc;
-use sea_orm::ConnectionTrait;
+use sea_orm::{ConnectionTrait, DatabaseTransaction};
 
 use crate::db;
 use crate::db::entities::{child, need};
@@ -355,14 +355,23 @@ pub async fn close(
         Event::success("need.close", format!("need:{id}")),
     )
     .await?;
+    super::matches::end_with_need(
+        &txn,
+        ctx,
+        caller,
+        id,
+        &saved.closed_reason.clone().unwrap_or_default(),
+    )
+    .await?;
     txn.commit().await?;
     staff_need(store, saved, &child, k).await
 }
 
 /// Closes every open need of a file that is being closed (same transaction).
 pub async fn close_all_of_child(
-    conn: &impl ConnectionTrait,
+    conn: &DatabaseTransaction,
     ctx: &RequestCtx,
+    caller: &Principal,
     child_id: &str,
     reason: &str,
 ) -> ServiceResult<()> {
@@ -395,6 +404,7 @@ pub async fn close_all_of_child(
             Event::success("need.close", format!("need:{id}")),
         )
         .await?;
+        super::matches::end_with_need(conn, ctx, caller, &id, reason).await?;
     }
     Ok(())
 }

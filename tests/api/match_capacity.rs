@@ -6,8 +6,8 @@ use serde_json::json;
 
 use crate::helpers::TestApp;
 use crate::match_helpers::{
-    Scene, act, approve, assert_state_conflict, child_with_need, need_status, propose, remaining,
-    tutoring_need, tutoring_offer,
+    Scene, act, approve, assert_state_conflict, child_with_need, get_match, need_status, propose,
+    remaining, tutoring_need, tutoring_offer,
 };
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
@@ -250,4 +250,44 @@ async fn approval_and_cancel_reindex_the_need_and_the_offer() {
         .assert_status(StatusCode::OK);
     app.index_now().await;
     assert_eq!(provider.get("/api/v1/needs").await.json()["total"], 1);
+}
+
+#[tokio::test]
+async fn closing_a_need_ends_its_open_matches_and_gives_places_back() {
+    let app = TestApp::spawn().await;
+    let scene = Scene::new(&app, 3).await;
+    let other_offer = tutoring_offer(&scene.provider, 2).await;
+    let pending = propose(&scene.provider, &scene.code, &other_offer).await;
+    let approved = scene.approved().await;
+    assert_eq!(remaining(&app, &scene.offer).await, 2);
+
+    scene
+        .officer
+        .post_json(
+            &format!("/api/v1/needs/{}/close", scene.need_id),
+            json!({"reason": "孩子已随父母迁往外县"}),
+        )
+        .await
+        .assert_status(StatusCode::OK);
+
+    assert_eq!(
+        get_match(&scene.officer, &approved).await["status"],
+        "cancelled"
+    );
+    assert_eq!(
+        get_match(&scene.officer, &pending).await["status"],
+        "rejected"
+    );
+    assert_eq!(remaining(&app, &scene.offer).await, 3, "the place is back");
+    assert_eq!(remaining(&app, &other_offer).await, 2);
+    assert_eq!(need_status(&scene.officer, &scene.need_id).await, "closed");
+    let timeline = get_match(&scene.provider, &approved).await;
+    let last = timeline["events"]
+        .as_array()
+        .and_then(|e| e.last())
+        .cloned()
+        .expect("events");
+    assert_eq!(last["note"], "需求已关闭：孩子已随父母迁往外县");
+    assert_eq!(app.audit_entries("match.cancel").await.len(), 1);
+    assert_eq!(app.audit_entries("match.reject").await.len(), 1);
 }
