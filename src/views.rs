@@ -14,3 +14,4 @@ pub mod offers;
 pub mod providers;
 pub mod search;
 pub mod staff;
+pub mod suggestions;

@@ -22,6 +22,7 @@ pub mod router;
 pub mod search;
 pub mod session_store;
 pub mod staff;
+pub mod suggestions;
 
 use std::sync::Arc;
 

@@ -109,6 +109,9 @@ pub fn staff_detail(
                     }
                 }
             }
+            @if matches!(status, NeedStatus::Draft | NeedStatus::Published) {
+                p { a href={ "/needs/" (need.id) "/suggestions" } { "查看推荐的服务" } }
+            }
             p { a href="/needs" { "返回需求列表" } }
         },
     )

@@ -37,7 +37,7 @@ pub fn remaining_text(o: &offer::Model) -> String {
     )
 }
 
-fn ages_text(o: &offer::Model) -> String {
+pub fn ages_text(o: &offer::Model) -> String {
     let min = o.age_min.unwrap_or(0);
     let max = o.age_max.unwrap_or(17);
     if min == 0 && max == 17 {
@@ -182,6 +182,9 @@ fn owner_actions(ctx: &PageCtx<'_>, data: &OfferPage<'_>) -> Markup {
                     button.secondary type="submit" { "确认结束" }
                 }
             }
+        }
+        @if status.is_open() {
+            p { a href={ "/offers/" (o.id) "/suggestions" } { "查看适合的需求" } }
         }
         p { a href="/offers/mine" { "返回我的服务" } }
     }

@@ -22,5 +22,6 @@ mod providers;
 mod scope;
 mod search;
 mod security;
+mod suggestions;
 mod synthetic;
 mod vault;
