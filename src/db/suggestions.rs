@@ -13,6 +13,10 @@ use sea_orm::{
 use super::entities::{family, match_record, offer, provider};
 
 /// Offers among `ids` in `status` (the active one) with places left.
+///
+/// Reads by id alone and filters the rest here: given a status condition
+/// too, SQLite (without statistics) walks the status index, i.e. every
+/// active offer, instead of the ids — 70 ms instead of 1 at 100k offers.
 pub async fn offers_with_places(
     db: &impl ConnectionTrait,
     ids: &[String],
@@ -21,12 +25,13 @@ pub async fn offers_with_places(
     if ids.is_empty() {
         return Ok(Vec::new());
     }
-    offer::Entity::find()
+    Ok(offer::Entity::find()
         .filter(offer::Column::Id.is_in(ids.iter().cloned()))
-        .filter(offer::Column::Status.eq(status))
-        .filter(offer::Column::Remaining.gt(0))
         .all(db)
-        .await
+        .await?
+        .into_iter()
+        .filter(|o| o.status == status && o.remaining > 0)
+        .collect())
 }
 
 /// The status of each of these providers, by id.

@@ -24,7 +24,7 @@ use super::super::children::{self, population};
 use super::super::families::approval_is_current;
 use super::super::search::SearchHandle;
 use super::super::search::documents::offer_key;
-use super::super::{Paging, Principal, ServiceResult, Store};
+use super::super::{Paging, Principal, ServiceError, ServiceResult, Store};
 use super::{Suggested, area_fit, final_statuses, page_of, pool_for, rank, relevance};
 
 /// A need as staff see it here, with the ranked offers.
@@ -50,7 +50,7 @@ pub async fn for_need(
 ) -> ServiceResult<NeedSuggestions> {
     let need = db::needs::find(store.db, need_id)
         .await?
-        .ok_or(super::ServiceError::NotFound)?;
+        .ok_or(ServiceError::NotFound)?;
     let child = children::find_in_scope(store, caller, &need.child_id).await?;
     let today = chrono::Local::now().date_naive();
     let (age_band, difficulty_class) = population::band_and_class(store.vault, &child, today)?;
