@@ -633,3 +633,50 @@ async fn the_offer_page_ranks_needs_with_a_propose_form_each() {
     assert!(html.contains(&format!("name=\"offer_id\" value=\"{offer_id}\"")));
     assert!(html.contains("name=\"csrf_token\""));
 }
+
+#[tokio::test]
+async fn a_need_whose_township_fell_under_k_leaves_township_offers_before_the_index_knows() {
+    // k = 2: with a second poor child of the same band the need shows township A.
+    let w = world_with(TestApp::spawn_with(|s| s.k_anonymity = 2).await).await;
+    let second = w
+        .officer
+        .create_child(child_body(
+            "柏小红",
+            &id_number_for("20170315", 8, false),
+            TOWNSHIP_A,
+            crate::helpers::VILLAGE_A,
+        ))
+        .await;
+    let township = w
+        .provider
+        .create_offer(offer(
+            "tutoring",
+            "数学辅导",
+            "辅导数学作业。",
+            &[TOWNSHIP_A],
+        ))
+        .await;
+    let county = w
+        .provider
+        .create_offer(offer("tutoring", "数学辅导", "辅导数学作业。", &["county"]))
+        .await;
+    w.app.index_now().await;
+    let body = suggestions_for_offer(&w.provider, &township).await;
+    assert_eq!(need_codes(&body), [w.need_code.as_str()]);
+    assert_eq!(body["items"][0]["need"]["township"], TOWNSHIP_A);
+
+    // The second file closes: the count falls under k. The index still
+    // files the need under A until the indexer runs, but the projection
+    // of the moment decides.
+    w.officer
+        .post_json(
+            &format!("/api/v1/children/{second}/close"),
+            json!({"reason": "迁出本县"}),
+        )
+        .await
+        .assert_status(StatusCode::OK);
+    assert!(need_codes(&suggestions_for_offer(&w.provider, &township).await).is_empty());
+    let body = suggestions_for_offer(&w.provider, &county).await;
+    assert_eq!(need_codes(&body), [w.need_code.as_str()]);
+    assert_eq!(body["items"][0]["need"]["township"], Value::Null);
+}
