@@ -24,6 +24,7 @@ pub mod outbox;
 pub mod providers;
 pub mod regions;
 pub mod sessions;
+pub mod suggestions;
 pub mod users;
 pub mod vault_meta;
 

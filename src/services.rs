@@ -21,6 +21,7 @@ pub mod providers;
 pub mod regions;
 pub mod scope;
 pub mod search;
+pub mod suggestions;
 pub mod users;
 pub mod vault_admin;
 

@@ -17,3 +17,4 @@ pub mod offers;
 pub mod providers;
 pub mod search;
 pub mod staff;
+pub mod suggestions;

@@ -25,6 +25,7 @@ pub mod router;
 pub mod search;
 pub mod session_store;
 pub mod staff;
+pub mod suggestions;
 
 use std::sync::Arc;
 

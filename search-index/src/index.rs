@@ -1,5 +1,8 @@
 //! [`SearchIndex`]: opening the index, applying batches of changes with the
-//! outbox sequence number, and searching.
+//! outbox sequence number, and searching; ranking for suggestions is in
+//! [`rank`].
+
+mod rank;
 
 use std::path::Path;
 use std::sync::{Arc, Mutex, PoisonError};
@@ -23,6 +26,8 @@ use crate::tokenizer::{CareTokenizer, TOKENIZER_NAME, shared_jieba};
 pub const MAX_LIMIT: usize = 100;
 /// Paging stops this far in: larger offsets are treated as this one.
 pub const MAX_OFFSET: usize = 10_000;
+/// A ranking returns at most this many documents.
+pub const MAX_RANKED: usize = 1_000;
 /// Indexing memory budget of the writer of an on-disk index.
 const WRITER_HEAP_BYTES: usize = 50_000_000;
 /// Indexing memory budget of an in-RAM index (tantivy's minimum).

@@ -2,8 +2,10 @@
 //!
 //! This crate depends on tantivy and a tokenizer only, never on the database,
 //! the web layer or the application's types. The app feeds it batches of
-//! [`Change`]s from its outbox with [`SearchIndex::apply`] and asks it
-//! [`Query`]s with [`SearchIndex::search`]. Only public data is indexed.
+//! [`Change`]s from its outbox with [`SearchIndex::apply`], asks it
+//! [`Query`]s with [`SearchIndex::search`] and, for suggestions, asks it to
+//! rank documents against free text with [`SearchIndex::rank`]. Only public
+//! data is indexed.
 
 mod collector;
 mod columns;
@@ -17,7 +19,9 @@ pub mod synonyms;
 pub mod tokenizer;
 
 pub use error::Error;
-pub use index::{MAX_LIMIT, MAX_OFFSET, SearchIndex};
-pub use model::{Change, Doc, DocKind, Facets, Hit, Query, Results, Snippet};
+pub use index::{MAX_LIMIT, MAX_OFFSET, MAX_RANKED, SearchIndex};
+pub use model::{
+    Change, Doc, DocKind, Facets, Hit, Query, RankedDoc, RankedDocs, Ranking, Results, Snippet,
+};
 pub use query::{MAX_QUERY_CHARS, MAX_QUERY_WORDS};
 pub use snippet::SNIPPET_CHARS;

@@ -161,3 +161,42 @@ pub struct Snippet {
     /// Byte ranges of `text` to highlight.
     pub highlights: Vec<Range<usize>>,
 }
+
+/// A ranking request, for suggestions: every document of `kind` that passes
+/// the filters, ordered by how well its text matches the words of `text`.
+/// Unlike [`Query`], a document need not hold every word: any shared word
+/// counts, and documents that share none still come (with score 0) after
+/// those that do, so that a short list is filled by the filters alone.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Ranking {
+    /// Free text, e.g. a need's title and description; only its first
+    /// [`crate::MAX_QUERY_CHARS`] characters and [`crate::MAX_QUERY_WORDS`]
+    /// distinct words are used.
+    pub text: String,
+    /// Only offers or only needs.
+    pub kind: DocKind,
+    /// Only this category code.
+    pub category: Option<String>,
+    /// Only documents listing at least one of these township codes; empty
+    /// means no township filter.
+    pub townships: Vec<String>,
+    /// How many of the best documents to return; capped at [`crate::MAX_RANKED`].
+    pub limit: usize,
+}
+
+/// One ranked document: its key and its relevance (BM25; 0 when it shares
+/// no word with the text).
+#[derive(Debug, Clone, PartialEq)]
+pub struct RankedDoc {
+    pub key: String,
+    pub score: f32,
+}
+
+/// The answer to a [`Ranking`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct RankedDocs {
+    /// How many documents pass the filters (with or without shared words).
+    pub total: usize,
+    /// The best `limit` of them, best first; ties by key.
+    pub docs: Vec<RankedDoc>,
+}

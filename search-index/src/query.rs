@@ -23,11 +23,12 @@ use std::collections::BTreeSet;
 use jieba_rs::Jieba;
 use tantivy::Term;
 use tantivy::query::{
-    AllQuery, BooleanQuery, BoostQuery, Occur, PhraseQuery, Query as TantivyQuery, TermQuery,
+    AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, Occur, PhraseQuery, Query as TantivyQuery,
+    TermQuery,
 };
 use tantivy::schema::{Field, IndexRecordOption};
 
-use crate::model::Query;
+use crate::model::{Query, Ranking};
 use crate::schema::Fields;
 use crate::synonyms::Synonyms;
 use crate::tokenizer::{QueryWord, query_runs};
@@ -130,6 +131,79 @@ pub(crate) fn plan(fields: &Fields, jieba: &Jieba, synonyms: &Synonyms, q: &Quer
     }
 }
 
+/// The distinct words of a ranking text, at most [`MAX_QUERY_WORDS`]. When
+/// the text has words of two or more characters, one-character words are
+/// left out: in a sentence they are mostly particles (的, 和, 后) that
+/// would spend the word budget and match nearly everything.
+fn ranking_words(jieba: &Jieba, text: &str) -> Vec<String> {
+    let mut words: Vec<String> = Vec::new();
+    for word in query_runs(jieba, truncate_chars(text, MAX_QUERY_CHARS))
+        .into_iter()
+        .flatten()
+    {
+        if !words.contains(&word.text) {
+            words.push(word.text);
+        }
+    }
+    if words.iter().any(|w| w.chars().count() > 1) {
+        words.retain(|w| w.chars().count() > 1);
+    }
+    words.truncate(MAX_QUERY_WORDS);
+    words
+}
+
+/// A filter clause: it must match but adds nothing to the score.
+fn filter(query: Box<dyn TantivyQuery>) -> (Occur, Box<dyn TantivyQuery>) {
+    (Occur::Must, Box::new(ConstScoreQuery::new(query, 0.0)))
+}
+
+fn exact(field: Field, value: &str) -> Box<dyn TantivyQuery> {
+    Box::new(TermQuery::new(
+        Term::from_field_text(field, value),
+        IndexRecordOption::Basic,
+    ))
+}
+
+/// The query of a [`Ranking`]: the filters must match (scoring nothing);
+/// each word, or a synonym, in the title (boosted) or the body adds to the
+/// score, and none is required.
+pub(crate) fn plan_ranking(
+    fields: &Fields,
+    jieba: &Jieba,
+    synonyms: &Synonyms,
+    r: &Ranking,
+) -> Box<dyn TantivyQuery> {
+    let mut clauses = vec![filter(exact(fields.kind, r.kind.as_str()))];
+    if let Some(category) = &r.category {
+        clauses.push(filter(exact(fields.category, category)));
+    }
+    if !r.townships.is_empty() {
+        let any: Vec<(Occur, Box<dyn TantivyQuery>)> = r
+            .townships
+            .iter()
+            .map(|t| (Occur::Should, exact(fields.townships, t)))
+            .collect();
+        clauses.push(filter(Box::new(BooleanQuery::new(any))));
+    }
+    let mut alternatives = BTreeSet::new();
+    for word in ranking_words(jieba, &r.text) {
+        alternatives.insert(word.clone());
+        alternatives.extend(synonyms.of(&word).map(str::to_owned));
+    }
+    let mut text: Vec<(Occur, Box<dyn TantivyQuery>)> = Vec::new();
+    for alt in &alternatives {
+        text.push((
+            Occur::Should,
+            Box::new(BoostQuery::new(term_query(fields.title, alt), TITLE_BOOST)),
+        ));
+        text.push((Occur::Should, term_query(fields.body, alt)));
+    }
+    if !text.is_empty() {
+        clauses.push((Occur::Should, Box::new(BooleanQuery::new(text))));
+    }
+    Box::new(BooleanQuery::new(clauses))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -146,6 +220,17 @@ mod tests {
         assert_eq!(truncate_chars("儿童康复", 2), "儿童");
         assert_eq!(truncate_chars("儿童", 5), "儿童");
         assert_eq!(truncate_chars("", 5), "");
+    }
+
+    #[test]
+    fn ranking_words_skip_particles_unless_nothing_else_is_left() {
+        let jieba = crate::tokenizer::shared_jieba();
+        let words = ranking_words(&jieba, "希望每周两次放学后辅导数学作业，每次约1小时。");
+        assert!(words.contains(&"辅导".to_string()), "{words:?}");
+        assert!(words.iter().all(|w| w.chars().count() > 1), "{words:?}");
+        assert_eq!(ranking_words(&jieba, "书"), vec!["书".to_string()]);
+        let long = "康复训练心理疏导课业辅导法律援助".repeat(20);
+        assert!(ranking_words(&jieba, &long).len() <= MAX_QUERY_WORDS);
     }
 
     #[test]

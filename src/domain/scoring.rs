@@ -3,6 +3,8 @@
 //! suggestion. Offers of another category, outside the need's area, for
 //! other ages or without places are not candidates at all.
 
+use super::child::AgeBand;
+
 /// Where an offer serves, seen from a need's township.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum AreaFit {
@@ -135,6 +137,33 @@ pub fn score(c: &Candidate) -> Option<Score> {
     Some(Score { total, reasons })
 }
 
+/// The ages a band covers, both ends included.
+fn band_years(band: AgeBand) -> (i16, i16) {
+    match band {
+        AgeBand::Infant => (0, 2),
+        AgeBand::Preschool => (3, 5),
+        AgeBand::Primary => (6, 11),
+        AgeBand::Junior => (12, 14),
+        AgeBand::Senior => (15, 17),
+    }
+}
+
+/// Whether an offer for ages `age_min`–`age_max` suits a child of `band`:
+/// `Some(true)` when the ages overlap the band (the exact age is not
+/// public, so any overlap may fit), `Some(false)` when they do not, and
+/// `None` when either side says nothing: the band is unknown (generalized),
+/// or the offer names no ages or all of childhood (0–17, what an offer
+/// without ages is stored as).
+pub fn age_fit(band: Option<AgeBand>, age_min: Option<i16>, age_max: Option<i16>) -> Option<bool> {
+    let band = band?;
+    let (min, max) = (age_min.unwrap_or(0), age_max.unwrap_or(17));
+    if min <= 0 && max >= 17 {
+        return None;
+    }
+    let (low, high) = band_years(band);
+    Some(min <= high && low <= max)
+}
+
 #[cfg(test)]
 mod tests {
     use proptest::prelude::*;
@@ -217,6 +246,31 @@ mod tests {
         for lower in [county, unknown_age, one_place, new_provider] {
             assert!(lower < base);
         }
+    }
+
+    #[test]
+    fn ages_fit_when_they_overlap_the_band_and_say_nothing_when_unrestricted() {
+        assert_eq!(
+            age_fit(Some(AgeBand::Primary), Some(6), Some(14)),
+            Some(true)
+        );
+        assert_eq!(
+            age_fit(Some(AgeBand::Primary), Some(10), Some(12)),
+            Some(true)
+        );
+        assert_eq!(
+            age_fit(Some(AgeBand::Primary), Some(12), Some(14)),
+            Some(false)
+        );
+        assert_eq!(
+            age_fit(Some(AgeBand::Senior), Some(0), Some(14)),
+            Some(false)
+        );
+        assert_eq!(age_fit(Some(AgeBand::Infant), Some(2), None), Some(true));
+        assert_eq!(age_fit(Some(AgeBand::Infant), Some(3), None), Some(false));
+        assert_eq!(age_fit(Some(AgeBand::Junior), Some(0), Some(17)), None);
+        assert_eq!(age_fit(Some(AgeBand::Junior), None, None), None);
+        assert_eq!(age_fit(None, Some(6), Some(11)), None);
     }
 
     proptest! {

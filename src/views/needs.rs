@@ -109,6 +109,9 @@ pub fn staff_detail(
                     }
                 }
             }
+            @if matches!(status, NeedStatus::Draft | NeedStatus::Published) {
+                p { a href={ "/needs/" (need.id) "/suggestions" } { "查看推荐的服务" } }
+            }
             @if officer && status == NeedStatus::Published {
                 (super::matches::propose_card(ctx, super::matches::ProposeFrom::Need { code: &need.code, title: &need.title }))
             } @else if status != NeedStatus::Draft {

@@ -37,7 +37,7 @@ pub fn remaining_text(o: &offer::Model) -> String {
     )
 }
 
-fn ages_text(o: &offer::Model) -> String {
+pub fn ages_text(o: &offer::Model) -> String {
     let min = o.age_min.unwrap_or(0);
     let max = o.age_max.unwrap_or(17);
     if min == 0 && max == 17 {
@@ -184,6 +184,7 @@ fn owner_actions(ctx: &PageCtx<'_>, data: &OfferPage<'_>) -> Markup {
             }
         }
         @if status.is_open() {
+            p { a href={ "/offers/" (o.id) "/suggestions" } { "查看适合的需求" } }
             (super::matches::propose_card(ctx, super::matches::ProposeFrom::Offer { id: &o.id, title: &o.title }))
         }
         p { a href="/offers/mine" { "返回我的服务" } }

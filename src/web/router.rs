@@ -106,6 +106,10 @@ fn routes() -> Router<AppState> {
         )
         .route("/needs/{id}/publish", post(needs::pages::publish_submit))
         .route("/needs/{id}/close", post(needs::pages::close_submit))
+        .route(
+            "/needs/{id}/suggestions",
+            get(super::suggestions::pages::need_page),
+        )
         .route("/offers", post(offers::pages::create_submit))
         .route("/offers/mine", get(offers::pages::mine_page))
         .route("/offers/new", get(offers::pages::new_page))
@@ -117,6 +121,10 @@ fn routes() -> Router<AppState> {
         .route("/offers/{id}/pause", post(offers::pages::pause_submit))
         .route("/offers/{id}/resume", post(offers::pages::resume_submit))
         .route("/offers/{id}/close", post(offers::pages::close_submit))
+        .route(
+            "/offers/{id}/suggestions",
+            get(super::suggestions::pages::offer_page),
+        )
         .route("/search", get(search::pages::search_page))
         .route(
             "/matches",
@@ -190,6 +198,10 @@ fn routes() -> Router<AppState> {
         .route("/api/v1/needs/{id}/publish", post(needs::api_publish))
         .route("/api/v1/needs/{id}/close", post(needs::api_close))
         .route(
+            "/api/v1/needs/{id}/suggestions",
+            get(super::suggestions::api_for_need),
+        )
+        .route(
             "/api/v1/offers",
             get(offers::api_list_own).post(offers::api_create),
         )
@@ -200,6 +212,10 @@ fn routes() -> Router<AppState> {
         .route("/api/v1/offers/{id}/pause", post(offers::api_pause))
         .route("/api/v1/offers/{id}/resume", post(offers::api_resume))
         .route("/api/v1/offers/{id}/close", post(offers::api_close))
+        .route(
+            "/api/v1/offers/{id}/suggestions",
+            get(super::suggestions::api_for_offer),
+        )
         .route("/api/v1/search", get(search::api_search))
         .route(
             "/api/v1/matches",

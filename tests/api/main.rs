@@ -32,5 +32,6 @@ mod providers;
 mod scope;
 mod search;
 mod security;
+mod suggestions;
 mod synthetic;
 mod vault;

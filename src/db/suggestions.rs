@@ -1,0 +1,216 @@
+//! The reads behind suggestions: candidate offers by id, their owners'
+//! standing and record, and the open matches of a need or an offer. Each
+//! is one query whatever the number of candidates.
+
+use std::collections::HashMap;
+
+use sea_orm::sea_query::{Expr, Func};
+use sea_orm::{
+    ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, FromQueryResult, JoinType,
+    QueryFilter, QuerySelect, RelationDef,
+};
+
+use super::entities::{family, match_record, offer, provider};
+
+/// Offers among `ids` in `status` (the active one) with places left.
+///
+/// Reads by id alone and filters the rest here: given a status condition
+/// too, SQLite (without statistics) walks the status index, i.e. every
+/// active offer, instead of the ids — 70 ms instead of 1 at 100k offers.
+pub async fn offers_with_places(
+    db: &impl ConnectionTrait,
+    ids: &[String],
+    status: &str,
+) -> Result<Vec<offer::Model>, DbErr> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    Ok(offer::Entity::find()
+        .filter(offer::Column::Id.is_in(ids.iter().cloned()))
+        .all(db)
+        .await?
+        .into_iter()
+        .filter(|o| o.status == status && o.remaining > 0)
+        .collect())
+}
+
+/// The status of each of these providers, by id.
+pub async fn provider_statuses(
+    db: &impl ConnectionTrait,
+    ids: &[String],
+) -> Result<HashMap<String, String>, DbErr> {
+    if ids.is_empty() {
+        return Ok(HashMap::new());
+    }
+    Ok(provider::Entity::find()
+        .filter(provider::Column::Id.is_in(ids.iter().cloned()))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|p| (p.id, p.status))
+        .collect())
+}
+
+/// These families, by id.
+pub async fn families(
+    db: &impl ConnectionTrait,
+    ids: &[String],
+) -> Result<HashMap<String, family::Model>, DbErr> {
+    if ids.is_empty() {
+        return Ok(HashMap::new());
+    }
+    Ok(family::Entity::find()
+        .filter(family::Column::Id.is_in(ids.iter().cloned()))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|f| (f.id.clone(), f))
+        .collect())
+}
+
+/// Whose offers a record counts: a provider's or a family's.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum Owner {
+    Provider(String),
+    Family(String),
+}
+
+impl Owner {
+    /// The owner of `offer`, if it names one.
+    pub fn of(offer: &offer::Model) -> Option<Owner> {
+        match (&offer.provider_id, &offer.family_id) {
+            (Some(p), _) => Some(Owner::Provider(p.clone())),
+            (None, Some(f)) => Some(Owner::Family(f.clone())),
+            (None, None) => None,
+        }
+    }
+}
+
+/// An owner's completed matches over all its offers, and the sum and
+/// number of their ratings.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Record {
+    pub completed: u32,
+    pub rating_sum: i64,
+    pub rated: u32,
+}
+
+impl Record {
+    /// The average rating, if any match was rated.
+    pub fn average_rating(&self) -> Option<f32> {
+        (self.rated > 0).then(|| self.rating_sum as f32 / self.rated as f32)
+    }
+}
+
+#[derive(Debug, FromQueryResult)]
+struct RecordRow {
+    provider_id: Option<String>,
+    family_id: Option<String>,
+    completed: i64,
+    rating_sum: Option<i64>,
+    rated: i64,
+}
+
+/// The record of each of these owners, in one grouped query over the
+/// matches in `completed` (the completed status) of all their offers.
+/// Owners without such a match are absent.
+pub async fn records(
+    db: &impl ConnectionTrait,
+    owners: &[Owner],
+    completed: &str,
+) -> Result<HashMap<Owner, Record>, DbErr> {
+    let mut providers = Vec::new();
+    let mut families = Vec::new();
+    for owner in owners {
+        match owner {
+            Owner::Provider(id) => providers.push(id.clone()),
+            Owner::Family(id) => families.push(id.clone()),
+        }
+    }
+    if providers.is_empty() && families.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let mut whose = Condition::any();
+    if !providers.is_empty() {
+        whose = whose.add(offer::Column::ProviderId.is_in(providers));
+    }
+    if !families.is_empty() {
+        whose = whose.add(offer::Column::FamilyId.is_in(families));
+    }
+    let id = Expr::col((match_record::Entity, match_record::Column::Id));
+    let rating = Expr::col((match_record::Entity, match_record::Column::Rating));
+    let rows = match_record::Entity::find()
+        .select_only()
+        .column(offer::Column::ProviderId)
+        .column(offer::Column::FamilyId)
+        .column_as(Expr::from(Func::count(id)), "completed")
+        .column_as(Expr::from(Func::sum(rating.clone())), "rating_sum")
+        .column_as(Expr::from(Func::count(rating)), "rated")
+        .join(JoinType::InnerJoin, match_offer())
+        .filter(match_record::Column::Status.eq(completed))
+        .filter(whose)
+        .group_by(offer::Column::ProviderId)
+        .group_by(offer::Column::FamilyId)
+        .into_model::<RecordRow>()
+        .all(db)
+        .await?;
+    let mut out = HashMap::new();
+    for row in rows {
+        let owner = match (row.provider_id, row.family_id) {
+            (Some(p), _) => Owner::Provider(p),
+            (None, Some(f)) => Owner::Family(f),
+            (None, None) => continue,
+        };
+        out.insert(
+            owner,
+            Record {
+                completed: u32::try_from(row.completed).unwrap_or(u32::MAX),
+                rating_sum: row.rating_sum.unwrap_or(0),
+                rated: u32::try_from(row.rated).unwrap_or(u32::MAX),
+            },
+        );
+    }
+    Ok(out)
+}
+
+/// The join from a match to its offer (the entities declare no relations).
+fn match_offer() -> RelationDef {
+    match_record::Entity::belongs_to(offer::Entity)
+        .from(match_record::Column::OfferId)
+        .to(offer::Column::Id)
+        .into()
+}
+
+/// The matches of a need in none of the `over` statuses (the final ones):
+/// match id by offer id.
+pub async fn open_matches_of_need(
+    db: &impl ConnectionTrait,
+    need_id: &str,
+    over: &[&str],
+) -> Result<HashMap<String, String>, DbErr> {
+    Ok(match_record::Entity::find()
+        .filter(match_record::Column::NeedId.eq(need_id))
+        .filter(match_record::Column::Status.is_not_in(over.iter().copied()))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|m| (m.offer_id, m.id))
+        .collect())
+}
+
+/// The matches of an offer in none of the `over` statuses: match id by
+/// need id.
+pub async fn open_matches_of_offer(
+    db: &impl ConnectionTrait,
+    offer_id: &str,
+    over: &[&str],
+) -> Result<HashMap<String, String>, DbErr> {
+    Ok(match_record::Entity::find()
+        .filter(match_record::Column::OfferId.eq(offer_id))
+        .filter(match_record::Column::Status.is_not_in(over.iter().copied()))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|m| (m.need_id, m.id))
+        .collect())
+}

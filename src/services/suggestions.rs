@@ -1,0 +1,160 @@
+//! Ranked suggestions (推荐): for a need, the offers that could serve it
+//! (staff who reach the need's file); for an offer, the published needs it
+//! could serve (the offer's owner, projections only). Both sides score
+//! with `domain::scoring::score`; the need side is in [`need`], the offer
+//! side in [`offer`].
+//!
+//! How candidates are found: the search index ranks the documents of the
+//! other kind that pass the hard filters — same category, serving the area
+//! — by how well their text shares *any* word with this side's title and
+//! description (`SearchIndex::rank`). Documents that share no word still
+//! pass the filters with relevance 0, so when fewer than [`POOL`] share
+//! words, the rest of the pool is filled with same-category documents of
+//! the area that share none: an offer is never lost for its wording alone.
+//! Past [`POOL`] candidates, those sharing no word are left out; the text
+//! then decides which [`POOL`] are scored, and the score decides the order.
+//! The candidates are then read from the database (one query each for the
+//! rows, their townships, their owners and the owners' records), so that
+//! what the index may still hold of a paused offer or a matched need does
+//! not show.
+//!
+//! An offer or need that already has an open (not final) match with this
+//! need or offer is kept in its place and marked (`open_match`), so that
+//! the officer sees it is already in hand instead of wondering where the
+//! best fit went; the pages offer no second proposal for it.
+//!
+//! Imports `db`, `domain` and the search index; never `web` or `views`.
+
+pub mod need;
+pub mod offer;
+
+pub use need::{NeedSuggestions, for_need};
+pub use offer::{OfferSuggestions, for_offer};
+
+use search_index::{RankedDocs, Ranking};
+
+use crate::domain::matching::MatchStatus;
+use crate::domain::scoring::{AreaFit, Score};
+
+use super::search::SearchHandle;
+use super::{Paging, ServiceError, ServiceResult};
+
+/// How many candidates the index gives for scoring (more when a page
+/// reaches further).
+pub const POOL: usize = 200;
+
+/// One suggestion: the offer or need, its score with reasons, and the open
+/// match it already has with the other side, if any.
+#[derive(Debug, Clone)]
+pub struct Suggested<T> {
+    pub item: T,
+    pub score: Score,
+    /// The id of an open match between the two, if there is one.
+    pub open_match: Option<String>,
+}
+
+/// The statuses a match is over in.
+fn final_statuses() -> Vec<&'static str> {
+    MatchStatus::ALL
+        .iter()
+        .filter(|s| s.is_final())
+        .map(|s| s.as_str())
+        .collect()
+}
+
+/// How many candidates to rank for a page.
+fn pool_for(paging: Paging) -> usize {
+    let reach = usize::try_from(paging.offset.saturating_add(paging.limit)).unwrap_or(usize::MAX);
+    reach.clamp(POOL, search_index::MAX_RANKED)
+}
+
+/// Ranks in the index, off the async executor.
+async fn rank(handle: &SearchHandle, ranking: Ranking) -> ServiceResult<RankedDocs> {
+    let index = handle.index();
+    tokio::task::spawn_blocking(move || index.rank(&ranking))
+        .await
+        .map_err(|e| ServiceError::Internal(e.to_string()))?
+        .map_err(|e| ServiceError::Internal(format!("search: {e}")))
+}
+
+/// Relevance relative to the best of the ranking (0 to 1).
+fn relevance(score: f32, best: f32) -> f32 {
+    if best > 0.0 && score.is_finite() {
+        (score / best).clamp(0.0, 1.0)
+    } else {
+        0.0
+    }
+}
+
+/// Where an offer serves, seen from a township (`None`: the need shows
+/// only the county).
+fn area_fit(county_wide: bool, townships: &[String], township: Option<&str>) -> AreaFit {
+    if county_wide {
+        AreaFit::County
+    } else if township.is_some_and(|t| townships.iter().any(|x| x == t)) {
+        AreaFit::Township
+    } else {
+        AreaFit::Outside
+    }
+}
+
+/// One page of a ranked list.
+fn page_of<T>(mut all: Vec<T>, paging: Paging) -> (u64, Vec<T>) {
+    let total = all.len() as u64;
+    let start = usize::try_from(paging.offset)
+        .unwrap_or(usize::MAX)
+        .min(all.len());
+    let items: Vec<T> = all
+        .drain(start..)
+        .take(usize::try_from(paging.limit).unwrap_or(usize::MAX))
+        .collect();
+    (total, items)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn relevance_is_relative_to_the_best_and_bounded() {
+        assert_eq!(relevance(4.0, 8.0), 0.5);
+        assert_eq!(relevance(8.0, 8.0), 1.0);
+        assert_eq!(relevance(0.0, 0.0), 0.0);
+        assert_eq!(relevance(f32::NAN, 8.0), 0.0);
+    }
+
+    #[test]
+    fn area_is_the_township_the_county_or_outside() {
+        let towns = vec!["500235001".to_owned()];
+        assert_eq!(
+            area_fit(false, &towns, Some("500235001")),
+            AreaFit::Township
+        );
+        assert_eq!(area_fit(false, &towns, Some("500235002")), AreaFit::Outside);
+        assert_eq!(area_fit(false, &towns, None), AreaFit::Outside);
+        assert_eq!(area_fit(true, &[], Some("500235002")), AreaFit::County);
+        assert_eq!(area_fit(true, &[], None), AreaFit::County);
+    }
+
+    #[test]
+    fn pages_cut_the_ranked_list_and_pools_reach_the_page() {
+        let (total, items) = page_of((0..30).collect(), Paging::new(Some(20), Some(20)));
+        assert_eq!(total, 30);
+        assert_eq!(items, (20..30).collect::<Vec<_>>());
+        let (_, none) = page_of((0..3).collect::<Vec<i32>>(), Paging::new(None, Some(50)));
+        assert!(none.is_empty());
+        assert_eq!(pool_for(Paging::default()), POOL);
+        assert_eq!(pool_for(Paging::new(Some(100), Some(400))), 500);
+        assert_eq!(
+            pool_for(Paging::new(Some(100), Some(u64::MAX))),
+            search_index::MAX_RANKED
+        );
+    }
+
+    #[test]
+    fn final_statuses_are_the_four_ends() {
+        let over = final_statuses();
+        assert_eq!(over.len(), 4);
+        assert!(over.contains(&"completed") && !over.contains(&"proposed"));
+    }
+}

@@ -1,0 +1,151 @@
+//! Suggestions for a need: the offers that could serve it, for staff who
+//! reach the need's file (others, and needs outside their scope: 404).
+//!
+//! The area is the need's own township (staff know it); the age band is the
+//! child's, as the projection shows it; the record is the offer owner's
+//! completed matches and their average rating over all its offers. Offers
+//! of providers that are not verified (any more), of families whose
+//! approval is not current, paused or closed offers and full offers are
+//! never suggested.
+
+use std::collections::HashMap;
+
+use search_index::{DocKind, Ranking};
+
+use crate::db;
+use crate::db::entities::need;
+use crate::db::suggestions::{Owner, Record};
+use crate::domain::child::{AgeBand, DifficultyClass};
+use crate::domain::offer::OfferStatus;
+use crate::domain::scoring::{self, Candidate};
+use crate::services::offers::OfferView;
+
+use super::super::children::{self, population};
+use super::super::families::approval_is_current;
+use super::super::search::SearchHandle;
+use super::super::search::documents::offer_key;
+use super::super::{Paging, Principal, ServiceError, ServiceResult, Store};
+use super::{Suggested, area_fit, final_statuses, page_of, pool_for, rank, relevance};
+
+/// A need as staff see it here, with the ranked offers.
+#[derive(Debug, Clone)]
+pub struct NeedSuggestions {
+    pub need: need::Model,
+    /// The child's age band today (`None` from 18).
+    pub age_band: Option<AgeBand>,
+    pub difficulty_class: DifficultyClass,
+    /// How many offers were scored.
+    pub total: u64,
+    pub items: Vec<Suggested<OfferView>>,
+}
+
+/// The offers that could serve need `need_id`, best first: score, then
+/// more places left, then the older offer.
+pub async fn for_need(
+    store: Store<'_>,
+    search: &SearchHandle,
+    caller: &Principal,
+    need_id: &str,
+    paging: Paging,
+) -> ServiceResult<NeedSuggestions> {
+    let need = db::needs::find(store.db, need_id)
+        .await?
+        .ok_or(ServiceError::NotFound)?;
+    let child = children::find_in_scope(store, caller, &need.child_id).await?;
+    let today = chrono::Local::now().date_naive();
+    let (age_band, difficulty_class) = population::band_and_class(store.vault, &child, today)?;
+
+    let ranked = rank(
+        search,
+        Ranking {
+            text: format!("{}\n{}", need.title, need.description),
+            kind: DocKind::Offer,
+            category: Some(need.category.clone()),
+            townships: vec![need.township_code.clone()],
+            limit: pool_for(paging),
+        },
+    )
+    .await?;
+    let best = ranked.docs.first().map_or(0.0, |d| d.score);
+    let relevance_of: HashMap<String, f32> = ranked
+        .docs
+        .iter()
+        .map(|d| (d.key.clone(), relevance(d.score, best)))
+        .collect();
+    let ids: Vec<String> = ranked
+        .docs
+        .iter()
+        .filter_map(|d| d.key.strip_prefix("offer:").map(str::to_owned))
+        .collect();
+
+    let offers =
+        db::suggestions::offers_with_places(store.db, &ids, OfferStatus::Active.as_str()).await?;
+    let ids: Vec<String> = offers.iter().map(|o| o.id.clone()).collect();
+    let mut townships = db::offers::townships_of(store.db, &ids).await?;
+    let provider_ids: Vec<String> = offers
+        .iter()
+        .filter_map(|o| o.provider_id.clone())
+        .collect();
+    let family_ids: Vec<String> = offers.iter().filter_map(|o| o.family_id.clone()).collect();
+    let providers = db::suggestions::provider_statuses(store.db, &provider_ids).await?;
+    let families = db::suggestions::families(store.db, &family_ids).await?;
+    let in_good_standing = |owner: &Owner| match owner {
+        Owner::Provider(id) => providers.get(id).is_some_and(|s| s == "verified"),
+        Owner::Family(id) => families.get(id).is_some_and(approval_is_current),
+    };
+    let owners: Vec<Owner> = offers.iter().filter_map(Owner::of).collect();
+    let completed = crate::domain::matching::MatchStatus::Completed.as_str();
+    let records = db::suggestions::records(store.db, &owners, completed).await?;
+    let open = db::suggestions::open_matches_of_need(store.db, &need.id, &final_statuses()).await?;
+
+    let mut scored = Vec::new();
+    for offer in offers {
+        let Some(owner) = Owner::of(&offer) else {
+            continue;
+        };
+        if !in_good_standing(&owner) {
+            continue;
+        }
+        let served = townships.remove(&offer.id).unwrap_or_default();
+        let record = records.get(&owner).copied().unwrap_or(Record::default());
+        let candidate = Candidate {
+            same_category: offer.category == need.category,
+            area: area_fit(offer.county_wide, &served, Some(&need.township_code)),
+            age_fits: scoring::age_fit(age_band, offer.age_min, offer.age_max),
+            remaining: u32::try_from(offer.remaining).unwrap_or(0),
+            text_relevance: relevance_of
+                .get(&offer_key(&offer.id))
+                .copied()
+                .unwrap_or(0.0),
+            completed: record.completed,
+            average_rating: record.average_rating(),
+        };
+        let Some(score) = scoring::score(&candidate) else {
+            continue;
+        };
+        scored.push(Suggested {
+            open_match: open.get(&offer.id).cloned(),
+            item: OfferView {
+                offer,
+                townships: served,
+            },
+            score,
+        });
+    }
+    scored.sort_by(|a, b| {
+        b.score
+            .total
+            .cmp(&a.score.total)
+            .then_with(|| b.item.offer.remaining.cmp(&a.item.offer.remaining))
+            .then_with(|| a.item.offer.created_at.cmp(&b.item.offer.created_at))
+            .then_with(|| a.item.offer.id.cmp(&b.item.offer.id))
+    });
+    let (total, items) = page_of(scored, paging);
+    Ok(NeedSuggestions {
+        need,
+        age_band,
+        difficulty_class,
+        total,
+        items,
+    })
+}

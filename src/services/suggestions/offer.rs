@@ -1,0 +1,205 @@
+//! Suggestions for an offer: the published needs it could serve, for the
+//! offer's owner only (others: 404), as public projections and nothing else.
+//!
+//! Everything here is read from the projection: the township it shows, its
+//! age band, its texts. A need generalized to the county (its township not
+//! shown) is a candidate for a county-wide offer only: for an offer of some
+//! townships, telling whether such a need lies in them would need the
+//! hidden township, and leaving needs in or out by it would reveal it.
+//!
+//! The score means the same as on the need side: the same function on the
+//! same parts, so an officer and a provider looking at one pair see one
+//! figure (up to the text part, which is relative to the best candidate of
+//! each list). The capacity and the owner's record are the offer's own and
+//! the same for every need, so they move every score alike and the order
+//! comes from area, age and text; ties go to the more urgent need, then to
+//! the one published earlier.
+
+use std::collections::HashMap;
+
+use search_index::{DocKind, Ranking};
+
+use crate::db;
+use crate::db::entities::offer;
+use crate::db::suggestions::{Owner, Record};
+use crate::domain::Role;
+use crate::domain::matching::MatchStatus;
+use crate::domain::need::{NeedStatus, Urgency};
+use crate::domain::offer::OfferStatus;
+use crate::domain::projection::PublicNeed;
+use crate::domain::scoring::{self, AreaFit, Candidate};
+use crate::services::offers::OfferView;
+
+use super::super::children::population;
+use super::super::needs::{self, project};
+use super::super::search::SearchHandle;
+use super::super::search::documents::need_key;
+use super::super::{Paging, Principal, ServiceError, ServiceResult, Store};
+use super::{Suggested, area_fit, final_statuses, page_of, pool_for, rank, relevance};
+
+/// An offer with the needs it could serve.
+#[derive(Debug, Clone)]
+pub struct OfferSuggestions {
+    pub offer: OfferView,
+    /// How many needs were scored.
+    pub total: u64,
+    pub items: Vec<Suggested<PublicNeed>>,
+}
+
+fn owned_by(caller: &Principal, offer: &offer::Model) -> bool {
+    match caller.role {
+        Role::Provider => caller.provider_id.is_some() && caller.provider_id == offer.provider_id,
+        Role::Family => caller.family_id.is_some() && caller.family_id == offer.family_id,
+        _ => false,
+    }
+}
+
+fn urgency_rank(u: Urgency) -> u8 {
+    match u {
+        Urgency::Critical => 0,
+        Urgency::Urgent => 1,
+        Urgency::Normal => 2,
+    }
+}
+
+/// The published needs that offer `offer_id` could serve, best first. An
+/// offer that is paused, closed or full has none.
+pub async fn for_offer(
+    store: Store<'_>,
+    search: &SearchHandle,
+    caller: &Principal,
+    offer_id: &str,
+    paging: Paging,
+    k: u32,
+) -> ServiceResult<OfferSuggestions> {
+    let offer = db::offers::find(store.db, offer_id)
+        .await?
+        .ok_or(ServiceError::NotFound)?;
+    if !owned_by(caller, &offer) {
+        return Err(ServiceError::NotFound);
+    }
+    // An owner who may no longer see needs (a suspended provider, a
+    // family whose approval ran out) is refused like on every need page.
+    needs::require_viewer(store, caller).await?;
+    let townships = db::offers::townships(store.db, &offer.id).await?;
+    let view = OfferView {
+        offer: offer.clone(),
+        townships: townships.clone(),
+    };
+    if offer.status != OfferStatus::Active.as_str() || offer.remaining <= 0 {
+        return Ok(OfferSuggestions {
+            offer: view,
+            total: 0,
+            items: Vec::new(),
+        });
+    }
+
+    let ranked = rank(
+        search,
+        Ranking {
+            text: format!("{}\n{}", offer.title, offer.description),
+            kind: DocKind::Need,
+            category: Some(offer.category.clone()),
+            // A county-wide offer serves every need, shown in a township
+            // or generalized; others only needs shown in their townships.
+            townships: if offer.county_wide {
+                Vec::new()
+            } else {
+                townships.clone()
+            },
+            limit: pool_for(paging),
+        },
+    )
+    .await?;
+    let best = ranked.docs.first().map_or(0.0, |d| d.score);
+    let relevance_of: HashMap<String, f32> = ranked
+        .docs
+        .iter()
+        .map(|d| (d.key.clone(), relevance(d.score, best)))
+        .collect();
+    let codes: Vec<String> = ranked
+        .docs
+        .iter()
+        .filter_map(|d| d.key.strip_prefix("need:").map(str::to_owned))
+        .collect();
+
+    let rows = db::needs::find_by_codes(store.db, &codes).await?;
+    let rows: Vec<_> = rows
+        .into_iter()
+        .filter(|n| n.status == NeedStatus::Published.as_str())
+        .collect();
+    let child_ids: Vec<String> = rows.iter().map(|n| n.child_id.clone()).collect();
+    let children: HashMap<String, _> = db::children::find_many(store.db, &child_ids)
+        .await?
+        .into_iter()
+        .map(|c| (c.id.clone(), c))
+        .collect();
+    let today = chrono::Local::now().date_naive();
+    let population = population::load(store, today).await?;
+    let owner = Owner::of(&offer);
+    let record = match &owner {
+        Some(owner) => db::suggestions::records(
+            store.db,
+            std::slice::from_ref(owner),
+            MatchStatus::Completed.as_str(),
+        )
+        .await?
+        .remove(owner)
+        .unwrap_or_default(),
+        None => Record::default(),
+    };
+    let open =
+        db::suggestions::open_matches_of_offer(store.db, &offer.id, &final_statuses()).await?;
+
+    let mut scored = Vec::new();
+    for row in &rows {
+        let Some(child) = children.get(&row.child_id) else {
+            continue;
+        };
+        let public = project(store, row, child, &population, k, today)?;
+        // The projection decides, not what the index filed the need under.
+        let area = match (&public.township, offer.county_wide) {
+            (_, true) => AreaFit::County,
+            (Some(t), false) => area_fit(false, &townships, Some(t)),
+            (None, false) => AreaFit::Outside,
+        };
+        let candidate = Candidate {
+            same_category: public.category.as_str() == offer.category,
+            area,
+            age_fits: scoring::age_fit(Some(public.age_band), offer.age_min, offer.age_max),
+            remaining: u32::try_from(offer.remaining).unwrap_or(0),
+            text_relevance: relevance_of
+                .get(&need_key(&public.code))
+                .copied()
+                .unwrap_or(0.0),
+            completed: record.completed,
+            average_rating: record.average_rating(),
+        };
+        let Some(score) = scoring::score(&candidate) else {
+            continue;
+        };
+        scored.push((
+            row.published_at,
+            Suggested {
+                open_match: open.get(&row.id).cloned(),
+                item: public,
+                score,
+            },
+        ));
+    }
+    scored.sort_by(|(a_at, a), (b_at, b)| {
+        b.score
+            .total
+            .cmp(&a.score.total)
+            .then_with(|| urgency_rank(a.item.urgency).cmp(&urgency_rank(b.item.urgency)))
+            .then_with(|| a_at.cmp(b_at))
+            .then_with(|| a.item.code.cmp(&b.item.code))
+    });
+    let scored: Vec<Suggested<PublicNeed>> = scored.into_iter().map(|(_, s)| s).collect();
+    let (total, items) = page_of(scored, paging);
+    Ok(OfferSuggestions {
+        offer: view,
+        total,
+        items,
+    })
+}
