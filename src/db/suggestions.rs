@@ -12,7 +12,8 @@ use sea_orm::{
 
 use super::entities::{family, match_record, offer, provider};
 
-/// Offers among `ids` in `status` (the active one) with places left.
+/// Offers among `ids` in `status` (the active one) with places left and
+/// not ended before `today`.
 ///
 /// Reads by id alone and filters the rest here: given a status condition
 /// too, SQLite (without statistics) walks the status index, i.e. every
@@ -21,6 +22,7 @@ pub async fn offers_with_places(
     db: &impl ConnectionTrait,
     ids: &[String],
     status: &str,
+    today: chrono::NaiveDate,
 ) -> Result<Vec<offer::Model>, DbErr> {
     if ids.is_empty() {
         return Ok(Vec::new());
@@ -30,7 +32,9 @@ pub async fn offers_with_places(
         .all(db)
         .await?
         .into_iter()
-        .filter(|o| o.status == status && o.remaining > 0)
+        .filter(|o| {
+            o.status == status && o.remaining > 0 && o.ends_on.is_none_or(|end| end >= today)
+        })
         .collect())
 }
 

@@ -6,8 +6,8 @@ use axum::http::{StatusCode, header};
 use crate::helpers::TestApp;
 
 /// Every method and path of `API.md` (and the README's additions) that the
-/// router serves. Family assessments and decisions, suggestions, matches,
-/// reports and stats are in the contract but not served yet.
+/// router serves. Reports (强制报告) and stats are in the contract but not
+/// served yet.
 const OPERATIONS: &[(&str, &str)] = &[
     ("post", "/api/v1/session"),
     ("delete", "/api/v1/session"),

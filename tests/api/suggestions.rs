@@ -173,7 +173,7 @@ async fn offers_in_the_township_with_matching_text_rank_above_county_wide_unrela
 }
 
 #[tokio::test]
-async fn other_categories_townships_full_paused_and_other_ages_are_never_suggested() {
+async fn other_categories_townships_full_paused_ended_and_other_ages_are_never_suggested() {
     let w = world().await;
     let p = &w.provider;
     let good = p
@@ -220,9 +220,22 @@ async fn other_categories_townships_full_paused_and_other_ages_are_never_suggest
     older["age_min"] = json!(15);
     older["age_max"] = json!(17);
     let other_ages = p.create_offer(older).await;
+    let ended = p
+        .create_offer(offer(
+            "tutoring",
+            "数学辅导",
+            "辅导数学作业。",
+            &[TOWNSHIP_A],
+        ))
+        .await;
     sql(
         &w.app,
         &format!("UPDATE offers SET remaining = 0 WHERE id = '{full}'"),
+    )
+    .await;
+    sql(
+        &w.app,
+        &format!("UPDATE offers SET ends_on = '2020-01-31' WHERE id = '{ended}'"),
     )
     .await;
     p.post_json(&format!("/api/v1/offers/{paused}/pause"), json!({}))
@@ -231,9 +244,29 @@ async fn other_categories_townships_full_paused_and_other_ages_are_never_suggest
     w.app.index_now().await;
     let body = suggestions_for_need(&w.officer, &w.need_id).await;
     assert_eq!(offer_ids(&body), [good]);
-    for never in [other_category, other_township, full, paused, other_ages] {
+    for never in [
+        other_category,
+        other_township,
+        full,
+        paused,
+        other_ages,
+        ended.clone(),
+    ] {
         assert!(!body.to_string().contains(&never), "{never} was suggested");
     }
+    let proposed = w
+        .officer
+        .post_json(
+            "/api/v1/matches",
+            json!({"need_code": w.need_code, "offer_id": ended}),
+        )
+        .await;
+    proposed.assert_status(StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        proposed.text().contains("已于2020-01-31结束"),
+        "{}",
+        proposed.text()
+    );
 }
 
 #[tokio::test]

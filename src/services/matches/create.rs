@@ -79,6 +79,11 @@ async fn check_fit(
     if offer.remaining <= 0 {
         invalid.add("offer_id", "该服务名额已满");
     }
+    if let Some(end) = offer.ends_on
+        && end < chrono::Local::now().date_naive()
+    {
+        invalid.add("offer_id", format!("该服务已于{end}结束"));
+    }
     if need.category != offer.category {
         let label = |c: &str| c.parse::<Category>().map(Category::label).unwrap_or("未知");
         invalid.add(

@@ -78,8 +78,13 @@ pub async fn for_need(
         .filter_map(|d| d.key.strip_prefix("offer:").map(str::to_owned))
         .collect();
 
-    let offers =
-        db::suggestions::offers_with_places(store.db, &ids, OfferStatus::Active.as_str()).await?;
+    let offers = db::suggestions::offers_with_places(
+        store.db,
+        &ids,
+        OfferStatus::Active.as_str(),
+        chrono::Local::now().date_naive(),
+    )
+    .await?;
     let ids: Vec<String> = offers.iter().map(|o| o.id.clone()).collect();
     let mut townships = db::offers::townships_of(store.db, &ids).await?;
     let provider_ids: Vec<String> = offers
