@@ -17,16 +17,16 @@
 //! Run: `cargo bench --bench allocation -- [--needs 10000] [--offers 5000]
 //! [--seed 7] [--runs 15] [--no-scarce]`. Prints Markdown.
 
+#[path = "support/common.rs"]
+mod common;
+
+use common::{Error, ms, percentile};
 use std::time::{Duration, Instant};
 
-use carebridge::config::{CommonArgs, Settings};
 use carebridge::domain::Role;
 use carebridge::domain::allocation::{Plan, Problem, greedy, plan};
 use carebridge::services::allocation::{self, Loaded};
 use carebridge::services::{Paging, Principal, Store, inbox};
-use carebridge::synthetic;
-
-type Error = Box<dyn std::error::Error>;
 
 struct Args {
     needs: usize,
@@ -58,18 +58,6 @@ fn parse_args() -> Result<Args, Error> {
         }
     }
     Ok(args)
-}
-
-fn percentile(sorted: &[Duration], p: f64) -> Duration {
-    if sorted.is_empty() {
-        return Duration::ZERO;
-    }
-    let i = ((sorted.len() as f64 - 1.0) * p).round() as usize;
-    sorted[i.min(sorted.len() - 1)]
-}
-
-fn ms(d: Duration) -> f64 {
-    d.as_secs_f64() * 1e3
 }
 
 /// Times of repeated runs, sorted.
@@ -246,27 +234,12 @@ async fn inbox_costs(store: Store<'_>, loaded: &Loaded, runs: usize) -> Result<(
 #[tokio::main]
 async fn main() -> Result<(), Error> {
     let args = parse_args()?;
-    let dir = tempfile::tempdir()?;
-    let mut settings = Settings::from_common(&CommonArgs {
-        data_dir: dir.path().to_path_buf(),
-        database_url: None,
-        k_anonymity: 5,
-        overdue_days: 7,
-    });
-    settings.vault_key = None;
-    let prepared = carebridge::app::prepare(&settings).await?;
-
-    let started = Instant::now();
-    let generated = synthetic::generate(
-        prepared.store(),
-        synthetic::Plan {
-            offers: args.offers,
-            needs: args.needs,
-            seed: args.seed,
-        },
-    )
-    .await?;
-    let generation = started.elapsed();
+    let common::Data {
+        dir: _dir,
+        prepared,
+        generated,
+        generation,
+    } = common::generate(args.offers, args.needs, args.seed).await?;
 
     println!("# Allocation benchmark\n");
     println!(

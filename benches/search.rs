@@ -13,6 +13,10 @@
 //! [--seed 7] [--queries 30] [--like-rounds 3] [--no-server]`.
 //! Prints Markdown.
 
+#[path = "support/common.rs"]
+mod common;
+
+use common::{Error, ms, percentile};
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
 use std::path::Path;
@@ -23,16 +27,12 @@ use std::time::{Duration, Instant};
 use axum::body::Body;
 use axum::extract::ConnectInfo;
 use axum::http::{Request, StatusCode, header};
-use carebridge::config::{CommonArgs, Settings};
 use carebridge::domain::Role;
 use carebridge::services::search::{SearchHandle, SearchRequest, indexer, search};
 use carebridge::services::{Principal, users};
-use carebridge::synthetic;
 use http_body_util::BodyExt;
 use sea_orm::{ConnectionTrait, DatabaseConnection, DbBackend, Statement, Value};
 use tower::ServiceExt;
-
-type Error = Box<dyn std::error::Error>;
 
 const PASSWORD: &str = "bench horse battery staple 4821";
 
@@ -198,18 +198,6 @@ impl Samples {
         all.sort_unstable();
         all
     }
-}
-
-fn percentile(sorted: &[Duration], p: f64) -> Duration {
-    if sorted.is_empty() {
-        return Duration::ZERO;
-    }
-    let i = ((sorted.len() as f64 - 1.0) * p).round() as usize;
-    sorted[i.min(sorted.len() - 1)]
-}
-
-fn ms(d: Duration) -> f64 {
-    d.as_secs_f64() * 1e3
 }
 
 fn mean(sorted: &[Duration]) -> Duration {
@@ -515,27 +503,13 @@ type Group = (&'static str, fn(&BenchQuery) -> bool);
 #[tokio::main]
 async fn main() -> Result<(), Error> {
     let args = parse_args()?;
-    let dir = tempfile::tempdir()?;
-    let mut settings = Settings::from_common(&CommonArgs {
-        data_dir: dir.path().to_path_buf(),
-        database_url: None,
-        k_anonymity: 5,
-        overdue_days: 7,
-    });
-    settings.vault_key = None;
-    let prepared = carebridge::app::prepare(&settings).await?;
-
-    let started = Instant::now();
-    let generated = synthetic::generate(
-        prepared.store(),
-        synthetic::Plan {
-            offers: args.offers,
-            needs: args.needs,
-            seed: args.seed,
-        },
-    )
-    .await?;
-    let generation = started.elapsed();
+    let common::Data {
+        dir,
+        prepared,
+        generated,
+        generation,
+    } = common::generate(args.offers, args.needs, args.seed).await?;
+    let settings = common::settings(dir.path());
 
     let started = Instant::now();
     let rebuilt =

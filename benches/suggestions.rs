@@ -19,18 +19,18 @@
 //! [--seed 7] [--samples 300] [--rounds 3] [--offer-samples 50]`.
 //! Prints Markdown.
 
+#[path = "support/common.rs"]
+mod common;
+
+use common::{Error, ms, percentile};
 use std::time::{Duration, Instant};
 
-use carebridge::config::{CommonArgs, Settings};
 use carebridge::db::entities::{need, offer};
 use carebridge::domain::Role;
 use carebridge::services::search::{SearchHandle, SearchRequest, indexer, search};
 use carebridge::services::suggestions::{self, POOL};
 use carebridge::services::{Paging, Principal, users};
-use carebridge::synthetic;
 use search_index::{DocKind, Ranking};
-
-type Error = Box<dyn std::error::Error>;
 
 struct Args {
     offers: usize,
@@ -65,18 +65,6 @@ fn parse_args() -> Result<Args, Error> {
         }
     }
     Ok(args)
-}
-
-fn percentile(sorted: &[Duration], p: f64) -> Duration {
-    if sorted.is_empty() {
-        return Duration::ZERO;
-    }
-    let i = ((sorted.len() as f64 - 1.0) * p).round() as usize;
-    sorted[i.min(sorted.len() - 1)]
-}
-
-fn ms(d: Duration) -> f64 {
-    d.as_secs_f64() * 1e3
 }
 
 fn mean(sorted: &[Duration]) -> Duration {
@@ -158,28 +146,14 @@ fn row(label: &str, samples: &mut [Duration]) -> Duration {
 #[tokio::main]
 async fn main() -> Result<(), Error> {
     let args = parse_args()?;
-    let dir = tempfile::tempdir()?;
-    let mut settings = Settings::from_common(&CommonArgs {
-        data_dir: dir.path().to_path_buf(),
-        database_url: None,
-        k_anonymity: 5,
-        overdue_days: 7,
-    });
-    settings.vault_key = None;
-    let prepared = carebridge::app::prepare(&settings).await?;
+    let common::Data {
+        dir,
+        prepared,
+        generated,
+        generation,
+    } = common::generate(args.offers, args.needs, args.seed).await?;
+    let settings = common::settings(dir.path());
     let store = prepared.store();
-
-    let started = Instant::now();
-    let generated = synthetic::generate(
-        store,
-        synthetic::Plan {
-            offers: args.offers,
-            needs: args.needs,
-            seed: args.seed,
-        },
-    )
-    .await?;
-    let generation = started.elapsed();
     let started = Instant::now();
     let rebuilt = indexer::rebuild(store, &settings.data_dir, settings.k_anonymity).await?;
     let build = started.elapsed();
