@@ -48,7 +48,7 @@ pub fn allocation(
                 "方案仅为建议：请逐条核对，点击“推荐该对接”后才会生成对接，仍需按流程审批。"
             }
             p.hint {
-                "计算时间 " (a.computed_at.format("%Y-%m-%d %H:%M")) " (UTC)；"
+                "计算时间 " (crate::views::components::local_time(&a.computed_at)) "；"
                 "范围内待对接需求 " (a.needs) " 项，可用服务 " (a.offers) " 项（全县）。"
             }
             table.coverage {

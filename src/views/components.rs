@@ -1,5 +1,6 @@
 //! Form fields with their errors, status badges and pagination.
 
+use chrono::{DateTime, FixedOffset, Utc};
 use maud::{Markup, html};
 
 use crate::domain::Invalid;
@@ -204,5 +205,39 @@ pub fn pagination(base: &str, total: u64, limit: u64, offset: u64) -> Markup {
                 a href={ (base) (sep) "offset=" (offset + limit) } { "下一页" }
             }
         }
+    }
+}
+
+/// China Standard Time: UTC+8 all year (no daylight saving).
+const BEIJING_OFFSET_SECONDS: i32 = 8 * 3600;
+
+/// A moment as the county reads it, in Beijing time (e.g. `2026-11-29 00:30`).
+/// Stored times stay UTC; only what people read is converted.
+pub fn local_time(at: &DateTime<Utc>) -> String {
+    match FixedOffset::east_opt(BEIJING_OFFSET_SECONDS) {
+        Some(beijing) => at
+            .with_timezone(&beijing)
+            .format("%Y-%m-%d %H:%M")
+            .to_string(),
+        None => at.format("%Y-%m-%d %H:%M UTC").to_string(),
+    }
+}
+
+/// The Beijing-time calendar day of a moment (e.g. `2026-11-29`).
+pub fn local_date(at: &DateTime<Utc>) -> String {
+    local_time(at).chars().take(10).collect()
+}
+
+#[cfg(test)]
+mod time_tests {
+    use super::*;
+
+    #[test]
+    fn times_are_shown_in_beijing_time_across_midnight() {
+        let at = DateTime::parse_from_rfc3339("2026-11-28T16:30:00Z")
+            .expect("valid time")
+            .with_timezone(&Utc);
+        assert_eq!(local_time(&at), "2026-11-29 00:30");
+        assert_eq!(local_date(&at), "2026-11-29");
     }
 }

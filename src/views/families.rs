@@ -182,7 +182,7 @@ pub fn list(
                                 td { (township_name(&f.township_code)) }
                                 td { (badge(&f.status, status_label(&f.status))) }
                                 td { (approval_cell(standing_on(f, data.today))) }
-                                td { (f.created_at.format("%Y-%m-%d")) }
+                                td { (crate::views::components::local_date(&f.created_at)) }
                             }
                         }
                     }

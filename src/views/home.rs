@@ -204,7 +204,7 @@ pub fn family_home(ctx: &PageCtx<'_>, family: &family::Model, today: NaiveDate) 
                 h2 { (family.household_name) }
                 p { "申请状态：" (badge(&family.status, status.map(|s| s.label()).unwrap_or("未知"))) }
                 @if let Some(reason) = &family.decision_reason { p { "说明：" (reason) } }
-                p { "提交时间：" (family.created_at.format("%Y-%m-%d")) }
+                p { "提交时间：" (crate::views::components::local_date(&family.created_at)) }
                 (approval_notice(standing, Reader::Family))
             }
             (offer_cards(standing.is_current()))

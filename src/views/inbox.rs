@@ -40,7 +40,7 @@ pub fn inbox(ctx: &PageCtx<'_>, inbox: &Inbox, limit: u64, offset: u64) -> Marku
                             tr.overdue[item.overdue] {
                                 td data-label="事项" { a href=(item.url) { (item.label) } }
                                 td data-label="开始等待" {
-                                    (item.since.format("%Y-%m-%d")) "（已等待 " (item.waiting_days) " 天）"
+                                    (crate::views::components::local_date(&item.since)) "（已等待 " (item.waiting_days) " 天）"
                                 }
                                 td data-label="状态" {
                                     @if item.overdue {

@@ -81,7 +81,7 @@ pub fn list(ctx: &PageCtx<'_>, data: &MatchList<'_>) -> Markup {
                                 td data-label="服务" { (m.offer_title) "（" (m.offer_owner) "）" }
                                 td data-label="类别" { (label_of(&m.record.category, Category::label)) }
                                 td data-label="状态" { (status_badge(m.status)) }
-                                td data-label="更新时间" { (m.record.status_changed_at.format("%Y-%m-%d %H:%M")) }
+                                td data-label="更新时间" { (crate::views::components::local_time(&m.record.status_changed_at)) }
                             }
                         }
                     }

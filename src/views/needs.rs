@@ -79,8 +79,8 @@ pub fn staff_detail(
             dl.facts {
                 dt { "儿童档案" } dd { a href={ "/children/" (need.child_id) } { (n.file_no) } }
                 @if let Some(reason) = &need.closed_reason { dt { "关闭原因" } dd { (reason) } }
-                dt { "登记时间" } dd { (need.created_at.format("%Y-%m-%d %H:%M")) " (UTC)" }
-                @if let Some(at) = need.published_at { dt { "发布时间" } dd { (at.format("%Y-%m-%d %H:%M")) " (UTC)" } }
+                dt { "登记时间" } dd { (crate::views::components::local_time(&need.created_at)) }
+                @if let Some(at) = need.published_at { dt { "发布时间" } dd { (crate::views::components::local_time(&at)) } }
             }
             h2 { "公开内容（服务机构看到的样子）" }
             (projection_facts(&n.public, area))

@@ -93,7 +93,7 @@ pub fn queue(
                                 td { a href={ "/providers/" (item.provider.id) } { (item.provider.name) } }
                                 td { (kind_label(&item.provider.kind)) }
                                 td { (badge(&item.provider.status, status_label(&item.provider.status))) }
-                                td { (item.provider.created_at.format("%Y-%m-%d")) }
+                                td { (crate::views::components::local_date(&item.provider.created_at)) }
                             }
                         }
                     }

@@ -187,12 +187,12 @@ fn history(events: &[child_event::Model]) -> Markup {
                 p { "暂无记录。" }
             } @else {
                 table.compact {
-                    thead { tr { th { "时间 (UTC)" } th { "操作人" } th { "操作" } th { "涉及项目" } } }
+                    thead { tr { th { "时间" } th { "操作人" } th { "操作" } th { "涉及项目" } } }
                     tbody {
                         @for e in events {
                             @let fields: Vec<&str> = list_of(&e.fields).iter().map(|f| field_label(f)).collect();
                             tr {
-                                td { (e.at.format("%Y-%m-%d %H:%M")) }
+                                td { (crate::views::components::local_time(&e.at)) }
                                 td { (e.actor_name) }
                                 td { (action_label(&e.action)) @if let Some(note) = &e.note { "：" (note) } }
                                 td { (fields.join("、")) }

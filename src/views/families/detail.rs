@@ -155,7 +155,7 @@ pub fn detail(ctx: &PageCtx<'_>, data: &DetailData<'_>, forms: &DetailForms) -> 
                 dt { "住房情况" } dd { (f.housing) }
                 dt { "联系电话" } dd { (f.contact_phone) }
                 dt { "愿意提供" } dd { (care.join("、")) }
-                dt { "提交时间" } dd { (f.created_at.format("%Y-%m-%d %H:%M")) " (UTC)" }
+                dt { "提交时间" } dd { (crate::views::components::local_time(&f.created_at)) }
             }
             @if data.can_decide { (decision_form(ctx, f, forms)) }
             @if data.can_assess { (assessment_form(ctx, f, forms)) }

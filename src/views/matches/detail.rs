@@ -27,7 +27,7 @@ pub struct MatchPage<'a> {
 }
 
 fn when(at: &chrono::DateTime<chrono::Utc>) -> String {
-    at.format("%Y-%m-%d %H:%M (UTC)").to_string()
+    crate::views::components::local_time(at)
 }
 
 fn event_label(e: &EventView) -> &'static str {
