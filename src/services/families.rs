@@ -292,3 +292,12 @@ pub async fn list_filtered(
     .await?;
     Ok(Page { total, items })
 }
+
+/// A move the family's status does not allow: 409 naming the status in
+/// `details.status`, as matches do.
+pub(crate) fn illegal_move(e: crate::domain::family::IllegalFamilyMove) -> ServiceError {
+    ServiceError::StateConflict {
+        status: e.from.as_str().to_owned(),
+        message: e.to_string(),
+    }
+}

@@ -294,6 +294,8 @@ async fn a_decision_on_a_family_not_recommended_is_a_conflict_naming_its_state()
         .expect("message")
         .to_owned();
     assert!(message.contains("已提交"), "{message}");
+    assert_eq!(response.json()["error"]["code"], "conflict");
+    assert_eq!(response.json()["error"]["details"]["status"], "submitted");
 
     // A recommended family waits for the county: no second visit meanwhile.
     let officer = app.login_as(Role::TownshipOfficer).await;
@@ -307,6 +309,7 @@ async fn a_decision_on_a_family_not_recommended_is_a_conflict_naming_its_state()
     let twice = assess(&officer, &id, assessment(true)).await;
     twice.assert_status(StatusCode::CONFLICT);
     assert!(twice.text().contains("等待县级审批"));
+    assert_eq!(twice.json()["error"]["details"]["status"], "recommended");
 }
 
 #[tokio::test]
@@ -629,6 +632,17 @@ async fn the_family_page_takes_a_visit_and_a_decision_through_its_forms() {
     );
     assert!(after.contains(&format!("审批有效期至 {until}")));
     assert!(!after.contains(&format!("action=\"/families/{id}/decision\"")));
+
+    // The same form sent again (a second tab) is told the state moved on.
+    let stale = admin
+        .post_form(
+            &decision,
+            &[("csrf_token", &token), ("decision", "approve")],
+        )
+        .await;
+    stale.assert_status(StatusCode::SEE_OTHER);
+    let told = admin.get(&page_path).await.text();
+    assert!(told.contains("该家庭申请当前状态为“已批准”"), "stale decision explained");
 
     // A form without the CSRF token is refused.
     let mut officer = officer;

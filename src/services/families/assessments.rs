@@ -124,13 +124,12 @@ pub async fn assess(
     caller.require_role(&[Role::TownshipOfficer])?;
     let current = get(conn, caller, family_id).await?;
     let from = status_of(&current)?;
-    from.after_assessment(true)
-        .map_err(|e| ServiceError::Conflict(e.to_string()))?;
+    from.after_assessment(true).map_err(super::illegal_move)?;
     let applied_on = current.created_at.with_timezone(&Local).date_naive();
     let checked = check(&input, applied_on)?;
     let to = from
         .after_assessment(checked.recommend)
-        .map_err(|e| ServiceError::Conflict(e.to_string()))?;
+        .map_err(super::illegal_move)?;
     let now = Utc::now();
     let txn = db::begin_write(conn).await?;
     let reason = (!checked.recommend).then_some(checked.findings.as_str());

@@ -29,9 +29,7 @@ pub async fn decide(
     caller.require_role(&[Role::CountyAdmin])?;
     let current = get(conn, caller, family_id).await?;
     let from = status_of(&current)?;
-    let to = from
-        .after_decision(decision)
-        .map_err(|e| ServiceError::Conflict(e.to_string()))?;
+    let to = from.after_decision(decision).map_err(super::illegal_move)?;
     let reason = reason
         .map(|r| r.trim().to_owned())
         .filter(|r| !r.is_empty());

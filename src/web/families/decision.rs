@@ -105,7 +105,9 @@ pub async fn decide_submit(
             let page = render_detail(&state, &caller, &chrome, &id, &forms).await?;
             Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
         }
-        Err(ServiceError::Conflict(message)) => back_to_family(&chrome, &id, &message).await,
+        Err(ServiceError::StateConflict { message, .. } | ServiceError::Conflict(message)) => {
+            back_to_family(&chrome, &id, &message).await
+        }
         Err(other) => Err(other.into()),
     }
 }
