@@ -80,6 +80,13 @@ async fn write(
     })
 }
 
+/// Whether `caller` may post offers now: a verified provider, or a family
+/// whose approval is current; `Forbidden` otherwise (pending or suspended
+/// providers, families not approved or past their approval).
+pub async fn check_may_post(conn: &DatabaseConnection, caller: &Principal) -> ServiceResult<()> {
+    owner(conn, caller).await.map(|_| ())
+}
+
 /// Posts an offer; it starts `active` with all its capacity remaining.
 pub async fn create(
     conn: &DatabaseConnection,

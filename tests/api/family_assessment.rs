@@ -402,6 +402,12 @@ async fn an_approved_family_posts_foster_care_and_an_expired_one_is_refused_and_
     assert!(home.contains("审批已过期，需重新评估"), "{home}");
     assert!(home.contains(&ymd(ended)));
     assert!(!home.contains("发布新服务"));
+    let form = family.get("/offers/new").await;
+    form.assert_status(StatusCode::SEE_OTHER);
+    assert!(
+        family.get("/").await.text().contains("暂不能发布服务"),
+        "the home page says why"
+    );
 
     // Staff see it too, and find it among the families due.
     let mut officer = officer;
@@ -642,7 +648,10 @@ async fn the_family_page_takes_a_visit_and_a_decision_through_its_forms() {
         .await;
     stale.assert_status(StatusCode::SEE_OTHER);
     let told = admin.get(&page_path).await.text();
-    assert!(told.contains("该家庭申请当前状态为“已批准”"), "stale decision explained");
+    assert!(
+        told.contains("该家庭申请当前状态为“已批准”"),
+        "stale decision explained"
+    );
 
     // A form without the CSRF token is refused.
     let mut officer = officer;

@@ -167,7 +167,14 @@ async fn an_unverified_provider_and_staff_cannot_post_offers() {
     let app = TestApp::spawn().await;
     let (_, username) = app.register_provider().await;
     let mut pending = app.logged_in(&username).await;
-    let refused = post_offer_form(&mut pending, "/offers", &offer_form()).await;
+    let form = pending.get("/offers/new").await;
+    form.assert_status(StatusCode::SEE_OTHER);
+    assert_eq!(location(&form), "/");
+    assert!(pending.get("/").await.text().contains("暂不能发布服务"));
+    let csrf = pending.page_csrf("/").await;
+    let mut fields = vec![("csrf_token", csrf.as_str())];
+    fields.extend_from_slice(&offer_form());
+    let refused = pending.post_form("/offers", &fields).await;
     refused.assert_status(StatusCode::FORBIDDEN);
     let mut officer = app.login_as(Role::TownshipOfficer).await;
     officer

@@ -207,6 +207,15 @@ pub async fn new_page(
     chrome: Chrome,
 ) -> AppResult<Response> {
     caller.require_role(&[Role::Provider, Role::Family])?;
+    if let Err(ServiceError::Forbidden) = offers::check_may_post(&state.db, &caller).await {
+        // Rather than a form that cannot be sent: the home page says why.
+        flash(
+            &chrome.session,
+            "暂不能发布服务：机构尚未通过审核，或家庭审批尚未通过、已过期。",
+        )
+        .await?;
+        return Ok(Redirect::to("/").into_response());
+    }
     let input = OfferInput::default();
     let typed = Typed {
         capacity: String::new(),
