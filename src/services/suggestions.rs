@@ -31,6 +31,8 @@ pub mod offer;
 pub use need::{NeedSuggestions, for_need};
 pub use offer::{OfferSuggestions, for_offer};
 
+use std::collections::HashMap;
+
 use search_index::{RankedDocs, Ranking};
 
 use crate::domain::matching::MatchStatus;
@@ -75,6 +77,37 @@ async fn rank(handle: &SearchHandle, ranking: Ranking) -> ServiceResult<RankedDo
         .await
         .map_err(|e| ServiceError::Internal(e.to_string()))?
         .map_err(|e| ServiceError::Internal(format!("search: {e}")))
+}
+
+/// The index's ranking of one kind of document: their ids (the key
+/// without its `offer:` / `need:` prefix) best first, and each one's
+/// relevance relative to the best.
+struct Hits {
+    ids: Vec<String>,
+    relevance: HashMap<String, f32>,
+}
+
+impl Hits {
+    fn of(ranked: &RankedDocs, prefix: &str) -> Hits {
+        let best = ranked.docs.first().map_or(0.0, |d| d.score);
+        let mut ids = Vec::with_capacity(ranked.docs.len());
+        let mut relevance_of = HashMap::with_capacity(ranked.docs.len());
+        for doc in &ranked.docs {
+            if let Some(id) = doc.key.strip_prefix(prefix) {
+                ids.push(id.to_owned());
+                relevance_of.insert(id.to_owned(), relevance(doc.score, best));
+            }
+        }
+        Hits {
+            ids,
+            relevance: relevance_of,
+        }
+    }
+
+    /// The relevance of `id` (0 when the index did not rank it).
+    fn relevance(&self, id: &str) -> f32 {
+        self.relevance.get(id).copied().unwrap_or(0.0)
+    }
 }
 
 /// Relevance relative to the best of the ranking (0 to 1).

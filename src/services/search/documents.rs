@@ -10,12 +10,17 @@ use crate::domain::projection::PublicNeed;
 /// The township value of a need generalized to the county.
 pub const COUNTY: &str = "county";
 
+/// What an offer's index key starts with (then its id).
+pub const OFFER_KEY_PREFIX: &str = "offer:";
+/// What a need's index key starts with (then its public code).
+pub const NEED_KEY_PREFIX: &str = "need:";
+
 pub fn offer_key(id: &str) -> String {
-    format!("offer:{id}")
+    format!("{OFFER_KEY_PREFIX}{id}")
 }
 
 pub fn need_key(code: &str) -> String {
-    format!("need:{code}")
+    format!("{NEED_KEY_PREFIX}{code}")
 }
 
 /// An offer's document. A county-wide offer serves every township, so it is

@@ -8,8 +8,6 @@
 //! approval is not current, paused or closed offers and full offers are
 //! never suggested.
 
-use std::collections::HashMap;
-
 use search_index::{DocKind, Ranking};
 
 use crate::db;
@@ -23,9 +21,9 @@ use crate::services::offers::OfferView;
 use super::super::children::{self, population};
 use super::super::families::approval_is_current;
 use super::super::search::SearchHandle;
-use super::super::search::documents::offer_key;
+use super::super::search::documents::OFFER_KEY_PREFIX;
 use super::super::{Paging, Principal, ServiceError, ServiceResult, Store};
-use super::{Suggested, area_fit, final_statuses, page_of, pool_for, rank, relevance};
+use super::{Hits, Suggested, area_fit, final_statuses, page_of, pool_for, rank};
 
 /// A need as staff see it here, with the ranked offers.
 #[derive(Debug, Clone)]
@@ -66,21 +64,12 @@ pub async fn for_need(
         },
     )
     .await?;
-    let best = ranked.docs.first().map_or(0.0, |d| d.score);
-    let relevance_of: HashMap<String, f32> = ranked
-        .docs
-        .iter()
-        .map(|d| (d.key.clone(), relevance(d.score, best)))
-        .collect();
-    let ids: Vec<String> = ranked
-        .docs
-        .iter()
-        .filter_map(|d| d.key.strip_prefix("offer:").map(str::to_owned))
-        .collect();
+    let hits = Hits::of(&ranked, OFFER_KEY_PREFIX);
+    let ids = &hits.ids;
 
     let offers = db::suggestions::offers_with_places(
         store.db,
-        &ids,
+        ids,
         OfferStatus::Active.as_str(),
         chrono::Local::now().date_naive(),
     )
@@ -118,10 +107,7 @@ pub async fn for_need(
             area: area_fit(offer.county_wide, &served, Some(&need.township_code)),
             age_fits: scoring::age_fit(age_band, offer.age_min, offer.age_max),
             remaining: u32::try_from(offer.remaining).unwrap_or(0),
-            text_relevance: relevance_of
-                .get(&offer_key(&offer.id))
-                .copied()
-                .unwrap_or(0.0),
+            text_relevance: hits.relevance(&offer.id),
             completed: record.completed,
             average_rating: record.average_rating(),
         };

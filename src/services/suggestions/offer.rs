@@ -33,9 +33,9 @@ use crate::services::offers::OfferView;
 use super::super::children::population;
 use super::super::needs::{self, project};
 use super::super::search::SearchHandle;
-use super::super::search::documents::need_key;
+use super::super::search::documents::NEED_KEY_PREFIX;
 use super::super::{Paging, Principal, ServiceError, ServiceResult, Store};
-use super::{Suggested, area_fit, final_statuses, page_of, pool_for, rank, relevance};
+use super::{Hits, Suggested, area_fit, final_statuses, page_of, pool_for, rank};
 
 /// An offer with the needs it could serve.
 #[derive(Debug, Clone)]
@@ -111,19 +111,10 @@ pub async fn for_offer(
         },
     )
     .await?;
-    let best = ranked.docs.first().map_or(0.0, |d| d.score);
-    let relevance_of: HashMap<String, f32> = ranked
-        .docs
-        .iter()
-        .map(|d| (d.key.clone(), relevance(d.score, best)))
-        .collect();
-    let codes: Vec<String> = ranked
-        .docs
-        .iter()
-        .filter_map(|d| d.key.strip_prefix("need:").map(str::to_owned))
-        .collect();
+    let hits = Hits::of(&ranked, NEED_KEY_PREFIX);
+    let codes = &hits.ids;
 
-    let rows = db::needs::find_by_codes(store.db, &codes).await?;
+    let rows = db::needs::find_by_codes(store.db, codes).await?;
     let rows: Vec<_> = rows
         .into_iter()
         .filter(|n| n.status == NeedStatus::Published.as_str())
@@ -168,10 +159,7 @@ pub async fn for_offer(
             area,
             age_fits: scoring::age_fit(Some(public.age_band), offer.age_min, offer.age_max),
             remaining: u32::try_from(offer.remaining).unwrap_or(0),
-            text_relevance: relevance_of
-                .get(&need_key(&public.code))
-                .copied()
-                .unwrap_or(0.0),
+            text_relevance: hits.relevance(&public.code),
             completed: record.completed,
             average_rating: record.average_rating(),
         };
