@@ -52,17 +52,16 @@ async fn world() -> World {
     world_with(TestApp::spawn().await).await
 }
 
-fn offer(category: &str, title: &str, description: &str, townships: &[&str]) -> Value {
-    offer_body(category, title, description, townships)
+/// The 200 answer of `GET path`.
+async fn ok_json(client: &TestClient, path: &str) -> Value {
+    let mut client = client.clone();
+    let response = client.get(path).await;
+    response.assert_status(StatusCode::OK);
+    response.json()
 }
 
 async fn suggestions_for_need(client: &TestClient, need_id: &str) -> Value {
-    let mut client = client.clone();
-    let response = client
-        .get(&format!("/api/v1/needs/{need_id}/suggestions"))
-        .await;
-    response.assert_status(StatusCode::OK);
-    response.json()
+    ok_json(client, &format!("/api/v1/needs/{need_id}/suggestions")).await
 }
 
 fn offer_ids(body: &Value) -> Vec<String> {
@@ -114,7 +113,7 @@ async fn offers_in_the_township_with_matching_text_rank_above_county_wide_unrela
     let w = world().await;
     let near = w
         .provider
-        .create_offer(offer(
+        .create_offer(offer_body(
             "tutoring",
             "数学课业辅导",
             "放学后辅导四年级数学作业。",
@@ -123,7 +122,7 @@ async fn offers_in_the_township_with_matching_text_rank_above_county_wide_unrela
         .await;
     let county = w
         .provider
-        .create_offer(offer(
+        .create_offer(offer_body(
             "tutoring",
             "周末手工绘画",
             "组织手工和绘画兴趣小组。",
@@ -177,7 +176,7 @@ async fn other_categories_townships_full_paused_ended_and_other_ages_are_never_s
     let w = world().await;
     let p = &w.provider;
     let good = p
-        .create_offer(offer(
+        .create_offer(offer_body(
             "tutoring",
             "数学辅导",
             "辅导数学作业。",
@@ -185,7 +184,7 @@ async fn other_categories_townships_full_paused_ended_and_other_ages_are_never_s
         ))
         .await;
     let other_category = p
-        .create_offer(offer(
+        .create_offer(offer_body(
             "counselling",
             "数学辅导",
             "辅导数学作业。",
@@ -193,7 +192,7 @@ async fn other_categories_townships_full_paused_ended_and_other_ages_are_never_s
         ))
         .await;
     let other_township = p
-        .create_offer(offer(
+        .create_offer(offer_body(
             "tutoring",
             "数学辅导",
             "辅导数学作业。",
@@ -201,7 +200,7 @@ async fn other_categories_townships_full_paused_ended_and_other_ages_are_never_s
         ))
         .await;
     let full = p
-        .create_offer(offer(
+        .create_offer(offer_body(
             "tutoring",
             "数学辅导",
             "辅导数学作业。",
@@ -209,19 +208,19 @@ async fn other_categories_townships_full_paused_ended_and_other_ages_are_never_s
         ))
         .await;
     let paused = p
-        .create_offer(offer(
+        .create_offer(offer_body(
             "tutoring",
             "数学辅导",
             "辅导数学作业。",
             &[TOWNSHIP_A],
         ))
         .await;
-    let mut older = offer("tutoring", "数学辅导", "辅导数学作业。", &[TOWNSHIP_A]);
+    let mut older = offer_body("tutoring", "数学辅导", "辅导数学作业。", &[TOWNSHIP_A]);
     older["age_min"] = json!(15);
     older["age_max"] = json!(17);
     let other_ages = p.create_offer(older).await;
     let ended = p
-        .create_offer(offer(
+        .create_offer(offer_body(
             "tutoring",
             "数学辅导",
             "辅导数学作业。",
@@ -289,7 +288,7 @@ async fn offers_of_suspended_providers_and_lapsed_families_are_not_suggested() {
         id
     };
     let family_offer = family
-        .create_offer(offer(
+        .create_offer(offer_body(
             "sponsorship",
             "爱心助养",
             "资助学习和生活费用。",
@@ -298,7 +297,7 @@ async fn offers_of_suspended_providers_and_lapsed_families_are_not_suggested() {
         .await;
     let provider_offer = w
         .provider
-        .create_offer(offer(
+        .create_offer(offer_body(
             "tutoring",
             "数学辅导",
             "辅导数学作业。",
@@ -331,7 +330,7 @@ async fn a_provider_record_of_completed_rated_matches_raises_the_score() {
     let w = world().await;
     let id = w
         .provider
-        .create_offer(offer(
+        .create_offer(offer_body(
             "tutoring",
             "数学辅导",
             "辅导数学作业。",
@@ -341,7 +340,12 @@ async fn a_provider_record_of_completed_rated_matches_raises_the_score() {
     // Another offer of the same provider carries the record.
     let other = w
         .provider
-        .create_offer(offer("tutoring", "英语辅导", "辅导英语。", &[TOWNSHIP_B]))
+        .create_offer(offer_body(
+            "tutoring",
+            "英语辅导",
+            "辅导英语。",
+            &[TOWNSHIP_B],
+        ))
         .await;
     w.app.index_now().await;
     let before = suggestions_for_need(&w.officer, &w.need_id).await;
@@ -372,7 +376,7 @@ async fn an_offer_with_an_open_match_for_the_need_is_marked_not_hidden() {
     let w = world().await;
     let id = w
         .provider
-        .create_offer(offer(
+        .create_offer(offer_body(
             "tutoring",
             "数学辅导",
             "辅导数学作业。",
@@ -432,12 +436,7 @@ async fn need_suggestions_are_for_staff_in_scope_only() {
 }
 
 async fn suggestions_for_offer(client: &TestClient, offer_id: &str) -> Value {
-    let mut client = client.clone();
-    let response = client
-        .get(&format!("/api/v1/offers/{offer_id}/suggestions"))
-        .await;
-    response.assert_status(StatusCode::OK);
-    response.json()
+    ok_json(client, &format!("/api/v1/offers/{offer_id}/suggestions")).await
 }
 
 fn need_codes(body: &Value) -> Vec<String> {
@@ -461,7 +460,7 @@ async fn offer_suggestions_show_published_projections_without_any_vault_field() 
     let (matched_id, matched_code) = w.officer.publish_need(child).await;
     let offer_id = w
         .provider
-        .create_offer(offer(
+        .create_offer(offer_body(
             "tutoring",
             "数学课业辅导",
             "辅导四年级数学作业。",
@@ -517,7 +516,7 @@ async fn generalized_needs_are_suggested_to_county_wide_offers_only() {
     let w = world().await;
     let township = w
         .provider
-        .create_offer(offer(
+        .create_offer(offer_body(
             "tutoring",
             "数学辅导",
             "辅导数学作业。",
@@ -526,7 +525,12 @@ async fn generalized_needs_are_suggested_to_county_wide_offers_only() {
         .await;
     let county = w
         .provider
-        .create_offer(offer("tutoring", "数学辅导", "辅导数学作业。", &["county"]))
+        .create_offer(offer_body(
+            "tutoring",
+            "数学辅导",
+            "辅导数学作业。",
+            &["county"],
+        ))
         .await;
     w.app.index_now().await;
     assert!(need_codes(&suggestions_for_offer(&w.provider, &township).await).is_empty());
@@ -541,7 +545,12 @@ async fn offer_suggestions_are_for_the_owner_only() {
     let w = world().await;
     let offer_id = w
         .provider
-        .create_offer(offer("tutoring", "数学辅导", "辅导数学作业。", &["county"]))
+        .create_offer(offer_body(
+            "tutoring",
+            "数学辅导",
+            "辅导数学作业。",
+            &["county"],
+        ))
         .await;
     w.app.index_now().await;
     let path = format!("/api/v1/offers/{offer_id}/suggestions");
@@ -578,7 +587,7 @@ async fn the_need_page_ranks_offers_with_a_suggest_form_each() {
     let w = world().await;
     let near = w
         .provider
-        .create_offer(offer(
+        .create_offer(offer_body(
             "tutoring",
             "数学课业辅导",
             "辅导数学作业。",
@@ -587,7 +596,7 @@ async fn the_need_page_ranks_offers_with_a_suggest_form_each() {
         .await;
     let county = w
         .provider
-        .create_offer(offer(
+        .create_offer(offer_body(
             "tutoring",
             "周末手工绘画",
             "组织手工兴趣小组。",
@@ -637,7 +646,7 @@ async fn the_offer_page_ranks_needs_with_a_propose_form_each() {
     let w = world().await;
     let offer_id = w
         .provider
-        .create_offer(offer(
+        .create_offer(offer_body(
             "tutoring",
             "数学课业辅导",
             "辅导数学作业。",
@@ -682,7 +691,7 @@ async fn a_need_whose_township_fell_under_k_leaves_township_offers_before_the_in
         .await;
     let township = w
         .provider
-        .create_offer(offer(
+        .create_offer(offer_body(
             "tutoring",
             "数学辅导",
             "辅导数学作业。",
@@ -691,7 +700,12 @@ async fn a_need_whose_township_fell_under_k_leaves_township_offers_before_the_in
         .await;
     let county = w
         .provider
-        .create_offer(offer("tutoring", "数学辅导", "辅导数学作业。", &["county"]))
+        .create_offer(offer_body(
+            "tutoring",
+            "数学辅导",
+            "辅导数学作业。",
+            &["county"],
+        ))
         .await;
     w.app.index_now().await;
     let body = suggestions_for_offer(&w.provider, &township).await;
