@@ -88,6 +88,14 @@ fn password_of(username: &str) -> String {
         .unwrap_or_default()
 }
 
+/// The principal of the demo account `username`, as it would log in.
+async fn login(conn: &DatabaseConnection, username: &str) -> ServiceResult<Principal> {
+    let user = db::users::find_by_username(conn, username)
+        .await?
+        .ok_or_else(|| ServiceError::Internal(format!("demo account {username} missing")))?;
+    super::auth::principal_of(&user)
+}
+
 /// Loads the demo data unless the database already has accounts.
 /// Returns whether anything was loaded.
 pub async fn load_if_empty(
@@ -181,7 +189,7 @@ pub async fn load_if_empty(
         None,
     )
     .await?;
-    offers::load(conn, "sunshine", &sunshine.provider.id).await?;
+    offers::load(conn, "sunshine").await?;
     providers::register(
         conn,
         &system,

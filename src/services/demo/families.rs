@@ -6,8 +6,6 @@
 
 use sea_orm::DatabaseConnection;
 
-use crate::db;
-use crate::domain::Role;
 use crate::domain::family::FamilyDecision;
 use crate::services::families::{self, ApplicationInput, AssessmentInput};
 use crate::services::offers::{self, OfferInput};
@@ -91,18 +89,7 @@ pub(super) async fn load(
     let ctx = RequestCtx::new(Some(county.clone()), None);
     families::decide(conn, &ctx, county, &li.id, FamilyDecision::Approve, None).await?;
 
-    let user = db::users::find_by_username(conn, "lifamily")
-        .await?
-        .ok_or_else(|| ServiceError::Internal("demo family account missing".into()))?;
-    let li_login = Principal {
-        id: user.id,
-        username: user.username,
-        role: Role::Family,
-        township: None,
-        village: None,
-        provider_id: None,
-        family_id: Some(li.id),
-    };
+    let li_login = super::login(conn, "lifamily").await?;
     let ctx = RequestCtx::new(Some(li_login.clone()), None);
     for (category, title, description) in [
         (

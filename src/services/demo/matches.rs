@@ -11,9 +11,7 @@
 
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter};
 
-use crate::db;
 use crate::db::entities::{need, offer};
-use crate::services::auth::principal_of;
 use crate::services::families::today;
 use crate::services::matches::{self, MoveInput, ProposeInput, ServiceInput};
 use crate::services::{Principal, RequestCtx, ServiceError, ServiceResult, Store};
@@ -54,16 +52,9 @@ fn missing(what: &str) -> ServiceError {
     ServiceError::Internal(format!("demo {what} missing"))
 }
 
-async fn login(conn: &DatabaseConnection, username: &str) -> ServiceResult<Principal> {
-    let user = db::users::find_by_username(conn, username)
-        .await?
-        .ok_or_else(|| missing("account"))?;
-    principal_of(&user)
-}
-
 /// The owner's login of an offer: the demo provider or the approved family.
 async fn owner_of(conn: &DatabaseConnection, offer: &offer::Model) -> ServiceResult<Principal> {
-    login(
+    super::login(
         conn,
         if offer.family_id.is_some() {
             "lifamily"

@@ -4,9 +4,7 @@
 use sea_orm::DatabaseConnection;
 
 use super::super::offers::{self, OfferInput};
-use super::super::{Principal, RequestCtx, ServiceError, ServiceResult};
-use crate::db;
-use crate::domain::Role;
+use super::super::{RequestCtx, ServiceResult};
 
 /// (category, title, description, capacity, townships, ages, schedule)
 type DemoOffer = (
@@ -95,23 +93,8 @@ const OFFERS: &[DemoOffer] = &[
 ];
 
 /// Posts the demo offers as the provider `username`.
-pub async fn load(
-    conn: &DatabaseConnection,
-    username: &str,
-    provider_id: &str,
-) -> ServiceResult<()> {
-    let user = db::users::find_by_username(conn, username)
-        .await?
-        .ok_or_else(|| ServiceError::Internal("demo provider account missing".into()))?;
-    let owner = Principal {
-        id: user.id,
-        username: user.username,
-        role: Role::Provider,
-        township: None,
-        village: None,
-        provider_id: Some(provider_id.to_owned()),
-        family_id: None,
-    };
+pub async fn load(conn: &DatabaseConnection, username: &str) -> ServiceResult<()> {
+    let owner = super::login(conn, username).await?;
     let ctx = RequestCtx::new(Some(owner.clone()), None);
     for (category, title, description, capacity, townships, (age_min, age_max), schedule) in OFFERS
     {
