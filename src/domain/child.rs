@@ -156,6 +156,17 @@ impl AgeBand {
             _ => None,
         }
     }
+
+    /// The ages the band covers, both ends included.
+    pub fn years(self) -> (i16, i16) {
+        match self {
+            AgeBand::Infant => (0, 2),
+            AgeBand::Preschool => (3, 5),
+            AgeBand::Primary => (6, 11),
+            AgeBand::Junior => (12, 14),
+            AgeBand::Senior => (15, 17),
+        }
+    }
 }
 
 /// A name as staff see it by default: the first character and one star,
@@ -184,6 +195,17 @@ mod tests {
 
     fn date(y: i32, m: u32, d: u32) -> NaiveDate {
         NaiveDate::from_ymd_opt(y, m, d).expect("valid date")
+    }
+
+    #[test]
+    fn a_band_covers_exactly_the_ages_it_is_given_for() {
+        let today = date(2026, 11, 28);
+        for age in 0..18 {
+            let birth = date(2026 - age, 6, 1);
+            let band = AgeBand::of(birth, today).expect("a child");
+            let (low, high) = band.years();
+            assert!((low..=high).contains(&(age as i16)), "{age} in {band:?}");
+        }
     }
 
     #[test]

@@ -9,7 +9,7 @@
 mod coverage;
 mod parties;
 
-pub use coverage::{ages_fit, matches_wanted, need_status};
+pub use coverage::{matches_wanted, need_status};
 pub use parties::{
     Action, Party, Refusal, allowed_actions, may_hand_over, move_for, next_status,
     owner_sees_handover,

@@ -137,17 +137,6 @@ pub fn score(c: &Candidate) -> Option<Score> {
     Some(Score { total, reasons })
 }
 
-/// The ages a band covers, both ends included.
-fn band_years(band: AgeBand) -> (i16, i16) {
-    match band {
-        AgeBand::Infant => (0, 2),
-        AgeBand::Preschool => (3, 5),
-        AgeBand::Primary => (6, 11),
-        AgeBand::Junior => (12, 14),
-        AgeBand::Senior => (15, 17),
-    }
-}
-
 /// Whether an offer for ages `age_min`–`age_max` suits a child of `band`:
 /// `Some(true)` when the ages overlap the band (the exact age is not
 /// public, so any overlap may fit), `Some(false)` when they do not, and
@@ -160,7 +149,7 @@ pub fn age_fit(band: Option<AgeBand>, age_min: Option<i16>, age_max: Option<i16>
     if min <= 0 && max >= 17 {
         return None;
     }
-    let (low, high) = band_years(band);
+    let (low, high) = band.years();
     Some(min <= high && low <= max)
 }
 

@@ -8,6 +8,7 @@ use std::collections::{HashMap, HashSet};
 
 use super::super::category::Category;
 use super::super::child::AgeBand;
+use super::super::matching;
 use super::super::need::Urgency;
 use super::super::offer::AgeRange;
 use super::Problem;
@@ -60,28 +61,11 @@ pub fn urgency_of(tier: u8) -> Urgency {
 /// number is a typing slip, not a reason to drain every offer.
 pub const MAX_PLACES: u32 = 10;
 
-/// Places a need wants: for a service its quantity counts people (人), one
-/// place each; money (元) and goods (件) are given by one match whatever
-/// the amount. No quantity means one place.
+/// Places a need wants: as many as the matches that cover it
+/// ([`matching::matches_wanted`]: people for a service, one for money,
+/// goods or medical aid), at most [`MAX_PLACES`].
 pub fn places_wanted(category: Category, quantity: Option<i32>) -> u32 {
-    match category {
-        Category::DonationMoney | Category::DonationGoods => 1,
-        _ => quantity
-            .and_then(|q| u32::try_from(q).ok())
-            .unwrap_or(1)
-            .clamp(1, MAX_PLACES),
-    }
-}
-
-/// The ages of a band, both ends included.
-fn band_years(band: AgeBand) -> (u8, u8) {
-    match band {
-        AgeBand::Infant => (0, 2),
-        AgeBand::Preschool => (3, 5),
-        AgeBand::Primary => (6, 11),
-        AgeBand::Junior => (12, 14),
-        AgeBand::Senior => (15, 17),
-    }
+    matching::matches_wanted(category, quantity).min(MAX_PLACES)
 }
 
 /// Whether an offer for `ages` may serve a child of `band`: the ranges
@@ -89,8 +73,8 @@ fn band_years(band: AgeBand) -> (u8, u8) {
 pub fn ages_fit(band: Option<AgeBand>, ages: Option<AgeRange>) -> bool {
     match (band, ages) {
         (Some(band), Some(ages)) => {
-            let (lo, hi) = band_years(band);
-            ages.min <= hi && lo <= ages.max
+            let (lo, hi) = band.years();
+            i16::from(ages.min) <= hi && lo <= i16::from(ages.max)
         }
         _ => true,
     }
@@ -224,6 +208,7 @@ mod tests {
         assert_eq!(places_wanted(Category::Tutoring, Some(500)), MAX_PLACES);
         assert_eq!(places_wanted(Category::DonationMoney, Some(5000)), 1);
         assert_eq!(places_wanted(Category::DonationGoods, Some(4)), 1);
+        assert_eq!(places_wanted(Category::Medical, Some(20000)), 1);
     }
 
     #[test]

@@ -1,32 +1,8 @@
-//! How matches cover a need: whether an offer's ages fit the need's age
-//! band, how many approved matches a need wants, and the need's status
-//! that follows from its matches.
+//! How matches cover a need: how many approved matches a need wants, and
+//! the need's status that follows from its matches.
 
 use super::super::category::Category;
-use super::super::child::AgeBand;
 use super::super::need::NeedStatus;
-
-/// The ages of a band, both ends included.
-fn band_years(band: AgeBand) -> (i16, i16) {
-    match band {
-        AgeBand::Infant => (0, 2),
-        AgeBand::Preschool => (3, 5),
-        AgeBand::Primary => (6, 11),
-        AgeBand::Junior => (12, 14),
-        AgeBand::Senior => (15, 17),
-    }
-}
-
-/// Whether an offer for ages `min`–`max` can serve a child of `band`: some
-/// age of the band lies in the range. `None` when the offer names no ages.
-pub fn ages_fit(band: AgeBand, min: Option<i16>, max: Option<i16>) -> Option<bool> {
-    if min.is_none() && max.is_none() {
-        return None;
-    }
-    let (lo, hi) = band_years(band);
-    let (min, max) = (min.unwrap_or(0), max.unwrap_or(17));
-    Some(min <= hi && lo <= max)
-}
 
 /// How many approved matches cover a need. A need counted in children
 /// wants its quantity (one when unset); a donation's or medical aid's
@@ -64,16 +40,6 @@ pub fn need_status(current: NeedStatus, wanted: u32, holding: u32, completed: u3
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn ages_fit_when_the_band_and_the_range_share_an_age() {
-        assert_eq!(ages_fit(AgeBand::Primary, Some(6), Some(14)), Some(true));
-        assert_eq!(ages_fit(AgeBand::Primary, Some(11), Some(11)), Some(true));
-        assert_eq!(ages_fit(AgeBand::Primary, Some(12), Some(17)), Some(false));
-        assert_eq!(ages_fit(AgeBand::Infant, Some(3), None), Some(false));
-        assert_eq!(ages_fit(AgeBand::Senior, None, Some(15)), Some(true));
-        assert_eq!(ages_fit(AgeBand::Senior, None, None), None);
-    }
 
     #[test]
     fn children_count_by_quantity_and_donations_once() {

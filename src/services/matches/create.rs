@@ -6,9 +6,10 @@ use chrono::Utc;
 use crate::db;
 use crate::db::entities::{match_event, match_record, need, offer};
 use crate::domain::category::Category;
-use crate::domain::matching::{MatchStatus, ProposedSide, ages_fit};
+use crate::domain::matching::{MatchStatus, ProposedSide};
 use crate::domain::need::{NeedCode, NeedStatus};
 use crate::domain::offer::OfferStatus;
+use crate::domain::scoring::age_fit;
 use crate::domain::{Invalid, Role};
 
 use super::super::audit::{self, Event};
@@ -112,7 +113,7 @@ async fn check_fit(
     }
     let (band, _) = population::band_and_class(store.vault, &child, today)?;
     if let Some(band) = band
-        && ages_fit(band, offer.age_min, offer.age_max) == Some(false)
+        && age_fit(Some(band), offer.age_min, offer.age_max) == Some(false)
     {
         invalid.add(
             "offer_id",
