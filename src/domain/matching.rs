@@ -114,6 +114,17 @@ impl MatchStatus {
         )
     }
 
+    /// The codes of the statuses for which `keep` holds, for queries that
+    /// filter matches by status.
+    pub fn codes_where(keep: impl Fn(MatchStatus) -> bool) -> Vec<&'static str> {
+        MatchStatus::ALL
+            .iter()
+            .copied()
+            .filter(|s| keep(*s))
+            .map(MatchStatus::as_str)
+            .collect()
+    }
+
     /// Whether the match is over.
     pub fn is_final(self) -> bool {
         matches!(
@@ -186,6 +197,18 @@ mod tests {
         assert_eq!(
             s.apply(MatchMove::Withdraw, TUTORING),
             Ok(MatchStatus::Withdrawn)
+        );
+    }
+
+    #[test]
+    fn statuses_are_selected_by_code_for_queries() {
+        assert_eq!(
+            MatchStatus::codes_where(MatchStatus::holds_capacity),
+            ["approved", "in_service", "completed"]
+        );
+        assert_eq!(
+            MatchStatus::codes_where(|s| !s.is_final()).len() + 4,
+            MatchStatus::ALL.len()
         );
     }
 

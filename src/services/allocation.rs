@@ -111,11 +111,7 @@ fn bad(what: &str) -> ServiceError {
 
 /// Statuses of matches that still count: open ones, and those holding a place.
 fn live_statuses() -> Vec<&'static str> {
-    MatchStatus::ALL
-        .iter()
-        .filter(|s| !s.is_final() || s.holds_capacity())
-        .map(|s| s.as_str())
-        .collect()
+    MatchStatus::codes_where(|s| !s.is_final() || s.holds_capacity())
 }
 
 /// Reads everything the plan needs and builds its problem.

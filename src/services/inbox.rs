@@ -73,11 +73,7 @@ pub struct Inbox {
 
 /// The open (not yet final) match statuses.
 fn open_statuses() -> Vec<&'static str> {
-    MatchStatus::ALL
-        .iter()
-        .filter(|s| !s.is_final())
-        .map(|s| s.as_str())
-        .collect()
+    MatchStatus::codes_where(|s| !s.is_final())
 }
 
 /// The source of one kind for the caller, or `None` when the caller's

@@ -57,11 +57,7 @@ pub struct Suggested<T> {
 
 /// The statuses a match is over in.
 fn final_statuses() -> Vec<&'static str> {
-    MatchStatus::ALL
-        .iter()
-        .filter(|s| s.is_final())
-        .map(|s| s.as_str())
-        .collect()
+    MatchStatus::codes_where(MatchStatus::is_final)
 }
 
 /// How many candidates to rank for a page.

@@ -68,11 +68,7 @@ pub(super) async fn follow_need(
     let bad = |what: &str| ServiceError::Internal(format!("unknown {what} on need"));
     let current: NeedStatus = need.status.parse().map_err(|_| bad("status"))?;
     let category: Category = need.category.parse().map_err(|_| bad("category"))?;
-    let holding: Vec<&str> = MatchStatus::ALL
-        .iter()
-        .filter(|s| s.holds_capacity())
-        .map(|s| s.as_str())
-        .collect();
+    let holding = MatchStatus::codes_where(MatchStatus::holds_capacity);
     let count = |n: u64| u32::try_from(n).unwrap_or(u32::MAX);
     let held = count(db::matches::count_of_need(conn, need_id, &holding).await?);
     let completed =

@@ -219,11 +219,7 @@ pub async fn propose(
     // The one write lock of audited writes, taken before the duplicate
     // check so that two proposals of the same pair cannot both pass it.
     db::audit::lock_head(&txn).await?;
-    let finals: Vec<&str> = MatchStatus::ALL
-        .iter()
-        .filter(|s| s.is_final())
-        .map(|s| s.as_str())
-        .collect();
+    let finals = MatchStatus::codes_where(MatchStatus::is_final);
     if db::matches::open_exists(&txn, &need.id, offer_id, &finals).await? {
         txn.rollback().await?;
         return Err(Invalid::duplicate("offer_id", "该需求与该服务已有进行中的对接").into());

@@ -25,11 +25,7 @@ pub(crate) async fn end_with_need(
     need_id: &str,
     reason: &str,
 ) -> ServiceResult<()> {
-    let open: Vec<&str> = MatchStatus::ALL
-        .iter()
-        .filter(|s| !s.is_final())
-        .map(|s| s.as_str())
-        .collect();
+    let open = MatchStatus::codes_where(|s| !s.is_final());
     let records = match_record::Entity::find()
         .filter(match_record::Column::NeedId.eq(need_id))
         .filter(match_record::Column::Status.is_in(open))
