@@ -82,15 +82,80 @@ pub async fn migrate(db: &DatabaseConnection, url: &str) -> Result<(), StartErro
         })
 }
 
-/// Opens a write transaction. On SQLite it takes the write lock up front
-/// (`BEGIN IMMEDIATE`) so that concurrent writers queue on the busy timeout
-/// instead of failing; PostgreSQL ignores the SQLite mode.
+/// How many times [`begin_write`] tries to take the write lock before it
+/// gives up with the last (transient) error.
+const BEGIN_ATTEMPTS: u32 = 3;
+
+/// Opens a write transaction holding the one write lock of the portal.
+///
+/// **Lock order (the same for every write):** the write lock first, taken
+/// here before anything is read; then the rows the transaction reads and
+/// writes. On SQLite the lock is the database's own (`BEGIN IMMEDIATE`); on
+/// PostgreSQL it is the audit head's row lock (`audit::lock_head`), which
+/// every audited write needs anyway to extend the hash chain and which
+/// makes outbox sequence order equal commit order. Because no transaction
+/// takes a row lock before this one, two writers can never wait for each
+/// other in a cycle (no deadlock), and whatever a transaction reads after
+/// `begin_write` stays as read until it commits: a decision is always made
+/// on current values. Read what you decide on through the transaction,
+/// never through the pool (on SQLite another pooled connection would wait
+/// for this very lock).
+///
+/// Waiting for the lock can still time out under heavy load (SQLite's busy
+/// timeout): that is retried here a few times, then reported as a
+/// transient error (503, never 500).
 pub async fn begin_write(db: &DatabaseConnection) -> Result<DatabaseTransaction, DbErr> {
-    db.begin_with_options(TransactionOptions {
-        sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate),
-        ..Default::default()
-    })
-    .await
+    let mut attempt = 1;
+    loop {
+        match try_begin_write(db).await {
+            Err(err) if attempt < BEGIN_ATTEMPTS && is_transient(&err) => {
+                tracing::warn!(attempt, "write lock busy, retrying");
+                tokio::time::sleep(Duration::from_millis(50 * u64::from(attempt))).await;
+                attempt += 1;
+            }
+            other => return other,
+        }
+    }
+}
+
+async fn try_begin_write(db: &DatabaseConnection) -> Result<DatabaseTransaction, DbErr> {
+    let txn = db
+        .begin_with_options(TransactionOptions {
+            sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate),
+            ..Default::default()
+        })
+        .await?;
+    if db.get_database_backend() == sea_orm::DbBackend::Postgres {
+        audit::lock_head(&txn).await?;
+    }
+    Ok(txn)
+}
+
+/// True when `err` says "try again": the write lock or a row lock could
+/// not be had in time, a deadlock or serialization failure was detected,
+/// or no pooled connection was free. The request did nothing that stays.
+pub fn is_transient(err: &DbErr) -> bool {
+    use sea_orm::RuntimeErr;
+    if matches!(err, DbErr::ConnectionAcquire(_)) {
+        return true;
+    }
+    let (DbErr::Conn(RuntimeErr::SqlxError(e))
+    | DbErr::Exec(RuntimeErr::SqlxError(e))
+    | DbErr::Query(RuntimeErr::SqlxError(e))) = err
+    else {
+        return false;
+    };
+    match e.as_ref() {
+        sea_orm::sqlx::Error::PoolTimedOut => true,
+        sea_orm::sqlx::Error::Database(db) => db.code().is_some_and(|code| {
+            // PostgreSQL: serialization_failure, deadlock_detected,
+            // lock_not_available. SQLite: BUSY and LOCKED with their
+            // extended codes (the low byte is the primary code).
+            matches!(code.as_ref(), "40001" | "40P01" | "55P03")
+                || code.parse::<u32>().is_ok_and(|n| matches!(n & 0xff, 5 | 6))
+        }),
+        _ => false,
+    }
 }
 
 pub fn is_sqlite(url: &str) -> bool {

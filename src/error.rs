@@ -48,6 +48,11 @@ pub enum AppError {
     Findings(Vec<TextFinding>),
     #[error("throttled")]
     Throttled { retry_after: u64 },
+    /// The database could not take the request now (the write lock was
+    /// busy for too long, or a deadlock or serialization failure that
+    /// retries did not clear): nothing was stored; try again.
+    #[error("busy")]
+    Busy,
     #[error("internal: {0}")]
     Internal(String),
 }
@@ -73,6 +78,10 @@ impl From<ServiceError> for AppError {
             ServiceError::NoCapacity => AppError::NoCapacity,
             ServiceError::Throttled { retry_after } => AppError::Throttled { retry_after },
             ServiceError::Findings(findings) => AppError::Findings(findings),
+            ServiceError::Db(e) if crate::db::is_transient(&e) => {
+                tracing::warn!(cause = %e, "database busy; answered 503");
+                AppError::Busy
+            }
             ServiceError::Db(e) => AppError::Internal(format!("database: {e}")),
             ServiceError::Internal(e) => AppError::Internal(e),
         }
@@ -153,6 +162,11 @@ impl AppError {
                 "throttled",
                 "登录失败次数过多，请稍后再试".into(),
             ),
+            AppError::Busy => (
+                StatusCode::SERVICE_UNAVAILABLE,
+                "busy",
+                "系统繁忙，您的操作没有保存，请稍后重试".into(),
+            ),
             AppError::Internal(_) => (
                 StatusCode::INTERNAL_SERVER_ERROR,
                 "internal",
@@ -198,9 +212,12 @@ impl IntoResponse for AppError {
         }
         let body = json!({"error": {"code": code, "message": message, "details": details}});
         let mut response = (status, axum::Json(body)).into_response();
-        if let AppError::Throttled { retry_after } = &self
-            && let Ok(value) = HeaderValue::from_str(&retry_after.to_string())
-        {
+        let retry_after = match &self {
+            AppError::Throttled { retry_after } => Some(*retry_after),
+            AppError::Busy => Some(1),
+            _ => None,
+        };
+        if let Some(value) = retry_after.and_then(|s| HeaderValue::from_str(&s.to_string()).ok()) {
             response.headers_mut().insert(header::RETRY_AFTER, value);
         }
         response

@@ -87,12 +87,33 @@ impl From<Invalid> for ServiceError {
 
 pub type ServiceResult<T> = Result<T, ServiceError>;
 
-/// What the use cases that touch child files need: the database and the
-/// identity vault.
-#[derive(Clone, Copy)]
-pub struct Store<'a> {
-    pub db: &'a DatabaseConnection,
+/// What the use cases that touch child files need: the database (the pool,
+/// or a write transaction, see [`Store::within`]) and the identity vault.
+pub struct Store<'a, C = DatabaseConnection> {
+    pub db: &'a C,
     pub vault: &'a Vault,
+}
+
+impl<C> Clone for Store<'_, C> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+
+impl<C> Copy for Store<'_, C> {}
+
+impl<'a, C> Store<'a, C> {
+    /// The same vault over `txn`: what a write decides on is read through
+    /// its own transaction.
+    pub fn within<'t, T>(self, txn: &'t T) -> Store<'t, T>
+    where
+        'a: 't,
+    {
+        Store {
+            db: txn,
+            vault: self.vault,
+        }
+    }
 }
 
 /// One finding of the text check in one field: where it is, in bytes (for

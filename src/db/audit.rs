@@ -8,15 +8,12 @@ use sea_orm::{
 
 use super::entities::audit_log;
 
-/// Takes the head row's lock (on PostgreSQL; SQLite's IMMEDIATE transaction
-/// already holds the write lock), advances the sequence and returns the new
-/// sequence number with the previous entry's hash.
 /// Takes the audit head's row lock for the rest of the transaction without
-/// changing it. The head row is the one write lock of audited writes on
-/// PostgreSQL (SQLite's `BEGIN IMMEDIATE` already serializes writers); the
-/// search outbox takes it before drawing a sequence number, so that
-/// sequence order is commit order and an indexer never skips an entry that
-/// commits late.
+/// changing it. On PostgreSQL this row is the portal's one write lock:
+/// `db::begin_write` takes it first thing, before any other row (the lock
+/// order of every write). Taking it again later in the same transaction
+/// (the search outbox does, before drawing a sequence number, so that
+/// sequence order is commit order) changes nothing.
 pub async fn lock_head(db: &impl ConnectionTrait) -> Result<(), DbErr> {
     let touch = Query::update()
         .table(Alias::new("audit_head"))
@@ -26,6 +23,8 @@ pub async fn lock_head(db: &impl ConnectionTrait) -> Result<(), DbErr> {
     db.execute(&touch).await.map(|_| ())
 }
 
+/// Advances the head's sequence and returns the new sequence number with
+/// the previous entry's hash (under the head's lock).
 pub async fn advance_head(db: &impl ConnectionTrait) -> Result<(i64, String), DbErr> {
     let head = Alias::new("audit_head");
     let bump = Query::update()

@@ -1,7 +1,7 @@
 //! Child files, their history and visits.
 
 use chrono::{NaiveDate, Utc};
-use sea_orm::sea_query::NullOrdering;
+use sea_orm::sea_query::{Expr, NullOrdering};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait,
     IntoActiveModel, Order, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Select,
@@ -102,9 +102,136 @@ pub async fn insert(db: &impl ConnectionTrait, model: child::Model) -> Result<ch
     model.into_active_model().reset_all().insert(db).await
 }
 
-/// Writes every column of `model`.
-pub async fn update(db: &impl ConnectionTrait, model: child::Model) -> Result<child::Model, DbErr> {
-    model.into_active_model().reset_all().update(db).await
+/// Writes what an edit of a file changes (identity, situation, consent,
+/// township), only if the file is still in `status`; never its status,
+/// number, visits or creation. False when no row qualified.
+pub async fn write_fields(
+    db: &impl ConnectionTrait,
+    row: &child::Model,
+    status: &str,
+) -> Result<bool, DbErr> {
+    use child::Column as C;
+    let result = child::Entity::update_many()
+        .col_expr(C::TownshipCode, Expr::value(row.township_code.clone()))
+        .col_expr(C::VillageIndex, Expr::value(row.village_index.clone()))
+        .col_expr(C::IdNumberIndex, Expr::value(row.id_number_index.clone()))
+        .col_expr(C::NameSealed, Expr::value(row.name_sealed.clone()))
+        .col_expr(C::IdNumberSealed, Expr::value(row.id_number_sealed.clone()))
+        .col_expr(
+            C::BirthDateSealed,
+            Expr::value(row.birth_date_sealed.clone()),
+        )
+        .col_expr(C::VillageSealed, Expr::value(row.village_sealed.clone()))
+        .col_expr(C::AddressSealed, Expr::value(row.address_sealed.clone()))
+        .col_expr(
+            C::GuardianNameSealed,
+            Expr::value(row.guardian_name_sealed.clone()),
+        )
+        .col_expr(
+            C::GuardianPhoneSealed,
+            Expr::value(row.guardian_phone_sealed.clone()),
+        )
+        .col_expr(C::Gender, Expr::value(row.gender.clone()))
+        .col_expr(
+            C::GuardianRelation,
+            Expr::value(row.guardian_relation.clone()),
+        )
+        .col_expr(C::School, Expr::value(row.school.clone()))
+        .col_expr(C::Difficulties, Expr::value(row.difficulties.clone()))
+        .col_expr(
+            C::DifficultyClass,
+            Expr::value(row.difficulty_class.clone()),
+        )
+        .col_expr(C::PovertyType, Expr::value(row.poverty_type.clone()))
+        .col_expr(C::DisabilityType, Expr::value(row.disability_type.clone()))
+        .col_expr(C::DisabilityGrade, Expr::value(row.disability_grade))
+        .col_expr(
+            C::UnsupportedReason,
+            Expr::value(row.unsupported_reason.clone()),
+        )
+        .col_expr(C::Illness, Expr::value(row.illness.clone()))
+        .col_expr(C::Assistance, Expr::value(row.assistance.clone()))
+        .col_expr(C::ConsentKeepFile, Expr::value(row.consent_keep_file))
+        .col_expr(
+            C::ConsentPublishNeeds,
+            Expr::value(row.consent_publish_needs),
+        )
+        .col_expr(C::StatutoryBasis, Expr::value(row.statutory_basis.clone()))
+        .col_expr(C::UpdatedAt, Expr::value(row.updated_at))
+        .filter(C::Id.eq(row.id.as_str()))
+        .filter(C::Status.eq(status))
+        .exec(db)
+        .await?;
+    Ok(result.rows_affected == 1)
+}
+
+/// Moves a file from `from` to `to` (complete, close), only if it is still
+/// in `from`; a close stores its reason. False when someone else moved it.
+pub async fn set_status(
+    db: &impl ConnectionTrait,
+    id: &str,
+    from: &str,
+    to: &str,
+    closed_reason: Option<&str>,
+    at: chrono::DateTime<Utc>,
+) -> Result<bool, DbErr> {
+    let mut update = child::Entity::update_many()
+        .col_expr(child::Column::Status, Expr::value(to))
+        .col_expr(child::Column::UpdatedAt, Expr::value(at));
+    if let Some(reason) = closed_reason {
+        update = update.col_expr(child::Column::ClosedReason, Expr::value(reason));
+    }
+    let result = update
+        .filter(child::Column::Id.eq(id))
+        .filter(child::Column::Status.eq(from))
+        .exec(db)
+        .await?;
+    Ok(result.rows_affected == 1)
+}
+
+/// Moves the date of the last visit forward to `on`, never back (a visit
+/// entered late for an earlier day leaves it).
+pub async fn visited(db: &impl ConnectionTrait, id: &str, on: NaiveDate) -> Result<(), DbErr> {
+    child::Entity::update_many()
+        .col_expr(child::Column::LastVisitedOn, Expr::value(on))
+        .filter(child::Column::Id.eq(id))
+        .filter(
+            sea_orm::Condition::any()
+                .add(child::Column::LastVisitedOn.is_null())
+                .add(child::Column::LastVisitedOn.lt(on)),
+        )
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
+/// Writes the sealed values and blind indexes of a file re-sealed under a
+/// new key (`vault rotate-key`, inside its one transaction).
+pub async fn write_sealed(db: &impl ConnectionTrait, row: &child::Model) -> Result<(), DbErr> {
+    use child::Column as C;
+    child::Entity::update_many()
+        .col_expr(C::VillageIndex, Expr::value(row.village_index.clone()))
+        .col_expr(C::IdNumberIndex, Expr::value(row.id_number_index.clone()))
+        .col_expr(C::NameSealed, Expr::value(row.name_sealed.clone()))
+        .col_expr(C::IdNumberSealed, Expr::value(row.id_number_sealed.clone()))
+        .col_expr(
+            C::BirthDateSealed,
+            Expr::value(row.birth_date_sealed.clone()),
+        )
+        .col_expr(C::VillageSealed, Expr::value(row.village_sealed.clone()))
+        .col_expr(C::AddressSealed, Expr::value(row.address_sealed.clone()))
+        .col_expr(
+            C::GuardianNameSealed,
+            Expr::value(row.guardian_name_sealed.clone()),
+        )
+        .col_expr(
+            C::GuardianPhoneSealed,
+            Expr::value(row.guardian_phone_sealed.clone()),
+        )
+        .filter(C::Id.eq(row.id.as_str()))
+        .exec(db)
+        .await?;
+    Ok(())
 }
 
 /// One line of a file's history.

@@ -1,8 +1,10 @@
 //! Offers and the townships they serve.
 
+use chrono::{DateTime, NaiveDate, Utc};
+use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait,
-    IntoActiveModel, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
+    ExprTrait, IntoActiveModel, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
 };
 
 use super::entities::{offer, offer_township};
@@ -11,8 +13,86 @@ pub async fn insert(db: &impl ConnectionTrait, model: offer::Model) -> Result<of
     model.into_active_model().reset_all().insert(db).await
 }
 
-pub async fn update(db: &impl ConnectionTrait, model: offer::Model) -> Result<offer::Model, DbErr> {
-    model.into_active_model().reset_all().update(db).await
+/// What an owner's edit writes: the typed fields and the new capacity.
+/// Never `remaining`, `status` or the owner: those change by their own
+/// statements.
+pub struct OfferEdit<'a> {
+    pub category: &'a str,
+    pub title: &'a str,
+    pub description: &'a str,
+    pub capacity: i32,
+    pub county_wide: bool,
+    pub age_min: Option<i16>,
+    pub age_max: Option<i16>,
+    pub starts_on: Option<NaiveDate>,
+    pub ends_on: Option<NaiveDate>,
+    pub schedule: Option<&'a str>,
+}
+
+/// Writes an owner's edit if the offer is still in `status` and the new
+/// capacity still holds every place taken. `remaining` moves by the
+/// change of capacity, relative to its stored value (`remaining +
+/// (new - capacity)`), so a place taken or given back by a match in the
+/// meantime is never undone. False when no row qualified.
+pub async fn edit(
+    db: &impl ConnectionTrait,
+    id: &str,
+    status: &str,
+    change: OfferEdit<'_>,
+    at: DateTime<Utc>,
+) -> Result<bool, DbErr> {
+    let capacity = Expr::col(offer::Column::Capacity);
+    let remaining = Expr::col(offer::Column::Remaining);
+    let result = offer::Entity::update_many()
+        .col_expr(offer::Column::Category, Expr::value(change.category))
+        .col_expr(offer::Column::Title, Expr::value(change.title))
+        .col_expr(offer::Column::Description, Expr::value(change.description))
+        .col_expr(
+            offer::Column::Remaining,
+            remaining.clone().add(change.capacity).sub(capacity.clone()),
+        )
+        .col_expr(offer::Column::Capacity, Expr::value(change.capacity))
+        .col_expr(offer::Column::CountyWide, Expr::value(change.county_wide))
+        .col_expr(offer::Column::AgeMin, Expr::value(change.age_min))
+        .col_expr(offer::Column::AgeMax, Expr::value(change.age_max))
+        .col_expr(offer::Column::StartsOn, Expr::value(change.starts_on))
+        .col_expr(offer::Column::EndsOn, Expr::value(change.ends_on))
+        .col_expr(
+            offer::Column::Schedule,
+            Expr::value(change.schedule.map(str::to_owned)),
+        )
+        .col_expr(offer::Column::UpdatedAt, Expr::value(at))
+        .filter(offer::Column::Id.eq(id))
+        .filter(offer::Column::Status.eq(status))
+        .filter(capacity.sub(remaining).lte(change.capacity))
+        .exec(db)
+        .await?;
+    Ok(result.rows_affected == 1)
+}
+
+/// Moves the offer from `from` to `to` (pause, resume, close), only if it
+/// is still in `from`; a close also stores its reason. False when someone
+/// else moved it first.
+pub async fn set_status(
+    db: &impl ConnectionTrait,
+    id: &str,
+    from: &str,
+    to: &str,
+    closed_reason: Option<&str>,
+    at: DateTime<Utc>,
+) -> Result<bool, DbErr> {
+    let mut update = offer::Entity::update_many()
+        .col_expr(offer::Column::Status, Expr::value(to))
+        .col_expr(offer::Column::UpdatedAt, Expr::value(at));
+    if let Some(reason) = closed_reason {
+        update = update.col_expr(offer::Column::ClosedReason, Expr::value(reason));
+    }
+    let result = update
+        .filter(offer::Column::Id.eq(id))
+        .filter(offer::Column::Status.eq(from))
+        .exec(db)
+        .await?;
+    Ok(result.rows_affected == 1)
 }
 
 pub async fn find(db: &impl ConnectionTrait, id: &str) -> Result<Option<offer::Model>, DbErr> {

@@ -39,6 +39,17 @@ macro_rules! coded_enum {
                     $($name::$variant => $label,)+
                 }
             }
+
+            /// The codes of the values for which `keep` holds, for queries
+            /// that filter by them.
+            pub fn codes_where(keep: impl Fn(Self) -> bool) -> Vec<&'static str> {
+                Self::ALL
+                    .iter()
+                    .copied()
+                    .filter(|v| keep(*v))
+                    .map(Self::as_str)
+                    .collect()
+            }
         }
 
         impl std::str::FromStr for $name {

@@ -114,17 +114,6 @@ impl MatchStatus {
         )
     }
 
-    /// The codes of the statuses for which `keep` holds, for queries that
-    /// filter matches by status.
-    pub fn codes_where(keep: impl Fn(MatchStatus) -> bool) -> Vec<&'static str> {
-        MatchStatus::ALL
-            .iter()
-            .copied()
-            .filter(|s| keep(*s))
-            .map(MatchStatus::as_str)
-            .collect()
-    }
-
     /// Whether the match is over.
     pub fn is_final(self) -> bool {
         matches!(

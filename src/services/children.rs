@@ -160,8 +160,8 @@ pub async fn create(
 }
 
 /// The file for `id` if `caller` reaches it as staff; otherwise `NotFound`.
-pub async fn find_in_scope(
-    store: Store<'_>,
+pub async fn find_in_scope<C: ConnectionTrait>(
+    store: Store<'_, C>,
     caller: &Principal,
     id: &str,
 ) -> ServiceResult<child::Model> {
@@ -201,7 +201,10 @@ pub async fn update(
     input: ChildInput,
 ) -> ServiceResult<child::Model> {
     caller.require_role(&[Role::TownshipOfficer, Role::VillageSupervisor])?;
-    let existing = find_in_scope(store, caller, id).await?;
+    // Read, checked and written under the write lock: a close or another
+    // edit in between is seen, never overwritten.
+    let txn = db::begin_write(store.db).await?;
+    let existing = find_in_scope(store.within(&txn), caller, id).await?;
     let status = status_of(&existing);
     if status == FileStatus::Closed {
         return Err(ServiceError::Conflict("档案已结档，不能再修改".into()));
@@ -213,7 +216,7 @@ pub async fn update(
     }
     let old = identity::open_all(store.vault, &existing)?;
     let input = input.over(ChildInput::from_file(&existing, &old));
-    let parsed = parse(store.db, store.vault, caller, &input, Some(id)).await?;
+    let parsed = parse(&txn, store.vault, caller, &input, Some(id)).await?;
     let mut row = existing.clone();
     fill(store.vault, &parsed, &mut row)?;
     let changed = changed_fields(&existing, &old, &row, &parsed.identity);
@@ -221,8 +224,10 @@ pub async fn update(
         return Ok(existing);
     }
     row.updated_at = Utc::now();
-    let txn = db::begin_write(store.db).await?;
-    let saved = db::children::update(&txn, row).await?;
+    if !db::children::write_fields(&txn, &row, status.as_str()).await? {
+        return Err(moved_on());
+    }
+    let saved = row;
     if saved.township_code != existing.township_code {
         super::needs::follow_township(&txn, id, &saved.township_code).await?;
         population_changed(&txn, &existing).await?;
@@ -231,6 +236,12 @@ pub async fn update(
     record(&txn, ctx, caller, id, "child.update", &changed, None).await?;
     txn.commit().await?;
     Ok(saved)
+}
+
+/// The answer when a conditional write found the file changed: cannot
+/// happen under the write lock, but the condition stays as a guard.
+fn moved_on() -> ServiceError {
+    ServiceError::Conflict("档案刚被他人更改，请刷新后重试".into())
 }
 
 fn changed_fields(
@@ -297,7 +308,8 @@ pub async fn complete(
     id: &str,
 ) -> ServiceResult<child::Model> {
     caller.require_role(&[Role::TownshipOfficer])?;
-    let mut row = find_in_scope(store, caller, id).await?;
+    let txn = db::begin_write(store.db).await?;
+    let mut row = find_in_scope(store.within(&txn), caller, id).await?;
     if status_of(&row) != FileStatus::Draft {
         return Err(ServiceError::Conflict(format!(
             "档案当前为“{}”，只有草稿可以完善",
@@ -306,8 +318,19 @@ pub async fn complete(
     }
     row.status = FileStatus::Active.as_str().to_owned();
     row.updated_at = Utc::now();
-    let txn = db::begin_write(store.db).await?;
-    let saved = db::children::update(&txn, row).await?;
+    let moved = db::children::set_status(
+        &txn,
+        id,
+        FileStatus::Draft.as_str(),
+        &row.status,
+        None,
+        row.updated_at,
+    )
+    .await?;
+    if !moved {
+        return Err(moved_on());
+    }
+    let saved = row;
     population_changed(&txn, &saved).await?;
     record(&txn, ctx, caller, id, "child.complete", &["status"], None).await?;
     txn.commit().await?;
@@ -324,15 +347,28 @@ pub async fn close(
 ) -> ServiceResult<child::Model> {
     caller.require_role(&[Role::TownshipOfficer])?;
     let reason = required_text(reason, 500).map_err(|m| Invalid::one("reason", m))?;
-    let mut row = find_in_scope(store, caller, id).await?;
-    if status_of(&row) == FileStatus::Closed {
+    let txn = db::begin_write(store.db).await?;
+    let mut row = find_in_scope(store.within(&txn), caller, id).await?;
+    let from = status_of(&row);
+    if from == FileStatus::Closed {
         return Err(ServiceError::Conflict("档案已结档".into()));
     }
     row.status = FileStatus::Closed.as_str().to_owned();
     row.closed_reason = Some(reason.clone());
     row.updated_at = Utc::now();
-    let txn = db::begin_write(store.db).await?;
-    let saved = db::children::update(&txn, row).await?;
+    let moved = db::children::set_status(
+        &txn,
+        id,
+        from.as_str(),
+        &row.status,
+        Some(&reason),
+        row.updated_at,
+    )
+    .await?;
+    if !moved {
+        return Err(moved_on());
+    }
+    let saved = row;
     super::needs::close_all_of_child(&txn, ctx, caller, id, "儿童档案已结档").await?;
     population_changed(&txn, &saved).await?;
     record(

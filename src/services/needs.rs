@@ -83,8 +83,8 @@ fn parse(input: &NeedInput) -> Result<Checked, Invalid> {
 
 /// The identifying words of a file: the child's and guardian's names, the
 /// village and the address.
-pub(crate) async fn sensitive_of(
-    store: Store<'_>,
+pub(crate) async fn sensitive_of<C: ConnectionTrait>(
+    store: Store<'_, C>,
     child: &child::Model,
 ) -> ServiceResult<Sensitive> {
     let id = identity::open_all(store.vault, child)?;
@@ -113,8 +113,8 @@ pub fn findings(title: &str, description: &str, sensitive: &Sensitive) -> Vec<Te
     all
 }
 
-async fn check_text(
-    store: Store<'_>,
+async fn check_text<C: ConnectionTrait>(
+    store: Store<'_, C>,
     child: &child::Model,
     title: &str,
     description: &str,
@@ -160,21 +160,25 @@ pub async fn create(
     k: u32,
 ) -> ServiceResult<StaffNeed> {
     caller.require_role(&[Role::TownshipOfficer, Role::VillageSupervisor])?;
-    let checked = parse(&input);
-    let child = match children::find_in_scope(store, caller, input.child_id.trim()).await {
-        Ok(child) => child,
-        Err(ServiceError::NotFound) => {
-            return Err(Invalid::one("child_id", "没有找到该儿童档案").into());
-        }
-        Err(e) => return Err(e),
-    };
-    let checked = checked?;
-    if children::status_of(&child) == FileStatus::Closed {
-        return Err(ServiceError::Conflict("档案已结档，不能再登记需求".into()));
-    }
-    check_text(store, &child, &checked.title, &checked.description).await?;
     let now = Utc::now();
     for _ in 0..5 {
+        let checked = parse(&input);
+        // The file is read and the texts checked against it under the
+        // write lock: a file closed or changed meanwhile is seen.
+        let txn = db::begin_write(store.db).await?;
+        let tx = store.within(&txn);
+        let child = match children::find_in_scope(tx, caller, input.child_id.trim()).await {
+            Ok(child) => child,
+            Err(ServiceError::NotFound) => {
+                return Err(Invalid::one("child_id", "没有找到该儿童档案").into());
+            }
+            Err(e) => return Err(e),
+        };
+        let checked = checked?;
+        if children::status_of(&child) == FileStatus::Closed {
+            return Err(ServiceError::Conflict("档案已结档，不能再登记需求".into()));
+        }
+        check_text(tx, &child, &checked.title, &checked.description).await?;
         let mut random = [0u8; 8];
         getrandom::fill(&mut random).map_err(|e| ServiceError::Internal(e.to_string()))?;
         let row = need::Model {
@@ -195,7 +199,6 @@ pub async fn create(
             published_at: None,
             published_by: None,
         };
-        let txn = db::begin_write(store.db).await?;
         match db::needs::insert(&txn, row).await {
             Ok(saved) => {
                 audit::append(
@@ -218,8 +221,8 @@ pub async fn create(
 }
 
 /// A need and its file, if the caller reaches the file as staff.
-async fn find_in_scope(
-    store: Store<'_>,
+async fn find_in_scope<C: ConnectionTrait>(
+    store: Store<'_, C>,
     caller: &Principal,
     id: &str,
 ) -> ServiceResult<(need::Model, child::Model)> {
@@ -251,26 +254,32 @@ pub async fn update(
     k: u32,
 ) -> ServiceResult<StaffNeed> {
     caller.require_role(&[Role::TownshipOfficer, Role::VillageSupervisor])?;
-    let (mut need, child) = find_in_scope(store, caller, id).await?;
-    status_of(&need)?
+    let checked = parse(&input)?;
+    let txn = db::begin_write(store.db).await?;
+    let tx = store.within(&txn);
+    let (need, child) = find_in_scope(tx, caller, id).await?;
+    let status = status_of(&need)?;
+    status
         .edit()
         .map_err(|e| ServiceError::Conflict(e.to_string()))?;
-    let checked = parse(&input)?;
-    check_text(store, &child, &checked.title, &checked.description).await?;
-    need.category = checked.category.as_str().to_owned();
-    need.title = checked.title;
-    need.description = checked.description;
-    need.quantity = checked.quantity;
-    need.urgency = checked.urgency.as_str().to_owned();
-    need.updated_at = Utc::now();
-    let txn = db::begin_write(store.db).await?;
-    let saved = db::needs::update(&txn, need).await?;
+    check_text(tx, &child, &checked.title, &checked.description).await?;
+    let texts = db::needs::NeedTexts {
+        category: checked.category.as_str(),
+        title: &checked.title,
+        description: &checked.description,
+        quantity: checked.quantity,
+        urgency: checked.urgency.as_str(),
+    };
+    if !db::needs::edit(&txn, id, status.as_str(), texts, Utc::now()).await? {
+        return Err(moved_on());
+    }
     audit::append(
         &txn,
         ctx,
         Event::success("need.update", format!("need:{id}")),
     )
     .await?;
+    let saved = stored(&txn, id).await?;
     txn.commit().await?;
     staff_need(store, saved, &child, k).await
 }
@@ -286,8 +295,11 @@ pub async fn publish(
     k: u32,
 ) -> ServiceResult<StaffNeed> {
     caller.require_role(&[Role::TownshipOfficer])?;
-    let (mut need, child) = find_in_scope(store, caller, id).await?;
-    let next = status_of(&need)?
+    let txn = db::begin_write(store.db).await?;
+    let tx = store.within(&txn);
+    let (need, child) = find_in_scope(tx, caller, id).await?;
+    let from = status_of(&need)?;
+    let next = from
         .publish()
         .map_err(|e| ServiceError::Conflict(e.to_string()))?;
     match children::status_of(&child) {
@@ -306,13 +318,20 @@ pub async fn publish(
     children::basis_of(&child)
         .may_publish()
         .map_err(|reason| ServiceError::Conflict(reason.to_owned()))?;
-    check_text(store, &child, &need.title, &need.description).await?;
-    need.status = next.as_str().to_owned();
-    need.published_at = Some(Utc::now());
-    need.published_by = Some(caller.id.clone());
-    need.updated_at = Utc::now();
-    let txn = db::begin_write(store.db).await?;
-    let saved = db::needs::update(&txn, need).await?;
+    check_text(tx, &child, &need.title, &need.description).await?;
+    let moved = db::needs::set_status(
+        &txn,
+        id,
+        from.as_str(),
+        next.as_str(),
+        None,
+        db::needs::Publication::By(&caller.id),
+        Utc::now(),
+    )
+    .await?;
+    if !moved {
+        return Err(moved_on());
+    }
     outbox::append(&txn, OutboxKind::Need, id).await?;
     let basis = match children::basis_of(&child) {
         crate::domain::child::LegalBasis::Statutory(_) => "statutory basis",
@@ -324,6 +343,7 @@ pub async fn publish(
         Event::success("need.publish", format!("need:{id}")).with_detail(format!("basis: {basis}")),
     )
     .await?;
+    let saved = stored(&txn, id).await?;
     txn.commit().await?;
     staff_need(store, saved, &child, k).await
 }
@@ -339,98 +359,88 @@ pub async fn close(
 ) -> ServiceResult<StaffNeed> {
     caller.require_role(&[Role::TownshipOfficer])?;
     let reason = required_text(reason, 500).map_err(|m| Invalid::one("reason", m))?;
-    let (mut need, child) = find_in_scope(store, caller, id).await?;
-    let next = status_of(&need)?
-        .close()
-        .map_err(|e| ServiceError::Conflict(e.to_string()))?;
-    need.status = next.as_str().to_owned();
-    need.closed_reason = Some(reason);
-    need.updated_at = Utc::now();
     let txn = db::begin_write(store.db).await?;
-    let saved = db::needs::update(&txn, need).await?;
-    outbox::append(&txn, OutboxKind::Need, id).await?;
-    audit::append(
-        &txn,
-        ctx,
-        Event::success("need.close", format!("need:{id}")),
-    )
-    .await?;
-    super::matches::end_with_need(
-        &txn,
-        ctx,
-        caller,
-        id,
-        &saved.closed_reason.clone().unwrap_or_default(),
-    )
-    .await?;
+    let (need, child) = find_in_scope(store.within(&txn), caller, id).await?;
+    close_one(&txn, ctx, caller, &need, &reason).await?;
+    let saved = stored(&txn, id).await?;
     txn.commit().await?;
     staff_need(store, saved, &child, k).await
 }
 
+/// Closes `need` with `reason` and ends its open matches, inside `txn`.
+async fn close_one(
+    txn: &DatabaseTransaction,
+    ctx: &RequestCtx,
+    caller: &Principal,
+    need: &need::Model,
+    reason: &str,
+) -> ServiceResult<()> {
+    let from = status_of(need)?;
+    let to = from
+        .close()
+        .map_err(|e| ServiceError::Conflict(e.to_string()))?;
+    let moved = db::needs::set_status(
+        txn,
+        &need.id,
+        from.as_str(),
+        to.as_str(),
+        Some(reason),
+        db::needs::Publication::Keep,
+        Utc::now(),
+    )
+    .await?;
+    if !moved {
+        return Err(moved_on());
+    }
+    outbox::append(txn, OutboxKind::Need, &need.id).await?;
+    audit::append(
+        txn,
+        ctx,
+        Event::success("need.close", format!("need:{}", need.id)),
+    )
+    .await?;
+    super::matches::end_with_need(txn, ctx, caller, &need.id, reason).await
+}
+
+/// The need as stored now, inside `txn`.
+async fn stored(txn: &DatabaseTransaction, id: &str) -> ServiceResult<need::Model> {
+    db::needs::find(txn, id)
+        .await?
+        .ok_or_else(|| ServiceError::Internal("need vanished inside its transaction".into()))
+}
+
+/// The answer when a conditional write found the need changed: cannot
+/// happen under the write lock, but the condition stays as a guard.
+fn moved_on() -> ServiceError {
+    ServiceError::Conflict("需求刚被他人更改，请刷新后重试".into())
+}
+
 /// Closes every open need of a file that is being closed (same transaction).
 pub async fn close_all_of_child(
-    conn: &DatabaseTransaction,
+    txn: &DatabaseTransaction,
     ctx: &RequestCtx,
     caller: &Principal,
     child_id: &str,
     reason: &str,
 ) -> ServiceResult<()> {
-    let open = [
-        NeedStatus::Draft.as_str(),
-        NeedStatus::Published.as_str(),
-        NeedStatus::Matched.as_str(),
-    ];
-    let (_, needs) = db::needs::list(
-        conn,
-        &db::needs::NeedFilter {
-            child_id: Some(child_id),
-            statuses: Some(&open),
-            ..Default::default()
-        },
-        10_000,
-        0,
-    )
-    .await?;
-    for mut need in needs {
-        let id = need.id.clone();
-        need.status = NeedStatus::Closed.as_str().to_owned();
-        need.closed_reason = Some(reason.to_owned());
-        need.updated_at = Utc::now();
-        db::needs::update(conn, need).await?;
-        outbox::append(conn, OutboxKind::Need, &id).await?;
-        audit::append(
-            conn,
-            ctx,
-            Event::success("need.close", format!("need:{id}")),
-        )
-        .await?;
-        super::matches::end_with_need(conn, ctx, caller, &id, reason).await?;
+    let open = NeedStatus::codes_where(|s| s.close().is_ok());
+    for need in db::needs::of_child(txn, child_id, Some(&open)).await? {
+        close_one(txn, ctx, caller, &need, reason).await?;
     }
     Ok(())
 }
 
-/// Moves the needs of a file that moved to another township.
+/// Moves the needs (and their matches) of a file that moved to another
+/// township.
 pub async fn follow_township(
     conn: &impl ConnectionTrait,
     child_id: &str,
     township: &str,
 ) -> ServiceResult<()> {
-    let (_, needs) = db::needs::list(
-        conn,
-        &db::needs::NeedFilter {
-            child_id: Some(child_id),
-            ..Default::default()
-        },
-        10_000,
-        0,
-    )
-    .await?;
-    for mut need in needs {
-        let id = need.id.clone();
-        need.township_code = township.to_owned();
-        db::needs::update(conn, need).await?;
-        db::matches::follow_need_township(conn, &id, township).await?;
-        outbox::append(conn, OutboxKind::Need, &id).await?;
+    db::needs::set_township_of_child(conn, child_id, township).await?;
+    for need in db::needs::of_child(conn, child_id, None).await? {
+        db::matches::follow_need_township(conn, &need.id, township).await?;
+        outbox::append(conn, OutboxKind::Need, &need.id).await?;
     }
     Ok(())
 }

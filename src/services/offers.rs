@@ -6,7 +6,7 @@
 mod check;
 
 use chrono::Utc;
-use sea_orm::DatabaseConnection;
+use sea_orm::{ConnectionTrait, DatabaseConnection, DatabaseTransaction};
 
 use crate::db;
 use crate::db::entities::offer;
@@ -15,7 +15,7 @@ use crate::domain::invalid::required_text;
 use crate::domain::offer::OfferStatus;
 use crate::domain::{Invalid, Role};
 
-use self::check::{apply, owner, parse};
+use self::check::{apply, edit_of, owner, parse};
 use super::audit::{self, Event};
 use super::{Page, Paging, Principal, RequestCtx, ServiceError, ServiceResult, new_id};
 
@@ -52,32 +52,25 @@ impl OfferView {
     }
 }
 
-async fn write(
-    conn: &DatabaseConnection,
+/// The townships, outbox entry and audit entry of a change to offer `id`,
+/// then the offer as stored; the caller commits.
+async fn finish(
+    txn: &DatabaseTransaction,
     ctx: &RequestCtx,
-    row: offer::Model,
+    id: &str,
     townships: Option<&[String]>,
-    insert: bool,
     action: &str,
 ) -> ServiceResult<OfferView> {
-    let txn = db::begin_write(conn).await?;
-    let id = row.id.clone();
-    let saved = if insert {
-        db::offers::insert(&txn, row).await?
-    } else {
-        db::offers::update(&txn, row).await?
-    };
     if let Some(townships) = townships {
-        db::offers::set_townships(&txn, &id, townships).await?;
+        db::offers::set_townships(txn, id, townships).await?;
     }
-    db::outbox::append(&txn, OutboxKind::Offer, &id).await?;
-    audit::append(&txn, ctx, Event::success(action, format!("offer:{id}"))).await?;
-    let townships = db::offers::townships(&txn, &id).await?;
-    txn.commit().await?;
-    Ok(OfferView {
-        offer: saved,
-        townships,
-    })
+    db::outbox::append(txn, OutboxKind::Offer, id).await?;
+    audit::append(txn, ctx, Event::success(action, format!("offer:{id}"))).await?;
+    let offer = db::offers::find(txn, id)
+        .await?
+        .ok_or_else(|| ServiceError::Internal("offer vanished inside its transaction".into()))?;
+    let townships = db::offers::townships(txn, id).await?;
+    Ok(OfferView { offer, townships })
 }
 
 /// Whether `caller` may post offers now: a verified provider, or a family
@@ -94,8 +87,11 @@ pub async fn create(
     caller: &Principal,
     input: OfferInput,
 ) -> ServiceResult<OfferView> {
-    let owner = owner(conn, caller).await?;
-    let checked = parse(conn, &owner, &input).await?;
+    // Decided on the owner's standing as it is under the write lock: a
+    // provider suspended a moment ago posts nothing.
+    let txn = db::begin_write(conn).await?;
+    let owner = owner(&txn, caller).await?;
+    let checked = parse(&txn, &owner, &input).await?;
     let townships = checked.townships.clone();
     let now = Utc::now();
     let mut row = offer::Model {
@@ -121,7 +117,11 @@ pub async fn create(
         updated_at: now,
     };
     apply(checked, &mut row);
-    write(conn, ctx, row, Some(&townships), true, "offer.create").await
+    let id = row.id.clone();
+    db::offers::insert(&txn, row).await?;
+    let view = finish(&txn, ctx, &id, Some(&townships), "offer.create").await?;
+    txn.commit().await?;
+    Ok(view)
 }
 
 /// An offer and its townships; anyone may read an offer.
@@ -144,7 +144,7 @@ pub(crate) fn owns(caller: &Principal, offer: &offer::Model) -> bool {
 
 /// The caller's own offer, or `NotFound`.
 async fn own(
-    conn: &DatabaseConnection,
+    conn: &impl ConnectionTrait,
     caller: &Principal,
     id: &str,
 ) -> ServiceResult<offer::Model> {
@@ -158,12 +158,18 @@ async fn own(
     }
 }
 
-fn status_of(offer: &offer::Model) -> OfferStatus {
-    offer.status.parse().unwrap_or(OfferStatus::Closed)
+fn status_of(offer: &offer::Model) -> ServiceResult<OfferStatus> {
+    offer
+        .status
+        .parse()
+        .map_err(|_| ServiceError::Internal(format!("offer {} has an unknown status", offer.id)))
 }
 
 /// Changes an offer that is not closed. The capacity may not drop below
-/// what matches have already taken.
+/// what matches have already taken; the places left move with it.
+///
+/// Read and written under the write lock (`db::begin_write`), so that an
+/// approval taking a place meanwhile is counted, never undone.
 pub async fn update(
     conn: &DatabaseConnection,
     ctx: &RequestCtx,
@@ -171,13 +177,15 @@ pub async fn update(
     id: &str,
     input: OfferInput,
 ) -> ServiceResult<OfferView> {
-    let mut row = own(conn, caller, id).await?;
-    status_of(&row)
+    let txn = db::begin_write(conn).await?;
+    let current = own(&txn, caller, id).await?;
+    let status = status_of(&current)?;
+    status
         .edit()
         .map_err(|e| ServiceError::Conflict(e.to_string()))?;
-    let owner = owner(conn, caller).await?;
-    let checked = parse(conn, &owner, &input).await?;
-    let taken = row.capacity - row.remaining;
+    let owner = owner(&txn, caller).await?;
+    let checked = parse(&txn, &owner, &input).await?;
+    let taken = current.capacity - current.remaining;
     if checked.capacity < taken {
         return Err(Invalid::one(
             "capacity",
@@ -185,12 +193,19 @@ pub async fn update(
         )
         .into());
     }
-    row.remaining = checked.capacity - taken;
-    row.capacity = checked.capacity;
     let townships = checked.townships.clone();
-    apply(checked, &mut row);
-    row.updated_at = Utc::now();
-    write(conn, ctx, row, Some(&townships), false, "offer.update").await
+    if !db::offers::edit(&txn, id, status.as_str(), edit_of(&checked), Utc::now()).await? {
+        return Err(moved_on());
+    }
+    let view = finish(&txn, ctx, id, Some(&townships), "offer.update").await?;
+    txn.commit().await?;
+    Ok(view)
+}
+
+/// The answer when a conditional write found the row changed: cannot
+/// happen under the write lock, but the condition stays as a guard.
+fn moved_on() -> ServiceError {
+    ServiceError::Conflict("该服务刚被更改，请刷新后重试".into())
 }
 
 /// What an owner does to an offer's state.
@@ -201,7 +216,8 @@ pub enum OfferMove {
     Close,
 }
 
-/// Pauses, resumes or closes the caller's offer.
+/// Pauses, resumes or closes the caller's offer: the status only, moved
+/// from the status read under the write lock.
 pub async fn change_status(
     conn: &DatabaseConnection,
     ctx: &RequestCtx,
@@ -210,24 +226,36 @@ pub async fn change_status(
     action: OfferMove,
     reason: Option<&str>,
 ) -> ServiceResult<OfferView> {
-    let mut row = own(conn, caller, id).await?;
-    let current = status_of(&row);
-    let (next, name) = match action {
-        OfferMove::Pause => (current.pause(), "offer.pause"),
-        OfferMove::Resume => (current.resume(), "offer.resume"),
-        OfferMove::Close => (current.close(), "offer.close"),
+    let reason = match reason.map(str::trim).filter(|r| !r.is_empty()) {
+        Some(r) if action == OfferMove::Close => {
+            Some(required_text(r, 500).map_err(|m| Invalid::one("reason", m))?)
+        }
+        _ => None,
     };
-    let next = next.map_err(|e| ServiceError::Conflict(e.to_string()))?;
-    if action == OfferMove::Close {
-        let reason = reason.map(str::trim).filter(|r| !r.is_empty());
-        row.closed_reason = match reason {
-            Some(r) => Some(required_text(r, 500).map_err(|m| Invalid::one("reason", m))?),
-            None => None,
-        };
+    let txn = db::begin_write(conn).await?;
+    let current = own(&txn, caller, id).await?;
+    let from = status_of(&current)?;
+    let (next, name) = match action {
+        OfferMove::Pause => (from.pause(), "offer.pause"),
+        OfferMove::Resume => (from.resume(), "offer.resume"),
+        OfferMove::Close => (from.close(), "offer.close"),
+    };
+    let to = next.map_err(|e| ServiceError::Conflict(e.to_string()))?;
+    let moved = db::offers::set_status(
+        &txn,
+        id,
+        from.as_str(),
+        to.as_str(),
+        reason.as_deref(),
+        Utc::now(),
+    )
+    .await?;
+    if !moved {
+        return Err(moved_on());
     }
-    row.status = next.as_str().to_owned();
-    row.updated_at = Utc::now();
-    write(conn, ctx, row, None, false, name).await
+    let view = finish(&txn, ctx, id, None, name).await?;
+    txn.commit().await?;
+    Ok(view)
 }
 
 /// The caller's own offers, newest first.

@@ -72,7 +72,7 @@ pub async fn rotate(conn: &DatabaseConnection, old: &Vault, new: &Vault) -> Serv
     let count = children.len() as u64;
     for mut child in children {
         identity::reseal(old, new, &mut child)?;
-        db::children::update(&txn, child).await?;
+        db::children::write_sealed(&txn, &child).await?;
     }
     db::vault_meta::rotate(&txn, new.fingerprint()).await?;
     audit::append(

@@ -29,6 +29,7 @@ mod offers;
 mod openapi;
 mod privacy;
 mod providers;
+mod races;
 mod scope;
 mod search;
 mod security;

@@ -27,7 +27,8 @@ pub async fn add(
     input: VisitInput,
 ) -> ServiceResult<visit::Model> {
     caller.require_role(&[Role::TownshipOfficer, Role::VillageSupervisor])?;
-    let child = find_in_scope(store, caller, child_id).await?;
+    let txn = db::begin_write(store.db).await?;
+    let child = find_in_scope(store.within(&txn), caller, child_id).await?;
     if status_of(&child) == FileStatus::Closed {
         return Err(ServiceError::Conflict("档案已结档，不能再登记走访".into()));
     }
@@ -59,7 +60,6 @@ pub async fn add(
             "visit checked without values".into(),
         ));
     };
-    let txn = db::begin_write(store.db).await?;
     let saved = db::children::insert_visit(
         &txn,
         visit::Model {
@@ -73,12 +73,7 @@ pub async fn add(
         },
     )
     .await?;
-    // A visit typed late for an earlier date must not move the date back.
-    if child.last_visited_on.is_none_or(|last| visited_on > last) {
-        let mut row = child;
-        row.last_visited_on = Some(visited_on);
-        db::children::update(&txn, row).await?;
-    }
+    db::children::visited(&txn, &child.id, visited_on).await?;
     record(&txn, ctx, caller, child_id, "child.visit", &[], None).await?;
     txn.commit().await?;
     Ok(saved)

@@ -134,8 +134,8 @@ pub(super) fn required(
 /// against the need's file. Only staff texts are checked: checking what a
 /// provider types against the file would tell it whether a guessed name is
 /// the child's.
-pub(super) async fn check_staff_texts(
-    store: Store<'_>,
+pub(super) async fn check_staff_texts<C: ConnectionTrait>(
+    store: Store<'_, C>,
     need: &need::Model,
     texts: &[(&'static str, &str)],
 ) -> ServiceResult<()> {

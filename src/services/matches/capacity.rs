@@ -62,7 +62,7 @@ pub(super) async fn follow_need(
     need_id: &str,
     at: DateTime<Utc>,
 ) -> ServiceResult<()> {
-    let mut need = db::needs::find(conn, need_id)
+    let need = db::needs::find(conn, need_id)
         .await?
         .ok_or_else(|| ServiceError::Internal("match without its need".into()))?;
     let bad = |what: &str| ServiceError::Internal(format!("unknown {what} on need"));
@@ -78,9 +78,21 @@ pub(super) async fn follow_need(
     if next == current {
         return Ok(());
     }
-    need.status = next.as_str().to_owned();
-    need.updated_at = at;
-    db::needs::update(conn, need).await?;
+    let moved = db::needs::set_status(
+        conn,
+        need_id,
+        current.as_str(),
+        next.as_str(),
+        None,
+        db::needs::Publication::Keep,
+        at,
+    )
+    .await?;
+    if !moved {
+        return Err(ServiceError::Conflict(
+            "需求刚被他人更改，请刷新后重试".into(),
+        ));
+    }
     outbox::append(conn, OutboxKind::Need, need_id).await?;
     audit::append(
         conn,

@@ -2,6 +2,7 @@
 //! the township officer of the need for any active offer (`suggested`).
 
 use chrono::Utc;
+use sea_orm::DatabaseTransaction;
 
 use crate::db;
 use crate::db::entities::{match_event, match_record, need, offer};
@@ -128,6 +129,33 @@ async fn check_fit(
     Ok(())
 }
 
+/// The need still published and the offer still open, read under the
+/// write lock; `Invalid` naming the field otherwise.
+async fn still_open(txn: &DatabaseTransaction, need_id: &str, offer_id: &str) -> ServiceResult<()> {
+    let need = db::needs::find(txn, need_id)
+        .await?
+        .ok_or(ServiceError::NotFound)?;
+    if need.status != NeedStatus::Published.as_str() {
+        return Err(Invalid::one(
+            "need_code",
+            format!("该需求当前为“{}”，不接受新的对接", need_status_label(&need)),
+        )
+        .into());
+    }
+    let offer = db::offers::find(txn, offer_id)
+        .await?
+        .ok_or_else(|| Invalid::one("offer_id", "没有找到该服务"))?;
+    let status: OfferStatus = offer.status.parse().unwrap_or(OfferStatus::Closed);
+    if !status.is_open() {
+        return Err(Invalid::one(
+            "offer_id",
+            format!("该服务当前为“{}”，不能对接", status.label()),
+        )
+        .into());
+    }
+    Ok(())
+}
+
 /// Proposes a match of a published need and an active offer.
 ///
 /// - A verified provider or a family whose approval is current proposes
@@ -215,10 +243,12 @@ pub async fn propose(
         ProposedSide::Provider => "propose",
         ProposedSide::Officer => "suggest",
     };
+    // The fit was checked above on what was read before the write lock (the
+    // projection's population is costly to count); what the match's
+    // existence depends on is checked again under it: the need still takes
+    // proposals, the offer is still open, no open match of the pair exists.
     let txn = db::begin_write(store.db).await?;
-    // The one write lock of audited writes, taken before the duplicate
-    // check so that two proposals of the same pair cannot both pass it.
-    db::audit::lock_head(&txn).await?;
+    still_open(&txn, &need.id, offer_id).await?;
     let finals = MatchStatus::codes_where(MatchStatus::is_final);
     if db::matches::open_exists(&txn, &need.id, offer_id, &finals).await? {
         txn.rollback().await?;

@@ -122,11 +122,9 @@ fn note_field(action: Action) -> &'static str {
 /// At the township's step of an approval, the offer must serve the
 /// child's township: an owner proposing on a need shown only at county
 /// level could not be told.
-async fn check_area(store: Store<'_>, loaded: &Loaded) -> ServiceResult<()> {
-    let need = need_of(store.db, &loaded.record).await?;
-    if loaded.party == Party::Officer
-        && !serves(store.db, &loaded.offer, &need.township_code).await?
-    {
+async fn check_area(txn: &DatabaseTransaction, loaded: &Loaded) -> ServiceResult<()> {
+    let need = need_of(txn, &loaded.record).await?;
+    if loaded.party == Party::Officer && !serves(txn, &loaded.offer, &need.township_code).await? {
         return Err(ServiceError::Conflict(
             "该服务不覆盖儿童所在的乡镇（街道），不能批准，请不予批准并说明原因".into(),
         ));
@@ -169,9 +167,6 @@ pub(super) async fn write_move(
 ) -> ServiceResult<()> {
     let record = &loaded.record;
     let from = loaded.status;
-    // Serializes audited writes, so that the need's count below sees every
-    // move committed before this one.
-    db::audit::lock_head(txn).await?;
     if !db::matches::transition(txn, &record.id, from.as_str(), to.as_str(), changes, at).await? {
         return Err(moved_on(txn, &record.id).await?);
     }
@@ -222,30 +217,33 @@ pub async fn apply_move(
     id: &str,
     input: MoveInput,
 ) -> ServiceResult<MatchStatus> {
-    let loaded = load(store.db, caller, id).await?;
+    // Everything the move is decided on (the match, its offer, the need,
+    // the owner's standing, the file the texts are checked against) is read
+    // under the write lock, so that it is still so when the move is stored.
+    let txn = db::begin_write(store.db).await?;
+    let loaded = load(&txn, caller, id).await?;
     let action = input.action();
     let to = next_status(loaded.party, action, loaded.status, loaded.category).map_err(refused)?;
     let checked = check_input(&input, loaded.party)?;
     if action == Action::Accept {
         // Taking on a suggestion is for owners in good standing.
-        needs::require_viewer(store, caller).await?;
+        needs::require_viewer(store.within(&txn), caller).await?;
     }
     if action == Action::Approve {
-        check_area(store, &loaded).await?;
+        check_area(&txn, &loaded).await?;
     }
     if loaded.party != Party::Owner {
-        let need = need_of(store.db, &loaded.record).await?;
+        let need = need_of(&txn, &loaded.record).await?;
         let note = checked.note.as_deref().unwrap_or("");
         let handover = checked.changes.handover_note.as_deref().unwrap_or("");
         check_staff_texts(
-            store,
+            store.within(&txn),
             &need,
             &[(note_field(action), note), ("handover_note", handover)],
         )
         .await?;
     }
     let now = Utc::now();
-    let txn = db::begin_write(store.db).await?;
     write_move(
         &txn,
         ctx,

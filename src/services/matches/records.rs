@@ -4,6 +4,7 @@
 //! their event and audit entry, written by `moves::write_move`.
 
 use chrono::{NaiveDate, Utc};
+use sea_orm::ConnectionTrait;
 
 use crate::db;
 use crate::db::entities::service_record;
@@ -26,8 +27,8 @@ pub struct ServiceInput {
 }
 
 /// The day a match was (finally) approved, in the county's calendar.
-async fn approved_on(store: Store<'_>, id: &str) -> ServiceResult<Option<NaiveDate>> {
-    let events = db::matches::events(store.db, id).await?;
+async fn approved_on(conn: &impl ConnectionTrait, id: &str) -> ServiceResult<Option<NaiveDate>> {
+    let events = db::matches::events(conn, id).await?;
     Ok(events
         .iter()
         .find(|e| e.to_status == MatchStatus::Approved.as_str())
@@ -44,7 +45,8 @@ pub async fn log_service(
     id: &str,
     input: ServiceInput,
 ) -> ServiceResult<service_record::Model> {
-    let loaded = load(store.db, caller, id).await?;
+    let txn = db::begin_write(store.db).await?;
+    let loaded = load(&txn, caller, id).await?;
     let to = next_status(
         loaded.party,
         Action::Services,
@@ -54,7 +56,7 @@ pub async fn log_service(
     .map_err(refused)?;
     let mut invalid = Invalid::new();
     let today = chrono::Local::now().date_naive();
-    let approved = approved_on(store, id).await?;
+    let approved = approved_on(&txn, id).await?;
     let served_on = match NaiveDate::parse_from_str(input.served_on.trim(), "%Y-%m-%d") {
         Err(_) => {
             invalid.add("served_on", "请按“年-月-日”填写服务日期，如 2026-12-01");
@@ -84,7 +86,6 @@ pub async fn log_service(
         ));
     };
     let now = Utc::now();
-    let txn = db::begin_write(store.db).await?;
     write_move(
         &txn,
         ctx,
@@ -124,13 +125,13 @@ pub async fn set_handover(
     id: &str,
     handover_note: &str,
 ) -> ServiceResult<()> {
-    let loaded = load(store.db, caller, id).await?;
-    may_hand_over(loaded.party, loaded.status).map_err(refused)?;
     let note = required_text_or_invalid(handover_note)?;
-    let need = need_of(store.db, &loaded.record).await?;
-    check_staff_texts(store, &need, &[("handover_note", &note)]).await?;
-    let now = Utc::now();
     let txn = db::begin_write(store.db).await?;
+    let loaded = load(&txn, caller, id).await?;
+    may_hand_over(loaded.party, loaded.status).map_err(refused)?;
+    let need = need_of(&txn, &loaded.record).await?;
+    check_staff_texts(store.within(&txn), &need, &[("handover_note", &note)]).await?;
+    let now = Utc::now();
     let changes = Changes {
         handover_note: Some(note),
         ..Changes::default()

@@ -3,6 +3,8 @@
 
 use std::collections::HashMap;
 
+use sea_orm::ConnectionTrait;
+
 use chrono::NaiveDate;
 
 use crate::db;
@@ -47,7 +49,10 @@ pub fn project(
 
 /// Who may see projections at all: staff, verified providers and approved
 /// families. Others are refused (403), anonymous callers earlier (401).
-pub(crate) async fn require_viewer(store: Store<'_>, caller: &Principal) -> ServiceResult<()> {
+pub(crate) async fn require_viewer<C: ConnectionTrait>(
+    store: Store<'_, C>,
+    caller: &Principal,
+) -> ServiceResult<()> {
     match caller.role {
         Role::CountyAdmin | Role::TownshipOfficer | Role::VillageSupervisor => Ok(()),
         Role::Provider => {

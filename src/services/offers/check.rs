@@ -197,6 +197,22 @@ pub(super) async fn parse(
     }
 }
 
+/// The columns an owner's edit writes.
+pub(super) fn edit_of(checked: &Checked) -> db::offers::OfferEdit<'_> {
+    db::offers::OfferEdit {
+        category: checked.category.as_str(),
+        title: &checked.title,
+        description: &checked.description,
+        capacity: checked.capacity,
+        county_wide: checked.county_wide,
+        age_min: Some(i16::from(checked.ages.min)),
+        age_max: Some(i16::from(checked.ages.max)),
+        starts_on: checked.starts_on,
+        ends_on: checked.ends_on,
+        schedule: checked.schedule.as_deref(),
+    }
+}
+
 pub(super) fn apply(checked: Checked, row: &mut offer::Model) {
     row.category = checked.category.as_str().to_owned();
     row.title = checked.title;
