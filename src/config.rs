@@ -179,12 +179,19 @@ pub struct Settings {
     pub session_idle: Duration,
     /// A session ends this long after login, however active.
     pub session_absolute: Duration,
-    /// Failed logins of one account within `throttle_window` before 429.
+    /// Login attempts of one account from one address within
+    /// `throttle_window` that pass without delay; later ones wait, longer
+    /// each time (see `services::throttle`).
     pub throttle_per_account: u32,
-    /// Failed logins from one address within `throttle_window` before 429.
+    /// Failed logins from one address (any account) within
+    /// `throttle_window` that pass without delay. Accounts that logged in
+    /// from that address before are not slowed by them.
     pub throttle_per_address: u32,
-    /// The window over which failed logins are counted.
+    /// The window over which login attempts are counted.
     pub throttle_window: Duration,
+    /// Registrations (providers, families) from one address within an
+    /// hour that pass without delay.
+    pub register_per_address: u32,
     /// The vault key from `CAREBRIDGE_VAULT_KEY`; `None` means the key file
     /// in the data directory.
     pub vault_key: Option<Secret>,
@@ -211,8 +218,9 @@ impl Settings {
             session_idle: Duration::from_secs(30 * 60),
             session_absolute: Duration::from_secs(12 * 60 * 60),
             throttle_per_account: 5,
-            throttle_per_address: 20,
+            throttle_per_address: 100,
             throttle_window: Duration::from_secs(15 * 60),
+            register_per_address: 20,
             vault_key: std::env::var(VAULT_KEY_ENV)
                 .ok()
                 .filter(|v| !v.trim().is_empty())

@@ -25,6 +25,7 @@ pub mod providers;
 pub mod regions;
 pub mod sessions;
 pub mod suggestions;
+pub mod throttle;
 pub mod users;
 pub mod vault_meta;
 

@@ -27,6 +27,7 @@ pub mod region;
 pub mod role;
 pub mod scoring;
 pub mod text_check;
+pub mod throttle;
 
 pub use credit_code::CreditCode;
 pub use id_number::IdNumber;

@@ -12,7 +12,7 @@ use axum::response::{IntoResponse, Response};
 use serde_json::json;
 
 use crate::domain::Invalid;
-use crate::services::{ServiceError, TextFinding};
+use crate::services::{ServiceError, TextFinding, ThrottledAction};
 
 #[derive(Debug, thiserror::Error)]
 pub enum AppError {
@@ -47,7 +47,10 @@ pub enum AppError {
     #[error("personal information in public text")]
     Findings(Vec<TextFinding>),
     #[error("throttled")]
-    Throttled { retry_after: u64 },
+    Throttled {
+        retry_after: u64,
+        action: ThrottledAction,
+    },
     /// The database could not take the request now (the write lock was
     /// busy for too long, or a deadlock or serialization failure that
     /// retries did not clear): nothing was stored; try again.
@@ -76,7 +79,13 @@ impl From<ServiceError> for AppError {
                 AppError::StateConflict { status, message }
             }
             ServiceError::NoCapacity => AppError::NoCapacity,
-            ServiceError::Throttled { retry_after } => AppError::Throttled { retry_after },
+            ServiceError::Throttled {
+                retry_after,
+                action,
+            } => AppError::Throttled {
+                retry_after,
+                action,
+            },
             ServiceError::Findings(findings) => AppError::Findings(findings),
             ServiceError::Db(e) if crate::db::is_transient(&e) => {
                 tracing::warn!(cause = %e, "database busy; answered 503");
@@ -157,10 +166,13 @@ impl AppError {
                 "personal_information",
                 "公开内容中含有可识别儿童身份的个人信息，请按提示删除后再提交".into(),
             ),
-            AppError::Throttled { .. } => (
+            AppError::Throttled {
+                retry_after,
+                action,
+            } => (
                 StatusCode::TOO_MANY_REQUESTS,
                 "throttled",
-                "登录失败次数过多，请稍后再试".into(),
+                throttled_message(*action, *retry_after),
             ),
             AppError::Busy => (
                 StatusCode::SERVICE_UNAVAILABLE,
@@ -176,6 +188,19 @@ impl AppError {
     }
 }
 
+/// What a throttled person reads: what was slowed and how long to wait.
+pub fn throttled_message(action: ThrottledAction, retry_after: u64) -> String {
+    let wait = if retry_after < 60 {
+        format!("{retry_after} 秒")
+    } else {
+        format!("{} 分钟", retry_after.div_ceil(60))
+    };
+    match action {
+        ThrottledAction::Login => format!("登录尝试过于频繁，请 {wait}后再试"),
+        ThrottledAction::Register => format!("注册提交过于频繁，请 {wait}后再试"),
+    }
+}
+
 impl IntoResponse for AppError {
     fn into_response(self) -> Response {
         let (status, code, message) = self.parts();
@@ -187,7 +212,7 @@ impl IntoResponse for AppError {
                     .map(|e| json!({"field": e.field, "message": e.message}))
                     .collect::<Vec<_>>()
             ),
-            AppError::Throttled { retry_after } => json!({ "retry_after": retry_after }),
+            AppError::Throttled { retry_after, .. } => json!({ "retry_after": retry_after }),
             AppError::StateConflict { status, .. } => json!({ "status": status }),
             // Where each finding is and what kind it is, never the text found:
             // error bodies may end up in logs.
@@ -213,7 +238,7 @@ impl IntoResponse for AppError {
         let body = json!({"error": {"code": code, "message": message, "details": details}});
         let mut response = (status, axum::Json(body)).into_response();
         let retry_after = match &self {
-            AppError::Throttled { retry_after } => Some(*retry_after),
+            AppError::Throttled { retry_after, .. } => Some(*retry_after),
             AppError::Busy => Some(1),
             _ => None,
         };

@@ -22,6 +22,7 @@ pub mod regions;
 pub mod scope;
 pub mod search;
 pub mod suggestions;
+pub mod throttle;
 pub mod users;
 pub mod vault_admin;
 
@@ -62,9 +63,12 @@ pub enum ServiceError {
     /// field and place. Never carries the text itself.
     #[error("personal information in public text ({} findings)", .0.len())]
     Findings(Vec<TextFinding>),
-    /// Too many failed attempts; retry after this many seconds.
-    #[error("throttled for {retry_after}s")]
-    Throttled { retry_after: u64 },
+    /// Too many attempts of `action`; retry after this many seconds.
+    #[error("{action:?} throttled for {retry_after}s")]
+    Throttled {
+        retry_after: u64,
+        action: ThrottledAction,
+    },
     #[error("database error: {0}")]
     Db(#[from] DbErr),
     #[error("internal error: {0}")]
@@ -86,6 +90,13 @@ impl From<Invalid> for ServiceError {
 }
 
 pub type ServiceResult<T> = Result<T, ServiceError>;
+
+/// What was slowed down, for the message of a throttled answer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ThrottledAction {
+    Login,
+    Register,
+}
 
 /// What the use cases that touch child files need: the database (the pool,
 /// or a write transaction, see [`Store::within`]) and the identity vault.

@@ -16,6 +16,7 @@ pub mod provider_township;
 pub mod search_outbox;
 pub mod service_record;
 pub mod session;
+pub mod throttle_bucket;
 pub mod township;
 pub mod user;
 pub mod vault_meta;

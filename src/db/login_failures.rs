@@ -77,3 +77,37 @@ pub async fn delete_older_than(db: &impl ConnectionTrait, before: i64) -> Result
         .await?
         .rows_affected)
 }
+
+/// Failures since `since` grouped by the name typed: (name, failures,
+/// distinct addresses, last failure in Unix seconds), most failures first.
+pub async fn by_username_since(
+    db: &impl ConnectionTrait,
+    since: i64,
+    limit: u64,
+) -> Result<Vec<(String, i64, i64, i64)>, DbErr> {
+    use sea_orm::sea_query::{Expr, Func};
+    use sea_orm::{QuerySelect, sea_query::SimpleExpr};
+    let failures: SimpleExpr = Func::count(Expr::col(login_failure::Column::Id)).into();
+    login_failure::Entity::find()
+        .select_only()
+        .column(login_failure::Column::Username)
+        .column_as(failures.clone(), "failures")
+        .column_as(
+            SimpleExpr::from(Func::count_distinct(Expr::col(
+                login_failure::Column::Address,
+            ))),
+            "addresses",
+        )
+        .column_as(
+            SimpleExpr::from(Func::max(Expr::col(login_failure::Column::At))),
+            "last_at",
+        )
+        .filter(login_failure::Column::At.gte(since))
+        .group_by(login_failure::Column::Username)
+        .order_by_desc(failures)
+        .order_by_asc(login_failure::Column::Username)
+        .limit(limit)
+        .into_tuple()
+        .all(db)
+        .await
+}

@@ -12,17 +12,27 @@ use crate::db;
 use crate::db::entities::user;
 use crate::domain::Role;
 
+use crate::db::throttle::{BucketKey, BucketKind};
+
 use super::audit::{self, Event, Outcome};
-use super::{Principal, RequestCtx, ServiceError, ServiceResult, passwords};
+use super::{
+    Principal, RequestCtx, ServiceError, ServiceResult, ThrottledAction, passwords, throttle,
+};
 
 /// Login failures are recorded under at most this many characters of the name typed.
 const MAX_NAME: usize = 64;
 
 /// Checks `username` and `password`; on success returns the principal.
 ///
-/// Throttling comes first: past the per-account or per-address limit within
-/// the window, the answer is `Throttled` with the seconds until the oldest
-/// counted failure leaves the window, and the password is not even checked.
+/// The attempt is first reserved, in a write transaction of its own, in
+/// the bucket of this account from this address and (unless the account
+/// logged in from this address before) in the bucket of the address:
+/// attempts sent in parallel are counted one after another, so no more
+/// than the free ones are ever verified at once. A bucket that says wait
+/// answers `Throttled` with the seconds to wait, and the password is not
+/// checked. Failures delay further attempts of that account *from that
+/// address* only: its owner elsewhere, or at an address it is known at,
+/// logs in as usual.
 pub async fn login(
     conn: &DatabaseConnection,
     settings: &Settings,
@@ -37,24 +47,26 @@ pub async fn login(
         .chars()
         .take(MAX_NAME)
         .collect();
-    let now = Utc::now().timestamp();
-    let window = settings.throttle_window.as_secs() as i64;
-    let since = now - window;
-
-    let by_account = db::login_failures::for_username(conn, &name, since).await?;
-    let by_address = db::login_failures::for_address(conn, address, since).await?;
-    let retry_after = [
-        (by_account, settings.throttle_per_account as usize),
-        (by_address, settings.throttle_per_address as usize),
-    ]
-    .into_iter()
-    .filter(|(times, limit)| times.len() >= *limit)
-    .filter_map(|(times, limit)| times.get(times.len() - limit).copied())
-    .map(|oldest_counted| (oldest_counted + window - now).max(1) as u64)
-    .max();
-    if let Some(retry_after) = retry_after {
-        return Err(ServiceError::Throttled { retry_after });
+    let pair = BucketKey {
+        kind: BucketKind::LoginPair,
+        username: &name,
+        address,
+    };
+    let from_address = BucketKey {
+        kind: BucketKind::LoginAddress,
+        username: "",
+        address,
+    };
+    let now = throttle::now_ms();
+    let txn = db::begin_write(conn).await?;
+    let known = throttle::known_pair(&txn, pair, now).await?;
+    let policy = throttle::login_pair(settings);
+    throttle::reserve(&txn, pair, &policy, now, ThrottledAction::Login).await?;
+    if !known {
+        let policy = throttle::login_address(settings);
+        throttle::reserve(&txn, from_address, &policy, now, ThrottledAction::Login).await?;
     }
+    txn.commit().await?;
 
     let found = db::users::find_by_username(conn, &name).await?;
     let stored = found.as_ref().map(|u| u.password_hash.clone());
@@ -63,7 +75,7 @@ pub async fn login(
 
     let txn = db::begin_write(conn).await?;
     let Some(user) = user else {
-        db::login_failures::record(&txn, &name, address, now).await?;
+        db::login_failures::record(&txn, &name, address, now / 1000).await?;
         let ctx = RequestCtx::new(None, request_id);
         audit::append(
             &txn,
@@ -75,7 +87,10 @@ pub async fn login(
         txn.commit().await?;
         return Err(ServiceError::Unauthenticated);
     };
-    db::login_failures::clear_username(&txn, &name).await?;
+    db::throttle::succeeded(&txn, pair, now).await?;
+    if !known {
+        db::throttle::forgive_one(&txn, from_address).await?;
+    }
     let principal = principal_of(&user)?;
     let ctx = RequestCtx::new(Some(principal.clone()), request_id);
     audit::append(
@@ -132,10 +147,53 @@ pub(crate) fn principal_of(user: &user::Model) -> ServiceResult<Principal> {
     })
 }
 
-/// Forgets failures and sessions past their time (run periodically).
+/// Forgets sessions past their time, the failure log after a day, and
+/// throttle buckets quiet for a day that remember no recent success (run
+/// periodically).
 pub async fn purge_expired(conn: &DatabaseConnection) -> ServiceResult<()> {
     let now = Utc::now().timestamp();
     db::sessions::delete_expired(conn, now).await?;
     db::login_failures::delete_older_than(conn, now - 24 * 60 * 60).await?;
+    let now_ms = throttle::now_ms();
+    let known = i64::try_from(throttle::KNOWN_FOR.as_millis()).unwrap_or(i64::MAX);
+    db::throttle::delete_quiet(conn, now_ms - 24 * 60 * 60 * 1000, now_ms - known).await?;
     Ok(())
+}
+
+/// An account name that failed to log in in the last day, for the county:
+/// the names under attack (typed names that match no account included).
+#[derive(Debug, Clone)]
+pub struct LoginPressure {
+    pub username: String,
+    pub failures: u64,
+    /// Distinct addresses the failures came from.
+    pub addresses: u64,
+    pub last_at: chrono::DateTime<Utc>,
+    /// Whether an account of that name exists.
+    pub account_exists: bool,
+}
+
+/// The names with the most failed logins in the last 24 hours (county
+/// staff only), most failures first.
+pub async fn login_pressure(
+    conn: &DatabaseConnection,
+    caller: &Principal,
+) -> ServiceResult<Vec<LoginPressure>> {
+    caller.require_role(&[Role::CountyAdmin])?;
+    let since = Utc::now().timestamp() - 24 * 60 * 60;
+    let rows = db::login_failures::by_username_since(conn, since, 50).await?;
+    let mut out = Vec::with_capacity(rows.len());
+    for (username, failures, addresses, last_at) in rows {
+        let account_exists = db::users::find_by_username(conn, &username)
+            .await?
+            .is_some();
+        out.push(LoginPressure {
+            failures: u64::try_from(failures).unwrap_or(0),
+            addresses: u64::try_from(addresses).unwrap_or(0),
+            last_at: chrono::DateTime::from_timestamp(last_at, 0).unwrap_or_default(),
+            account_exists,
+            username,
+        });
+    }
+    Ok(out)
 }

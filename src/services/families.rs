@@ -20,8 +20,9 @@ use crate::domain::region::TownshipCode;
 use crate::domain::{Invalid, Role};
 
 use super::audit::{self, Event};
-use super::users;
 use super::{Page, Paging, Principal, RequestCtx, ServiceError, ServiceResult, new_id, passwords};
+use super::{throttle, users};
+use crate::config::Settings;
 
 pub use assessments::{Assessed, AssessmentInput, AssessmentView, assess, assessments};
 pub use decision::decide;
@@ -164,6 +165,20 @@ async fn parse(
             "application checked without values".into(),
         )),
     }
+}
+
+/// Files an application from the public form or API: reserved first in
+/// the registrations of `address` (see `providers::register_public`), then
+/// [`apply`].
+pub async fn apply_public(
+    conn: &DatabaseConnection,
+    settings: &Settings,
+    ctx: &RequestCtx,
+    input: ApplicationInput,
+    address: &str,
+) -> ServiceResult<family::Model> {
+    throttle::reserve_registration(conn, settings, address).await?;
+    apply(conn, ctx, input).await
 }
 
 /// Files an application and creates the family's login; it starts `submitted`.

@@ -13,8 +13,9 @@ use crate::domain::region::TownshipCode;
 use crate::domain::{CreditCode, Invalid, Role};
 
 use super::audit::{self, Event};
-use super::users;
 use super::{Page, Paging, Principal, RequestCtx, ServiceError, ServiceResult, new_id, passwords};
+use super::{throttle, users};
+use crate::config::Settings;
 
 /// A registration as typed (form or JSON).
 #[derive(Debug, Clone, Default)]
@@ -142,6 +143,24 @@ async fn parse(
             "registration checked without values".into(),
         )),
     }
+}
+
+/// Registers an organisation from the public form or API: the attempt is
+/// first reserved in the registrations of `address` (each costs a password
+/// hash; past the free ones, `Throttled`), then [`register`].
+///
+/// A username or credit code already taken is answered as such (409): a
+/// registrant must learn it to choose another, and usernames are not
+/// secrets; the throttle bounds how fast anyone can probe them.
+pub async fn register_public(
+    conn: &DatabaseConnection,
+    settings: &Settings,
+    ctx: &RequestCtx,
+    input: RegistrationInput,
+    address: &str,
+) -> ServiceResult<ProviderView> {
+    throttle::reserve_registration(conn, settings, address).await?;
+    register(conn, ctx, input).await
 }
 
 /// Registers an organisation and its login; it starts `pending`.

@@ -4,9 +4,10 @@ use maud::{Markup, html};
 
 use crate::db::entities::{audit_log, user};
 use crate::domain::{Invalid, Role};
+use crate::services::auth::LoginPressure;
 use crate::services::users::StaffInput;
 
-use super::components::{csrf_field, error_summary, pagination, select, text_field};
+use super::components::{csrf_field, error_summary, local_time, pagination, select, text_field};
 use super::layout::{PageCtx, page};
 
 pub struct StaffPage<'a> {
@@ -74,8 +75,40 @@ pub fn staff_page(ctx: &PageCtx<'_>, data: &StaffPage<'_>) -> Markup {
     )
 }
 
+/// The names that failed to log in most in the last day: who is being
+/// guessed at, from how many addresses.
+fn login_pressure(rows: &[LoginPressure]) -> Markup {
+    html! {
+        h2 #logins { "近24小时登录失败的账号" }
+        @if rows.is_empty() {
+            p { "近24小时没有登录失败。" }
+        } @else {
+            p.hint {
+                "同一账号在同一地址连续登录失败后，该地址的后续尝试需等待，等待时间逐次加长；"
+                "账号本人在其他地址或常用地址仍可正常登录。失败次数多、来源地址多的账号可能正被猜测密码，"
+                "请提醒本人使用足够长的密码。"
+            }
+            table {
+                thead { tr { th { "用户名（按输入）" } th { "失败次数" } th { "来源地址数" } th { "最近一次" } th { "账号" } } }
+                tbody {
+                    @for r in rows {
+                        tr {
+                            td { (r.username) }
+                            td { (r.failures) }
+                            td { (r.addresses) }
+                            td { (local_time(&r.last_at)) }
+                            td { @if r.account_exists { "存在" } @else { "不存在" } }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
 pub fn audit_page(
     ctx: &PageCtx<'_>,
+    pressure: &[LoginPressure],
     entries: &[audit_log::Model],
     total: u64,
     limit: u64,
@@ -85,6 +118,8 @@ pub fn audit_page(
         "审计日志",
         ctx,
         html! {
+            (login_pressure(pressure))
+            h2 { "审计日志" }
             p.hint { "审计日志只能追加，不能修改或删除；可用命令 carebridge audit verify 校验完整性。" }
             table {
                 thead { tr { th { "#" } th { "时间 (UTC)" } th { "操作人" } th { "操作" } th { "对象" } th { "结果" } } }

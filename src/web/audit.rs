@@ -8,7 +8,7 @@ use serde::Serialize;
 use crate::db::entities::audit_log;
 use crate::domain::Role;
 use crate::error::{AppError, AppResult};
-use crate::services::{Paging, audit};
+use crate::services::{Paging, audit, auth};
 use crate::views;
 
 use super::AppState;
@@ -82,6 +82,56 @@ pub async fn api_list(
     }))
 }
 
+/// A name that failed to log in in the last day.
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct LoginPressureBody {
+    /// The name as typed (lower case), whether or not an account has it.
+    username: String,
+    failures: u64,
+    /// Distinct addresses the failures came from.
+    addresses: u64,
+    last_at: String,
+    account_exists: bool,
+}
+
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct LoginPressureList {
+    items: Vec<LoginPressureBody>,
+}
+
+/// The account names with the most failed logins in the last 24 hours:
+/// which accounts are under attack (county_admin).
+#[utoipa::path(
+    get,
+    path = "/api/v1/audit/logins",
+    tag = "audit",
+    operation_id = "audit_login_pressure",
+    security(("cookie" = [])),
+    responses(
+        (status = 200, description = "`{items}`, most failures first (at most 50)", body = LoginPressureList),
+        (status = 401, description = "Not logged in", body = ErrorBody),
+        (status = 403, description = "Not a county_admin", body = ErrorBody),
+    )
+)]
+pub async fn api_login_pressure(
+    State(state): State<AppState>,
+    Auth(caller): Auth,
+) -> AppResult<Json<LoginPressureList>> {
+    let rows = auth::login_pressure(&state.db, &caller).await?;
+    Ok(Json(LoginPressureList {
+        items: rows
+            .into_iter()
+            .map(|r| LoginPressureBody {
+                username: r.username,
+                failures: r.failures,
+                addresses: r.addresses,
+                last_at: r.last_at.to_rfc3339(),
+                account_exists: r.account_exists,
+            })
+            .collect(),
+    }))
+}
+
 pub async fn page(
     State(state): State<AppState>,
     Auth(caller): Auth,
@@ -92,9 +142,11 @@ pub async fn page(
         .require_role(&[Role::CountyAdmin])
         .map_err(AppError::from)?;
     let paging = Paging::new(query.limit, query.offset);
+    let pressure = auth::login_pressure(&state.db, &caller).await?;
     let page = audit::list(&state.db, paging).await?;
     Ok(views::staff::audit_page(
         &chrome.ctx(),
+        &pressure,
         &page.items,
         page.total,
         paging.limit,

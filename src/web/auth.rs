@@ -2,12 +2,12 @@
 
 use axum::Json;
 use axum::extract::State;
-use axum::http::StatusCode;
+use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::{Deserialize, Serialize};
 use tower_sessions::Session;
 
-use crate::error::AppResult;
+use crate::error::{AppResult, throttled_message};
 use crate::services::{Principal, ServiceError, auth};
 
 use super::AppState;
@@ -185,31 +185,36 @@ pub async fn login_submit(
         ctx.request_id,
     )
     .await;
-    let message = match result {
+    let (status, message, retry_after) = match result {
         Ok(principal) => {
             establish(&chrome.session, &principal).await?;
             flash(&chrome.session, "登录成功").await?;
             return Ok(Redirect::to("/").into_response());
         }
-        Err(ServiceError::Unauthenticated) => "用户名或密码不正确".to_owned(),
-        Err(ServiceError::Throttled { retry_after }) => {
-            format!(
-                "登录失败次数过多，请 {} 分钟后再试",
-                retry_after.div_ceil(60)
-            )
-        }
+        Err(ServiceError::Unauthenticated) => (
+            StatusCode::UNAUTHORIZED,
+            "用户名或密码不正确".to_owned(),
+            None,
+        ),
+        Err(ServiceError::Throttled {
+            retry_after,
+            action,
+        }) => (
+            StatusCode::TOO_MANY_REQUESTS,
+            throttled_message(action, retry_after),
+            Some(retry_after),
+        ),
         Err(other) => return Err(other.into()),
     };
-    let status = if message.contains("过多") {
-        StatusCode::TOO_MANY_REQUESTS
-    } else {
-        StatusCode::UNAUTHORIZED
-    };
-    Ok((
+    let mut response = (
         status,
         crate::views::auth::login_page(&chrome.ctx(), &username, Some(&message)),
     )
-        .into_response())
+        .into_response();
+    if let Some(value) = retry_after.and_then(|s| HeaderValue::from_str(&s.to_string()).ok()) {
+        response.headers_mut().insert(header::RETRY_AFTER, value);
+    }
+    Ok(response)
 }
 
 pub async fn logout_submit(

@@ -12,7 +12,7 @@ use serde::de::DeserializeOwned;
 use tower_http::request_id::RequestId;
 
 use crate::error::AppError;
-use crate::services::{Principal, RequestCtx};
+use crate::services::{Principal, RequestCtx, ServiceError};
 
 use super::AppState;
 
@@ -167,6 +167,42 @@ impl<S: Send + Sync> FromRequest<S> for FormFields {
             }
         })?;
         Ok(FormFields::parse(&bytes))
+    }
+}
+
+/// A throttled form submission becomes a form error (so that the form is
+/// shown again with everything typed, the wait in its summary), with the
+/// seconds to wait for the `Retry-After` of [`form_refused`].
+pub fn throttled_as_form_error<T>(
+    result: Result<T, ServiceError>,
+) -> (Result<T, ServiceError>, Option<u64>) {
+    match result {
+        Err(ServiceError::Throttled {
+            retry_after,
+            action,
+        }) => (
+            Err(ServiceError::Invalid(crate::domain::Invalid::one(
+                "form",
+                crate::error::throttled_message(action, retry_after),
+            ))),
+            Some(retry_after),
+        ),
+        other => (other, None),
+    }
+}
+
+/// A form shown again with its errors: 422, or 429 with `Retry-After` when
+/// the submission was throttled.
+pub fn form_refused(page: maud::Markup, retry_after: Option<u64>) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    match retry_after {
+        Some(seconds) => (
+            StatusCode::TOO_MANY_REQUESTS,
+            [(axum::http::header::RETRY_AFTER, seconds.to_string())],
+            page,
+        )
+            .into_response(),
+        None => (StatusCode::UNPROCESSABLE_ENTITY, page).into_response(),
     }
 }
 

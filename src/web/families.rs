@@ -22,7 +22,7 @@ use crate::views::families::ListData;
 
 use super::AppState;
 use super::chrome::{Chrome, flash};
-use super::extract::{ApiJson, Auth, Ctx, FormFields};
+use super::extract::{ApiJson, Auth, ClientAddr, Ctx, FormFields};
 use super::openapi::ErrorBody;
 use super::providers::ListBody;
 use super::regions::township_options;
@@ -129,10 +129,12 @@ impl FamilyListQuery {
         (status = 413, description = "Body too large", body = ErrorBody),
         (status = 415, description = "Not `application/json`", body = ErrorBody),
         (status = 422, description = "Invalid fields (`details` lists them)", body = ErrorBody),
+        (status = 429, description = "Too many registrations from this address; `details.retry_after` in seconds", body = ErrorBody),
     )
 )]
 pub async fn api_apply(
     State(state): State<AppState>,
+    ClientAddr(addr): ClientAddr,
     Ctx(ctx): Ctx,
     ApiJson(body): ApiJson<ApplicationRequest>,
 ) -> AppResult<(StatusCode, Json<serde_json::Value>)> {
@@ -146,7 +148,7 @@ pub async fn api_apply(
         username: body.username,
         password: body.password,
     };
-    let family = families::apply(&state.db, &ctx, input).await?;
+    let family = families::apply_public(&state.db, &state.settings, &ctx, input, &addr).await?;
     Ok((
         StatusCode::CREATED,
         Json(serde_json::json!({"id": family.id, "status": family.status})),
@@ -221,6 +223,7 @@ pub async fn apply_page(State(state): State<AppState>, chrome: Chrome) -> AppRes
 
 pub async fn apply_submit(
     State(state): State<AppState>,
+    ClientAddr(addr): ClientAddr,
     Ctx(ctx): Ctx,
     chrome: Chrome,
     form: FormFields,
@@ -242,8 +245,9 @@ pub async fn apply_submit(
             "两次输入的密码不一致",
         )))
     } else {
-        families::apply(&state.db, &ctx, input.clone()).await
+        families::apply_public(&state.db, &state.settings, &ctx, input.clone(), &addr).await
     };
+    let (result, retry_after) = super::extract::throttled_as_form_error(result);
     match result {
         Ok(_) => {
             flash(&chrome.session, "申请已提交，请登录查看进度。").await?;
@@ -258,7 +262,7 @@ pub async fn apply_submit(
                 &townships,
                 &errors,
             );
-            Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
+            Ok(super::extract::form_refused(page, retry_after))
         }
         Err(other) => Err(other.into()),
     }

@@ -136,6 +136,7 @@ impl Modify for SecuritySchemes {
         matches::records::api_handover,
         matches::records::api_handover_put,
         audit::api_list,
+        audit::api_login_pressure,
         inbox::api_inbox,
         allocation::api_allocation,
         api_openapi,

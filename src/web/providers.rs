@@ -17,7 +17,7 @@ use crate::views;
 
 use super::AppState;
 use super::chrome::{Chrome, flash};
-use super::extract::{ApiJson, Auth, Ctx, FormFields, ListQuery};
+use super::extract::{ApiJson, Auth, ClientAddr, Ctx, FormFields, ListQuery};
 use super::openapi::ErrorBody;
 use super::regions::township_options;
 
@@ -124,14 +124,17 @@ fn parse_decision(decision: &str) -> AppResult<ProviderDecision> {
         (status = 413, description = "Body too large", body = ErrorBody),
         (status = 415, description = "Not `application/json`", body = ErrorBody),
         (status = 422, description = "Invalid fields (`details` lists them)", body = ErrorBody),
+        (status = 429, description = "Too many registrations from this address; `details.retry_after` in seconds", body = ErrorBody),
     )
 )]
 pub async fn api_register(
     State(state): State<AppState>,
+    ClientAddr(addr): ClientAddr,
     Ctx(ctx): Ctx,
     ApiJson(body): ApiJson<RegistrationRequest>,
 ) -> AppResult<(StatusCode, Json<serde_json::Value>)> {
-    let view = providers::register(&state.db, &ctx, body.into()).await?;
+    let view =
+        providers::register_public(&state.db, &state.settings, &ctx, body.into(), &addr).await?;
     Ok((
         StatusCode::CREATED,
         Json(serde_json::json!({"id": view.provider.id, "status": view.provider.status})),
@@ -259,6 +262,7 @@ fn registration_from_form(form: &FormFields) -> RegistrationInput {
 
 pub async fn register_submit(
     State(state): State<AppState>,
+    ClientAddr(addr): ClientAddr,
     Ctx(ctx): Ctx,
     chrome: Chrome,
     form: FormFields,
@@ -270,8 +274,9 @@ pub async fn register_submit(
             "两次输入的密码不一致",
         )))
     } else {
-        providers::register(&state.db, &ctx, input.clone()).await
+        providers::register_public(&state.db, &state.settings, &ctx, input.clone(), &addr).await
     };
+    let (result, retry_after) = super::extract::throttled_as_form_error(result);
     match result {
         Ok(_) => {
             flash(&chrome.session, "注册已提交，请登录查看审核进度。").await?;
@@ -281,7 +286,7 @@ pub async fn register_submit(
             let townships = township_options(&state).await?;
             let page =
                 views::providers::registration_form(&chrome.ctx(), &input, &townships, &errors);
-            Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
+            Ok(super::extract::form_refused(page, retry_after))
         }
         Err(other) => Err(other.into()),
     }

@@ -255,6 +255,7 @@ fn routes() -> Router<AppState> {
             post(matches::records::api_handover).put(matches::records::api_handover_put),
         )
         .route("/api/v1/audit", get(audit::api_list))
+        .route("/api/v1/audit/logins", get(audit::api_login_pressure))
         .route("/api/v1/inbox", get(inbox::api_inbox))
         .route("/api/v1/allocation", get(allocation::api_allocation))
         .route("/api/openapi.json", get(openapi::api_openapi))

@@ -71,6 +71,9 @@ impl TestApp {
         });
         settings.throttle_per_account = 5;
         settings.throttle_per_address = 20;
+        // Tests register many organisations and families from one address;
+        // the registration throttle's own tests lower this.
+        settings.register_per_address = 10_000;
         // Each test keeps its key file in its own data directory, whatever
         // the environment running the tests says.
         settings.vault_key = None;

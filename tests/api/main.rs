@@ -35,4 +35,5 @@ mod search;
 mod security;
 mod suggestions;
 mod synthetic;
+mod throttle;
 mod vault;
