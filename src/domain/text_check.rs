@@ -1,19 +1,28 @@
 //! Personal-information check for the public texts (title, description) of a need.
 //!
 //! Owns the decision whether a text about to be published contains an ID
-//! number, a phone number, a name or village from the child's file, or a
-//! street-address shape. It only reports findings as byte ranges; the caller
+//! number, a phone number (also split, or the one on file in pieces), the
+//! child's birth date, a name (also in pinyin), the village or a part of the
+//! address on file, or a street-address or housing-compound shape. Numerals
+//! of every script (Chinese, circled, full-width, mathematical, …) are read
+//! as digits first. It only reports findings as byte ranges; the caller
 //! refuses the text (422) and shows them. The text is never edited here, so
 //! that the officer removes the information knowingly.
 
 mod address;
+mod birth;
 mod names;
 mod normalize;
 mod numbers;
+mod places;
 #[cfg(test)]
 mod tests;
 
 use std::cmp::Reverse;
+
+use chrono::NaiveDate;
+
+use self::normalize::Folded;
 
 /// What a finding is about.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -23,6 +32,7 @@ pub enum FindingKind {
     Name,
     Village,
     Address,
+    BirthDate,
 }
 
 impl FindingKind {
@@ -34,6 +44,7 @@ impl FindingKind {
             Self::Name => "name",
             Self::Village => "village",
             Self::Address => "address",
+            Self::BirthDate => "birth_date",
         }
     }
 
@@ -45,6 +56,7 @@ impl FindingKind {
             Self::Name => "姓名",
             Self::Village => "村（社区）或住址",
             Self::Address => "详细地址",
+            Self::BirthDate => "出生日期",
         }
     }
 
@@ -55,7 +67,8 @@ impl FindingKind {
             Self::Phone => "请删除电话号码，联系方式只通过平台对接，不能公开。",
             Self::Name => "请删除儿童或监护人的姓名，可改用“该儿童”“其监护人”等称呼。",
             Self::Village => "请删除村（社区）名称或档案中登记的住址，公开需求最多只显示到乡镇。",
-            Self::Address => "请删除门牌号、楼栋、组号等详细地址。",
+            Self::Address => "请删除门牌号、小区、楼栋、组号等详细地址。",
+            Self::BirthDate => "请删除出生日期，公开需求只显示年龄段。",
         }
     }
 
@@ -89,6 +102,10 @@ pub struct Sensitive {
     pub names: Vec<String>,
     /// Village name(s), and the address text.
     pub places: Vec<String>,
+    /// The child's birth date (the guardians' are not on file).
+    pub birth_date: Option<NaiveDate>,
+    /// Phone numbers on file (the guardian's), as typed there.
+    pub phones: Vec<String>,
 }
 
 /// Checks one text; findings are sorted by start and non-overlapping
@@ -96,9 +113,22 @@ pub struct Sensitive {
 /// of the longer one).
 pub fn check(text: &str, sensitive: &Sensitive) -> Vec<Finding> {
     let mut found = Vec::new();
-    numbers::number_findings(text, &mut found);
+    // Numbers are looked for twice: with every numeral read as a digit, and
+    // with Chinese numerals left as words, so that a word ending in 一 or 三
+    // does not glue onto a number written in digits right after it.
+    let all = Folded::new(text, true);
+    let scripts = Folded::new(text, false);
+    let mut folded = Vec::new();
+    numbers::number_findings(&all.text, &mut folded);
+    numbers::known_phone_findings(&all.text, &sensitive.phones, &mut folded);
+    found.extend(folded.drain(..).map(|f| all.back(f)));
+    numbers::number_findings(&scripts.text, &mut folded);
+    // The address shapes know Chinese numerals themselves (八一路5号).
+    address::address_findings(&scripts.text, &mut folded);
+    found.extend(folded.drain(..).map(|f| scripts.back(f)));
+    birth::birth_findings(text, sensitive.birth_date, &mut found);
     names::word_findings(text, sensitive, &mut found);
-    address::address_findings(text, &mut found);
+    names::pinyin_findings(text, &sensitive.names, &mut found);
     merge(found)
 }
 

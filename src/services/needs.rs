@@ -24,7 +24,8 @@ use crate::domain::text_check::{self, Sensitive};
 use crate::domain::{Invalid, Role};
 
 use super::audit::{self, Event};
-use super::children::{self, identity, population};
+use super::children::identity::{self, Identity};
+use super::children::{self, population};
 use super::{Principal, RequestCtx, ServiceError, ServiceResult, Store, TextFinding, new_id};
 
 /// A need as typed.
@@ -81,25 +82,32 @@ fn parse(input: &NeedInput) -> Result<Checked, Invalid> {
     }
 }
 
-/// The identifying words of a file: the child's and guardian's names, the
-/// village and the address.
+/// What identifies the child of a file: the child's and guardian's names,
+/// the village and the address, the child's birth date and the guardian's
+/// phone.
 pub(crate) async fn sensitive_of<C: ConnectionTrait>(
     store: Store<'_, C>,
     child: &child::Model,
 ) -> ServiceResult<Sensitive> {
     let id = identity::open_all(store.vault, child)?;
-    let mut places = Vec::new();
-    if let Some(village) = db::regions::find_village(store.db, &id.village_code).await? {
-        places.push(village.name);
-    }
-    places.extend(id.address.clone());
-    Ok(Sensitive {
+    let village = db::regions::find_village(store.db, &id.village_code).await?;
+    Ok(sensitive_from(&id, village.map(|v| v.name)))
+}
+
+/// [`sensitive_of`] for an identity already opened and its village's name.
+pub(crate) fn sensitive_from(id: &Identity, village_name: Option<String>) -> Sensitive {
+    Sensitive {
         names: [Some(id.name.clone()), id.guardian_name.clone()]
             .into_iter()
             .flatten()
             .collect(),
-        places,
-    })
+        places: [village_name, id.address.clone()]
+            .into_iter()
+            .flatten()
+            .collect(),
+        birth_date: Some(id.birth_date),
+        phones: id.guardian_phone.iter().cloned().collect(),
+    }
 }
 
 /// Every finding of the text check in the title and description.

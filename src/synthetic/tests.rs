@@ -3,7 +3,8 @@ use chrono::{TimeZone, Utc};
 use super::*;
 use crate::domain::IdNumber;
 use crate::domain::child::AgeBand;
-use crate::domain::text_check::{self, Sensitive};
+use crate::domain::text_check;
+use crate::services::needs;
 
 fn regions() -> Vec<Region> {
     let township = |code: &str, name: &str, villages: &[(&str, &str)]| Region {
@@ -95,16 +96,7 @@ fn needs_carry_no_personal_data_of_their_child() {
             AgeBand::of(person.birth_date, today).is_some(),
             "a child is 0–17"
         );
-        let sensitive = Sensitive {
-            names: [Some(person.name.clone()), person.guardian_name.clone()]
-                .into_iter()
-                .flatten()
-                .collect(),
-            places: [Some(child.village_name.clone()), person.address.clone()]
-                .into_iter()
-                .flatten()
-                .collect(),
-        };
+        let sensitive = needs::sensitive_from(person, Some(child.village_name.clone()));
         assert!(!child.needs.is_empty());
         for need in &child.needs {
             for text in [&need.title, &need.description] {

@@ -6,7 +6,7 @@ use carebridge::domain::Role;
 use serde_json::{Value, json};
 
 use crate::helpers::{
-    TOWNSHIP_A, TestApp, TestClient, VILLAGE_A, child_body, id_number_for, need_body,
+    TOWNSHIP_A, TestApp, TestClient, VILLAGE_A, birth_today, child_body, id_number_for, need_body,
 };
 
 fn finding_kinds(response: &Value) -> Vec<(String, String)> {
@@ -151,6 +151,55 @@ async fn need_text_with_personal_information_is_refused_with_each_finding() {
         .post_json("/api/v1/needs", ordinary)
         .await
         .assert_status(StatusCode::CREATED);
+}
+
+/// A date in Chinese numerals: 二〇一五年三月十二日.
+fn in_chinese_numerals(date: chrono::NaiveDate) -> String {
+    use chrono::Datelike;
+    const DIGITS: [char; 10] = ['〇', '一', '二', '三', '四', '五', '六', '七', '八', '九'];
+    let digit = |d: u32| DIGITS[d as usize];
+    let small = |n: u32| match n {
+        0..=9 => digit(n).to_string(),
+        10..=19 => format!(
+            "十{}",
+            if n == 10 {
+                String::new()
+            } else {
+                digit(n % 10).to_string()
+            }
+        ),
+        _ if n.is_multiple_of(10) => format!("{}十", digit(n / 10)),
+        _ => format!("{}十{}", digit(n / 10), digit(n % 10)),
+    };
+    let year: String = date
+        .year()
+        .to_string()
+        .chars()
+        .filter_map(|c| c.to_digit(10))
+        .map(digit)
+        .collect();
+    format!("{year}年{}月{}日", small(date.month()), small(date.day()))
+}
+
+#[tokio::test]
+async fn need_text_with_birth_date_in_chinese_numerals_or_name_in_pinyin_is_refused() {
+    let app = TestApp::spawn().await;
+    let (officer, child) = officer_with_child(&app).await;
+    let born = in_chinese_numerals(birth_today("20150312"));
+    for (description, kind) in [
+        (format!("孩子{born}出生，希望每周辅导两次。"), "birth_date"),
+        ("为 Bai Xiaotong 同学提供数学辅导。".to_owned(), "name"),
+    ] {
+        let mut body = need_body(&child);
+        body["description"] = json!(description);
+        let response = officer.post_json("/api/v1/needs", body).await;
+        response.assert_status(StatusCode::UNPROCESSABLE_ENTITY);
+        assert_eq!(
+            finding_kinds(&response.json()),
+            [("description".to_owned(), kind.to_owned())],
+            "{description}"
+        );
+    }
 }
 
 #[tokio::test]

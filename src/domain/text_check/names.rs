@@ -1,8 +1,13 @@
 //! Names and places from the child's file: the full names and place
 //! strings, plus the shorter parts that identify on their own (a given
-//! name, a village name and its stem), matched across separators.
+//! name; the parts of places are cut in [`places`]), matched across
+//! separators. Names in pinyin are matched in [`pinyin`].
 
+mod pinyin;
+
+pub(super) use self::pinyin::pinyin_findings;
 use super::normalize::{fold, is_dot, is_light_sep, is_sep, normalize};
+use super::places;
 use super::{Finding, FindingKind, Sensitive};
 
 const COMPOUND_SURNAMES: [&str; 26] = [
@@ -10,10 +15,6 @@ const COMPOUND_SURNAMES: [&str; 26] = [
     "司徒", "夏侯", "轩辕", "端木", "独孤", "南宫", "西门", "百里", "呼延", "赫连", "澹台", "万俟",
     "闻人", "第五",
 ];
-const VILLAGE_SUFFIXES: [&str; 4] = ["村委会", "居委会", "社区", "村"];
-/// Township and higher levels are public (the projection shows the
-/// township), so they only delimit the village part of a place string.
-const ADMIN_SUFFIXES: [&str; 7] = ["街道", "省", "市", "县", "区", "镇", "乡"];
 /// Most separator characters tolerated between two characters of a name or place.
 const MAX_GAP: usize = 3;
 
@@ -24,67 +25,55 @@ struct Pattern {
     strict: bool,
 }
 
-fn patterns(sensitive: &Sensitive) -> Vec<Pattern> {
-    let mut out: Vec<Pattern> = Vec::new();
-    let mut add = |chars: Vec<char>, kind, strict| {
-        if chars.len() >= 2 && !out.iter().any(|p| p.chars == chars) {
-            out.push(Pattern {
+/// The patterns of one file, without duplicates or one-character ones.
+#[derive(Default)]
+pub(super) struct Patterns(Vec<Pattern>);
+
+impl Patterns {
+    pub(super) fn add(&mut self, chars: Vec<char>, kind: FindingKind, strict: bool) {
+        if chars.len() >= 2 && !self.0.iter().any(|p| p.chars == chars) {
+            self.0.push(Pattern {
                 chars,
                 kind,
                 strict,
             });
         }
-    };
+    }
+}
+
+/// The surname and the given name of a name written in Han characters
+/// (compound surnames such as 欧阳 have two characters).
+pub(super) fn split_name(full: &[char]) -> (&[char], &[char]) {
+    let head: String = full.iter().take(2).collect();
+    let surname = 1 + usize::from(COMPOUND_SURNAMES.contains(&head.as_str()));
+    full.split_at(surname.min(full.len()))
+}
+
+fn patterns(sensitive: &Sensitive) -> Patterns {
+    let mut out = Patterns::default();
     for name in &sensitive.names {
         let full = normalize(name);
-        add(full.clone(), FindingKind::Name, false);
+        out.add(full.clone(), FindingKind::Name, false);
         if full.len() < 2 || full.iter().any(char::is_ascii_alphanumeric) {
             continue; // Latin names: no surname/given-name split.
         }
         if name.chars().any(is_dot) {
             // Transliterated names (阿依古丽·买买提): each part identifies.
             for part in name.split(is_dot) {
-                add(normalize(part), FindingKind::Name, true);
+                out.add(normalize(part), FindingKind::Name, true);
             }
         } else {
-            let head: String = full.iter().take(2).collect();
-            let surname = 1 + usize::from(COMPOUND_SURNAMES.contains(&head.as_str()));
-            add(
-                full[surname.min(full.len())..].to_vec(),
-                FindingKind::Name,
-                true,
-            );
+            out.add(split_name(&full).1.to_vec(), FindingKind::Name, true);
         }
     }
     for place in &sensitive.places {
-        let full = normalize(place);
-        add(full.clone(), FindingKind::Village, false);
-        // Cut the place after each administrative or village suffix and keep
-        // the village parts ("龙角镇红旗村3组" → 红旗村, stem 红旗).
-        let mut begin = 0;
-        for end in 1..=full.len() {
-            let part: String = full[begin..end].iter().collect();
-            if end - begin < 2 {
-                continue;
-            }
-            if let Some(suffix) = VILLAGE_SUFFIXES.iter().find(|s| part.ends_with(*s)) {
-                add(full[begin..end].to_vec(), FindingKind::Village, false);
-                add(
-                    full[begin..end - suffix.chars().count()].to_vec(),
-                    FindingKind::Village,
-                    true,
-                );
-                begin = end;
-            } else if ADMIN_SUFFIXES.iter().any(|s| part.ends_with(s)) {
-                begin = end;
-            }
-        }
+        places::place_patterns(place, &mut out);
     }
     out
 }
 
 pub(super) fn word_findings(text: &str, sensitive: &Sensitive, out: &mut Vec<Finding>) {
-    let pats = patterns(sensitive);
+    let Patterns(pats) = patterns(sensitive);
     if pats.is_empty() {
         return;
     }
@@ -132,7 +121,7 @@ fn match_at(chars: &[(usize, char, usize)], k: usize, p: &Pattern) -> Option<usi
 
 #[cfg(test)]
 mod tests {
-    use crate::domain::text_check::FindingKind::{Name, Village};
+    use crate::domain::text_check::FindingKind::Name;
     use crate::domain::text_check::check;
     use crate::domain::text_check::tests::{each_found, file};
 
@@ -154,20 +143,5 @@ mod tests {
         for text in ["小，明天上课", "Limingx", "欧阳老师和张老师", "阿依"] {
             assert!(check(text, &s).is_empty(), "{text:?}");
         }
-    }
-
-    #[test]
-    fn villages_whole_split_and_stem() {
-        let s = file();
-        each_found(
-            "红旗村|红 旗 村|红旗|幸福|幸福社区|龙角镇红旗村3组|龙角镇 红旗村 3 组",
-            "家住{}附近",
-            &s,
-            Village,
-        );
-        assert!(
-            check("龙角镇中心小学", &s).is_empty(),
-            "the township is public"
-        );
     }
 }

@@ -1,6 +1,11 @@
 //! Character classes and folding shared by the matchers: which characters
 //! are invisible or separators, which may join the digit groups of one
 //! number, and the width- and case-insensitive form text is compared in.
+//! Numerals of other scripts are folded in [`numerals`].
+
+mod numerals;
+
+pub(super) use numerals::{Folded, any_digit, chinese_digit, chinese_value, script_digit};
 
 /// Zero-width and soft characters, pasted by accident or inserted to dodge checks.
 const INVISIBLE: &str = "\u{AD}\u{180E}\u{200B}\u{200C}\u{200D}\u{200E}\u{200F}\
@@ -9,11 +14,11 @@ const DASHES: &str =
     "-_\u{2010}\u{2011}\u{2012}\u{2013}\u{2014}\u{2015}\u{2212}\u{FE58}\u{FE63}\u{FF0D}";
 const DOTS: &str = ".·•・‧∙･．\u{318D}";
 
-fn is_invisible(c: char) -> bool {
+pub(super) fn is_invisible(c: char) -> bool {
     INVISIBLE.contains(c)
 }
 
-fn is_dash(c: char) -> bool {
+pub(super) fn is_dash(c: char) -> bool {
     DASHES.contains(c)
 }
 
@@ -72,6 +77,12 @@ pub(super) fn digit(c: char) -> Option<char> {
         '０'..='９' => char::from_u32(c as u32 - 0xFEE0),
         _ => None,
     }
+}
+
+/// A Han character (CJK unified ideographs and their extensions).
+pub(super) fn is_han(c: char) -> bool {
+    matches!(c, '\u{3400}'..='\u{4DBF}' | '\u{4E00}'..='\u{9FFF}' | '\u{F900}'..='\u{FAFF}'
+        | '\u{20000}'..='\u{3134F}')
 }
 
 /// The folded characters of `s` without any separators, as a name or place

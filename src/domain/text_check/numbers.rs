@@ -1,9 +1,15 @@
 //! ID and phone numbers: digit groups are scanned, joined into candidate
 //! numbers across short separators, and classified; full dates and numbers
 //! followed by a unit (年, 元, 岁 …) are kept out. The shapes of phone
-//! numbers are in [`phone`].
+//! numbers are in [`phone`], mobiles split across lines in [`lines`], and
+//! the phone numbers on file split in any way in [`known`]. The text comes
+//! with its numerals already folded to ASCII digits (see `Folded`).
 
+mod known;
+mod lines;
 mod phone;
+
+pub(super) use self::known::known_phone_findings;
 
 use crate::domain::id_number::check_digit;
 
@@ -144,6 +150,7 @@ pub(super) fn number_findings(text: &str, out: &mut Vec<Finding>) {
             out.extend(candidates(text, &chunks, &part));
         }
     }
+    lines::split_mobile_findings(text, &chunks, out);
 }
 
 /// Classifies every sequence of consecutive chunks of a run; a match never

@@ -1,10 +1,13 @@
 //! Tests of the whole check: ordinary texts, merging and segments, and the
 //! generated (property) tests; plus the helpers the submodules' tests share.
 
+mod forms;
+
 use super::numbers::valid_date;
 use super::*;
 use crate::domain::id_number::check_digit;
 use FindingKind::*;
+use chrono::NaiveDate;
 use proptest::prelude::*;
 
 pub(super) fn with_check(first17: &str) -> String {
@@ -32,20 +35,32 @@ pub(super) fn file() -> Sensitive {
     Sensitive {
         names: names.map(String::from).to_vec(),
         places: places.map(String::from).to_vec(),
+        ..Sensitive::default()
     }
 }
 
 #[test]
 fn ordinary_text_has_no_findings() {
     let s = Sensitive {
-        names: vec!["王芳".into()],
-        places: vec!["柳树村".into()],
+        names: vec!["王芳".into(), "张小明".into()],
+        places: vec![
+            "柳树村".into(),
+            "双江街道滨江路88号阳光花园小区3栋2单元501".into(),
+        ],
+        birth_date: NaiveDate::from_ymd_opt(2015, 3, 7),
+        phones: vec!["13912345678".into()],
     };
     let texts = "2026-11-28|2026年11月28日|2026/11/28|11月28日|2026-11-28 50名|15:30\
         |下午4点半|3000元|50名儿童|每周2次|4点半课堂|10 个|200本图书|¥1,200.50|1200.00元|85%\
         |一年级|三级残疾|肢体二级|6-12岁|2025年|12355|12338|110|120|热线12355|课业辅导\
         |康复训练|四点半课堂|孤独症|张老师王老师李阿姨|分成3组，每组10人|复习第三单元\
-        |2025-2026学年|2026-11-28 2026-12-05|2026.11.28—2026.12.28|联系时间2026-11-28|11月28号";
+        |2025-2026学年|2026-11-28 2026-12-05|2026.11.28—2026.12.28|联系时间2026-11-28|11月28号\
+        |一二三四五六七八九十|一 二 三 四 五 六 七 八 九 十|第1+1+N|分3栋楼|社区活动室|小区\
+        |2015年出生|2015年3月出生|2016年3月7日|3月7日开展活动|2026年12月5日|二〇二六年十二月五日\
+        |三年级|一三五下午|每周一三五|统一组织|150\n2000\n3000|100+200+300|1+1|12355热线\
+        |滨江小学|阳光心理|阳光少年|张老师|Xiao老师|ming天|2015-2016学年|生日会定在12月5日\
+        |前三名|一对一辅导|三三两两|七八个孩子|一二年级|十一月|二〇一五级|三单元|阳光社区\
+        |新华书店3楼|市民中心5楼|三八妇女节|五一劳动节|六一儿童节|一九四九年";
     for text in texts.split('|') {
         assert!(
             check(text, &s).is_empty(),
@@ -58,8 +73,8 @@ fn ordinary_text_has_no_findings() {
 #[test]
 fn overlaps_merge_and_segments_round_trip() {
     let s = Sensitive {
-        names: vec![],
         places: vec!["龙角镇红旗村3组12号".into()],
+        ..Sensitive::default()
     };
     let text = "住龙角镇红旗村3组12号，电话13812345678。";
     let f = check(text, &s);
@@ -174,7 +189,7 @@ proptest! {
         names in prop::collection::vec(any::<String>(), 0..3),
         places in prop::collection::vec(any::<String>(), 0..3),
     ) {
-        let f = check(&text, &Sensitive { names, places });
+        let f = check(&text, &Sensitive { names, places, ..Sensitive::default() });
         let on_chars = |x: &Finding| [x.start, x.end].iter().all(|&i| text.is_char_boundary(i));
         prop_assert!(f.windows(2).all(|w| w[0].end <= w[1].start));
         prop_assert!(f.iter().all(|x| x.start < x.end && on_chars(x)));
@@ -194,7 +209,7 @@ proptest! {
         let gap = |i: usize| if i == 0 { "" } else { gaps[i - 1] };
         let shown: String =
             name.chars().enumerate().map(|(i, c)| format!("{}{c}", gap(i))).collect();
-        let file = Sensitive { names: vec![name], places: vec![] };
+        let file = Sensitive { names: vec![name], ..Sensitive::default() };
         let f = check(&format!("{pre}{shown}{post}"), &file);
         prop_assert_eq!(f, [Finding::new(Name, pre.len(), pre.len() + shown.len())]);
     }
