@@ -219,3 +219,118 @@ async fn a_provider_never_gets_the_childs_name_or_id_number_from_a_match() {
     assert!(json["need"]["id"].is_null(), "no need id for the owner");
     assert!(json["need"].get("child_id").is_none());
 }
+
+/// The township of a need generalized to the county (fewer than k children
+/// share it) reaches its offer's owner through nothing: not the match's
+/// timeline (the officer's office), not a list, the inbox, suggestions or
+/// search, as JSON or as a page.
+#[tokio::test]
+async fn a_need_shown_at_county_level_is_placed_by_nothing_its_owner_reads() {
+    let app = TestApp::spawn().await;
+    let officer = app.login_as(Role::TownshipOfficer).await;
+    let mut provider = app.verified_provider().await;
+    let offer = provider
+        .create_offer(offer_body(
+            "tutoring",
+            "全县四点半课堂",
+            "放学后辅导作业。",
+            &["county"],
+        ))
+        .await;
+    let (_, code, _) = child_with_need(&officer, "tutoring", 1).await;
+    let projection = provider.get(&format!("/api/v1/needs/{code}")).await;
+    projection.assert_status(StatusCode::OK);
+    assert!(
+        projection.json()["township"].is_null(),
+        "one child in its band: shown at county level"
+    );
+    let id = crate::match_helpers::propose(&provider, &code, &offer).await;
+    // A suggestion by the officer on a second need, so that an officer's
+    // event waits in the owner's inbox too.
+    let (_, second, _) = child_with_need(&officer, "tutoring", 1).await;
+    crate::match_helpers::propose(&officer, &second, &offer).await;
+    approve(&officer, &id).await;
+    app.index_now().await;
+    let township_name = "青龙";
+    for path in [
+        format!("/api/v1/matches/{id}"),
+        format!("/matches/{id}"),
+        "/api/v1/matches".to_owned(),
+        "/matches".to_owned(),
+        "/api/v1/inbox".to_owned(),
+        "/inbox".to_owned(),
+        format!("/api/v1/offers/{offer}/suggestions"),
+        format!("/offers/{offer}/suggestions"),
+        format!("/api/v1/needs/{code}"),
+        format!("/needs/{code}"),
+        "/needs".to_owned(),
+        "/api/v1/needs".to_owned(),
+        "/api/v1/search?type=need&q=辅导".to_owned(),
+        "/search?type=need&q=辅导".to_owned(),
+    ] {
+        let response = provider.get(&path).await;
+        response.assert_status(StatusCode::OK);
+        // Filter forms list every township; they say nothing of the child.
+        let text = without_selects(&response.text());
+        assert!(
+            !text.contains(township_name) && !text.contains(TOWNSHIP_A),
+            "{path} places the child: {text}"
+        );
+    }
+    let events = get_match(&provider, &id).await["events"].clone();
+    assert!(
+        events
+            .as_array()
+            .expect("events")
+            .iter()
+            .any(|e| e["actor_name"] == "乡镇（街道）民政办"),
+        "the officer's office is named without its township: {events}"
+    );
+}
+
+/// `html` without its `<select>` elements.
+fn without_selects(html: &str) -> String {
+    let mut out = String::new();
+    let mut rest = html;
+    while let Some(start) = rest.find("<select") {
+        out.push_str(&rest[..start]);
+        rest = rest[start..]
+            .find("</select>")
+            .map_or("", |end| &rest[start + end + "</select>".len()..]);
+    }
+    out.push_str(rest);
+    out
+}
+
+#[tokio::test]
+async fn a_family_reads_no_township_of_a_need_shown_at_county_level() {
+    let app = TestApp::spawn().await;
+    let officer = app.login_as(Role::TownshipOfficer).await;
+    let mut family = family_caring_for(&app, &["sponsorship"]).await;
+    let mut body = offer_body(
+        "sponsorship",
+        "爱心助养",
+        "每月资助学习生活费用。",
+        &["county"],
+    );
+    body["capacity"] = json!(2);
+    let offer = family.create_offer(body).await;
+    let (_, code, _) = child_with_need(&officer, "sponsorship", 1).await;
+    let id = crate::match_helpers::propose(&family, &code, &offer).await;
+    approve(&officer, &id).await;
+    for path in [
+        format!("/api/v1/matches/{id}"),
+        format!("/matches/{id}"),
+        "/api/v1/matches".to_owned(),
+        "/inbox".to_owned(),
+        format!("/api/v1/offers/{offer}/suggestions"),
+    ] {
+        let response = family.get(&path).await;
+        response.assert_status(StatusCode::OK);
+        let text = without_selects(&response.text());
+        assert!(
+            !text.contains("青龙") && !text.contains(TOWNSHIP_A),
+            "{path} places the child: {text}"
+        );
+    }
+}

@@ -78,18 +78,25 @@ pub struct ListFilter {
     pub offer: Option<String>,
 }
 
+/// Who acted, as the viewer may see it. Staff read account names; an owner
+/// reads the office, named by the township the need's projection shows,
+/// so that a need generalized to the county (fewer than k children share
+/// its township) is not placed by its timeline either.
 async fn actor_names(
     store: Store<'_>,
     events: &[match_event::Model],
     owner_name: &str,
-    township: &str,
+    shown_township: Option<&str>,
     staff_viewer: bool,
 ) -> ServiceResult<HashMap<String, String>> {
     let mut names = HashMap::new();
-    let office = match db::regions::find_township(store.db, township).await? {
-        Some(t) => format!("{}民政办", t.name),
-        None => "乡镇（街道）民政办".to_owned(),
-    };
+    let office = match shown_township {
+        Some(code) => db::regions::find_township(store.db, code)
+            .await?
+            .map(|t| format!("{}民政办", t.name)),
+        None => None,
+    }
+    .unwrap_or_else(|| "乡镇（街道）民政办".to_owned());
     for event in events {
         if names.contains_key(&event.actor_id) {
             continue;
@@ -149,7 +156,7 @@ pub async fn get(
         store,
         &events,
         &offer.offer.owner_name,
-        &record.township_code,
+        public.township.as_deref(),
         staff,
     )
     .await?;
