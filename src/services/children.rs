@@ -103,6 +103,27 @@ const ALL_FIELDS: &[&str] = &[
     "consent",
 ];
 
+/// Whether `caller` may record a statutory basis in place of the
+/// guardian's consent: a decision of the township officer (DESIGN.md),
+/// never of the village supervisor who drafts the file.
+pub fn may_record_statutory_basis(caller: &Principal) -> bool {
+    caller.role == Role::TownshipOfficer
+}
+
+/// Refuses (403) a statutory basis typed by someone who may not record one;
+/// the basis already on a file, carried along unchanged, is not theirs.
+fn check_basis_author(
+    caller: &Principal,
+    typed: Option<&str>,
+    on_file: Option<&str>,
+) -> ServiceResult<()> {
+    let typed = typed.map(str::trim).filter(|s| !s.is_empty());
+    if typed.is_some() && typed != on_file.map(str::trim) && !may_record_statutory_basis(caller) {
+        return Err(ServiceError::Forbidden);
+    }
+    Ok(())
+}
+
 /// Opens a file: a village supervisor drafts one in their village (a
 /// township officer completes it); a township officer's file starts active.
 pub async fn create(
@@ -112,6 +133,7 @@ pub async fn create(
     input: ChildInput,
 ) -> ServiceResult<child::Model> {
     caller.require_role(&[Role::TownshipOfficer, Role::VillageSupervisor])?;
+    check_basis_author(caller, input.statutory_basis.as_deref(), None)?;
     let parsed = parse(store.db, store.vault, caller, &input, None).await?;
     let status = if caller.role == Role::VillageSupervisor {
         FileStatus::Draft
@@ -214,6 +236,11 @@ pub async fn update(
             "档案已由乡镇（街道）完善，如需修改请联系乡镇民政办".into(),
         ));
     }
+    check_basis_author(
+        caller,
+        input.statutory_basis.as_deref(),
+        existing.statutory_basis.as_deref(),
+    )?;
     let old = identity::open_all(store.vault, &existing)?;
     let input = input.over(ChildInput::from_file(&existing, &old));
     let parsed = parse(&txn, store.vault, caller, &input, Some(id)).await?;

@@ -397,3 +397,59 @@ async fn closing_a_file_closes_its_open_needs() {
         .await
         .assert_status(StatusCode::CONFLICT);
 }
+
+/// Recording a statutory basis instead of the guardian's consent is the
+/// township officer's decision: a village supervisor is refused, on a new
+/// draft and on a change of one, and the supervisor's form does not offer it.
+#[tokio::test]
+async fn a_village_supervisor_cannot_record_a_statutory_basis() {
+    let app = TestApp::spawn().await;
+    let mut supervisor = app.login_as(Role::VillageSupervisor).await;
+    let mut orphan = child_body(
+        "柏雨桐",
+        &id_number_for("20150312", 21, false),
+        TOWNSHIP_A,
+        VILLAGE_A,
+    );
+    orphan.as_object_mut().expect("object").remove("consent");
+    orphan.as_object_mut().expect("object").remove("poverty_type");
+    orphan["difficulties"] = json!(["orphan"]);
+    orphan["statutory_basis"] = json!("未成年人保护法第九十二条，民政部门临时监护");
+    let refused = supervisor.post_json("/api/v1/children", orphan.clone()).await;
+    refused.assert_status(StatusCode::FORBIDDEN);
+    assert_eq!(refused.json()["error"]["code"], "forbidden");
+
+    // A draft with the guardian's consent, then a change adding a basis.
+    let draft = supervisor
+        .create_child(child_body(
+            "柏雨桐",
+            &id_number_for("20150312", 22, false),
+            TOWNSHIP_A,
+            VILLAGE_A,
+        ))
+        .await;
+    let change = supervisor
+        .patch_json(
+            &format!("/api/v1/children/{draft}"),
+            json!({"statutory_basis": "未成年人保护法第九十二条", "consent": {"keep_file": false, "publish_needs": false}}),
+        )
+        .await;
+    change.assert_status(StatusCode::FORBIDDEN);
+    let file = supervisor.get(&format!("/api/v1/children/{draft}")).await;
+    file.assert_status(StatusCode::OK);
+    assert!(file.json()["statutory_basis"].is_null(), "{}", file.text());
+
+    let form = supervisor.get("/children/new").await;
+    form.assert_status(StatusCode::OK);
+    assert!(!form.text().contains("name=\"statutory_basis\""));
+
+    // The township officer records it.
+    let mut officer = app.login_as(Role::TownshipOfficer).await;
+    orphan["id_number"] = json!(id_number_for("20150312", 23, false));
+    officer
+        .post_json("/api/v1/children", orphan)
+        .await
+        .assert_status(StatusCode::CREATED);
+    let form = officer.get("/children/new").await;
+    assert!(form.text().contains("name=\"statutory_basis\""));
+}

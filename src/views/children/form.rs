@@ -29,6 +29,8 @@ pub struct FileForm<'a> {
     /// The file being changed, masked; `None` for a new file.
     pub existing: Option<&'a FileView>,
     pub errors: &'a Invalid,
+    /// Whether the caller may record a statutory basis (township officers).
+    pub may_record_statutory_basis: bool,
 }
 
 /// The stored non-personal values of a file, as form input; the personal
@@ -135,7 +137,7 @@ fn difficulty_fields(input: &ChildInput, errors: &Invalid) -> Markup {
     }
 }
 
-fn legal_basis(input: &ChildInput, errors: &Invalid) -> Markup {
+fn legal_basis(input: &ChildInput, errors: &Invalid, statutory: bool) -> Markup {
     let mut consent = Vec::new();
     if input.consent_keep_file == Some(true) {
         consent.push("keep_file".to_owned());
@@ -152,11 +154,17 @@ fn legal_basis(input: &ChildInput, errors: &Invalid) -> Markup {
     ];
     html! {
         h2 { "法律依据" }
-        p.hint { "儿童个人信息属于敏感个人信息。请取得监护人的书面同意（两项分别同意），或在监护人无法、不宜同意时填写法定依据，二者选其一。" }
+        @if statutory {
+            p.hint { "儿童个人信息属于敏感个人信息。请取得监护人的书面同意（两项分别同意），或在监护人无法、不宜同意时填写法定依据，二者选其一。" }
+        } @else {
+            p.hint { "儿童个人信息属于敏感个人信息。请取得监护人的书面同意（两项分别同意）。监护人无法、不宜同意（孤儿、事实无人抚养、监护缺失或监护不当）的，法定依据由乡镇（街道）民政干部登记，请联系乡镇民政办建档。" }
+        }
         (checkboxes_with("consent", "监护人同意", &options, &consent, errors,
             Some("未同意发布匿名需求的，可以建档，但不能发布需求"), false))
-        (text_area_with("statutory_basis", "法定依据", text(&input.statutory_basis), errors,
-            Some("仅限孤儿、事实无人抚养、监护缺失或监护不当的儿童：写明法律条文及情况说明，例如《未成年人保护法》第九十二条。有监护人同意时不填。"), false))
+        @if statutory {
+            (text_area_with("statutory_basis", "法定依据", text(&input.statutory_basis), errors,
+                Some("仅限孤儿、事实无人抚养、监护缺失或监护不当的儿童：写明法律条文及情况说明，例如《未成年人保护法》第九十二条。有监护人同意时不填。"), false))
+        }
     }
 }
 
@@ -209,7 +217,7 @@ pub fn file_form(ctx: &PageCtx<'_>, form: &FileForm<'_>) -> Markup {
                 (checkboxes_with("assistance", "已享受的救助",
                     &coded_options(Assistance::ALL, Assistance::as_str, Assistance::label),
                     input.assistance.as_deref().unwrap_or(&[]), errors, None, false))
-                (legal_basis(input, errors))
+                (legal_basis(input, errors, form.may_record_statutory_basis))
                 button type="submit" { @if existing.is_some() { "保存修改" } @else { "保存档案" } }
                 @if let Some(file) = existing {
                     " " a href={ "/children/" (file.child.id) } { "取消" }

@@ -116,6 +116,7 @@ async fn render_form(
         villages: &villages,
         existing,
         errors,
+        may_record_statutory_basis: children::may_record_statutory_basis(caller),
     };
     Ok(views::children::form::file_form(&chrome.ctx(), &form))
 }
