@@ -70,7 +70,9 @@ pub struct ErrorInfo {
 impl From<ServiceError> for AppError {
     fn from(err: ServiceError) -> Self {
         match err {
-            ServiceError::Invalid(invalid) => AppError::Invalid(invalid),
+            ServiceError::Invalid(invalid) | ServiceError::FiledElsewhere { invalid, .. } => {
+                AppError::Invalid(invalid)
+            }
             ServiceError::NotFound => AppError::NotFound,
             ServiceError::Unauthenticated => AppError::InvalidCredentials,
             ServiceError::Forbidden => AppError::Forbidden,

@@ -69,6 +69,11 @@ pub enum ServiceError {
         retry_after: u64,
         action: ThrottledAction,
     },
+    /// The ID number typed has a file the caller does not reach: answered
+    /// as the duplicate in `invalid` once the attempt is audited for the
+    /// county (`children::record_probe`).
+    #[error("ID number filed elsewhere")]
+    FiledElsewhere { invalid: Invalid, file_id: String },
     #[error("database error: {0}")]
     Db(#[from] DbErr),
     #[error("internal error: {0}")]

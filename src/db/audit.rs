@@ -105,3 +105,19 @@ pub async fn list_newest(
         .await?;
     Ok((total, items))
 }
+
+/// The newest entries of one action, newest first (through the index on
+/// action and sequence).
+pub async fn latest_of_action(
+    db: &impl ConnectionTrait,
+    action: &str,
+    limit: u64,
+) -> Result<Vec<audit_log::Model>, DbErr> {
+    use sea_orm::{ColumnTrait, QueryFilter};
+    audit_log::Entity::find()
+        .filter(audit_log::Column::Action.eq(action))
+        .order_by_desc(audit_log::Column::Seq)
+        .limit(limit)
+        .all(db)
+        .await
+}

@@ -70,6 +70,17 @@ pub async fn find(db: &impl ConnectionTrait, id: &str) -> Result<Option<child::M
     child::Entity::find_by_id(id.to_owned()).one(db).await
 }
 
+/// The file of the ID number whose blind index is `index`, if any.
+pub async fn find_by_id_number_index(
+    db: &impl ConnectionTrait,
+    index: &str,
+) -> Result<Option<child::Model>, DbErr> {
+    child::Entity::find()
+        .filter(child::Column::IdNumberIndex.eq(index))
+        .one(db)
+        .await
+}
+
 pub async fn id_number_taken(db: &impl ConnectionTrait, index: &str) -> Result<bool, DbErr> {
     Ok(child::Entity::find()
         .filter(child::Column::IdNumberIndex.eq(index))

@@ -103,6 +103,50 @@ const ALL_FIELDS: &[&str] = &[
     "consent",
 ];
 
+/// The answer to a refused file: an ID number filed where the caller does
+/// not reach is audited (outcome `denied`, the file probed as its target)
+/// so that the county sees who tests which children are on file, then
+/// answered as the duplicate it is; any other error as it is.
+async fn answer_probe(
+    store: Store<'_>,
+    ctx: &RequestCtx,
+    caller: &Principal,
+    err: ServiceError,
+) -> ServiceError {
+    let ServiceError::FiledElsewhere { invalid, file_id } = err else {
+        return err;
+    };
+    let scope = caller
+        .village
+        .as_deref()
+        .or(caller.township.as_deref())
+        .unwrap_or("county");
+    let recorded = async {
+        let txn = db::begin_write(store.db).await?;
+        audit::append(
+            &txn,
+            ctx,
+            Event::success(PROBE_ACTION, format!("child:{file_id}"))
+                .with_outcome(audit::Outcome::Denied)
+                .with_detail(format!(
+                    "ID number typed by {} of {scope}",
+                    caller.role.as_str()
+                )),
+        )
+        .await?;
+        txn.commit().await?;
+        Ok::<_, ServiceError>(())
+    }
+    .await;
+    match recorded {
+        Ok(()) => ServiceError::Invalid(invalid),
+        Err(err) => err,
+    }
+}
+
+/// The audit action of an ID number typed for a file the caller does not reach.
+pub const PROBE_ACTION: &str = "child.filed_elsewhere";
+
 /// Whether `caller` may record a statutory basis in place of the
 /// guardian's consent: a decision of the township officer (DESIGN.md),
 /// never of the village supervisor who drafts the file.
@@ -134,7 +178,10 @@ pub async fn create(
 ) -> ServiceResult<child::Model> {
     caller.require_role(&[Role::TownshipOfficer, Role::VillageSupervisor])?;
     check_basis_author(caller, input.statutory_basis.as_deref(), None)?;
-    let parsed = parse(store.db, store.vault, caller, &input, None).await?;
+    let parsed = match parse(store.db, store.vault, caller, &input, None).await {
+        Ok(parsed) => parsed,
+        Err(err) => return Err(answer_probe(store, ctx, caller, err).await),
+    };
     let status = if caller.role == Role::VillageSupervisor {
         FileStatus::Draft
     } else {
@@ -243,7 +290,15 @@ pub async fn update(
     )?;
     let old = identity::open_all(store.vault, &existing)?;
     let input = input.over(ChildInput::from_file(&existing, &old));
-    let parsed = parse(&txn, store.vault, caller, &input, Some(id)).await?;
+    let parsed = match parse(&txn, store.vault, caller, &input, Some(id)).await {
+        Ok(parsed) => parsed,
+        Err(err) => {
+            // The probe is audited in a transaction of its own, after this
+            // one has let go of the write lock.
+            drop(txn);
+            return Err(answer_probe(store, ctx, caller, err).await);
+        }
+    };
     let mut row = existing.clone();
     fill(store.vault, &parsed, &mut row)?;
     let changed = changed_fields(&existing, &old, &row, &parsed.identity);
@@ -410,4 +465,45 @@ pub async fn close(
     .await?;
     txn.commit().await?;
     Ok(saved)
+}
+
+/// An ID number typed for a file the typist does not reach, as the county
+/// reads it: who, when, and which file (its number and township of record).
+#[derive(Debug, Clone)]
+pub struct Probe {
+    pub at: String,
+    pub actor: Option<String>,
+    pub role: Option<String>,
+    /// Who typed it, from where (role and scope).
+    pub detail: Option<String>,
+    pub file_no: Option<String>,
+    pub township: Option<String>,
+}
+
+/// The newest attempts to file a child already on file outside the
+/// typist's reach (county staff only): whether a child is on file can be
+/// tested this way, so the county watches who does.
+pub async fn probes(store: Store<'_>, caller: &Principal, limit: u64) -> ServiceResult<Vec<Probe>> {
+    caller.require_role(&[Role::CountyAdmin])?;
+    let entries = db::audit::latest_of_action(store.db, PROBE_ACTION, limit).await?;
+    let mut out = Vec::with_capacity(entries.len());
+    for entry in entries {
+        let file_id = entry
+            .target
+            .as_deref()
+            .and_then(|t| t.strip_prefix("child:"));
+        let file = match file_id {
+            Some(id) => db::children::find(store.db, id).await?,
+            None => None,
+        };
+        out.push(Probe {
+            at: entry.at,
+            actor: entry.actor_name,
+            role: entry.role,
+            detail: entry.detail,
+            file_no: file.as_ref().map(|f| f.file_no.clone()),
+            township: file.map(|f| f.township_code),
+        });
+    }
+    Ok(out)
 }

@@ -5,6 +5,7 @@ use maud::{Markup, html};
 use crate::db::entities::{audit_log, user};
 use crate::domain::{Invalid, Role};
 use crate::services::auth::LoginPressure;
+use crate::services::children::Probe;
 use crate::services::users::StaffInput;
 
 use super::components::{csrf_field, error_summary, local_time, pagination, select, text_field};
@@ -106,9 +107,39 @@ fn login_pressure(rows: &[LoginPressure]) -> Markup {
     }
 }
 
+/// ID numbers typed for files outside the typist's reach.
+fn probes(rows: &[Probe]) -> Markup {
+    html! {
+        h2 #probes { "跨辖区身份证号查询" }
+        p.hint {
+            "工作人员录入的身份证号码已在其辖区以外建档时，系统只告知“已在其他乡镇建档”，不显示所在地，并记录于此。"
+            "频繁出现的，请核实是否为儿童迁移，或是否有人借建档查询儿童信息。"
+        }
+        @if rows.is_empty() {
+            p { "暂无记录。" }
+        } @else {
+            table {
+                thead { tr { th { "时间 (UTC)" } th { "操作人" } th { "说明" } th { "被查档案" } th { "档案所在乡镇" } } }
+                tbody {
+                    @for r in rows {
+                        tr {
+                            td { (r.at.get(..19).unwrap_or(&r.at)) }
+                            td { (r.actor.as_deref().unwrap_or("")) }
+                            td { (r.detail.as_deref().unwrap_or("")) }
+                            td { (r.file_no.as_deref().unwrap_or("")) }
+                            td { (r.township.as_deref().unwrap_or("")) }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
 pub fn audit_page(
     ctx: &PageCtx<'_>,
     pressure: &[LoginPressure],
+    probed: &[Probe],
     entries: &[audit_log::Model],
     total: u64,
     limit: u64,
@@ -119,6 +150,7 @@ pub fn audit_page(
         ctx,
         html! {
             (login_pressure(pressure))
+            (probes(probed))
             h2 { "审计日志" }
             p.hint { "审计日志只能追加，不能修改或删除；可用命令 carebridge audit verify 校验完整性。" }
             table {

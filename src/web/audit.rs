@@ -8,7 +8,7 @@ use serde::Serialize;
 use crate::db::entities::audit_log;
 use crate::domain::Role;
 use crate::error::{AppError, AppResult};
-use crate::services::{Paging, audit, auth};
+use crate::services::{Paging, audit, auth, children};
 use crate::views;
 
 use super::AppState;
@@ -143,10 +143,12 @@ pub async fn page(
         .map_err(AppError::from)?;
     let paging = Paging::new(query.limit, query.offset);
     let pressure = auth::login_pressure(&state.db, &caller).await?;
+    let probed = children::probes(state.store(), &caller, 50).await?;
     let page = audit::list(&state.db, paging).await?;
     Ok(views::staff::audit_page(
         &chrome.ctx(),
         &pressure,
+        &probed,
         &page.items,
         page.total,
         paging.limit,

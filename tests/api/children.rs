@@ -142,9 +142,51 @@ async fn one_file_per_child_across_townships() {
     assert_eq!(again.json()["error"]["code"], "duplicate");
     assert_eq!(again.error_fields(), vec!["id_number"]);
     assert!(
-        !again.text().contains("青龙"),
+        !again.text().contains("青龙") && !again.text().contains(TOWNSHIP_A),
         "where the file is stays untold"
     );
+    let message = again.json()["error"]["details"][0]["message"]
+        .as_str()
+        .expect("message")
+        .to_owned();
+    assert!(message.contains("县民政局"), "says whom to ask: {message}");
+    assert!(
+        !message.contains(&format!("{TOWNSHIP_A}-")),
+        "no file number"
+    );
+
+    // The attempt is audited for the county, naming the file probed.
+    let probes = app.audit_entries("child.filed_elsewhere").await;
+    assert_eq!(probes.len(), 1);
+    assert_eq!(probes[0]["outcome"], "denied");
+    assert!(
+        probes[0]["target"]
+            .as_str()
+            .is_some_and(|t| t.starts_with("child:"))
+    );
+    let mut county = app.admin().await;
+    let page = county.get("/audit").await;
+    page.assert_status(StatusCode::OK);
+    assert!(page.text().contains("跨辖区身份证号查询"));
+    assert!(
+        page.text().contains(&format!("{TOWNSHIP_A}-")),
+        "the county sees which file"
+    );
+
+    // Staff who reach the file are told which one it is, and nothing is audited.
+    let mine = officer_a
+        .post_json(
+            "/api/v1/children",
+            child_body("柏浩然", &id_number, TOWNSHIP_A, VILLAGE_A),
+        )
+        .await;
+    mine.assert_status(StatusCode::CONFLICT);
+    assert!(
+        mine.text().contains(&format!("{TOWNSHIP_A}-")),
+        "{}",
+        mine.text()
+    );
+    assert_eq!(app.audit_entries("child.filed_elsewhere").await.len(), 1);
 }
 
 #[tokio::test]
@@ -412,10 +454,15 @@ async fn a_village_supervisor_cannot_record_a_statutory_basis() {
         VILLAGE_A,
     );
     orphan.as_object_mut().expect("object").remove("consent");
-    orphan.as_object_mut().expect("object").remove("poverty_type");
+    orphan
+        .as_object_mut()
+        .expect("object")
+        .remove("poverty_type");
     orphan["difficulties"] = json!(["orphan"]);
     orphan["statutory_basis"] = json!("未成年人保护法第九十二条，民政部门临时监护");
-    let refused = supervisor.post_json("/api/v1/children", orphan.clone()).await;
+    let refused = supervisor
+        .post_json("/api/v1/children", orphan.clone())
+        .await;
     refused.assert_status(StatusCode::FORBIDDEN);
     assert_eq!(refused.json()["error"]["code"], "forbidden");
 
@@ -437,7 +484,12 @@ async fn a_village_supervisor_cannot_record_a_statutory_basis() {
     change.assert_status(StatusCode::FORBIDDEN);
     let file = supervisor.get(&format!("/api/v1/children/{draft}")).await;
     file.assert_status(StatusCode::OK);
-    assert!(file.json()["statutory_basis"].is_null(), "{}", file.text());
+    let file = file.json();
+    assert!(
+        file.as_object()
+            .is_some_and(|f| f.contains_key("statutory_basis"))
+    );
+    assert!(file["statutory_basis"].is_null(), "{file}");
 
     let form = supervisor.get("/children/new").await;
     form.assert_status(StatusCode::OK);

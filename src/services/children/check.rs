@@ -60,6 +60,11 @@ fn parse_name(
     Some(value.to_owned())
 }
 
+/// What staff who do not reach an existing file read when they type its
+/// child's ID number.
+pub(super) const FILED_ELSEWHERE: &str = "该儿童已在本县其他乡镇（街道）建档（一人一档），为保护儿童信息不显示档案所在地。\
+     如该儿童已迁入本辖区，请联系县民政局核实并办理档案转移。";
+
 /// Checks a whole file. `own_id` is the file being changed (its own ID
 /// number is not a duplicate of itself).
 pub(super) async fn parse(
@@ -200,27 +205,32 @@ pub(super) async fn parse(
         difficulties.as_ref(),
         &mut invalid,
     );
+    let mut elsewhere = None;
     if let Some(id) = &id_number {
         let index = identity::id_number_index(vault, id.normalized());
-        let taken = db::children::list(
-            conn,
-            &db::children::ChildFilter {
-                id_number_index: Some(&index),
-                ..Default::default()
-            },
-            Some(1),
-            0,
-        )
-        .await?
-        .1;
-        if taken.iter().any(|c| Some(c.id.as_str()) != own_id) {
-            // Deliberately silent about where that file is: it may be in
-            // another township, and its existence there is not ours to tell.
-            invalid.add_duplicate(
-                "id_number",
-                "该身份证号码已有档案（一人一档），请勿重复建档",
-            );
+        let taken = db::children::find_by_id_number_index(conn, &index).await?;
+        match taken {
+            Some(file) if Some(file.id.as_str()) != own_id => {
+                if super::reaches(vault, caller, &file) {
+                    invalid.add_duplicate(
+                        "id_number",
+                        format!(
+                            "该身份证号码已有档案（档案编号 {}，一人一档），请勿重复建档",
+                            file.file_no
+                        ),
+                    );
+                } else {
+                    // Where that file is, is not the caller's to know: only
+                    // that the child is on file and whom to ask.
+                    invalid.add_duplicate("id_number", FILED_ELSEWHERE);
+                    elsewhere = Some(file.id);
+                }
+            }
+            _ => {}
         }
+    }
+    if let Some(file_id) = elsewhere {
+        return Err(ServiceError::FiledElsewhere { invalid, file_id });
     }
     invalid.into_result()?;
     match (
