@@ -14,6 +14,7 @@ mod m20261128_000005_matches;
 mod m20261128_000009_inbox_indexes;
 mod m20261130_000011_throttle_buckets;
 mod m20261130_000012_audit_action_index;
+mod m20261130_000013_match_review;
 
 /// The list of migrations, in order.
 pub struct Migrator;
@@ -30,6 +31,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000009_inbox_indexes::Migration),
             Box::new(m20261130_000011_throttle_buckets::Migration),
             Box::new(m20261130_000012_audit_action_index::Migration),
+            Box::new(m20261130_000013_match_review::Migration),
         ]
     }
 }

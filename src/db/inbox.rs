@@ -14,7 +14,7 @@ use super::entities::{child, family, match_record, need, offer, provider};
 
 pub use sources::{
     FamilyScope, FamilySince, MatchScope, Owner, Served, approvals_ending, draft_files,
-    draft_needs, families, matches, needs_unmatched, providers_pending,
+    draft_needs, families, matches, matches_under_review, needs_unmatched, providers_pending,
 };
 
 /// What an item's label names.

@@ -64,6 +64,9 @@ pub struct Changes {
     pub handover_note: Option<String>,
     pub feedback: Option<String>,
     pub rating: Option<i16>,
+    /// Mark the match as waiting for the officer's decision since then
+    /// (consent withdrawn), or end that wait (`Some(None)`).
+    pub review_since: Option<Option<DateTime<Utc>>>,
 }
 
 /// Moves a match from `from` to `to` (with `changes`), only if it is still
@@ -90,6 +93,9 @@ pub async fn transition(
     }
     if let Some(rating) = changes.rating {
         update = update.col_expr(match_record::Column::Rating, Expr::value(rating));
+    }
+    if let Some(review) = changes.review_since {
+        update = update.col_expr(match_record::Column::ReviewSince, Expr::value(review));
     }
     let result = update
         .filter(match_record::Column::Id.eq(id))

@@ -35,6 +35,9 @@ coded_enum! {
         DraftFile = "draft_file", "等待乡镇完善的儿童档案";
         /// A need one drafted, waiting for the township to publish it.
         DraftNeed = "draft_need", "等待乡镇发布的需求";
+        /// A running match whose child's guardian withdrew consent to
+        /// publish: continue it or cancel it.
+        MatchToReview = "match_to_review", "监护人撤回同意、待决定是否继续的对接";
     }
 }
 
@@ -43,6 +46,7 @@ pub fn kinds_for(role: Role) -> &'static [InboxKind] {
     use InboxKind as K;
     match role {
         Role::TownshipOfficer => &[
+            K::MatchToReview,
             K::MatchProposed,
             K::MatchToComplete,
             K::FamilyToAssess,

@@ -11,7 +11,7 @@ mod parties;
 
 pub use coverage::{matches_wanted, need_status};
 pub use parties::{
-    Action, Party, Refusal, allowed_actions, may_hand_over, move_for, next_status,
+    Action, Party, Refusal, allowed_actions, may_continue, may_hand_over, move_for, next_status,
     owner_sees_handover,
 };
 

@@ -5,12 +5,14 @@
 //! checking in `check`.
 
 mod check;
+mod consent;
 pub mod identity;
 mod input;
 pub mod population;
 pub mod view;
 pub mod visits;
 
+pub use consent::Withdrawal;
 pub use input::ChildInput;
 
 use chrono::{Datelike, Utc};
@@ -259,16 +261,27 @@ pub fn reaches(vault: &Vault, caller: &Principal, child: &child::Model) -> bool 
     }
 }
 
+/// A file as changed, and what a withdrawn consent to publish did.
+#[derive(Debug, Clone)]
+pub struct Changed {
+    pub file: child::Model,
+    /// Present when the change withdrew the guardian's consent to publish
+    /// (with no statutory basis standing): the needs that left publication.
+    pub withdrawal: Option<Withdrawal>,
+}
+
 /// Changes a file. Township officers change files of their township;
 /// village supervisors only drafts of their village. Personal fields left
 /// empty keep their stored values. The history names the changed fields.
+/// A change that withdraws the consent to publish takes the file's needs
+/// out of publication in the same transaction (see `consent`).
 pub async fn update(
     store: Store<'_>,
     ctx: &RequestCtx,
     caller: &Principal,
     id: &str,
     input: ChildInput,
-) -> ServiceResult<child::Model> {
+) -> ServiceResult<Changed> {
     caller.require_role(&[Role::TownshipOfficer, Role::VillageSupervisor])?;
     // Read, checked and written under the write lock: a close or another
     // edit in between is seen, never overwritten.
@@ -303,7 +316,10 @@ pub async fn update(
     fill(store.vault, &parsed, &mut row)?;
     let changed = changed_fields(&existing, &old, &row, &parsed.identity);
     if changed.is_empty() {
-        return Ok(existing);
+        return Ok(Changed {
+            file: existing,
+            withdrawal: None,
+        });
     }
     row.updated_at = Utc::now();
     if !db::children::write_fields(&txn, &row, status.as_str()).await? {
@@ -316,8 +332,18 @@ pub async fn update(
     }
     population_changed(&txn, &saved).await?;
     record(&txn, ctx, caller, id, "child.update", &changed, None).await?;
+    let withdrawn =
+        basis_of(&existing).may_publish().is_ok() && basis_of(&saved).may_publish().is_err();
+    let withdrawal = if withdrawn {
+        Some(consent::withdraw_publication(&txn, ctx, caller, id).await?)
+    } else {
+        None
+    };
     txn.commit().await?;
-    Ok(saved)
+    Ok(Changed {
+        file: saved,
+        withdrawal,
+    })
 }
 
 /// The answer when a conditional write found the file changed: cannot

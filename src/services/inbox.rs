@@ -152,6 +152,11 @@ fn source(
             cutoff,
         ),
         K::DraftNeed => db::inbox::draft_needs(township?, &caller.id, cutoff),
+        K::MatchToReview => db::inbox::matches_under_review(
+            township?,
+            &MatchStatus::codes_where(|s| s.holds_capacity() && !s.is_final()),
+            cutoff,
+        ),
     })
 }
 
@@ -259,7 +264,8 @@ fn item(
         | K::MatchToComplete
         | K::MatchCountyApproval
         | K::MatchSuggested
-        | K::MatchToServe => format!("/matches/{}", row.id),
+        | K::MatchToServe
+        | K::MatchToReview => format!("/matches/{}", row.id),
         K::FamilyToAssess | K::FamilyToReassess | K::FamilyToDecide | K::ApprovalExpiring => {
             format!("/families/{}", row.id)
         }

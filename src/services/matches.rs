@@ -32,7 +32,7 @@ mod records;
 mod view;
 
 pub use create::{ProposeInput, propose};
-pub(crate) use ending::end_with_need;
+pub(crate) use ending::{end_with_need, on_consent_withdrawn};
 pub use moves::{MoveInput, apply_move};
 pub use records::{ServiceInput, log_service, set_handover};
 pub use view::{EventView, ListFilter, MatchDetail, MatchSummary, get, list};

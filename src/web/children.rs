@@ -312,12 +312,12 @@ pub async fn api_get(
     params(("id" = String, Path, description = "The child file's id")),
     request_body(content = ChildRequest, description = "The fields to change"),
     responses(
-        (status = 200, description = "The file's non-personal fields", body = Object),
+        (status = 200, description = "The file's non-personal fields; when the change withdrew the guardian's consent to publish, also `publication_withdrawn: {needs_unpublished, proposals_ended, matches_to_review}`", body = Object),
         (status = 400, description = "Malformed JSON", body = ErrorBody),
         (status = 413, description = "Body too large", body = ErrorBody),
         (status = 415, description = "Not `application/json`", body = ErrorBody),
         (status = 401, description = "Not logged in", body = ErrorBody),
-        (status = 403, description = "Not allowed, or missing/wrong `X-CSRF-Token`", body = ErrorBody),
+        (status = 403, description = "Not allowed (a village supervisor typing a statutory basis), or missing/wrong `X-CSRF-Token`", body = ErrorBody),
         (status = 404, description = "Absent or outside the caller's scope", body = ErrorBody),
         (status = 409, description = "The file is closed, a village supervisor edits a completed file, or the ID number belongs to another file", body = ErrorBody),
         (status = 422, description = "Invalid fields (`details` lists them)", body = ErrorBody),
@@ -330,8 +330,16 @@ pub async fn api_update(
     Path(id): Path<String>,
     ApiJson(body): ApiJson<ChildRequest>,
 ) -> AppResult<Json<Value>> {
-    let child = children::update(state.store(), &ctx, &caller, &id, body.into()).await?;
-    Ok(Json(file_json(&child)))
+    let changed = children::update(state.store(), &ctx, &caller, &id, body.into()).await?;
+    let mut body = file_json(&changed.file);
+    if let Some(w) = changed.withdrawal {
+        body["publication_withdrawn"] = json!({
+            "needs_unpublished": w.needs_unpublished,
+            "proposals_ended": w.proposals_ended,
+            "matches_to_review": w.matches_to_review,
+        });
+    }
+    Ok(Json(body))
 }
 
 /// Child files in the caller's scope, masked, least recently visited first.

@@ -13,7 +13,7 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 
 use crate::db::entities::service_record;
-use crate::domain::matching::MatchStatus;
+use crate::domain::matching::{MatchStatus, Party};
 use crate::error::AppResult;
 use crate::services::matches::{
     self, EventView, ListFilter, MatchDetail, MatchSummary, MoveInput, ProposeInput,
@@ -81,6 +81,12 @@ pub fn detail_json(d: &MatchDetail) -> Value {
         "events": d.events.iter().map(event_json).collect::<Vec<_>>(),
         "services": d.services.iter().map(service_json).collect::<Vec<_>>(),
         "allowed_moves": d.allowed.iter().map(|a| a.as_str()).collect::<Vec<_>>(),
+        // Staff only: since when the match waits for the officer's decision
+        // because the guardian withdrew consent to publish.
+        "review_since": (d.party != Party::Owner)
+            .then_some(r.review_since)
+            .flatten()
+            .map(|at| at.to_rfc3339()),
         "created_at": r.created_at.to_rfc3339(),
         "status_changed_at": r.status_changed_at.to_rfc3339(),
         "updated_at": r.updated_at.to_rfc3339(),

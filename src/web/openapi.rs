@@ -130,6 +130,7 @@ impl Modify for SecuritySchemes {
         matches::moves::api_approve,
         matches::moves::api_reject,
         matches::moves::api_withdraw,
+        matches::moves::api_continue,
         matches::moves::api_cancel,
         matches::records::api_services,
         matches::moves::api_complete,

@@ -239,6 +239,10 @@ fn routes() -> Router<AppState> {
             post(matches::moves::api_withdraw),
         )
         .route(
+            "/api/v1/matches/{id}/continue",
+            post(matches::moves::api_continue),
+        )
+        .route(
             "/api/v1/matches/{id}/cancel",
             post(matches::moves::api_cancel),
         )

@@ -79,6 +79,7 @@ pub async fn insert_match(
         created_at: Set(changed - Duration::days(1)),
         status_changed_at: Set(changed),
         updated_at: Set(changed),
+        review_since: Set(None),
     }
     .insert(&app.db)
     .await

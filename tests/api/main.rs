@@ -11,6 +11,7 @@ mod child_pages;
 mod children;
 mod cli;
 mod concurrency;
+mod consent;
 mod demo;
 mod families;
 mod family_assessment;

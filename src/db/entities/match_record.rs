@@ -27,6 +27,9 @@ pub struct Model {
     /// When the status last changed: what inboxes age by.
     pub status_changed_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
+    /// Since when the match waits for the officer's decision because the
+    /// guardian withdrew consent to publish while it held its place.
+    pub review_since: Option<DateTimeUtc>,
 }
 
 impl ActiveModelBehavior for ActiveModel {}

@@ -249,3 +249,22 @@ pub fn draft_needs(township: &str, created_by: &str, cutoff: DateTime<Utc>) -> S
         subject: Subject::Need,
     }
 }
+
+/// Matches of a township that hold their place and wait for the officer's
+/// decision since the guardian withdrew consent to publish.
+pub fn matches_under_review(township: &str, holding: &[&str], cutoff: DateTime<Utc>) -> Source {
+    use match_record::{Column as M, Entity};
+    let since = col(Entity, M::ReviewSince);
+    Source {
+        query: Entity::find()
+            .filter(M::TownshipCode.eq(township))
+            .filter(M::ReviewSince.is_not_null())
+            .filter(M::Status.is_in(holding.iter().copied()))
+            .into_query(),
+        id: col(Entity, M::Id),
+        overdue: Some(since.clone().lt(cutoff)),
+        since,
+        dated: false,
+        subject: Subject::Match,
+    }
+}

@@ -33,6 +33,9 @@ coded_enum! {
         Complete = "complete", "确认完成";
         /// Setting or replacing the handover note (no change of state).
         Handover = "handover", "交接说明";
+        /// The officer decides that a match under review (the guardian
+        /// withdrew consent to publish) goes on (no change of state).
+        Continue = "continue", "继续服务";
     }
 }
 
@@ -97,13 +100,35 @@ pub fn may_hand_over(party: Party, status: MatchStatus) -> Result<(), Refusal> {
     }
 }
 
-/// Every action `party` may take now on a match in `status`, in display order.
-pub fn allowed_actions(party: Party, status: MatchStatus, category: Category) -> Vec<Action> {
+/// Whether `party` may decide that a match under review goes on: the
+/// township officer, while the match holds its place and waits for that
+/// decision (`under_review`).
+pub fn may_continue(party: Party, status: MatchStatus, under_review: bool) -> Result<(), Refusal> {
+    match party {
+        Party::Officer
+            if under_review && matches!(status, MatchStatus::Approved | MatchStatus::InService) =>
+        {
+            Ok(())
+        }
+        Party::Officer => Err(Refusal::Illegal(status)),
+        _ => Err(Refusal::NotYours),
+    }
+}
+
+/// Every action `party` may take now on a match in `status` (waiting for
+/// a decision on its review or not), in display order.
+pub fn allowed_actions(
+    party: Party,
+    status: MatchStatus,
+    category: Category,
+    under_review: bool,
+) -> Vec<Action> {
     Action::ALL
         .iter()
         .copied()
         .filter(|&action| match action {
             Action::Handover => may_hand_over(party, status).is_ok(),
+            Action::Continue => may_continue(party, status, under_review).is_ok(),
             _ => next_status(party, action, status, category).is_ok(),
         })
         .collect()
@@ -123,42 +148,71 @@ mod tests {
     const FOSTER: Category = Category::FosterCare;
 
     #[test]
+    fn only_the_officer_continues_a_match_under_review() {
+        assert_eq!(
+            allowed_actions(Party::Officer, MatchStatus::InService, TUTORING, true),
+            [
+                Action::Cancel,
+                Action::Complete,
+                Action::Handover,
+                Action::Continue
+            ]
+        );
+        assert!(
+            !allowed_actions(Party::Owner, MatchStatus::Approved, TUTORING, true)
+                .contains(&Action::Continue)
+        );
+        assert_eq!(
+            may_continue(Party::Officer, MatchStatus::Approved, false),
+            Err(Refusal::Illegal(MatchStatus::Approved))
+        );
+        assert_eq!(
+            may_continue(Party::Officer, MatchStatus::Completed, true),
+            Err(Refusal::Illegal(MatchStatus::Completed))
+        );
+        assert_eq!(
+            may_continue(Party::County, MatchStatus::Approved, true),
+            Err(Refusal::NotYours)
+        );
+    }
+
+    #[test]
     fn each_party_has_its_own_actions() {
         assert_eq!(
-            allowed_actions(Party::Owner, MatchStatus::Suggested, TUTORING),
+            allowed_actions(Party::Owner, MatchStatus::Suggested, TUTORING, false),
             [Action::Accept, Action::Withdraw]
         );
         assert_eq!(
-            allowed_actions(Party::Officer, MatchStatus::Suggested, TUTORING),
+            allowed_actions(Party::Officer, MatchStatus::Suggested, TUTORING, false),
             [Action::Reject, Action::Withdraw]
         );
         assert_eq!(
-            allowed_actions(Party::Officer, MatchStatus::Proposed, TUTORING),
+            allowed_actions(Party::Officer, MatchStatus::Proposed, TUTORING, false),
             [Action::Approve, Action::Reject]
         );
         assert_eq!(
-            allowed_actions(Party::Owner, MatchStatus::Proposed, TUTORING),
+            allowed_actions(Party::Owner, MatchStatus::Proposed, TUTORING, false),
             [Action::Withdraw]
         );
-        assert!(allowed_actions(Party::County, MatchStatus::Proposed, FOSTER).is_empty());
+        assert!(allowed_actions(Party::County, MatchStatus::Proposed, FOSTER, false).is_empty());
         assert_eq!(
-            allowed_actions(Party::County, MatchStatus::TownshipApproved, FOSTER),
+            allowed_actions(Party::County, MatchStatus::TownshipApproved, FOSTER, false),
             [Action::Approve, Action::Reject]
         );
         assert_eq!(
-            allowed_actions(Party::Officer, MatchStatus::TownshipApproved, FOSTER),
+            allowed_actions(Party::Officer, MatchStatus::TownshipApproved, FOSTER, false),
             [Action::Reject, Action::Cancel]
         );
         assert_eq!(
-            allowed_actions(Party::Owner, MatchStatus::Approved, TUTORING),
+            allowed_actions(Party::Owner, MatchStatus::Approved, TUTORING, false),
             [Action::Cancel, Action::Services]
         );
         assert_eq!(
-            allowed_actions(Party::Officer, MatchStatus::InService, TUTORING),
+            allowed_actions(Party::Officer, MatchStatus::InService, TUTORING, false),
             [Action::Cancel, Action::Complete, Action::Handover]
         );
         for party in [Party::Owner, Party::Officer, Party::County] {
-            assert!(allowed_actions(party, MatchStatus::Completed, TUTORING).is_empty());
+            assert!(allowed_actions(party, MatchStatus::Completed, TUTORING, false).is_empty());
         }
     }
 

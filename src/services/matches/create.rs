@@ -238,6 +238,7 @@ pub async fn propose(
         created_at: now,
         status_changed_at: now,
         updated_at: now,
+        review_since: None,
     };
     let action = match side {
         ProposedSide::Provider => "propose",

@@ -58,3 +58,81 @@ pub(crate) async fn end_with_need(
     }
     Ok(())
 }
+
+/// What withdrawing the guardian's consent did to one need's matches.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ConsentEnded {
+    /// Proposals and suggestions not yet approved: rejected.
+    pub ended: u32,
+    /// Matches holding their place (approved, in service): left running,
+    /// waiting for the officer's decision in the inbox.
+    pub to_review: u32,
+}
+
+/// The guardian withdrew consent to publish `need_id` (the caller, the
+/// township officer changing the file, acts in `txn`): open proposals end
+/// with the reason; matches that hold their place are not cut off
+/// silently but marked for the officer to decide (continue or cancel).
+pub(crate) async fn on_consent_withdrawn(
+    txn: &DatabaseTransaction,
+    ctx: &RequestCtx,
+    caller: &Principal,
+    need_id: &str,
+) -> ServiceResult<ConsentEnded> {
+    let open = MatchStatus::codes_where(|s| !s.is_final());
+    let records = match_record::Entity::find()
+        .filter(match_record::Column::NeedId.eq(need_id))
+        .filter(match_record::Column::Status.is_in(open))
+        .order_by_asc(match_record::Column::CreatedAt)
+        .all(txn)
+        .await?;
+    let now = Utc::now();
+    let mut done = ConsentEnded::default();
+    for record in records {
+        let loaded = load(txn, caller, &record.id).await?;
+        if loaded.status.holds_capacity() {
+            let changes = Changes {
+                review_since: Some(Some(now)),
+                ..Changes::default()
+            };
+            write_move(
+                txn,
+                ctx,
+                caller,
+                &loaded,
+                "consent_withdrawn",
+                loaded.status,
+                Some(CONSENT_REVIEW_NOTE.to_owned()),
+                changes,
+                now,
+            )
+            .await?;
+            done.to_review += 1;
+        } else {
+            let to = next_status(loaded.party, Action::Reject, loaded.status, loaded.category)
+                .map_err(|_| super::access::illegal(loaded.status))?;
+            write_move(
+                txn,
+                ctx,
+                caller,
+                &loaded,
+                Action::Reject.as_str(),
+                to,
+                Some(CONSENT_ENDED_NOTE.to_owned()),
+                Changes::default(),
+                now,
+            )
+            .await?;
+            done.ended += 1;
+        }
+    }
+    Ok(done)
+}
+
+/// The timeline's note of a proposal ended by a withdrawn consent (the
+/// owner reads it).
+const CONSENT_ENDED_NOTE: &str = "监护人已撤回发布需求的同意，该需求不再公开，对接终止。";
+
+/// The timeline's note of a running match marked for review.
+const CONSENT_REVIEW_NOTE: &str =
+    "监护人已撤回发布需求的同意。服务继续进行，待乡镇（街道）民政干部决定是否继续。";

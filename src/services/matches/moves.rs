@@ -11,7 +11,7 @@ use crate::db;
 use crate::db::entities::match_event;
 use crate::db::matches::Changes;
 use crate::domain::Invalid;
-use crate::domain::matching::{Action, MatchStatus, Party, next_status};
+use crate::domain::matching::{Action, MatchStatus, Party, may_continue, next_status};
 use crate::domain::need::NeedStatus;
 
 use super::super::audit::{self, Event};
@@ -46,6 +46,9 @@ pub enum MoveInput {
         feedback: String,
         rating: Option<i64>,
     },
+    /// The officer decides that a match under review (consent withdrawn)
+    /// goes on.
+    Continue { note: Option<String> },
 }
 
 impl MoveInput {
@@ -57,6 +60,7 @@ impl MoveInput {
             MoveInput::Withdraw { .. } => Action::Withdraw,
             MoveInput::Cancel { .. } => Action::Cancel,
             MoveInput::Complete { .. } => Action::Complete,
+            MoveInput::Continue { .. } => Action::Continue,
         }
     }
 }
@@ -73,6 +77,10 @@ fn check_input(input: &MoveInput, party: Party) -> Result<Checked, Invalid> {
     let mut changes = Changes::default();
     let note = match input {
         MoveInput::Accept { note } => {
+            optional_text(&mut invalid, "note", note.as_deref(), NOTE_MAX)
+        }
+        MoveInput::Continue { note } => {
+            changes.review_since = Some(None);
             optional_text(&mut invalid, "note", note.as_deref(), NOTE_MAX)
         }
         MoveInput::Approve {
@@ -223,7 +231,13 @@ pub async fn apply_move(
     let txn = db::begin_write(store.db).await?;
     let loaded = load(&txn, caller, id).await?;
     let action = input.action();
-    let to = next_status(loaded.party, action, loaded.status, loaded.category).map_err(refused)?;
+    let to = if action == Action::Continue {
+        let under_review = loaded.record.review_since.is_some();
+        may_continue(loaded.party, loaded.status, under_review).map_err(refused)?;
+        loaded.status
+    } else {
+        next_status(loaded.party, action, loaded.status, loaded.category).map_err(refused)?
+    };
     let checked = check_input(&input, loaded.party)?;
     if action == Action::Accept {
         // Taking on a suggestion is for owners in good standing.

@@ -170,7 +170,12 @@ pub async fn get(
             .iter()
             .filter_map(|e| event_view(e, &names))
             .collect(),
-        allowed: allowed_actions(loaded.party, loaded.status, loaded.category),
+        allowed: allowed_actions(
+            loaded.party,
+            loaded.status,
+            loaded.category,
+            record.review_since.is_some(),
+        ),
         need_id: staff.then(|| need.id.clone()),
         need: public,
         offer,

@@ -83,6 +83,14 @@ pub(crate) async fn require_viewer<C: ConnectionTrait>(
     }
 }
 
+/// Whether anyone outside the staff may see `need`: its state is a public
+/// one and its file still has a basis to publish (the guardian's consent
+/// or a statutory basis). A need whose consent was withdrawn after it was
+/// covered or fulfilled keeps its state but is shown to no one outside.
+pub(crate) fn visible_to_public(need: &need::Model, child: &child::Model) -> ServiceResult<bool> {
+    Ok(status_of(need)?.is_public() && children::basis_of(child).may_publish().is_ok())
+}
+
 /// The public projection of a need by its code. Drafts and closed needs
 /// are visible only to staff who reach the file.
 pub async fn get_public(
@@ -99,7 +107,7 @@ pub async fn get_public(
     let child = db::children::find(store.db, &need.child_id)
         .await?
         .ok_or(ServiceError::NotFound)?;
-    if !status_of(&need)?.is_public() && !children::reaches(store.vault, caller, &child) {
+    if !visible_to_public(&need, &child)? && !children::reaches(store.vault, caller, &child) {
         return Err(ServiceError::NotFound);
     }
     let today = chrono::Local::now().date_naive();

@@ -36,6 +36,7 @@ fn event_label(e: &EventView) -> &'static str {
         "suggest" => "推荐对接",
         "service" => "登记服务",
         "handover" => "更新交接说明",
+        "consent_withdrawn" => "监护人撤回发布同意，待乡镇决定",
         other => other.parse::<Action>().map(Action::label).unwrap_or("操作"),
     }
 }
@@ -181,6 +182,12 @@ fn fields_of<'a>(
                 required: true,
             },
         ],
+        Action::Continue => vec![text(
+            "note",
+            "说明",
+            Some("例如：已与监护人沟通，继续服务至本学期结束。服务方会看到这段文字。"),
+            false,
+        )],
         Action::Handover => vec![Field {
             value: d.record.handover_note.as_deref().unwrap_or(""),
             ..text(
@@ -231,6 +238,14 @@ pub fn detail(ctx: &PageCtx<'_>, data: &MatchPage<'_>) -> Markup {
         &format!("对接：{}", d.need.title),
         ctx,
         html! {
+            @if let (Some(since), true) = (d.record.review_since, d.party != Party::Owner) {
+                div.notice role="alert" {
+                    p {
+                        "监护人已于 " (when(&since)) " 撤回发布需求的同意。该对接仍在服务，"
+                        "请与监护人沟通后决定：继续服务，或取消对接（取消后名额退回服务方）。"
+                    }
+                }
+            }
             dl.facts {
                 dt { "状态" } dd { (status_badge(d.status)) }
                 dt { "提出方式" } dd { (d.side.label()) }

@@ -293,7 +293,17 @@ pub async fn edit_submit(
 ) -> AppResult<Response> {
     let input = child_input(&form);
     match children::update(state.store(), &ctx, &caller, &id, input.clone()).await {
-        Ok(_) => back_to_file(&chrome, &id, "档案已保存。").await,
+        Ok(changed) => {
+            let message = match changed.withdrawal {
+                Some(w) => format!(
+                    "档案已保存。监护人已撤回发布同意：{} 条需求已退回草稿并停止公开，{} 个未批准的对接已终止，\
+                     {} 个服务中的对接待您决定是否继续（见待办）。",
+                    w.needs_unpublished, w.proposals_ended, w.matches_to_review
+                ),
+                None => "档案已保存。".to_owned(),
+            };
+            back_to_file(&chrome, &id, &message).await
+        }
         Err(ServiceError::Invalid(errors)) => {
             let file = view::get(state.store(), &ctx, &caller, &id, &[]).await?;
             let page = render_form(&state, &chrome, &caller, &input, Some(&file), &errors).await?;

@@ -211,3 +211,35 @@ pub async fn api_complete(
     };
     moved(&state, &ctx, &caller, &id, input).await
 }
+
+/// The township officer decides that a match waiting for review (the
+/// guardian withdrew consent to publish while it held its place) goes on;
+/// the match leaves the officer's inbox. (To end it instead: `cancel`.)
+#[utoipa::path(
+    post,
+    path = "/api/v1/matches/{id}/continue",
+    tag = "matches",
+    operation_id = "matches_continue",
+    security(("cookie" = [], "csrf" = [])),
+    params(("id" = String, Path, description = "The match's id")),
+    request_body = NoteRequest,
+    responses(
+        (status = 200, description = "The match, as `GET /api/v1/matches/{id}`", body = Object),
+        (status = 400, description = "Malformed JSON", body = ErrorBody),
+        (status = 401, description = "Not logged in", body = ErrorBody),
+        (status = 403, description = "Not the township officer of the need, or missing/wrong `X-CSRF-Token`", body = ErrorBody),
+        (status = 404, description = "Absent or outside the caller's reach", body = ErrorBody),
+        (status = 409, description = "`conflict` with `details.status`: the match is not waiting for review", body = ErrorBody),
+        (status = 422, description = "Invalid fields, or `personal_information` findings in the note", body = ErrorBody),
+    )
+)]
+pub async fn api_continue(
+    State(state): State<AppState>,
+    Auth(caller): Auth,
+    Ctx(ctx): Ctx,
+    Path(id): Path<String>,
+    ApiJson(body): ApiJson<NoteRequest>,
+) -> AppResult<Json<Value>> {
+    let input = MoveInput::Continue { note: body.note };
+    moved(&state, &ctx, &caller, &id, input).await
+}

@@ -174,6 +174,9 @@ fn move_input(action: Action, form: &FormFields) -> Result<MoveInput, Invalid> {
             feedback: form.get("feedback").to_owned(),
             rating: form.get("rating").trim().parse().ok(),
         },
+        Action::Continue => MoveInput::Continue {
+            note: form.get_opt("note"),
+        },
         Action::Services | Action::Handover => {
             return Err(Invalid::one("action", "不支持的操作"));
         }
@@ -222,6 +225,11 @@ async fn perform(
         Action::Handover => {
             matches::set_handover(store, ctx, caller, id, form.get("handover_note")).await?;
             Ok("交接说明已保存。")
+        }
+        Action::Continue => {
+            let input = move_input(action, form)?;
+            matches::apply_move(store, ctx, caller, id, input).await?;
+            Ok("已决定继续服务。")
         }
         _ => {
             let input = move_input(action, form)?;
