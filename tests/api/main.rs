@@ -33,6 +33,7 @@ mod races;
 mod scope;
 mod search;
 mod security;
+mod sessions;
 mod suggestions;
 mod synthetic;
 mod vault;
