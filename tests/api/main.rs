@@ -14,6 +14,7 @@ mod concurrency;
 mod demo;
 mod families;
 mod family_assessment;
+mod files;
 mod helpers;
 mod inbox;
 mod match_capacity;
