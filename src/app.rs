@@ -9,10 +9,11 @@ use sea_orm::DatabaseConnection;
 
 use crate::config::Settings;
 use crate::db;
-use crate::services::search::{SearchHandle, indexer};
+use crate::files;
+use crate::services::search::{self, SearchHandle, indexer};
 use crate::services::{Store, auth, regions, vault_admin};
 use crate::vault::Vault;
-use crate::vault::key_file::KeySource;
+use crate::vault::key_file::{self, KeySource};
 use crate::web::{AppState, router};
 
 /// Why the application could not start; one line, no secrets.
@@ -52,7 +53,8 @@ impl Prepared {
     }
 }
 
-/// Opens (creating the data directory for SQLite) and migrates the database,
+/// Opens (creating the data directory for SQLite, owner-only) and migrates
+/// the database, restricting access to what start-up finds open to others,
 /// loads the region file into an empty one, and opens the identity vault
 /// with a key that must match the database's.
 pub async fn prepare(settings: &Settings) -> Result<Prepared, StartError> {
@@ -99,17 +101,38 @@ pub async fn open_search(
 /// The database alone, migrated, with the regions loaded.
 pub async fn prepare_db(settings: &Settings) -> Result<DatabaseConnection, StartError> {
     if db::is_sqlite(&settings.database_url) {
-        std::fs::create_dir_all(&settings.data_dir).map_err(|source| db::StartError::DataDir {
-            dir: settings.data_dir.display().to_string(),
-            source,
+        files::create_private_dir(&settings.data_dir).map_err(|source| {
+            db::StartError::DataDir {
+                dir: settings.data_dir.display().to_string(),
+                source,
+            }
         })?;
     }
     let conn = db::connect(&settings.database_url).await?;
+    // After connecting, when SQLite's WAL and shared-memory files exist.
+    secure_files(settings, &conn);
     db::migrate(&conn, &settings.database_url).await?;
     regions::ensure_loaded(&conn)
         .await
         .map_err(|e| StartError::Regions(e.to_string()))?;
     Ok(conn)
+}
+
+/// Takes other local accounts' access away from whatever the portal keeps
+/// that an older version (or a restore, or a careless `mkdir`) left open:
+/// the data directory, the vault key files, the search index and, on
+/// SQLite, the database with its WAL and shared-memory files. What the
+/// portal creates itself is owner-only from the start (see `files`).
+fn secure_files(settings: &Settings, conn: &DatabaseConnection) {
+    let dir = &settings.data_dir;
+    files::secure(dir);
+    for name in [key_file::FILE_NAME, key_file::PENDING_NAME] {
+        files::secure(&dir.join(name));
+    }
+    for file in db::sqlite_files(conn) {
+        files::secure(&file);
+    }
+    files::secure_tree(&dir.join(search::INDEX_DIR));
 }
 
 /// The router for what start-up prepared and `settings`.

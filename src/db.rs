@@ -163,6 +163,27 @@ pub fn is_sqlite(url: &str) -> bool {
     url.starts_with("sqlite:")
 }
 
+/// The files of an open SQLite database: the database itself, then its
+/// write-ahead log and shared-memory index (which may not exist yet).
+/// Empty for PostgreSQL and for an in-memory database.
+pub fn sqlite_files(db: &DatabaseConnection) -> Vec<std::path::PathBuf> {
+    if db.get_database_backend() != sea_orm::DbBackend::Sqlite {
+        return Vec::new();
+    }
+    // The pool's own options: the file sqlx opened, however the URL said it.
+    let options = db.get_sqlite_connection_pool().connect_options();
+    let file = options.get_filename();
+    if file.as_os_str().is_empty() || file.to_string_lossy().starts_with("file:") {
+        return Vec::new();
+    }
+    let with_suffix = |suffix: &str| {
+        let mut name = file.as_os_str().to_owned();
+        name.push(suffix);
+        std::path::PathBuf::from(name)
+    };
+    vec![file.to_path_buf(), with_suffix("-wal"), with_suffix("-shm")]
+}
+
 /// `url` with any password replaced by `***`, for messages and logs.
 pub fn redact_url(url: &str) -> String {
     let Some(scheme_end) = url.find("://") else {

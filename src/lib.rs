@@ -13,6 +13,8 @@
 //!   module that names axum or tower-sessions.
 //! - `error`: `AppError` and its one conversion into a response.
 //! - `config`, `app`, `cli`: settings, start-up and the command line.
+//! - `files`: owner-only files and directories (the umask, modes, the
+//!   start-up check); imports nothing of the app.
 //! - `synthetic`: made-up offers, child files and needs for load tests and
 //!   benchmarks, bulk-written through `db::bulk` (no audit, no outbox:
 //!   indexed by a rebuild); imports `db`, `domain`, `vault`, `services`.
@@ -23,6 +25,7 @@ pub mod config;
 pub mod db;
 pub mod domain;
 pub mod error;
+pub mod files;
 pub mod services;
 pub mod synthetic;
 pub mod vault;

@@ -8,6 +8,10 @@ use tracing_subscriber::EnvFilter;
 
 #[tokio::main]
 async fn main() -> ExitCode {
+    // Before any file is opened: SQLite's WAL and shared-memory files and
+    // the search index's files are created by libraries under the umask,
+    // and child data must not be readable by other local accounts.
+    carebridge::files::restrict_umask();
     // Logs go to stderr; statements (which can carry personal data) stay off.
     tracing_subscriber::fmt()
         .with_env_filter(

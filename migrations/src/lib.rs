@@ -12,6 +12,7 @@ mod m20261128_000003_children;
 mod m20261128_000004_offers_outbox;
 mod m20261128_000005_matches;
 mod m20261128_000009_inbox_indexes;
+mod m20261130_000010_session_id_hashes;
 mod m20261130_000011_throttle_buckets;
 mod m20261130_000012_audit_action_index;
 mod m20261130_000013_match_review;
@@ -29,6 +30,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000004_offers_outbox::Migration),
             Box::new(m20261128_000005_matches::Migration),
             Box::new(m20261128_000009_inbox_indexes::Migration),
+            Box::new(m20261130_000010_session_id_hashes::Migration),
             Box::new(m20261130_000011_throttle_buckets::Migration),
             Box::new(m20261130_000012_audit_action_index::Migration),
             Box::new(m20261130_000013_match_review::Migration),

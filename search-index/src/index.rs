@@ -68,12 +68,26 @@ fn new_writer(
     }
 }
 
+/// Creates `dir` (and parents) readable by the owner only: the index holds
+/// what providers and officers wrote. The files tantivy creates inside
+/// follow the process umask, which the application restricts.
+fn create_private_dir(dir: &Path) -> std::io::Result<()> {
+    let mut builder = std::fs::DirBuilder::new();
+    builder.recursive(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::DirBuilderExt;
+        builder.mode(0o700);
+    }
+    builder.create(dir)
+}
+
 impl SearchIndex {
     /// Opens the index in `dir`, or creates an empty one there (creating the
     /// directory too). Fails if `dir` holds an index with another schema
     /// (rebuild into a fresh directory then) or if another writer holds it.
     pub fn open_or_create(dir: &Path) -> Result<SearchIndex, Error> {
-        std::fs::create_dir_all(dir)?;
+        create_private_dir(dir)?;
         let (schema, fields) = schema::build();
         let index = Index::open_or_create(MmapDirectory::open(dir)?, schema)?;
         SearchIndex::with_index(index, fields, WRITER_HEAP_BYTES, None)
@@ -81,7 +95,7 @@ impl SearchIndex {
 
     /// Creates a new, empty index in `dir`; fails if one exists there.
     pub fn create_in(dir: &Path) -> Result<SearchIndex, Error> {
-        std::fs::create_dir_all(dir)?;
+        create_private_dir(dir)?;
         let (schema, fields) = schema::build();
         let index = Index::create_in_dir(dir, schema)?;
         SearchIndex::with_index(index, fields, WRITER_HEAP_BYTES, None)

@@ -15,6 +15,9 @@ use crate::domain::region::TownshipCode;
 use super::{Principal, ServiceError, ServiceResult, Store};
 pub use indexer::SearchHandle;
 
+/// The directory under the data directory that holds the node's indexes.
+pub const INDEX_DIR: &str = "index";
+
 /// The longest query accepted, in characters.
 pub const MAX_QUERY_CHARS: usize = 100;
 

@@ -5,7 +5,7 @@
 use std::fs::OpenOptions;
 use std::io::Write;
 #[cfg(unix)]
-use std::os::unix::fs::OpenOptionsExt;
+use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt};
 use std::path::{Path, PathBuf};
 
 use super::{VaultError, VaultKey};
@@ -29,6 +29,16 @@ fn io(path: &Path) -> impl FnOnce(std::io::Error) -> VaultError + '_ {
         path: path.display().to_string(),
         source,
     }
+}
+
+/// Creates `dir` (and parents) owner-only, like the rest of the data
+/// directory (the vault imports nothing of the app, so not `files`).
+fn create_private_dir(dir: &Path) -> std::io::Result<()> {
+    let mut builder = std::fs::DirBuilder::new();
+    builder.recursive(true);
+    #[cfg(unix)]
+    builder.mode(0o700);
+    builder.create(dir)
 }
 
 /// Reads a key file.
@@ -70,7 +80,7 @@ pub fn load(
             path: path.display().to_string(),
         });
     }
-    std::fs::create_dir_all(data_dir).map_err(io(data_dir))?;
+    create_private_dir(data_dir).map_err(io(data_dir))?;
     let key = VaultKey::generate()?;
     write_new(&path, &key)?;
     Ok((key, KeySource::Created(path)))

@@ -41,6 +41,8 @@ impl TestApp {
 
     /// An app whose settings `adjust` changes first (shorter expiries, lower limits).
     pub async fn spawn_with(adjust: impl FnOnce(&mut Settings)) -> TestApp {
+        // As `main` does first: what SQLite and tantivy create is owner-only.
+        carebridge::files::restrict_umask();
         let dir = tempfile::tempdir().expect("temp dir");
         let mut pg_drop = None;
         let database_url = match std::env::var("CAREBRIDGE_TEST_POSTGRES") {

@@ -8,6 +8,8 @@ use std::sync::{Arc, RwLock};
 
 use search_index::SearchIndex;
 
+use crate::files;
+
 use super::super::ServiceResult;
 use super::indexer::internal;
 
@@ -62,8 +64,8 @@ impl SearchHandle {
     /// Opens the index `CURRENT` names under `<data_dir>/index`, creating
     /// an empty one on the first start.
     pub fn open(data_dir: &Path) -> ServiceResult<SearchHandle> {
-        let root = data_dir.join("index");
-        std::fs::create_dir_all(&root).map_err(internal)?;
+        let root = data_dir.join(super::INDEX_DIR);
+        files::create_private_dir(&root).map_err(internal)?;
         let name = match read_pointer(&root) {
             Some(name) => name,
             None => {

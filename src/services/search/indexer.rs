@@ -320,8 +320,8 @@ pub struct Rebuilt {
 /// `CURRENT` at it. Entries written meanwhile are applied by the next
 /// catch-up: the rebuild records the sequence number it started from.
 pub async fn rebuild(store: Store<'_>, data_dir: &Path, k: u32) -> ServiceResult<Rebuilt> {
-    let root = data_dir.join("index");
-    std::fs::create_dir_all(&root).map_err(internal)?;
+    let root = data_dir.join(super::INDEX_DIR);
+    crate::files::create_private_dir(&root).map_err(internal)?;
     let seq = db::outbox::last_seq(store.db).await?;
     let name = fresh_name();
     let dir = root.join(&name);
