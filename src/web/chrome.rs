@@ -73,10 +73,20 @@ impl FromRequestParts<AppState> for Chrome {
             .get::<LoadedPrincipal>()
             .and_then(|p| p.0.clone());
         let csrf = csrf::token_for(&session).await?;
-        let flash = session
-            .remove::<String>(FLASH_KEY)
+        // Removing marks the session modified even when the key is absent,
+        // which would rewrite the session row on every page view: remove
+        // only a flash that is there.
+        let flash = match session
+            .get::<String>(FLASH_KEY)
             .await
-            .map_err(csrf::session_error)?;
+            .map_err(csrf::session_error)?
+        {
+            Some(_) => session
+                .remove::<String>(FLASH_KEY)
+                .await
+                .map_err(csrf::session_error)?,
+            None => None,
+        };
         let inbox = match &user {
             Some(user) => inbox_badge(state, user).await,
             None => None,

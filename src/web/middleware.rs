@@ -59,10 +59,40 @@ async fn current_principal(
     } else {
         auth::load_principal(&state.db, &user_id).await?
     };
-    if principal.is_none() {
-        session.flush().await.map_err(csrf::session_error)?;
+    match &principal {
+        None => session.flush().await.map_err(csrf::session_error)?,
+        Some(_) => slide_idle_expiry(session, login_at).await?,
     }
     Ok(principal)
+}
+
+/// The session key holding when an authenticated request last extended the
+/// session's idle expiry (unix seconds).
+const SEEN_AT_KEY: &str = "seen_at";
+
+/// How often an authenticated request may rewrite its session to slide the
+/// idle expiry: often enough that activity keeps a session alive, rarely
+/// enough that reading pages does not write a row each time.
+const SLIDE_EVERY_SECS: i64 = 60;
+
+/// Extends the idle expiry of a logged-in session (by marking it changed,
+/// so that it is saved with a new expiry) at most once a minute, counted
+/// from the last extension or the login; any other request leaves the
+/// session row untouched.
+async fn slide_idle_expiry(session: &Session, login_at: i64) -> Result<(), AppError> {
+    let now = chrono::Utc::now().timestamp();
+    let seen = session
+        .get::<i64>(SEEN_AT_KEY)
+        .await
+        .map_err(csrf::session_error)?
+        .unwrap_or(login_at);
+    if now - seen >= SLIDE_EVERY_SECS {
+        session
+            .insert(SEEN_AT_KEY, now)
+            .await
+            .map_err(csrf::session_error)?;
+    }
+    Ok(())
 }
 
 fn is_api(path: &str) -> bool {

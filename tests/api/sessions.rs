@@ -137,3 +137,63 @@ async fn the_database_holds_only_the_hash_of_a_session_id() {
         .assert_status(StatusCode::NO_CONTENT);
     assert!(!stored_ids(&app).await.contains(&hash));
 }
+
+/// (data, expires_at) of the one session row.
+async fn the_row(app: &TestApp) -> (String, i64) {
+    let row = app
+        .db
+        .query_one_raw(Statement::from_string(
+            app.db.get_database_backend(),
+            "SELECT data, expires_at FROM sessions",
+        ))
+        .await
+        .expect("query")
+        .expect("one session");
+    (
+        row.try_get_by_index::<String>(0).expect("data"),
+        row.try_get_by_index::<i64>(1).expect("expires_at"),
+    )
+}
+
+/// Reading pages and the API writes nothing to the session (no flash to
+/// take, no expiry to slide within the minute); a minute of use later, the
+/// next request slides the idle expiry, pages and API calls alike.
+#[tokio::test]
+async fn reads_leave_the_session_row_alone_and_use_slides_its_expiry_once_a_minute() {
+    let app = TestApp::spawn().await;
+    let mut admin = app.admin().await;
+    let before = the_row(&app).await;
+    for path in ["/", "/api/v1/me", "/inbox", "/api/v1/inbox", "/search"] {
+        admin.get(path).await.assert_status(StatusCode::OK);
+    }
+    assert_eq!(the_row(&app).await, before, "a read rewrote the session");
+
+    // As if the last extension was two minutes ago and the row expires sooner.
+    let (data, expires_at) = before;
+    let mut fields: serde_json::Map<String, serde_json::Value> =
+        serde_json::from_str(&data).expect("session data");
+    let earlier = chrono::Utc::now().timestamp() - 120;
+    fields.insert("seen_at".into(), json!(earlier));
+    fields.insert("login_at".into(), json!(earlier));
+    app.db
+        .execute_raw(Statement::from_sql_and_values(
+            app.db.get_database_backend(),
+            if app.is_postgres() {
+                "UPDATE sessions SET data = $1, expires_at = $2"
+            } else {
+                "UPDATE sessions SET data = ?, expires_at = ?"
+            },
+            [
+                serde_json::Value::Object(fields).to_string().into(),
+                (expires_at - 120).into(),
+            ],
+        ))
+        .await
+        .expect("age the session");
+    admin.get("/api/v1/me").await.assert_status(StatusCode::OK);
+    let (_, slid) = the_row(&app).await;
+    assert!(slid >= expires_at, "an API request slides the idle expiry");
+    let again = the_row(&app).await;
+    admin.get("/").await.assert_status(StatusCode::OK);
+    assert_eq!(the_row(&app).await, again, "not twice within the minute");
+}
