@@ -161,11 +161,12 @@ pub async fn api_me(Auth(principal): Auth) -> Json<UserBody> {
     Json(UserBody::from(&principal))
 }
 
-pub async fn login_page(chrome: Chrome) -> Response {
+pub async fn login_page(chrome: Chrome) -> AppResult<Response> {
     if chrome.user.is_some() {
-        return Redirect::to("/").into_response();
+        return Ok(Redirect::to("/").into_response());
     }
-    crate::views::auth::login_page(&chrome.ctx(), "", None).into_response()
+    let chrome = chrome.with_form_token().await?;
+    Ok(crate::views::auth::login_page(&chrome.ctx(), "", None).into_response())
 }
 
 pub async fn login_submit(

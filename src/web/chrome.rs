@@ -25,6 +25,15 @@ pub struct Chrome {
 }
 
 impl Chrome {
+    /// The same chrome with a CSRF token for the page's form, creating the
+    /// session for an anonymous visitor (login and registration forms).
+    pub async fn with_form_token(mut self) -> Result<Self, AppError> {
+        if self.csrf.is_empty() {
+            self.csrf = csrf::token_for(&self.session).await?;
+        }
+        Ok(self)
+    }
+
     pub fn ctx(&self) -> PageCtx<'_> {
         PageCtx {
             user: self.user.as_ref(),
@@ -72,7 +81,14 @@ impl FromRequestParts<AppState> for Chrome {
             .extensions
             .get::<LoadedPrincipal>()
             .and_then(|p| p.0.clone());
-        let csrf = csrf::token_for(&session).await?;
+        // A logged-in session has its token from the login; an anonymous
+        // visitor gets one (and so a session row) only from a page with a
+        // form to send (`with_form_token`): reading pages creates nothing.
+        let csrf = session
+            .get::<String>(csrf::SESSION_KEY)
+            .await
+            .map_err(csrf::session_error)?
+            .unwrap_or_default();
         // Removing marks the session modified even when the key is absent,
         // which would rewrite the session row on every page view: remove
         // only a flash that is there.

@@ -213,6 +213,7 @@ pub async fn api_list(
 }
 
 pub async fn apply_page(State(state): State<AppState>, chrome: Chrome) -> AppResult<Response> {
+    let chrome = chrome.with_form_token().await?;
     let townships = township_options(&state).await?;
     let input = ApplicationInput::default();
     Ok(

@@ -238,6 +238,7 @@ pub async fn api_decide(
 }
 
 pub async fn register_page(State(state): State<AppState>, chrome: Chrome) -> AppResult<Response> {
+    let chrome = chrome.with_form_token().await?;
     let townships = township_options(&state).await?;
     let input = RegistrationInput::default();
     Ok(

@@ -197,3 +197,52 @@ async fn reads_leave_the_session_row_alone_and_use_slides_its_expiry_once_a_minu
     admin.get("/").await.assert_status(StatusCode::OK);
     assert_eq!(the_row(&app).await, again, "not twice within the minute");
 }
+
+/// Reading the portal anonymously creates no session: no cookie, no row.
+/// Only a page with a form to send (login, registration) starts one, for
+/// its CSRF token.
+#[tokio::test]
+async fn anonymous_reading_creates_no_session() {
+    let app = TestApp::spawn().await;
+    let provider = app.verified_provider().await;
+    let offer = provider
+        .create_offer(crate::helpers::offer_body(
+            "tutoring",
+            "四点半课堂",
+            "放学后辅导作业。",
+            &["county"],
+        ))
+        .await;
+    let before = stored_ids(&app).await.len();
+    let mut visitor = app.client();
+    for path in [
+        "/",
+        "/search",
+        "/search?q=辅导",
+        &format!("/offers/{offer}"),
+        "/api/v1/search?q=辅导",
+        "/api/v1/regions",
+        "/no-such-page",
+    ] {
+        let response = visitor.get(path).await;
+        assert!(
+            !response
+                .headers
+                .contains_key(axum::http::header::SET_COOKIE),
+            "{path} set a cookie"
+        );
+    }
+    assert_eq!(
+        stored_ids(&app).await.len(),
+        before,
+        "a read created a session"
+    );
+    let login = visitor.get("/login").await;
+    login.assert_status(StatusCode::OK);
+    assert!(login.text().contains("name=\"csrf_token\""));
+    assert_eq!(
+        stored_ids(&app).await.len(),
+        before + 1,
+        "the login form needs one"
+    );
+}
