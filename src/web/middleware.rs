@@ -1,6 +1,8 @@
-//! Request-wide layers: loading the account, CSRF, security headers and
-//! HTML error pages. Each one is a plain `from_fn` function, in the order
+//! Request-wide layers: request ids, loading the account, CSRF, security
+//! headers and HTML error pages. Each one is a plain `from_fn` function;
 //! `router` applies them.
+
+pub mod request_id;
 
 use axum::body::Body;
 use axum::extract::{Request, State};
