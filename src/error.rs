@@ -40,6 +40,9 @@ pub enum AppError {
     PayloadTooLarge,
     #[error("unsupported media type")]
     UnsupportedMediaType,
+    /// The request body did not arrive within `Settings::body_timeout`.
+    #[error("request body timed out")]
+    RequestTimeout,
     #[error("{0}")]
     Invalid(Invalid),
     #[error("{message}")]
@@ -149,6 +152,11 @@ impl AppError {
                 StatusCode::UNSUPPORTED_MEDIA_TYPE,
                 "unsupported_media_type",
                 "请以 application/json 提交".into(),
+            ),
+            AppError::RequestTimeout => (
+                StatusCode::REQUEST_TIMEOUT,
+                "request_timeout",
+                "提交的内容未能及时收到（接收超时），请检查网络后重试".into(),
             ),
             AppError::Invalid(invalid) if invalid.only_duplicates() => {
                 (StatusCode::CONFLICT, "duplicate", "已存在相同的记录".into())

@@ -283,6 +283,11 @@ pub fn build(state: AppState) -> Router {
     routes()
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
         .layer(from_fn(middleware::csrf_guard))
+        // Inside `html_errors`, so that a page's 408 and 413 are pages.
+        .layer(from_fn_with_state(
+            state.clone(),
+            middleware::bodies::read_body,
+        ))
         .layer(from_fn(middleware::html_errors))
         .layer(from_fn_with_state(state.clone(), middleware::load_user))
         .layer(

@@ -30,6 +30,7 @@ mod openapi;
 mod privacy;
 mod providers;
 mod races;
+mod request_bodies;
 mod scope;
 mod search;
 mod security;
