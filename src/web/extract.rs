@@ -1,5 +1,10 @@
-//! Extractors: who is asking, the request context, and request bodies whose
-//! rejections become the API's error JSON instead of axum's plain text.
+//! Extractors: who is asking, the request context, and request bodies,
+//! query strings and paths whose rejections become the API's error JSON
+//! (or the error page) instead of axum's plain text.
+
+mod params;
+
+pub use params::{ApiPath, ApiQuery};
 
 use std::net::SocketAddr;
 

@@ -1,7 +1,8 @@
-//! Request-wide layers: request ids, loading the account, HTML error
-//! pages, reading request bodies, CSRF and security headers. Each one is a
-//! plain `from_fn` function; `router` applies them.
+//! Request-wide layers: request ids, the error JSON of the API, loading
+//! the account, HTML error pages, reading request bodies, CSRF and security
+//! headers. Each one is a plain `from_fn` function; `router` applies them.
 
+pub mod api_errors;
 pub mod bodies;
 pub mod request_id;
 
@@ -167,7 +168,7 @@ pub async fn html_errors(session: Session, req: Request, next: Next) -> Response
         return Redirect::to("/login").into_response();
     }
     // What the answer says about the request beyond its body stays.
-    let kept: Vec<_> = [header::RETRY_AFTER, header::CONNECTION]
+    let kept: Vec<_> = [header::ALLOW, header::RETRY_AFTER, header::CONNECTION]
         .into_iter()
         .filter_map(|name| {
             let value = response.headers().get(&name).cloned()?;

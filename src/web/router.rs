@@ -298,6 +298,9 @@ pub fn build(state: AppState) -> Router {
                     AppError::Internal("handler panicked".into()).into_response()
                 }))
                 .layer(from_fn(middleware::security_headers))
+                // Around the sessions and everything inside them; what is
+                // outside (the panic catcher) answers an `AppError` itself.
+                .layer(from_fn(middleware::api_errors::api_errors))
                 .layer(sessions),
         )
         .with_state(state)

@@ -5,6 +5,7 @@
 //! its own that is dropped when the test ends.
 
 mod allocation;
+mod api_errors;
 mod audit;
 mod auth;
 mod child_pages;
