@@ -199,6 +199,10 @@ pub struct Settings {
     pub k_anonymity: u32,
     /// Inbox items waiting longer than this many days are highlighted.
     pub overdue_days: u32,
+    /// The whole request body must arrive within this time of being asked
+    /// for, or the request answers 408: a client that sends its headers and
+    /// then stalls or trickles holds a connection no longer than this.
+    pub body_timeout: Duration,
 }
 
 impl Settings {
@@ -227,6 +231,7 @@ impl Settings {
                 .map(Secret::new),
             k_anonymity: common.k_anonymity,
             overdue_days: common.overdue_days,
+            body_timeout: Duration::from_secs(30),
         }
     }
 }

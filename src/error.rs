@@ -7,6 +7,11 @@
 //! logged with their cause and shown only as "internal error" with the
 //! request id.
 
+mod param;
+mod status;
+
+pub use param::ParamPlace;
+
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde_json::json;
@@ -18,6 +23,14 @@ use crate::services::{ServiceError, TextFinding, ThrottledAction};
 pub enum AppError {
     #[error("{0}")]
     BadRequest(String),
+    /// A query or path parameter that does not parse: `name` when serde
+    /// says which, `reason` in serde's words (for developers).
+    #[error("bad {} parameter", place.as_str())]
+    BadParameter {
+        place: ParamPlace,
+        name: Option<String>,
+        reason: String,
+    },
     #[error("not logged in")]
     Unauthenticated,
     #[error("invalid credentials")]
@@ -40,6 +53,13 @@ pub enum AppError {
     PayloadTooLarge,
     #[error("unsupported media type")]
     UnsupportedMediaType,
+    /// The request body did not arrive within `Settings::body_timeout`.
+    #[error("request body timed out")]
+    RequestTimeout,
+    /// An error answer that axum or a layer made, not a handler: only its
+    /// status is known (see [`AppError::for_status`]).
+    #[error("status {0}")]
+    Status(StatusCode),
     #[error("{0}")]
     Invalid(Invalid),
     #[error("{message}")]
@@ -107,6 +127,14 @@ impl AppError {
                 "bad_request",
                 format!("请求格式不正确：{m}"),
             ),
+            AppError::BadParameter { place, name, .. } => (
+                StatusCode::BAD_REQUEST,
+                "bad_request",
+                match name {
+                    Some(name) => format!("{} {name} 的值无法识别", place.label()),
+                    None => format!("{}无法识别", place.label()),
+                },
+            ),
             AppError::Unauthenticated => (
                 StatusCode::UNAUTHORIZED,
                 "unauthenticated",
@@ -152,6 +180,15 @@ impl AppError {
                 "unsupported_media_type",
                 "请以 application/json 提交".into(),
             ),
+            AppError::RequestTimeout => (
+                StatusCode::REQUEST_TIMEOUT,
+                "request_timeout",
+                "提交的内容未能及时收到（接收超时），请检查网络后重试".into(),
+            ),
+            AppError::Status(status) => {
+                let (code, message) = status::code_and_message(*status);
+                (*status, code, message.into())
+            }
             AppError::Invalid(invalid) if invalid.only_duplicates() => {
                 (StatusCode::CONFLICT, "duplicate", "已存在相同的记录".into())
             }
@@ -214,6 +251,11 @@ impl IntoResponse for AppError {
                     .map(|e| json!({"field": e.field, "message": e.message}))
                     .collect::<Vec<_>>()
             ),
+            AppError::BadParameter {
+                place,
+                name,
+                reason,
+            } => json!({ "in": place.as_str(), "parameter": name, "reason": reason }),
             AppError::Throttled { retry_after, .. } => json!({ "retry_after": retry_after }),
             AppError::StateConflict { status, .. } => json!({ "status": status }),
             // Where each finding is and what kind it is, never the text found:

@@ -17,6 +17,8 @@ pub fn error_page(
         StatusCode::NOT_FOUND => "页面不存在",
         StatusCode::FORBIDDEN => "无权访问",
         StatusCode::TOO_MANY_REQUESTS => "请稍后再试",
+        StatusCode::REQUEST_TIMEOUT => "请求超时",
+        StatusCode::PAYLOAD_TOO_LARGE => "提交的内容过大",
         s if s.is_server_error() => "系统出错了",
         _ => "无法完成请求",
     };

@@ -2,7 +2,7 @@
 //! `GET /api/v1/allocation`.
 
 use axum::Json;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 
@@ -13,7 +13,7 @@ use crate::views;
 
 use super::AppState;
 use super::chrome::Chrome;
-use super::extract::Auth;
+use super::extract::{ApiQuery, Auth};
 use super::inbox::PageQuery;
 use super::openapi::ErrorBody;
 
@@ -136,7 +136,7 @@ impl From<Allocation> for AllocationBody {
 pub async fn api_allocation(
     State(state): State<AppState>,
     Auth(caller): Auth,
-    Query(query): Query<PageQuery>,
+    ApiQuery(query): ApiQuery<PageQuery>,
 ) -> AppResult<Json<AllocationBody>> {
     let plan = allocation::allocation(state.store(), &caller, query.paging()).await?;
     Ok(Json(plan.into()))
@@ -146,7 +146,7 @@ pub async fn allocation_page(
     State(state): State<AppState>,
     Auth(caller): Auth,
     chrome: Chrome,
-    Query(query): Query<PageQuery>,
+    ApiQuery(query): ApiQuery<PageQuery>,
 ) -> AppResult<Response> {
     let paging = query.paging();
     let plan = allocation::allocation(state.store(), &caller, paging).await?;

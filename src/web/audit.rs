@@ -1,7 +1,7 @@
 //! The audit log for county staff: `GET /api/v1/audit` and its page.
 
 use axum::Json;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 
@@ -13,7 +13,7 @@ use crate::views;
 
 use super::AppState;
 use super::chrome::Chrome;
-use super::extract::{Auth, ListQuery};
+use super::extract::{ApiQuery, Auth, ListQuery};
 use super::openapi::ErrorBody;
 use super::providers::ListBody;
 
@@ -70,7 +70,7 @@ impl From<audit_log::Model> for AuditBody {
 pub async fn api_list(
     State(state): State<AppState>,
     Auth(caller): Auth,
-    Query(query): Query<ListQuery>,
+    ApiQuery(query): ApiQuery<ListQuery>,
 ) -> AppResult<Json<ListBody<AuditBody>>> {
     caller
         .require_role(&[Role::CountyAdmin])
@@ -136,7 +136,7 @@ pub async fn page(
     State(state): State<AppState>,
     Auth(caller): Auth,
     chrome: Chrome,
-    Query(query): Query<ListQuery>,
+    ApiQuery(query): ApiQuery<ListQuery>,
 ) -> AppResult<Response> {
     caller
         .require_role(&[Role::CountyAdmin])

@@ -4,7 +4,7 @@ pub mod pages;
 
 use crate::web::extract::parse_filter;
 use axum::Json;
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
@@ -19,7 +19,7 @@ use crate::services::children::{self, ChildInput};
 use crate::services::{Paging, Store};
 
 use super::AppState;
-use super::extract::{ApiJson, Auth, Ctx, ListQuery};
+use super::extract::{ApiJson, ApiPath, ApiQuery, Auth, Ctx, ListQuery};
 use super::openapi::ErrorBody;
 use super::providers::ListBody;
 
@@ -294,8 +294,8 @@ pub async fn api_get(
     State(state): State<AppState>,
     Auth(caller): Auth,
     Ctx(ctx): Ctx,
-    Path(id): Path<String>,
-    Query(query): Query<RevealQuery>,
+    ApiPath(id): ApiPath<String>,
+    ApiQuery(query): ApiQuery<RevealQuery>,
 ) -> AppResult<Json<Value>> {
     let reveal = parse_reveal(query.reveal.as_deref())?;
     let file = view::get(state.store(), &ctx, &caller, &id, &reveal).await?;
@@ -327,7 +327,7 @@ pub async fn api_update(
     State(state): State<AppState>,
     Auth(caller): Auth,
     Ctx(ctx): Ctx,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<String>,
     ApiJson(body): ApiJson<ChildRequest>,
 ) -> AppResult<Json<Value>> {
     let changed = children::update(state.store(), &ctx, &caller, &id, body.into()).await?;
@@ -361,7 +361,7 @@ pub async fn api_list(
     State(state): State<AppState>,
     Auth(caller): Auth,
     Ctx(ctx): Ctx,
-    Query(query): Query<ListQuery>,
+    ApiQuery(query): ApiQuery<ListQuery>,
 ) -> AppResult<Json<ListBody<ListItemBody>>> {
     let status = parse_filter::<FileStatus>(query.status.as_deref(), "status")?;
     let page = view::list(
@@ -445,7 +445,7 @@ pub async fn api_complete(
     State(state): State<AppState>,
     Auth(caller): Auth,
     Ctx(ctx): Ctx,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<String>,
 ) -> AppResult<Json<Value>> {
     let child = children::complete(state.store(), &ctx, &caller, &id).await?;
     Ok(Json(file_json(&child)))
@@ -482,7 +482,7 @@ pub async fn api_close(
     State(state): State<AppState>,
     Auth(caller): Auth,
     Ctx(ctx): Ctx,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<String>,
     ApiJson(body): ApiJson<ReasonRequest>,
 ) -> AppResult<Json<Value>> {
     let child = children::close(state.store(), &ctx, &caller, &id, &body.reason).await?;
@@ -521,7 +521,7 @@ pub async fn api_add_visit(
     State(state): State<AppState>,
     Auth(caller): Auth,
     Ctx(ctx): Ctx,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<String>,
     ApiJson(body): ApiJson<VisitRequest>,
 ) -> AppResult<(StatusCode, Json<Value>)> {
     let input = VisitInput {
@@ -550,7 +550,7 @@ pub async fn api_add_visit(
 pub async fn api_visits(
     State(state): State<AppState>,
     Auth(caller): Auth,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<String>,
 ) -> AppResult<Json<Value>> {
     let visits = visits::list(state.store(), &caller, &id).await?;
     Ok(Json(json!({

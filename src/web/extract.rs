@@ -1,5 +1,10 @@
-//! Extractors: who is asking, the request context, and request bodies whose
-//! rejections become the API's error JSON instead of axum's plain text.
+//! Extractors: who is asking, the request context, and request bodies,
+//! query strings and paths whose rejections become the API's error JSON
+//! (or the error page) instead of axum's plain text.
+
+mod params;
+
+pub use params::{ApiPath, ApiQuery};
 
 use std::net::SocketAddr;
 
@@ -9,12 +14,12 @@ use axum::http::StatusCode;
 use axum::http::request::Parts;
 use bytes::Bytes;
 use serde::de::DeserializeOwned;
-use tower_http::request_id::RequestId;
 
 use crate::error::AppError;
 use crate::services::{Principal, RequestCtx, ServiceError};
 
 use super::AppState;
+use super::middleware::request_id::RequestId;
 
 /// The logged-in account; `401` when there is none.
 pub struct Auth(pub Principal);
@@ -36,12 +41,9 @@ fn principal(parts: &Parts) -> Option<Principal> {
         .and_then(|p| p.0.clone())
 }
 
+/// The server's id of this request (never the client's `X-Request-Id`).
 pub fn request_id(parts: &Parts) -> Option<String> {
-    parts
-        .extensions
-        .get::<RequestId>()
-        .and_then(|id| id.header_value().to_str().ok())
-        .map(str::to_owned)
+    parts.extensions.get::<RequestId>().map(|id| id.0.clone())
 }
 
 impl<S: Send + Sync> FromRequestParts<S> for Auth {

@@ -6,7 +6,7 @@ pub mod decision;
 
 use crate::web::extract::parse_filter;
 use axum::Json;
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::{Deserialize, Serialize};
@@ -22,7 +22,7 @@ use crate::views::families::ListData;
 
 use super::AppState;
 use super::chrome::{Chrome, flash};
-use super::extract::{ApiJson, Auth, ClientAddr, Ctx, FormFields};
+use super::extract::{ApiJson, ApiPath, ApiQuery, Auth, ClientAddr, Ctx, FormFields};
 use super::openapi::ErrorBody;
 use super::providers::ListBody;
 use super::regions::township_options;
@@ -173,7 +173,7 @@ pub async fn api_apply(
 pub async fn api_get(
     State(state): State<AppState>,
     Auth(caller): Auth,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<String>,
 ) -> AppResult<Json<FamilyBody>> {
     Ok(Json(families::get(&state.db, &caller, &id).await?.into()))
 }
@@ -196,7 +196,7 @@ pub async fn api_get(
 pub async fn api_list(
     State(state): State<AppState>,
     Auth(caller): Auth,
-    Query(query): Query<FamilyListQuery>,
+    ApiQuery(query): ApiQuery<FamilyListQuery>,
 ) -> AppResult<Json<ListBody<FamilyBody>>> {
     let filter = query.filter()?;
     let page = families::list_filtered(
@@ -273,7 +273,7 @@ pub async fn list_page(
     State(state): State<AppState>,
     Auth(caller): Auth,
     chrome: Chrome,
-    Query(query): Query<FamilyListQuery>,
+    ApiQuery(query): ApiQuery<FamilyListQuery>,
 ) -> AppResult<Response> {
     let filter = query.filter()?;
     let paging = Paging::new(query.limit, query.offset);
@@ -295,7 +295,7 @@ pub async fn detail_page(
     State(state): State<AppState>,
     Auth(caller): Auth,
     chrome: Chrome,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<String>,
 ) -> AppResult<Response> {
     let forms = views::families::DetailForms::default();
     Ok(

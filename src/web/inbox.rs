@@ -3,7 +3,7 @@
 use std::collections::BTreeMap;
 
 use axum::Json;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::response::{IntoResponse, Response};
 use serde::{Deserialize, Serialize};
 
@@ -14,7 +14,7 @@ use crate::views;
 
 use super::AppState;
 use super::chrome::Chrome;
-use super::extract::Auth;
+use super::extract::{ApiQuery, Auth};
 use super::openapi::ErrorBody;
 
 /// `limit`/`offset` of a paged request.
@@ -123,7 +123,7 @@ async fn load(state: &AppState, caller: &Principal, query: &PageQuery) -> AppRes
 pub async fn api_inbox(
     State(state): State<AppState>,
     Auth(caller): Auth,
-    Query(query): Query<PageQuery>,
+    ApiQuery(query): ApiQuery<PageQuery>,
 ) -> AppResult<Json<InboxBody>> {
     Ok(Json(load(&state, &caller, &query).await?.into()))
 }
@@ -132,7 +132,7 @@ pub async fn inbox_page(
     State(state): State<AppState>,
     Auth(caller): Auth,
     chrome: Chrome,
-    Query(query): Query<PageQuery>,
+    ApiQuery(query): ApiQuery<PageQuery>,
 ) -> AppResult<Response> {
     let inbox = load(&state, &caller, &query).await?;
     let paging = query.paging();

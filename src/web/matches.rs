@@ -7,7 +7,7 @@ pub mod pages;
 pub mod records;
 
 use axum::Json;
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use serde::Deserialize;
 use serde_json::{Value, json};
@@ -21,7 +21,7 @@ use crate::services::matches::{
 use crate::services::{Paging, Principal, RequestCtx};
 
 use super::AppState;
-use super::extract::{ApiJson, Auth, Ctx, parse_filter};
+use super::extract::{ApiJson, ApiPath, ApiQuery, Auth, Ctx, parse_filter};
 use super::needs::public_json;
 use super::openapi::ErrorBody;
 
@@ -218,7 +218,7 @@ impl MatchListQuery {
 pub async fn api_list(
     State(state): State<AppState>,
     Auth(caller): Auth,
-    Query(query): Query<MatchListQuery>,
+    ApiQuery(query): ApiQuery<MatchListQuery>,
 ) -> AppResult<Json<Value>> {
     let filter = query.filter()?;
     let paging = Paging::new(query.limit, query.offset);
@@ -248,7 +248,7 @@ pub async fn api_list(
 pub async fn api_get(
     State(state): State<AppState>,
     Auth(caller): Auth,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<String>,
 ) -> AppResult<Json<Value>> {
     answer(&state, &caller, &id).await
 }

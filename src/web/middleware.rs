@@ -1,6 +1,10 @@
-//! Request-wide layers: loading the account, CSRF, security headers and
-//! HTML error pages. Each one is a plain `from_fn` function, in the order
-//! `router` applies them.
+//! Request-wide layers: request ids, the error JSON of the API, loading
+//! the account, HTML error pages, reading request bodies, CSRF and security
+//! headers. Each one is a plain `from_fn` function; `router` applies them.
+
+pub mod api_errors;
+pub mod bodies;
+pub mod request_id;
 
 use axum::body::Body;
 use axum::extract::{Request, State};
@@ -124,6 +128,8 @@ pub async fn csrf_guard(session: Session, req: Request, next: Next) -> Response 
             Err(err) => err.into_response(),
         };
     }
+    // `bodies::read_body` in front has read the body within the limit and
+    // the time allowed; the limit here guards a change in the layer order.
     let (parts, body) = req.into_parts();
     let bytes = match http_body_util::Limited::new(body, BODY_LIMIT)
         .collect()
@@ -191,7 +197,14 @@ pub async fn html_errors(session: Session, req: Request, next: Next) -> Response
     if info.status == StatusCode::UNAUTHORIZED && user.is_none() {
         return Redirect::to("/login").into_response();
     }
-    let retry_after = response.headers().get(header::RETRY_AFTER).cloned();
+    // What the answer says about the request beyond its body stays.
+    let kept: Vec<_> = [header::ALLOW, header::RETRY_AFTER, header::CONNECTION]
+        .into_iter()
+        .filter_map(|name| {
+            let value = response.headers().get(&name).cloned()?;
+            Some((name, value))
+        })
+        .collect();
     // The page's logout form needs the session's token; never create one here.
     let token = session
         .get::<String>(csrf::SESSION_KEY)
@@ -204,8 +217,6 @@ pub async fn html_errors(session: Session, req: Request, next: Next) -> Response
         crate::views::errors::error_page(user.as_ref(), &token, info.status, &info.message),
     )
         .into_response();
-    if let Some(retry_after) = retry_after {
-        page.headers_mut().insert(header::RETRY_AFTER, retry_after);
-    }
+    page.headers_mut().extend(kept);
     page
 }

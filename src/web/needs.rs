@@ -4,7 +4,7 @@ pub mod pages;
 
 use crate::web::extract::parse_filter;
 use axum::Json;
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use serde::Deserialize;
 use serde_json::{Value, json};
@@ -18,7 +18,7 @@ use crate::services::{Paging, Principal};
 
 use super::AppState;
 use super::children::ReasonRequest;
-use super::extract::{ApiJson, Auth, Ctx};
+use super::extract::{ApiJson, ApiPath, ApiQuery, Auth, Ctx};
 use super::openapi::ErrorBody;
 
 /// The public projection as JSON: nothing else of a need ever leaves
@@ -126,7 +126,7 @@ pub async fn api_create(
 pub async fn api_get(
     State(state): State<AppState>,
     Auth(caller): Auth,
-    Path(key): Path<String>,
+    ApiPath(key): ApiPath<String>,
 ) -> AppResult<Json<Value>> {
     let k = state.settings.k_anonymity;
     if NeedCode::parse(&key).is_some() {
@@ -162,7 +162,7 @@ pub async fn api_update(
     State(state): State<AppState>,
     Auth(caller): Auth,
     Ctx(ctx): Ctx,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<String>,
     ApiJson(body): ApiJson<NeedRequest>,
 ) -> AppResult<Json<Value>> {
     let k = state.settings.k_anonymity;
@@ -191,7 +191,7 @@ pub async fn api_publish(
     State(state): State<AppState>,
     Auth(caller): Auth,
     Ctx(ctx): Ctx,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<String>,
 ) -> AppResult<Json<Value>> {
     let k = state.settings.k_anonymity;
     let need = needs::publish(state.store(), &ctx, &caller, &id, k).await?;
@@ -223,7 +223,7 @@ pub async fn api_close(
     State(state): State<AppState>,
     Auth(caller): Auth,
     Ctx(ctx): Ctx,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<String>,
     ApiJson(body): ApiJson<ReasonRequest>,
 ) -> AppResult<Json<Value>> {
     let k = state.settings.k_anonymity;
@@ -270,7 +270,7 @@ fn is_staff(caller: &Principal) -> bool {
 pub async fn api_list(
     State(state): State<AppState>,
     Auth(caller): Auth,
-    Query(query): Query<NeedListQuery>,
+    ApiQuery(query): ApiQuery<NeedListQuery>,
 ) -> AppResult<Json<Value>> {
     let k = state.settings.k_anonymity;
     let paging = Paging::new(query.limit, query.offset);

@@ -4,7 +4,7 @@ pub mod pages;
 
 use crate::web::extract::parse_filter;
 use axum::Json;
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use serde::Deserialize;
 use serde_json::{Value, json};
@@ -15,7 +15,7 @@ use crate::services::Paging;
 use crate::services::offers::{self, COUNTY, OfferInput, OfferMove, OfferView};
 
 use super::AppState;
-use super::extract::{ApiJson, Auth, Ctx, ListQuery};
+use super::extract::{ApiJson, ApiPath, ApiQuery, Auth, Ctx, ListQuery};
 use super::openapi::ErrorBody;
 
 /// An offer as JSON (public: no account ids, only the owner's name).
@@ -117,7 +117,7 @@ pub async fn api_create(
 )]
 pub async fn api_get(
     State(state): State<AppState>,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<String>,
 ) -> AppResult<Json<Value>> {
     Ok(Json(offer_json(&offers::get(&state.db, &id).await?)))
 }
@@ -147,7 +147,7 @@ pub async fn api_update(
     State(state): State<AppState>,
     Auth(caller): Auth,
     Ctx(ctx): Ctx,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<String>,
     ApiJson(body): ApiJson<OfferRequest>,
 ) -> AppResult<Json<Value>> {
     let view = offers::update(&state.db, &ctx, &caller, &id, body.into()).await?;
@@ -193,7 +193,7 @@ pub async fn api_pause(
     State(state): State<AppState>,
     Auth(caller): Auth,
     Ctx(ctx): Ctx,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<String>,
 ) -> AppResult<Json<Value>> {
     change(state, caller, ctx, id, OfferMove::Pause, None).await
 }
@@ -218,7 +218,7 @@ pub async fn api_resume(
     State(state): State<AppState>,
     Auth(caller): Auth,
     Ctx(ctx): Ctx,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<String>,
 ) -> AppResult<Json<Value>> {
     change(state, caller, ctx, id, OfferMove::Resume, None).await
 }
@@ -248,7 +248,7 @@ pub async fn api_close(
     State(state): State<AppState>,
     Auth(caller): Auth,
     Ctx(ctx): Ctx,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<String>,
     ApiJson(body): ApiJson<StatusRequest>,
 ) -> AppResult<Json<Value>> {
     change(state, caller, ctx, id, OfferMove::Close, body.reason).await
@@ -273,7 +273,7 @@ pub async fn api_close(
 pub async fn api_list_own(
     State(state): State<AppState>,
     Auth(caller): Auth,
-    Query(query): Query<ListQuery>,
+    ApiQuery(query): ApiQuery<ListQuery>,
 ) -> AppResult<Json<Value>> {
     let status = parse_filter::<OfferStatus>(query.status.as_deref(), "status")?;
     let page = offers::list_own(

@@ -6,7 +6,9 @@ use std::sync::LazyLock;
 use axum::http::header;
 use axum::response::IntoResponse;
 use serde_json::Value;
+use utoipa::openapi::path::Operation;
 use utoipa::openapi::security::{ApiKey, ApiKeyValue, SecurityScheme};
+use utoipa::openapi::{Content, Ref, ResponseBuilder};
 use utoipa::{Modify, OpenApi, ToSchema};
 
 use super::{allocation, inbox};
@@ -32,13 +34,15 @@ pub struct ErrorBody {
 )]
 pub struct ErrorDetail {
     /// A stable code, e.g. `bad_request`, `unauthenticated`, `forbidden`,
-    /// `csrf`, `not_found`, `conflict`, `duplicate`, `payload_too_large`,
-    /// `unsupported_media_type`, `invalid`, `personal_information`, `throttled`,
-    /// `no_capacity`.
+    /// `csrf`, `not_found`, `method_not_allowed`, `request_timeout`,
+    /// `conflict`, `duplicate`, `payload_too_large`, `unsupported_media_type`,
+    /// `invalid`, `personal_information`, `throttled`, `no_capacity`.
     code: String,
     /// A message for people (Chinese).
     message: String,
-    /// Further facts: for `invalid` a list of `{field, message}`; for
+    /// Further facts: for `invalid` a list of `{field, message}`; for a
+    /// query or path parameter that does not parse (`bad_request`)
+    /// `{in: "query" or "path", parameter, reason}`; for
     /// findings `{findings: [{field, kind, label, message, start, end}]}`;
     /// for `throttled` `{retry_after}` (seconds); for a `conflict` with a
     /// record's state `{status}` (the state it is in); otherwise null.
@@ -68,6 +72,54 @@ impl Modify for SecuritySchemes {
             ))),
         );
     }
+}
+
+/// The answers any operation can give whatever its handler does: 400 for a
+/// query or path parameter that does not parse, and for one with a body 400
+/// (not well-formed), 408 (it did not arrive in time) and 413 (over 1 MiB,
+/// or declared so). Added here rather than on each handler so that an
+/// operation added later lists them too.
+struct CommonResponses;
+
+impl Modify for CommonResponses {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        for item in openapi.paths.paths.values_mut() {
+            let operations = [
+                &mut item.get,
+                &mut item.put,
+                &mut item.post,
+                &mut item.delete,
+                &mut item.patch,
+            ];
+            for op in operations.into_iter().flatten() {
+                if op.parameters.as_ref().is_some_and(|p| !p.is_empty()) {
+                    add_error(op, "400", "A query or path parameter that does not parse");
+                }
+                if op.request_body.is_some() {
+                    add_error(op, "400", "A body that is not well-formed JSON");
+                    add_error(op, "408", "The body did not arrive in time");
+                    add_error(op, "413", "The body, or its declared length, is over 1 MiB");
+                }
+            }
+        }
+    }
+}
+
+/// Lists `status` as answering `ErrorBody`, unless the operation says more.
+fn add_error(op: &mut Operation, status: &str, description: &str) {
+    op.responses
+        .responses
+        .entry(status.to_owned())
+        .or_insert_with(|| {
+            ResponseBuilder::new()
+                .description(description)
+                .content(
+                    "application/json",
+                    Content::new(Some(Ref::from_schema_name("ErrorBody"))),
+                )
+                .build()
+                .into()
+        });
 }
 
 #[derive(OpenApi)]
@@ -143,7 +195,7 @@ impl Modify for SecuritySchemes {
         api_openapi,
     ),
     components(schemas(ErrorBody, ErrorDetail)),
-    modifiers(&SecuritySchemes),
+    modifiers(&SecuritySchemes, &CommonResponses),
     tags(
         (name = "session", description = "Login, logout and the current account"),
         (name = "regions", description = "Townships and villages"),
@@ -225,5 +277,24 @@ mod tests {
         assert_eq!(schemes["cookie"]["in"], "cookie");
         assert_eq!(schemes["cookie"]["name"], "cb_session");
         assert_eq!(schemes["csrf"]["name"], "X-CSRF-Token");
+    }
+
+    #[test]
+    fn every_operation_lists_the_answers_of_the_layers() {
+        let doc: Value = serde_json::from_str(&DOCUMENT).expect("json");
+        let op = |path: &str, method: &str| doc["paths"][path][method]["responses"].clone();
+        let with_path = op("/api/v1/children/{id}", "get");
+        assert!(with_path["400"].is_object());
+        let with_query = op("/api/v1/needs", "get");
+        assert!(with_query["400"].is_object());
+        let with_body = op("/api/v1/offers", "post");
+        for status in ["400", "408", "413"] {
+            assert_eq!(
+                with_body[status]["content"]["application/json"]["schema"]["$ref"],
+                "#/components/schemas/ErrorBody",
+                "{status}"
+            );
+        }
+        assert!(op("/api/v1/me", "get")["400"].is_null());
     }
 }

@@ -3,7 +3,7 @@
 
 use crate::web::extract::parse_filter;
 use axum::Json;
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::{Deserialize, Serialize};
@@ -17,7 +17,7 @@ use crate::views;
 
 use super::AppState;
 use super::chrome::{Chrome, flash};
-use super::extract::{ApiJson, Auth, ClientAddr, Ctx, FormFields, ListQuery};
+use super::extract::{ApiJson, ApiPath, ApiQuery, Auth, ClientAddr, Ctx, FormFields, ListQuery};
 use super::openapi::ErrorBody;
 use super::regions::township_options;
 
@@ -159,7 +159,7 @@ pub async fn api_register(
 pub async fn api_list(
     State(state): State<AppState>,
     Auth(caller): Auth,
-    Query(query): Query<ListQuery>,
+    ApiQuery(query): ApiQuery<ListQuery>,
 ) -> AppResult<Json<ListBody<ProviderBody>>> {
     let status = parse_filter::<ProviderStatus>(query.status.as_deref(), "status")?;
     let page = providers::list(
@@ -193,7 +193,7 @@ pub async fn api_list(
 pub async fn api_get(
     State(state): State<AppState>,
     Auth(caller): Auth,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<String>,
 ) -> AppResult<Json<ProviderBody>> {
     Ok(Json(providers::get(&state.db, &caller, &id).await?.into()))
 }
@@ -223,7 +223,7 @@ pub async fn api_decide(
     State(state): State<AppState>,
     Auth(caller): Auth,
     Ctx(ctx): Ctx,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<String>,
     ApiJson(body): ApiJson<DecisionRequest>,
 ) -> AppResult<Json<ProviderBody>> {
     caller
@@ -297,7 +297,7 @@ pub async fn queue_page(
     State(state): State<AppState>,
     Auth(caller): Auth,
     chrome: Chrome,
-    Query(query): Query<ListQuery>,
+    ApiQuery(query): ApiQuery<ListQuery>,
 ) -> AppResult<Response> {
     let status = parse_filter::<ProviderStatus>(query.status.as_deref(), "status")?;
     let paging = Paging::new(query.limit, query.offset);
@@ -342,7 +342,7 @@ pub async fn detail_page(
     State(state): State<AppState>,
     Auth(caller): Auth,
     chrome: Chrome,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<String>,
 ) -> AppResult<Response> {
     let view = providers::get(&state.db, &caller, &id).await?;
     Ok(render_detail(&state, &chrome, &view, &Invalid::new())
@@ -355,7 +355,7 @@ pub async fn decide_submit(
     Auth(caller): Auth,
     Ctx(ctx): Ctx,
     chrome: Chrome,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<String>,
     form: FormFields,
 ) -> AppResult<Response> {
     caller

@@ -2,13 +2,12 @@
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
-use axum::http::{HeaderName, header};
+use axum::http::header;
 use axum::middleware::{from_fn, from_fn_with_state};
 use axum::response::IntoResponse;
 use axum::routing::{get, post};
 use tower::ServiceBuilder;
 use tower_http::catch_panic::CatchPanicLayer;
-use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::trace::{DefaultOnResponse, TraceLayer};
 use tower_sessions::cookie::SameSite;
 use tower_sessions::{Expiry, SessionManagerLayer};
@@ -272,7 +271,6 @@ fn routes() -> Router<AppState> {
 
 /// The whole application: routes and every layer, outermost last.
 pub fn build(state: AppState) -> Router {
-    let request_id = HeaderName::from_static("x-request-id");
     let sessions = SessionManagerLayer::new(DbSessionStore::new(state.db.clone()))
         .with_name("cb_session")
         .with_http_only(true)
@@ -283,31 +281,30 @@ pub fn build(state: AppState) -> Router {
             state.settings.session_idle.as_secs() as i64,
         )));
     let trace = TraceLayer::new_for_http()
-        .make_span_with(|req: &axum::http::Request<_>| {
-            // The path only: query strings may carry search terms or names.
-            let id = req
-                .headers()
-                .get("x-request-id")
-                .and_then(|v| v.to_str().ok())
-                .unwrap_or("-");
-            tracing::info_span!("request", id = %id, method = %req.method(), path = %req.uri().path())
-        })
+        .make_span_with(middleware::request_id::span)
         .on_request(())
         .on_response(DefaultOnResponse::new().level(Level::INFO));
     routes()
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
         .layer(from_fn(middleware::csrf_guard))
+        // Inside `html_errors`, so that a page's 408 and 413 are pages.
+        .layer(from_fn_with_state(
+            state.clone(),
+            middleware::bodies::read_body,
+        ))
         .layer(from_fn(middleware::html_errors))
         .layer(from_fn_with_state(state.clone(), middleware::load_user))
         .layer(
             ServiceBuilder::new()
-                .layer(SetRequestIdLayer::new(request_id.clone(), MakeRequestUuid))
+                .layer(from_fn(middleware::request_id::assign))
                 .layer(trace)
-                .layer(PropagateRequestIdLayer::new(request_id))
                 .layer(CatchPanicLayer::custom(|_| {
                     AppError::Internal("handler panicked".into()).into_response()
                 }))
                 .layer(from_fn(middleware::security_headers))
+                // Around the sessions and everything inside them; what is
+                // outside (the panic catcher) answers an `AppError` itself.
+                .layer(from_fn(middleware::api_errors::api_errors))
                 .layer(sessions),
         )
         .with_state(state)

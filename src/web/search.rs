@@ -3,7 +3,7 @@
 pub mod pages;
 
 use axum::Json;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use serde::Deserialize;
 use serde_json::{Value, json};
 
@@ -11,7 +11,7 @@ use crate::error::{AppError, AppResult};
 use crate::services::search::{self, SearchOutcome, SearchRequest};
 
 use super::AppState;
-use super::extract::MaybeAuth;
+use super::extract::{ApiQuery, MaybeAuth};
 use super::openapi::ErrorBody;
 
 #[derive(Deserialize, Default, utoipa::IntoParams)]
@@ -111,7 +111,7 @@ pub fn outcome_json(outcome: &SearchOutcome) -> Value {
 pub async fn api_search(
     State(state): State<AppState>,
     MaybeAuth(caller): MaybeAuth,
-    Query(params): Query<SearchParams>,
+    ApiQuery(params): ApiQuery<SearchParams>,
 ) -> AppResult<Json<Value>> {
     let request = SearchRequest::from(params);
     if request.kind.as_deref() == Some("need") && caller.is_none() {

@@ -1,7 +1,7 @@
 //! Staff accounts: `POST /api/v1/users`, `POST /api/v1/users/{id}/disable`, and the county's page.
 
 use axum::Json;
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::{Deserialize, Serialize};
@@ -15,7 +15,7 @@ use crate::views;
 
 use super::AppState;
 use super::chrome::{Chrome, flash};
-use super::extract::{ApiJson, Auth, Ctx, FormFields, ListQuery};
+use super::extract::{ApiJson, ApiPath, ApiQuery, Auth, Ctx, FormFields, ListQuery};
 use super::openapi::ErrorBody;
 use super::providers::ListBody;
 
@@ -110,7 +110,7 @@ pub async fn api_create(
 pub async fn api_list(
     State(state): State<AppState>,
     Auth(caller): Auth,
-    Query(query): Query<ListQuery>,
+    ApiQuery(query): ApiQuery<ListQuery>,
 ) -> AppResult<Json<ListBody<StaffBody>>> {
     let page =
         users::list_staff(&state.db, &caller, Paging::new(query.limit, query.offset)).await?;
@@ -140,7 +140,7 @@ pub async fn api_disable(
     State(state): State<AppState>,
     Auth(caller): Auth,
     Ctx(ctx): Ctx,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<String>,
 ) -> AppResult<Json<StaffBody>> {
     Ok(Json(
         users::disable(&state.db, &ctx, &caller, &id).await?.into(),
@@ -188,7 +188,7 @@ pub async fn page(
     State(state): State<AppState>,
     Auth(caller): Auth,
     chrome: Chrome,
-    Query(query): Query<ListQuery>,
+    ApiQuery(query): ApiQuery<ListQuery>,
 ) -> AppResult<Response> {
     let paging = Paging::new(query.limit, query.offset);
     Ok(render(
@@ -235,7 +235,7 @@ pub async fn disable_submit(
     Auth(caller): Auth,
     Ctx(ctx): Ctx,
     chrome: Chrome,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<String>,
 ) -> AppResult<Redirect> {
     let user = users::disable(&state.db, &ctx, &caller, &id).await?;
     flash(

@@ -5,7 +5,7 @@
 pub mod pages;
 
 use axum::Json;
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use serde::Deserialize;
 use serde_json::{Value, json};
 
@@ -16,7 +16,7 @@ use crate::services::offers::OfferView;
 use crate::services::suggestions::{self, Suggested};
 
 use super::AppState;
-use super::extract::Auth;
+use super::extract::{ApiPath, ApiQuery, Auth};
 use super::needs::public_json;
 use super::openapi::ErrorBody;
 
@@ -89,8 +89,8 @@ fn item_json<T>(s: &Suggested<T>, key: &str, item: Value) -> Value {
 pub async fn api_for_need(
     State(state): State<AppState>,
     Auth(caller): Auth,
-    Path(id): Path<String>,
-    Query(query): Query<SuggestionQuery>,
+    ApiPath(id): ApiPath<String>,
+    ApiQuery(query): ApiQuery<SuggestionQuery>,
 ) -> AppResult<Json<Value>> {
     let found =
         suggestions::for_need(state.store(), &state.search, &caller, &id, query.paging()).await?;
@@ -134,8 +134,8 @@ pub async fn api_for_need(
 pub async fn api_for_offer(
     State(state): State<AppState>,
     Auth(caller): Auth,
-    Path(id): Path<String>,
-    Query(query): Query<SuggestionQuery>,
+    ApiPath(id): ApiPath<String>,
+    ApiQuery(query): ApiQuery<SuggestionQuery>,
 ) -> AppResult<Json<Value>> {
     let k = state.settings.k_anonymity;
     let found = suggestions::for_offer(

@@ -1,12 +1,13 @@
 //! The audit log: what is written, that the database refuses changes, and
 //! that `audit verify` finds an entry altered behind the application's back.
 
-use axum::http::StatusCode;
+use axum::body::Body;
+use axum::http::{Method, Request, StatusCode, header};
 use carebridge::services::audit::{Verification, verify};
 use sea_orm::ConnectionTrait;
 use serde_json::json;
 
-use crate::helpers::{ADMIN, TestApp};
+use crate::helpers::{ADMIN, PASSWORD, TestApp};
 
 #[tokio::test]
 async fn every_decision_and_login_is_audited() {
@@ -100,4 +101,54 @@ async fn only_county_staff_read_the_audit_log() {
         .get("/api/v1/audit")
         .await
         .assert_status(StatusCode::UNAUTHORIZED);
+}
+
+/// A client's `X-Request-Id` is its own business: the audit log and the
+/// answer carry an id the server made, one per request.
+#[tokio::test]
+async fn audit_entries_and_answers_carry_the_servers_request_id_never_the_clients() {
+    let app = TestApp::spawn().await;
+    app.seed_admin().await;
+    let mut ids = Vec::new();
+    for (password, chosen) in [
+        (PASSWORD, "attacker-chosen".to_owned()),
+        ("definitely wrong pw", "attacker-chosen".to_owned()),
+        (PASSWORD, "x".repeat(300)),
+    ] {
+        let body = json!({"username": ADMIN, "password": password});
+        let request = Request::builder()
+            .method(Method::POST)
+            .uri("/api/v1/session")
+            .header(header::CONTENT_TYPE, "application/json")
+            .header("x-request-id", chosen.as_str())
+            .body(Body::from(body.to_string()))
+            .expect("request");
+        let response = app.client().send(request).await;
+        assert!(response.status.is_success() || response.status == StatusCode::UNAUTHORIZED);
+        let answered: Vec<&str> = response
+            .headers
+            .get_all("x-request-id")
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .collect();
+        assert_eq!(answered.len(), 1, "{answered:?}");
+        let id = answered[0].to_owned();
+        assert!(uuid::Uuid::parse_str(&id).is_ok(), "{id} is not a UUID");
+        ids.push(id);
+    }
+    let entries = app.audit_entries("session.login").await;
+    for id in &ids {
+        let entry = entries
+            .iter()
+            .find(|e| e["request_id"] == id.as_str())
+            .unwrap_or_else(|| panic!("no login entry with request id {id}: {entries:?}"));
+        assert!(entry["outcome"].is_string());
+    }
+    for entry in &entries {
+        let recorded = entry["request_id"].as_str().expect("request id");
+        assert!(uuid::Uuid::parse_str(recorded).is_ok(), "{recorded}");
+    }
+    ids.sort();
+    ids.dedup();
+    assert_eq!(ids.len(), 3, "one id per request");
 }

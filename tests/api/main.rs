@@ -5,6 +5,7 @@
 //! its own that is dropped when the test ends.
 
 mod allocation;
+mod api_errors;
 mod audit;
 mod auth;
 mod child_pages;
@@ -32,6 +33,7 @@ mod openapi;
 mod privacy;
 mod providers;
 mod races;
+mod request_bodies;
 mod scope;
 mod search;
 mod security;

@@ -4,7 +4,7 @@
 
 use crate::domain::child::FileStatus;
 use crate::web::extract::parse_filter;
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use maud::Markup;
@@ -24,7 +24,7 @@ use crate::views::children::form::{FileForm, prefill};
 
 use super::super::AppState;
 use super::super::chrome::{Chrome, flash};
-use super::super::extract::{Auth, Ctx, FormFields, ListQuery};
+use super::super::extract::{ApiPath, ApiQuery, Auth, Ctx, FormFields, ListQuery};
 use super::parse_reveal;
 
 /// How many search results one page shows (search results are not paged:
@@ -153,7 +153,7 @@ pub async fn list_page(
     Auth(caller): Auth,
     Ctx(ctx): Ctx,
     chrome: Chrome,
-    Query(query): Query<ListQuery>,
+    ApiQuery(query): ApiQuery<ListQuery>,
 ) -> AppResult<Response> {
     let status = parse_filter::<FileStatus>(query.status.as_deref(), "status")?;
     let paging = Paging::new(query.limit, query.offset);
@@ -235,7 +235,7 @@ pub async fn detail_page(
     Auth(caller): Auth,
     Ctx(ctx): Ctx,
     chrome: Chrome,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<String>,
 ) -> AppResult<Response> {
     let forms = FileForms::default();
     let page = render_file(&state, &ctx, &caller, &chrome, &id, &[], &forms).await?;
@@ -249,7 +249,7 @@ pub async fn reveal_submit(
     Auth(caller): Auth,
     Ctx(ctx): Ctx,
     chrome: Chrome,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<String>,
     form: FormFields,
 ) -> AppResult<Response> {
     let reveal = parse_reveal(Some(form.get("field")))?;
@@ -266,7 +266,7 @@ pub async fn edit_page(
     Auth(caller): Auth,
     Ctx(ctx): Ctx,
     chrome: Chrome,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<String>,
 ) -> AppResult<Response> {
     caller.require_role(&[Role::TownshipOfficer, Role::VillageSupervisor])?;
     let file = view::get(state.store(), &ctx, &caller, &id, &[]).await?;
@@ -288,7 +288,7 @@ pub async fn edit_submit(
     Auth(caller): Auth,
     Ctx(ctx): Ctx,
     chrome: Chrome,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<String>,
     form: FormFields,
 ) -> AppResult<Response> {
     let input = child_input(&form);
@@ -319,7 +319,7 @@ pub async fn visit_submit(
     Auth(caller): Auth,
     Ctx(ctx): Ctx,
     chrome: Chrome,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<String>,
     form: FormFields,
 ) -> AppResult<Response> {
     let input = VisitInput {
@@ -347,7 +347,7 @@ pub async fn complete_submit(
     Auth(caller): Auth,
     Ctx(ctx): Ctx,
     chrome: Chrome,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<String>,
 ) -> AppResult<Response> {
     match children::complete(state.store(), &ctx, &caller, &id).await {
         Ok(_) => back_to_file(&chrome, &id, "档案已完善，状态为“在档”。").await,
@@ -361,7 +361,7 @@ pub async fn close_submit(
     Auth(caller): Auth,
     Ctx(ctx): Ctx,
     chrome: Chrome,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<String>,
     form: FormFields,
 ) -> AppResult<Response> {
     let reason = form.get("reason");

@@ -2,7 +2,7 @@
 //! list of visits, the family's page for staff and its visit form.
 
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use maud::Markup;
@@ -18,7 +18,7 @@ use crate::views::families::{DetailData, DetailForms};
 
 use super::super::AppState;
 use super::super::chrome::{Chrome, flash};
-use super::super::extract::{ApiJson, Auth, Ctx, FormFields};
+use super::super::extract::{ApiJson, ApiPath, Auth, Ctx, FormFields};
 use super::super::openapi::ErrorBody;
 use super::super::providers::ListBody;
 use super::FamilyBody;
@@ -117,7 +117,7 @@ pub async fn api_assess(
     State(state): State<AppState>,
     Auth(caller): Auth,
     Ctx(ctx): Ctx,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<String>,
     ApiJson(body): ApiJson<AssessmentRequest>,
 ) -> AppResult<(StatusCode, Json<AssessedBody>)> {
     let input = AssessmentInput {
@@ -157,7 +157,7 @@ pub async fn api_assess(
 pub async fn api_assessments(
     State(state): State<AppState>,
     Auth(caller): Auth,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<String>,
 ) -> AppResult<Json<ListBody<AssessmentBody>>> {
     let items = families::assessments(&state.db, &caller, &id).await?;
     Ok(Json(ListBody {
@@ -210,7 +210,7 @@ pub async fn assess_submit(
     Auth(caller): Auth,
     Ctx(ctx): Ctx,
     chrome: Chrome,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<String>,
     form: FormFields,
 ) -> AppResult<Response> {
     let input = AssessmentInput {

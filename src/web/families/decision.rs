@@ -2,7 +2,7 @@
 //! /api/v1/families/{id}/decision` and the decision form on its page.
 
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
@@ -16,7 +16,7 @@ use crate::views::families::DetailForms;
 
 use super::super::AppState;
 use super::super::chrome::Chrome;
-use super::super::extract::{ApiJson, Auth, Ctx, FormFields};
+use super::super::extract::{ApiJson, ApiPath, Auth, Ctx, FormFields};
 use super::super::openapi::ErrorBody;
 use super::FamilyBody;
 use super::assessments::{back_to_family, render_detail};
@@ -62,7 +62,7 @@ pub async fn api_decide(
     State(state): State<AppState>,
     Auth(caller): Auth,
     Ctx(ctx): Ctx,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<String>,
     ApiJson(body): ApiJson<FamilyDecisionRequest>,
 ) -> AppResult<Json<FamilyBody>> {
     caller
@@ -78,7 +78,7 @@ pub async fn decide_submit(
     Auth(caller): Auth,
     Ctx(ctx): Ctx,
     chrome: Chrome,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<String>,
     form: FormFields,
 ) -> AppResult<Response> {
     caller

@@ -3,14 +3,14 @@
 //! note are in `records`.
 
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use serde_json::Value;
 
 use crate::error::AppResult;
 use crate::services::matches::MoveInput;
 
 use super::super::AppState;
-use super::super::extract::{ApiJson, Auth, Ctx};
+use super::super::extract::{ApiJson, ApiPath, Auth, Ctx};
 use super::super::openapi::ErrorBody;
 use super::{ApproveRequest, CompleteRequest, MatchReasonRequest, NoteRequest, moved};
 
@@ -37,7 +37,7 @@ pub async fn api_accept(
     State(state): State<AppState>,
     Auth(caller): Auth,
     Ctx(ctx): Ctx,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<String>,
     ApiJson(body): ApiJson<NoteRequest>,
 ) -> AppResult<Json<Value>> {
     let input = MoveInput::Accept { note: body.note };
@@ -70,7 +70,7 @@ pub async fn api_approve(
     State(state): State<AppState>,
     Auth(caller): Auth,
     Ctx(ctx): Ctx,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<String>,
     ApiJson(body): ApiJson<ApproveRequest>,
 ) -> AppResult<Json<Value>> {
     let input = MoveInput::Approve {
@@ -104,7 +104,7 @@ pub async fn api_reject(
     State(state): State<AppState>,
     Auth(caller): Auth,
     Ctx(ctx): Ctx,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<String>,
     ApiJson(body): ApiJson<MatchReasonRequest>,
 ) -> AppResult<Json<Value>> {
     let input = MoveInput::Reject {
@@ -137,7 +137,7 @@ pub async fn api_withdraw(
     State(state): State<AppState>,
     Auth(caller): Auth,
     Ctx(ctx): Ctx,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<String>,
     ApiJson(body): ApiJson<MatchReasonRequest>,
 ) -> AppResult<Json<Value>> {
     let input = MoveInput::Withdraw {
@@ -170,7 +170,7 @@ pub async fn api_cancel(
     State(state): State<AppState>,
     Auth(caller): Auth,
     Ctx(ctx): Ctx,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<String>,
     ApiJson(body): ApiJson<MatchReasonRequest>,
 ) -> AppResult<Json<Value>> {
     let input = MoveInput::Cancel {
@@ -202,7 +202,7 @@ pub async fn api_complete(
     State(state): State<AppState>,
     Auth(caller): Auth,
     Ctx(ctx): Ctx,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<String>,
     ApiJson(body): ApiJson<CompleteRequest>,
 ) -> AppResult<Json<Value>> {
     let input = MoveInput::Complete {

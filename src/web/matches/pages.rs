@@ -4,7 +4,7 @@
 //! fields; a move the match's state no longer allows comes back as a flash
 //! message on the match's page.
 
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 
@@ -20,14 +20,14 @@ use crate::views::needs::area_label;
 
 use super::super::AppState;
 use super::super::chrome::{Chrome, flash};
-use super::super::extract::{Auth, Ctx, FormFields};
+use super::super::extract::{ApiPath, ApiQuery, Auth, Ctx, FormFields};
 use super::MatchListQuery;
 
 pub async fn list_page(
     State(state): State<AppState>,
     Auth(caller): Auth,
     chrome: Chrome,
-    Query(query): Query<MatchListQuery>,
+    ApiQuery(query): ApiQuery<MatchListQuery>,
 ) -> AppResult<Response> {
     let filter = query.filter()?;
     let paging = Paging::new(query.limit, query.offset);
@@ -79,7 +79,7 @@ pub async fn detail_page(
     State(state): State<AppState>,
     Auth(caller): Auth,
     chrome: Chrome,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<String>,
 ) -> AppResult<Response> {
     Ok(render(&state, &chrome, &caller, &id, None)
         .await?
@@ -244,7 +244,7 @@ pub async fn move_submit(
     Auth(caller): Auth,
     Ctx(ctx): Ctx,
     chrome: Chrome,
-    Path((id, action)): Path<(String, String)>,
+    ApiPath((id, action)): ApiPath<(String, String)>,
     form: FormFields,
 ) -> AppResult<Response> {
     let action: Action = action.parse().map_err(|_| AppError::NotFound)?;

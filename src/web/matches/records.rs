@@ -3,7 +3,7 @@
 //! /api/v1/matches/{id}/handover` (answers the match).
 
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use serde_json::Value;
 
@@ -12,7 +12,7 @@ use crate::services::matches::{self, ServiceInput};
 use crate::services::{Principal, RequestCtx};
 
 use super::super::AppState;
-use super::super::extract::{ApiJson, Auth, Ctx};
+use super::super::extract::{ApiJson, ApiPath, Auth, Ctx};
 use super::super::openapi::ErrorBody;
 use super::{HandoverRequest, ServiceRequest, answer, service_json};
 
@@ -39,7 +39,7 @@ pub async fn api_services(
     State(state): State<AppState>,
     Auth(caller): Auth,
     Ctx(ctx): Ctx,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<String>,
     ApiJson(body): ApiJson<ServiceRequest>,
 ) -> AppResult<(StatusCode, Json<Value>)> {
     let input = ServiceInput {
@@ -86,7 +86,7 @@ pub async fn api_handover(
     State(state): State<AppState>,
     Auth(caller): Auth,
     Ctx(ctx): Ctx,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<String>,
     ApiJson(body): ApiJson<HandoverRequest>,
 ) -> AppResult<Json<Value>> {
     handover(&state, &caller, &ctx, &id, body).await
@@ -115,7 +115,7 @@ pub async fn api_handover_put(
     State(state): State<AppState>,
     Auth(caller): Auth,
     Ctx(ctx): Ctx,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<String>,
     ApiJson(body): ApiJson<HandoverRequest>,
 ) -> AppResult<Json<Value>> {
     handover(&state, &caller, &ctx, &id, body).await

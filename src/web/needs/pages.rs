@@ -5,7 +5,7 @@
 use crate::domain::category::Category;
 use crate::domain::need::NeedStatus;
 use crate::web::extract::parse_filter;
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use maud::Markup;
@@ -24,7 +24,7 @@ use crate::views::needs::{PublicNeedList, StaffNeedList, area_label};
 
 use super::super::AppState;
 use super::super::chrome::{Chrome, flash};
-use super::super::extract::{Auth, Ctx, FormFields};
+use super::super::extract::{ApiPath, ApiQuery, Auth, Ctx, FormFields};
 use super::NeedListQuery;
 
 #[derive(Deserialize)]
@@ -116,7 +116,7 @@ pub async fn new_page(
     State(state): State<AppState>,
     Auth(caller): Auth,
     chrome: Chrome,
-    Query(query): Query<NewNeedQuery>,
+    ApiQuery(query): ApiQuery<NewNeedQuery>,
 ) -> AppResult<Response> {
     caller.require_role(&[Role::TownshipOfficer, Role::VillageSupervisor])?;
     let input = NeedInput {
@@ -168,7 +168,7 @@ pub async fn detail_page(
     State(state): State<AppState>,
     Auth(caller): Auth,
     chrome: Chrome,
-    Path(key): Path<String>,
+    ApiPath(key): ApiPath<String>,
 ) -> AppResult<Response> {
     let k = state.settings.k_anonymity;
     let all = regions::list(&state.db).await?;
@@ -190,7 +190,7 @@ pub async fn edit_page(
     State(state): State<AppState>,
     Auth(caller): Auth,
     chrome: Chrome,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<String>,
 ) -> AppResult<Response> {
     let k = state.settings.k_anonymity;
     let need = needs::get_for_staff(state.store(), &caller, &id, k).await?;
@@ -224,7 +224,7 @@ pub async fn edit_submit(
     Auth(caller): Auth,
     Ctx(ctx): Ctx,
     chrome: Chrome,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<String>,
     form: FormFields,
 ) -> AppResult<Response> {
     let k = state.settings.k_anonymity;
@@ -250,7 +250,7 @@ pub async fn publish_submit(
     Auth(caller): Auth,
     Ctx(ctx): Ctx,
     chrome: Chrome,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<String>,
 ) -> AppResult<Response> {
     let k = state.settings.k_anonymity;
     let message = match needs::publish(state.store(), &ctx, &caller, &id, k).await {
@@ -270,7 +270,7 @@ pub async fn close_submit(
     Auth(caller): Auth,
     Ctx(ctx): Ctx,
     chrome: Chrome,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<String>,
     form: FormFields,
 ) -> AppResult<Response> {
     let k = state.settings.k_anonymity;
@@ -295,7 +295,7 @@ pub async fn list_page(
     State(state): State<AppState>,
     Auth(caller): Auth,
     chrome: Chrome,
-    Query(query): Query<NeedListQuery>,
+    ApiQuery(query): ApiQuery<NeedListQuery>,
 ) -> AppResult<Response> {
     let k = state.settings.k_anonymity;
     let paging = Paging::new(query.limit, query.offset);

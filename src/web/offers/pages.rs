@@ -3,7 +3,7 @@
 
 use crate::domain::offer::OfferStatus;
 use crate::web::extract::parse_filter;
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use maud::Markup;
@@ -22,7 +22,7 @@ use crate::views::offers::{MyOffers, OfferPage, WHOLE_COUNTY};
 
 use super::super::AppState;
 use super::super::chrome::{Chrome, flash};
-use super::super::extract::{Auth, Ctx, FormFields, ListQuery};
+use super::super::extract::{ApiPath, ApiQuery, Auth, Ctx, FormFields, ListQuery};
 use super::super::regions::township_options;
 
 /// The numbers of the form as typed, shown back when the form is refused.
@@ -184,7 +184,7 @@ pub async fn mine_page(
     State(state): State<AppState>,
     Auth(caller): Auth,
     chrome: Chrome,
-    Query(query): Query<ListQuery>,
+    ApiQuery(query): ApiQuery<ListQuery>,
 ) -> AppResult<Response> {
     let status = parse_filter::<OfferStatus>(query.status.as_deref(), "status")?;
     let paging = Paging::new(query.limit, query.offset);
@@ -255,7 +255,7 @@ pub async fn create_submit(
 pub async fn detail_page(
     State(state): State<AppState>,
     chrome: Chrome,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<String>,
 ) -> AppResult<Response> {
     let view = offers::get(&state.db, &id).await?;
     let all = regions::list(&state.db).await?;
@@ -274,7 +274,7 @@ pub async fn edit_page(
     State(state): State<AppState>,
     Auth(caller): Auth,
     chrome: Chrome,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<String>,
 ) -> AppResult<Response> {
     let view = own_offer(&state, &caller, &id).await?;
     if let Err(illegal) = view.status().edit() {
@@ -292,7 +292,7 @@ pub async fn edit_submit(
     Auth(caller): Auth,
     Ctx(ctx): Ctx,
     chrome: Chrome,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<String>,
     form: FormFields,
 ) -> AppResult<Response> {
     let input = offer_input(&form);
@@ -355,7 +355,7 @@ pub async fn pause_submit(
     Auth(caller): Auth,
     Ctx(ctx): Ctx,
     chrome: Chrome,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<String>,
 ) -> AppResult<Response> {
     change(&state, &caller, &ctx, &chrome, &id, OfferMove::Pause, "").await
 }
@@ -365,7 +365,7 @@ pub async fn resume_submit(
     Auth(caller): Auth,
     Ctx(ctx): Ctx,
     chrome: Chrome,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<String>,
 ) -> AppResult<Response> {
     change(&state, &caller, &ctx, &chrome, &id, OfferMove::Resume, "").await
 }
@@ -375,7 +375,7 @@ pub async fn close_submit(
     Auth(caller): Auth,
     Ctx(ctx): Ctx,
     chrome: Chrome,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<String>,
     form: FormFields,
 ) -> AppResult<Response> {
     let reason = form.get("reason");

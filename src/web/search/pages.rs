@@ -2,7 +2,7 @@
 //! published needs for those who may see them. A refused search comes back
 //! on the page with its errors (422).
 
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 
@@ -14,6 +14,7 @@ use crate::views::search::{Asked, SearchPage};
 
 use super::super::AppState;
 use super::super::chrome::Chrome;
+use super::super::extract::ApiQuery;
 use super::super::regions::township_options;
 use super::SearchParams;
 
@@ -33,7 +34,7 @@ async fn may_search_needs(state: &AppState, user: Option<&Principal>) -> AppResu
 pub async fn search_page(
     State(state): State<AppState>,
     chrome: Chrome,
-    Query(params): Query<SearchParams>,
+    ApiQuery(params): ApiQuery<SearchParams>,
 ) -> AppResult<Response> {
     let kind = params.kind.as_deref().map(str::trim).unwrap_or("");
     if kind == "need" && chrome.user.is_none() {

@@ -1,7 +1,7 @@
 //! The suggestion pages: `/needs/{id}/suggestions` (staff) and
 //! `/offers/{id}/suggestions` (the offer's owner).
 
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use axum::response::{IntoResponse, Response};
 
 use crate::error::AppResult;
@@ -12,7 +12,7 @@ use crate::views::needs::area_label;
 
 use super::super::AppState;
 use super::super::chrome::Chrome;
-use super::super::extract::Auth;
+use super::super::extract::{ApiPath, ApiQuery, Auth};
 use super::super::offers::pages::area_of;
 use super::SuggestionQuery;
 
@@ -20,8 +20,8 @@ pub async fn need_page(
     State(state): State<AppState>,
     Auth(caller): Auth,
     chrome: Chrome,
-    Path(id): Path<String>,
-    Query(query): Query<SuggestionQuery>,
+    ApiPath(id): ApiPath<String>,
+    ApiQuery(query): ApiQuery<SuggestionQuery>,
 ) -> AppResult<Response> {
     let paging = query.paging();
     let found = suggestions::for_need(state.store(), &state.search, &caller, &id, paging).await?;
@@ -43,8 +43,8 @@ pub async fn offer_page(
     State(state): State<AppState>,
     Auth(caller): Auth,
     chrome: Chrome,
-    Path(id): Path<String>,
-    Query(query): Query<SuggestionQuery>,
+    ApiPath(id): ApiPath<String>,
+    ApiQuery(query): ApiQuery<SuggestionQuery>,
 ) -> AppResult<Response> {
     let paging = query.paging();
     let k = state.settings.k_anonymity;
