@@ -237,7 +237,7 @@ pub async fn api_continue(
     State(state): State<AppState>,
     Auth(caller): Auth,
     Ctx(ctx): Ctx,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<String>,
     ApiJson(body): ApiJson<NoteRequest>,
 ) -> AppResult<Json<Value>> {
     let input = MoveInput::Continue { note: body.note };
