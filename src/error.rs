@@ -17,7 +17,23 @@ use axum::response::{IntoResponse, Response};
 use serde_json::json;
 
 use crate::domain::Invalid;
-use crate::services::{ServiceError, TextFinding, ThrottledAction};
+use crate::services::{Fault, ServiceError, TextFinding, ThrottledAction};
+
+tokio::task_local! {
+    /// The server's id of the request being answered (set by the request
+    /// id layer), so that every error answer can name it.
+    static REQUEST_ID: String;
+}
+
+/// Runs `answer` with `id` as the request id its errors name.
+pub async fn with_request_id<F: std::future::Future>(id: String, answer: F) -> F::Output {
+    REQUEST_ID.scope(id, answer).await
+}
+
+/// The id of the request being answered, when there is one.
+pub fn current_request_id() -> Option<String> {
+    REQUEST_ID.try_with(Clone::clone).ok()
+}
 
 #[derive(Debug, thiserror::Error)]
 pub enum AppError {
@@ -77,7 +93,7 @@ pub enum AppError {
     #[error("busy")]
     Busy,
     #[error("internal: {0}")]
-    Internal(String),
+    Internal(Fault),
 }
 
 /// What a page needs to show an error; attached to every error response.
@@ -113,8 +129,8 @@ impl From<ServiceError> for AppError {
                 tracing::warn!(cause = %e, "database busy; answered 503");
                 AppError::Busy
             }
-            ServiceError::Db(e) => AppError::Internal(format!("database: {e}")),
-            ServiceError::Internal(e) => AppError::Internal(e),
+            ServiceError::Db(e) => AppError::Internal(Fault::caused_by("database", e)),
+            ServiceError::Internal(fault) => AppError::Internal(fault),
         }
     }
 }
@@ -275,11 +291,22 @@ impl IntoResponse for AppError {
             }),
             _ => serde_json::Value::Null,
         };
-        if let AppError::Internal(cause) = &self {
-            // The cause may name tables or constraints, never values: statements are not logged.
-            tracing::error!(cause = %cause, "internal error");
+        let request_id = current_request_id();
+        if let AppError::Internal(fault) = &self {
+            // The chain may name tables or constraints, never values:
+            // statements are not logged.
+            tracing::error!(
+                cause = %fault.chain(),
+                request_id = request_id.as_deref().unwrap_or("-"),
+                "internal error"
+            );
         }
-        let body = json!({"error": {"code": code, "message": message, "details": details}});
+        let body = json!({"error": {
+            "code": code,
+            "message": message,
+            "details": details,
+            "request_id": request_id,
+        }});
         let mut response = (status, axum::Json(body)).into_response();
         let retry_after = match &self {
             AppError::Throttled { retry_after, .. } => Some(*retry_after),

@@ -76,15 +76,96 @@ pub enum ServiceError {
     FiledElsewhere { invalid: Invalid, file_id: String },
     #[error("database error: {0}")]
     Db(#[from] DbErr),
+    /// A fault of the portal, not of the request.
     #[error("internal error: {0}")]
-    Internal(String),
+    Internal(#[from] Fault),
+}
+
+impl ServiceError {
+    /// A fault with no underlying error (an invariant that did not hold).
+    pub fn internal(context: impl Into<String>) -> Self {
+        ServiceError::Internal(Fault::new(context))
+    }
+
+    /// A fault caused by `source` while doing `context`.
+    pub fn caused(
+        context: impl Into<String>,
+        source: impl std::error::Error + Send + Sync + 'static,
+    ) -> Self {
+        ServiceError::Internal(Fault::caused_by(context, source))
+    }
+}
+
+/// Something that went wrong inside the portal rather than in the request:
+/// what was being done, and the error that caused it. Logged once, with
+/// its whole chain, where it becomes an answer; users see only "internal
+/// error" and the request id.
+#[derive(Debug, thiserror::Error)]
+#[error("{context}")]
+pub struct Fault {
+    context: String,
+    #[source]
+    source: Option<Box<dyn std::error::Error + Send + Sync + 'static>>,
+}
+
+impl Fault {
+    pub fn new(context: impl Into<String>) -> Self {
+        Self {
+            context: context.into(),
+            source: None,
+        }
+    }
+
+    pub fn caused_by(
+        context: impl Into<String>,
+        source: impl std::error::Error + Send + Sync + 'static,
+    ) -> Self {
+        Self {
+            context: context.into(),
+            source: Some(Box::new(source)),
+        }
+    }
+
+    /// The context and every cause after it: "context: cause: cause…".
+    pub fn chain(&self) -> String {
+        let mut out = self.context.clone();
+        let mut next = std::error::Error::source(self);
+        while let Some(cause) = next {
+            out.push_str(": ");
+            out.push_str(&cause.to_string());
+            next = cause.source();
+        }
+        out
+    }
 }
 
 /// A value that does not open is a fault of the deployment (key, data),
 /// never of the input: an internal error, named without the value.
+/// The search index failing is a fault of the deployment, never of the
+/// request.
+impl From<search_index::Error> for ServiceError {
+    fn from(err: search_index::Error) -> Self {
+        ServiceError::caused("search index", err)
+    }
+}
+
+/// Files of the data directory (the index's pointer and folders).
+impl From<std::io::Error> for ServiceError {
+    fn from(err: std::io::Error) -> Self {
+        ServiceError::caused("data directory", err)
+    }
+}
+
+/// Blocking work (index, hashing) that panicked or was cancelled.
+impl From<tokio::task::JoinError> for ServiceError {
+    fn from(err: tokio::task::JoinError) -> Self {
+        ServiceError::caused("background task", err)
+    }
+}
+
 impl From<crate::vault::VaultError> for ServiceError {
     fn from(err: crate::vault::VaultError) -> Self {
-        ServiceError::Internal(format!("vault: {err}"))
+        ServiceError::caused("vault", err)
     }
 }
 
@@ -191,4 +272,21 @@ impl Default for Paging {
 /// reveal neither counts nor order).
 pub fn new_id() -> String {
     uuid::Uuid::new_v4().to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_fault_keeps_its_whole_chain() {
+        let io = std::io::Error::other("disk full");
+        let fault = Fault::caused_by("search index", search_index::Error::Io(io));
+        assert_eq!(fault.to_string(), "search index");
+        assert_eq!(
+            fault.chain(),
+            "search index: search index I/O: disk full: disk full"
+        );
+        assert_eq!(Fault::new("no cause").chain(), "no cause");
+    }
 }

@@ -125,8 +125,8 @@ pub async fn regions(conn: &impl sea_orm::ConnectionTrait) -> ServiceResult<Vec<
     }
     regions.retain(|r| !r.villages.is_empty());
     if regions.is_empty() {
-        return Err(ServiceError::Internal(
-            "no township with villages in the region table".into(),
+        return Err(ServiceError::internal(
+            "no township with villages in the region table",
         ));
     }
     Ok(regions)

@@ -106,7 +106,7 @@ pub struct Allocation {
 }
 
 fn bad(what: &str) -> ServiceError {
-    ServiceError::Internal(format!("unknown {what} in the allocation data"))
+    ServiceError::internal(format!("unknown {what} in the allocation data"))
 }
 
 /// Statuses of matches that still count: open ones, and those holding a place.
@@ -233,7 +233,7 @@ pub async fn solve(problem: Problem) -> ServiceResult<(Problem, Plan, Plan)> {
         (problem, best, baseline)
     })
     .await
-    .map_err(|e| ServiceError::Internal(format!("allocation: {e}")))
+    .map_err(|e| ServiceError::caused("allocation", e))
 }
 
 fn coverage(loaded: &Loaded, result: &Plan, in_scope: &[bool]) -> Coverage {

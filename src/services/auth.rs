@@ -135,7 +135,7 @@ pub(crate) fn principal_of(user: &user::Model) -> ServiceResult<Principal> {
     let role: Role = user
         .role
         .parse()
-        .map_err(|_| ServiceError::Internal(format!("user {} has an unknown role", user.id)))?;
+        .map_err(|_| ServiceError::internal(format!("user {} has an unknown role", user.id)))?;
     Ok(Principal {
         id: user.id.clone(),
         username: user.username.clone(),

@@ -92,7 +92,7 @@ fn password_of(username: &str) -> String {
 async fn login(conn: &DatabaseConnection, username: &str) -> ServiceResult<Principal> {
     let user = db::users::find_by_username(conn, username)
         .await?
-        .ok_or_else(|| ServiceError::Internal(format!("demo account {username} missing")))?;
+        .ok_or_else(|| ServiceError::internal(format!("demo account {username} missing")))?;
     super::auth::principal_of(&user)
 }
 

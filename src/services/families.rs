@@ -161,9 +161,7 @@ async fn parse(
             username,
             password,
         }),
-        _ => Err(ServiceError::Internal(
-            "application checked without values".into(),
-        )),
+        _ => Err(ServiceError::internal("application checked without values")),
     }
 }
 
@@ -192,7 +190,7 @@ pub async fn apply(
     let id = new_id();
     let care: Vec<&str> = app.care_types.iter().map(|c| c.as_str()).collect();
     let care_json =
-        serde_json::to_string(&care).map_err(|e| ServiceError::Internal(e.to_string()))?;
+        serde_json::to_string(&care).map_err(|e| ServiceError::caused("encoding care types", e))?;
     let txn = db::begin_write(conn).await?;
     let family = db::families::insert(
         &txn,
@@ -236,7 +234,7 @@ fn status_of(family: &family::Model) -> ServiceResult<FamilyStatus> {
     family
         .status
         .parse()
-        .map_err(|_| ServiceError::Internal(format!("family {} has an unknown status", family.id)))
+        .map_err(|_| ServiceError::internal(format!("family {} has an unknown status", family.id)))
 }
 
 /// Someone else moved the family between our read and our write.

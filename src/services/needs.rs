@@ -155,7 +155,7 @@ async fn staff_need(
 fn status_of(need: &need::Model) -> ServiceResult<NeedStatus> {
     need.status
         .parse()
-        .map_err(|_| ServiceError::Internal("unknown need status".into()))
+        .map_err(|_| ServiceError::internal("unknown need status"))
 }
 
 /// Writes a draft need for a child in scope; refuses personal information
@@ -188,7 +188,8 @@ pub async fn create(
         }
         check_text(tx, &child, &checked.title, &checked.description).await?;
         let mut random = [0u8; 8];
-        getrandom::fill(&mut random).map_err(|e| ServiceError::Internal(e.to_string()))?;
+        getrandom::fill(&mut random)
+            .map_err(|e| ServiceError::caused("randomness for a need code", e))?;
         let row = need::Model {
             id: new_id(),
             code: NeedCode::from_random(random).as_str().to_owned(),
@@ -223,9 +224,7 @@ pub async fn create(
             Err(err) => return Err(err.into()),
         }
     }
-    Err(ServiceError::Internal(
-        "could not draw a unique need code".into(),
-    ))
+    Err(ServiceError::internal("could not draw a unique need code"))
 }
 
 /// A need and its file, if the caller reaches the file as staff.
@@ -414,7 +413,7 @@ async fn close_one(
 async fn stored(txn: &DatabaseTransaction, id: &str) -> ServiceResult<need::Model> {
     db::needs::find(txn, id)
         .await?
-        .ok_or_else(|| ServiceError::Internal("need vanished inside its transaction".into()))
+        .ok_or_else(|| ServiceError::internal("need vanished inside its transaction"))
 }
 
 /// The answer when a conditional write found the need changed: cannot

@@ -68,7 +68,7 @@ async fn finish(
     audit::append(txn, ctx, Event::success(action, format!("offer:{id}"))).await?;
     let offer = db::offers::find(txn, id)
         .await?
-        .ok_or_else(|| ServiceError::Internal("offer vanished inside its transaction".into()))?;
+        .ok_or_else(|| ServiceError::internal("offer vanished inside its transaction"))?;
     let townships = db::offers::townships(txn, id).await?;
     Ok(OfferView { offer, townships })
 }
@@ -162,7 +162,7 @@ fn status_of(offer: &offer::Model) -> ServiceResult<OfferStatus> {
     offer
         .status
         .parse()
-        .map_err(|_| ServiceError::Internal(format!("offer {} has an unknown status", offer.id)))
+        .map_err(|_| ServiceError::internal(format!("offer {} has an unknown status", offer.id)))
 }
 
 /// Changes an offer that is not closed. The capacity may not drop below

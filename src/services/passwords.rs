@@ -11,7 +11,7 @@ use super::ServiceError;
 
 fn hasher() -> Result<Argon2<'static>, ServiceError> {
     let params = Params::new(19 * 1024, 2, 1, None)
-        .map_err(|e| ServiceError::Internal(format!("argon2 parameters: {e}")))?;
+        .map_err(|e| ServiceError::caused("argon2 parameters", e))?;
     Ok(Argon2::new(Algorithm::Argon2id, Version::V0x13, params))
 }
 
@@ -19,14 +19,14 @@ fn hash_blocking(password: &str) -> Result<String, ServiceError> {
     hasher()?
         .hash_password(password.as_bytes())
         .map(|hash| hash.to_string())
-        .map_err(|e| ServiceError::Internal(format!("argon2 hash: {e}")))
+        .map_err(|e| ServiceError::caused("argon2 hash", e))
 }
 
 /// The PHC string of a fresh salted hash of `password`.
 pub async fn hash(password: String) -> Result<String, ServiceError> {
     tokio::task::spawn_blocking(move || hash_blocking(&password))
         .await
-        .map_err(|e| ServiceError::Internal(format!("hashing task: {e}")))?
+        .map_err(|e| ServiceError::caused("hashing task", e))?
 }
 
 /// Whether `password` matches `stored`. With `stored = None` (no such user),
@@ -47,7 +47,7 @@ pub async fn verify(password: String, stored: Option<String>) -> Result<bool, Se
         }
     })
     .await
-    .map_err(|e| ServiceError::Internal(format!("verification task: {e}")))?
+    .map_err(|e| ServiceError::caused("verification task", e))?
 }
 
 fn dummy_hash() -> Result<&'static str, ServiceError> {

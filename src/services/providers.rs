@@ -139,8 +139,8 @@ async fn parse(
             username,
             password,
         }),
-        _ => Err(ServiceError::Internal(
-            "registration checked without values".into(),
+        _ => Err(ServiceError::internal(
+            "registration checked without values",
         )),
     }
 }
@@ -311,7 +311,7 @@ pub async fn decide(
     let from: ProviderStatus = current
         .status
         .parse()
-        .map_err(|_| ServiceError::Internal(format!("provider {id} has an unknown status")))?;
+        .map_err(|_| ServiceError::internal(format!("provider {id} has an unknown status")))?;
     let to = from
         .apply(decision)
         .map_err(|e| ServiceError::Conflict(e.to_string()))?;

@@ -50,17 +50,17 @@ pub async fn ensure_loaded(conn: &DatabaseConnection) -> ServiceResult<()> {
         return Ok(());
     }
     let file: RegionFile = serde_json::from_str(REGIONS_JSON)
-        .map_err(|e| ServiceError::Internal(format!("assets/regions.json: {e}")))?;
+        .map_err(|e| ServiceError::caused("assets/regions.json", e))?;
     let txn = db::begin_write(conn).await?;
     for township in &file.townships {
         let code = TownshipCode::parse(&township.code)
-            .map_err(|e| ServiceError::Internal(format!("township {}: {e}", township.code)))?;
+            .map_err(|e| ServiceError::caused(format!("township {}", township.code), e))?;
         db::regions::insert_township(&txn, code.as_str(), &township.name).await?;
         for village in &township.villages {
             let vcode = VillageCode::parse(&village.code)
-                .map_err(|e| ServiceError::Internal(format!("village {}: {e}", village.code)))?;
+                .map_err(|e| ServiceError::caused(format!("village {}", village.code), e))?;
             if vcode.township() != code {
-                return Err(ServiceError::Internal(format!(
+                return Err(ServiceError::internal(format!(
                     "village {} is not in township {}",
                     village.code, township.code
                 )));

@@ -126,8 +126,8 @@ async fn run(handle: &SearchHandle, query: Query) -> ServiceResult<Results> {
     let index = handle.index();
     tokio::task::spawn_blocking(move || index.search(&query))
         .await
-        .map_err(|e| ServiceError::Internal(e.to_string()))?
-        .map_err(|e| ServiceError::Internal(format!("search: {e}")))
+        .map_err(|e| ServiceError::caused("search task", e))?
+        .map_err(|e| ServiceError::caused("search", e))
 }
 
 /// Searches offers (anyone) or published needs (whoever may see needs).

@@ -71,8 +71,8 @@ async fn rank(handle: &SearchHandle, ranking: Ranking) -> ServiceResult<RankedDo
     let index = handle.index();
     tokio::task::spawn_blocking(move || index.rank(&ranking))
         .await
-        .map_err(|e| ServiceError::Internal(e.to_string()))?
-        .map_err(|e| ServiceError::Internal(format!("search: {e}")))
+        .map_err(|e| ServiceError::caused("search task", e))?
+        .map_err(|e| ServiceError::caused("search", e))
 }
 
 /// The index's ranking of one kind of document: their ids (the key

@@ -104,9 +104,7 @@ async fn parse_staff(
                 None
             },
         }),
-        _ => Err(ServiceError::Internal(
-            "staff input checked without values".into(),
-        )),
+        _ => Err(ServiceError::internal("staff input checked without values")),
     }
 }
 

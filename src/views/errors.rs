@@ -7,11 +7,14 @@ use crate::services::Principal;
 
 use super::layout::{PageCtx, page};
 
+/// The error page; a server error names the request id, so that whoever
+/// helps the user can find the log line.
 pub fn error_page(
     user: Option<&Principal>,
     csrf: &str,
     status: StatusCode,
     message: &str,
+    request_id: Option<&str>,
 ) -> Markup {
     let title = match status {
         StatusCode::NOT_FOUND => "页面不存在",
@@ -33,6 +36,9 @@ pub fn error_page(
         &ctx,
         html! {
             p { (message) }
+            @if let (true, Some(id)) = (status.is_server_error(), request_id) {
+                p.hint { "如需帮助，请告知技术人员请求编号：" code { (id) } }
+            }
             p { a href="/" { "返回首页" } }
         },
     )

@@ -7,6 +7,7 @@ use axum::http::request::Parts;
 use tower_sessions::Session;
 
 use crate::error::AppError;
+use crate::services::Fault;
 use crate::services::{Principal, inbox};
 use crate::views::layout::{InboxBadge, PageCtx};
 
@@ -76,7 +77,7 @@ impl FromRequestParts<AppState> for Chrome {
     ) -> Result<Self, Self::Rejection> {
         let session = Session::from_request_parts(parts, state)
             .await
-            .map_err(|(_, m)| AppError::Internal(m.to_owned()))?;
+            .map_err(|(_, m)| AppError::Internal(Fault::new(m)))?;
         let user = parts
             .extensions
             .get::<LoadedPrincipal>()

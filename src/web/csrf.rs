@@ -10,6 +10,7 @@ use subtle::ConstantTimeEq;
 use tower_sessions::Session;
 
 use crate::error::AppError;
+use crate::services::Fault;
 
 pub const SESSION_KEY: &str = "csrf";
 pub const FORM_FIELD: &str = "csrf_token";
@@ -18,7 +19,8 @@ pub const HEADER: &str = "x-csrf-token";
 /// A new random token.
 pub fn new_token() -> Result<String, AppError> {
     let mut bytes = [0u8; 32];
-    getrandom::fill(&mut bytes).map_err(|e| AppError::Internal(format!("csrf randomness: {e}")))?;
+    getrandom::fill(&mut bytes)
+        .map_err(|e| AppError::Internal(Fault::caused_by("csrf randomness", e)))?;
     Ok(URL_SAFE_NO_PAD.encode(bytes))
 }
 
@@ -55,5 +57,5 @@ pub async fn matches(session: &Session, presented: Option<&str>) -> Result<bool,
 }
 
 pub fn session_error(err: tower_sessions::session::Error) -> AppError {
-    AppError::Internal(format!("session: {err}"))
+    AppError::Internal(Fault::caused_by("session", err))
 }

@@ -214,7 +214,13 @@ pub async fn html_errors(session: Session, req: Request, next: Next) -> Response
         .unwrap_or_default();
     let mut page = (
         info.status,
-        crate::views::errors::error_page(user.as_ref(), &token, info.status, &info.message),
+        crate::views::errors::error_page(
+            user.as_ref(),
+            &token,
+            info.status,
+            &info.message,
+            crate::error::current_request_id().as_deref(),
+        ),
     )
         .into_response();
     page.headers_mut().extend(kept);

@@ -14,6 +14,7 @@ use tower_sessions::{Expiry, SessionManagerLayer};
 use tracing::Level;
 
 use crate::error::AppError;
+use crate::services::Fault;
 
 use super::session_store::DbSessionStore;
 use super::{
@@ -299,7 +300,7 @@ pub fn build(state: AppState) -> Router {
                 .layer(from_fn(middleware::request_id::assign))
                 .layer(trace)
                 .layer(CatchPanicLayer::custom(|_| {
-                    AppError::Internal("handler panicked".into()).into_response()
+                    AppError::Internal(Fault::new("handler panicked")).into_response()
                 }))
                 .layer(from_fn(middleware::security_headers))
                 // Around the sessions and everything inside them; what is

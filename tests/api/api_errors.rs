@@ -290,3 +290,23 @@ async fn pages_with_a_malformed_query_or_path_answer_the_error_page() {
     assert!(response.text().contains("<html"));
     assert!(response.headers.contains_key(header::ALLOW));
 }
+
+/// Every error answer names the request's id in its body, the same id as
+/// its `X-Request-Id` header, so that a user's report finds the log line.
+#[tokio::test]
+async fn error_answers_carry_the_request_id_of_their_header() {
+    let app = TestApp::spawn().await;
+    let mut client = app.client();
+    for response in [
+        client.get("/api/v1/me").await,
+        client.get("/api/v1/offers/no-such-offer").await,
+        client.get("/api/v1/search?limit=abc").await,
+    ] {
+        assert!(response.status.is_client_error(), "{}", response.status);
+        let header = response.headers["x-request-id"]
+            .to_str()
+            .expect("ascii")
+            .to_owned();
+        assert_eq!(response.json()["error"]["request_id"], header.as_str());
+    }
+}

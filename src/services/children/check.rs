@@ -268,13 +268,13 @@ pub(super) async fn parse(
             assistance,
             basis,
         }),
-        _ => Err(ServiceError::Internal("file checked without values".into())),
+        _ => Err(ServiceError::internal("file checked without values")),
     }
 }
 
 fn codes<T: Copy>(items: &[T], code: fn(T) -> &'static str) -> ServiceResult<String> {
     let codes: Vec<&str> = items.iter().map(|&i| code(i)).collect();
-    serde_json::to_string(&codes).map_err(|e| ServiceError::Internal(e.to_string()))
+    serde_json::to_string(&codes).map_err(|e| ServiceError::caused("encoding difficulty codes", e))
 }
 
 /// Writes the checked content into a row (sealing the identity).

@@ -30,7 +30,7 @@ pub fn band_and_class(
     let class = child
         .difficulty_class
         .parse()
-        .map_err(|_| ServiceError::Internal("unknown difficulty class on file".into()))?;
+        .map_err(|_| ServiceError::internal("unknown difficulty class on file"))?;
     Ok((AgeBand::of(birth, today), class))
 }
 
@@ -51,7 +51,7 @@ pub async fn load(store: Store<'_>, today: NaiveDate) -> ServiceResult<Populatio
         let birth = identity::birth_date_sealed(store.vault, &id, &sealed)?;
         let class: DifficultyClass = class
             .parse()
-            .map_err(|_| ServiceError::Internal("unknown difficulty class on file".into()))?;
+            .map_err(|_| ServiceError::internal("unknown difficulty class on file"))?;
         if let Some(band) = AgeBand::of(birth, today)
             && AgeBand::of(birth, later) == Some(band)
         {

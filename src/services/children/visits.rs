@@ -56,9 +56,7 @@ pub async fn add(
     let summary = invalid.check("summary", required_text(&input.summary, 2000));
     invalid.into_result()?;
     let (Some(visited_on), Some(summary)) = (visited_on, summary) else {
-        return Err(ServiceError::Internal(
-            "visit checked without values".into(),
-        ));
+        return Err(ServiceError::internal("visit checked without values"));
     };
     let saved = db::children::insert_visit(
         &txn,

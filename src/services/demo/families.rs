@@ -34,7 +34,7 @@ pub(super) async fn load(
             .iter()
             .find(|o| o.township.as_deref() == Some(township))
             .cloned()
-            .ok_or_else(|| ServiceError::Internal("demo officer missing".into()))
+            .ok_or_else(|| ServiceError::internal("demo officer missing"))
     };
     let apply = |household: &str, township: &str, username: &str, phone: &str| ApplicationInput {
         household_name: household.into(),

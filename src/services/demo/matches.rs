@@ -49,7 +49,7 @@ const PLAN: &[(&str, &str, Goal)] = &[
 ];
 
 fn missing(what: &str) -> ServiceError {
-    ServiceError::Internal(format!("demo {what} missing"))
+    ServiceError::internal(format!("demo {what} missing"))
 }
 
 /// The owner's login of an offer: the demo provider or the approved family.

@@ -54,7 +54,7 @@ fn parse_status(record: &match_record::Model) -> ServiceResult<MatchStatus> {
     record
         .status
         .parse()
-        .map_err(|_| ServiceError::Internal("unknown match status".into()))
+        .map_err(|_| ServiceError::internal("unknown match status"))
 }
 
 /// The match `id` with its offer and the caller's party, or `NotFound`.
@@ -69,13 +69,13 @@ pub(super) async fn load(
         .ok_or(ServiceError::NotFound)?;
     let offer = db::offers::find(conn, &record.offer_id)
         .await?
-        .ok_or_else(|| ServiceError::Internal("match without its offer".into()))?;
+        .ok_or_else(|| ServiceError::internal("match without its offer"))?;
     let party = party_of(caller, &record.township_code, &offer)?;
     let status = parse_status(&record)?;
     let category = record
         .category
         .parse()
-        .map_err(|_| ServiceError::Internal("unknown category on match".into()))?;
+        .map_err(|_| ServiceError::internal("unknown category on match"))?;
     Ok(Loaded {
         record,
         offer,
@@ -144,7 +144,7 @@ pub(super) async fn check_staff_texts<C: ConnectionTrait>(
     }
     let child = db::children::find(store.db, &need.child_id)
         .await?
-        .ok_or_else(|| ServiceError::Internal("need without its file".into()))?;
+        .ok_or_else(|| ServiceError::internal("need without its file"))?;
     let sensitive = needs::sensitive_of(store, &child).await?;
     let mut found = Vec::new();
     for (field, text) in texts {
@@ -174,7 +174,7 @@ pub(super) async fn need_of(
 ) -> ServiceResult<need::Model> {
     db::needs::find(conn, &record.need_id)
         .await?
-        .ok_or_else(|| ServiceError::Internal("match without its need".into()))
+        .ok_or_else(|| ServiceError::internal("match without its need"))
 }
 
 /// Whether `offer` serves `township`: it names it, or serves the county.

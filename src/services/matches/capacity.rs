@@ -45,7 +45,7 @@ pub(super) async fn follow_places(
 async fn why_no_place(conn: &impl ConnectionTrait, offer_id: &str) -> ServiceResult<ServiceError> {
     let offer = db::offers::find(conn, offer_id)
         .await?
-        .ok_or_else(|| ServiceError::Internal("match without its offer".into()))?;
+        .ok_or_else(|| ServiceError::internal("match without its offer"))?;
     let status: OfferStatus = offer.status.parse().unwrap_or(OfferStatus::Closed);
     Ok(if status.is_open() {
         ServiceError::NoCapacity
@@ -64,8 +64,8 @@ pub(super) async fn follow_need(
 ) -> ServiceResult<()> {
     let need = db::needs::find(conn, need_id)
         .await?
-        .ok_or_else(|| ServiceError::Internal("match without its need".into()))?;
-    let bad = |what: &str| ServiceError::Internal(format!("unknown {what} on need"));
+        .ok_or_else(|| ServiceError::internal("match without its need"))?;
+    let bad = |what: &str| ServiceError::internal(format!("unknown {what} on need"));
     let current: NeedStatus = need.status.parse().map_err(|_| bad("status"))?;
     let category: Category = need.category.parse().map_err(|_| bad("category"))?;
     let holding = MatchStatus::codes_where(MatchStatus::holds_capacity);

@@ -45,7 +45,7 @@ async fn reachable_need(
     let status: NeedStatus = need
         .status
         .parse()
-        .map_err(|_| ServiceError::Internal("unknown need status".into()))?;
+        .map_err(|_| ServiceError::internal("unknown need status"))?;
     let visible = match caller.role {
         Role::TownshipOfficer => caller.staff_reaches_township(&need.township_code),
         _ => status.is_public(),
@@ -99,7 +99,7 @@ async fn check_fit(
     }
     let child = db::children::find(store.db, &need.child_id)
         .await?
-        .ok_or_else(|| ServiceError::Internal("need without its file".into()))?;
+        .ok_or_else(|| ServiceError::internal("need without its file"))?;
     let today = chrono::Local::now().date_naive();
     let township = if caller.role == Role::TownshipOfficer {
         Some(need.township_code.clone())

@@ -146,7 +146,7 @@ async fn check_area(txn: &DatabaseTransaction, loaded: &Loaded) -> ServiceResult
 async fn check_need_open(txn: &DatabaseTransaction, need_id: &str) -> ServiceResult<()> {
     let need = db::needs::find(txn, need_id)
         .await?
-        .ok_or_else(|| ServiceError::Internal("match without its need".into()))?;
+        .ok_or_else(|| ServiceError::internal("match without its need"))?;
     if need.status == NeedStatus::Published.as_str() {
         return Ok(());
     }

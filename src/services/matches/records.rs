@@ -81,9 +81,7 @@ pub async fn log_service(
     let summary = required(&mut invalid, "summary", &input.summary, TEXT_MAX);
     invalid.into_result()?;
     let (Some(served_on), Some(summary)) = (served_on, summary) else {
-        return Err(ServiceError::Internal(
-            "service checked without values".into(),
-        ));
+        return Err(ServiceError::internal("service checked without values"));
     };
     let now = Utc::now();
     write_move(

@@ -145,7 +145,7 @@ pub async fn get(
     let need = need_of(store.db, &record).await?;
     let child = db::children::find(store.db, &need.child_id)
         .await?
-        .ok_or_else(|| ServiceError::Internal("need without its file".into()))?;
+        .ok_or_else(|| ServiceError::internal("need without its file"))?;
     let today = chrono::Local::now().date_naive();
     let population = population::load(store, today).await?;
     let public = needs::project(store, &need, &child, &population, k, today)?;
@@ -163,7 +163,7 @@ pub async fn get(
     let side = record
         .proposed_side
         .parse()
-        .map_err(|_| ServiceError::Internal("unknown proposing side".into()))?;
+        .map_err(|_| ServiceError::internal("unknown proposing side"))?;
     Ok(MatchDetail {
         services: db::matches::services(store.db, &record.id).await?,
         events: events
@@ -227,7 +227,7 @@ pub async fn list(
         let status = record
             .status
             .parse()
-            .map_err(|_| ServiceError::Internal("unknown match status".into()))?;
+            .map_err(|_| ServiceError::internal("unknown match status"))?;
         let need = need_of(store.db, &record).await?;
         let offer = offers::get(store.db, &record.offer_id).await?;
         items.push(MatchSummary {

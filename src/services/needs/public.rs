@@ -32,7 +32,7 @@ pub fn project(
     // A child who turned 18 still has a need on file until it is closed:
     // show the oldest band rather than nothing.
     let band = band.unwrap_or(crate::domain::child::AgeBand::Senior);
-    let bad = |what: &str| ServiceError::Internal(format!("unknown {what} on need"));
+    let bad = |what: &str| ServiceError::internal(format!("unknown {what} on need"));
     Ok(PublicNeed {
         code: need.code.clone(),
         category: need.category.parse().map_err(|_| bad("category"))?,
@@ -145,8 +145,8 @@ pub async fn list_public(
     let index = search.index();
     let results = tokio::task::spawn_blocking(move || index.search(&query))
         .await
-        .map_err(|e| ServiceError::Internal(e.to_string()))?
-        .map_err(|e| ServiceError::Internal(format!("search: {e}")))?;
+        .map_err(|e| ServiceError::caused("search task", e))?
+        .map_err(|e| ServiceError::caused("search", e))?;
     let codes: Vec<String> = results.hits.iter().filter_map(|h| h.code.clone()).collect();
     let needs = db::needs::find_by_codes(store.db, &codes).await?;
     let child_ids: Vec<String> = needs.iter().map(|n| n.child_id.clone()).collect();

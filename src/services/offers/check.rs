@@ -191,9 +191,7 @@ pub(super) async fn parse(
                 schedule,
             })
         }
-        _ => Err(ServiceError::Internal(
-            "offer checked without values".into(),
-        )),
+        _ => Err(ServiceError::internal("offer checked without values")),
     }
 }
 

@@ -11,7 +11,6 @@ use search_index::SearchIndex;
 use crate::files;
 
 use super::super::ServiceResult;
-use super::indexer::internal;
 
 const POINTER: &str = "CURRENT";
 
@@ -40,8 +39,8 @@ fn read_pointer(root: &Path) -> Option<String> {
 
 pub(super) fn write_pointer(root: &Path, name: &str) -> ServiceResult<()> {
     let tmp = root.join(format!("{POINTER}.tmp"));
-    std::fs::write(&tmp, format!("{name}\n")).map_err(internal)?;
-    std::fs::rename(&tmp, root.join(POINTER)).map_err(internal)
+    std::fs::write(&tmp, format!("{name}\n"))?;
+    Ok(std::fs::rename(&tmp, root.join(POINTER))?)
 }
 
 /// The file in an index directory that holds the day of its last
@@ -65,7 +64,7 @@ impl SearchHandle {
     /// an empty one on the first start.
     pub fn open(data_dir: &Path) -> ServiceResult<SearchHandle> {
         let root = data_dir.join(super::INDEX_DIR);
-        files::create_private_dir(&root).map_err(internal)?;
+        files::create_private_dir(&root)?;
         let name = match read_pointer(&root) {
             Some(name) => name,
             None => {
@@ -74,7 +73,7 @@ impl SearchHandle {
                 name
             }
         };
-        let index = SearchIndex::open_or_create(&root.join(&name)).map_err(internal)?;
+        let index = SearchIndex::open_or_create(&root.join(&name))?;
         Ok(SearchHandle {
             root,
             current: RwLock::new((name, Arc::new(index))),
@@ -121,10 +120,8 @@ impl SearchHandle {
             return Ok(false);
         }
         let dir = self.root.join(&name);
-        let index = tokio::task::spawn_blocking(move || SearchIndex::open_or_create(&dir))
-            .await
-            .map_err(internal)?
-            .map_err(internal)?;
+        let index =
+            tokio::task::spawn_blocking(move || SearchIndex::open_or_create(&dir)).await??;
         match self.current.write() {
             Ok(mut guard) => *guard = (name.clone(), Arc::new(index)),
             Err(poisoned) => *poisoned.into_inner() = (name.clone(), Arc::new(index)),

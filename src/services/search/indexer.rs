@@ -35,10 +35,6 @@ pub use super::handle::SearchHandle;
 
 const BATCH: u64 = 500;
 
-pub(super) fn internal(e: impl std::fmt::Display) -> ServiceError {
-    ServiceError::Internal(format!("search index: {e}"))
-}
-
 /// What building documents needs beyond the rows: township codes (for
 /// county-wide offers) and the population (for needs' projections).
 struct Context {
@@ -68,7 +64,7 @@ impl Context {
         }
         self.population
             .as_ref()
-            .ok_or_else(|| ServiceError::Internal("population not loaded".into()))
+            .ok_or_else(|| ServiceError::internal("population not loaded"))
     }
 }
 
@@ -154,17 +150,14 @@ async fn changes_for(
 }
 
 async fn apply(index: Arc<SearchIndex>, changes: Vec<Change>, seq: i64) -> ServiceResult<()> {
-    tokio::task::spawn_blocking(move || index.apply(&changes, seq))
-        .await
-        .map_err(internal)?
-        .map_err(internal)
+    Ok(tokio::task::spawn_blocking(move || index.apply(&changes, seq)).await??)
 }
 
 /// Applies every outbox entry the index has not seen; returns how many.
 pub async fn catch_up(store: Store<'_>, handle: &SearchHandle, k: u32) -> ServiceResult<usize> {
     let _applying = handle.applying.lock().await;
     let index = handle.index();
-    let mut last = index.last_applied_seq().map_err(internal)?.unwrap_or(0);
+    let mut last = index.last_applied_seq()?.unwrap_or(0);
     let mut applied = 0;
     loop {
         let entries = db::outbox::after(store.db, last, BATCH).await?;
@@ -297,7 +290,7 @@ pub async fn refresh_needs(
 ) -> ServiceResult<usize> {
     let _applying = handle.applying.lock().await;
     let index = handle.index();
-    let seq = index.last_applied_seq().map_err(internal)?.unwrap_or(0);
+    let seq = index.last_applied_seq()?.unwrap_or(0);
     let mut pages = Pager::new(store, k, false).await?;
     let mut count = 0;
     while let Some(docs) = pages.next(store).await? {
@@ -321,18 +314,13 @@ pub struct Rebuilt {
 /// catch-up: the rebuild records the sequence number it started from.
 pub async fn rebuild(store: Store<'_>, data_dir: &Path, k: u32) -> ServiceResult<Rebuilt> {
     let root = data_dir.join(super::INDEX_DIR);
-    crate::files::create_private_dir(&root).map_err(internal)?;
+    crate::files::create_private_dir(&root)?;
     let seq = db::outbox::last_seq(store.db).await?;
     let name = fresh_name();
     let dir = root.join(&name);
     let index = {
         let dir = dir.clone();
-        Arc::new(
-            tokio::task::spawn_blocking(move || SearchIndex::create_in(&dir))
-                .await
-                .map_err(internal)?
-                .map_err(internal)?,
-        )
+        Arc::new(tokio::task::spawn_blocking(move || SearchIndex::create_in(&dir)).await??)
     };
     apply(index.clone(), Vec::new(), seq).await?;
     let mut pages = Pager::new(store, k, true).await?;
@@ -341,10 +329,7 @@ pub async fn rebuild(store: Store<'_>, data_dir: &Path, k: u32) -> ServiceResult
         count += docs.len();
         apply(index.clone(), upserts(docs), seq).await?;
     }
-    tokio::task::spawn_blocking(move || index.wait_for_merges())
-        .await
-        .map_err(internal)?
-        .map_err(internal)?;
+    tokio::task::spawn_blocking(move || index.wait_for_merges()).await??;
     super::handle::mark_refreshed_in(&dir, chrono::Local::now().date_naive());
     write_pointer(&root, &name)?;
     Ok(Rebuilt {

@@ -10,6 +10,7 @@ use axum::http::request::Parts;
 use serde::de::DeserializeOwned;
 
 use crate::error::{AppError, ParamPlace};
+use crate::services::Fault;
 
 /// The query string as `T`.
 pub struct ApiQuery<T>(pub T);
@@ -54,7 +55,10 @@ impl<T: DeserializeOwned + Send, S: Send + Sync> FromRequestParts<S> for ApiPath
 fn path_rejection(rejection: PathRejection) -> AppError {
     // A route and a handler that disagree on the parameters is our bug.
     if rejection.status().is_server_error() {
-        return AppError::Internal(format!("path parameters: {}", rejection.body_text()));
+        return AppError::Internal(Fault::new(format!(
+            "path parameters: {}",
+            rejection.body_text()
+        )));
     }
     let kind = match rejection {
         PathRejection::FailedToDeserializePathParams(failed) => failed.into_kind(),

@@ -41,8 +41,9 @@ pub async fn assign(mut req: Request, next: Next) -> Response {
     if let Some(header) = &header {
         req.headers_mut().insert(HEADER, header.clone());
     }
-    req.extensions_mut().insert(RequestId(id));
-    let mut response = next.run(req).await;
+    req.extensions_mut().insert(RequestId(id.clone()));
+    // Every error answered inside names this id in its body too.
+    let mut response = crate::error::with_request_id(id, next.run(req)).await;
     if let Some(header) = header {
         response.headers_mut().insert(HEADER, header);
     }
