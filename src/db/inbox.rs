@@ -15,6 +15,7 @@ use super::entities::{child, family, match_record, need, offer, provider};
 pub use sources::{
     FamilyScope, FamilySince, MatchScope, Owner, Served, approvals_ending, draft_files,
     draft_needs, families, matches, matches_under_review, needs_unmatched, providers_pending,
+    township_draft_files, village_draft_needs,
 };
 
 /// What an item's label names.

@@ -38,6 +38,10 @@ coded_enum! {
         /// A running match whose child's guardian withdrew consent to
         /// publish: continue it or cancel it.
         MatchToReview = "match_to_review", "监护人撤回同意、待决定是否继续的对接";
+        /// A file a village supervisor drafted, for the township to complete.
+        FileToComplete = "file_to_complete", "村（社区）起草、待完善的儿童档案";
+        /// A need a village supervisor drafted, for the township to publish.
+        NeedToPublish = "need_to_publish", "村（社区）起草、待发布的需求";
     }
 }
 
@@ -49,6 +53,8 @@ pub fn kinds_for(role: Role) -> &'static [InboxKind] {
             K::MatchToReview,
             K::MatchProposed,
             K::MatchToComplete,
+            K::FileToComplete,
+            K::NeedToPublish,
             K::FamilyToAssess,
             K::FamilyToReassess,
             K::NeedUnmatched,

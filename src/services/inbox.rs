@@ -152,6 +152,10 @@ fn source(
             cutoff,
         ),
         K::DraftNeed => db::inbox::draft_needs(township?, &caller.id, cutoff),
+        K::FileToComplete => db::inbox::township_draft_files(township?, cutoff),
+        K::NeedToPublish => {
+            db::inbox::village_draft_needs(township?, Role::VillageSupervisor.as_str(), cutoff)
+        }
         K::MatchToReview => db::inbox::matches_under_review(
             township?,
             &MatchStatus::codes_where(|s| s.holds_capacity() && !s.is_final()),
@@ -271,8 +275,8 @@ fn item(
         }
         K::ProviderToVerify => format!("/providers/{}", row.id),
         K::NeedUnmatched => format!("/needs/{}/suggestions", row.id),
-        K::DraftNeed => format!("/needs/{}", row.id),
-        K::DraftFile => format!("/children/{}", row.id),
+        K::DraftNeed | K::NeedToPublish => format!("/needs/{}", row.id),
+        K::DraftFile | K::FileToComplete => format!("/children/{}", row.id),
     };
     Item {
         kind,

@@ -588,3 +588,91 @@ async fn a_re_assessment_is_overdue_once_its_window_opened_longer_ago_than_the_o
         .collect();
     assert_eq!(seen, expected);
 }
+
+/// What the village supervisors drafted waits for the township officer who
+/// must complete and publish it, not only for the supervisor; older than
+/// the overdue days, it is highlighted; the officer's own drafts and other
+/// townships' are not the officer's to wait for.
+#[tokio::test]
+async fn a_township_officer_sees_the_villages_drafts_waiting_for_the_township() {
+    use sea_orm::ConnectionTrait;
+    let app = TestApp::spawn_with(|s| s.overdue_days = 3).await;
+    let supervisor = app.login_as(Role::VillageSupervisor).await;
+    let mut officer = app.login_as(Role::TownshipOfficer).await;
+    let child = supervisor
+        .create_child(child_body(
+            CHILD_NAME,
+            &id_number_for("20150312", 12, false),
+            TOWNSHIP_A,
+            VILLAGE_A,
+        ))
+        .await;
+    let drafted = supervisor
+        .post_json("/api/v1/needs", crate::helpers::need_body(&child))
+        .await;
+    drafted.assert_status(StatusCode::CREATED);
+    let need = drafted.json()["id"].as_str().expect("id").to_owned();
+    // The officer's own file and draft need do not wait for the officer.
+    let own = officer
+        .create_child(child_body(
+            "柏晓雨",
+            &id_number_for("20150312", 13, false),
+            TOWNSHIP_A,
+            VILLAGE_A,
+        ))
+        .await;
+    officer
+        .post_json("/api/v1/needs", crate::helpers::need_body(&own))
+        .await
+        .assert_status(StatusCode::CREATED);
+
+    let body = inbox(&mut officer).await;
+    assert_eq!(body["counts"]["file_to_complete"], 1);
+    assert_eq!(body["counts"]["need_to_publish"], 1);
+    assert_eq!(body["overdue_counts"]["file_to_complete"], 0);
+    assert!(urls(&body).contains(&format!("/children/{child}")));
+    assert!(urls(&body).contains(&format!("/needs/{need}")));
+    let text = body.to_string();
+    assert!(!text.contains(CHILD_NAME), "{text}");
+
+    // Drafted five days ago: overdue.
+    let old = (Utc::now() - Duration::days(5)).to_rfc3339();
+    app.db
+        .execute_unprepared(&format!(
+            "UPDATE children SET created_at = '{old}' WHERE id = '{child}'"
+        ))
+        .await
+        .expect("age the draft");
+    let body = inbox(&mut officer).await;
+    assert_eq!(body["overdue_counts"]["file_to_complete"], 1);
+
+    // Completed and published, they wait no more.
+    officer
+        .post_json(
+            &format!("/api/v1/children/{child}/complete"),
+            serde_json::json!({}),
+        )
+        .await
+        .assert_status(StatusCode::OK);
+    officer
+        .post_json(
+            &format!("/api/v1/needs/{need}/publish"),
+            serde_json::json!({}),
+        )
+        .await
+        .assert_status(StatusCode::OK);
+    let body = inbox(&mut officer).await;
+    assert_eq!(body["counts"]["file_to_complete"], 0);
+    assert_eq!(body["counts"]["need_to_publish"], 0);
+
+    // Another township's officer waits for none of it.
+    let mut elsewhere = app
+        .login_staff(
+            Role::TownshipOfficer,
+            Some(crate::helpers::TOWNSHIP_B),
+            None,
+        )
+        .await;
+    let body = inbox(&mut elsewhere).await;
+    assert_eq!(body["counts"]["file_to_complete"], 0);
+}

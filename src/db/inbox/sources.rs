@@ -6,7 +6,7 @@ use sea_orm::sea_query::{Expr, ExprTrait, Func, Query};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryTrait};
 
 use super::super::entities::{
-    child, family, family_assessment, match_record, need, offer, provider, service_record,
+    child, family, family_assessment, match_record, need, offer, provider, service_record, user,
 };
 use super::{Source, Subject, col};
 
@@ -266,5 +266,47 @@ pub fn matches_under_review(township: &str, holding: &[&str], cutoff: DateTime<U
         since,
         dated: false,
         subject: Subject::Match,
+    }
+}
+
+/// Draft files of a township (only village supervisors draft), waiting for
+/// the township officer to complete them since they were written.
+pub fn township_draft_files(township: &str, cutoff: DateTime<Utc>) -> Source {
+    use child::{Column as C, Entity};
+    let since = col(Entity, C::CreatedAt);
+    Source {
+        query: Entity::find()
+            .filter(C::TownshipCode.eq(township))
+            .filter(C::Status.eq("draft"))
+            .into_query(),
+        id: col(Entity, C::Id),
+        overdue: Some(since.clone().lt(cutoff)),
+        since,
+        dated: false,
+        subject: Subject::Child,
+    }
+}
+
+/// Draft needs of a township written by its village supervisors, waiting
+/// for the township officer to publish them since they were written.
+pub fn village_draft_needs(township: &str, supervisor: &str, cutoff: DateTime<Utc>) -> Source {
+    use need::{Column as N, Entity};
+    let mut supervisors = Query::select();
+    supervisors
+        .column(user::Column::Id)
+        .from(user::Entity)
+        .and_where(col(user::Entity, user::Column::Role).eq(supervisor));
+    let since = col(Entity, N::CreatedAt);
+    Source {
+        query: Entity::find()
+            .filter(N::TownshipCode.eq(township))
+            .filter(N::Status.eq("draft"))
+            .filter(N::CreatedBy.in_subquery(supervisors))
+            .into_query(),
+        id: col(Entity, N::Id),
+        overdue: Some(since.clone().lt(cutoff)),
+        since,
+        dated: false,
+        subject: Subject::Need,
     }
 }
