@@ -236,7 +236,7 @@ async fn main() -> Result<(), Error> {
         // What every projection needs first: the k-anonymity counts.
         let today = chrono::Local::now().date_naive();
         let t = Instant::now();
-        std::hint::black_box(carebridge::services::children::population::load(store, today).await?);
+        std::hint::black_box(carebridge::services::files::population::load(store, today).await?);
         population.push(t.elapsed());
     }
 

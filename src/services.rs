@@ -12,6 +12,7 @@ pub mod auth;
 pub mod children;
 pub mod demo;
 pub mod families;
+pub mod files;
 pub mod inbox;
 pub mod matches;
 pub mod needs;

@@ -27,7 +27,7 @@ use std::collections::{HashMap, HashSet};
 use chrono::{DateTime, Datelike, Duration, NaiveDate, Utc};
 
 use crate::db;
-use crate::services::children::identity;
+use crate::services::files::identity;
 use crate::services::{ServiceError, ServiceResult, Store};
 
 pub use children::SyntheticChild;

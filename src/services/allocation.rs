@@ -29,8 +29,8 @@ use crate::domain::matching::MatchStatus;
 use crate::domain::need::{NeedStatus, Urgency};
 use crate::domain::offer::{AgeRange, OfferStatus};
 
-use super::children::identity;
 use super::families::approval_is_current;
+use super::files::identity;
 use super::{Page, Paging, Principal, ServiceError, ServiceResult, Store};
 
 /// The open needs and offers with places, in problem order, and the problem.

@@ -6,9 +6,7 @@
 
 mod check;
 mod consent;
-pub mod identity;
 mod input;
-pub mod population;
 pub mod view;
 pub mod visits;
 
@@ -21,30 +19,15 @@ use sea_orm::ConnectionTrait;
 use crate::db;
 use crate::db::entities::child;
 use crate::db::outbox::{self, OutboxKind};
-use crate::domain::child::{FileStatus, LegalBasis};
+use crate::domain::child::FileStatus;
 use crate::domain::invalid::required_text;
 use crate::domain::{Invalid, Role};
-use crate::vault::Vault;
 
 use self::check::{empty_row, fill, parse};
-use self::identity::Identity;
 use super::audit::{self, Event};
+use super::files::identity::{self, Identity};
+use super::files::{basis_of, find_in_scope, status_of};
 use super::{Principal, RequestCtx, ServiceError, ServiceResult, Store, new_id};
-
-/// The basis recorded on a row.
-pub fn basis_of(model: &child::Model) -> LegalBasis {
-    match &model.statutory_basis {
-        Some(text) => LegalBasis::Statutory(text.clone()),
-        None => LegalBasis::Consent {
-            keep_file: model.consent_keep_file,
-            publish_needs: model.consent_publish_needs,
-        },
-    }
-}
-
-pub fn status_of(model: &child::Model) -> FileStatus {
-    model.status.parse().unwrap_or(FileStatus::Closed)
-}
 
 async fn record(
     conn: &impl ConnectionTrait,
@@ -228,37 +211,6 @@ pub async fn create(
         }
     }
     Err(ServiceError::Conflict("档案编号分配冲突，请重试".into()))
-}
-
-/// The file for `id` if `caller` reaches it as staff; otherwise `NotFound`.
-pub async fn find_in_scope<C: ConnectionTrait>(
-    store: Store<'_, C>,
-    caller: &Principal,
-    id: &str,
-) -> ServiceResult<child::Model> {
-    let child = db::children::find(store.db, id)
-        .await?
-        .ok_or(ServiceError::NotFound)?;
-    if reaches(store.vault, caller, &child) {
-        Ok(child)
-    } else {
-        Err(ServiceError::NotFound)
-    }
-}
-
-/// Whether `caller` reaches `child`: county staff all, township officers
-/// their township, village supervisors their village; nobody else.
-pub fn reaches(vault: &Vault, caller: &Principal, child: &child::Model) -> bool {
-    match caller.role {
-        Role::CountyAdmin | Role::TownshipOfficer => {
-            caller.staff_reaches_township(&child.township_code)
-        }
-        Role::VillageSupervisor => caller
-            .village
-            .as_deref()
-            .is_some_and(|v| identity::village_index(vault, v) == child.village_index),
-        Role::Provider | Role::Family => false,
-    }
 }
 
 /// A file as changed, and what a withdrawn consent to publish did.

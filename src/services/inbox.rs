@@ -21,7 +21,7 @@ use crate::domain::inbox::{
 };
 use crate::domain::matching::MatchStatus;
 
-use super::children::identity;
+use super::files::identity;
 use super::{Paging, Principal, ServiceResult, Store};
 
 /// How many items of one kind wait, and how many of them are overdue.

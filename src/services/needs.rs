@@ -6,8 +6,10 @@
 
 mod public;
 
-pub(crate) use public::require_viewer;
-pub use public::{get_public, list_for_staff, list_public, project};
+mod check;
+
+pub use check::findings;
+pub use public::{get_public, list_for_staff, list_public};
 
 use chrono::Utc;
 use sea_orm::{ConnectionTrait, DatabaseTransaction};
@@ -20,13 +22,13 @@ use crate::domain::child::FileStatus;
 use crate::domain::invalid::required_text;
 use crate::domain::need::{NeedCode, NeedStatus, Urgency};
 use crate::domain::projection::PublicNeed;
-use crate::domain::text_check::{self, Sensitive};
 use crate::domain::{Invalid, Role};
 
+use self::check::check_text;
 use super::audit::{self, Event};
-use super::children::identity::{self, Identity};
-use super::children::{self, population};
-use super::{Principal, RequestCtx, ServiceError, ServiceResult, Store, TextFinding, new_id};
+use super::files::projection::project;
+use super::files::{self, population};
+use super::{Principal, RequestCtx, ServiceError, ServiceResult, Store, new_id};
 
 /// A need as typed.
 #[derive(Debug, Clone, Default)]
@@ -82,60 +84,6 @@ fn parse(input: &NeedInput) -> Result<Checked, Invalid> {
     }
 }
 
-/// What identifies the child of a file: the child's and guardian's names,
-/// the village and the address, the child's birth date and the guardian's
-/// phone.
-pub(crate) async fn sensitive_of<C: ConnectionTrait>(
-    store: Store<'_, C>,
-    child: &child::Model,
-) -> ServiceResult<Sensitive> {
-    let id = identity::open_all(store.vault, child)?;
-    let village = db::regions::find_village(store.db, &id.village_code).await?;
-    Ok(sensitive_from(&id, village.map(|v| v.name)))
-}
-
-/// [`sensitive_of`] for an identity already opened and its village's name.
-pub(crate) fn sensitive_from(id: &Identity, village_name: Option<String>) -> Sensitive {
-    Sensitive {
-        names: [Some(id.name.clone()), id.guardian_name.clone()]
-            .into_iter()
-            .flatten()
-            .collect(),
-        places: [village_name, id.address.clone()]
-            .into_iter()
-            .flatten()
-            .collect(),
-        birth_date: Some(id.birth_date),
-        phones: id.guardian_phone.iter().cloned().collect(),
-    }
-}
-
-/// Every finding of the text check in the title and description.
-pub fn findings(title: &str, description: &str, sensitive: &Sensitive) -> Vec<TextFinding> {
-    let mut all = Vec::new();
-    for (field, text) in [("title", title), ("description", description)] {
-        for f in text_check::check(text, sensitive) {
-            all.push(TextFinding::new(field, text, f));
-        }
-    }
-    all
-}
-
-async fn check_text<C: ConnectionTrait>(
-    store: Store<'_, C>,
-    child: &child::Model,
-    title: &str,
-    description: &str,
-) -> ServiceResult<()> {
-    let sensitive = sensitive_of(store, child).await?;
-    let found = findings(title, description, &sensitive);
-    if found.is_empty() {
-        Ok(())
-    } else {
-        Err(ServiceError::Findings(found))
-    }
-}
-
 async fn staff_need(
     store: Store<'_>,
     need: need::Model,
@@ -175,7 +123,7 @@ pub async fn create(
         // write lock: a file closed or changed meanwhile is seen.
         let txn = db::begin_write(store.db).await?;
         let tx = store.within(&txn);
-        let child = match children::find_in_scope(tx, caller, input.child_id.trim()).await {
+        let child = match files::find_in_scope(tx, caller, input.child_id.trim()).await {
             Ok(child) => child,
             Err(ServiceError::NotFound) => {
                 return Err(Invalid::one("child_id", "没有找到该儿童档案").into());
@@ -183,7 +131,7 @@ pub async fn create(
             Err(e) => return Err(e),
         };
         let checked = checked?;
-        if children::status_of(&child) == FileStatus::Closed {
+        if files::status_of(&child) == FileStatus::Closed {
             return Err(ServiceError::Conflict("档案已结档，不能再登记需求".into()));
         }
         check_text(tx, &child, &checked.title, &checked.description).await?;
@@ -236,7 +184,7 @@ async fn find_in_scope<C: ConnectionTrait>(
     let need = db::needs::find(store.db, id)
         .await?
         .ok_or(ServiceError::NotFound)?;
-    let child = children::find_in_scope(store, caller, &need.child_id).await?;
+    let child = files::find_in_scope(store, caller, &need.child_id).await?;
     Ok((need, child))
 }
 
@@ -309,7 +257,7 @@ pub async fn publish(
     let next = from
         .publish()
         .map_err(|e| ServiceError::Conflict(e.to_string()))?;
-    match children::status_of(&child) {
+    match files::status_of(&child) {
         FileStatus::Active => {}
         FileStatus::Draft => {
             return Err(ServiceError::Conflict(
@@ -322,7 +270,7 @@ pub async fn publish(
             ));
         }
     }
-    children::basis_of(&child)
+    files::basis_of(&child)
         .may_publish()
         .map_err(|reason| ServiceError::Conflict(reason.to_owned()))?;
     check_text(tx, &child, &need.title, &need.description).await?;
@@ -340,7 +288,7 @@ pub async fn publish(
         return Err(moved_on());
     }
     outbox::append(&txn, OutboxKind::Need, id).await?;
-    let basis = match children::basis_of(&child) {
+    let basis = match files::basis_of(&child) {
         crate::domain::child::LegalBasis::Statutory(_) => "statutory basis",
         crate::domain::child::LegalBasis::Consent { .. } => "guardian consent",
     };

@@ -141,7 +141,7 @@ pub async fn search(
     let kind = query.kind.unwrap_or(DocKind::Offer);
     if kind == DocKind::Need {
         let caller = caller.ok_or(ServiceError::Unauthenticated)?;
-        super::needs::require_viewer(store, caller).await?;
+        super::files::projection::require_viewer(store, caller).await?;
     }
     let results = run(handle, query.clone()).await?;
     let suggestions = if results.total == 0 {

@@ -10,7 +10,7 @@ use crate::vault::key_file::{self, KeySource};
 use crate::vault::{Vault, VaultError, VaultKey};
 
 use super::audit::{self, Event};
-use super::children::identity;
+use super::files::identity;
 use super::{RequestCtx, ServiceResult};
 
 /// Why the vault could not be opened.

@@ -8,7 +8,7 @@ use crate::domain::Invalid;
 use crate::domain::child::{AgeBand, Difficulties, DifficultyInput, age_on};
 use crate::domain::id_number::check_digit;
 use crate::domain::need::NeedCode;
-use crate::services::children::identity::Identity;
+use crate::services::files::identity::Identity;
 
 use super::offers::words_of;
 use super::words::{

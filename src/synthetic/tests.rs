@@ -4,7 +4,7 @@ use super::*;
 use crate::domain::IdNumber;
 use crate::domain::child::AgeBand;
 use crate::domain::text_check;
-use crate::services::needs;
+use crate::services::files;
 
 fn regions() -> Vec<Region> {
     let township = |code: &str, name: &str, villages: &[(&str, &str)]| Region {
@@ -96,7 +96,7 @@ fn needs_carry_no_personal_data_of_their_child() {
             AgeBand::of(person.birth_date, today).is_some(),
             "a child is 0–17"
         );
-        let sensitive = needs::sensitive_from(person, Some(child.village_name.clone()));
+        let sensitive = files::sensitive::sensitive_from(person, Some(child.village_name.clone()));
         assert!(!child.needs.is_empty());
         for need in &child.needs {
             for text in [&need.title, &need.description] {

@@ -664,3 +664,15 @@ pub fn birth_of(id_number: &str) -> (String, String) {
     let dashed = format!("{}-{}-{}", &compact[..4], &compact[4..6], &compact[6..]);
     (compact, dashed)
 }
+
+impl TestResponse {
+    /// The body without the request id an error answer names (different
+    /// for every request): what two answers must share to say the same.
+    pub fn body_without_request_id(&self) -> Value {
+        let mut body = self.json();
+        if let Some(error) = body.get_mut("error").and_then(Value::as_object_mut) {
+            error.remove("request_id");
+        }
+        body
+    }
+}

@@ -13,9 +13,9 @@ use crate::domain::region::{TownshipCode, VillageCode};
 use crate::domain::{IdNumber, Invalid, Role};
 use crate::vault::Vault;
 
+use super::super::files::identity::{self, Identity};
 use super::super::{Principal, ServiceError, ServiceResult};
 use super::ChildInput;
-use super::identity::{self, Identity};
 
 /// A file's checked content, ready to be sealed and stored.
 pub(super) struct Parsed {
@@ -211,7 +211,7 @@ pub(super) async fn parse(
         let taken = db::children::find_by_id_number_index(conn, &index).await?;
         match taken {
             Some(file) if Some(file.id.as_str()) != own_id => {
-                if super::reaches(vault, caller, &file) {
+                if super::super::files::reaches(vault, caller, &file) {
                     invalid.add_duplicate(
                         "id_number",
                         format!(

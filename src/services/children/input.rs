@@ -4,7 +4,7 @@
 use crate::db::entities::child;
 use crate::domain::child::DifficultyInput;
 
-use super::identity::Identity;
+use super::super::files::identity::Identity;
 
 /// A file as typed. On an update, `None` in a personal field keeps the
 /// stored value (the form shows it masked, not filled in).

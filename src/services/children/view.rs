@@ -13,9 +13,10 @@ use crate::domain::child::{
 use crate::domain::{IdNumber, Role};
 
 use super::super::audit::{self, Event};
+use super::super::files;
+use super::super::files::identity::{self, Identity};
+use super::super::files::population::band_and_class;
 use super::super::{Page, Paging, Principal, RequestCtx, ServiceResult, Store};
-use super::identity::{self, Identity};
-use super::population::band_and_class;
 
 /// One personal field as shown: masked, or in full when revealed.
 #[derive(Debug, Clone)]
@@ -126,7 +127,7 @@ pub async fn get(
     id: &str,
     reveal: &[VaultField],
 ) -> ServiceResult<FileView> {
-    let child = super::find_in_scope(store, caller, id).await?;
+    let child = files::find_in_scope(store, caller, id).await?;
     let identity = identity::open_all(store.vault, &child)?;
     let today = chrono::Local::now().date_naive();
     let (age_band, class) = band_and_class(store.vault, &child, today)?;
@@ -218,7 +219,7 @@ fn list_item(store: Store<'_>, child: &child::Model, today: NaiveDate) -> Servic
         file_no: child.file_no.clone(),
         masked_name: name,
         township_code: child.township_code.clone(),
-        status: super::status_of(child),
+        status: files::status_of(child),
         class,
         age_band,
         last_visited_on: child.last_visited_on,

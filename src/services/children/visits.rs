@@ -8,8 +8,9 @@ use crate::domain::child::FileStatus;
 use crate::domain::invalid::required_text;
 use crate::domain::{Invalid, Role};
 
+use super::super::files::{find_in_scope, identity, status_of};
 use super::super::{Principal, RequestCtx, ServiceError, ServiceResult, Store, new_id};
-use super::{find_in_scope, identity, record, status_of};
+use super::record;
 
 /// A visit as typed.
 #[derive(Debug, Clone, Default)]

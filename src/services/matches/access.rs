@@ -13,7 +13,7 @@ use crate::domain::need::NeedStatus;
 use crate::domain::text_check;
 use crate::domain::{Invalid, Role};
 
-use super::super::{Principal, ServiceError, ServiceResult, Store, TextFinding, needs, offers};
+use super::super::{Principal, ServiceError, ServiceResult, Store, TextFinding, files, offers};
 
 /// A match as loaded for one caller.
 pub(super) struct Loaded {
@@ -145,7 +145,7 @@ pub(super) async fn check_staff_texts<C: ConnectionTrait>(
     let child = db::children::find(store.db, &need.child_id)
         .await?
         .ok_or_else(|| ServiceError::internal("need without its file"))?;
-    let sensitive = needs::sensitive_of(store, &child).await?;
+    let sensitive = files::sensitive::sensitive_of(store, &child).await?;
     let mut found = Vec::new();
     for (field, text) in texts {
         for finding in text_check::check(text, &sensitive) {

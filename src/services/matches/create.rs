@@ -14,9 +14,10 @@ use crate::domain::scoring::age_fit;
 use crate::domain::{Invalid, Role};
 
 use super::super::audit::{self, Event};
-use super::super::children::population;
+use super::super::files::population;
+use super::super::files::projection::project;
 use super::super::{
-    Principal, RequestCtx, ServiceError, ServiceResult, Store, needs, new_id, offers,
+    Principal, RequestCtx, ServiceError, ServiceResult, Store, files, new_id, offers,
 };
 use super::NOTE_MAX;
 use super::access::{check_staff_texts, need_status_label, optional_text, serves};
@@ -105,7 +106,7 @@ async fn check_fit(
         Some(need.township_code.clone())
     } else {
         let population = population::load(store, today).await?;
-        needs::project(store, need, &child, &population, k, today)?.township
+        project(store, need, &child, &population, k, today)?.township
     };
     if let Some(township) = township
         && !serves(store.db, offer, &township).await?
@@ -176,7 +177,7 @@ pub async fn propose(
 ) -> ServiceResult<match_record::Model> {
     let side = match caller.role {
         Role::Provider | Role::Family => {
-            needs::require_viewer(store, caller).await?;
+            files::projection::require_viewer(store, caller).await?;
             ProposedSide::Provider
         }
         Role::TownshipOfficer => ProposedSide::Officer,

@@ -15,7 +15,7 @@ use crate::domain::matching::{Action, MatchStatus, Party, may_continue, next_sta
 use crate::domain::need::NeedStatus;
 
 use super::super::audit::{self, Event};
-use super::super::{Principal, RequestCtx, ServiceError, ServiceResult, Store, needs, new_id};
+use super::super::{Principal, RequestCtx, ServiceError, ServiceResult, Store, files, new_id};
 use super::access::{
     Loaded, check_staff_texts, load, moved_on, need_of, need_status_label, optional_text, refused,
     required, serves,
@@ -241,7 +241,7 @@ pub async fn apply_move(
     let checked = check_input(&input, loaded.party)?;
     if action == Action::Accept {
         // Taking on a suggestion is for owners in good standing.
-        needs::require_viewer(store.within(&txn), caller).await?;
+        files::projection::require_viewer(store.within(&txn), caller).await?;
     }
     if action == Action::Approve {
         check_area(&txn, &loaded).await?;

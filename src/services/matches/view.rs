@@ -16,9 +16,10 @@ use crate::domain::matching::{
 use crate::domain::need::NeedCode;
 use crate::domain::projection::PublicNeed;
 
-use super::super::children::population;
+use super::super::files::population;
+use super::super::files::projection::project;
 use super::super::offers::{self, OfferView};
-use super::super::{Page, Paging, Principal, ServiceError, ServiceResult, Store, needs};
+use super::super::{Page, Paging, Principal, ServiceError, ServiceResult, Store};
 use super::access::{load, need_of, require_match_role};
 
 /// One step of a match's timeline. Names who acted by role and display
@@ -148,7 +149,7 @@ pub async fn get(
         .ok_or_else(|| ServiceError::internal("need without its file"))?;
     let today = chrono::Local::now().date_naive();
     let population = population::load(store, today).await?;
-    let public = needs::project(store, &need, &child, &population, k, today)?;
+    let public = project(store, &need, &child, &population, k, today)?;
     let offer = offers::get(store.db, &record.offer_id).await?;
     let events = db::matches::events(store.db, &record.id).await?;
     let staff = loaded.party != Party::Owner;

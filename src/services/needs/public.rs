@@ -3,93 +3,18 @@
 
 use std::collections::HashMap;
 
-use sea_orm::ConnectionTrait;
-
-use chrono::NaiveDate;
-
 use crate::db;
 use crate::db::entities::{child, need};
 use crate::domain::Role;
 use crate::domain::category::Category;
 use crate::domain::need::{NeedCode, NeedStatus};
-use crate::domain::projection::{Population, PublicNeed};
+use crate::domain::projection::PublicNeed;
 
-use super::super::children::{self, identity, population};
+use super::super::files::projection::{project, require_viewer, visible_to_public};
+use super::super::files::{self, identity, population};
 use super::super::search::SearchHandle;
 use super::super::{Page, Paging, Principal, ServiceError, ServiceResult, Store};
-use super::{StaffNeed, status_of};
-
-/// The projection of `need` for `child` given the population.
-pub fn project(
-    store: Store<'_>,
-    need: &need::Model,
-    child: &child::Model,
-    population: &Population,
-    k: u32,
-    today: NaiveDate,
-) -> ServiceResult<PublicNeed> {
-    let (band, class) = population::band_and_class(store.vault, child, today)?;
-    // A child who turned 18 still has a need on file until it is closed:
-    // show the oldest band rather than nothing.
-    let band = band.unwrap_or(crate::domain::child::AgeBand::Senior);
-    let bad = |what: &str| ServiceError::internal(format!("unknown {what} on need"));
-    Ok(PublicNeed {
-        code: need.code.clone(),
-        category: need.category.parse().map_err(|_| bad("category"))?,
-        title: need.title.clone(),
-        description: need.description.clone(),
-        quantity: need.quantity,
-        township: population.shown_township(&child.township_code, band, class, k),
-        age_band: band,
-        difficulty_class: class,
-        urgency: need.urgency.parse().map_err(|_| bad("urgency"))?,
-        status: need.status.parse().map_err(|_| bad("status"))?,
-    })
-}
-
-/// Who may see projections at all: staff, verified providers and approved
-/// families. Others are refused (403), anonymous callers earlier (401).
-pub(crate) async fn require_viewer<C: ConnectionTrait>(
-    store: Store<'_, C>,
-    caller: &Principal,
-) -> ServiceResult<()> {
-    match caller.role {
-        Role::CountyAdmin | Role::TownshipOfficer | Role::VillageSupervisor => Ok(()),
-        Role::Provider => {
-            let id = caller
-                .provider_id
-                .as_deref()
-                .ok_or(ServiceError::Forbidden)?;
-            let provider = db::providers::find(store.db, id)
-                .await?
-                .ok_or(ServiceError::Forbidden)?;
-            if provider.status == "verified" {
-                Ok(())
-            } else {
-                Err(ServiceError::Forbidden)
-            }
-        }
-        Role::Family => {
-            let id = caller.family_id.as_deref().ok_or(ServiceError::Forbidden)?;
-            let family = db::families::find(store.db, id)
-                .await?
-                .ok_or(ServiceError::Forbidden)?;
-            if crate::services::families::approval_is_current(&family) {
-                Ok(())
-            } else {
-                Err(ServiceError::Forbidden)
-            }
-        }
-    }
-}
-
-/// Whether anyone outside the staff may see `need`: its state is a public
-/// one and its file still has a basis to publish (the guardian's consent
-/// or a statutory basis). A need whose consent was withdrawn after it was
-/// covered or fulfilled keeps its state but is shown to no one outside.
-pub(crate) fn visible_to_public(need: &need::Model, child: &child::Model) -> ServiceResult<bool> {
-    Ok(status_of(need)?.is_public() && children::basis_of(child).may_publish().is_ok())
-}
+use super::StaffNeed;
 
 /// The public projection of a need by its code. Drafts and closed needs
 /// are visible only to staff who reach the file.
@@ -107,7 +32,7 @@ pub async fn get_public(
     let child = db::children::find(store.db, &need.child_id)
         .await?
         .ok_or(ServiceError::NotFound)?;
-    if !visible_to_public(&need, &child)? && !children::reaches(store.vault, caller, &child) {
+    if !visible_to_public(&need, &child)? && !files::reaches(store.vault, caller, &child) {
         return Err(ServiceError::NotFound);
     }
     let today = chrono::Local::now().date_naive();

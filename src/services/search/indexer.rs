@@ -25,8 +25,8 @@ use crate::domain::need::NeedStatus;
 use crate::domain::offer::OfferStatus;
 use crate::domain::projection::Population;
 
-use super::super::children::{self, population};
-use super::super::needs::project;
+use super::super::files::projection::project;
+use super::super::files::{self, population};
 use super::super::{ServiceError, ServiceResult, Store};
 use super::documents::{need_doc, need_key, offer_doc, offer_key};
 use super::handle::{fresh_name, write_pointer};
@@ -77,7 +77,7 @@ fn need_change(
 ) -> ServiceResult<Change> {
     let published = need.status == NeedStatus::Published.as_str();
     match (published, child) {
-        (true, Some(child)) if children::basis_of(child).may_publish().is_ok() => {
+        (true, Some(child)) if files::basis_of(child).may_publish().is_ok() => {
             let public = project(store, need, child, population, ctx.k, ctx.today)?;
             Ok(Change::Upsert(need_doc(
                 &public,

@@ -18,8 +18,8 @@ use crate::domain::offer::OfferStatus;
 use crate::domain::scoring::{self, Candidate};
 use crate::services::offers::OfferView;
 
-use super::super::children::{self, population};
 use super::super::families::approval_is_current;
+use super::super::files::{self, population};
 use super::super::search::SearchHandle;
 use super::super::search::documents::OFFER_KEY_PREFIX;
 use super::super::{Paging, Principal, ServiceError, ServiceResult, Store};
@@ -49,7 +49,7 @@ pub async fn for_need(
     let need = db::needs::find(store.db, need_id)
         .await?
         .ok_or(ServiceError::NotFound)?;
-    let child = children::find_in_scope(store, caller, &need.child_id).await?;
+    let child = files::find_in_scope(store, caller, &need.child_id).await?;
     let today = chrono::Local::now().date_naive();
     let (age_band, difficulty_class) = population::band_and_class(store.vault, &child, today)?;
 

@@ -30,8 +30,8 @@ use crate::domain::projection::PublicNeed;
 use crate::domain::scoring::{self, AreaFit, Candidate};
 use crate::services::offers::OfferView;
 
-use super::super::children::population;
-use super::super::needs::{self, project};
+use super::super::files::population;
+use super::super::files::projection::project;
 use super::super::search::SearchHandle;
 use super::super::search::documents::NEED_KEY_PREFIX;
 use super::super::{Paging, Principal, ServiceError, ServiceResult, Store};
@@ -80,7 +80,7 @@ pub async fn for_offer(
     }
     // An owner who may no longer see needs (a suspended provider, a
     // family whose approval ran out) is refused like on every need page.
-    needs::require_viewer(store, caller).await?;
+    super::super::files::projection::require_viewer(store, caller).await?;
     let townships = db::offers::townships(store.db, &offer.id).await?;
     let view = OfferView {
         offer: offer.clone(),

@@ -17,7 +17,7 @@ use crate::domain::need::NeedCode;
 use crate::error::AppResult;
 use crate::services::needs::{self, NeedInput};
 use crate::services::regions::{self, Township};
-use crate::services::{Paging, Principal, ServiceError, TextFinding, children};
+use crate::services::{Paging, Principal, ServiceError, TextFinding, files};
 use crate::views;
 use crate::views::needs::form::NeedForm;
 use crate::views::needs::{PublicNeedList, StaffNeedList, area_label};
@@ -69,7 +69,7 @@ async fn render_form(
     caller: &Principal,
     form: FormState<'_>,
 ) -> AppResult<Markup> {
-    let child = children::find_in_scope(state.store(), caller, &form.input.child_id).await?;
+    let child = files::find_in_scope(state.store(), caller, &form.input.child_id).await?;
     let view = NeedForm {
         input: form.input,
         quantity: form.quantity,

@@ -8,7 +8,7 @@ use axum::response::{IntoResponse, Response};
 
 use crate::error::{AppError, AppResult};
 use crate::services::search::{self, SearchRequest};
-use crate::services::{Principal, ServiceError, needs};
+use crate::services::{Principal, ServiceError};
 use crate::views;
 use crate::views::search::{Asked, SearchPage};
 
@@ -24,7 +24,7 @@ async fn may_search_needs(state: &AppState, user: Option<&Principal>) -> AppResu
     let Some(user) = user else {
         return Ok(false);
     };
-    match needs::require_viewer(state.store(), user).await {
+    match crate::services::files::projection::require_viewer(state.store(), user).await {
         Ok(()) => Ok(true),
         Err(ServiceError::Forbidden) => Ok(false),
         Err(other) => Err(other.into()),
