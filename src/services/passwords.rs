@@ -1,13 +1,34 @@
 //! Password hashing with argon2id (m = 19 MiB, t = 2, p = 1).
 //!
 //! Hashing takes tens of milliseconds of CPU, so it runs on the blocking
-//! pool, never on the async executor.
+//! pool, never on the async executor; and each one holds a 19 MiB buffer,
+//! so no more run at once than there are cores (a permit of [`HASHING`] is
+//! held for the whole computation): memory stays bounded however many
+//! logins arrive, and the extra ones wait their turn instead of thrashing.
 
-use std::sync::OnceLock;
+use std::sync::{LazyLock, OnceLock};
+
+use tokio::sync::Semaphore;
 
 use argon2::{Algorithm, Argon2, Params, PasswordHasher, PasswordVerifier, Version};
 
 use super::ServiceError;
+
+/// Permits to hash: one per core.
+static HASHING: LazyLock<Semaphore> = LazyLock::new(|| {
+    Semaphore::new(std::thread::available_parallelism().map_or(2, std::num::NonZero::get))
+});
+
+/// Runs `work` on the blocking pool once a hashing permit is free.
+async fn with_permit<T: Send + 'static>(
+    work: impl FnOnce() -> Result<T, ServiceError> + Send + 'static,
+) -> Result<T, ServiceError> {
+    let _permit = HASHING
+        .acquire()
+        .await
+        .map_err(|e| ServiceError::caused("hashing permits", e))?;
+    tokio::task::spawn_blocking(work).await?
+}
 
 fn hasher() -> Result<Argon2<'static>, ServiceError> {
     let params = Params::new(19 * 1024, 2, 1, None)
@@ -24,16 +45,14 @@ fn hash_blocking(password: &str) -> Result<String, ServiceError> {
 
 /// The PHC string of a fresh salted hash of `password`.
 pub async fn hash(password: String) -> Result<String, ServiceError> {
-    tokio::task::spawn_blocking(move || hash_blocking(&password))
-        .await
-        .map_err(|e| ServiceError::caused("hashing task", e))?
+    with_permit(move || hash_blocking(&password)).await
 }
 
 /// Whether `password` matches `stored`. With `stored = None` (no such user),
 /// a dummy hash is checked instead, so that an unknown user costs the same
 /// time as a wrong password and the two cannot be told apart.
 pub async fn verify(password: String, stored: Option<String>) -> Result<bool, ServiceError> {
-    tokio::task::spawn_blocking(move || {
+    with_permit(move || {
         let argon2 = hasher()?;
         match stored {
             Some(stored) => Ok(argon2
@@ -47,7 +66,6 @@ pub async fn verify(password: String, stored: Option<String>) -> Result<bool, Se
         }
     })
     .await
-    .map_err(|e| ServiceError::caused("verification task", e))?
 }
 
 fn dummy_hash() -> Result<&'static str, ServiceError> {
