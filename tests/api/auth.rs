@@ -164,7 +164,7 @@ async fn repeated_failures_from_one_address_slow_new_accounts_there_for_a_short_
 #[tokio::test]
 async fn disabling_an_account_ends_its_sessions_at_once() {
     let app = TestApp::spawn().await;
-    let admin = app.admin().await;
+    let mut admin = app.admin().await;
     let mut officer = app.login_as(Role::TownshipOfficer).await;
     let me = officer.get("/api/v1/me").await;
     me.assert_status(StatusCode::OK);
@@ -187,7 +187,7 @@ async fn disabling_an_account_ends_its_sessions_at_once() {
 #[tokio::test]
 async fn staff_accounts_refuse_short_and_common_passwords() {
     let app = TestApp::spawn().await;
-    let admin = app.admin().await;
+    let mut admin = app.admin().await;
     for password in ["short", "password123", "12345678", "qwertyuiop"] {
         let response = admin
             .post_json(
@@ -232,7 +232,7 @@ async fn passwords_are_stored_as_argon2id_hashes() {
 #[tokio::test]
 async fn only_county_staff_create_staff_accounts() {
     let app = TestApp::spawn().await;
-    let officer = app.login_as(Role::TownshipOfficer).await;
+    let mut officer = app.login_as(Role::TownshipOfficer).await;
     officer
         .post_json(
             "/api/v1/users",

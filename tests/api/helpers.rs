@@ -200,7 +200,7 @@ impl TestApp {
         if role == Role::CountyAdmin {
             return self.admin().await;
         }
-        let admin = self.admin().await;
+        let mut admin = self.admin().await;
         let username = self.unique(role.as_str().split('_').next().unwrap_or("staff"));
         let body = match role {
             Role::TownshipOfficer => {
@@ -445,10 +445,8 @@ impl TestClient {
         self.send(request).await
     }
 
-    pub async fn post_json(&self, path: &str, body: Value) -> TestResponse {
-        let mut this = self.clone();
-        let request = this.json_request(Method::POST, path, Some(&body));
-        this.send(request).await
+    pub async fn post_json(&mut self, path: &str, body: Value) -> TestResponse {
+        self.send_json(Method::POST, path, body).await
     }
 
     pub async fn send_json(&mut self, method: Method, path: &str, body: Value) -> TestResponse {
@@ -456,10 +454,8 @@ impl TestClient {
         self.send(request).await
     }
 
-    pub async fn patch_json(&self, path: &str, body: Value) -> TestResponse {
-        let mut this = self.clone();
-        let request = this.json_request(Method::PATCH, path, Some(&body));
-        this.send(request).await
+    pub async fn patch_json(&mut self, path: &str, body: Value) -> TestResponse {
+        self.send_json(Method::PATCH, path, body).await
     }
 
     pub async fn delete(&mut self, path: &str) -> TestResponse {
@@ -572,14 +568,14 @@ pub fn need_body(child_id: &str) -> Value {
 
 impl TestClient {
     /// Creates a file through the API; returns its id.
-    pub async fn create_child(&self, body: Value) -> String {
+    pub async fn create_child(&mut self, body: Value) -> String {
         let response = self.post_json("/api/v1/children", body).await;
         response.assert_status(StatusCode::CREATED);
         response.json()["id"].as_str().expect("id").to_owned()
     }
 
     /// Writes and publishes a need for `child_id`; returns (id, code).
-    pub async fn publish_need(&self, child_id: &str) -> (String, String) {
+    pub async fn publish_need(&mut self, child_id: &str) -> (String, String) {
         let response = self.post_json("/api/v1/needs", need_body(child_id)).await;
         response.assert_status(StatusCode::CREATED);
         let id = response.json()["id"].as_str().expect("id").to_owned();
@@ -651,7 +647,7 @@ pub fn offer_body(category: &str, title: &str, description: &str, townships: &[&
 
 impl TestClient {
     /// Posts an offer; returns its id.
-    pub async fn create_offer(&self, body: Value) -> String {
+    pub async fn create_offer(&mut self, body: Value) -> String {
         let response = self.post_json("/api/v1/offers", body).await;
         response.assert_status(StatusCode::CREATED);
         response.json()["id"].as_str().expect("id").to_owned()

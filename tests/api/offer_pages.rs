@@ -31,7 +31,7 @@ fn search_path(params: &[(&str, &str)]) -> String {
 }
 
 /// Posts the rehabilitation offer through the JSON API; returns its id.
-async fn post_offer(provider: &TestClient) -> String {
+async fn post_offer(provider: &mut TestClient) -> String {
     let response = provider
         .post_json(
             "/api/v1/offers",
@@ -210,7 +210,7 @@ async fn a_family_sees_only_its_own_care_types_in_the_form() {
 async fn the_owner_edits_pauses_resumes_and_closes_an_offer() {
     let app = TestApp::spawn().await;
     let mut provider = app.verified_provider().await;
-    let id = post_offer(&provider).await;
+    let id = post_offer(&mut provider).await;
     let page = format!("/offers/{id}");
 
     let edit = provider.get(&format!("{page}/edit")).await;
@@ -282,8 +282,8 @@ async fn the_owner_edits_pauses_resumes_and_closes_an_offer() {
 #[tokio::test]
 async fn the_search_page_finds_an_offer_and_marks_the_match() {
     let app = TestApp::spawn().await;
-    let provider = app.verified_provider().await;
-    let id = post_offer(&provider).await;
+    let mut provider = app.verified_provider().await;
+    let id = post_offer(&mut provider).await;
     app.index_now().await;
 
     // Anonymous visitors search offers too.
@@ -325,8 +325,8 @@ async fn the_search_page_finds_an_offer_and_marks_the_match() {
 #[tokio::test]
 async fn a_search_without_hits_shows_suggestions_not_an_empty_page() {
     let app = TestApp::spawn().await;
-    let provider = app.verified_provider().await;
-    post_offer(&provider).await;
+    let mut provider = app.verified_provider().await;
+    post_offer(&mut provider).await;
     app.index_now().await;
     let mut visitor = app.client();
 
@@ -376,7 +376,7 @@ async fn invalid_search_input_is_shown_again_with_its_error() {
 async fn a_paused_offer_leaves_the_search_page() {
     let app = TestApp::spawn().await;
     let mut provider = app.verified_provider().await;
-    let id = post_offer(&provider).await;
+    let id = post_offer(&mut provider).await;
     app.index_now().await;
     let mut visitor = app.client();
     let path = search_path(&[("q", "康复")]);
@@ -404,7 +404,7 @@ async fn a_paused_offer_leaves_the_search_page() {
 #[tokio::test]
 async fn a_verified_provider_finds_a_published_need_without_the_childs_name() {
     let app = TestApp::spawn().await;
-    let officer = app.login_as(Role::TownshipOfficer).await;
+    let mut officer = app.login_as(Role::TownshipOfficer).await;
     let child = officer
         .create_child(child_body(
             "柏晓彤",

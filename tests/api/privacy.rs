@@ -33,7 +33,7 @@ fn assert_no_identity(response: &TestResponse, id_number: &str, what: &str) {
 }
 
 async fn published_distinctive_need(app: &TestApp) -> (TestClient, String, String, String) {
-    let officer = app.login_as(Role::TownshipOfficer).await;
+    let mut officer = app.login_as(Role::TownshipOfficer).await;
     let id_number = id_number_for(BIRTH, 99, true);
     let mut body = child_body(NAME, &id_number, TOWNSHIP_A, VILLAGE_A);
     body["guardian_name"] = json!(GUARDIAN);

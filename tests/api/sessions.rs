@@ -204,7 +204,7 @@ async fn reads_leave_the_session_row_alone_and_use_slides_its_expiry_once_a_minu
 #[tokio::test]
 async fn anonymous_reading_creates_no_session() {
     let app = TestApp::spawn().await;
-    let provider = app.verified_provider().await;
+    let mut provider = app.verified_provider().await;
     let offer = provider
         .create_offer(crate::helpers::offer_body(
             "tutoring",
