@@ -348,8 +348,28 @@ pub struct TestResponse {
 }
 
 impl TestResponse {
+    /// The body as JSON; a body that is not JSON fails the test, naming the
+    /// status and the start of the body (an HTML error page, an empty 204).
+    #[track_caller]
     pub fn json(&self) -> Value {
-        serde_json::from_slice(&self.body).unwrap_or(Value::Null)
+        match serde_json::from_slice(&self.body) {
+            Ok(value) => value,
+            Err(error) => panic!(
+                "expected a JSON body ({error}); status {}, body: {:?}",
+                self.status,
+                self.body_start()
+            ),
+        }
+    }
+
+    /// The first characters of the body, for failure messages.
+    fn body_start(&self) -> String {
+        const SHOWN: usize = 300;
+        let text = self.text();
+        match text.char_indices().nth(SHOWN) {
+            Some((end, _)) => format!("{}…", &text[..end]),
+            None => text,
+        }
     }
 
     pub fn text(&self) -> String {
