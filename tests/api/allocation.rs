@@ -208,8 +208,10 @@ async fn providers_families_and_village_supervisors_may_not_see_the_plan() {
         .get("/api/v1/allocation")
         .await
         .assert_status(StatusCode::UNAUTHORIZED);
-    let home = provider.get("/offers/mine").await.text();
-    assert!(!home.contains("href=\"/allocation\""));
+    provider
+        .get("/offers/mine")
+        .await
+        .assert_ok_without(&["href=\"/allocation\""]);
 }
 
 #[tokio::test]

@@ -295,9 +295,9 @@ async fn a_visit_is_recorded_from_the_file_page() {
         .await;
     ok.assert_status(StatusCode::SEE_OTHER);
     assert_eq!(location(&ok), path);
-    let html = supervisor.get(&path).await.text();
-    assert!(html.contains("祖母身体欠佳"));
-    assert!(!html.contains("逾期未走访"));
+    let page = supervisor.get(&path).await;
+    page.assert_ok_without(&["逾期未走访"]);
+    assert!(page.text().contains("祖母身体欠佳"));
 }
 
 #[tokio::test]

@@ -333,6 +333,7 @@ async fn history_names_changed_fields_never_their_values() {
     let file = officer
         .get(&format!("/api/v1/children/{id}?reveal=guardian_phone"))
         .await;
+    file.assert_status(StatusCode::OK);
     let body = file.json();
     assert_eq!(body["identity"]["guardian_phone"]["value"], "13698765432");
     assert_eq!(

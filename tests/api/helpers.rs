@@ -387,6 +387,28 @@ impl TestResponse {
         self
     }
 
+    /// Asserts the status, then that the body holds none of `absent`: a text
+    /// missing from a 404 or 500 page proves nothing.
+    #[track_caller]
+    pub fn assert_without(&self, expected: StatusCode, absent: &[&str]) -> &Self {
+        self.assert_status(expected);
+        let text = self.text();
+        for needle in absent {
+            if let Some(at) = text.find(needle) {
+                let from = text.floor_char_boundary(at.saturating_sub(120));
+                let to = text.ceil_char_boundary((at + needle.len() + 120).min(text.len()));
+                panic!("{needle:?} is in the answer: …{}…", &text[from..to]);
+            }
+        }
+        self
+    }
+
+    /// [`Self::assert_without`] on a 200 answer.
+    #[track_caller]
+    pub fn assert_ok_without(&self, absent: &[&str]) -> &Self {
+        self.assert_without(StatusCode::OK, absent)
+    }
+
     /// The `details` of an error body, as (field, message) pairs.
     pub fn error_fields(&self) -> Vec<String> {
         self.json()["error"]["details"]

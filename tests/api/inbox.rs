@@ -443,7 +443,9 @@ async fn items_waiting_longer_than_the_overdue_days_are_highlighted_and_younger_
 async fn every_page_of_a_logged_in_user_counts_the_inbox_and_anonymous_pages_do_not() {
     let app = TestApp::spawn().await;
     let mut anonymous = app.client();
-    assert_eq!(nav_inbox(&anonymous.get("/search").await.text()), None);
+    let page = anonymous.get("/search").await;
+    page.assert_status(StatusCode::OK);
+    assert_eq!(nav_inbox(&page.text()), None);
     let mut provider = app.verified_provider().await;
     let page = provider.get("/offers/mine").await;
     page.assert_status(StatusCode::OK);

@@ -382,6 +382,7 @@ async fn an_owner_is_not_told_where_a_generalized_need_is_but_the_officer_cannot
     // One child on file: the projection shows the county, not township A.
     let mut provider = scene.provider.clone();
     let shown = provider.get(&format!("/api/v1/needs/{}", scene.code)).await;
+    shown.assert_status(StatusCode::OK);
     assert!(shown.json()["township"].is_null(), "{}", shown.text());
     let elsewhere = provider
         .create_offer(offer_body(

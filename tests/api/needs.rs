@@ -360,6 +360,14 @@ async fn only_verified_providers_approved_families_and_staff_see_projections() {
         .assert_status(StatusCode::UNAUTHORIZED);
 }
 
+/// The township `client` is shown on the need at `path` (200 expected):
+/// `Null` when the need is shown at county level.
+async fn shown_township(client: &mut TestClient, path: &str) -> Value {
+    let response = client.get(path).await;
+    response.assert_status(StatusCode::OK);
+    response.json()["township"].clone()
+}
+
 /// Files `n` poor children of township A born in 2015 (band 6–11).
 async fn file_children(officer: &mut TestClient, n: u32, first_seq: u32) -> Vec<String> {
     let mut ids = Vec::new();
@@ -390,7 +398,7 @@ async fn the_township_shows_only_when_k_children_share_band_and_class() {
     let mut provider = app.verified_provider().await;
     app.index_now().await;
     let path = format!("/api/v1/needs/{code}");
-    assert_eq!(provider.get(&path).await.json()["township"], Value::Null);
+    assert_eq!(shown_township(&mut provider, &path).await, Value::Null);
     let filtered = provider
         .get(&format!("/api/v1/needs?township={TOWNSHIP_A}"))
         .await;
@@ -410,10 +418,10 @@ async fn the_township_shows_only_when_k_children_share_band_and_class() {
     other["difficulties"] = json!(["disability"]);
     other["disability"] = json!({"type": "physical", "grade": 2});
     officer.create_child(other).await;
-    assert_eq!(provider.get(&path).await.json()["township"], Value::Null);
+    assert_eq!(shown_township(&mut provider, &path).await, Value::Null);
 
     let third = file_children(&mut officer, 1, 102).await;
-    assert_eq!(provider.get(&path).await.json()["township"], TOWNSHIP_A);
+    assert_eq!(shown_township(&mut provider, &path).await, TOWNSHIP_A);
     // The list finds needs through the search index, which the server's
     // indexer keeps in step within a fraction of a second.
     app.index_now().await;
@@ -434,7 +442,7 @@ async fn the_township_shows_only_when_k_children_share_band_and_class() {
         )
         .await
         .assert_status(StatusCode::OK);
-    assert_eq!(provider.get(&path).await.json()["township"], Value::Null);
+    assert_eq!(shown_township(&mut provider, &path).await, Value::Null);
     // Before the indexer has run, the index still files the need under the
     // township: the list checks the projection of the moment and leaves it out.
     let stale = provider

@@ -79,15 +79,18 @@ async fn no_get_request_changes_state() {
 async fn security_headers_are_on_every_response() {
     let app = TestApp::spawn().await;
     let mut admin = app.admin().await;
-    for path in [
-        "/",
-        "/login",
-        "/api/v1/regions",
-        "/api/v1/me",
-        "/no/such/page",
-        "/api/v1/nothing",
+    // Pages, a redirect and API answers, found and not found.
+    for (path, expected) in [
+        ("/", StatusCode::OK),
+        // Signed in already: sent home.
+        ("/login", StatusCode::SEE_OTHER),
+        ("/api/v1/regions", StatusCode::OK),
+        ("/api/v1/me", StatusCode::OK),
+        ("/no/such/page", StatusCode::NOT_FOUND),
+        ("/api/v1/nothing", StatusCode::NOT_FOUND),
     ] {
         let response = admin.get(path).await;
+        assert_eq!(response.status, expected, "{path}");
         let h = |name: &str| {
             response
                 .headers
