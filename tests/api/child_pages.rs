@@ -209,18 +209,11 @@ async fn the_file_form_comes_back_with_each_error_beside_its_field() {
     assert!(html.contains("自身残疾须选择残疾类别"));
     assert!(html.contains("建档须有监护人同意保存档案"));
     assert!(html.contains("青龙街道中心小学"), "typed values are kept");
-    // The name error sits in the name field's block, not only in the summary.
-    let field = html.find("for=\"name\"").expect("name field");
-    let next = html[field..]
-        .find("class=\"field")
-        .map_or(html.len(), |i| field + i);
-    assert!(html[field..next].contains("请填写姓名"));
-    let id_field = html.find("for=\"id_number\"").expect("id field");
-    let next = html[id_field..]
-        .find("class=\"field")
-        .map_or(html.len(), |i| id_field + i);
-    assert!(
-        html[id_field..next].contains("error"),
+    // Each error sits beside its field, not only in the summary.
+    assert_eq!(refused.field_error("name").as_deref(), Some("请填写姓名"));
+    assert_eq!(
+        refused.field_error("id_number").as_deref(),
+        Some("身份证号码应为18位"),
         "the ID error is beside its field"
     );
 }

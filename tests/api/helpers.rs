@@ -409,6 +409,32 @@ impl TestResponse {
         self.assert_without(StatusCode::OK, absent)
     }
 
+    /// The text of the error element of form field `field` (the
+    /// `<p id="{field}-error">` its input's `aria-describedby` names), if the
+    /// page shows one.
+    pub fn field_error(&self, field: &str) -> Option<String> {
+        let html = self.text();
+        let at = html.find(&format!("id=\"{field}-error\""))?;
+        let open = html[..at].rfind('<')?;
+        let tag: String = html[open + 1..]
+            .chars()
+            .take_while(char::is_ascii_alphanumeric)
+            .collect();
+        let start = at + html[at..].find('>')? + 1;
+        let end = start + html[start..].find(&format!("</{tag}>"))?;
+        let mut text = String::new();
+        let mut in_tag = false;
+        for c in html[start..end].chars() {
+            match c {
+                '<' => in_tag = true,
+                '>' => in_tag = false,
+                _ if !in_tag => text.push(c),
+                _ => {}
+            }
+        }
+        Some(text.trim().to_owned())
+    }
+
     /// The `details` of an error body, as (field, message) pairs.
     pub fn error_fields(&self) -> Vec<String> {
         self.json()["error"]["details"]

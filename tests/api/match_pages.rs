@@ -161,8 +161,9 @@ async fn a_refused_form_comes_back_with_what_was_typed_and_the_error_beside_it()
     empty.assert_status(StatusCode::UNPROCESSABLE_ENTITY);
     let html = empty.text();
     assert!(html.contains("此项为必填项"));
-    assert!(
-        html.contains("id=\"reject-reason-error\""),
+    assert_eq!(
+        empty.field_error("reject-reason").as_deref(),
+        Some("此项为必填项"),
         "beside the reject form's field"
     );
 

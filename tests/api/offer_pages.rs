@@ -141,7 +141,11 @@ async fn a_refused_offer_form_shows_each_error_beside_its_field() {
         html.contains("请选择服务的乡镇（街道），或选择全县"),
         "townships"
     );
-    assert!(html.contains("title-error"), "title error beside its field");
+    assert_eq!(
+        refused.field_error("title").as_deref(),
+        Some("此项为必填项"),
+        "title error beside its field"
+    );
     assert!(html.contains("周末陪伴，一起读书。"), "typed text kept");
     assert!(html.contains("value=\"几个\""), "typed number kept");
 
