@@ -19,7 +19,7 @@ const NAMES: [&str; 4] = ["柏晓彤", "柏浩然", "柏思远", "柏雨桐"];
 /// published `hours_ago`; returns (need id, code).
 async fn need(
     app: &TestApp,
-    officer: &TestClient,
+    officer: &mut TestClient,
     (township, village): (&str, &str),
     seq: u32,
     category: &str,
@@ -61,7 +61,12 @@ const A: (&str, &str) = (TOWNSHIP_A, VILLAGE_A);
 const B: (&str, &str) = (TOWNSHIP_B, VILLAGE_B);
 
 /// An offer of `category` with `capacity` places for `townships`.
-async fn offer(client: &TestClient, category: &str, capacity: i64, townships: &[&str]) -> String {
+async fn offer(
+    client: &mut TestClient,
+    category: &str,
+    capacity: i64,
+    townships: &[&str],
+) -> String {
     let mut body = offer_body(
         category,
         "四点半课堂作业辅导",
@@ -96,11 +101,11 @@ fn pairs(body: &Value) -> Vec<(String, String)> {
 async fn the_only_place_goes_to_the_urgent_need_although_first_come_would_give_it_to_the_normal_one()
  {
     let app = TestApp::spawn().await;
-    let officer = app.login_as(Role::TownshipOfficer).await;
-    let (_, first) = need(&app, &officer, A, 1, "tutoring", "normal", 2).await;
-    let (_, urgent) = need(&app, &officer, A, 2, "tutoring", "urgent", 1).await;
-    let provider = app.verified_provider().await;
-    let place = offer(&provider, "tutoring", 1, &[TOWNSHIP_A]).await;
+    let mut officer = app.login_as(Role::TownshipOfficer).await;
+    let (_, first) = need(&app, &mut officer, A, 1, "tutoring", "normal", 2).await;
+    let (_, urgent) = need(&app, &mut officer, A, 2, "tutoring", "urgent", 1).await;
+    let mut provider = app.verified_provider().await;
+    let place = offer(&mut provider, "tutoring", 1, &[TOWNSHIP_A]).await;
 
     let mut admin = app.admin().await;
     let body = plan(&mut admin).await;
@@ -142,14 +147,14 @@ async fn the_only_place_goes_to_the_urgent_need_although_first_come_would_give_i
 async fn a_township_officer_sees_their_needs_in_the_county_wide_plan_and_no_place_is_booked_twice()
 {
     let app = TestApp::spawn().await;
-    let officer_a = app.login_as(Role::TownshipOfficer).await;
-    let officer_b = app
+    let mut officer_a = app.login_as(Role::TownshipOfficer).await;
+    let mut officer_b = app
         .login_staff(Role::TownshipOfficer, Some(TOWNSHIP_B), None)
         .await;
-    let (_, normal_a) = need(&app, &officer_a, A, 1, "tutoring", "normal", 3).await;
-    let (_, critical_b) = need(&app, &officer_b, B, 2, "tutoring", "critical", 1).await;
-    let provider = app.verified_provider().await;
-    let county_place = offer(&provider, "tutoring", 1, &["county"]).await;
+    let (_, normal_a) = need(&app, &mut officer_a, A, 1, "tutoring", "normal", 3).await;
+    let (_, critical_b) = need(&app, &mut officer_b, B, 2, "tutoring", "critical", 1).await;
+    let mut provider = app.verified_provider().await;
+    let county_place = offer(&mut provider, "tutoring", 1, &["county"]).await;
 
     let mut admin = app.admin().await;
     let body = plan(&mut admin).await;
@@ -203,17 +208,19 @@ async fn providers_families_and_village_supervisors_may_not_see_the_plan() {
         .get("/api/v1/allocation")
         .await
         .assert_status(StatusCode::UNAUTHORIZED);
-    let home = provider.get("/offers/mine").await.text();
-    assert!(!home.contains("href=\"/allocation\""));
+    provider
+        .get("/offers/mine")
+        .await
+        .assert_ok_without(&["href=\"/allocation\""]);
 }
 
 #[tokio::test]
 async fn the_plan_page_offers_each_pair_as_a_match_form_for_the_officer_to_review() {
     let app = TestApp::spawn().await;
     let mut officer = app.login_as(Role::TownshipOfficer).await;
-    let (_, code) = need(&app, &officer, A, 1, "tutoring", "critical", 1).await;
-    let provider = app.verified_provider().await;
-    let place = offer(&provider, "tutoring", 3, &[TOWNSHIP_A]).await;
+    let (_, code) = need(&app, &mut officer, A, 1, "tutoring", "critical", 1).await;
+    let mut provider = app.verified_provider().await;
+    let place = offer(&mut provider, "tutoring", 3, &[TOWNSHIP_A]).await;
 
     let page = officer.get("/allocation").await;
     page.assert_status(StatusCode::OK);
@@ -234,12 +241,12 @@ async fn the_plan_page_offers_each_pair_as_a_match_form_for_the_officer_to_revie
 #[tokio::test]
 async fn an_offer_already_in_an_open_match_is_not_proposed_again_and_held_places_count() {
     let app = TestApp::spawn().await;
-    let officer = app.login_as(Role::TownshipOfficer).await;
-    let (open_need, open_code) = need(&app, &officer, A, 1, "tutoring", "normal", 3).await;
-    let (held_need, held_code) = need(&app, &officer, A, 2, "tutoring", "urgent", 2).await;
-    let provider = app.verified_provider().await;
-    let first = offer(&provider, "tutoring", 1, &[TOWNSHIP_A]).await;
-    let second = offer(&provider, "tutoring", 1, &[TOWNSHIP_A]).await;
+    let mut officer = app.login_as(Role::TownshipOfficer).await;
+    let (open_need, open_code) = need(&app, &mut officer, A, 1, "tutoring", "normal", 3).await;
+    let (held_need, held_code) = need(&app, &mut officer, A, 2, "tutoring", "urgent", 2).await;
+    let mut provider = app.verified_provider().await;
+    let first = offer(&mut provider, "tutoring", 1, &[TOWNSHIP_A]).await;
+    let second = offer(&mut provider, "tutoring", 1, &[TOWNSHIP_A]).await;
     let hour = Duration::hours(1);
     insert_match(&app, &open_need, &first, TOWNSHIP_A, "proposed", hour).await;
     insert_match(&app, &held_need, &first, TOWNSHIP_A, "approved", hour).await;
@@ -256,8 +263,8 @@ async fn an_offer_already_in_an_open_match_is_not_proposed_again_and_held_places
 #[tokio::test]
 async fn offers_of_a_family_whose_approval_ran_out_are_left_out() {
     let app = TestApp::spawn().await;
-    let officer = app.login_as(Role::TownshipOfficer).await;
-    let (_, code) = need(&app, &officer, A, 1, "sponsorship", "normal", 1).await;
+    let mut officer = app.login_as(Role::TownshipOfficer).await;
+    let (_, code) = need(&app, &mut officer, A, 1, "sponsorship", "normal", 1).await;
     let (family_id, username) = app.apply_family(TOWNSHIP_A).await;
     let set_until = |day: chrono::NaiveDate| {
         format!(
@@ -269,8 +276,8 @@ async fn offers_of_a_family_whose_approval_ran_out_are_left_out() {
         .execute_unprepared(&set_until(today + Duration::days(100)))
         .await
         .expect("approve");
-    let family = app.logged_in(&username).await;
-    let home = offer(&family, "sponsorship", 1, &[TOWNSHIP_A]).await;
+    let mut family = app.logged_in(&username).await;
+    let home = offer(&mut family, "sponsorship", 1, &[TOWNSHIP_A]).await;
 
     let mut admin = app.admin().await;
     assert_eq!(pairs(&plan(&mut admin).await), vec![(code, home)]);
@@ -286,12 +293,12 @@ async fn offers_of_a_family_whose_approval_ran_out_are_left_out() {
 #[tokio::test]
 async fn offers_past_their_end_or_of_a_suspended_provider_are_left_out() {
     let app = TestApp::spawn().await;
-    let officer = app.login_as(Role::TownshipOfficer).await;
-    let (_, code) = need(&app, &officer, A, 1, "tutoring", "normal", 1).await;
-    let provider = app.verified_provider().await;
-    let ended = offer(&provider, "tutoring", 1, &[TOWNSHIP_A]).await;
-    let other = app.verified_provider().await;
-    let suspended = offer(&other, "tutoring", 1, &[TOWNSHIP_A]).await;
+    let mut officer = app.login_as(Role::TownshipOfficer).await;
+    let (_, code) = need(&app, &mut officer, A, 1, "tutoring", "normal", 1).await;
+    let mut provider = app.verified_provider().await;
+    let ended = offer(&mut provider, "tutoring", 1, &[TOWNSHIP_A]).await;
+    let mut other = app.verified_provider().await;
+    let suspended = offer(&mut other, "tutoring", 1, &[TOWNSHIP_A]).await;
     let mut admin = app.admin().await;
     assert_eq!(plan(&mut admin).await["offers"], 2);
 
@@ -319,7 +326,7 @@ async fn offers_past_their_end_or_of_a_suspended_provider_are_left_out() {
 #[tokio::test]
 async fn a_need_for_two_people_takes_one_place_from_each_of_two_offers() {
     let app = TestApp::spawn().await;
-    let officer = app.login_as(Role::TownshipOfficer).await;
+    let mut officer = app.login_as(Role::TownshipOfficer).await;
     let child = officer
         .create_child(child_body(
             NAMES[0],
@@ -337,9 +344,9 @@ async fn a_need_for_two_people_takes_one_place_from_each_of_two_offers() {
         .post_json(&format!("/api/v1/needs/{id}/publish"), json!({}))
         .await
         .assert_status(StatusCode::OK);
-    let provider = app.verified_provider().await;
-    let big = offer(&provider, "tutoring", 5, &[TOWNSHIP_A]).await;
-    let small = offer(&provider, "tutoring", 1, &[TOWNSHIP_A]).await;
+    let mut provider = app.verified_provider().await;
+    let big = offer(&mut provider, "tutoring", 5, &[TOWNSHIP_A]).await;
+    let small = offer(&mut provider, "tutoring", 1, &[TOWNSHIP_A]).await;
 
     let mut admin = app.admin().await;
     let body = plan(&mut admin).await;

@@ -36,7 +36,7 @@ fn child_body(id_number: &str) -> Value {
 }
 
 /// Creates a file through the JSON API; returns its id and file number.
-async fn create_child(officer: &TestClient, id_number: &str) -> (String, String) {
+async fn create_child(officer: &mut TestClient, id_number: &str) -> (String, String) {
     let response = officer
         .post_json("/api/v1/children", child_body(id_number))
         .await;
@@ -62,7 +62,7 @@ async fn the_file_page_is_masked_until_a_field_is_revealed() {
     let app = TestApp::spawn().await;
     let mut officer = app.login_as(Role::TownshipOfficer).await;
     let id = id_number(1);
-    let (child, file_no) = create_child(&officer, &id).await;
+    let (child, file_no) = create_child(&mut officer, &id).await;
     let path = format!("/children/{child}");
 
     let page = officer.get(&path).await;
@@ -124,7 +124,7 @@ async fn the_file_page_is_masked_until_a_field_is_revealed() {
 async fn the_file_list_never_shows_a_full_name_and_flags_unvisited_files() {
     let app = TestApp::spawn().await;
     let mut officer = app.login_as(Role::TownshipOfficer).await;
-    let (_, file_no) = create_child(&officer, &id_number(2)).await;
+    let (_, file_no) = create_child(&mut officer, &id_number(2)).await;
     let list = officer.get("/children").await;
     list.assert_status(StatusCode::OK);
     let html = list.text();
@@ -143,8 +143,8 @@ async fn a_search_by_id_number_finds_the_file_without_putting_it_in_a_url() {
     let app = TestApp::spawn().await;
     let mut officer = app.login_as(Role::TownshipOfficer).await;
     let id = id_number(3);
-    let (child, file_no) = create_child(&officer, &id).await;
-    let (_, other) = create_child(&officer, &id_number(4)).await;
+    let (child, file_no) = create_child(&mut officer, &id).await;
+    let (_, other) = create_child(&mut officer, &id_number(4)).await;
     let csrf = officer.page_csrf("/children").await;
     let found = officer
         .post_form("/children/search", &[("csrf_token", &csrf), ("q", &id)])
@@ -168,7 +168,7 @@ async fn a_search_by_id_number_finds_the_file_without_putting_it_in_a_url() {
 async fn a_search_by_part_of_a_name_and_a_supervisors_need_list_work() {
     let app = TestApp::spawn().await;
     let mut officer = app.login_as(Role::TownshipOfficer).await;
-    let (_, file_no) = create_child(&officer, &id_number(11)).await;
+    let (_, file_no) = create_child(&mut officer, &id_number(11)).await;
     let csrf = officer.page_csrf("/children").await;
     let by_name = officer
         .post_form("/children/search", &[("csrf_token", &csrf), ("q", "晓彤")])
@@ -209,18 +209,11 @@ async fn the_file_form_comes_back_with_each_error_beside_its_field() {
     assert!(html.contains("自身残疾须选择残疾类别"));
     assert!(html.contains("建档须有监护人同意保存档案"));
     assert!(html.contains("青龙街道中心小学"), "typed values are kept");
-    // The name error sits in the name field's block, not only in the summary.
-    let field = html.find("for=\"name\"").expect("name field");
-    let next = html[field..]
-        .find("class=\"field")
-        .map_or(html.len(), |i| field + i);
-    assert!(html[field..next].contains("请填写姓名"));
-    let id_field = html.find("for=\"id_number\"").expect("id field");
-    let next = html[id_field..]
-        .find("class=\"field")
-        .map_or(html.len(), |i| id_field + i);
-    assert!(
-        html[id_field..next].contains("error"),
+    // Each error sits beside its field, not only in the summary.
+    assert_eq!(refused.field_error("name").as_deref(), Some("请填写姓名"));
+    assert_eq!(
+        refused.field_error("id_number").as_deref(),
+        Some("身份证号码应为18位"),
         "the ID error is beside its field"
     );
 }
@@ -266,8 +259,8 @@ async fn a_file_made_with_the_form_opens_and_a_duplicate_is_refused_beside_the_i
 async fn a_visit_is_recorded_from_the_file_page() {
     let app = TestApp::spawn().await;
     let mut supervisor = app.login_as(Role::VillageSupervisor).await;
-    let officer = app.login_as(Role::TownshipOfficer).await;
-    let (child, _) = create_child(&officer, &id_number(6)).await;
+    let mut officer = app.login_as(Role::TownshipOfficer).await;
+    let (child, _) = create_child(&mut officer, &id_number(6)).await;
     let path = format!("/children/{child}");
     let csrf = supervisor.page_csrf(&path).await;
     let bad = supervisor
@@ -295,16 +288,16 @@ async fn a_visit_is_recorded_from_the_file_page() {
         .await;
     ok.assert_status(StatusCode::SEE_OTHER);
     assert_eq!(location(&ok), path);
-    let html = supervisor.get(&path).await.text();
-    assert!(html.contains("祖母身体欠佳"));
-    assert!(!html.contains("逾期未走访"));
+    let page = supervisor.get(&path).await;
+    page.assert_ok_without(&["逾期未走访"]);
+    assert!(page.text().contains("祖母身体欠佳"));
 }
 
 #[tokio::test]
 async fn a_need_with_a_phone_number_comes_back_with_the_finding_marked() {
     let app = TestApp::spawn().await;
     let mut officer = app.login_as(Role::TownshipOfficer).await;
-    let (child, _) = create_child(&officer, &id_number(7)).await;
+    let (child, _) = create_child(&mut officer, &id_number(7)).await;
     let new = format!("/needs/new?child={child}");
     officer.get(&new).await.assert_status(StatusCode::OK);
     let csrf = officer.page_csrf(&new).await;
@@ -358,7 +351,7 @@ async fn a_verified_provider_sees_only_the_projection_of_a_published_need() {
     let app = TestApp::spawn().await;
     let mut officer = app.login_as(Role::TownshipOfficer).await;
     let id = id_number(8);
-    let (child, _) = create_child(&officer, &id).await;
+    let (child, _) = create_child(&mut officer, &id).await;
     let need = officer
         .post_json(
             "/api/v1/needs",
@@ -391,7 +384,7 @@ async fn a_verified_provider_sees_only_the_projection_of_a_published_need() {
             .contains("需求已发布")
     );
 
-    let admin = app.admin().await;
+    let mut admin = app.admin().await;
     let (provider_id, username) = app.register_provider().await;
     admin
         .post_json(
@@ -443,8 +436,8 @@ async fn a_verified_provider_sees_only_the_projection_of_a_published_need() {
 #[tokio::test]
 async fn an_officer_of_another_township_gets_404_for_a_file_page() {
     let app = TestApp::spawn().await;
-    let officer_a = app.login_as(Role::TownshipOfficer).await;
-    let (child, _) = create_child(&officer_a, &id_number(9)).await;
+    let mut officer_a = app.login_as(Role::TownshipOfficer).await;
+    let (child, _) = create_child(&mut officer_a, &id_number(9)).await;
     let mut officer_b = app
         .login_staff(Role::TownshipOfficer, Some(TOWNSHIP_B), None)
         .await;
@@ -474,7 +467,7 @@ async fn the_edit_form_shows_personal_fields_empty_and_keeps_them_when_left_empt
     let app = TestApp::spawn().await;
     let mut officer = app.login_as(Role::TownshipOfficer).await;
     let id = id_number(10);
-    let (child, _) = create_child(&officer, &id).await;
+    let (child, _) = create_child(&mut officer, &id).await;
     let path = format!("/children/{child}/edit");
     let form = officer.get(&path).await;
     form.assert_status(StatusCode::OK);

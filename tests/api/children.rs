@@ -11,7 +11,7 @@ const VILLAGE_B: &str = "500235101201";
 #[tokio::test]
 async fn an_officer_opens_a_file_that_staff_see_masked_until_revealed() {
     let app = TestApp::spawn().await;
-    let officer = app.login_as(Role::TownshipOfficer).await;
+    let mut officer = app.login_as(Role::TownshipOfficer).await;
     let id_number = id_number_for("20150312", 7, false);
     let response = officer
         .post_json(
@@ -72,8 +72,8 @@ async fn an_officer_opens_a_file_that_staff_see_masked_until_revealed() {
 #[tokio::test]
 async fn a_supervisor_drafts_and_the_officer_completes() {
     let app = TestApp::spawn().await;
-    let supervisor = app.login_as(Role::VillageSupervisor).await;
-    let officer = app.login_as(Role::TownshipOfficer).await;
+    let mut supervisor = app.login_as(Role::VillageSupervisor).await;
+    let mut officer = app.login_as(Role::TownshipOfficer).await;
     let id = supervisor
         .create_child(child_body(
             "柏子轩",
@@ -119,8 +119,8 @@ async fn a_supervisor_drafts_and_the_officer_completes() {
 #[tokio::test]
 async fn one_file_per_child_across_townships() {
     let app = TestApp::spawn().await;
-    let officer_a = app.login_as(Role::TownshipOfficer).await;
-    let officer_b = app
+    let mut officer_a = app.login_as(Role::TownshipOfficer).await;
+    let mut officer_b = app
         .login_staff(Role::TownshipOfficer, Some(TOWNSHIP_B), None)
         .await;
     let id_number = id_number_for("20140704", 3, true);
@@ -192,7 +192,7 @@ async fn one_file_per_child_across_townships() {
 #[tokio::test]
 async fn invalid_files_name_each_field() {
     let app = TestApp::spawn().await;
-    let officer = app.login_as(Role::TownshipOfficer).await;
+    let mut officer = app.login_as(Role::TownshipOfficer).await;
     let mut body = child_body(
         "柏欣怡",
         &id_number_for("20150312", 9, false),
@@ -333,6 +333,7 @@ async fn history_names_changed_fields_never_their_values() {
     let file = officer
         .get(&format!("/api/v1/children/{id}?reveal=guardian_phone"))
         .await;
+    file.assert_status(StatusCode::OK);
     let body = file.json();
     assert_eq!(body["identity"]["guardian_phone"]["value"], "13698765432");
     assert_eq!(
@@ -353,7 +354,7 @@ async fn history_names_changed_fields_never_their_values() {
 #[tokio::test]
 async fn staff_search_by_name_id_number_or_file_number_within_scope() {
     let app = TestApp::spawn().await;
-    let officer = app.login_as(Role::TownshipOfficer).await;
+    let mut officer = app.login_as(Role::TownshipOfficer).await;
     let officer_b = app
         .login_staff(Role::TownshipOfficer, Some(TOWNSHIP_B), None)
         .await;
@@ -370,7 +371,7 @@ async fn staff_search_by_name_id_number_or_file_number_within_scope() {
         ))
         .await;
     let search = |client: &crate::helpers::TestClient, q: String| {
-        let client = client.clone();
+        let mut client = client.clone();
         async move {
             let response = client
                 .post_json("/api/v1/children/search", json!({"q": q}))

@@ -29,7 +29,7 @@ async fn concurrent_registrations_all_succeed() {
     let app = TestApp::spawn().await;
     let mut tasks = Vec::new();
     for i in 0..24 {
-        let client = app.client();
+        let mut client = app.client();
         let body = provider_body(&format!("parallel{i}"));
         tasks.push(tokio::spawn(async move {
             client.post_json("/api/v1/providers", body).await

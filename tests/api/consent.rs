@@ -19,7 +19,7 @@ fn withdraw() -> Value {
 }
 
 /// A second published need of the same file; returns (id, code).
-async fn another_need(officer: &TestClient, child_id: &str, quantity: i64) -> (String, String) {
+async fn another_need(officer: &mut TestClient, child_id: &str, quantity: i64) -> (String, String) {
     let mut body = need_body(child_id);
     body["quantity"] = json!(quantity);
     let response = officer.post_json("/api/v1/needs", body).await;
@@ -33,8 +33,7 @@ async fn another_need(officer: &TestClient, child_id: &str, quantity: i64) -> (S
     (id, code)
 }
 
-async fn child_of(officer: &TestClient, need_id: &str) -> String {
-    let mut officer = officer.clone();
+async fn child_of(officer: &mut TestClient, need_id: &str) -> String {
     officer
         .get(&format!("/api/v1/needs/{need_id}"))
         .await
@@ -44,8 +43,7 @@ async fn child_of(officer: &TestClient, need_id: &str) -> String {
         .to_owned()
 }
 
-async fn inbox_kind(client: &TestClient, kind: &str) -> u64 {
-    let mut client = client.clone();
+async fn inbox_kind(client: &mut TestClient, kind: &str) -> u64 {
     let inbox = client.get("/api/v1/inbox").await;
     inbox.assert_status(StatusCode::OK);
     inbox.json()["counts"][kind].as_u64().unwrap_or(0)
@@ -54,30 +52,30 @@ async fn inbox_kind(client: &TestClient, kind: &str) -> u64 {
 #[tokio::test]
 async fn withdrawing_consent_takes_the_files_needs_out_of_publication() {
     let app = TestApp::spawn().await;
-    let scene = Scene::new(&app, 5).await;
-    let child = child_of(&scene.officer, &scene.need_id).await;
+    let mut scene = Scene::new(&app, 5).await;
+    let child = child_of(&mut scene.officer, &scene.need_id).await;
     // Need A (the scene's): a proposal waiting for approval.
     let proposal = scene.proposal().await;
     // Need B: an officer's suggestion waiting for the provider, and one
     // approved match (two children wanted, so it stays published).
-    let (need_b, code_b) = another_need(&scene.officer, &child, 2).await;
-    let suggestion = propose(&scene.officer, &code_b, &scene.offer).await;
-    let second_offer = crate::match_helpers::tutoring_offer(&scene.provider, 3).await;
-    let running = propose(&scene.provider, &code_b, &second_offer).await;
-    approve(&scene.officer, &running).await;
+    let (need_b, code_b) = another_need(&mut scene.officer, &child, 2).await;
+    let suggestion = propose(&mut scene.officer, &code_b, &scene.offer).await;
+    let second_offer = crate::match_helpers::tutoring_offer(&mut scene.provider, 3).await;
+    let running = propose(&mut scene.provider, &code_b, &second_offer).await;
+    approve(&mut scene.officer, &running).await;
     // Need C: covered (matched), its match in service.
-    let (need_c, code_c) = another_need(&scene.officer, &child, 1).await;
-    let covered = propose(&scene.provider, &code_c, &scene.offer).await;
-    approve(&scene.officer, &covered).await;
+    let (need_c, code_c) = another_need(&mut scene.officer, &child, 1).await;
+    let covered = propose(&mut scene.provider, &code_c, &scene.offer).await;
+    approve(&mut scene.officer, &covered).await;
     act(
-        &scene.provider,
+        &mut scene.provider,
         &covered,
         "services",
         json!({"served_on": chrono::Local::now().date_naive().to_string(), "summary": "辅导数学作业"}),
     )
     .await
     .assert_status(StatusCode::CREATED);
-    assert_eq!(need_status(&scene.officer, &need_c).await, "matched");
+    assert_eq!(need_status(&mut scene.officer, &need_c).await, "matched");
     app.index_now().await;
     let places_before = remaining(&app, &scene.offer).await;
 
@@ -94,9 +92,12 @@ async fn withdrawing_consent_takes_the_files_needs_out_of_publication() {
     );
 
     // Out of publication: drafts, out of the index, not shown to providers.
-    assert_eq!(need_status(&scene.officer, &scene.need_id).await, "draft");
-    assert_eq!(need_status(&scene.officer, &need_b).await, "draft");
-    assert_eq!(need_status(&scene.officer, &need_c).await, "matched");
+    assert_eq!(
+        need_status(&mut scene.officer, &scene.need_id).await,
+        "draft"
+    );
+    assert_eq!(need_status(&mut scene.officer, &need_b).await, "draft");
+    assert_eq!(need_status(&mut scene.officer, &need_c).await, "matched");
     app.index_now().await;
     let mut provider = scene.provider.clone();
     for code in [&scene.code, &code_b, &code_c] {
@@ -127,7 +128,7 @@ async fn withdrawing_consent_takes_the_files_needs_out_of_publication() {
 
     // Open proposals ended with the reason.
     for id in [&proposal, &suggestion] {
-        let m = get_match(&scene.provider, id).await;
+        let m = get_match(&mut scene.provider, id).await;
         assert_eq!(m["status"], "rejected", "{m}");
         let last = m["events"].as_array().expect("events").last().cloned();
         assert!(
@@ -137,7 +138,7 @@ async fn withdrawing_consent_takes_the_files_needs_out_of_publication() {
     }
     // Running matches go on, waiting for the officer.
     for id in [&running, &covered] {
-        let m = get_match(&scene.officer, id).await;
+        let m = get_match(&mut scene.officer, id).await;
         assert!(
             m["status"] == "approved" || m["status"] == "in_service",
             "{m}"
@@ -145,7 +146,7 @@ async fn withdrawing_consent_takes_the_files_needs_out_of_publication() {
         assert!(m["review_since"].is_string(), "{m}");
         let moves = m["allowed_moves"].as_array().expect("moves");
         assert!(moves.contains(&json!("continue")) && moves.contains(&json!("cancel")));
-        let owner_view = get_match(&scene.provider, id).await;
+        let owner_view = get_match(&mut scene.provider, id).await;
         assert!(owner_view["review_since"].is_null());
     }
     assert_eq!(
@@ -153,26 +154,26 @@ async fn withdrawing_consent_takes_the_files_needs_out_of_publication() {
         places_before,
         "no place lost"
     );
-    assert_eq!(inbox_kind(&scene.officer, "match_to_review").await, 2);
+    assert_eq!(inbox_kind(&mut scene.officer, "match_to_review").await, 2);
     let mut officer = scene.officer.clone();
     let page = officer.get(&format!("/matches/{running}")).await;
     assert!(page.text().contains("撤回发布需求的同意"));
 
     // The officer decides: one goes on, one ends.
     act(
-        &scene.officer,
+        &mut scene.officer,
         &running,
         "continue",
         json!({"note": "已与监护人沟通，继续服务至本学期结束"}),
     )
     .await
     .assert_status(StatusCode::OK);
-    assert!(get_match(&scene.officer, &running).await["review_since"].is_null());
-    act(&scene.officer, &running, "continue", json!({}))
+    assert!(get_match(&mut scene.officer, &running).await["review_since"].is_null());
+    act(&mut scene.officer, &running, "continue", json!({}))
         .await
         .assert_status(StatusCode::CONFLICT);
     act(
-        &scene.officer,
+        &mut scene.officer,
         &covered,
         "cancel",
         json!({"reason": "监护人不同意继续"}),
@@ -180,9 +181,9 @@ async fn withdrawing_consent_takes_the_files_needs_out_of_publication() {
     .await
     .assert_status(StatusCode::OK);
     assert_eq!(remaining(&app, &scene.offer).await, places_before + 1);
-    assert_eq!(inbox_kind(&scene.officer, "match_to_review").await, 0);
+    assert_eq!(inbox_kind(&mut scene.officer, "match_to_review").await, 0);
     // The owner never decides.
-    act(&scene.provider, &running, "continue", json!({}))
+    act(&mut scene.provider, &running, "continue", json!({}))
         .await
         .assert_status(StatusCode::FORBIDDEN);
     // Publishing again needs consent again.
@@ -200,8 +201,8 @@ async fn withdrawing_consent_takes_the_files_needs_out_of_publication() {
 #[tokio::test]
 async fn a_change_that_keeps_the_consent_touches_no_need() {
     let app = TestApp::spawn().await;
-    let scene = Scene::new(&app, 5).await;
-    let child = child_of(&scene.officer, &scene.need_id).await;
+    let mut scene = Scene::new(&app, 5).await;
+    let child = child_of(&mut scene.officer, &scene.need_id).await;
     let proposal = scene.proposal().await;
     let response = scene
         .officer
@@ -213,11 +214,11 @@ async fn a_change_that_keeps_the_consent_touches_no_need() {
     response.assert_status(StatusCode::OK);
     assert!(response.json().get("publication_withdrawn").is_none());
     assert_eq!(
-        need_status(&scene.officer, &scene.need_id).await,
+        need_status(&mut scene.officer, &scene.need_id).await,
         "published"
     );
     assert_eq!(
-        get_match(&scene.provider, &proposal).await["status"],
+        get_match(&mut scene.provider, &proposal).await["status"],
         "proposed"
     );
 }
@@ -228,22 +229,22 @@ async fn a_change_that_keeps_the_consent_touches_no_need() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn an_approval_racing_a_withdrawal_never_leaves_a_match_running_unreviewed() {
     let app = TestApp::spawn().await;
-    let officer = app
+    let mut officer = app
         .login_as(carebridge::domain::Role::TownshipOfficer)
         .await;
-    let provider = app.verified_provider().await;
-    let offer = crate::match_helpers::tutoring_offer(&provider, 20).await;
+    let mut provider = app.verified_provider().await;
+    let offer = crate::match_helpers::tutoring_offer(&mut provider, 20).await;
     for _ in 0..4 {
-        let (need, code, _) = child_with_need(&officer, "tutoring", 1).await;
-        let child = child_of(&officer, &need).await;
-        let id = propose(&provider, &code, &offer).await;
+        let (need, code, _) = child_with_need(&mut officer, "tutoring", 1).await;
+        let child = child_of(&mut officer, &need).await;
+        let id = propose(&mut provider, &code, &offer).await;
         let approving = {
-            let officer = officer.clone();
+            let mut officer = officer.clone();
             let id = id.clone();
-            tokio::spawn(async move { act(&officer, &id, "approve", json!({})).await })
+            tokio::spawn(async move { act(&mut officer, &id, "approve", json!({})).await })
         };
         let withdrawing = {
-            let officer = officer.clone();
+            let mut officer = officer.clone();
             tokio::spawn(async move {
                 officer
                     .patch_json(&format!("/api/v1/children/{child}"), withdraw())
@@ -261,7 +262,7 @@ async fn an_approval_racing_a_withdrawal_never_leaves_a_match_running_unreviewed
             .await
             .expect("task")
             .assert_status(StatusCode::OK);
-        let m = get_match(&officer, &id).await;
+        let m = get_match(&mut officer, &id).await;
         match m["status"].as_str() {
             Some("approved") => assert!(m["review_since"].is_string(), "{m}"),
             Some("rejected") => {}

@@ -61,7 +61,7 @@ fn named(all: &[PathBuf], name: &str) -> bool {
 #[tokio::test]
 async fn the_data_directory_and_everything_in_it_are_owner_only() {
     let app = TestApp::spawn().await;
-    let provider = app.verified_provider().await;
+    let mut provider = app.verified_provider().await;
     provider
         .create_offer(offer_body(
             "tutoring",

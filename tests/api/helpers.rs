@@ -200,7 +200,7 @@ impl TestApp {
         if role == Role::CountyAdmin {
             return self.admin().await;
         }
-        let admin = self.admin().await;
+        let mut admin = self.admin().await;
         let username = self.unique(role.as_str().split('_').next().unwrap_or("staff"));
         let body = match role {
             Role::TownshipOfficer => {
@@ -348,8 +348,28 @@ pub struct TestResponse {
 }
 
 impl TestResponse {
+    /// The body as JSON; a body that is not JSON fails the test, naming the
+    /// status and the start of the body (an HTML error page, an empty 204).
+    #[track_caller]
     pub fn json(&self) -> Value {
-        serde_json::from_slice(&self.body).unwrap_or(Value::Null)
+        match serde_json::from_slice(&self.body) {
+            Ok(value) => value,
+            Err(error) => panic!(
+                "expected a JSON body ({error}); status {}, body: {:?}",
+                self.status,
+                self.body_start()
+            ),
+        }
+    }
+
+    /// The first characters of the body, for failure messages.
+    fn body_start(&self) -> String {
+        const SHOWN: usize = 300;
+        let text = self.text();
+        match text.char_indices().nth(SHOWN) {
+            Some((end, _)) => format!("{}…", &text[..end]),
+            None => text,
+        }
     }
 
     pub fn text(&self) -> String {
@@ -365,6 +385,54 @@ impl TestResponse {
             self.text()
         );
         self
+    }
+
+    /// Asserts the status, then that the body holds none of `absent`: a text
+    /// missing from a 404 or 500 page proves nothing.
+    #[track_caller]
+    pub fn assert_without(&self, expected: StatusCode, absent: &[&str]) -> &Self {
+        self.assert_status(expected);
+        let text = self.text();
+        for needle in absent {
+            if let Some(at) = text.find(needle) {
+                let from = text.floor_char_boundary(at.saturating_sub(120));
+                let to = text.ceil_char_boundary((at + needle.len() + 120).min(text.len()));
+                panic!("{needle:?} is in the answer: …{}…", &text[from..to]);
+            }
+        }
+        self
+    }
+
+    /// [`Self::assert_without`] on a 200 answer.
+    #[track_caller]
+    pub fn assert_ok_without(&self, absent: &[&str]) -> &Self {
+        self.assert_without(StatusCode::OK, absent)
+    }
+
+    /// The text of the error element of form field `field` (the
+    /// `<p id="{field}-error">` its input's `aria-describedby` names), if the
+    /// page shows one.
+    pub fn field_error(&self, field: &str) -> Option<String> {
+        let html = self.text();
+        let at = html.find(&format!("id=\"{field}-error\""))?;
+        let open = html[..at].rfind('<')?;
+        let tag: String = html[open + 1..]
+            .chars()
+            .take_while(char::is_ascii_alphanumeric)
+            .collect();
+        let start = at + html[at..].find('>')? + 1;
+        let end = start + html[start..].find(&format!("</{tag}>"))?;
+        let mut text = String::new();
+        let mut in_tag = false;
+        for c in html[start..end].chars() {
+            match c {
+                '<' => in_tag = true,
+                '>' => in_tag = false,
+                _ if !in_tag => text.push(c),
+                _ => {}
+            }
+        }
+        Some(text.trim().to_owned())
     }
 
     /// The `details` of an error body, as (field, message) pairs.
@@ -445,10 +513,8 @@ impl TestClient {
         self.send(request).await
     }
 
-    pub async fn post_json(&self, path: &str, body: Value) -> TestResponse {
-        let mut this = self.clone();
-        let request = this.json_request(Method::POST, path, Some(&body));
-        this.send(request).await
+    pub async fn post_json(&mut self, path: &str, body: Value) -> TestResponse {
+        self.send_json(Method::POST, path, body).await
     }
 
     pub async fn send_json(&mut self, method: Method, path: &str, body: Value) -> TestResponse {
@@ -456,10 +522,8 @@ impl TestClient {
         self.send(request).await
     }
 
-    pub async fn patch_json(&self, path: &str, body: Value) -> TestResponse {
-        let mut this = self.clone();
-        let request = this.json_request(Method::PATCH, path, Some(&body));
-        this.send(request).await
+    pub async fn patch_json(&mut self, path: &str, body: Value) -> TestResponse {
+        self.send_json(Method::PATCH, path, body).await
     }
 
     pub async fn delete(&mut self, path: &str) -> TestResponse {
@@ -572,14 +636,14 @@ pub fn need_body(child_id: &str) -> Value {
 
 impl TestClient {
     /// Creates a file through the API; returns its id.
-    pub async fn create_child(&self, body: Value) -> String {
+    pub async fn create_child(&mut self, body: Value) -> String {
         let response = self.post_json("/api/v1/children", body).await;
         response.assert_status(StatusCode::CREATED);
         response.json()["id"].as_str().expect("id").to_owned()
     }
 
     /// Writes and publishes a need for `child_id`; returns (id, code).
-    pub async fn publish_need(&self, child_id: &str) -> (String, String) {
+    pub async fn publish_need(&mut self, child_id: &str) -> (String, String) {
         let response = self.post_json("/api/v1/needs", need_body(child_id)).await;
         response.assert_status(StatusCode::CREATED);
         let id = response.json()["id"].as_str().expect("id").to_owned();
@@ -651,7 +715,7 @@ pub fn offer_body(category: &str, title: &str, description: &str, townships: &[&
 
 impl TestClient {
     /// Posts an offer; returns its id.
-    pub async fn create_offer(&self, body: Value) -> String {
+    pub async fn create_offer(&mut self, body: Value) -> String {
         let response = self.post_json("/api/v1/offers", body).await;
         response.assert_status(StatusCode::CREATED);
         response.json()["id"].as_str().expect("id").to_owned()

@@ -24,7 +24,7 @@ const CHILD_NAME: &str = "柏晓彤";
 
 /// A file and a published tutoring need in `township`; returns (need id, code).
 pub async fn published_need(
-    officer: &TestClient,
+    officer: &mut TestClient,
     township: &str,
     village: &str,
     seq: u32,
@@ -41,7 +41,7 @@ pub async fn published_need(
 }
 
 /// A tutoring offer for both test townships; returns its id.
-pub async fn tutoring_offer(provider: &TestClient) -> String {
+pub async fn tutoring_offer(provider: &mut TestClient) -> String {
     provider
         .create_offer(offer_body(
             "tutoring",
@@ -179,10 +179,10 @@ async fn a_township_officer_sees_what_waits_in_their_township_and_nothing_of_ano
     let mut officer_b = app
         .login_staff(Role::TownshipOfficer, Some(TOWNSHIP_B), None)
         .await;
-    let (need_a, _) = published_need(&officer_a, TOWNSHIP_A, VILLAGE_A, 1).await;
-    let (need_b, _) = published_need(&officer_b, TOWNSHIP_B, VILLAGE_B, 2).await;
-    let provider = app.verified_provider().await;
-    let offer = tutoring_offer(&provider).await;
+    let (need_a, _) = published_need(&mut officer_a, TOWNSHIP_A, VILLAGE_A, 1).await;
+    let (need_b, _) = published_need(&mut officer_b, TOWNSHIP_B, VILLAGE_B, 2).await;
+    let mut provider = app.verified_provider().await;
+    let offer = tutoring_offer(&mut provider).await;
     let day = Duration::days(1);
     let proposed_a = insert_match(&app, &need_a, &offer, TOWNSHIP_A, "proposed", day).await;
     let proposed_b = insert_match(&app, &need_b, &offer, TOWNSHIP_B, "proposed", day).await;
@@ -262,9 +262,9 @@ async fn a_township_officer_sees_what_waits_in_their_township_and_nothing_of_ano
 #[tokio::test]
 async fn county_staff_see_second_approvals_recommended_families_and_pending_providers() {
     let app = TestApp::spawn().await;
-    let officer = app.login_as(Role::TownshipOfficer).await;
-    let (need_a, _) = published_need(&officer, TOWNSHIP_A, VILLAGE_A, 3).await;
-    let offer = tutoring_offer(&app.verified_provider().await).await;
+    let mut officer = app.login_as(Role::TownshipOfficer).await;
+    let (need_a, _) = published_need(&mut officer, TOWNSHIP_A, VILLAGE_A, 3).await;
+    let offer = tutoring_offer(&mut app.verified_provider().await).await;
     let day = Duration::days(1);
     let second = insert_match(&app, &need_a, &offer, TOWNSHIP_A, "township_approved", day).await;
     insert_match(&app, &need_a, &offer, TOWNSHIP_A, "proposed", day).await;
@@ -318,12 +318,12 @@ async fn county_staff_see_second_approvals_recommended_families_and_pending_prov
 #[tokio::test]
 async fn a_provider_sees_suggestions_and_approved_matches_on_its_own_offers_only() {
     let app = TestApp::spawn().await;
-    let officer = app.login_as(Role::TownshipOfficer).await;
-    let (need_a, _) = published_need(&officer, TOWNSHIP_A, VILLAGE_A, 4).await;
+    let mut officer = app.login_as(Role::TownshipOfficer).await;
+    let (need_a, _) = published_need(&mut officer, TOWNSHIP_A, VILLAGE_A, 4).await;
     let mut mine = app.verified_provider().await;
     let mut other = app.verified_provider().await;
-    let my_offer = tutoring_offer(&mine).await;
-    let other_offer = tutoring_offer(&other).await;
+    let my_offer = tutoring_offer(&mut mine).await;
+    let other_offer = tutoring_offer(&mut other).await;
     let day = Duration::days(1);
     let suggested = insert_match(&app, &need_a, &my_offer, TOWNSHIP_A, "suggested", day).await;
     let to_serve = insert_match(&app, &need_a, &my_offer, TOWNSHIP_A, "approved", day).await;
@@ -353,8 +353,8 @@ async fn a_provider_sees_suggestions_and_approved_matches_on_its_own_offers_only
 #[tokio::test]
 async fn a_family_is_told_when_its_approval_runs_out_and_sees_suggestions_on_its_offers() {
     let app = TestApp::spawn().await;
-    let officer = app.login_as(Role::TownshipOfficer).await;
-    let (need_a, _) = published_need(&officer, TOWNSHIP_A, VILLAGE_A, 5).await;
+    let mut officer = app.login_as(Role::TownshipOfficer).await;
+    let (need_a, _) = published_need(&mut officer, TOWNSHIP_A, VILLAGE_A, 5).await;
     let (family_id, username) = app.apply_family(TOWNSHIP_A).await;
     let year = carebridge::domain::family::approval_ends(today());
     set_family(&app, &family_id, "approved", Some(year)).await;
@@ -395,8 +395,8 @@ async fn a_family_is_told_when_its_approval_runs_out_and_sees_suggestions_on_its
 async fn items_waiting_longer_than_the_overdue_days_are_highlighted_and_younger_ones_are_not() {
     let app = TestApp::spawn_with(|s| s.overdue_days = 3).await;
     let mut officer = app.login_as(Role::TownshipOfficer).await;
-    let (need_a, _) = published_need(&officer, TOWNSHIP_A, VILLAGE_A, 6).await;
-    let offer = tutoring_offer(&app.verified_provider().await).await;
+    let (need_a, _) = published_need(&mut officer, TOWNSHIP_A, VILLAGE_A, 6).await;
+    let offer = tutoring_offer(&mut app.verified_provider().await).await;
     let old = insert_match(
         &app,
         &need_a,
@@ -443,7 +443,9 @@ async fn items_waiting_longer_than_the_overdue_days_are_highlighted_and_younger_
 async fn every_page_of_a_logged_in_user_counts_the_inbox_and_anonymous_pages_do_not() {
     let app = TestApp::spawn().await;
     let mut anonymous = app.client();
-    assert_eq!(nav_inbox(&anonymous.get("/search").await.text()), None);
+    let page = anonymous.get("/search").await;
+    page.assert_status(StatusCode::OK);
+    assert_eq!(nav_inbox(&page.text()), None);
     let mut provider = app.verified_provider().await;
     let page = provider.get("/offers/mine").await;
     page.assert_status(StatusCode::OK);
@@ -470,13 +472,13 @@ async fn every_page_of_a_logged_in_user_counts_the_inbox_and_anonymous_pages_do_
 async fn a_need_nobody_answered_for_longer_than_the_overdue_days_waits_for_its_officer() {
     let app = TestApp::spawn().await;
     let mut officer = app.login_as(Role::TownshipOfficer).await;
-    let (lonely, code) = published_need(&officer, TOWNSHIP_A, VILLAGE_A, 7).await;
-    let (answered, _) = published_need(&officer, TOWNSHIP_A, VILLAGE_A, 8).await;
-    let (fresh, _) = published_need(&officer, TOWNSHIP_A, VILLAGE_A, 9).await;
+    let (lonely, code) = published_need(&mut officer, TOWNSHIP_A, VILLAGE_A, 7).await;
+    let (answered, _) = published_need(&mut officer, TOWNSHIP_A, VILLAGE_A, 8).await;
+    let (fresh, _) = published_need(&mut officer, TOWNSHIP_A, VILLAGE_A, 9).await;
     let long_ago = Utc::now() - Duration::days(10);
     set_published_at(&app, &lonely, long_ago).await;
     set_published_at(&app, &answered, long_ago).await;
-    let offer = tutoring_offer(&app.verified_provider().await).await;
+    let offer = tutoring_offer(&mut app.verified_provider().await).await;
     let proposal = insert_match(
         &app,
         &answered,
@@ -526,7 +528,7 @@ async fn a_village_supervisor_sees_the_drafts_of_their_village_waiting_for_the_t
             VILLAGE_A,
         ))
         .await;
-    let other_village = app
+    let mut other_village = app
         .login_staff(Role::VillageSupervisor, None, Some("500235001202"))
         .await;
     other_village

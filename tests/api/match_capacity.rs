@@ -13,20 +13,20 @@ use crate::match_helpers::{
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn fifty_concurrent_approvals_of_an_offer_with_three_places_take_exactly_three() {
     let app = TestApp::spawn().await;
-    let scene = Scene::new(&app, 3).await;
+    let mut scene = Scene::new(&app, 3).await;
     let mut matches = Vec::new();
     let mut needs = Vec::new();
     for _ in 0..50 {
-        let (need_id, code) = tutoring_need(&scene.officer).await;
-        matches.push(propose(&scene.provider, &code, &scene.offer).await);
+        let (need_id, code) = tutoring_need(&mut scene.officer).await;
+        matches.push(propose(&mut scene.provider, &code, &scene.offer).await);
         needs.push(need_id);
     }
     let tasks: Vec<_> = matches
         .iter()
         .map(|id| {
-            let officer = scene.officer.clone();
+            let mut officer = scene.officer.clone();
             let id = id.clone();
-            tokio::spawn(async move { act(&officer, &id, "approve", json!({})).await })
+            tokio::spawn(async move { act(&mut officer, &id, "approve", json!({})).await })
         })
         .collect();
     let mut approved = 0;
@@ -53,7 +53,7 @@ async fn fifty_concurrent_approvals_of_an_offer_with_three_places_take_exactly_t
     assert_eq!(listed.json()["total"], 3);
     let mut matched = 0;
     for need in &needs {
-        if need_status(&scene.officer, need).await == "matched" {
+        if need_status(&mut scene.officer, need).await == "matched" {
             matched += 1;
         }
     }
@@ -70,13 +70,13 @@ async fn fifty_concurrent_approvals_of_an_offer_with_three_places_take_exactly_t
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn two_concurrent_approvals_of_one_match_move_it_once() {
     let app = TestApp::spawn().await;
-    let scene = Scene::new(&app, 5).await;
+    let mut scene = Scene::new(&app, 5).await;
     let id = scene.proposal().await;
     let tasks: Vec<_> = (0..2)
         .map(|_| {
-            let officer = scene.officer.clone();
+            let mut officer = scene.officer.clone();
             let id = id.clone();
-            tokio::spawn(async move { act(&officer, &id, "approve", json!({})).await })
+            tokio::spawn(async move { act(&mut officer, &id, "approve", json!({})).await })
         })
         .collect();
     let mut statuses = Vec::new();
@@ -95,18 +95,18 @@ async fn two_concurrent_approvals_of_one_match_move_it_once() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn concurrent_approvals_of_two_offers_for_one_child_cover_the_need_once() {
     let app = TestApp::spawn().await;
-    let scene = Scene::new(&app, 5).await;
-    let second_offer = tutoring_offer(&scene.provider, 5).await;
+    let mut scene = Scene::new(&app, 5).await;
+    let second_offer = tutoring_offer(&mut scene.provider, 5).await;
     let ids = [
         scene.proposal().await,
-        propose(&scene.provider, &scene.code, &second_offer).await,
+        propose(&mut scene.provider, &scene.code, &second_offer).await,
     ];
     let tasks: Vec<_> = ids
         .iter()
         .map(|id| {
-            let officer = scene.officer.clone();
+            let mut officer = scene.officer.clone();
             let id = id.clone();
-            tokio::spawn(async move { act(&officer, &id, "approve", json!({})).await })
+            tokio::spawn(async move { act(&mut officer, &id, "approve", json!({})).await })
         })
         .collect();
     let mut statuses = Vec::new();
@@ -117,36 +117,49 @@ async fn concurrent_approvals_of_two_offers_for_one_child_cover_the_need_once() 
     assert_eq!(statuses, [StatusCode::OK, StatusCode::CONFLICT]);
     let places = remaining(&app, &scene.offer).await + remaining(&app, &second_offer).await;
     assert_eq!(places, 9, "one place taken in all");
-    assert_eq!(need_status(&scene.officer, &scene.need_id).await, "matched");
+    assert_eq!(
+        need_status(&mut scene.officer, &scene.need_id).await,
+        "matched"
+    );
 }
 
 #[tokio::test]
 async fn cancelling_an_approved_match_gives_its_place_back_and_reopens_the_need() {
     let app = TestApp::spawn().await;
-    let scene = Scene::new(&app, 1).await;
+    let mut scene = Scene::new(&app, 1).await;
     let id = scene.approved().await;
     assert_eq!(remaining(&app, &scene.offer).await, 0);
-    assert_eq!(need_status(&scene.officer, &scene.need_id).await, "matched");
+    assert_eq!(
+        need_status(&mut scene.officer, &scene.need_id).await,
+        "matched"
+    );
     // Another need cannot get the last place.
-    let (_, other_code) = tutoring_need(&scene.officer).await;
-    let full = crate::match_helpers::propose_raw(&scene.provider, &other_code, &scene.offer).await;
+    let (_, other_code) = tutoring_need(&mut scene.officer).await;
+    let full =
+        crate::match_helpers::propose_raw(&mut scene.provider, &other_code, &scene.offer).await;
     assert_eq!(full.error_fields(), vec!["offer_id"]);
-    let cancelled = act(&scene.officer, &id, "cancel", json!({"reason": "家庭搬迁"})).await;
+    let cancelled = act(
+        &mut scene.officer,
+        &id,
+        "cancel",
+        json!({"reason": "家庭搬迁"}),
+    )
+    .await;
     cancelled.assert_status(StatusCode::OK);
     assert_eq!(remaining(&app, &scene.offer).await, 1);
     assert_eq!(
-        need_status(&scene.officer, &scene.need_id).await,
+        need_status(&mut scene.officer, &scene.need_id).await,
         "published"
     );
     // Cancelling twice gives nothing back twice.
     assert_state_conflict(
-        &act(&scene.officer, &id, "cancel", json!({"reason": "再次"})).await,
+        &act(&mut scene.officer, &id, "cancel", json!({"reason": "再次"})).await,
         "cancelled",
     );
     assert_eq!(remaining(&app, &scene.offer).await, 1);
     // The place serves another need now.
-    let other = propose(&scene.provider, &other_code, &scene.offer).await;
-    approve(&scene.officer, &other).await;
+    let other = propose(&mut scene.provider, &other_code, &scene.offer).await;
+    approve(&mut scene.officer, &other).await;
     assert_eq!(remaining(&app, &scene.offer).await, 0);
     assert_eq!(app.audit_entries("need.follow_matches").await.len(), 3);
 }
@@ -154,43 +167,46 @@ async fn cancelling_an_approved_match_gives_its_place_back_and_reopens_the_need(
 #[tokio::test]
 async fn a_need_for_two_children_stays_published_until_both_places_are_approved() {
     let app = TestApp::spawn().await;
-    let scene = Scene::new(&app, 10).await;
-    let (need_id, code, _) = child_with_need(&scene.officer, "tutoring", 2).await;
-    let second_offer = tutoring_offer(&scene.provider, 10).await;
-    let first = propose(&scene.provider, &code, &scene.offer).await;
-    let second = propose(&scene.provider, &code, &second_offer).await;
-    approve(&scene.officer, &first).await;
-    assert_eq!(need_status(&scene.officer, &need_id).await, "published");
-    approve(&scene.officer, &second).await;
-    assert_eq!(need_status(&scene.officer, &need_id).await, "matched");
+    let mut scene = Scene::new(&app, 10).await;
+    let (need_id, code, _) = child_with_need(&mut scene.officer, "tutoring", 2).await;
+    let second_offer = tutoring_offer(&mut scene.provider, 10).await;
+    let first = propose(&mut scene.provider, &code, &scene.offer).await;
+    let second = propose(&mut scene.provider, &code, &second_offer).await;
+    approve(&mut scene.officer, &first).await;
+    assert_eq!(need_status(&mut scene.officer, &need_id).await, "published");
+    approve(&mut scene.officer, &second).await;
+    assert_eq!(need_status(&mut scene.officer, &need_id).await, "matched");
     act(
-        &scene.provider,
+        &mut scene.provider,
         &second,
         "cancel",
         json!({"reason": "志愿者不足"}),
     )
     .await
     .assert_status(StatusCode::OK);
-    assert_eq!(need_status(&scene.officer, &need_id).await, "published");
+    assert_eq!(need_status(&mut scene.officer, &need_id).await, "published");
 }
 
 #[tokio::test]
 async fn a_need_is_fulfilled_when_its_approved_matches_are_completed() {
     let app = TestApp::spawn().await;
-    let scene = Scene::new(&app, 10).await;
+    let mut scene = Scene::new(&app, 10).await;
     let id = scene.approved().await;
     let today = chrono::Local::now().date_naive().to_string();
     act(
-        &scene.provider,
+        &mut scene.provider,
         &id,
         "services",
         json!({"served_on": today, "summary": "辅导"}),
     )
     .await
     .assert_status(StatusCode::CREATED);
-    assert_eq!(need_status(&scene.officer, &scene.need_id).await, "matched");
+    assert_eq!(
+        need_status(&mut scene.officer, &scene.need_id).await,
+        "matched"
+    );
     act(
-        &scene.officer,
+        &mut scene.officer,
         &id,
         "complete",
         json!({"feedback": "完成得很好", "rating": 5}),
@@ -198,7 +214,7 @@ async fn a_need_is_fulfilled_when_its_approved_matches_are_completed() {
     .await
     .assert_status(StatusCode::OK);
     assert_eq!(
-        need_status(&scene.officer, &scene.need_id).await,
+        need_status(&mut scene.officer, &scene.need_id).await,
         "fulfilled"
     );
     // A completed match keeps its place.
@@ -208,24 +224,25 @@ async fn a_need_is_fulfilled_when_its_approved_matches_are_completed() {
 #[tokio::test]
 async fn a_covered_need_takes_no_further_approval() {
     let app = TestApp::spawn().await;
-    let scene = Scene::new(&app, 10).await;
-    let other_offer = tutoring_offer(&scene.provider, 10).await;
+    let mut scene = Scene::new(&app, 10).await;
+    let other_offer = tutoring_offer(&mut scene.provider, 10).await;
     let first = scene.proposal().await;
-    let second = propose(&scene.provider, &scene.code, &other_offer).await;
-    approve(&scene.officer, &first).await;
-    let refused = act(&scene.officer, &second, "approve", json!({})).await;
+    let second = propose(&mut scene.provider, &scene.code, &other_offer).await;
+    approve(&mut scene.officer, &first).await;
+    let refused = act(&mut scene.officer, &second, "approve", json!({})).await;
     refused.assert_status(StatusCode::CONFLICT);
     assert_eq!(remaining(&app, &other_offer).await, 10);
     // The covered need takes no new proposals either.
-    let third_offer = tutoring_offer(&scene.provider, 10).await;
-    let late = crate::match_helpers::propose_raw(&scene.provider, &scene.code, &third_offer).await;
+    let third_offer = tutoring_offer(&mut scene.provider, 10).await;
+    let late =
+        crate::match_helpers::propose_raw(&mut scene.provider, &scene.code, &third_offer).await;
     assert_eq!(late.error_fields(), vec!["need_code"]);
 }
 
 #[tokio::test]
 async fn approval_and_cancel_reindex_the_need_and_the_offer() {
     let app = TestApp::spawn().await;
-    let scene = Scene::new(&app, 10).await;
+    let mut scene = Scene::new(&app, 10).await;
     app.index_now().await;
     let mut provider = scene.provider.clone();
     assert_eq!(provider.get("/api/v1/needs").await.json()["total"], 1);
@@ -245,9 +262,14 @@ async fn approval_and_cancel_reindex_the_need_and_the_offer() {
         0,
         "a matched need is no longer listed"
     );
-    act(&scene.officer, &id, "cancel", json!({"reason": "家庭搬迁"}))
-        .await
-        .assert_status(StatusCode::OK);
+    act(
+        &mut scene.officer,
+        &id,
+        "cancel",
+        json!({"reason": "家庭搬迁"}),
+    )
+    .await
+    .assert_status(StatusCode::OK);
     app.index_now().await;
     assert_eq!(provider.get("/api/v1/needs").await.json()["total"], 1);
 }
@@ -255,9 +277,9 @@ async fn approval_and_cancel_reindex_the_need_and_the_offer() {
 #[tokio::test]
 async fn closing_a_need_ends_its_open_matches_and_gives_places_back() {
     let app = TestApp::spawn().await;
-    let scene = Scene::new(&app, 3).await;
-    let other_offer = tutoring_offer(&scene.provider, 2).await;
-    let pending = propose(&scene.provider, &scene.code, &other_offer).await;
+    let mut scene = Scene::new(&app, 3).await;
+    let other_offer = tutoring_offer(&mut scene.provider, 2).await;
+    let pending = propose(&mut scene.provider, &scene.code, &other_offer).await;
     let approved = scene.approved().await;
     assert_eq!(remaining(&app, &scene.offer).await, 2);
 
@@ -271,17 +293,20 @@ async fn closing_a_need_ends_its_open_matches_and_gives_places_back() {
         .assert_status(StatusCode::OK);
 
     assert_eq!(
-        get_match(&scene.officer, &approved).await["status"],
+        get_match(&mut scene.officer, &approved).await["status"],
         "cancelled"
     );
     assert_eq!(
-        get_match(&scene.officer, &pending).await["status"],
+        get_match(&mut scene.officer, &pending).await["status"],
         "rejected"
     );
     assert_eq!(remaining(&app, &scene.offer).await, 3, "the place is back");
     assert_eq!(remaining(&app, &other_offer).await, 2);
-    assert_eq!(need_status(&scene.officer, &scene.need_id).await, "closed");
-    let timeline = get_match(&scene.provider, &approved).await;
+    assert_eq!(
+        need_status(&mut scene.officer, &scene.need_id).await,
+        "closed"
+    );
+    let timeline = get_match(&mut scene.provider, &approved).await;
     let last = timeline["events"]
         .as_array()
         .and_then(|e| e.last())

@@ -26,7 +26,7 @@ static SEQ: AtomicU32 = AtomicU32::new(0);
 /// Files a child in township A (village A) with a published need of
 /// `category` and `quantity`; returns (need id, need code, ID number).
 pub async fn child_with_need(
-    officer: &TestClient,
+    officer: &mut TestClient,
     category: &str,
     quantity: i64,
 ) -> (String, String, String) {
@@ -50,13 +50,13 @@ pub async fn child_with_need(
 }
 
 /// A tutoring need of one child in township A; returns (need id, code).
-pub async fn tutoring_need(officer: &TestClient) -> (String, String) {
+pub async fn tutoring_need(officer: &mut TestClient) -> (String, String) {
     let (id, code, _) = child_with_need(officer, "tutoring", 1).await;
     (id, code)
 }
 
 /// A tutoring offer for ages 6–14 in township A with `capacity` places.
-pub async fn tutoring_offer(owner: &TestClient, capacity: i64) -> String {
+pub async fn tutoring_offer(owner: &mut TestClient, capacity: i64) -> String {
     let mut body = offer_body(
         "tutoring",
         "四点半课堂课业辅导",
@@ -87,7 +87,7 @@ pub async fn family_caring_for(app: &TestApp, care_types: &[&str]) -> TestClient
 }
 
 /// `POST /api/v1/matches`.
-pub async fn propose_raw(client: &TestClient, code: &str, offer: &str) -> TestResponse {
+pub async fn propose_raw(client: &mut TestClient, code: &str, offer: &str) -> TestResponse {
     client
         .post_json(
             "/api/v1/matches",
@@ -97,37 +97,35 @@ pub async fn propose_raw(client: &TestClient, code: &str, offer: &str) -> TestRe
 }
 
 /// Proposes (or, for an officer, suggests) a match; returns its id.
-pub async fn propose(client: &TestClient, code: &str, offer: &str) -> String {
+pub async fn propose(client: &mut TestClient, code: &str, offer: &str) -> String {
     let response = propose_raw(client, code, offer).await;
     response.assert_status(StatusCode::CREATED);
     response.json()["id"].as_str().expect("id").to_owned()
 }
 
 /// `POST /api/v1/matches/{id}/{action}` with `body`.
-pub async fn act(client: &TestClient, id: &str, action: &str, body: Value) -> TestResponse {
+pub async fn act(client: &mut TestClient, id: &str, action: &str, body: Value) -> TestResponse {
     client
         .post_json(&format!("/api/v1/matches/{id}/{action}"), body)
         .await
 }
 
 /// Approves, expecting 200; returns the match.
-pub async fn approve(client: &TestClient, id: &str) -> Value {
+pub async fn approve(client: &mut TestClient, id: &str) -> Value {
     let response = act(client, id, "approve", json!({})).await;
     response.assert_status(StatusCode::OK);
     response.json()
 }
 
 /// The match as `client` sees it (200 expected).
-pub async fn get_match(client: &TestClient, id: &str) -> Value {
-    let mut client = client.clone();
+pub async fn get_match(client: &mut TestClient, id: &str) -> Value {
     let response = client.get(&format!("/api/v1/matches/{id}")).await;
     response.assert_status(StatusCode::OK);
     response.json()
 }
 
 /// A need's status, as its township officer sees it.
-pub async fn need_status(officer: &TestClient, need_id: &str) -> String {
-    let mut officer = officer.clone();
+pub async fn need_status(officer: &mut TestClient, need_id: &str) -> String {
     let response = officer.get(&format!("/api/v1/needs/{need_id}")).await;
     response.assert_status(StatusCode::OK);
     response.json()["status"]
@@ -156,10 +154,10 @@ pub struct Scene {
 
 impl Scene {
     pub async fn new(app: &TestApp, capacity: i64) -> Scene {
-        let officer = app.login_as(Role::TownshipOfficer).await;
-        let provider = app.verified_provider().await;
-        let offer = tutoring_offer(&provider, capacity).await;
-        let (need_id, code, id_number) = child_with_need(&officer, "tutoring", 1).await;
+        let mut officer = app.login_as(Role::TownshipOfficer).await;
+        let mut provider = app.verified_provider().await;
+        let offer = tutoring_offer(&mut provider, capacity).await;
+        let (need_id, code, id_number) = child_with_need(&mut officer, "tutoring", 1).await;
         Scene {
             officer,
             provider,
@@ -171,14 +169,14 @@ impl Scene {
     }
 
     /// The provider's proposal on the scene's need.
-    pub async fn proposal(&self) -> String {
-        propose(&self.provider, &self.code, &self.offer).await
+    pub async fn proposal(&mut self) -> String {
+        propose(&mut self.provider, &self.code, &self.offer).await
     }
 
     /// A proposal the officer approved.
-    pub async fn approved(&self) -> String {
+    pub async fn approved(&mut self) -> String {
         let id = self.proposal().await;
-        approve(&self.officer, &id).await;
+        approve(&mut self.officer, &id).await;
         id
     }
 }

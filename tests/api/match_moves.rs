@@ -15,8 +15,8 @@ use crate::match_helpers::{
 #[tokio::test]
 async fn foster_care_by_a_family_needs_the_countys_second_approval() {
     let app = TestApp::spawn().await;
-    let officer = app.login_as(Role::TownshipOfficer).await;
-    let family = family_caring_for(&app, &["foster_care"]).await;
+    let mut officer = app.login_as(Role::TownshipOfficer).await;
+    let mut family = family_caring_for(&app, &["foster_care"]).await;
     let offer = family
         .create_offer(offer_body(
             "foster_care",
@@ -25,26 +25,26 @@ async fn foster_care_by_a_family_needs_the_countys_second_approval() {
             &[TOWNSHIP_A],
         ))
         .await;
-    let (need_id, code, _) = child_with_need(&officer, "foster_care", 1).await;
-    let id = propose(&family, &code, &offer).await;
+    let (need_id, code, _) = child_with_need(&mut officer, "foster_care", 1).await;
+    let id = propose(&mut family, &code, &offer).await;
 
-    let first = approve(&officer, &id).await;
+    let first = approve(&mut officer, &id).await;
     assert_eq!(first["status"], "township_approved");
     assert_eq!(remaining(&app, &offer).await, 10, "no place taken yet");
-    assert_eq!(need_status(&officer, &need_id).await, "published");
+    assert_eq!(need_status(&mut officer, &need_id).await, "published");
     assert_state_conflict(
-        &act(&officer, &id, "approve", json!({})).await,
+        &act(&mut officer, &id, "approve", json!({})).await,
         "township_approved",
     );
-    act(&family, &id, "approve", json!({}))
+    act(&mut family, &id, "approve", json!({}))
         .await
         .assert_status(StatusCode::FORBIDDEN);
 
-    let admin = app.admin().await;
-    let second = approve(&admin, &id).await;
+    let mut admin = app.admin().await;
+    let second = approve(&mut admin, &id).await;
     assert_eq!(second["status"], "approved");
     assert_eq!(remaining(&app, &offer).await, 9);
-    assert_eq!(need_status(&officer, &need_id).await, "matched");
+    assert_eq!(need_status(&mut officer, &need_id).await, "matched");
     let steps: Vec<(String, String)> = second["events"]
         .as_array()
         .expect("events")
@@ -73,8 +73,8 @@ async fn foster_care_by_a_family_needs_the_countys_second_approval() {
 #[tokio::test]
 async fn sponsorship_needs_the_county_too_which_may_refuse_it_with_a_reason() {
     let app = TestApp::spawn().await;
-    let officer = app.login_as(Role::TownshipOfficer).await;
-    let family = app.approved_family(TOWNSHIP_A).await;
+    let mut officer = app.login_as(Role::TownshipOfficer).await;
+    let mut family = app.approved_family(TOWNSHIP_A).await;
     let offer = family
         .create_offer(offer_body(
             "sponsorship",
@@ -83,15 +83,18 @@ async fn sponsorship_needs_the_county_too_which_may_refuse_it_with_a_reason() {
             &[TOWNSHIP_A],
         ))
         .await;
-    let (need_id, code, _) = child_with_need(&officer, "sponsorship", 1).await;
-    let id = propose(&family, &code, &offer).await;
-    assert_eq!(approve(&officer, &id).await["status"], "township_approved");
-    let admin = app.admin().await;
-    let refused = act(&admin, &id, "reject", json!({"reason": "  "})).await;
+    let (need_id, code, _) = child_with_need(&mut officer, "sponsorship", 1).await;
+    let id = propose(&mut family, &code, &offer).await;
+    assert_eq!(
+        approve(&mut officer, &id).await["status"],
+        "township_approved"
+    );
+    let mut admin = app.admin().await;
+    let refused = act(&mut admin, &id, "reject", json!({"reason": "  "})).await;
     refused.assert_status(StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(refused.error_fields(), vec!["reason"]);
     let rejected = act(
-        &admin,
+        &mut admin,
         &id,
         "reject",
         json!({"reason": "家庭经济状况需复核"}),
@@ -100,7 +103,7 @@ async fn sponsorship_needs_the_county_too_which_may_refuse_it_with_a_reason() {
     rejected.assert_status(StatusCode::OK);
     assert_eq!(rejected.json()["status"], "rejected");
     assert_eq!(remaining(&app, &offer).await, 10);
-    assert_eq!(need_status(&officer, &need_id).await, "published");
+    assert_eq!(need_status(&mut officer, &need_id).await, "published");
     let events = rejected.json()["events"].clone();
     assert_eq!(events[2]["note"], "家庭经济状况需复核");
     assert_eq!(app.audit_entries("match.reject").await.len(), 1);
@@ -109,7 +112,7 @@ async fn sponsorship_needs_the_county_too_which_may_refuse_it_with_a_reason() {
 #[tokio::test]
 async fn services_are_logged_after_approval_within_their_dates_and_hours() {
     let app = TestApp::spawn().await;
-    let scene = Scene::new(&app, 10).await;
+    let mut scene = Scene::new(&app, 10).await;
     let id = scene.approved().await;
     let today = chrono::Local::now().date_naive();
     let day = |d: chrono::NaiveDate| d.format("%Y-%m-%d").to_string();
@@ -136,12 +139,12 @@ async fn services_are_logged_after_approval_within_their_dates_and_hours() {
         ),
         (json!({"served_on": day(today), "summary": " "}), "summary"),
     ] {
-        let response = act(&scene.provider, &id, "services", body).await;
+        let response = act(&mut scene.provider, &id, "services", body).await;
         response.assert_status(StatusCode::UNPROCESSABLE_ENTITY);
         assert_eq!(response.error_fields(), vec![field]);
     }
     act(
-        &scene.officer,
+        &mut scene.officer,
         &id,
         "services",
         json!({"served_on": day(today), "summary": "辅导"}),
@@ -149,7 +152,7 @@ async fn services_are_logged_after_approval_within_their_dates_and_hours() {
     .await
     .assert_status(StatusCode::FORBIDDEN);
     let logged = act(
-        &scene.provider,
+        &mut scene.provider,
         &id,
         "services",
         json!({"served_on": day(today), "hours": 1.5, "summary": "辅导数学作业一小时半"}),
@@ -157,7 +160,7 @@ async fn services_are_logged_after_approval_within_their_dates_and_hours() {
     .await;
     logged.assert_status(StatusCode::CREATED);
     assert_eq!(logged.json()["hours"], 1.5);
-    let seen = get_match(&scene.provider, &id).await;
+    let seen = get_match(&mut scene.provider, &id).await;
     assert_eq!(seen["status"], "in_service");
     assert_eq!(seen["services"].as_array().expect("services").len(), 1);
     assert_eq!(seen["services"][0]["summary"], "辅导数学作业一小时半");
@@ -167,11 +170,11 @@ async fn services_are_logged_after_approval_within_their_dates_and_hours() {
 #[tokio::test]
 async fn completion_takes_feedback_and_a_rating() {
     let app = TestApp::spawn().await;
-    let scene = Scene::new(&app, 10).await;
+    let mut scene = Scene::new(&app, 10).await;
     let id = scene.approved().await;
     let today = chrono::Local::now().date_naive().to_string();
     act(
-        &scene.provider,
+        &mut scene.provider,
         &id,
         "services",
         json!({"served_on": today, "summary": "辅导"}),
@@ -179,7 +182,7 @@ async fn completion_takes_feedback_and_a_rating() {
     .await
     .assert_status(StatusCode::CREATED);
     let bad = act(
-        &scene.officer,
+        &mut scene.officer,
         &id,
         "complete",
         json!({"feedback": "", "rating": 6}),
@@ -190,7 +193,7 @@ async fn completion_takes_feedback_and_a_rating() {
     fields.sort();
     assert_eq!(fields, vec!["feedback", "rating"]);
     act(
-        &scene.provider,
+        &mut scene.provider,
         &id,
         "complete",
         json!({"feedback": "很好", "rating": 5}),
@@ -198,7 +201,7 @@ async fn completion_takes_feedback_and_a_rating() {
     .await
     .assert_status(StatusCode::FORBIDDEN);
     let done = act(
-        &scene.officer,
+        &mut scene.officer,
         &id,
         "complete",
         json!({"feedback": "孩子成绩进步明显", "rating": 5}),
@@ -215,10 +218,10 @@ async fn completion_takes_feedback_and_a_rating() {
 #[tokio::test]
 async fn withdrawing_ends_a_proposal_and_cancelling_needs_a_reason() {
     let app = TestApp::spawn().await;
-    let scene = Scene::new(&app, 10).await;
+    let mut scene = Scene::new(&app, 10).await;
     let id = scene.proposal().await;
     let withdrawn = act(
-        &scene.provider,
+        &mut scene.provider,
         &id,
         "withdraw",
         json!({"reason": "人手不足"}),
@@ -228,10 +231,10 @@ async fn withdrawing_ends_a_proposal_and_cancelling_needs_a_reason() {
     assert_eq!(withdrawn.json()["status"], "withdrawn");
     // A withdrawn match no longer blocks a new proposal of the same pair.
     let again = scene.approved().await;
-    let no_reason = act(&scene.provider, &again, "cancel", json!({})).await;
+    let no_reason = act(&mut scene.provider, &again, "cancel", json!({})).await;
     assert_eq!(no_reason.error_fields(), vec!["reason"]);
     let cancelled = act(
-        &scene.provider,
+        &mut scene.provider,
         &again,
         "cancel",
         json!({"reason": "志愿者调离"}),

@@ -7,7 +7,7 @@ use axum::http::StatusCode;
 use carebridge::domain::Role;
 use serde_json::json;
 
-use crate::helpers::{TOWNSHIP_A, TestApp, TestClient, TestResponse, offer_body};
+use crate::helpers::{TOWNSHIP_A, TestApp, TestResponse, offer_body};
 use crate::match_helpers::{
     CHILD_NAME, GUARDIAN_PHONE, Scene, act, approve, child_with_need, family_caring_for, get_match,
 };
@@ -15,7 +15,7 @@ use crate::match_helpers::{
 #[tokio::test]
 async fn a_handover_note_that_identifies_the_child_is_refused() {
     let app = TestApp::spawn().await;
-    let scene = Scene::new(&app, 10).await;
+    let mut scene = Scene::new(&app, 10).await;
     let id = scene.approved().await;
     for (note, kind) in [
         (format!("请联系{CHILD_NAME}的奶奶"), "name"),
@@ -24,7 +24,7 @@ async fn a_handover_note_that_identifies_the_child_is_refused() {
         ("每周二到红旗村村委会接孩子".to_owned(), "village"),
     ] {
         let response = act(
-            &scene.officer,
+            &mut scene.officer,
             &id,
             "handover",
             json!({"handover_note": note}),
@@ -65,11 +65,14 @@ async fn a_handover_note_that_identifies_the_child_is_refused() {
         )
         .await;
     saved.assert_status(StatusCode::OK);
-    assert_eq!(get_match(&scene.provider, &id).await["handover_note"], fine);
+    assert_eq!(
+        get_match(&mut scene.provider, &id).await["handover_note"],
+        fine
+    );
     assert_eq!(app.audit_entries("match.handover").await.len(), 1);
     // The owner does not write it.
     act(
-        &scene.provider,
+        &mut scene.provider,
         &id,
         "handover",
         json!({"handover_note": fine}),
@@ -81,10 +84,10 @@ async fn a_handover_note_that_identifies_the_child_is_refused() {
 #[tokio::test]
 async fn officers_texts_that_the_owner_reads_are_checked_too() {
     let app = TestApp::spawn().await;
-    let scene = Scene::new(&app, 10).await;
+    let mut scene = Scene::new(&app, 10).await;
     let id = scene.proposal().await;
     let reject = act(
-        &scene.officer,
+        &mut scene.officer,
         &id,
         "reject",
         json!({"reason": format!("{CHILD_NAME}已有人辅导")}),
@@ -93,7 +96,7 @@ async fn officers_texts_that_the_owner_reads_are_checked_too() {
     reject.assert_status(StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(reject.json()["error"]["code"], "personal_information");
     let approve_note = act(
-        &scene.officer,
+        &mut scene.officer,
         &id,
         "approve",
         json!({"handover_note": format!("联系电话 {GUARDIAN_PHONE}")}),
@@ -101,14 +104,17 @@ async fn officers_texts_that_the_owner_reads_are_checked_too() {
     .await;
     approve_note.assert_status(StatusCode::UNPROCESSABLE_ENTITY);
     // Nothing moved.
-    assert_eq!(get_match(&scene.officer, &id).await["status"], "proposed");
+    assert_eq!(
+        get_match(&mut scene.officer, &id).await["status"],
+        "proposed"
+    );
 }
 
 #[tokio::test]
 async fn the_owner_sees_the_handover_note_only_once_finally_approved() {
     let app = TestApp::spawn().await;
-    let officer = app.login_as(Role::TownshipOfficer).await;
-    let family = family_caring_for(&app, &["foster_care"]).await;
+    let mut officer = app.login_as(Role::TownshipOfficer).await;
+    let mut family = family_caring_for(&app, &["foster_care"]).await;
     let offer = family
         .create_offer(offer_body(
             "foster_care",
@@ -117,31 +123,35 @@ async fn the_owner_sees_the_handover_note_only_once_finally_approved() {
             &[TOWNSHIP_A],
         ))
         .await;
-    let (_, code, _) = child_with_need(&officer, "foster_care", 1).await;
-    let id = crate::match_helpers::propose(&family, &code, &offer).await;
+    let (_, code, _) = child_with_need(&mut officer, "foster_care", 1).await;
+    let id = crate::match_helpers::propose(&mut family, &code, &offer).await;
     let note = "请于周五到青龙街道民政办办理寄养交接手续。";
-    let first = act(&officer, &id, "approve", json!({"handover_note": note})).await;
+    let first = act(&mut officer, &id, "approve", json!({"handover_note": note})).await;
     first.assert_status(StatusCode::OK);
     assert_eq!(first.json()["handover_note"], note, "the officer sees it");
-    assert!(get_match(&family, &id).await["handover_note"].is_null());
-    let mut seen = family.clone();
-    let list = seen.get("/api/v1/matches").await;
-    assert!(!list.text().contains(note));
-    let page = seen.get(&format!("/matches/{id}")).await;
-    assert!(!page.text().contains(note));
-    approve(&app.admin().await, &id).await;
-    assert_eq!(get_match(&family, &id).await["handover_note"], note);
-    assert!(
-        seen.get(&format!("/matches/{id}"))
-            .await
-            .text()
-            .contains(note)
-    );
+    assert!(get_match(&mut family, &id).await["handover_note"].is_null());
+    family
+        .get("/api/v1/matches")
+        .await
+        .assert_ok_without(&[note]);
+    family
+        .get(&format!("/matches/{id}"))
+        .await
+        .assert_ok_without(&[note]);
+    approve(&mut app.admin().await, &id).await;
+    assert_eq!(get_match(&mut family, &id).await["handover_note"], note);
+    let page = family.get(&format!("/matches/{id}")).await;
+    page.assert_status(StatusCode::OK);
+    assert!(page.text().contains(note));
 }
 
 /// Every answer the provider gets in a whole match's life, pages included.
-async fn provider_answers(app: &TestApp, scene: &Scene, id: &str) -> Vec<(String, TestResponse)> {
-    let mut provider: TestClient = scene.provider.clone();
+async fn provider_answers(
+    app: &TestApp,
+    scene: &mut Scene,
+    id: &str,
+) -> Vec<(String, TestResponse)> {
+    let provider = &mut scene.provider;
     let mut answers = Vec::new();
     for path in [
         format!("/api/v1/matches/{id}"),
@@ -157,7 +167,7 @@ async fn provider_answers(app: &TestApp, scene: &Scene, id: &str) -> Vec<(String
     answers.push((
         "services".to_owned(),
         act(
-            &provider,
+            provider,
             id,
             "services",
             json!({"served_on": today, "summary": "辅导作业"}),
@@ -165,7 +175,7 @@ async fn provider_answers(app: &TestApp, scene: &Scene, id: &str) -> Vec<(String
         .await,
     ));
     act(
-        &scene.officer,
+        &mut scene.officer,
         id,
         "complete",
         json!({"feedback": "很好", "rating": 4}),
@@ -187,16 +197,16 @@ async fn provider_answers(app: &TestApp, scene: &Scene, id: &str) -> Vec<(String
 #[tokio::test]
 async fn a_provider_never_gets_the_childs_name_or_id_number_from_a_match() {
     let app = TestApp::spawn().await;
-    let scene = Scene::new(&app, 10).await;
+    let mut scene = Scene::new(&app, 10).await;
     let proposed =
-        crate::match_helpers::propose_raw(&scene.provider, &scene.code, &scene.offer).await;
+        crate::match_helpers::propose_raw(&mut scene.provider, &scene.code, &scene.offer).await;
     let id = proposed.json()["id"].as_str().expect("id").to_owned();
-    let approved = act(&scene.provider, &id, "withdraw", json!({})).await;
+    let approved = act(&mut scene.provider, &id, "withdraw", json!({})).await;
     // Withdrawn: propose again and go through the whole life.
     approved.assert_status(StatusCode::OK);
     let id = scene.approved().await;
     let mut answers = vec![("proposed".to_owned(), proposed)];
-    answers.extend(provider_answers(&app, &scene, &id).await);
+    answers.extend(provider_answers(&app, &mut scene, &id).await);
     let birth = crate::helpers::birth_of(&scene.id_number);
     for (what, response) in &answers {
         assert!(response.status.is_success(), "{what}: {}", response.status);
@@ -215,7 +225,7 @@ async fn a_provider_never_gets_the_childs_name_or_id_number_from_a_match() {
             assert!(!text.contains(secret), "{what} shows {secret}");
         }
     }
-    let json = get_match(&scene.provider, &id).await;
+    let json = get_match(&mut scene.provider, &id).await;
     assert!(json["need"]["id"].is_null(), "no need id for the owner");
     assert!(json["need"].get("child_id").is_none());
 }
@@ -227,7 +237,7 @@ async fn a_provider_never_gets_the_childs_name_or_id_number_from_a_match() {
 #[tokio::test]
 async fn a_need_shown_at_county_level_is_placed_by_nothing_its_owner_reads() {
     let app = TestApp::spawn().await;
-    let officer = app.login_as(Role::TownshipOfficer).await;
+    let mut officer = app.login_as(Role::TownshipOfficer).await;
     let mut provider = app.verified_provider().await;
     let offer = provider
         .create_offer(offer_body(
@@ -237,19 +247,19 @@ async fn a_need_shown_at_county_level_is_placed_by_nothing_its_owner_reads() {
             &["county"],
         ))
         .await;
-    let (_, code, _) = child_with_need(&officer, "tutoring", 1).await;
+    let (_, code, _) = child_with_need(&mut officer, "tutoring", 1).await;
     let projection = provider.get(&format!("/api/v1/needs/{code}")).await;
     projection.assert_status(StatusCode::OK);
     assert!(
         projection.json()["township"].is_null(),
         "one child in its band: shown at county level"
     );
-    let id = crate::match_helpers::propose(&provider, &code, &offer).await;
+    let id = crate::match_helpers::propose(&mut provider, &code, &offer).await;
     // A suggestion by the officer on a second need, so that an officer's
     // event waits in the owner's inbox too.
-    let (_, second, _) = child_with_need(&officer, "tutoring", 1).await;
-    crate::match_helpers::propose(&officer, &second, &offer).await;
-    approve(&officer, &id).await;
+    let (_, second, _) = child_with_need(&mut officer, "tutoring", 1).await;
+    crate::match_helpers::propose(&mut officer, &second, &offer).await;
+    approve(&mut officer, &id).await;
     app.index_now().await;
     let township_name = "青龙";
     for path in [
@@ -277,7 +287,7 @@ async fn a_need_shown_at_county_level_is_placed_by_nothing_its_owner_reads() {
             "{path} places the child: {text}"
         );
     }
-    let events = get_match(&provider, &id).await["events"].clone();
+    let events = get_match(&mut provider, &id).await["events"].clone();
     assert!(
         events
             .as_array()
@@ -305,7 +315,7 @@ fn without_selects(html: &str) -> String {
 #[tokio::test]
 async fn a_family_reads_no_township_of_a_need_shown_at_county_level() {
     let app = TestApp::spawn().await;
-    let officer = app.login_as(Role::TownshipOfficer).await;
+    let mut officer = app.login_as(Role::TownshipOfficer).await;
     let mut family = family_caring_for(&app, &["sponsorship"]).await;
     let mut body = offer_body(
         "sponsorship",
@@ -315,9 +325,9 @@ async fn a_family_reads_no_township_of_a_need_shown_at_county_level() {
     );
     body["capacity"] = json!(2);
     let offer = family.create_offer(body).await;
-    let (_, code, _) = child_with_need(&officer, "sponsorship", 1).await;
-    let id = crate::match_helpers::propose(&family, &code, &offer).await;
-    approve(&officer, &id).await;
+    let (_, code, _) = child_with_need(&mut officer, "sponsorship", 1).await;
+    let id = crate::match_helpers::propose(&mut family, &code, &offer).await;
+    approve(&mut officer, &id).await;
     for path in [
         format!("/api/v1/matches/{id}"),
         format!("/matches/{id}"),

@@ -16,21 +16,21 @@ use crate::match_helpers::{
 #[tokio::test]
 async fn a_provider_proposes_and_the_officer_approves_each_step_in_the_timeline_and_the_audit() {
     let app = TestApp::spawn().await;
-    let scene = Scene::new(&app, 10).await;
-    let response = propose_raw(&scene.provider, &scene.code, &scene.offer).await;
+    let mut scene = Scene::new(&app, 10).await;
+    let response = propose_raw(&mut scene.provider, &scene.code, &scene.offer).await;
     response.assert_status(StatusCode::CREATED);
     assert_eq!(response.json()["status"], "proposed");
     let id = response.json()["id"].as_str().expect("id").to_owned();
 
-    let seen = get_match(&scene.provider, &id).await;
+    let seen = get_match(&mut scene.provider, &id).await;
     assert_eq!(seen["proposed_side"], "provider");
     assert_eq!(seen["need"]["code"], scene.code.as_str());
     assert_eq!(seen["allowed_moves"], json!(["withdraw"]));
-    let officer_view = get_match(&scene.officer, &id).await;
+    let officer_view = get_match(&mut scene.officer, &id).await;
     assert_eq!(officer_view["allowed_moves"], json!(["approve", "reject"]));
     assert_eq!(officer_view["need"]["id"], scene.need_id.as_str());
 
-    let approved = approve(&scene.officer, &id).await;
+    let approved = approve(&mut scene.officer, &id).await;
     assert_eq!(approved["status"], "approved");
     assert_eq!(approved["offer"]["remaining"], 9);
     let events = approved["events"].as_array().expect("events");
@@ -43,7 +43,10 @@ async fn a_provider_proposes_and_the_officer_approves_each_step_in_the_timeline_
     assert_eq!(events[1]["to_status"], "approved");
     assert_eq!(events[1]["actor_role"], "township_officer");
     assert_eq!(remaining(&app, &scene.offer).await, 9);
-    assert_eq!(need_status(&scene.officer, &scene.need_id).await, "matched");
+    assert_eq!(
+        need_status(&mut scene.officer, &scene.need_id).await,
+        "matched"
+    );
     for action in ["match.propose", "match.approve"] {
         let entries = app.audit_entries(action).await;
         assert_eq!(entries.len(), 1, "{action}");
@@ -54,22 +57,28 @@ async fn a_provider_proposes_and_the_officer_approves_each_step_in_the_timeline_
 #[tokio::test]
 async fn an_officers_suggestion_waits_for_the_owner_to_accept() {
     let app = TestApp::spawn().await;
-    let scene = Scene::new(&app, 10).await;
-    let response = propose_raw(&scene.officer, &scene.code, &scene.offer).await;
+    let mut scene = Scene::new(&app, 10).await;
+    let response = propose_raw(&mut scene.officer, &scene.code, &scene.offer).await;
     response.assert_status(StatusCode::CREATED);
     assert_eq!(response.json()["status"], "suggested");
     let id = response.json()["id"].as_str().expect("id").to_owned();
     assert_state_conflict(
-        &act(&scene.officer, &id, "approve", json!({})).await,
+        &act(&mut scene.officer, &id, "approve", json!({})).await,
         "suggested",
     );
-    let owner = get_match(&scene.provider, &id).await;
+    let owner = get_match(&mut scene.provider, &id).await;
     assert_eq!(owner["allowed_moves"], json!(["accept", "withdraw"]));
-    let accepted = act(&scene.provider, &id, "accept", json!({"note": "可以安排"})).await;
+    let accepted = act(
+        &mut scene.provider,
+        &id,
+        "accept",
+        json!({"note": "可以安排"}),
+    )
+    .await;
     accepted.assert_status(StatusCode::OK);
     assert_eq!(accepted.json()["status"], "proposed");
-    assert_eq!(approve(&scene.officer, &id).await["status"], "approved");
-    let events = get_match(&scene.officer, &id).await["events"].clone();
+    assert_eq!(approve(&mut scene.officer, &id).await["status"], "approved");
+    let events = get_match(&mut scene.officer, &id).await["events"].clone();
     let actions: Vec<&str> = events
         .as_array()
         .expect("events")
@@ -84,11 +93,11 @@ async fn an_officers_suggestion_waits_for_the_owner_to_accept() {
 #[tokio::test]
 async fn illegal_moves_answer_409_naming_the_current_state() {
     let app = TestApp::spawn().await;
-    let scene = Scene::new(&app, 10).await;
+    let mut scene = Scene::new(&app, 10).await;
     let id = scene.proposal().await;
     assert_state_conflict(
         &act(
-            &scene.provider,
+            &mut scene.provider,
             &id,
             "services",
             json!({"served_on": "2026-01-01", "summary": "辅导"}),
@@ -98,7 +107,7 @@ async fn illegal_moves_answer_409_naming_the_current_state() {
     );
     assert_state_conflict(
         &act(
-            &scene.officer,
+            &mut scene.officer,
             &id,
             "complete",
             json!({"feedback": "好", "rating": 5}),
@@ -107,33 +116,45 @@ async fn illegal_moves_answer_409_naming_the_current_state() {
         "proposed",
     );
     assert_state_conflict(
-        &act(&scene.officer, &id, "cancel", json!({"reason": "情况变化"})).await,
+        &act(
+            &mut scene.officer,
+            &id,
+            "cancel",
+            json!({"reason": "情况变化"}),
+        )
+        .await,
         "proposed",
     );
     assert_state_conflict(
-        &act(&scene.officer, &id, "withdraw", json!({})).await,
+        &act(&mut scene.officer, &id, "withdraw", json!({})).await,
         "proposed",
     );
-    approve(&scene.officer, &id).await;
+    approve(&mut scene.officer, &id).await;
     assert_state_conflict(
-        &act(&scene.officer, &id, "approve", json!({})).await,
+        &act(&mut scene.officer, &id, "approve", json!({})).await,
         "approved",
     );
     assert_state_conflict(
-        &act(&scene.provider, &id, "accept", json!({})).await,
+        &act(&mut scene.provider, &id, "accept", json!({})).await,
         "approved",
     );
     assert_state_conflict(
-        &act(&scene.provider, &id, "withdraw", json!({})).await,
-        "approved",
-    );
-    assert_state_conflict(
-        &act(&scene.officer, &id, "reject", json!({"reason": "不合适"})).await,
+        &act(&mut scene.provider, &id, "withdraw", json!({})).await,
         "approved",
     );
     assert_state_conflict(
         &act(
-            &scene.officer,
+            &mut scene.officer,
+            &id,
+            "reject",
+            json!({"reason": "不合适"}),
+        )
+        .await,
+        "approved",
+    );
+    assert_state_conflict(
+        &act(
+            &mut scene.officer,
             &id,
             "complete",
             json!({"feedback": "好", "rating": 5}),
@@ -142,10 +163,10 @@ async fn illegal_moves_answer_409_naming_the_current_state() {
         "approved",
     );
     let rejected_id = {
-        let (_, code) = tutoring_need(&scene.officer).await;
-        let id = propose(&scene.provider, &code, &scene.offer).await;
+        let (_, code) = tutoring_need(&mut scene.officer).await;
+        let id = propose(&mut scene.provider, &code, &scene.offer).await;
         act(
-            &scene.officer,
+            &mut scene.officer,
             &id,
             "reject",
             json!({"reason": "已由其他服务满足"}),
@@ -160,13 +181,13 @@ async fn illegal_moves_answer_409_naming_the_current_state() {
         ("cancel", json!({"reason": "x"})),
     ] {
         assert_state_conflict(
-            &act(&scene.officer, &rejected_id, action, body).await,
+            &act(&mut scene.officer, &rejected_id, action, body).await,
             "rejected",
         );
     }
     // Nothing moved: the refused moves left no events.
     assert_eq!(
-        get_match(&scene.officer, &id).await["events"]
+        get_match(&mut scene.officer, &id).await["events"]
             .as_array()
             .expect("events")
             .len(),
@@ -177,7 +198,7 @@ async fn illegal_moves_answer_409_naming_the_current_state() {
 #[tokio::test]
 async fn each_role_reaches_only_its_own_matches() {
     let app = TestApp::spawn().await;
-    let scene = Scene::new(&app, 10).await;
+    let mut scene = Scene::new(&app, 10).await;
     let id = scene.proposal().await;
     let path = format!("/api/v1/matches/{id}");
 
@@ -188,7 +209,7 @@ async fn each_role_reaches_only_its_own_matches() {
         .get(&path)
         .await
         .assert_status(StatusCode::NOT_FOUND);
-    act(&other_officer, &id, "approve", json!({}))
+    act(&mut other_officer, &id, "approve", json!({}))
         .await
         .assert_status(StatusCode::NOT_FOUND);
     assert_eq!(
@@ -201,7 +222,7 @@ async fn each_role_reaches_only_its_own_matches() {
         .get(&path)
         .await
         .assert_status(StatusCode::NOT_FOUND);
-    act(&other_provider, &id, "withdraw", json!({}))
+    act(&mut other_provider, &id, "withdraw", json!({}))
         .await
         .assert_status(StatusCode::NOT_FOUND);
     assert_eq!(
@@ -220,7 +241,7 @@ async fn each_role_reaches_only_its_own_matches() {
         .assert_status(StatusCode::FORBIDDEN);
 
     // The owner reads but does not approve; the county reads all.
-    act(&scene.provider, &id, "approve", json!({}))
+    act(&mut scene.provider, &id, "approve", json!({}))
         .await
         .assert_status(StatusCode::FORBIDDEN);
     let mut own = scene.provider.clone();
@@ -229,7 +250,10 @@ async fn each_role_reaches_only_its_own_matches() {
     assert_eq!(admin.get("/api/v1/matches").await.json()["total"], 1);
     admin.get(&path).await.assert_status(StatusCode::OK);
     // The county decides only what reached it.
-    assert_state_conflict(&act(&admin, &id, "approve", json!({})).await, "proposed");
+    assert_state_conflict(
+        &act(&mut admin, &id, "approve", json!({})).await,
+        "proposed",
+    );
     let mut officer = scene.officer.clone();
     let listed = officer
         .get(&format!(
@@ -252,8 +276,8 @@ async fn each_role_reaches_only_its_own_matches() {
 #[tokio::test]
 async fn proposals_are_checked_field_by_field() {
     let app = TestApp::spawn().await;
-    let scene = Scene::new(&app, 10).await;
-    let provider = &scene.provider;
+    let mut scene = Scene::new(&app, 10).await;
+    let provider = &mut scene.provider;
     // Another category, another provider's offer, ages that do not fit.
     let counselling = provider
         .create_offer(offer_body(
@@ -263,8 +287,8 @@ async fn proposals_are_checked_field_by_field() {
             &[TOWNSHIP_A],
         ))
         .await;
-    let other = app.verified_provider().await;
-    let others_offer = tutoring_offer(&other, 5).await;
+    let mut other = app.verified_provider().await;
+    let others_offer = tutoring_offer(&mut other, 5).await;
     let mut teens = offer_body("tutoring", "高中课业辅导", "辅导高中课程。", &[TOWNSHIP_A]);
     teens["age_min"] = json!(15);
     teens["age_max"] = json!(17);
@@ -323,30 +347,30 @@ async fn proposals_are_checked_field_by_field() {
     propose_raw(provider, &draft_code, &scene.offer)
         .await
         .assert_status(StatusCode::NOT_FOUND);
-    let for_officer = propose_raw(&scene.officer, &draft_code, &scene.offer).await;
+    let for_officer = propose_raw(&mut scene.officer, &draft_code, &scene.offer).await;
     assert_eq!(for_officer.error_fields(), vec!["need_code"]);
     // The officer of another township does not reach the need.
-    let other_officer = app
+    let mut other_officer = app
         .login_staff(Role::TownshipOfficer, Some(TOWNSHIP_B), None)
         .await;
-    propose_raw(&other_officer, &scene.code, &scene.offer)
+    propose_raw(&mut other_officer, &scene.code, &scene.offer)
         .await
         .assert_status(StatusCode::NOT_FOUND);
     // Village supervisors and county staff do not propose; pending providers neither.
-    for client in [
+    for mut client in [
         app.login_as(Role::VillageSupervisor).await,
         app.admin().await,
     ] {
-        propose_raw(&client, &scene.code, &scene.offer)
+        propose_raw(&mut client, &scene.code, &scene.offer)
             .await
             .assert_status(StatusCode::FORBIDDEN);
     }
     // One open match per need and offer.
-    scene.proposal().await;
+    propose(provider, &scene.code, &scene.offer).await;
     let duplicate = propose_raw(provider, &scene.code, &scene.offer).await;
     duplicate.assert_status(StatusCode::CONFLICT);
     assert_eq!(duplicate.json()["error"]["code"], "duplicate");
-    let again = propose_raw(&scene.officer, &scene.code, &scene.offer).await;
+    let again = propose_raw(&mut scene.officer, &scene.code, &scene.offer).await;
     assert_eq!(again.json()["error"]["code"], "duplicate");
 }
 
@@ -354,10 +378,11 @@ async fn proposals_are_checked_field_by_field() {
 async fn an_owner_is_not_told_where_a_generalized_need_is_but_the_officer_cannot_approve_an_offer_that_misses_it()
  {
     let app = TestApp::spawn().await;
-    let scene = Scene::new(&app, 10).await;
+    let mut scene = Scene::new(&app, 10).await;
     // One child on file: the projection shows the county, not township A.
     let mut provider = scene.provider.clone();
     let shown = provider.get(&format!("/api/v1/needs/{}", scene.code)).await;
+    shown.assert_status(StatusCode::OK);
     assert!(shown.json()["township"].is_null(), "{}", shown.text());
     let elsewhere = provider
         .create_offer(offer_body(
@@ -367,11 +392,11 @@ async fn an_owner_is_not_told_where_a_generalized_need_is_but_the_officer_cannot
             &[TOWNSHIP_B],
         ))
         .await;
-    let id = propose(&provider, &scene.code, &elsewhere).await;
-    let refused = act(&scene.officer, &id, "approve", json!({})).await;
+    let id = propose(&mut provider, &scene.code, &elsewhere).await;
+    let refused = act(&mut scene.officer, &id, "approve", json!({})).await;
     refused.assert_status(StatusCode::CONFLICT);
     assert_eq!(remaining(&app, &elsewhere).await, 10);
     // The officer knows the township and is told at once.
-    let suggestion = propose_raw(&scene.officer, &scene.code, &elsewhere).await;
+    let suggestion = propose_raw(&mut scene.officer, &scene.code, &elsewhere).await;
     assert_eq!(suggestion.error_fields(), vec!["offer_id"]);
 }

@@ -26,7 +26,7 @@ fn finding_kinds(response: &Value) -> Vec<(String, String)> {
 }
 
 async fn officer_with_child(app: &TestApp) -> (TestClient, String) {
-    let officer = app.login_as(Role::TownshipOfficer).await;
+    let mut officer = app.login_as(Role::TownshipOfficer).await;
     let id = officer
         .create_child(child_body(
             "柏晓彤",
@@ -41,7 +41,7 @@ async fn officer_with_child(app: &TestApp) -> (TestClient, String) {
 #[tokio::test]
 async fn a_need_is_drafted_published_and_seen_as_its_projection() {
     let app = TestApp::spawn().await;
-    let (officer, child) = officer_with_child(&app).await;
+    let (mut officer, child) = officer_with_child(&app).await;
     let created = officer.post_json("/api/v1/needs", need_body(&child)).await;
     created.assert_status(StatusCode::CREATED);
     let body = created.json();
@@ -99,7 +99,7 @@ async fn a_need_is_drafted_published_and_seen_as_its_projection() {
 #[tokio::test]
 async fn need_text_with_personal_information_is_refused_with_each_finding() {
     let app = TestApp::spawn().await;
-    let (officer, child) = officer_with_child(&app).await;
+    let (mut officer, child) = officer_with_child(&app).await;
     let file = officer
         .clone()
         .get(&format!("/api/v1/children/{child}?reveal=id_number"))
@@ -184,7 +184,7 @@ fn in_chinese_numerals(date: chrono::NaiveDate) -> String {
 #[tokio::test]
 async fn need_text_with_birth_date_in_chinese_numerals_or_name_in_pinyin_is_refused() {
     let app = TestApp::spawn().await;
-    let (officer, child) = officer_with_child(&app).await;
+    let (mut officer, child) = officer_with_child(&app).await;
     let born = in_chinese_numerals(birth_today("20150312"));
     for (description, kind) in [
         (format!("孩子{born}出生，希望每周辅导两次。"), "birth_date"),
@@ -205,7 +205,7 @@ async fn need_text_with_birth_date_in_chinese_numerals_or_name_in_pinyin_is_refu
 #[tokio::test]
 async fn publishing_needs_the_guardians_consent_or_a_statutory_basis() {
     let app = TestApp::spawn().await;
-    let officer = app.login_as(Role::TownshipOfficer).await;
+    let mut officer = app.login_as(Role::TownshipOfficer).await;
     let mut body = child_body(
         "柏俊杰",
         &id_number_for("20120202", 31, true),
@@ -272,8 +272,8 @@ async fn publishing_needs_the_guardians_consent_or_a_statutory_basis() {
 #[tokio::test]
 async fn drafts_of_files_and_supervisors_cannot_publish() {
     let app = TestApp::spawn().await;
-    let supervisor = app.login_as(Role::VillageSupervisor).await;
-    let officer = app.login_as(Role::TownshipOfficer).await;
+    let mut supervisor = app.login_as(Role::VillageSupervisor).await;
+    let mut officer = app.login_as(Role::TownshipOfficer).await;
     let child = supervisor
         .create_child(child_body(
             "柏博文",
@@ -306,7 +306,7 @@ async fn drafts_of_files_and_supervisors_cannot_publish() {
 #[tokio::test]
 async fn only_verified_providers_approved_families_and_staff_see_projections() {
     let app = TestApp::spawn().await;
-    let (officer, child) = officer_with_child(&app).await;
+    let (mut officer, child) = officer_with_child(&app).await;
     let (_, code) = officer.publish_need(&child).await;
     let path = format!("/api/v1/needs/{code}");
     app.client()
@@ -360,8 +360,16 @@ async fn only_verified_providers_approved_families_and_staff_see_projections() {
         .assert_status(StatusCode::UNAUTHORIZED);
 }
 
+/// The township `client` is shown on the need at `path` (200 expected):
+/// `Null` when the need is shown at county level.
+async fn shown_township(client: &mut TestClient, path: &str) -> Value {
+    let response = client.get(path).await;
+    response.assert_status(StatusCode::OK);
+    response.json()["township"].clone()
+}
+
 /// Files `n` poor children of township A born in 2015 (band 6–11).
-async fn file_children(officer: &TestClient, n: u32, first_seq: u32) -> Vec<String> {
+async fn file_children(officer: &mut TestClient, n: u32, first_seq: u32) -> Vec<String> {
     let mut ids = Vec::new();
     for seq in first_seq..first_seq + n {
         ids.push(
@@ -384,13 +392,13 @@ async fn file_children(officer: &TestClient, n: u32, first_seq: u32) -> Vec<Stri
 #[tokio::test]
 async fn the_township_shows_only_when_k_children_share_band_and_class() {
     let app = TestApp::spawn_with(|s| s.k_anonymity = 3).await;
-    let officer = app.login_as(Role::TownshipOfficer).await;
-    let children = file_children(&officer, 2, 100).await;
+    let mut officer = app.login_as(Role::TownshipOfficer).await;
+    let children = file_children(&mut officer, 2, 100).await;
     let (_, code) = officer.publish_need(&children[0]).await;
     let mut provider = app.verified_provider().await;
     app.index_now().await;
     let path = format!("/api/v1/needs/{code}");
-    assert_eq!(provider.get(&path).await.json()["township"], Value::Null);
+    assert_eq!(shown_township(&mut provider, &path).await, Value::Null);
     let filtered = provider
         .get(&format!("/api/v1/needs?township={TOWNSHIP_A}"))
         .await;
@@ -410,10 +418,10 @@ async fn the_township_shows_only_when_k_children_share_band_and_class() {
     other["difficulties"] = json!(["disability"]);
     other["disability"] = json!({"type": "physical", "grade": 2});
     officer.create_child(other).await;
-    assert_eq!(provider.get(&path).await.json()["township"], Value::Null);
+    assert_eq!(shown_township(&mut provider, &path).await, Value::Null);
 
-    let third = file_children(&officer, 1, 102).await;
-    assert_eq!(provider.get(&path).await.json()["township"], TOWNSHIP_A);
+    let third = file_children(&mut officer, 1, 102).await;
+    assert_eq!(shown_township(&mut provider, &path).await, TOWNSHIP_A);
     // The list finds needs through the search index, which the server's
     // indexer keeps in step within a fraction of a second.
     app.index_now().await;
@@ -434,7 +442,7 @@ async fn the_township_shows_only_when_k_children_share_band_and_class() {
         )
         .await
         .assert_status(StatusCode::OK);
-    assert_eq!(provider.get(&path).await.json()["township"], Value::Null);
+    assert_eq!(shown_township(&mut provider, &path).await, Value::Null);
     // Before the indexer has run, the index still files the need under the
     // township: the list checks the projection of the moment and leaves it out.
     let stale = provider

@@ -31,7 +31,7 @@ fn search_path(params: &[(&str, &str)]) -> String {
 }
 
 /// Posts the rehabilitation offer through the JSON API; returns its id.
-async fn post_offer(provider: &TestClient) -> String {
+async fn post_offer(provider: &mut TestClient) -> String {
     let response = provider
         .post_json(
             "/api/v1/offers",
@@ -141,7 +141,11 @@ async fn a_refused_offer_form_shows_each_error_beside_its_field() {
         html.contains("请选择服务的乡镇（街道），或选择全县"),
         "townships"
     );
-    assert!(html.contains("title-error"), "title error beside its field");
+    assert_eq!(
+        refused.field_error("title").as_deref(),
+        Some("此项为必填项"),
+        "title error beside its field"
+    );
     assert!(html.contains("周末陪伴，一起读书。"), "typed text kept");
     assert!(html.contains("value=\"几个\""), "typed number kept");
 
@@ -210,7 +214,7 @@ async fn a_family_sees_only_its_own_care_types_in_the_form() {
 async fn the_owner_edits_pauses_resumes_and_closes_an_offer() {
     let app = TestApp::spawn().await;
     let mut provider = app.verified_provider().await;
-    let id = post_offer(&provider).await;
+    let id = post_offer(&mut provider).await;
     let page = format!("/offers/{id}");
 
     let edit = provider.get(&format!("{page}/edit")).await;
@@ -271,10 +275,12 @@ async fn the_owner_edits_pauses_resumes_and_closes_an_offer() {
         )
         .await;
     closed.assert_status(StatusCode::SEE_OTHER);
-    let shown = provider.get(&page).await.text();
+    let shown = provider.get(&page).await;
+    // No actions on a closed offer.
+    shown.assert_ok_without(&["确认结束"]);
+    let shown = shown.text();
     assert!(shown.contains("服务已结束"));
     assert!(shown.contains("名额已满"));
-    assert!(!shown.contains("确认结束"), "no actions on a closed offer");
     let edit = provider.get(&format!("{page}/edit")).await;
     edit.assert_status(StatusCode::SEE_OTHER);
 }
@@ -282,8 +288,8 @@ async fn the_owner_edits_pauses_resumes_and_closes_an_offer() {
 #[tokio::test]
 async fn the_search_page_finds_an_offer_and_marks_the_match() {
     let app = TestApp::spawn().await;
-    let provider = app.verified_provider().await;
-    let id = post_offer(&provider).await;
+    let mut provider = app.verified_provider().await;
+    let id = post_offer(&mut provider).await;
     app.index_now().await;
 
     // Anonymous visitors search offers too.
@@ -325,8 +331,8 @@ async fn the_search_page_finds_an_offer_and_marks_the_match() {
 #[tokio::test]
 async fn a_search_without_hits_shows_suggestions_not_an_empty_page() {
     let app = TestApp::spawn().await;
-    let provider = app.verified_provider().await;
-    post_offer(&provider).await;
+    let mut provider = app.verified_provider().await;
+    post_offer(&mut provider).await;
     app.index_now().await;
     let mut visitor = app.client();
 
@@ -376,7 +382,7 @@ async fn invalid_search_input_is_shown_again_with_its_error() {
 async fn a_paused_offer_leaves_the_search_page() {
     let app = TestApp::spawn().await;
     let mut provider = app.verified_provider().await;
-    let id = post_offer(&provider).await;
+    let id = post_offer(&mut provider).await;
     app.index_now().await;
     let mut visitor = app.client();
     let path = search_path(&[("q", "康复")]);
@@ -404,7 +410,7 @@ async fn a_paused_offer_leaves_the_search_page() {
 #[tokio::test]
 async fn a_verified_provider_finds_a_published_need_without_the_childs_name() {
     let app = TestApp::spawn().await;
-    let officer = app.login_as(Role::TownshipOfficer).await;
+    let mut officer = app.login_as(Role::TownshipOfficer).await;
     let child = officer
         .create_child(child_body(
             "柏晓彤",
@@ -433,18 +439,17 @@ async fn a_verified_provider_finds_a_published_need_without_the_childs_name() {
     }
 
     // Offers are the default: the need is not among them.
-    let offers = provider.get(&search_path(&[("q", "数学")])).await;
-    assert!(!offers.text().contains(&code));
+    provider
+        .get(&search_path(&[("q", "数学")]))
+        .await
+        .assert_ok_without(&[&code]);
 
     let (_, username) = app.register_provider().await;
     let mut pending = app.logged_in(&username).await;
-    assert!(
-        !pending
-            .get("/search")
-            .await
-            .text()
-            .contains("value=\"need\"")
-    );
+    pending
+        .get("/search")
+        .await
+        .assert_ok_without(&["value=\"need\""]);
     pending
         .get(&search_path(&[("type", "need")]))
         .await

@@ -8,7 +8,7 @@ use crate::helpers::{PASSWORD, TOWNSHIP_A, TestApp, offer_body};
 #[tokio::test]
 async fn a_verified_provider_posts_an_offer_anyone_can_read() {
     let app = TestApp::spawn().await;
-    let provider = app.verified_provider().await;
+    let mut provider = app.verified_provider().await;
     let response = provider
         .post_json(
             "/api/v1/offers",
@@ -49,7 +49,7 @@ async fn only_verified_providers_and_approved_families_post_and_within_their_kin
         .post_json("/api/v1/offers", body.clone())
         .await
         .assert_status(StatusCode::FORBIDDEN);
-    let provider = app.verified_provider().await;
+    let mut provider = app.verified_provider().await;
     let foster = provider
         .post_json(
             "/api/v1/offers",
@@ -58,7 +58,7 @@ async fn only_verified_providers_and_approved_families_post_and_within_their_kin
         .await;
     assert_eq!(foster.error_fields(), vec!["category"]);
     // The demo family offers sponsorship only (see family_body).
-    let family = app.approved_family(TOWNSHIP_A).await;
+    let mut family = app.approved_family(TOWNSHIP_A).await;
     family
         .post_json(
             "/api/v1/offers",
@@ -83,7 +83,7 @@ async fn only_verified_providers_and_approved_families_post_and_within_their_kin
 #[tokio::test]
 async fn invalid_offers_name_each_field() {
     let app = TestApp::spawn().await;
-    let provider = app.verified_provider().await;
+    let mut provider = app.verified_provider().await;
     let mut body = offer_body("tutoring", "", "辅导", &["county", TOWNSHIP_A]);
     body["capacity"] = json!(0);
     body["age_min"] = json!(12);
@@ -116,8 +116,8 @@ async fn invalid_offers_name_each_field() {
 #[tokio::test]
 async fn offers_pause_resume_change_and_close_by_their_owner_only() {
     let app = TestApp::spawn().await;
-    let provider = app.verified_provider().await;
-    let other = app.verified_provider().await;
+    let mut provider = app.verified_provider().await;
+    let mut other = app.verified_provider().await;
     let id = provider
         .create_offer(offer_body(
             "counselling",

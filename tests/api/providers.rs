@@ -143,7 +143,7 @@ async fn county_staff_verify_a_pending_provider() {
 async fn a_rejected_provider_reads_the_reason() {
     let app = TestApp::spawn().await;
     let (id, username) = app.register_provider().await;
-    let admin = app.admin().await;
+    let mut admin = app.admin().await;
     let no_reason = admin
         .post_json(
             &format!("/api/v1/providers/{id}/decision"),
@@ -208,7 +208,7 @@ async fn nobody_but_county_staff_may_decide() {
 async fn an_unknown_decision_is_refused() {
     let app = TestApp::spawn().await;
     let (id, _) = app.register_provider().await;
-    let admin = app.admin().await;
+    let mut admin = app.admin().await;
     admin
         .post_json(
             &format!("/api/v1/providers/{id}/decision"),
@@ -271,8 +271,9 @@ async fn the_registration_form_shows_errors_beside_the_fields_and_keeps_what_was
         html.contains("value=\"91350100M000100Y44\""),
         "typed code kept"
     );
-    assert!(
-        html.contains("id=\"credit_code-error\""),
+    assert_eq!(
+        ok.field_error("credit_code").as_deref(),
+        Some("校验位不正确，请核对"),
         "error beside its field"
     );
     let good = credit_code_for("chunmiao");
@@ -330,7 +331,7 @@ async fn the_county_verifies_from_the_queue_page() {
 async fn a_verified_provider_can_be_suspended_with_a_reason_and_not_before() {
     let app = TestApp::spawn().await;
     let (id, _) = app.register_provider().await;
-    let admin = app.admin().await;
+    let mut admin = app.admin().await;
     let path = format!("/api/v1/providers/{id}/decision");
     let early = admin
         .post_json(&path, json!({"decision": "suspend", "reason": "投诉核查"}))

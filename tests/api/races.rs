@@ -75,19 +75,19 @@ fn edit(capacity: i64) -> Value {
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn approvals_racing_offer_edits_pauses_and_resumes_never_overbook() {
     let app = TestApp::spawn().await;
-    let scene = Scene::new(&app, 2).await;
+    let mut scene = Scene::new(&app, 2).await;
     let mut proposals = Vec::new();
     for _ in 0..12 {
-        let (_, code) = tutoring_need(&scene.officer).await;
-        proposals.push(propose(&scene.provider, &code, &scene.offer).await);
+        let (_, code) = tutoring_need(&mut scene.officer).await;
+        proposals.push(propose(&mut scene.provider, &code, &scene.offer).await);
     }
     let offer_path = format!("/api/v1/offers/{}", scene.offer);
     let mut tasks = Vec::new();
     for (i, id) in proposals.iter().enumerate() {
-        let officer = scene.officer.clone();
+        let mut officer = scene.officer.clone();
         let id = id.clone();
         tasks.push(tokio::spawn(async move {
-            act(&officer, &id, "approve", json!({})).await
+            act(&mut officer, &id, "approve", json!({})).await
         }));
         let mut provider = scene.provider.clone();
         let path = offer_path.clone();
@@ -129,19 +129,19 @@ async fn approvals_racing_offer_edits_pauses_and_resumes_never_overbook() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn capacity_edits_racing_approvals_keep_remaining_equal_to_free_places() {
     let app = TestApp::spawn().await;
-    let scene = Scene::new(&app, 3).await;
+    let mut scene = Scene::new(&app, 3).await;
     let mut proposals = Vec::new();
     for _ in 0..8 {
-        let (_, code) = tutoring_need(&scene.officer).await;
-        proposals.push(propose(&scene.provider, &code, &scene.offer).await);
+        let (_, code) = tutoring_need(&mut scene.officer).await;
+        proposals.push(propose(&mut scene.provider, &code, &scene.offer).await);
     }
     let path = format!("/api/v1/offers/{}", scene.offer);
     let mut tasks = Vec::new();
     for (i, id) in proposals.iter().enumerate() {
-        let officer = scene.officer.clone();
+        let mut officer = scene.officer.clone();
         let id = id.clone();
         tasks.push(tokio::spawn(async move {
-            act(&officer, &id, "approve", json!({})).await
+            act(&mut officer, &id, "approve", json!({})).await
         }));
         let mut provider = scene.provider.clone();
         let path = path.clone();
@@ -174,7 +174,7 @@ async fn a_file_closed_while_it_is_edited_stays_closed() {
     let path = format!("/api/v1/children/{child_id}");
     let mut tasks = Vec::new();
     for i in 0..8 {
-        let officer = scene.officer.clone();
+        let mut officer = scene.officer.clone();
         let path = path.clone();
         tasks.push(tokio::spawn(async move {
             if i == 3 {
@@ -228,7 +228,7 @@ async fn a_need_published_while_its_draft_is_edited_stays_published() {
         let id = response.json()["id"].as_str().expect("id").to_owned();
         let mut tasks = Vec::new();
         for i in 0..6 {
-            let officer = scene.officer.clone();
+            let mut officer = scene.officer.clone();
             let id = id.clone();
             let child_id = child_id.clone();
             tasks.push(tokio::spawn(async move {

@@ -14,7 +14,7 @@ use crate::helpers::{
 
 /// A few offers whose texts exercise the Chinese recall cases.
 async fn offers(app: &TestApp) -> (TestClient, Vec<String>) {
-    let provider = app.verified_provider().await;
+    let mut provider = app.verified_provider().await;
     let mut ids = Vec::new();
     for (category, title, description, townships) in [
         (
@@ -171,7 +171,7 @@ async fn facets_add_up_filters_combine_and_paging_is_stable() {
 #[tokio::test]
 async fn paused_or_closed_offers_and_unpublished_needs_leave_the_results() {
     let app = TestApp::spawn().await;
-    let (provider, ids) = offers(&app).await;
+    let (mut provider, ids) = offers(&app).await;
     let mut anyone = app.client();
     provider
         .post_json(&format!("/api/v1/offers/{}/pause", ids[0]), json!({}))
@@ -192,7 +192,7 @@ async fn paused_or_closed_offers_and_unpublished_needs_leave_the_results() {
     app.index_now().await;
     assert_eq!(search(&mut anyone, &q("孤独症")).await["total"], 1);
 
-    let officer = app.login_as(Role::TownshipOfficer).await;
+    let mut officer = app.login_as(Role::TownshipOfficer).await;
     let child = officer
         .create_child(child_body(
             "柏若曦",
@@ -223,7 +223,7 @@ async fn paused_or_closed_offers_and_unpublished_needs_leave_the_results() {
 #[tokio::test]
 async fn needs_are_searched_only_by_those_who_may_see_them_and_show_no_identity() {
     let app = TestApp::spawn().await;
-    let officer = app.login_as(Role::TownshipOfficer).await;
+    let mut officer = app.login_as(Role::TownshipOfficer).await;
     let id_number = id_number_for("20150312", 61, true);
     let child = officer
         .create_child(child_body("柏思远", &id_number, TOWNSHIP_A, VILLAGE_A))
@@ -265,7 +265,7 @@ async fn needs_are_searched_only_by_those_who_may_see_them_and_show_no_identity(
 #[tokio::test]
 async fn the_index_holds_no_identity_from_the_vault() {
     let app = TestApp::spawn().await;
-    let officer = app.login_as(Role::TownshipOfficer).await;
+    let mut officer = app.login_as(Role::TownshipOfficer).await;
     let id_number = id_number_for("20150312", 62, false);
     let mut body = child_body("欧阳晓彤", &id_number, TOWNSHIP_A, VILLAGE_A);
     body["guardian_name"] = json!("欧阳建华");
@@ -327,7 +327,7 @@ fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
 #[tokio::test]
 async fn the_outbox_replays_after_a_crash_between_commit_and_index() {
     let mut app = TestApp::spawn().await;
-    let provider = app.verified_provider().await;
+    let mut provider = app.verified_provider().await;
     provider
         .create_offer(offer_body(
             "rehabilitation",
@@ -380,12 +380,12 @@ async fn answers(client: &mut TestClient) -> Vec<Value> {
 #[tokio::test]
 async fn reindex_gives_the_same_results_as_incremental_indexing_while_searches_run() {
     let app = TestApp::spawn().await;
-    let (provider, ids) = offers(&app).await;
+    let (mut provider, ids) = offers(&app).await;
     provider
         .post_json(&format!("/api/v1/offers/{}/pause", ids[2]), json!({}))
         .await
         .assert_status(StatusCode::OK);
-    let officer = app.login_as(Role::TownshipOfficer).await;
+    let mut officer = app.login_as(Role::TownshipOfficer).await;
     for seq in 70..73 {
         let child = officer
             .create_child(child_body(
@@ -505,7 +505,7 @@ async fn bad_queries_answer_4xx_or_an_ordinary_result_never_500() {
 #[tokio::test]
 async fn indexed_needs_follow_the_k_rule_as_files_change() {
     let app = TestApp::spawn_with(|s| s.k_anonymity = 3).await;
-    let officer = app.login_as(Role::TownshipOfficer).await;
+    let mut officer = app.login_as(Role::TownshipOfficer).await;
     let mut children = Vec::new();
     for seq in 0..2 {
         children.push(

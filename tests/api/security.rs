@@ -9,7 +9,7 @@ use crate::helpers::{ADMIN, PASSWORD, TestApp, provider_body};
 #[tokio::test]
 async fn api_writes_without_or_with_a_wrong_csrf_token_are_forbidden() {
     let app = TestApp::spawn().await;
-    let admin = app.admin().await;
+    let mut admin = app.admin().await;
     let body = json!({"username": "officer9", "password": PASSWORD, "role": "township_officer", "township": "500235001"});
     let mut without = admin.clone();
     without.csrf = None;
@@ -79,15 +79,18 @@ async fn no_get_request_changes_state() {
 async fn security_headers_are_on_every_response() {
     let app = TestApp::spawn().await;
     let mut admin = app.admin().await;
-    for path in [
-        "/",
-        "/login",
-        "/api/v1/regions",
-        "/api/v1/me",
-        "/no/such/page",
-        "/api/v1/nothing",
+    // Pages, a redirect and API answers, found and not found.
+    for (path, expected) in [
+        ("/", StatusCode::OK),
+        // Signed in already: sent home.
+        ("/login", StatusCode::SEE_OTHER),
+        ("/api/v1/regions", StatusCode::OK),
+        ("/api/v1/me", StatusCode::OK),
+        ("/no/such/page", StatusCode::NOT_FOUND),
+        ("/api/v1/nothing", StatusCode::NOT_FOUND),
     ] {
         let response = admin.get(path).await;
+        assert_eq!(response.status, expected, "{path}");
         let h = |name: &str| {
             response
                 .headers
@@ -115,7 +118,7 @@ async fn json_bodies_with_unknown_fields_are_refused() {
     let response = app.client().post_json("/api/v1/providers", body).await;
     response.assert_status(StatusCode::UNPROCESSABLE_ENTITY);
     assert!(response.text().contains("status"));
-    let admin = app.admin().await;
+    let mut admin = app.admin().await;
     let response = admin
         .post_json(
             "/api/v1/users",
@@ -198,7 +201,7 @@ async fn regions_are_public_and_bound_staff_to_real_places() {
     assert!(townships.iter().any(
         |t| t["name"] == "青龙街道" && t["villages"].as_array().is_some_and(|v| !v.is_empty())
     ));
-    let admin = app.admin().await;
+    let mut admin = app.admin().await;
     let response = admin
         .post_json(
             "/api/v1/users",

@@ -204,7 +204,7 @@ async fn reads_leave_the_session_row_alone_and_use_slides_its_expiry_once_a_minu
 #[tokio::test]
 async fn anonymous_reading_creates_no_session() {
     let app = TestApp::spawn().await;
-    let provider = app.verified_provider().await;
+    let mut provider = app.verified_provider().await;
     let offer = provider
         .create_offer(crate::helpers::offer_body(
             "tutoring",
@@ -215,16 +215,17 @@ async fn anonymous_reading_creates_no_session() {
         .await;
     let before = stored_ids(&app).await.len();
     let mut visitor = app.client();
-    for path in [
-        "/",
-        "/search",
-        "/search?q=辅导",
-        &format!("/offers/{offer}"),
-        "/api/v1/search?q=辅导",
-        "/api/v1/regions",
-        "/no-such-page",
+    for (path, expected) in [
+        ("/", StatusCode::OK),
+        ("/search", StatusCode::OK),
+        ("/search?q=辅导", StatusCode::OK),
+        (&format!("/offers/{offer}"), StatusCode::OK),
+        ("/api/v1/search?q=辅导", StatusCode::OK),
+        ("/api/v1/regions", StatusCode::OK),
+        ("/no-such-page", StatusCode::NOT_FOUND),
     ] {
         let response = visitor.get(path).await;
+        assert_eq!(response.status, expected, "{path}");
         assert!(
             !response
                 .headers

@@ -25,7 +25,7 @@ struct World {
 }
 
 async fn world_with(app: TestApp) -> World {
-    let officer = app.login_as(Role::TownshipOfficer).await;
+    let mut officer = app.login_as(Role::TownshipOfficer).await;
     let id_number = id_number_for("20170315", 7, true);
     let child_id = officer
         .create_child(child_body(
@@ -53,14 +53,13 @@ async fn world() -> World {
 }
 
 /// The 200 answer of `GET path`.
-async fn ok_json(client: &TestClient, path: &str) -> Value {
-    let mut client = client.clone();
+async fn ok_json(client: &mut TestClient, path: &str) -> Value {
     let response = client.get(path).await;
     response.assert_status(StatusCode::OK);
     response.json()
 }
 
-async fn suggestions_for_need(client: &TestClient, need_id: &str) -> Value {
+async fn suggestions_for_need(client: &mut TestClient, need_id: &str) -> Value {
     ok_json(client, &format!("/api/v1/needs/{need_id}/suggestions")).await
 }
 
@@ -110,7 +109,7 @@ async fn insert_match(app: &TestApp, w: &World, offer_id: &str, status: &str, ra
 
 #[tokio::test]
 async fn offers_in_the_township_with_matching_text_rank_above_county_wide_unrelated_ones() {
-    let w = world().await;
+    let mut w = world().await;
     let near = w
         .provider
         .create_offer(offer_body(
@@ -130,7 +129,7 @@ async fn offers_in_the_township_with_matching_text_rank_above_county_wide_unrela
         ))
         .await;
     w.app.index_now().await;
-    let body = suggestions_for_need(&w.officer, &w.need_id).await;
+    let body = suggestions_for_need(&mut w.officer, &w.need_id).await;
     assert_eq!(offer_ids(&body), [near.clone(), county.clone()]);
     assert_eq!(body["total"], 2);
     assert_eq!(body["need"]["code"], w.need_code.as_str());
@@ -173,8 +172,8 @@ async fn offers_in_the_township_with_matching_text_rank_above_county_wide_unrela
 
 #[tokio::test]
 async fn other_categories_townships_full_paused_ended_and_other_ages_are_never_suggested() {
-    let w = world().await;
-    let p = &w.provider;
+    let mut w = world().await;
+    let p = &mut w.provider;
     let good = p
         .create_offer(offer_body(
             "tutoring",
@@ -241,7 +240,7 @@ async fn other_categories_townships_full_paused_ended_and_other_ages_are_never_s
         .await
         .assert_status(StatusCode::OK);
     w.app.index_now().await;
-    let body = suggestions_for_need(&w.officer, &w.need_id).await;
+    let body = suggestions_for_need(&mut w.officer, &w.need_id).await;
     assert_eq!(offer_ids(&body), [good]);
     for never in [
         other_category,
@@ -270,8 +269,8 @@ async fn other_categories_townships_full_paused_ended_and_other_ages_are_never_s
 
 #[tokio::test]
 async fn offers_of_suspended_providers_and_lapsed_families_are_not_suggested() {
-    let w = world().await;
-    let family = w.app.approved_family(TOWNSHIP_A).await;
+    let mut w = world().await;
+    let mut family = w.app.approved_family(TOWNSHIP_A).await;
     let mut need = need_body(&w.child_id);
     need["category"] = json!("sponsorship");
     need["title"] = json!("爱心助养");
@@ -306,11 +305,11 @@ async fn offers_of_suspended_providers_and_lapsed_families_are_not_suggested() {
         .await;
     w.app.index_now().await;
     assert_eq!(
-        offer_ids(&suggestions_for_need(&w.officer, &sponsored).await),
+        offer_ids(&suggestions_for_need(&mut w.officer, &sponsored).await),
         [family_offer.as_str()]
     );
     assert_eq!(
-        offer_ids(&suggestions_for_need(&w.officer, &w.need_id).await),
+        offer_ids(&suggestions_for_need(&mut w.officer, &w.need_id).await),
         [provider_offer.as_str()]
     );
 
@@ -321,13 +320,13 @@ async fn offers_of_suspended_providers_and_lapsed_families_are_not_suggested() {
     )
     .await;
     sql(&w.app, "UPDATE providers SET status = 'suspended'").await;
-    assert!(offer_ids(&suggestions_for_need(&w.officer, &sponsored).await).is_empty());
-    assert!(offer_ids(&suggestions_for_need(&w.officer, &w.need_id).await).is_empty());
+    assert!(offer_ids(&suggestions_for_need(&mut w.officer, &sponsored).await).is_empty());
+    assert!(offer_ids(&suggestions_for_need(&mut w.officer, &w.need_id).await).is_empty());
 }
 
 #[tokio::test]
 async fn a_provider_record_of_completed_rated_matches_raises_the_score() {
-    let w = world().await;
+    let mut w = world().await;
     let id = w
         .provider
         .create_offer(offer_body(
@@ -348,7 +347,7 @@ async fn a_provider_record_of_completed_rated_matches_raises_the_score() {
         ))
         .await;
     w.app.index_now().await;
-    let before = suggestions_for_need(&w.officer, &w.need_id).await;
+    let before = suggestions_for_need(&mut w.officer, &w.need_id).await;
     let before_item = item_for(&before, &id);
     assert_eq!(before_item["reasons"][4]["text"], "暂无服务记录");
     assert_eq!(before_item["reasons"][4]["points"], 0);
@@ -357,7 +356,7 @@ async fn a_provider_record_of_completed_rated_matches_raises_the_score() {
     insert_match(&w.app, &w, &other, "completed", Some(4)).await;
     // Matches that are not completed are no record.
     insert_match(&w.app, &w, &other, "rejected", None).await;
-    let after = suggestions_for_need(&w.officer, &w.need_id).await;
+    let after = suggestions_for_need(&mut w.officer, &w.need_id).await;
     let after_item = item_for(&after, &id);
     assert!(
         after_item["score"].as_u64() > before_item["score"].as_u64(),
@@ -373,7 +372,7 @@ async fn a_provider_record_of_completed_rated_matches_raises_the_score() {
 
 #[tokio::test]
 async fn an_offer_with_an_open_match_for_the_need_is_marked_not_hidden() {
-    let w = world().await;
+    let mut w = world().await;
     let id = w
         .provider
         .create_offer(offer_body(
@@ -385,7 +384,7 @@ async fn an_offer_with_an_open_match_for_the_need_is_marked_not_hidden() {
         .await;
     w.app.index_now().await;
     insert_match(&w.app, &w, &id, "proposed", None).await;
-    let body = suggestions_for_need(&w.officer, &w.need_id).await;
+    let body = suggestions_for_need(&mut w.officer, &w.need_id).await;
     let item = item_for(&body, &id);
     assert_eq!(item["already_matched"], true);
     assert!(item["match_id"].as_str().is_some());
@@ -435,7 +434,7 @@ async fn need_suggestions_are_for_staff_in_scope_only() {
         .assert_status(StatusCode::NOT_FOUND);
 }
 
-async fn suggestions_for_offer(client: &TestClient, offer_id: &str) -> Value {
+async fn suggestions_for_offer(client: &mut TestClient, offer_id: &str) -> Value {
     ok_json(client, &format!("/api/v1/offers/{offer_id}/suggestions")).await
 }
 
@@ -451,7 +450,7 @@ fn need_codes(body: &Value) -> Vec<String> {
 #[tokio::test]
 async fn offer_suggestions_show_published_projections_without_any_vault_field() {
     // k = 1: the need shows its township, so a township offer may see it.
-    let w = world_with(TestApp::spawn_with(|s| s.k_anonymity = 1).await).await;
+    let mut w = world_with(TestApp::spawn_with(|s| s.k_anonymity = 1).await).await;
     // A draft need and a matched one of the same child never show.
     let child = &w.child_id;
     let draft = w.officer.post_json("/api/v1/needs", need_body(child)).await;
@@ -474,7 +473,7 @@ async fn offer_suggestions_show_published_projections_without_any_vault_field() 
     )
     .await;
 
-    let body = suggestions_for_offer(&w.provider, &offer_id).await;
+    let body = suggestions_for_offer(&mut w.provider, &offer_id).await;
     assert_eq!(need_codes(&body), [w.need_code.as_str()]);
     let item = &body["items"][0];
     assert_eq!(item["need"]["township"], TOWNSHIP_A);
@@ -513,7 +512,7 @@ async fn offer_suggestions_show_published_projections_without_any_vault_field() 
 #[tokio::test]
 async fn generalized_needs_are_suggested_to_county_wide_offers_only() {
     // k = 5 and one child: the need generalizes to the county.
-    let w = world().await;
+    let mut w = world().await;
     let township = w
         .provider
         .create_offer(offer_body(
@@ -533,8 +532,8 @@ async fn generalized_needs_are_suggested_to_county_wide_offers_only() {
         ))
         .await;
     w.app.index_now().await;
-    assert!(need_codes(&suggestions_for_offer(&w.provider, &township).await).is_empty());
-    let body = suggestions_for_offer(&w.provider, &county).await;
+    assert!(need_codes(&suggestions_for_offer(&mut w.provider, &township).await).is_empty());
+    let body = suggestions_for_offer(&mut w.provider, &county).await;
     assert_eq!(need_codes(&body), [w.need_code.as_str()]);
     assert_eq!(body["items"][0]["need"]["township"], Value::Null);
     assert_eq!(body["items"][0]["reasons"][0]["text"], "服务全县");
@@ -542,7 +541,7 @@ async fn generalized_needs_are_suggested_to_county_wide_offers_only() {
 
 #[tokio::test]
 async fn offer_suggestions_are_for_the_owner_only() {
-    let w = world().await;
+    let mut w = world().await;
     let offer_id = w
         .provider
         .create_offer(offer_body(
@@ -577,14 +576,14 @@ async fn offer_suggestions_are_for_the_owner_only() {
         .post_json(&format!("/api/v1/offers/{offer_id}/pause"), json!({}))
         .await
         .assert_status(StatusCode::OK);
-    let body = suggestions_for_offer(&w.provider, &offer_id).await;
+    let body = suggestions_for_offer(&mut w.provider, &offer_id).await;
     assert_eq!(body["total"], 0);
     assert_eq!(body["offer"]["status"], "paused");
 }
 
 #[tokio::test]
 async fn the_need_page_ranks_offers_with_a_suggest_form_each() {
-    let w = world().await;
+    let mut w = world().await;
     let near = w
         .provider
         .create_offer(offer_body(
@@ -643,7 +642,7 @@ async fn the_need_page_ranks_offers_with_a_suggest_form_each() {
 
 #[tokio::test]
 async fn the_offer_page_ranks_needs_with_a_propose_form_each() {
-    let w = world().await;
+    let mut w = world().await;
     let offer_id = w
         .provider
         .create_offer(offer_body(
@@ -679,7 +678,7 @@ async fn the_offer_page_ranks_needs_with_a_propose_form_each() {
 #[tokio::test]
 async fn a_need_whose_township_fell_under_k_leaves_township_offers_before_the_index_knows() {
     // k = 2: with a second poor child of the same band the need shows township A.
-    let w = world_with(TestApp::spawn_with(|s| s.k_anonymity = 2).await).await;
+    let mut w = world_with(TestApp::spawn_with(|s| s.k_anonymity = 2).await).await;
     let second = w
         .officer
         .create_child(child_body(
@@ -708,7 +707,7 @@ async fn a_need_whose_township_fell_under_k_leaves_township_offers_before_the_in
         ))
         .await;
     w.app.index_now().await;
-    let body = suggestions_for_offer(&w.provider, &township).await;
+    let body = suggestions_for_offer(&mut w.provider, &township).await;
     assert_eq!(need_codes(&body), [w.need_code.as_str()]);
     assert_eq!(body["items"][0]["need"]["township"], TOWNSHIP_A);
 
@@ -722,8 +721,8 @@ async fn a_need_whose_township_fell_under_k_leaves_township_offers_before_the_in
         )
         .await
         .assert_status(StatusCode::OK);
-    assert!(need_codes(&suggestions_for_offer(&w.provider, &township).await).is_empty());
-    let body = suggestions_for_offer(&w.provider, &county).await;
+    assert!(need_codes(&suggestions_for_offer(&mut w.provider, &township).await).is_empty());
+    let body = suggestions_for_offer(&mut w.provider, &county).await;
     assert_eq!(need_codes(&body), [w.need_code.as_str()]);
     assert_eq!(body["items"][0]["need"]["township"], Value::Null);
 }

@@ -219,7 +219,7 @@ async fn registrations_from_one_address_are_slowed_after_the_free_ones() {
     let app = TestApp::spawn_with(|s| s.register_per_address = 3).await;
     let tasks: Vec<_> = (0..12)
         .map(|i| {
-            let client = at(&app, "203.0.113.30");
+            let mut client = at(&app, "203.0.113.30");
             let body = provider_body(&format!("burst{i}"));
             tokio::spawn(async move { client.post_json("/api/v1/providers", body).await })
         })

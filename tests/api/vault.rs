@@ -77,7 +77,7 @@ fn contains(haystack: &[u8], needle: &str) -> bool {
 #[tokio::test]
 async fn the_database_holds_no_plaintext_name_id_number_or_phone() {
     let app = TestApp::spawn().await;
-    let officer = app.login_as(Role::TownshipOfficer).await;
+    let mut officer = app.login_as(Role::TownshipOfficer).await;
     let id_number = id_number_for("20150312", 77, false);
     let child = officer.create_child(distinctive_child(&id_number)).await;
     officer.publish_need(&child).await;
@@ -110,7 +110,7 @@ async fn the_database_holds_no_plaintext_name_id_number_or_phone() {
 #[tokio::test]
 async fn a_wrong_or_missing_key_refuses_to_start() {
     let app = TestApp::spawn().await;
-    let officer = app.login_as(Role::TownshipOfficer).await;
+    let mut officer = app.login_as(Role::TownshipOfficer).await;
     officer
         .create_child(distinctive_child(&id_number_for("20150312", 78, false)))
         .await;
@@ -196,7 +196,7 @@ async fn identities(
 #[tokio::test]
 async fn key_rotation_keeps_every_file_readable() {
     let app = TestApp::spawn().await;
-    let officer = app.login_as(Role::TownshipOfficer).await;
+    let mut officer = app.login_as(Role::TownshipOfficer).await;
     let mut ids = Vec::new();
     for seq in 80..83 {
         ids.push(
@@ -254,7 +254,7 @@ async fn key_rotation_keeps_every_file_readable() {
 #[tokio::test]
 async fn a_key_from_the_environment_rotates_to_the_next_one_given() {
     let app = TestApp::spawn().await;
-    let officer = app.login_as(Role::TownshipOfficer).await;
+    let mut officer = app.login_as(Role::TownshipOfficer).await;
     let id = officer
         .create_child(distinctive_child(&id_number_for("20140101", 90, true)))
         .await;
@@ -293,7 +293,7 @@ async fn a_key_from_the_environment_rotates_to_the_next_one_given() {
 async fn an_interrupted_rotation_finishes_at_the_next_start() {
     use carebridge::services::vault_admin;
     let app = TestApp::spawn().await;
-    let officer = app.login_as(Role::TownshipOfficer).await;
+    let mut officer = app.login_as(Role::TownshipOfficer).await;
     let id = officer
         .create_child(distinctive_child(&id_number_for("20140101", 91, true)))
         .await;
