@@ -599,7 +599,7 @@ async fn a_re_assessment_is_overdue_once_its_window_opened_longer_ago_than_the_o
 async fn a_township_officer_sees_the_villages_drafts_waiting_for_the_township() {
     use sea_orm::ConnectionTrait;
     let app = TestApp::spawn_with(|s| s.overdue_days = 3).await;
-    let supervisor = app.login_as(Role::VillageSupervisor).await;
+    let mut supervisor = app.login_as(Role::VillageSupervisor).await;
     let mut officer = app.login_as(Role::TownshipOfficer).await;
     let child = supervisor
         .create_child(child_body(
