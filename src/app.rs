@@ -10,6 +10,7 @@ use sea_orm::DatabaseConnection;
 use crate::config::Settings;
 use crate::db;
 use crate::files;
+use crate::services::files::population;
 use crate::services::search::{self, SearchHandle, indexer};
 use crate::services::{Store, auth, regions, vault_admin};
 use crate::vault::Vault;
@@ -71,11 +72,18 @@ pub async fn prepare(settings: &Settings) -> Result<Prepared, StartError> {
             "created a new vault key file: back it up; without it no child file can be read"
         );
     }
-    Ok(Prepared {
+    let prepared = Prepared {
         db,
         vault: Arc::new(vault),
         key_source,
-    })
+    };
+    // The counts of the k-anonymity rule hold for a day or two; after a
+    // stop, bring them to today before anything is projected.
+    let today = chrono::Local::now().date_naive();
+    population::refresh(prepared.store(), today)
+        .await
+        .map_err(|e| StartError::Search(format!("cannot count the files for k-anonymity: {e}")))?;
+    Ok(prepared)
 }
 
 /// Opens this node's search index (the serving process alone holds its

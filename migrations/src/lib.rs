@@ -16,6 +16,7 @@ mod m20261130_000010_session_id_hashes;
 mod m20261130_000011_throttle_buckets;
 mod m20261130_000012_audit_action_index;
 mod m20261130_000013_match_review;
+mod m20261130_000014_population_columns;
 
 /// The list of migrations, in order.
 pub struct Migrator;
@@ -34,6 +35,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261130_000011_throttle_buckets::Migration),
             Box::new(m20261130_000012_audit_action_index::Migration),
             Box::new(m20261130_000013_match_review::Migration),
+            Box::new(m20261130_000014_population_columns::Migration),
         ]
     }
 }

@@ -168,6 +168,8 @@ pub async fn write_fields(
             Expr::value(row.consent_publish_needs),
         )
         .col_expr(C::StatutoryBasis, Expr::value(row.statutory_basis.clone()))
+        .col_expr(C::CountedBand, Expr::value(row.counted_band.clone()))
+        .col_expr(C::CountedUntil, Expr::value(row.counted_until))
         .col_expr(C::UpdatedAt, Expr::value(row.updated_at))
         .filter(C::Id.eq(row.id.as_str()))
         .filter(C::Status.eq(status))
@@ -312,6 +314,75 @@ pub async fn last_visit(
         .one(db)
         .await?
         .map(|v| v.visited_on))
+}
+
+/// How many files of `status` count under (township, band, class) on
+/// `today`, up to `cap`: an index probe that stops at the cap.
+#[expect(clippy::too_many_arguments, reason = "one count's key, spelled out")]
+pub async fn count_population(
+    db: &impl ConnectionTrait,
+    status: &str,
+    township: &str,
+    band: &str,
+    class: &str,
+    today: NaiveDate,
+    cap: u64,
+) -> Result<u64, DbErr> {
+    let capped = child::Entity::find()
+        .select_only()
+        .column(child::Column::Id)
+        .filter(child::Column::Status.eq(status))
+        .filter(child::Column::TownshipCode.eq(township))
+        .filter(child::Column::DifficultyClass.eq(class))
+        .filter(child::Column::CountedBand.eq(band))
+        .filter(child::Column::CountedUntil.gte(today))
+        .limit(cap)
+        .into_tuple::<String>()
+        .all(db)
+        .await?;
+    Ok(capped.len() as u64)
+}
+
+/// Files (id, sealed birth date) whose count expires before `until` or was
+/// never set, oldest first: the next page for the daily refresh.
+pub async fn counts_expiring(
+    db: &impl ConnectionTrait,
+    until: NaiveDate,
+    limit: u64,
+) -> Result<Vec<(String, Vec<u8>)>, DbErr> {
+    child::Entity::find()
+        .select_only()
+        .column(child::Column::Id)
+        .column(child::Column::BirthDateSealed)
+        .filter(
+            sea_orm::Condition::any()
+                .add(child::Column::CountedUntil.is_null())
+                .add(child::Column::CountedUntil.lt(until)),
+        )
+        .order_by_asc(child::Column::Id)
+        .limit(limit)
+        .into_tuple()
+        .all(db)
+        .await
+}
+
+/// Sets the counted band of one file and until when it holds.
+pub async fn set_counted(
+    db: &impl ConnectionTrait,
+    id: &str,
+    band: Option<&str>,
+    until: NaiveDate,
+) -> Result<(), DbErr> {
+    child::Entity::update_many()
+        .col_expr(
+            child::Column::CountedBand,
+            Expr::value(band.map(str::to_owned)),
+        )
+        .col_expr(child::Column::CountedUntil, Expr::value(until))
+        .filter(child::Column::Id.eq(id))
+        .exec(db)
+        .await?;
+    Ok(())
 }
 
 /// What the population counts need of an active file, and nothing more:

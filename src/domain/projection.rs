@@ -24,6 +24,16 @@ impl Population {
             .or_default() += 1;
     }
 
+    /// Adds the counts of `other` (read for other triples) to these.
+    pub fn extend(&mut self, other: Population) {
+        self.counts.extend(other.counts);
+    }
+
+    /// Records how many children share the three (as counted elsewhere).
+    pub fn set(&mut self, township: &str, band: AgeBand, class: DifficultyClass, n: u32) {
+        self.counts.insert((township.to_owned(), band, class), n);
+    }
+
     pub fn count(&self, township: &str, band: AgeBand, class: DifficultyClass) -> u32 {
         self.counts
             .get(&(township.to_owned(), band, class))

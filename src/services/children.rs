@@ -26,7 +26,7 @@ use crate::domain::{Invalid, Role};
 use self::check::{empty_row, fill, parse};
 use super::audit::{self, Event};
 use super::files::identity::{self, Identity};
-use super::files::{basis_of, find_in_scope, status_of};
+use super::files::{basis_of, find_in_scope, population, status_of};
 use super::{Principal, RequestCtx, ServiceError, ServiceResult, Store, new_id};
 
 async fn record(
@@ -180,6 +180,7 @@ pub async fn create(
         let next = db::children::count_file_numbers(&txn, &prefix).await? + 1;
         let mut row = empty_row(new_id(), format!("{prefix}{next:04}"), status, &caller.id);
         fill(store.vault, &parsed, &mut row)?;
+        population::set_counted(store.vault, &mut row, chrono::Local::now().date_naive())?;
         match db::children::insert(&txn, row).await {
             Ok(saved) => {
                 population_changed(&txn, &saved).await?;
@@ -266,6 +267,7 @@ pub async fn update(
     };
     let mut row = existing.clone();
     fill(store.vault, &parsed, &mut row)?;
+    population::set_counted(store.vault, &mut row, chrono::Local::now().date_naive())?;
     let changed = changed_fields(&existing, &old, &row, &parsed.identity);
     if changed.is_empty() {
         return Ok(Changed {
@@ -389,6 +391,12 @@ pub async fn complete(
     .await?;
     if !moved {
         return Err(moved_on());
+    }
+    // An active file counts from today, whatever its draft's count said.
+    population::set_counted(store.vault, &mut row, chrono::Local::now().date_naive())?;
+    let band = row.counted_band.as_deref();
+    if let Some(until) = row.counted_until {
+        db::children::set_counted(&txn, id, band, until).await?;
     }
     let saved = row;
     population_changed(&txn, &saved).await?;

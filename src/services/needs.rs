@@ -26,8 +26,8 @@ use crate::domain::{Invalid, Role};
 
 use self::check::check_text;
 use super::audit::{self, Event};
-use super::files::projection::project;
-use super::files::{self, population};
+use super::files;
+use super::files::projection::project_one;
 use super::{Principal, RequestCtx, ServiceError, ServiceResult, Store, new_id};
 
 /// A need as typed.
@@ -91,8 +91,7 @@ async fn staff_need(
     k: u32,
 ) -> ServiceResult<StaffNeed> {
     let today = chrono::Local::now().date_naive();
-    let population = population::load(store, today).await?;
-    let public = project(store, &need, child, &population, k, today)?;
+    let public = project_one(store, &need, child, k, today).await?;
     Ok(StaffNeed {
         need,
         file_no: child.file_no.clone(),

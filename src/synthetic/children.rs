@@ -9,6 +9,7 @@ use crate::domain::child::{AgeBand, Difficulties, DifficultyInput, age_on};
 use crate::domain::id_number::check_digit;
 use crate::domain::need::NeedCode;
 use crate::services::files::identity::Identity;
+use crate::services::files::population;
 
 use super::offers::words_of;
 use super::words::{
@@ -314,6 +315,10 @@ impl Generator {
                 .rng
                 .chance(80)
                 .then(|| self.today - Duration::days(self.rng.range(1, 200))),
+            counted_band: population::counted(birth, self.today)
+                .0
+                .map(|b| b.as_str().to_owned()),
+            counted_until: Some(population::counted(birth, self.today).1),
             created_by: ACTOR.to_owned(),
             created_at,
             updated_at: created_at,

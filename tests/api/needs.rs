@@ -457,3 +457,37 @@ async fn the_township_shows_only_when_k_children_share_band_and_class() {
         .json();
     assert_eq!(fresh["total"], 0);
 }
+
+/// The counts behind the k rule hold for a day or two: a file whose count
+/// was not refreshed in time counts nowhere (the township is hidden, never
+/// shown under k), and the daily refresh (also run at start) counts it
+/// again.
+#[tokio::test]
+async fn counts_not_refreshed_in_time_hide_the_township_until_the_daily_refresh() {
+    use sea_orm::ConnectionTrait;
+    let app = TestApp::spawn_with(|s| s.k_anonymity = 3).await;
+    let mut officer = app.login_as(Role::TownshipOfficer).await;
+    let children = file_children(&mut officer, 3, 200).await;
+    let (_, code) = officer.publish_need(&children[0]).await;
+    let mut provider = app.verified_provider().await;
+    let path = format!("/api/v1/needs/{code}");
+    assert_eq!(shown_township(&mut provider, &path).await, TOWNSHIP_A);
+
+    let yesterday = chrono::Local::now().date_naive() - chrono::Duration::days(1);
+    app.db
+        .execute_unprepared(&format!(
+            "UPDATE children SET counted_until = '{yesterday}'"
+        ))
+        .await
+        .expect("let the counts expire");
+    assert_eq!(shown_township(&mut provider, &path).await, Value::Null);
+
+    let refreshed = carebridge::services::files::population::refresh(
+        app.prepared.store(),
+        chrono::Local::now().date_naive(),
+    )
+    .await
+    .expect("refresh");
+    assert!(refreshed >= 3, "{refreshed}");
+    assert_eq!(shown_township(&mut provider, &path).await, TOWNSHIP_A);
+}

@@ -41,6 +41,11 @@ pub struct Model {
     pub status: String,
     pub closed_reason: Option<String>,
     pub last_visited_on: Option<Date>,
+    /// The age band the child counts in for k-anonymity, while no birthday
+    /// moves them within the counting horizon (see `files::population`).
+    pub counted_band: Option<String>,
+    /// Until when `counted_band` holds; later the file counts nowhere.
+    pub counted_until: Option<Date>,
     pub created_by: String,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,

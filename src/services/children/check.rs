@@ -348,6 +348,8 @@ pub(super) fn empty_row(
         status: status.as_str().to_owned(),
         closed_reason: None,
         last_visited_on: None,
+        counted_band: None,
+        counted_until: None,
         created_by: created_by.to_owned(),
         created_at: now,
         updated_at: now,

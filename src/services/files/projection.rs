@@ -18,14 +18,14 @@ use super::population;
 
 /// The projection of `need` for `child` given the population.
 pub fn project(
-    store: Store<'_>,
+    vault: &crate::vault::Vault,
     need: &need::Model,
     child: &child::Model,
     population: &Population,
     k: u32,
     today: NaiveDate,
 ) -> ServiceResult<PublicNeed> {
-    let (band, class) = population::band_and_class(store.vault, child, today)?;
+    let (band, class) = population::band_and_class(vault, child, today)?;
     // A child who turned 18 still has a need on file until it is closed:
     // show the oldest band rather than nothing.
     let band = band.unwrap_or(crate::domain::child::AgeBand::Senior);
@@ -90,4 +90,41 @@ pub(crate) async fn require_viewer<C: ConnectionTrait>(
             }
         }
     }
+}
+
+/// The projection of one need today, reading only the population it
+/// counts under.
+pub async fn project_one<C: ConnectionTrait>(
+    store: Store<'_, C>,
+    need: &need::Model,
+    child: &child::Model,
+    k: u32,
+    today: NaiveDate,
+) -> ServiceResult<PublicNeed> {
+    let mut all = project_all(store, &[(need, child)], k, today).await?;
+    all.pop()
+        .ok_or_else(|| ServiceError::internal("a projection went missing"))
+}
+
+/// The projections of `items` (each need with its file) today, in order:
+/// the population of just the (township, band, class) triples they count
+/// under is read, each count stopping at k. Cost follows the items, never
+/// the number of files in the county.
+pub async fn project_all<C: ConnectionTrait>(
+    store: Store<'_, C>,
+    items: &[(&need::Model, &child::Model)],
+    k: u32,
+    today: NaiveDate,
+) -> ServiceResult<Vec<PublicNeed>> {
+    let mut keys = std::collections::BTreeSet::new();
+    for (_, child) in items {
+        if let Some(key) = population::key_of(store.vault, child, today)? {
+            keys.insert(key);
+        }
+    }
+    let population = population::counts(store, &keys, k, today).await?;
+    items
+        .iter()
+        .map(|(need, child)| project(store.vault, need, child, &population, k, today))
+        .collect()
 }

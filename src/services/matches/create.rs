@@ -15,7 +15,7 @@ use crate::domain::{Invalid, Role};
 
 use super::super::audit::{self, Event};
 use super::super::files::population;
-use super::super::files::projection::project;
+use super::super::files::projection::project_one;
 use super::super::{
     Principal, RequestCtx, ServiceError, ServiceResult, Store, files, new_id, offers,
 };
@@ -105,8 +105,7 @@ async fn check_fit(
     let township = if caller.role == Role::TownshipOfficer {
         Some(need.township_code.clone())
     } else {
-        let population = population::load(store, today).await?;
-        project(store, need, &child, &population, k, today)?.township
+        project_one(store, need, &child, k, today).await?.township
     };
     if let Some(township) = township
         && !serves(store.db, offer, &township).await?

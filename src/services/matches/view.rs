@@ -16,8 +16,7 @@ use crate::domain::matching::{
 use crate::domain::need::NeedCode;
 use crate::domain::projection::PublicNeed;
 
-use super::super::files::population;
-use super::super::files::projection::project;
+use super::super::files::projection::project_one;
 use super::super::offers::{self, OfferView};
 use super::super::{Page, Paging, Principal, ServiceError, ServiceResult, Store};
 use super::access::{load, need_of, require_match_role};
@@ -148,8 +147,7 @@ pub async fn get(
         .await?
         .ok_or_else(|| ServiceError::internal("need without its file"))?;
     let today = chrono::Local::now().date_naive();
-    let population = population::load(store, today).await?;
-    let public = project(store, &need, &child, &population, k, today)?;
+    let public = project_one(store, &need, &child, k, today).await?;
     let offer = offers::get(store.db, &record.offer_id).await?;
     let events = db::matches::events(store.db, &record.id).await?;
     let staff = loaded.party != Party::Owner;

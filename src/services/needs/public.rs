@@ -10,8 +10,10 @@ use crate::domain::category::Category;
 use crate::domain::need::{NeedCode, NeedStatus};
 use crate::domain::projection::PublicNeed;
 
-use super::super::files::projection::{project, require_viewer, visible_to_public};
-use super::super::files::{self, identity, population};
+use super::super::files::projection::{
+    project_all, project_one, require_viewer, visible_to_public,
+};
+use super::super::files::{self, identity};
 use super::super::search::SearchHandle;
 use super::super::{Page, Paging, Principal, ServiceError, ServiceResult, Store};
 use super::StaffNeed;
@@ -36,8 +38,7 @@ pub async fn get_public(
         return Err(ServiceError::NotFound);
     }
     let today = chrono::Local::now().date_naive();
-    let population = population::load(store, today).await?;
-    project(store, &need, &child, &population, k, today)
+    project_one(store, &need, &child, k, today).await
 }
 
 /// Published needs as projections, newest first, optionally of one
@@ -82,8 +83,7 @@ pub async fn list_public(
         .collect();
     let by_code: HashMap<&str, &need::Model> = needs.iter().map(|n| (n.code.as_str(), n)).collect();
     let today = chrono::Local::now().date_naive();
-    let population = population::load(store, today).await?;
-    let mut items = Vec::new();
+    let mut listed = Vec::new();
     for code in &codes {
         let Some(need) = by_code.get(code.as_str()) else {
             continue;
@@ -91,10 +91,13 @@ pub async fn list_public(
         let Some(child) = children.get(&need.child_id) else {
             continue;
         };
-        if super::status_of(need)? != NeedStatus::Published {
+        if super::status_of(need)? != NeedStatus::Published || !visible_to_public(need, child)? {
             continue;
         }
-        let public = project(store, need, child, &population, k, today)?;
+        listed.push((*need, child));
+    }
+    let mut items = Vec::new();
+    for public in project_all(store, &listed, k, today).await? {
         if township.is_none_or(|t| public.township.as_deref() == Some(t)) {
             items.push(public);
         }
@@ -150,18 +153,25 @@ pub async fn list_for_staff(
     )
     .await?;
     let today = chrono::Local::now().date_naive();
-    let population = population::load(store, today).await?;
-    let mut items = Vec::new();
-    for need in needs {
-        let Some(child) = db::children::find(store.db, &need.child_id).await? else {
-            continue;
-        };
-        let public = project(store, &need, &child, &population, k, today)?;
-        items.push(StaffNeed {
-            need,
-            file_no: child.file_no,
+    let child_ids: Vec<String> = needs.iter().map(|n| n.child_id.clone()).collect();
+    let children: HashMap<String, child::Model> = db::children::find_many(store.db, &child_ids)
+        .await?
+        .into_iter()
+        .map(|c| (c.id.clone(), c))
+        .collect();
+    let listed: Vec<(&need::Model, &child::Model)> = needs
+        .iter()
+        .filter_map(|n| children.get(&n.child_id).map(|c| (n, c)))
+        .collect();
+    let publics = project_all(store, &listed, k, today).await?;
+    let items = listed
+        .into_iter()
+        .zip(publics)
+        .map(|((need, child), public)| StaffNeed {
+            need: need.clone(),
+            file_no: child.file_no.clone(),
             public,
-        });
-    }
+        })
+        .collect();
     Ok(Page { total, items })
 }

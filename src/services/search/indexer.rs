@@ -11,7 +11,7 @@
 //! the database and then points `CURRENT` at it; a running server notices
 //! ([`SearchHandle::check_swap`]) and swaps it in between two searches.
 
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
 use std::path::Path;
 use std::sync::Arc;
 
@@ -21,13 +21,14 @@ use search_index::{Change, Doc, SearchIndex};
 use crate::db;
 use crate::db::entities::{child, need};
 use crate::db::outbox::OutboxKind;
+use crate::domain::child::{AgeBand, DifficultyClass};
 use crate::domain::need::NeedStatus;
 use crate::domain::offer::OfferStatus;
 use crate::domain::projection::Population;
 
 use super::super::files::projection::project;
 use super::super::files::{self, population};
-use super::super::{ServiceError, ServiceResult, Store};
+use super::super::{ServiceResult, Store};
 use super::documents::{need_doc, need_key, offer_doc, offer_key};
 use super::handle::{fresh_name, write_pointer};
 
@@ -39,7 +40,9 @@ const BATCH: u64 = 500;
 /// county-wide offers) and the population (for needs' projections).
 struct Context {
     townships: Vec<String>,
-    population: Option<Population>,
+    /// The counts read so far in this batch, by (township, band, class).
+    population: Population,
+    counted: BTreeSet<(String, AgeBand, DifficultyClass)>,
     today: NaiveDate,
     k: u32,
 }
@@ -52,19 +55,35 @@ impl Context {
                 .into_iter()
                 .map(|t| t.code)
                 .collect(),
-            population: None,
+            population: Population::default(),
+            counted: BTreeSet::new(),
             today: chrono::Local::now().date_naive(),
             k,
         })
     }
 
-    async fn population(&mut self, store: Store<'_>) -> ServiceResult<&Population> {
-        if self.population.is_none() {
-            self.population = Some(population::load(store, self.today).await?);
+    /// The population the projections of `children`'s needs count under:
+    /// what this batch has not read yet is read now (each count an index
+    /// probe stopping at k).
+    async fn population_for<'c>(
+        &mut self,
+        store: Store<'_>,
+        children: impl Iterator<Item = &'c child::Model>,
+    ) -> ServiceResult<Population> {
+        let mut missing = BTreeSet::new();
+        for child in children {
+            if let Some(key) = population::key_of(store.vault, child, self.today)?
+                && !self.counted.contains(&key)
+            {
+                missing.insert(key);
+            }
         }
-        self.population
-            .as_ref()
-            .ok_or_else(|| ServiceError::internal("population not loaded"))
+        if !missing.is_empty() {
+            let read = population::counts(store, &missing, self.k, self.today).await?;
+            self.population.extend(read);
+            self.counted.extend(missing);
+        }
+        Ok(self.population.clone())
     }
 }
 
@@ -78,7 +97,7 @@ fn need_change(
     let published = need.status == NeedStatus::Published.as_str();
     match (published, child) {
         (true, Some(child)) if files::basis_of(child).may_publish().is_ok() => {
-            let public = project(store, need, child, population, ctx.k, ctx.today)?;
+            let public = project(store.vault, need, child, population, ctx.k, ctx.today)?;
             Ok(Change::Upsert(need_doc(
                 &public,
                 need.updated_at.timestamp(),
@@ -116,7 +135,7 @@ async fn changes_for(
                 return Ok(Vec::new());
             };
             let child = db::children::find(store.db, &need.child_id).await?;
-            let population = ctx.population(store).await?.clone();
+            let population = ctx.population_for(store, child.iter()).await?;
             Ok(vec![need_change(
                 store,
                 &need,
@@ -126,25 +145,33 @@ async fn changes_for(
             )?])
         }
         OutboxKind::Township => {
+            // A page at a time, each page's files read together.
             let statuses = [NeedStatus::Published.as_str()];
-            let (_, needs) = db::needs::list(
-                store.db,
-                &db::needs::NeedFilter {
-                    township: Some(id),
-                    statuses: Some(&statuses),
-                    ..Default::default()
-                },
-                u64::MAX >> 1,
-                0,
-            )
-            .await?;
-            let population = ctx.population(store).await?.clone();
             let mut changes = Vec::new();
-            for need in &needs {
-                let child = db::children::find(store.db, &need.child_id).await?;
-                changes.push(need_change(store, need, child.as_ref(), ctx, &population)?);
+            let mut offset = 0;
+            loop {
+                let (_, needs) = db::needs::list(
+                    store.db,
+                    &db::needs::NeedFilter {
+                        township: Some(id),
+                        statuses: Some(&statuses),
+                        ..Default::default()
+                    },
+                    PAGE,
+                    offset,
+                )
+                .await?;
+                if needs.is_empty() {
+                    return Ok(changes);
+                }
+                offset += needs.len() as u64;
+                let children = children_of(store, &needs).await?;
+                let population = ctx.population_for(store, children.values()).await?;
+                for need in &needs {
+                    let child = children.get(&need.child_id);
+                    changes.push(need_change(store, need, child, ctx, &population)?);
+                }
             }
-            Ok(changes)
         }
     }
 }
@@ -178,6 +205,19 @@ pub async fn catch_up(store: Store<'_>, handle: &SearchHandle, k: u32) -> Servic
         applied += entries.len();
         last = newest;
     }
+}
+
+/// The files of `needs`, by id, read together.
+async fn children_of(
+    store: Store<'_>,
+    needs: &[need::Model],
+) -> ServiceResult<HashMap<String, child::Model>> {
+    let ids: Vec<String> = needs.iter().map(|n| n.child_id.clone()).collect();
+    Ok(db::children::find_many(store.db, &ids)
+        .await?
+        .into_iter()
+        .map(|c| (c.id.clone(), c))
+        .collect())
 }
 
 /// Rows per page when walking all offers or needs: small enough that
@@ -216,13 +256,8 @@ async fn need_page(
     if needs.is_empty() {
         return Ok((Vec::new(), last));
     }
-    let ids: Vec<String> = needs.iter().map(|n| n.child_id.clone()).collect();
-    let children: HashMap<String, child::Model> = db::children::find_many(store.db, &ids)
-        .await?
-        .into_iter()
-        .map(|c| (c.id.clone(), c))
-        .collect();
-    let population = ctx.population(store).await?.clone();
+    let children = children_of(store, &needs).await?;
+    let population = ctx.population_for(store, children.values()).await?;
     let mut docs = Vec::new();
     for need in &needs {
         if let Change::Upsert(doc) =
@@ -289,6 +324,8 @@ pub async fn refresh_needs(
     k: u32,
 ) -> ServiceResult<usize> {
     let _applying = handle.applying.lock().await;
+    // Birthdays move children between bands: the counts first.
+    population::refresh(store, chrono::Local::now().date_naive()).await?;
     let index = handle.index();
     let seq = index.last_applied_seq()?.unwrap_or(0);
     let mut pages = Pager::new(store, k, false).await?;
@@ -315,6 +352,7 @@ pub struct Rebuilt {
 pub async fn rebuild(store: Store<'_>, data_dir: &Path, k: u32) -> ServiceResult<Rebuilt> {
     let root = data_dir.join(super::INDEX_DIR);
     crate::files::create_private_dir(&root)?;
+    population::refresh(store, chrono::Local::now().date_naive()).await?;
     let seq = db::outbox::last_seq(store.db).await?;
     let name = fresh_name();
     let dir = root.join(&name);

@@ -30,8 +30,7 @@ use crate::domain::projection::PublicNeed;
 use crate::domain::scoring::{self, AreaFit, Candidate};
 use crate::services::offers::OfferView;
 
-use super::super::files::population;
-use super::super::files::projection::project;
+use super::super::files::projection::project_all;
 use super::super::search::SearchHandle;
 use super::super::search::documents::NEED_KEY_PREFIX;
 use super::super::{Paging, Principal, ServiceError, ServiceResult, Store};
@@ -126,7 +125,14 @@ pub async fn for_offer(
         .map(|c| (c.id.clone(), c))
         .collect();
     let today = chrono::Local::now().date_naive();
-    let population = population::load(store, today).await?;
+    let listed: Vec<(
+        &crate::db::entities::need::Model,
+        &crate::db::entities::child::Model,
+    )> = rows
+        .iter()
+        .filter_map(|n| children.get(&n.child_id).map(|c| (n, c)))
+        .collect();
+    let projected = project_all(store, &listed, k, today).await?;
     let owner = Owner::of(&offer);
     let record = match &owner {
         Some(owner) => db::suggestions::records(
@@ -143,11 +149,7 @@ pub async fn for_offer(
         db::suggestions::open_matches_of_offer(store.db, &offer.id, &final_statuses()).await?;
 
     let mut scored = Vec::new();
-    for row in &rows {
-        let Some(child) = children.get(&row.child_id) else {
-            continue;
-        };
-        let public = project(store, row, child, &population, k, today)?;
+    for ((row, _), public) in listed.into_iter().zip(projected) {
         // The projection decides, not what the index filed the need under.
         let area = match (&public.township, offer.county_wide) {
             (_, true) => AreaFit::County,
