@@ -318,7 +318,6 @@ pub async fn last_visit(
 
 /// How many files of `status` count under (township, band, class) on
 /// `today`, up to `cap`: an index probe that stops at the cap.
-#[expect(clippy::too_many_arguments, reason = "one count's key, spelled out")]
 pub async fn count_population(
     db: &impl ConnectionTrait,
     status: &str,
