@@ -17,6 +17,7 @@ mod m20261130_000011_throttle_buckets;
 mod m20261130_000012_audit_action_index;
 mod m20261130_000013_match_review;
 mod m20261130_000014_population_columns;
+mod m20261130_000015_needs_published_index;
 
 /// The list of migrations, in order.
 pub struct Migrator;
@@ -36,6 +37,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261130_000012_audit_action_index::Migration),
             Box::new(m20261130_000013_match_review::Migration),
             Box::new(m20261130_000014_population_columns::Migration),
+            Box::new(m20261130_000015_needs_published_index::Migration),
         ]
     }
 }

@@ -204,17 +204,22 @@ pub async fn counts(
 }
 
 /// The caller's inbox: the counts and the page `paging` of all waiting
-/// items, oldest first.
+/// items, oldest first. `counted` are counts this request already read
+/// (for the navigation's badge), so that they are not read twice.
 pub async fn inbox(
     store: Store<'_>,
     caller: &Principal,
     overdue_days: u32,
     paging: Paging,
+    counted: Option<Counts>,
 ) -> ServiceResult<Inbox> {
     let now = Utc::now();
     let cutoff = overdue_cutoff(now, overdue_days);
     let sources = sources(store, caller, now, cutoff);
-    let counts = count_sources(store, &sources).await?;
+    let counts = match counted {
+        Some(counts) => counts,
+        None => count_sources(store, &sources).await?,
+    };
     // The page is among the first offset + limit items of every kind.
     let wanted = paging.offset.saturating_add(paging.limit);
     let mut items = Vec::new();

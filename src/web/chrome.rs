@@ -22,6 +22,8 @@ pub struct Chrome {
     pub csrf: String,
     pub flash: Option<String>,
     pub inbox: Option<InboxBadge>,
+    /// The counts behind the badge, for a page that shows them in full.
+    pub counts: Option<inbox::Counts>,
     pub session: Session,
 }
 
@@ -55,12 +57,9 @@ pub async fn flash(session: &Session, message: &str) -> Result<(), AppError> {
 
 /// The user's inbox counts. A failed count leaves the link without a
 /// number rather than failing the page it decorates.
-async fn inbox_badge(state: &AppState, user: &Principal) -> Option<InboxBadge> {
+async fn inbox_counts(state: &AppState, user: &Principal) -> Option<inbox::Counts> {
     match inbox::counts(state.store(), user, state.settings.overdue_days).await {
-        Ok(counts) => Some(InboxBadge {
-            total: counts.total(),
-            overdue: counts.overdue(),
-        }),
+        Ok(counts) => Some(counts),
         Err(err) => {
             tracing::warn!(error = %err, "inbox count failed");
             None
@@ -104,15 +103,20 @@ impl FromRequestParts<AppState> for Chrome {
                 .map_err(csrf::session_error)?,
             None => None,
         };
-        let inbox = match &user {
-            Some(user) => inbox_badge(state, user).await,
+        let counts = match &user {
+            Some(user) => inbox_counts(state, user).await,
             None => None,
         };
+        let inbox = counts.as_ref().map(|c| InboxBadge {
+            total: c.total(),
+            overdue: c.overdue(),
+        });
         Ok(Chrome {
             user,
             csrf,
             flash,
             inbox,
+            counts,
             session,
         })
     }

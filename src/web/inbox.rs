@@ -97,12 +97,18 @@ impl From<Inbox> for InboxBody {
     }
 }
 
-async fn load(state: &AppState, caller: &Principal, query: &PageQuery) -> AppResult<Inbox> {
+async fn load(
+    state: &AppState,
+    caller: &Principal,
+    query: &PageQuery,
+    counted: Option<inbox::Counts>,
+) -> AppResult<Inbox> {
     Ok(inbox::inbox(
         state.store(),
         caller,
         state.settings.overdue_days,
         query.paging(),
+        counted,
     )
     .await?)
 }
@@ -125,7 +131,7 @@ pub async fn api_inbox(
     Auth(caller): Auth,
     ApiQuery(query): ApiQuery<PageQuery>,
 ) -> AppResult<Json<InboxBody>> {
-    Ok(Json(load(&state, &caller, &query).await?.into()))
+    Ok(Json(load(&state, &caller, &query, None).await?.into()))
 }
 
 pub async fn inbox_page(
@@ -134,7 +140,8 @@ pub async fn inbox_page(
     chrome: Chrome,
     ApiQuery(query): ApiQuery<PageQuery>,
 ) -> AppResult<Response> {
-    let inbox = load(&state, &caller, &query).await?;
+    // The page's navigation counted the inbox already.
+    let inbox = load(&state, &caller, &query, chrome.counts.clone()).await?;
     let paging = query.paging();
     Ok(views::inbox::inbox(&chrome.ctx(), &inbox, paging.limit, paging.offset).into_response())
 }
