@@ -24,6 +24,7 @@ pub mod outbox;
 pub mod providers;
 pub mod regions;
 pub mod sessions;
+pub mod statements;
 pub mod suggestions;
 pub mod throttle;
 pub mod users;
@@ -65,12 +66,14 @@ pub async fn connect(url: &str) -> Result<DatabaseConnection, StartError> {
                 .busy_timeout(Duration::from_secs(10))
                 .foreign_keys(true)
         });
-    Database::connect(options)
+    let mut conn = Database::connect(options)
         .await
         .map_err(|source| StartError::Open {
             url: redact_url(url),
             source,
-        })
+        })?;
+    conn.set_metric_callback(statements::record);
+    Ok(conn)
 }
 
 /// Runs every pending migration.

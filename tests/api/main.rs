@@ -13,6 +13,7 @@ mod children;
 mod cli;
 mod concurrency;
 mod consent;
+mod cost;
 mod demo;
 mod families;
 mod family_assessment;
