@@ -127,10 +127,22 @@ fn add_error(op: &mut Operation, status: &str, description: &str) {
     info(
         title = "CareBridge 童心桥 API",
         version = "1",
-        description = "The county's child-care portal: the JSON API of `/work/shared/API.md`. \
-            Errors answer `ErrorBody`. Lists take `limit` (default 20, max 100) and `offset` \
-            and answer `{total, items}`. Requests made with the session cookie that change \
-            state (POST, PUT, PATCH, DELETE) must send `X-CSRF-Token`."
+        description = "CareBridge (童心桥) is a Chinese county's portal that connects the \
+            resources of service providers and caring families to children in difficult \
+            circumstances (困境儿童): township and village staff keep the children's files and \
+            publish their needs anonymised, providers and families offer help, and matches are \
+            approved by the township and the county.\n\n\
+            Log in with `POST /api/v1/session`: it sets an HttpOnly session cookie and answers \
+            a `csrf_token`. Every request made with that cookie that changes state (POST, PUT, \
+            PATCH, DELETE) must send it as the `X-CSRF-Token` header; without it, or with a \
+            wrong one, the answer is 403.\n\n\
+            Every error answers `ErrorBody`: `{\"error\": {\"code\", \"message\", \"details\"}}`, \
+            with a stable `code`, a message in Chinese and, where there is more to say, \
+            `details` (for 422 the fields or findings to fix).\n\n\
+            Lists take `limit` (default 20, at most 100) and `offset`, and answer \
+            `{total, items}`.\n\n\
+            The project's README says more: how to run the portal, its security and privacy \
+            guarantees, and what the API adds to its contract."
     ),
     paths(
         auth::api_login,

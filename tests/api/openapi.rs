@@ -2,6 +2,7 @@
 //! endpoint of the API contract that the router serves.
 
 use axum::http::{StatusCode, header};
+use serde_json::Value;
 
 use crate::helpers::TestApp;
 
@@ -167,5 +168,46 @@ async fn every_listed_operation_is_routed() {
         if *path != "/api/v1/offers/{id}" {
             assert_ne!(response.status, StatusCode::NOT_FOUND, "{method} {path}");
         }
+    }
+}
+
+/// The document is the product's: no path of a machine it was built on
+/// (a developer's checkout, a build server's directory) shows in it.
+#[tokio::test]
+async fn the_document_names_no_path_of_a_machine() {
+    let app = TestApp::spawn().await;
+    let text = app.client().get("/api/openapi.json").await.text();
+    for needle in ["/work/", "/home/", "/tmp/", "file://", ":\\\\"] {
+        assert!(!text.contains(needle), "the document contains {needle:?}");
+    }
+    // Any other absolute path: a slash-led run of path segments that is
+    // not one of the API's own paths.
+    let doc: Value = serde_json::from_str(&text).expect("json");
+    let mut strings = Vec::new();
+    collect_strings(&doc, &mut strings);
+    for s in strings {
+        for word in s.split(|c: char| c.is_whitespace() || "`\"'()[]{},;".contains(c)) {
+            let segments = word.split('/').filter(|w| !w.is_empty()).count();
+            if word.starts_with('/') && segments >= 2 {
+                assert!(
+                    word.starts_with("/api/"),
+                    "an absolute path in the document: {word:?}"
+                );
+            }
+        }
+    }
+}
+
+fn collect_strings<'a>(value: &'a Value, out: &mut Vec<&'a str>) {
+    match value {
+        Value::String(s) => out.push(s),
+        Value::Array(items) => items.iter().for_each(|v| collect_strings(v, out)),
+        Value::Object(map) => {
+            for (key, v) in map {
+                out.push(key);
+                collect_strings(v, out);
+            }
+        }
+        _ => {}
     }
 }
