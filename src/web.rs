@@ -6,6 +6,7 @@
 pub mod allocation;
 pub mod audit;
 pub mod auth;
+pub mod body;
 pub mod children;
 pub mod chrome;
 pub mod csrf;

@@ -19,9 +19,11 @@ use crate::services::children::{self, ChildInput};
 use crate::services::{Paging, Store};
 
 use super::AppState;
+use super::body::{
+    ErrorBody, InvalidFields, ListBody, LoginRequired, OutOfScope, ReadAccess, ReasonRequest,
+    WriteAccess,
+};
 use super::extract::{ApiJson, ApiPath, ApiQuery, Auth, Ctx, ListQuery};
-use super::openapi::ErrorBody;
-use super::providers::ListBody;
 
 impl AppState {
     pub fn store(&self) -> Store<'_> {
@@ -244,13 +246,9 @@ pub fn parse_reveal(raw: Option<&str>) -> AppResult<Vec<VaultField>> {
     request_body(content = ChildRequest, description = "`name`, `id_number`, `gender`, `township`, `village` and `difficulties` are required, and either `consent` or `statutory_basis`"),
     responses(
         (status = 201, description = "`{id, file_no, status}`", body = Object),
-        (status = 400, description = "Malformed JSON", body = ErrorBody),
-        (status = 413, description = "Body too large", body = ErrorBody),
-        (status = 415, description = "Not `application/json`", body = ErrorBody),
-        (status = 401, description = "Not logged in", body = ErrorBody),
-        (status = 403, description = "Not allowed, or missing/wrong `X-CSRF-Token`", body = ErrorBody),
+        WriteAccess,
         (status = 409, description = "A file for that ID number exists", body = ErrorBody),
-        (status = 422, description = "Invalid fields (`details` lists them)", body = ErrorBody),
+        InvalidFields,
     )
 )]
 pub async fn api_create(
@@ -284,9 +282,8 @@ pub struct RevealQuery {
     params(("id" = String, Path, description = "The child file's id"), RevealQuery),
     responses(
         (status = 200, description = "The file: its non-personal fields, `identity` (`{field: {value, revealed}}`), `age_band`, `visit_overdue`, `visits`, `history` and `needs`", body = Object),
-        (status = 401, description = "Not logged in", body = ErrorBody),
-        (status = 403, description = "Not allowed", body = ErrorBody),
-        (status = 404, description = "Absent or outside the caller's scope", body = ErrorBody),
+        ReadAccess,
+        OutOfScope,
         (status = 422, description = "Unknown field in `reveal`", body = ErrorBody),
     )
 )]
@@ -313,14 +310,11 @@ pub async fn api_get(
     request_body(content = ChildRequest, description = "The fields to change"),
     responses(
         (status = 200, description = "The file's non-personal fields; when the change withdrew the guardian's consent to publish, also `publication_withdrawn: {needs_unpublished, proposals_ended, matches_to_review}`", body = Object),
-        (status = 400, description = "Malformed JSON", body = ErrorBody),
-        (status = 413, description = "Body too large", body = ErrorBody),
-        (status = 415, description = "Not `application/json`", body = ErrorBody),
-        (status = 401, description = "Not logged in", body = ErrorBody),
+        LoginRequired,
         (status = 403, description = "Not allowed (a village supervisor typing a statutory basis), or missing/wrong `X-CSRF-Token`", body = ErrorBody),
-        (status = 404, description = "Absent or outside the caller's scope", body = ErrorBody),
+        OutOfScope,
         (status = 409, description = "The file is closed, a village supervisor edits a completed file, or the ID number belongs to another file", body = ErrorBody),
-        (status = 422, description = "Invalid fields (`details` lists them)", body = ErrorBody),
+        InvalidFields,
     )
 )]
 pub async fn api_update(
@@ -352,8 +346,7 @@ pub async fn api_update(
     params(ListQuery),
     responses(
         (status = 200, description = "`{total, items}`", body = ListBody<ListItemBody>),
-        (status = 401, description = "Not logged in", body = ErrorBody),
-        (status = 403, description = "Not allowed", body = ErrorBody),
+        ReadAccess,
         (status = 422, description = "Unknown `status`", body = ErrorBody),
     )
 )]
@@ -372,10 +365,7 @@ pub async fn api_list(
         Paging::new(query.limit, query.offset),
     )
     .await?;
-    Ok(Json(ListBody {
-        total: page.total,
-        items: page.items.into_iter().map(ListItemBody::from).collect(),
-    }))
+    Ok(Json(page.into()))
 }
 
 /// A search is a POST so that a name typed into it never sits in a URL.
@@ -397,11 +387,7 @@ pub struct SearchRequest {
     request_body = SearchRequest,
     responses(
         (status = 200, description = "`{total, items}`", body = ListBody<ListItemBody>),
-        (status = 400, description = "Malformed JSON", body = ErrorBody),
-        (status = 413, description = "Body too large", body = ErrorBody),
-        (status = 415, description = "Not `application/json`", body = ErrorBody),
-        (status = 401, description = "Not logged in", body = ErrorBody),
-        (status = 403, description = "Not allowed, or missing/wrong `X-CSRF-Token`", body = ErrorBody),
+        WriteAccess,
         (status = 422, description = "Missing or unknown fields", body = ErrorBody),
     )
 )]
@@ -419,10 +405,7 @@ pub async fn api_search(
         Paging::new(body.limit, body.offset),
     )
     .await?;
-    Ok(Json(ListBody {
-        total: page.total,
-        items: page.items.into_iter().map(ListItemBody::from).collect(),
-    }))
+    Ok(Json(page.into()))
 }
 
 /// Completes a drafted child file: it becomes active (township_officer).
@@ -435,9 +418,8 @@ pub async fn api_search(
     params(("id" = String, Path, description = "The child file's id")),
     responses(
         (status = 200, description = "The file's non-personal fields", body = Object),
-        (status = 401, description = "Not logged in", body = ErrorBody),
-        (status = 403, description = "Not allowed, or missing/wrong `X-CSRF-Token`", body = ErrorBody),
-        (status = 404, description = "Absent or outside the caller's scope", body = ErrorBody),
+        WriteAccess,
+        OutOfScope,
         (status = 409, description = "The file is not a draft", body = ErrorBody),
     )
 )]
@@ -451,12 +433,6 @@ pub async fn api_complete(
     Ok(Json(file_json(&child)))
 }
 
-#[derive(Deserialize, utoipa::ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct ReasonRequest {
-    pub reason: String,
-}
-
 /// Closes a child file with a reason.
 #[utoipa::path(
     post,
@@ -468,12 +444,8 @@ pub struct ReasonRequest {
     request_body = ReasonRequest,
     responses(
         (status = 200, description = "The file's non-personal fields", body = Object),
-        (status = 400, description = "Malformed JSON", body = ErrorBody),
-        (status = 413, description = "Body too large", body = ErrorBody),
-        (status = 415, description = "Not `application/json`", body = ErrorBody),
-        (status = 401, description = "Not logged in", body = ErrorBody),
-        (status = 403, description = "Not allowed, or missing/wrong `X-CSRF-Token`", body = ErrorBody),
-        (status = 404, description = "Absent or outside the caller's scope", body = ErrorBody),
+        WriteAccess,
+        OutOfScope,
         (status = 409, description = "Already closed", body = ErrorBody),
         (status = 422, description = "Missing reason", body = ErrorBody),
     )
@@ -507,12 +479,8 @@ pub struct VisitRequest {
     request_body = VisitRequest,
     responses(
         (status = 201, description = "The visit: `{id, visited_on, summary, visitor, created_at}`", body = Object),
-        (status = 400, description = "Malformed JSON", body = ErrorBody),
-        (status = 413, description = "Body too large", body = ErrorBody),
-        (status = 415, description = "Not `application/json`", body = ErrorBody),
-        (status = 401, description = "Not logged in", body = ErrorBody),
-        (status = 403, description = "Not allowed, or missing/wrong `X-CSRF-Token`", body = ErrorBody),
-        (status = 404, description = "Absent or outside the caller's scope", body = ErrorBody),
+        WriteAccess,
+        OutOfScope,
         (status = 409, description = "The file is closed", body = ErrorBody),
         (status = 422, description = "Invalid date or summary", body = ErrorBody),
     )
@@ -542,9 +510,8 @@ pub async fn api_add_visit(
     params(("id" = String, Path, description = "The child file's id")),
     responses(
         (status = 200, description = "`{total, items: [{id, visited_on, summary, visitor, created_at}]}`", body = Object),
-        (status = 401, description = "Not logged in", body = ErrorBody),
-        (status = 403, description = "Not allowed", body = ErrorBody),
-        (status = 404, description = "Absent or outside the caller's scope", body = ErrorBody),
+        ReadAccess,
+        OutOfScope,
     )
 )]
 pub async fn api_visits(

@@ -21,10 +21,9 @@ use crate::views;
 use crate::views::families::ListData;
 
 use super::AppState;
+use super::body::{ErrorBody, InvalidFields, ListBody, OutOfScope, ReadAccess};
 use super::chrome::{Chrome, flash};
 use super::extract::{ApiJson, ApiPath, ApiQuery, Auth, ClientAddr, Ctx, FormFields};
-use super::openapi::ErrorBody;
-use super::providers::ListBody;
 use super::regions::township_options;
 
 #[derive(Deserialize, utoipa::ToSchema)]
@@ -124,11 +123,8 @@ impl FamilyListQuery {
     request_body = ApplicationRequest,
     responses(
         (status = 201, description = "`{id, status: \"submitted\"}`", body = Object),
-        (status = 400, description = "Malformed JSON", body = ErrorBody),
         (status = 409, description = "The username is taken", body = ErrorBody),
-        (status = 413, description = "Body too large", body = ErrorBody),
-        (status = 415, description = "Not `application/json`", body = ErrorBody),
-        (status = 422, description = "Invalid fields (`details` lists them)", body = ErrorBody),
+        InvalidFields,
         (status = 429, description = "Too many registrations from this address; `details.retry_after` in seconds", body = ErrorBody),
     )
 )]
@@ -165,9 +161,8 @@ pub async fn api_apply(
     params(("id" = String, Path, description = "The family's id")),
     responses(
         (status = 200, description = "The application", body = FamilyBody),
-        (status = 401, description = "Not logged in", body = ErrorBody),
-        (status = 403, description = "Not allowed", body = ErrorBody),
-        (status = 404, description = "Absent or outside the caller's scope", body = ErrorBody),
+        ReadAccess,
+        OutOfScope,
     )
 )]
 pub async fn api_get(
@@ -188,8 +183,7 @@ pub async fn api_get(
     params(FamilyListQuery),
     responses(
         (status = 200, description = "`{total, items}`", body = ListBody<FamilyBody>),
-        (status = 401, description = "Not logged in", body = ErrorBody),
-        (status = 403, description = "Not allowed", body = ErrorBody),
+        ReadAccess,
         (status = 422, description = "Unknown `status`, or `due` not 1/0", body = ErrorBody),
     )
 )]
@@ -206,10 +200,7 @@ pub async fn api_list(
         Paging::new(query.limit, query.offset),
     )
     .await?;
-    Ok(Json(ListBody {
-        total: page.total,
-        items: page.items.into_iter().map(FamilyBody::from).collect(),
-    }))
+    Ok(Json(page.into()))
 }
 
 pub async fn apply_page(State(state): State<AppState>, chrome: Chrome) -> AppResult<Response> {

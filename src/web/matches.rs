@@ -21,9 +21,9 @@ use crate::services::matches::{
 use crate::services::{Paging, Principal, RequestCtx};
 
 use super::AppState;
+use super::body::{ErrorBody, LoginRequired, OutOfReach};
 use super::extract::{ApiJson, ApiPath, ApiQuery, Auth, Ctx, parse_filter};
 use super::needs::public_json;
-use super::openapi::ErrorBody;
 
 fn event_json(e: &EventView) -> Value {
     json!({
@@ -140,10 +140,7 @@ pub struct MatchRequest {
     request_body = MatchRequest,
     responses(
         (status = 201, description = "`{id, status}`: `proposed` when the offer's owner proposed, `suggested` when a township officer did", body = Object),
-        (status = 400, description = "Malformed JSON", body = ErrorBody),
-        (status = 413, description = "Body too large", body = ErrorBody),
-        (status = 415, description = "Not `application/json`", body = ErrorBody),
-        (status = 401, description = "Not logged in", body = ErrorBody),
+        LoginRequired,
         (status = 403, description = "Not a verified provider, an approved family or a township officer, or missing/wrong `X-CSRF-Token`", body = ErrorBody),
         (status = 404, description = "The need is not published or outside the caller's reach", body = ErrorBody),
         (status = 409, description = "`duplicate`: an open match of this need and offer exists", body = ErrorBody),
@@ -210,7 +207,7 @@ impl MatchListQuery {
     params(MatchListQuery),
     responses(
         (status = 200, description = "`{total, items: [{id, status, status_label, category, proposed_side, need: {code, title, id?}, offer: {id, title, owner}, created_at, status_changed_at}]}`: county staff all, township officers their township's, providers and families those on their offers", body = Object),
-        (status = 401, description = "Not logged in", body = ErrorBody),
+        LoginRequired,
         (status = 403, description = "A role without matches (village supervisors)", body = ErrorBody),
         (status = 422, description = "Unknown `status`", body = ErrorBody),
     )
@@ -240,9 +237,9 @@ pub async fn api_list(
     params(("id" = String, Path, description = "The match's id")),
     responses(
         (status = 200, description = "`{id, status, status_label, category, proposed_side, note, need, offer: {id, title, owner, owner_type, category, capacity, remaining, status}, handover_note, feedback, rating, events: [{action, from_status, to_status, actor_role, actor_name, note, at}], services: [{id, served_on, hours, summary, created_at}], allowed_moves, created_at, status_changed_at, updated_at}`; `need` is the public projection (staff also get its `id`); `handover_note` is null for the owner until approval", body = Object),
-        (status = 401, description = "Not logged in", body = ErrorBody),
+        LoginRequired,
         (status = 403, description = "A role without matches", body = ErrorBody),
-        (status = 404, description = "Absent or outside the caller's reach", body = ErrorBody),
+        OutOfReach,
     )
 )]
 pub async fn api_get(

@@ -17,9 +17,8 @@ use crate::services::needs::{self, NeedInput, StaffNeed};
 use crate::services::{Paging, Principal};
 
 use super::AppState;
-use super::children::ReasonRequest;
+use super::body::{ErrorBody, LoginRequired, OutOfScope, ReadAccess, ReasonRequest, WriteAccess};
 use super::extract::{ApiJson, ApiPath, ApiQuery, Auth, Ctx};
-use super::openapi::ErrorBody;
 
 /// The public projection as JSON: nothing else of a need ever leaves
 /// through the provider- and family-facing answers.
@@ -86,11 +85,7 @@ impl From<NeedRequest> for NeedInput {
     request_body = NeedRequest,
     responses(
         (status = 201, description = "the staff view `{id, code, child_id, file_no, status, closed_reason, created_at, published_at, public: {code, category, title, description, quantity, township, age_band, difficulty_class, urgency, status}}`", body = Object),
-        (status = 400, description = "Malformed JSON", body = ErrorBody),
-        (status = 413, description = "Body too large", body = ErrorBody),
-        (status = 415, description = "Not `application/json`", body = ErrorBody),
-        (status = 401, description = "Not logged in", body = ErrorBody),
-        (status = 403, description = "Not allowed, or missing/wrong `X-CSRF-Token`", body = ErrorBody),
+        WriteAccess,
         (status = 409, description = "The child's file is closed", body = ErrorBody),
         (status = 422, description = "Invalid fields, or `details.findings` `[{field, kind, label, message, start, end}]` when the public text holds personal information", body = ErrorBody),
     )
@@ -118,7 +113,7 @@ pub async fn api_create(
     params(("key" = String, Path, description = "The need's public code, or (staff) its id")),
     responses(
         (status = 200, description = "By code the public projection `{code, category, title, description, quantity, township, age_band, difficulty_class, urgency, status}`; by id the staff view `{id, code, child_id, file_no, status, closed_reason, created_at, published_at, public: {code, category, title, description, quantity, township, age_band, difficulty_class, urgency, status}}`", body = Object),
-        (status = 401, description = "Not logged in", body = ErrorBody),
+        LoginRequired,
         (status = 403, description = "Not a verified provider, an approved family or staff", body = ErrorBody),
         (status = 404, description = "Absent, unpublished or outside the caller's scope", body = ErrorBody),
     )
@@ -148,12 +143,8 @@ pub async fn api_get(
     request_body = NeedRequest,
     responses(
         (status = 200, description = "the staff view `{id, code, child_id, file_no, status, closed_reason, created_at, published_at, public: {code, category, title, description, quantity, township, age_band, difficulty_class, urgency, status}}`", body = Object),
-        (status = 400, description = "Malformed JSON", body = ErrorBody),
-        (status = 413, description = "Body too large", body = ErrorBody),
-        (status = 415, description = "Not `application/json`", body = ErrorBody),
-        (status = 401, description = "Not logged in", body = ErrorBody),
-        (status = 403, description = "Not allowed, or missing/wrong `X-CSRF-Token`", body = ErrorBody),
-        (status = 404, description = "Absent or outside the caller's scope", body = ErrorBody),
+        WriteAccess,
+        OutOfScope,
         (status = 409, description = "The need is no longer a draft", body = ErrorBody),
         (status = 422, description = "Invalid fields, or `details.findings` when the public text holds personal information", body = ErrorBody),
     )
@@ -180,9 +171,8 @@ pub async fn api_update(
     params(("id" = String, Path, description = "The need's id")),
     responses(
         (status = 200, description = "the staff view `{id, code, child_id, file_no, status, closed_reason, created_at, published_at, public: {code, category, title, description, quantity, township, age_band, difficulty_class, urgency, status}}`", body = Object),
-        (status = 401, description = "Not logged in", body = ErrorBody),
-        (status = 403, description = "Not allowed, or missing/wrong `X-CSRF-Token`", body = ErrorBody),
-        (status = 404, description = "Absent or outside the caller's scope", body = ErrorBody),
+        WriteAccess,
+        OutOfScope,
         (status = 409, description = "The need's state already changed, or the child's consent does not allow publishing", body = ErrorBody),
         (status = 422, description = "`details.findings` when the public text holds personal information", body = ErrorBody),
     )
@@ -209,12 +199,8 @@ pub async fn api_publish(
     request_body = ReasonRequest,
     responses(
         (status = 200, description = "the staff view `{id, code, child_id, file_no, status, closed_reason, created_at, published_at, public: {code, category, title, description, quantity, township, age_band, difficulty_class, urgency, status}}`", body = Object),
-        (status = 400, description = "Malformed JSON", body = ErrorBody),
-        (status = 413, description = "Body too large", body = ErrorBody),
-        (status = 415, description = "Not `application/json`", body = ErrorBody),
-        (status = 401, description = "Not logged in", body = ErrorBody),
-        (status = 403, description = "Not allowed, or missing/wrong `X-CSRF-Token`", body = ErrorBody),
-        (status = 404, description = "Absent or outside the caller's scope", body = ErrorBody),
+        WriteAccess,
+        OutOfScope,
         (status = 409, description = "Already closed", body = ErrorBody),
         (status = 422, description = "Missing reason", body = ErrorBody),
     )
@@ -262,8 +248,7 @@ fn is_staff(caller: &Principal) -> bool {
     params(NeedListQuery),
     responses(
         (status = 200, description = "`{total, items}`: staff views for staff, public projections otherwise", body = Object),
-        (status = 401, description = "Not logged in", body = ErrorBody),
-        (status = 403, description = "Not allowed", body = ErrorBody),
+        ReadAccess,
         (status = 422, description = "Unknown `status` or `category`", body = ErrorBody),
     )
 )]

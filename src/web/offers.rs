@@ -15,8 +15,8 @@ use crate::services::Paging;
 use crate::services::offers::{self, COUNTY, OfferInput, OfferMove, OfferView};
 
 use super::AppState;
+use super::body::{ErrorBody, InvalidFields, LoginRequired, WriteAccess};
 use super::extract::{ApiJson, ApiPath, ApiQuery, Auth, Ctx, ListQuery};
-use super::openapi::ErrorBody;
 
 /// An offer as JSON (public: no account ids, only the owner's name).
 pub fn offer_json(view: &OfferView) -> Value {
@@ -85,12 +85,9 @@ impl From<OfferRequest> for OfferInput {
     request_body(content = OfferRequest, description = "`townships: [\"county\"]` means the whole county"),
     responses(
         (status = 201, description = "the offer `{id, owner, owner_type, category, title, description, capacity, remaining, townships, age_min, age_max, starts_on, ends_on, schedule, status, closed_reason, created_at, updated_at}`, with `status: \"active\"`", body = Object),
-        (status = 400, description = "Malformed JSON", body = ErrorBody),
-        (status = 413, description = "Body too large", body = ErrorBody),
-        (status = 415, description = "Not `application/json`", body = ErrorBody),
-        (status = 401, description = "Not logged in", body = ErrorBody),
+        LoginRequired,
         (status = 403, description = "Not a verified provider or approved family, or missing/wrong `X-CSRF-Token`", body = ErrorBody),
-        (status = 422, description = "Invalid fields (`details` lists them)", body = ErrorBody),
+        InvalidFields,
     )
 )]
 pub async fn api_create(
@@ -133,14 +130,10 @@ pub async fn api_get(
     request_body = OfferRequest,
     responses(
         (status = 200, description = "the offer `{id, owner, owner_type, category, title, description, capacity, remaining, townships, age_min, age_max, starts_on, ends_on, schedule, status, closed_reason, created_at, updated_at}`", body = Object),
-        (status = 400, description = "Malformed JSON", body = ErrorBody),
-        (status = 413, description = "Body too large", body = ErrorBody),
-        (status = 415, description = "Not `application/json`", body = ErrorBody),
-        (status = 401, description = "Not logged in", body = ErrorBody),
-        (status = 403, description = "Not allowed, or missing/wrong `X-CSRF-Token`", body = ErrorBody),
+        WriteAccess,
         (status = 404, description = "Absent or not the caller's", body = ErrorBody),
         (status = 409, description = "The offer is closed", body = ErrorBody),
-        (status = 422, description = "Invalid fields (`details` lists them)", body = ErrorBody),
+        InvalidFields,
     )
 )]
 pub async fn api_update(
@@ -183,8 +176,7 @@ async fn change(
     params(("id" = String, Path, description = "The offer's id")),
     responses(
         (status = 200, description = "the offer `{id, owner, owner_type, category, title, description, capacity, remaining, townships, age_min, age_max, starts_on, ends_on, schedule, status, closed_reason, created_at, updated_at}`", body = Object),
-        (status = 401, description = "Not logged in", body = ErrorBody),
-        (status = 403, description = "Not allowed, or missing/wrong `X-CSRF-Token`", body = ErrorBody),
+        WriteAccess,
         (status = 404, description = "Absent or not the caller's", body = ErrorBody),
         (status = 409, description = "The offer's state does not allow it", body = ErrorBody),
     )
@@ -208,8 +200,7 @@ pub async fn api_pause(
     params(("id" = String, Path, description = "The offer's id")),
     responses(
         (status = 200, description = "the offer `{id, owner, owner_type, category, title, description, capacity, remaining, townships, age_min, age_max, starts_on, ends_on, schedule, status, closed_reason, created_at, updated_at}`", body = Object),
-        (status = 401, description = "Not logged in", body = ErrorBody),
-        (status = 403, description = "Not allowed, or missing/wrong `X-CSRF-Token`", body = ErrorBody),
+        WriteAccess,
         (status = 404, description = "Absent or not the caller's", body = ErrorBody),
         (status = 409, description = "The offer's state does not allow it", body = ErrorBody),
     )
@@ -234,11 +225,7 @@ pub async fn api_resume(
     request_body = StatusRequest,
     responses(
         (status = 200, description = "the offer `{id, owner, owner_type, category, title, description, capacity, remaining, townships, age_min, age_max, starts_on, ends_on, schedule, status, closed_reason, created_at, updated_at}`", body = Object),
-        (status = 400, description = "Malformed JSON", body = ErrorBody),
-        (status = 413, description = "Body too large", body = ErrorBody),
-        (status = 415, description = "Not `application/json`", body = ErrorBody),
-        (status = 401, description = "Not logged in", body = ErrorBody),
-        (status = 403, description = "Not allowed, or missing/wrong `X-CSRF-Token`", body = ErrorBody),
+        WriteAccess,
         (status = 404, description = "Absent or not the caller's", body = ErrorBody),
         (status = 409, description = "Already closed", body = ErrorBody),
         (status = 422, description = "Unknown fields", body = ErrorBody),
@@ -265,7 +252,7 @@ pub async fn api_close(
     params(ListQuery),
     responses(
         (status = 200, description = "`{total, items}` of offers", body = Object),
-        (status = 401, description = "Not logged in", body = ErrorBody),
+        LoginRequired,
         (status = 403, description = "Not a provider or family", body = ErrorBody),
         (status = 422, description = "Unknown `status`", body = ErrorBody),
     )

@@ -16,9 +16,9 @@ use crate::services::{Paging, ServiceError, regions};
 use crate::views;
 
 use super::AppState;
+use super::body::{AdminWrite, ErrorBody, InvalidFields, ListBody, OutOfScope, ReadAccess};
 use super::chrome::{Chrome, flash};
 use super::extract::{ApiJson, ApiPath, ApiQuery, Auth, ClientAddr, Ctx, FormFields, ListQuery};
-use super::openapi::ErrorBody;
 use super::regions::township_options;
 
 #[derive(Deserialize, utoipa::ToSchema)]
@@ -94,13 +94,6 @@ impl From<ProviderView> for ProviderBody {
     }
 }
 
-/// A page of a list: `total` matching items, `items` this page of them.
-#[derive(Serialize, utoipa::ToSchema)]
-pub struct ListBody<T> {
-    pub total: u64,
-    pub items: Vec<T>,
-}
-
 fn parse_decision(decision: &str) -> AppResult<ProviderDecision> {
     decision.parse().map_err(|_| {
         AppError::Invalid(Invalid::one(
@@ -119,11 +112,8 @@ fn parse_decision(decision: &str) -> AppResult<ProviderDecision> {
     request_body = RegistrationRequest,
     responses(
         (status = 201, description = "`{id, status: \"pending\"}`", body = Object),
-        (status = 400, description = "Malformed JSON", body = ErrorBody),
         (status = 409, description = "The username or credit code is taken", body = ErrorBody),
-        (status = 413, description = "Body too large", body = ErrorBody),
-        (status = 415, description = "Not `application/json`", body = ErrorBody),
-        (status = 422, description = "Invalid fields (`details` lists them)", body = ErrorBody),
+        InvalidFields,
         (status = 429, description = "Too many registrations from this address; `details.retry_after` in seconds", body = ErrorBody),
     )
 )]
@@ -151,8 +141,7 @@ pub async fn api_register(
     params(ListQuery),
     responses(
         (status = 200, description = "`{total, items}`", body = ListBody<ProviderBody>),
-        (status = 401, description = "Not logged in", body = ErrorBody),
-        (status = 403, description = "Not allowed", body = ErrorBody),
+        ReadAccess,
         (status = 422, description = "Unknown `status` (pending, verified, rejected, suspended)", body = ErrorBody),
     )
 )]
@@ -169,10 +158,7 @@ pub async fn api_list(
         Paging::new(query.limit, query.offset),
     )
     .await?;
-    Ok(Json(ListBody {
-        total: page.total,
-        items: page.items.into_iter().map(ProviderBody::from).collect(),
-    }))
+    Ok(Json(page.into()))
 }
 
 /// One provider.
@@ -185,9 +171,8 @@ pub async fn api_list(
     params(("id" = String, Path, description = "The provider's id")),
     responses(
         (status = 200, description = "The provider", body = ProviderBody),
-        (status = 401, description = "Not logged in", body = ErrorBody),
-        (status = 403, description = "Not allowed", body = ErrorBody),
-        (status = 404, description = "Absent or outside the caller's scope", body = ErrorBody),
+        ReadAccess,
+        OutOfScope,
     )
 )]
 pub async fn api_get(
@@ -209,13 +194,9 @@ pub async fn api_get(
     request_body = DecisionRequest,
     responses(
         (status = 200, description = "The provider after the decision", body = ProviderBody),
-        (status = 400, description = "Malformed JSON", body = ErrorBody),
-        (status = 401, description = "Not logged in", body = ErrorBody),
-        (status = 403, description = "Not a county_admin, or missing/wrong `X-CSRF-Token`", body = ErrorBody),
+        AdminWrite,
         (status = 404, description = "No such provider", body = ErrorBody),
         (status = 409, description = "The provider's state already changed", body = ErrorBody),
-        (status = 413, description = "Body too large", body = ErrorBody),
-        (status = 415, description = "Not `application/json`", body = ErrorBody),
         (status = 422, description = "`decision` is not verify, reject or suspend, or a reason is missing", body = ErrorBody),
     )
 )]

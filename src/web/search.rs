@@ -11,8 +11,8 @@ use crate::error::{AppError, AppResult};
 use crate::services::search::{self, SearchOutcome, SearchRequest};
 
 use super::AppState;
+use super::body::ErrorBody;
 use super::extract::{ApiQuery, MaybeAuth};
-use super::openapi::ErrorBody;
 
 #[derive(Deserialize, Default, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]

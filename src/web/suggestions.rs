@@ -16,9 +16,9 @@ use crate::services::offers::OfferView;
 use crate::services::suggestions::{self, Suggested};
 
 use super::AppState;
+use super::body::{ErrorBody, LoginRequired};
 use super::extract::{ApiPath, ApiQuery, Auth};
 use super::needs::public_json;
-use super::openapi::ErrorBody;
 
 /// `limit`/`offset` of a suggestion list.
 #[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
@@ -82,7 +82,7 @@ fn item_json<T>(s: &Suggested<T>, key: &str, item: Value) -> Value {
     params(("id" = String, Path, description = "The need's id"), SuggestionQuery),
     responses(
         (status = 200, description = "`{need: {id, code, title, category, township, age_band, difficulty_class, urgency, status}, total, items: [{offer: {id, title, owner_name, category, remaining, capacity, townships, county_wide, age_min, age_max, status}, score, reasons: [{component, points, text}], already_matched, match_id}]}`, best first (score out of 100; ties: more places left, then the older offer). Only active offers of the need's category with places left, serving its township or the whole county, of verified providers or currently approved families, for the child's ages; an offer with an open match for this need is kept and marked `already_matched`", body = Object),
-        (status = 401, description = "Not logged in", body = ErrorBody),
+        LoginRequired,
         (status = 404, description = "No such need, or outside the caller's scope", body = ErrorBody),
     )
 )]
@@ -126,7 +126,7 @@ pub async fn api_for_need(
     params(("id" = String, Path, description = "The offer's id"), SuggestionQuery),
     responses(
         (status = 200, description = "`{offer: {id, title, owner_name, category, remaining, capacity, townships, county_wide, age_min, age_max, status}, total, items: [{need: {code, category, title, description, quantity, township, age_band, difficulty_class, urgency, status}, score, reasons: [{component, points, text}], already_matched, match_id}]}`, best first; public projections only. Needs generalized to the county come only for county-wide offers. A paused, closed or full offer has no items", body = Object),
-        (status = 401, description = "Not logged in", body = ErrorBody),
+        LoginRequired,
         (status = 403, description = "The owner may not see needs (provider not verified, family approval not current)", body = ErrorBody),
         (status = 404, description = "No such offer, or not the caller's", body = ErrorBody),
     )

@@ -10,8 +10,8 @@ use crate::error::AppResult;
 use crate::services::matches::MoveInput;
 
 use super::super::AppState;
+use super::super::body::{ErrorBody, LoginRequired, OutOfReach};
 use super::super::extract::{ApiJson, ApiPath, Auth, Ctx};
-use super::super::openapi::ErrorBody;
 use super::{ApproveRequest, CompleteRequest, MatchReasonRequest, NoteRequest, moved};
 
 /// The owner of the offer accepts an officer's suggestion (`suggested` → `proposed`).
@@ -25,10 +25,9 @@ use super::{ApproveRequest, CompleteRequest, MatchReasonRequest, NoteRequest, mo
     request_body = NoteRequest,
     responses(
         (status = 200, description = "The match, as `GET /api/v1/matches/{id}`", body = Object),
-        (status = 400, description = "Malformed JSON", body = ErrorBody),
-        (status = 401, description = "Not logged in", body = ErrorBody),
+        LoginRequired,
         (status = 403, description = "Not the offer's owner (in good standing), or missing/wrong `X-CSRF-Token`", body = ErrorBody),
-        (status = 404, description = "Absent or outside the caller's reach", body = ErrorBody),
+        OutOfReach,
         (status = 409, description = "`conflict` with `details.status`: the match's state does not allow it", body = ErrorBody),
         (status = 422, description = "Invalid fields", body = ErrorBody),
     )
@@ -58,10 +57,9 @@ pub async fn api_accept(
     request_body = ApproveRequest,
     responses(
         (status = 200, description = "The match, as `GET /api/v1/matches/{id}`", body = Object),
-        (status = 400, description = "Malformed JSON", body = ErrorBody),
-        (status = 401, description = "Not logged in", body = ErrorBody),
+        LoginRequired,
         (status = 403, description = "Not an approver, or missing/wrong `X-CSRF-Token`", body = ErrorBody),
-        (status = 404, description = "Absent or outside the caller's reach", body = ErrorBody),
+        OutOfReach,
         (status = 409, description = "`no_capacity` when the offer has no place left; `conflict` (with `details.status` when the match's state does not allow it) when the state moved on, the need is already covered or the offer does not serve the child's township", body = ErrorBody),
         (status = 422, description = "Invalid fields, or `personal_information` findings in the note or handover note", body = ErrorBody),
     )
@@ -92,10 +90,9 @@ pub async fn api_approve(
     request_body = MatchReasonRequest,
     responses(
         (status = 200, description = "The match, as `GET /api/v1/matches/{id}`", body = Object),
-        (status = 400, description = "Malformed JSON", body = ErrorBody),
-        (status = 401, description = "Not logged in", body = ErrorBody),
+        LoginRequired,
         (status = 403, description = "Not an approver, or missing/wrong `X-CSRF-Token`", body = ErrorBody),
-        (status = 404, description = "Absent or outside the caller's reach", body = ErrorBody),
+        OutOfReach,
         (status = 409, description = "`conflict` with `details.status`", body = ErrorBody),
         (status = 422, description = "Missing reason, or `personal_information` findings in it", body = ErrorBody),
     )
@@ -125,10 +122,9 @@ pub async fn api_reject(
     request_body = MatchReasonRequest,
     responses(
         (status = 200, description = "The match, as `GET /api/v1/matches/{id}`", body = Object),
-        (status = 400, description = "Malformed JSON", body = ErrorBody),
-        (status = 401, description = "Not logged in", body = ErrorBody),
+        LoginRequired,
         (status = 403, description = "Not the proposing side, or missing/wrong `X-CSRF-Token`", body = ErrorBody),
-        (status = 404, description = "Absent or outside the caller's reach", body = ErrorBody),
+        OutOfReach,
         (status = 409, description = "`conflict` with `details.status`", body = ErrorBody),
         (status = 422, description = "Invalid fields", body = ErrorBody),
     )
@@ -158,10 +154,9 @@ pub async fn api_withdraw(
     request_body = MatchReasonRequest,
     responses(
         (status = 200, description = "The match, as `GET /api/v1/matches/{id}`", body = Object),
-        (status = 400, description = "Malformed JSON", body = ErrorBody),
-        (status = 401, description = "Not logged in", body = ErrorBody),
+        LoginRequired,
         (status = 403, description = "Neither the officer nor the owner, or missing/wrong `X-CSRF-Token`", body = ErrorBody),
-        (status = 404, description = "Absent or outside the caller's reach", body = ErrorBody),
+        OutOfReach,
         (status = 409, description = "`conflict` with `details.status`", body = ErrorBody),
         (status = 422, description = "Missing reason, or `personal_information` findings in an officer's reason", body = ErrorBody),
     )
@@ -190,10 +185,9 @@ pub async fn api_cancel(
     request_body = CompleteRequest,
     responses(
         (status = 200, description = "The match, as `GET /api/v1/matches/{id}`", body = Object),
-        (status = 400, description = "Malformed JSON", body = ErrorBody),
-        (status = 401, description = "Not logged in", body = ErrorBody),
+        LoginRequired,
         (status = 403, description = "Not the township officer, or missing/wrong `X-CSRF-Token`", body = ErrorBody),
-        (status = 404, description = "Absent or outside the caller's reach", body = ErrorBody),
+        OutOfReach,
         (status = 409, description = "`conflict` with `details.status`", body = ErrorBody),
         (status = 422, description = "Missing feedback or a rating outside 1–5, or `personal_information` findings in the feedback", body = ErrorBody),
     )
@@ -225,10 +219,9 @@ pub async fn api_complete(
     request_body = NoteRequest,
     responses(
         (status = 200, description = "The match, as `GET /api/v1/matches/{id}`", body = Object),
-        (status = 400, description = "Malformed JSON", body = ErrorBody),
-        (status = 401, description = "Not logged in", body = ErrorBody),
+        LoginRequired,
         (status = 403, description = "Not the township officer of the need, or missing/wrong `X-CSRF-Token`", body = ErrorBody),
-        (status = 404, description = "Absent or outside the caller's reach", body = ErrorBody),
+        OutOfReach,
         (status = 409, description = "`conflict` with `details.status`: the match is not waiting for review", body = ErrorBody),
         (status = 422, description = "Invalid fields, or `personal_information` findings in the note", body = ErrorBody),
     )

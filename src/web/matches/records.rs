@@ -12,8 +12,8 @@ use crate::services::matches::{self, ServiceInput};
 use crate::services::{Principal, RequestCtx};
 
 use super::super::AppState;
+use super::super::body::{ErrorBody, LoginRequired, OutOfReach};
 use super::super::extract::{ApiJson, ApiPath, Auth, Ctx};
-use super::super::openapi::ErrorBody;
 use super::{HandoverRequest, ServiceRequest, answer, service_json};
 
 /// Records a service on an approved match (the offer's owner); the match is then `in_service`.
@@ -27,10 +27,9 @@ use super::{HandoverRequest, ServiceRequest, answer, service_json};
     request_body = ServiceRequest,
     responses(
         (status = 201, description = "The record `{id, served_on, hours, summary, created_at}`", body = Object),
-        (status = 400, description = "Malformed JSON", body = ErrorBody),
-        (status = 401, description = "Not logged in", body = ErrorBody),
+        LoginRequired,
         (status = 403, description = "Not the offer's owner, or missing/wrong `X-CSRF-Token`", body = ErrorBody),
-        (status = 404, description = "Absent or outside the caller's reach", body = ErrorBody),
+        OutOfReach,
         (status = 409, description = "`conflict` with `details.status`: not approved (yet), or over", body = ErrorBody),
         (status = 422, description = "Invalid fields (`served_on`, `hours`, `summary`)", body = ErrorBody),
     )
@@ -74,10 +73,9 @@ async fn handover(
     request_body = HandoverRequest,
     responses(
         (status = 200, description = "The match, as `GET /api/v1/matches/{id}`", body = Object),
-        (status = 400, description = "Malformed JSON", body = ErrorBody),
-        (status = 401, description = "Not logged in", body = ErrorBody),
+        LoginRequired,
         (status = 403, description = "Not the township officer, or missing/wrong `X-CSRF-Token`", body = ErrorBody),
-        (status = 404, description = "Absent or outside the caller's reach", body = ErrorBody),
+        OutOfReach,
         (status = 409, description = "`conflict` with `details.status`: not approved, or over", body = ErrorBody),
         (status = 422, description = "Missing note, or `personal_information` findings when it holds what identifies the child", body = ErrorBody),
     )
@@ -103,10 +101,9 @@ pub async fn api_handover(
     request_body = HandoverRequest,
     responses(
         (status = 200, description = "The match, as `GET /api/v1/matches/{id}`", body = Object),
-        (status = 400, description = "Malformed JSON", body = ErrorBody),
-        (status = 401, description = "Not logged in", body = ErrorBody),
+        LoginRequired,
         (status = 403, description = "Not the township officer, or missing/wrong `X-CSRF-Token`", body = ErrorBody),
-        (status = 404, description = "Absent or outside the caller's reach", body = ErrorBody),
+        OutOfReach,
         (status = 409, description = "`conflict` with `details.status`: not approved, or over", body = ErrorBody),
         (status = 422, description = "Missing note, or `personal_information` findings when it holds what identifies the child", body = ErrorBody),
     )
