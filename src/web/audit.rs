@@ -20,13 +20,19 @@ use super::extract::{ApiQuery, Auth, ListQuery};
 pub struct AuditBody {
     seq: i64,
     at: String,
+    #[schema(required = true)]
     actor_id: Option<String>,
+    #[schema(required = true)]
     actor: Option<String>,
+    #[schema(required = true)]
     role: Option<String>,
     action: String,
+    #[schema(required = true)]
     target: Option<String>,
     outcome: String,
+    #[schema(required = true)]
     request_id: Option<String>,
+    #[schema(required = true)]
     detail: Option<String>,
     hash: String,
 }

@@ -1,9 +1,15 @@
-//! The bodies the JSON API shares: the error body, a page of a list, a
-//! reason, and the sets of error answers that many operations list in
-//! their `#[utoipa::path]`.
+//! The bodies the JSON API shares: the error body, a page of a list, the
+//! answer to a creation, a reason, and the sets of error answers that many
+//! operations list in their `#[utoipa::path]`.
 //!
 //! A leaf of `web`: it imports nothing of `web`, so that the handlers and
 //! the OpenAPI document (`openapi.rs`) both import it and not each other.
+//!
+//! The same rule holds for every body of the API, here and in the nouns'
+//! `body.rs`: an `Option` field that is always written (as null when
+//! empty) says `#[schema(required = true)]`; one that is left out when
+//! empty says `#[serde(skip_serializing_if = "Option::is_none")]`. So the
+//! document tells null from absent, as the answers do.
 
 use std::collections::BTreeMap;
 
@@ -75,6 +81,20 @@ impl<T> ListBody<T> {
 impl<S, T: From<S>> From<Page<S>> for ListBody<T> {
     fn from(page: Page<S>) -> Self {
         Self::map(page, T::from)
+    }
+}
+
+/// The answer to a creation that tells only what was made and its state,
+/// e.g. `{id, status: "pending"}`.
+#[derive(Serialize, ToSchema)]
+pub struct CreatedBody {
+    id: String,
+    status: String,
+}
+
+impl CreatedBody {
+    pub fn new(id: String, status: String) -> Self {
+        Self { id, status }
     }
 }
 

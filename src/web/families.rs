@@ -4,7 +4,6 @@
 pub mod assessments;
 pub mod decision;
 
-use crate::web::extract::parse_filter;
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -21,9 +20,9 @@ use crate::views;
 use crate::views::families::ListData;
 
 use super::AppState;
-use super::body::{ErrorBody, InvalidFields, ListBody, OutOfScope, ReadAccess};
+use super::body::{CreatedBody, ErrorBody, InvalidFields, ListBody, OutOfScope, ReadAccess};
 use super::chrome::{Chrome, flash};
-use super::extract::{ApiJson, ApiPath, ApiQuery, Auth, ClientAddr, Ctx, FormFields};
+use super::extract::{ApiJson, ApiPath, ApiQuery, Auth, ClientAddr, Ctx, FormFields, parse_filter};
 use super::regions::township_options;
 
 #[derive(Deserialize, utoipa::ToSchema)]
@@ -49,12 +48,15 @@ pub struct FamilyBody {
     contact_phone: String,
     care_types: Vec<&'static str>,
     status: String,
+    #[schema(required = true)]
     reason: Option<String>,
     created_at: String,
     /// When the township rejected or the county last decided (RFC 3339).
+    #[schema(required = true)]
     decided_at: Option<String>,
     /// The last day the county's approval holds (`YYYY-MM-DD`); kept while
     /// a re-assessed family waits for the county again.
+    #[schema(required = true)]
     approved_until: Option<String>,
     /// Approved and not run out today: may post offers and be matched.
     approval_current: bool,
@@ -122,7 +124,7 @@ impl FamilyListQuery {
     operation_id = "families_apply",
     request_body = ApplicationRequest,
     responses(
-        (status = 201, description = "`{id, status: \"submitted\"}`", body = Object),
+        (status = 201, description = "`{id, status: \"submitted\"}`", body = CreatedBody),
         (status = 409, description = "The username is taken", body = ErrorBody),
         InvalidFields,
         (status = 429, description = "Too many registrations from this address; `details.retry_after` in seconds", body = ErrorBody),
@@ -133,7 +135,7 @@ pub async fn api_apply(
     ClientAddr(addr): ClientAddr,
     Ctx(ctx): Ctx,
     ApiJson(body): ApiJson<ApplicationRequest>,
-) -> AppResult<(StatusCode, Json<serde_json::Value>)> {
+) -> AppResult<(StatusCode, Json<CreatedBody>)> {
     let input = ApplicationInput {
         household_name: body.household_name,
         township: body.township,
@@ -145,10 +147,8 @@ pub async fn api_apply(
         password: body.password,
     };
     let family = families::apply_public(&state.db, &state.settings, &ctx, input, &addr).await?;
-    Ok((
-        StatusCode::CREATED,
-        Json(serde_json::json!({"id": family.id, "status": family.status})),
-    ))
+    let created = CreatedBody::new(family.id, family.status);
+    Ok((StatusCode::CREATED, Json(created)))
 }
 
 /// One family application (staff in scope, or the family itself).

@@ -130,8 +130,8 @@ fn add_error(op: &mut Operation, status: &str, description: &str) {
         children::api_update,
         children::api_complete,
         children::api_close,
-        children::api_visits,
-        children::api_add_visit,
+        children::visits::api_visits,
+        children::visits::api_add_visit,
         needs::api_create,
         needs::api_list,
         needs::api_get,
@@ -196,6 +196,8 @@ static DOCUMENT: LazyLock<String> = LazyLock::new(|| {
 });
 
 /// The OpenAPI 3 document of the JSON API.
+// The one answer left free-form (`Object`): its shape is the OpenAPI
+// specification's, not this API's.
 #[utoipa::path(
     get,
     path = "/api/openapi.json",

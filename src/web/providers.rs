@@ -1,7 +1,6 @@
 //! Providers: registration (page and `POST /api/v1/providers`), the county's
 //! verification queue and decisions.
 
-use crate::web::extract::parse_filter;
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -16,9 +15,13 @@ use crate::services::{Paging, ServiceError, regions};
 use crate::views;
 
 use super::AppState;
-use super::body::{AdminWrite, ErrorBody, InvalidFields, ListBody, OutOfScope, ReadAccess};
+use super::body::{
+    AdminWrite, CreatedBody, ErrorBody, InvalidFields, ListBody, OutOfScope, ReadAccess,
+};
 use super::chrome::{Chrome, flash};
-use super::extract::{ApiJson, ApiPath, ApiQuery, Auth, ClientAddr, Ctx, FormFields, ListQuery};
+use super::extract::{
+    ApiJson, ApiPath, ApiQuery, Auth, ClientAddr, Ctx, FormFields, ListQuery, parse_filter,
+};
 use super::regions::township_options;
 
 #[derive(Deserialize, utoipa::ToSchema)]
@@ -65,12 +68,14 @@ pub struct ProviderBody {
     id: String,
     kind: String,
     name: String,
+    #[schema(required = true)]
     credit_code: Option<String>,
     contact_name: String,
     contact_phone: String,
     description: String,
     townships: Vec<String>,
     status: String,
+    #[schema(required = true)]
     reason: Option<String>,
     created_at: String,
 }
@@ -111,7 +116,7 @@ fn parse_decision(decision: &str) -> AppResult<ProviderDecision> {
     operation_id = "providers_register",
     request_body = RegistrationRequest,
     responses(
-        (status = 201, description = "`{id, status: \"pending\"}`", body = Object),
+        (status = 201, description = "`{id, status: \"pending\"}`", body = CreatedBody),
         (status = 409, description = "The username or credit code is taken", body = ErrorBody),
         InvalidFields,
         (status = 429, description = "Too many registrations from this address; `details.retry_after` in seconds", body = ErrorBody),
@@ -122,13 +127,11 @@ pub async fn api_register(
     ClientAddr(addr): ClientAddr,
     Ctx(ctx): Ctx,
     ApiJson(body): ApiJson<RegistrationRequest>,
-) -> AppResult<(StatusCode, Json<serde_json::Value>)> {
+) -> AppResult<(StatusCode, Json<CreatedBody>)> {
     let view =
         providers::register_public(&state.db, &state.settings, &ctx, body.into(), &addr).await?;
-    Ok((
-        StatusCode::CREATED,
-        Json(serde_json::json!({"id": view.provider.id, "status": view.provider.status})),
-    ))
+    let created = CreatedBody::new(view.provider.id, view.provider.status);
+    Ok((StatusCode::CREATED, Json(created)))
 }
 
 /// Providers (county_admin, township_officer).
@@ -151,13 +154,8 @@ pub async fn api_list(
     ApiQuery(query): ApiQuery<ListQuery>,
 ) -> AppResult<Json<ListBody<ProviderBody>>> {
     let status = parse_filter::<ProviderStatus>(query.status.as_deref(), "status")?;
-    let page = providers::list(
-        &state.db,
-        &caller,
-        status,
-        Paging::new(query.limit, query.offset),
-    )
-    .await?;
+    let paging = Paging::new(query.limit, query.offset);
+    let page = providers::list(&state.db, &caller, status, paging).await?;
     Ok(Json(page.into()))
 }
 

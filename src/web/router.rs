@@ -184,7 +184,7 @@ fn routes() -> Router<AppState> {
         .route("/api/v1/children/{id}/close", post(children::api_close))
         .route(
             "/api/v1/children/{id}/visits",
-            get(children::api_visits).post(children::api_add_visit),
+            get(children::visits::api_visits).post(children::visits::api_add_visit),
         )
         .route(
             "/api/v1/needs",

@@ -35,7 +35,9 @@ pub struct StaffBody {
     id: String,
     username: String,
     role: String,
+    #[schema(required = true)]
     township: Option<String>,
+    #[schema(required = true)]
     village: Option<String>,
     disabled: bool,
 }

@@ -4,7 +4,6 @@
 
 use axum::Json;
 use axum::extract::State;
-use serde_json::Value;
 
 use crate::error::AppResult;
 use crate::services::matches::MoveInput;
@@ -12,6 +11,7 @@ use crate::services::matches::MoveInput;
 use super::super::AppState;
 use super::super::body::{ErrorBody, LoginRequired, OutOfReach};
 use super::super::extract::{ApiJson, ApiPath, Auth, Ctx};
+use super::body::MatchBody;
 use super::{ApproveRequest, CompleteRequest, MatchReasonRequest, NoteRequest, moved};
 
 /// The owner of the offer accepts an officer's suggestion (`suggested` → `proposed`).
@@ -24,7 +24,7 @@ use super::{ApproveRequest, CompleteRequest, MatchReasonRequest, NoteRequest, mo
     params(("id" = String, Path, description = "The match's id")),
     request_body = NoteRequest,
     responses(
-        (status = 200, description = "The match, as `GET /api/v1/matches/{id}`", body = Object),
+        (status = 200, description = "The match, as `GET /api/v1/matches/{id}`", body = MatchBody),
         LoginRequired,
         (status = 403, description = "Not the offer's owner (in good standing), or missing/wrong `X-CSRF-Token`", body = ErrorBody),
         OutOfReach,
@@ -38,7 +38,7 @@ pub async fn api_accept(
     Ctx(ctx): Ctx,
     ApiPath(id): ApiPath<String>,
     ApiJson(body): ApiJson<NoteRequest>,
-) -> AppResult<Json<Value>> {
+) -> AppResult<Json<MatchBody>> {
     let input = MoveInput::Accept { note: body.note };
     moved(&state, &ctx, &caller, &id, input).await
 }
@@ -56,7 +56,7 @@ pub async fn api_accept(
     params(("id" = String, Path, description = "The match's id")),
     request_body = ApproveRequest,
     responses(
-        (status = 200, description = "The match, as `GET /api/v1/matches/{id}`", body = Object),
+        (status = 200, description = "The match, as `GET /api/v1/matches/{id}`", body = MatchBody),
         LoginRequired,
         (status = 403, description = "Not an approver, or missing/wrong `X-CSRF-Token`", body = ErrorBody),
         OutOfReach,
@@ -70,7 +70,7 @@ pub async fn api_approve(
     Ctx(ctx): Ctx,
     ApiPath(id): ApiPath<String>,
     ApiJson(body): ApiJson<ApproveRequest>,
-) -> AppResult<Json<Value>> {
+) -> AppResult<Json<MatchBody>> {
     let input = MoveInput::Approve {
         note: body.note,
         handover_note: body.handover_note,
@@ -89,7 +89,7 @@ pub async fn api_approve(
     params(("id" = String, Path, description = "The match's id")),
     request_body = MatchReasonRequest,
     responses(
-        (status = 200, description = "The match, as `GET /api/v1/matches/{id}`", body = Object),
+        (status = 200, description = "The match, as `GET /api/v1/matches/{id}`", body = MatchBody),
         LoginRequired,
         (status = 403, description = "Not an approver, or missing/wrong `X-CSRF-Token`", body = ErrorBody),
         OutOfReach,
@@ -103,7 +103,7 @@ pub async fn api_reject(
     Ctx(ctx): Ctx,
     ApiPath(id): ApiPath<String>,
     ApiJson(body): ApiJson<MatchReasonRequest>,
-) -> AppResult<Json<Value>> {
+) -> AppResult<Json<MatchBody>> {
     let input = MoveInput::Reject {
         reason: body.reason.unwrap_or_default(),
     };
@@ -121,7 +121,7 @@ pub async fn api_reject(
     params(("id" = String, Path, description = "The match's id")),
     request_body = MatchReasonRequest,
     responses(
-        (status = 200, description = "The match, as `GET /api/v1/matches/{id}`", body = Object),
+        (status = 200, description = "The match, as `GET /api/v1/matches/{id}`", body = MatchBody),
         LoginRequired,
         (status = 403, description = "Not the proposing side, or missing/wrong `X-CSRF-Token`", body = ErrorBody),
         OutOfReach,
@@ -135,7 +135,7 @@ pub async fn api_withdraw(
     Ctx(ctx): Ctx,
     ApiPath(id): ApiPath<String>,
     ApiJson(body): ApiJson<MatchReasonRequest>,
-) -> AppResult<Json<Value>> {
+) -> AppResult<Json<MatchBody>> {
     let input = MoveInput::Withdraw {
         reason: body.reason,
     };
@@ -153,7 +153,7 @@ pub async fn api_withdraw(
     params(("id" = String, Path, description = "The match's id")),
     request_body = MatchReasonRequest,
     responses(
-        (status = 200, description = "The match, as `GET /api/v1/matches/{id}`", body = Object),
+        (status = 200, description = "The match, as `GET /api/v1/matches/{id}`", body = MatchBody),
         LoginRequired,
         (status = 403, description = "Neither the officer nor the owner, or missing/wrong `X-CSRF-Token`", body = ErrorBody),
         OutOfReach,
@@ -167,7 +167,7 @@ pub async fn api_cancel(
     Ctx(ctx): Ctx,
     ApiPath(id): ApiPath<String>,
     ApiJson(body): ApiJson<MatchReasonRequest>,
-) -> AppResult<Json<Value>> {
+) -> AppResult<Json<MatchBody>> {
     let input = MoveInput::Cancel {
         reason: body.reason.unwrap_or_default(),
     };
@@ -184,7 +184,7 @@ pub async fn api_cancel(
     params(("id" = String, Path, description = "The match's id")),
     request_body = CompleteRequest,
     responses(
-        (status = 200, description = "The match, as `GET /api/v1/matches/{id}`", body = Object),
+        (status = 200, description = "The match, as `GET /api/v1/matches/{id}`", body = MatchBody),
         LoginRequired,
         (status = 403, description = "Not the township officer, or missing/wrong `X-CSRF-Token`", body = ErrorBody),
         OutOfReach,
@@ -198,7 +198,7 @@ pub async fn api_complete(
     Ctx(ctx): Ctx,
     ApiPath(id): ApiPath<String>,
     ApiJson(body): ApiJson<CompleteRequest>,
-) -> AppResult<Json<Value>> {
+) -> AppResult<Json<MatchBody>> {
     let input = MoveInput::Complete {
         feedback: body.feedback.unwrap_or_default(),
         rating: body.rating,
@@ -218,7 +218,7 @@ pub async fn api_complete(
     params(("id" = String, Path, description = "The match's id")),
     request_body = NoteRequest,
     responses(
-        (status = 200, description = "The match, as `GET /api/v1/matches/{id}`", body = Object),
+        (status = 200, description = "The match, as `GET /api/v1/matches/{id}`", body = MatchBody),
         LoginRequired,
         (status = 403, description = "Not the township officer of the need, or missing/wrong `X-CSRF-Token`", body = ErrorBody),
         OutOfReach,
@@ -232,7 +232,7 @@ pub async fn api_continue(
     Ctx(ctx): Ctx,
     ApiPath(id): ApiPath<String>,
     ApiJson(body): ApiJson<NoteRequest>,
-) -> AppResult<Json<Value>> {
+) -> AppResult<Json<MatchBody>> {
     let input = MoveInput::Continue { note: body.note };
     moved(&state, &ctx, &caller, &id, input).await
 }

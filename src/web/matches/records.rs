@@ -5,7 +5,6 @@
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
-use serde_json::Value;
 
 use crate::error::AppResult;
 use crate::services::matches::{self, ServiceInput};
@@ -14,7 +13,8 @@ use crate::services::{Principal, RequestCtx};
 use super::super::AppState;
 use super::super::body::{ErrorBody, LoginRequired, OutOfReach};
 use super::super::extract::{ApiJson, ApiPath, Auth, Ctx};
-use super::{HandoverRequest, ServiceRequest, answer, service_json};
+use super::body::{MatchBody, ServiceBody};
+use super::{HandoverRequest, ServiceRequest, answer};
 
 /// Records a service on an approved match (the offer's owner); the match is then `in_service`.
 #[utoipa::path(
@@ -26,7 +26,7 @@ use super::{HandoverRequest, ServiceRequest, answer, service_json};
     params(("id" = String, Path, description = "The match's id")),
     request_body = ServiceRequest,
     responses(
-        (status = 201, description = "The record `{id, served_on, hours, summary, created_at}`", body = Object),
+        (status = 201, description = "The record", body = ServiceBody),
         LoginRequired,
         (status = 403, description = "Not the offer's owner, or missing/wrong `X-CSRF-Token`", body = ErrorBody),
         OutOfReach,
@@ -40,14 +40,14 @@ pub async fn api_services(
     Ctx(ctx): Ctx,
     ApiPath(id): ApiPath<String>,
     ApiJson(body): ApiJson<ServiceRequest>,
-) -> AppResult<(StatusCode, Json<Value>)> {
+) -> AppResult<(StatusCode, Json<ServiceBody>)> {
     let input = ServiceInput {
         served_on: body.served_on.unwrap_or_default(),
         hours: body.hours,
         summary: body.summary.unwrap_or_default(),
     };
     let record = matches::log_service(state.store(), &ctx, &caller, &id, input).await?;
-    Ok((StatusCode::CREATED, Json(service_json(&record))))
+    Ok((StatusCode::CREATED, Json(record.into())))
 }
 
 async fn handover(
@@ -56,7 +56,7 @@ async fn handover(
     ctx: &RequestCtx,
     id: &str,
     body: HandoverRequest,
-) -> AppResult<Json<Value>> {
+) -> AppResult<Json<MatchBody>> {
     let note = body.handover_note.unwrap_or_default();
     matches::set_handover(state.store(), ctx, caller, id, &note).await?;
     answer(state, caller, id).await
@@ -72,7 +72,7 @@ async fn handover(
     params(("id" = String, Path, description = "The match's id")),
     request_body = HandoverRequest,
     responses(
-        (status = 200, description = "The match, as `GET /api/v1/matches/{id}`", body = Object),
+        (status = 200, description = "The match, as `GET /api/v1/matches/{id}`", body = MatchBody),
         LoginRequired,
         (status = 403, description = "Not the township officer, or missing/wrong `X-CSRF-Token`", body = ErrorBody),
         OutOfReach,
@@ -86,7 +86,7 @@ pub async fn api_handover(
     Ctx(ctx): Ctx,
     ApiPath(id): ApiPath<String>,
     ApiJson(body): ApiJson<HandoverRequest>,
-) -> AppResult<Json<Value>> {
+) -> AppResult<Json<MatchBody>> {
     handover(&state, &caller, &ctx, &id, body).await
 }
 
@@ -100,7 +100,7 @@ pub async fn api_handover(
     params(("id" = String, Path, description = "The match's id")),
     request_body = HandoverRequest,
     responses(
-        (status = 200, description = "The match, as `GET /api/v1/matches/{id}`", body = Object),
+        (status = 200, description = "The match, as `GET /api/v1/matches/{id}`", body = MatchBody),
         LoginRequired,
         (status = 403, description = "Not the township officer, or missing/wrong `X-CSRF-Token`", body = ErrorBody),
         OutOfReach,
@@ -114,6 +114,6 @@ pub async fn api_handover_put(
     Ctx(ctx): Ctx,
     ApiPath(id): ApiPath<String>,
     ApiJson(body): ApiJson<HandoverRequest>,
-) -> AppResult<Json<Value>> {
+) -> AppResult<Json<MatchBody>> {
     handover(&state, &caller, &ctx, &id, body).await
 }
