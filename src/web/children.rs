@@ -1,8 +1,9 @@
 //! Child files: `/api/v1/children…`; the request bodies are in
 //! [`request`], the answers in [`body`], the visits in [`visits`], the
-//! pages in [`pages`].
+//! pages in [`pages`] (their form in [`form`]).
 
 pub mod body;
+pub mod form;
 pub mod pages;
 pub mod request;
 pub mod visits;

@@ -1,29 +1,26 @@
-//! Caring-family applications: the form, `POST /api/v1/families`, and the staff's views.
-//! Home visits are in `assessments`, the county's decision in `decision`.
+//! Caring-family applications: `POST /api/v1/families` and the staff's
+//! reads. Home visits are in [`assessments`], the county's decision in
+//! [`decision`], the form and the staff's pages in [`pages`].
 
 pub mod assessments;
 pub mod decision;
+pub mod pages;
 
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Redirect, Response};
 use serde::{Deserialize, Serialize};
 
 use crate::db::entities::family;
 use crate::domain::Invalid;
 use crate::domain::family::FamilyStatus;
 use crate::error::{AppError, AppResult};
+use crate::services::Paging;
 use crate::services::families::{self, ApplicationInput, ListFilter, care_types_of, standing_on};
-use crate::services::{Paging, ServiceError, regions};
-use crate::views;
-use crate::views::families::ListData;
 
 use super::AppState;
 use super::body::{CreatedBody, ErrorBody, InvalidFields, ListBody, OutOfScope, ReadAccess};
-use super::chrome::{Chrome, flash};
-use super::extract::{ApiJson, ApiPath, ApiQuery, Auth, ClientAddr, Ctx, FormFields, parse_filter};
-use super::regions::township_options;
+use super::extract::{ApiJson, ApiPath, ApiQuery, Auth, ClientAddr, Ctx, parse_filter};
 
 #[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -201,97 +198,4 @@ pub async fn api_list(
     )
     .await?;
     Ok(Json(page.into()))
-}
-
-pub async fn apply_page(State(state): State<AppState>, chrome: Chrome) -> AppResult<Response> {
-    let chrome = chrome.with_form_token().await?;
-    let townships = township_options(&state).await?;
-    let input = ApplicationInput::default();
-    Ok(
-        views::families::application_form(&chrome.ctx(), &input, "", &townships, &Invalid::new())
-            .into_response(),
-    )
-}
-
-pub async fn apply_submit(
-    State(state): State<AppState>,
-    ClientAddr(addr): ClientAddr,
-    Ctx(ctx): Ctx,
-    chrome: Chrome,
-    form: FormFields,
-) -> AppResult<Response> {
-    let members_text = form.get("members").trim().to_owned();
-    let input = ApplicationInput {
-        household_name: form.get("household_name").to_owned(),
-        township: form.get("township").to_owned(),
-        members: members_text.parse().ok(),
-        housing: form.get("housing").to_owned(),
-        contact_phone: form.get("contact_phone").to_owned(),
-        care_types: form.get_all("care_types"),
-        username: form.get("username").to_owned(),
-        password: form.get("password").to_owned(),
-    };
-    let result = if form.get("password") != form.get("password_confirm") {
-        Err(ServiceError::Invalid(Invalid::one(
-            "password_confirm",
-            "两次输入的密码不一致",
-        )))
-    } else {
-        families::apply_public(&state.db, &state.settings, &ctx, input.clone(), &addr).await
-    };
-    let (result, retry_after) = super::extract::throttled_as_form_error(result);
-    match result {
-        Ok(_) => {
-            flash(&chrome.session, "申请已提交，请登录查看进度。").await?;
-            Ok(Redirect::to("/login").into_response())
-        }
-        Err(ServiceError::Invalid(errors)) => {
-            let townships = township_options(&state).await?;
-            let page = views::families::application_form(
-                &chrome.ctx(),
-                &input,
-                &members_text,
-                &townships,
-                &errors,
-            );
-            Ok(super::extract::form_refused(page, retry_after))
-        }
-        Err(other) => Err(other.into()),
-    }
-}
-
-pub async fn list_page(
-    State(state): State<AppState>,
-    Auth(caller): Auth,
-    chrome: Chrome,
-    ApiQuery(query): ApiQuery<FamilyListQuery>,
-) -> AppResult<Response> {
-    let filter = query.filter()?;
-    let paging = Paging::new(query.limit, query.offset);
-    let page = families::list_filtered(&state.db, &caller, filter, paging).await?;
-    let townships = regions::list(&state.db).await?;
-    let name = |code: &str| regions::township_name(&townships, code).to_owned();
-    let data = ListData {
-        items: &page.items,
-        filter,
-        today: families::today(),
-        total: page.total,
-        limit: paging.limit,
-        offset: paging.offset,
-    };
-    Ok(views::families::list(&chrome.ctx(), &data, &name).into_response())
-}
-
-pub async fn detail_page(
-    State(state): State<AppState>,
-    Auth(caller): Auth,
-    chrome: Chrome,
-    ApiPath(id): ApiPath<String>,
-) -> AppResult<Response> {
-    let forms = views::families::DetailForms::default();
-    Ok(
-        assessments::render_detail(&state, &caller, &chrome, &id, &forms)
-            .await?
-            .into_response(),
-    )
 }

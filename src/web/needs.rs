@@ -1,7 +1,8 @@
 //! Needs: `/api/v1/needs…`; the answers are in [`body`], the pages in
-//! [`pages`].
+//! [`pages`] (their form in [`form`]).
 
 pub mod body;
+pub mod form;
 pub mod pages;
 
 use axum::Json;

@@ -1,7 +1,8 @@
 //! Offers: `/api/v1/offers…`; the answer is in [`body`], the pages in
-//! [`pages`].
+//! [`pages`] (their form in [`form`]).
 
 pub mod body;
+pub mod form;
 pub mod pages;
 
 use axum::Json;
