@@ -1,11 +1,19 @@
 //! The web layer: the only code that names axum or tower-sessions.
 //!
 //! Handlers are thin: extract, call one service, render a view or JSON.
-//! Pages and the JSON API sit side by side in one file per noun.
+//! One file per noun: its JSON API, and its pages beside them while both
+//! are small; a big noun keeps its pages in `foo/pages.rs` and its answers
+//! in `foo/body.rs`.
+//!
+//! Every API answer is a struct with `ToSchema`. The bodies several nouns
+//! share (`ErrorBody`, `ListBody`, …) and the shared error answers of the
+//! OpenAPI document are in [`body`], a leaf: handlers import it, never
+//! [`openapi`], which imports the handlers only to list them.
 
 pub mod allocation;
 pub mod audit;
 pub mod auth;
+pub mod body;
 pub mod children;
 pub mod chrome;
 pub mod csrf;
@@ -32,6 +40,7 @@ use std::sync::Arc;
 use sea_orm::DatabaseConnection;
 
 use crate::config::Settings;
+use crate::services::Store;
 use crate::services::search::SearchHandle;
 use crate::vault::Vault;
 
@@ -45,4 +54,15 @@ pub struct AppState {
     pub vault: Arc<Vault>,
     pub search: Arc<SearchHandle>,
     pub settings: Arc<Settings>,
+}
+
+impl AppState {
+    /// The database and the vault, as the services that seal and open
+    /// personal values take them.
+    pub fn store(&self) -> Store<'_> {
+        Store {
+            db: &self.db,
+            vault: &self.vault,
+        }
+    }
 }

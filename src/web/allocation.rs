@@ -12,10 +12,10 @@ use crate::services::regions;
 use crate::views;
 
 use super::AppState;
+use super::body::{ErrorBody, LoginRequired};
 use super::chrome::Chrome;
 use super::extract::{ApiQuery, Auth};
 use super::inbox::PageQuery;
-use super::openapi::ErrorBody;
 
 /// Places by the urgency of their need.
 #[derive(Serialize, utoipa::ToSchema)]
@@ -129,7 +129,7 @@ impl From<Allocation> for AllocationBody {
     params(PageQuery),
     responses(
         (status = 200, description = "`{computed_at, needs, wanted, offers, plan: {covered, by_urgency: {critical, urgent, normal}, needs_covered}, greedy: {…}, total, items: [{need_code, need_title, township, urgency, offer_id, offer_title, owner_name}]}`", body = AllocationBody),
-        (status = 401, description = "Not logged in", body = ErrorBody),
+        LoginRequired,
         (status = 403, description = "Not county staff or a township officer", body = ErrorBody),
     )
 )]

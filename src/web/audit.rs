@@ -12,22 +12,27 @@ use crate::services::{Paging, audit, auth, children};
 use crate::views;
 
 use super::AppState;
+use super::body::{AdminRead, ListBody};
 use super::chrome::Chrome;
 use super::extract::{ApiQuery, Auth, ListQuery};
-use super::openapi::ErrorBody;
-use super::providers::ListBody;
 
 #[derive(Serialize, utoipa::ToSchema)]
 pub struct AuditBody {
     seq: i64,
     at: String,
+    #[schema(required = true)]
     actor_id: Option<String>,
+    #[schema(required = true)]
     actor: Option<String>,
+    #[schema(required = true)]
     role: Option<String>,
     action: String,
+    #[schema(required = true)]
     target: Option<String>,
     outcome: String,
+    #[schema(required = true)]
     request_id: Option<String>,
+    #[schema(required = true)]
     detail: Option<String>,
     hash: String,
 }
@@ -63,8 +68,7 @@ impl From<audit_log::Model> for AuditBody {
     ),
     responses(
         (status = 200, description = "`{total, items}`", body = ListBody<AuditBody>),
-        (status = 401, description = "Not logged in", body = ErrorBody),
-        (status = 403, description = "Not a county_admin", body = ErrorBody),
+        AdminRead,
     )
 )]
 pub async fn api_list(
@@ -76,10 +80,7 @@ pub async fn api_list(
         .require_role(&[Role::CountyAdmin])
         .map_err(AppError::from)?;
     let page = audit::list(&state.db, Paging::new(query.limit, query.offset)).await?;
-    Ok(Json(ListBody {
-        total: page.total,
-        items: page.items.into_iter().map(AuditBody::from).collect(),
-    }))
+    Ok(Json(page.into()))
 }
 
 /// A name that failed to log in in the last day.
@@ -109,8 +110,7 @@ pub struct LoginPressureList {
     security(("cookie" = [])),
     responses(
         (status = 200, description = "`{items}`, most failures first (at most 50)", body = LoginPressureList),
-        (status = 401, description = "Not logged in", body = ErrorBody),
-        (status = 403, description = "Not a county_admin", body = ErrorBody),
+        AdminRead,
     )
 )]
 pub async fn api_login_pressure(

@@ -11,11 +11,11 @@ use crate::error::{AppResult, throttled_message};
 use crate::services::{Principal, ServiceError, auth};
 
 use super::AppState;
+use super::body::{ErrorBody, LoginRequired};
 use super::chrome::{Chrome, flash};
 use super::csrf::{self, session_error};
 use super::extract::{ApiJson, Auth, ClientAddr, Ctx, FormFields};
 use super::middleware::LOGIN_AT_KEY;
-use super::openapi::ErrorBody;
 use super::session_store::USER_KEY;
 
 #[derive(Deserialize, utoipa::ToSchema)]
@@ -90,10 +90,7 @@ async fn establish(session: &Session, principal: &Principal) -> AppResult<String
     request_body = LoginRequest,
     responses(
         (status = 200, description = "Logged in; the `cb_session` cookie is set", body = SessionBody),
-        (status = 400, description = "Malformed JSON", body = ErrorBody),
         (status = 401, description = "Wrong username or password, or a disabled account", body = ErrorBody),
-        (status = 413, description = "Body too large", body = ErrorBody),
-        (status = 415, description = "Not `application/json`", body = ErrorBody),
         (status = 422, description = "Missing or unknown fields", body = ErrorBody),
         (status = 429, description = "Too many failed logins; `details.retry_after` in seconds", body = ErrorBody),
     )
@@ -130,7 +127,7 @@ pub async fn api_login(
     security(("cookie" = [], "csrf" = [])),
     responses(
         (status = 204, description = "Logged out"),
-        (status = 401, description = "Not logged in", body = ErrorBody),
+        LoginRequired,
         (status = 403, description = "Missing or wrong `X-CSRF-Token`", body = ErrorBody),
     )
 )]
@@ -154,7 +151,7 @@ pub async fn api_logout(
     security(("cookie" = [])),
     responses(
         (status = 200, description = "The account", body = UserBody),
-        (status = 401, description = "Not logged in", body = ErrorBody),
+        LoginRequired,
     )
 )]
 pub async fn api_me(Auth(principal): Auth) -> Json<UserBody> {

@@ -1,31 +1,26 @@
-//! Caring-family applications: the form, `POST /api/v1/families`, and the staff's views.
-//! Home visits are in `assessments`, the county's decision in `decision`.
+//! Caring-family applications: `POST /api/v1/families` and the staff's
+//! reads. Home visits are in [`assessments`], the county's decision in
+//! [`decision`], the form and the staff's pages in [`pages`].
 
 pub mod assessments;
 pub mod decision;
+pub mod pages;
 
-use crate::web::extract::parse_filter;
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Redirect, Response};
 use serde::{Deserialize, Serialize};
 
 use crate::db::entities::family;
 use crate::domain::Invalid;
 use crate::domain::family::FamilyStatus;
 use crate::error::{AppError, AppResult};
+use crate::services::Paging;
 use crate::services::families::{self, ApplicationInput, ListFilter, care_types_of, standing_on};
-use crate::services::{Paging, ServiceError, regions};
-use crate::views;
-use crate::views::families::ListData;
 
 use super::AppState;
-use super::chrome::{Chrome, flash};
-use super::extract::{ApiJson, ApiPath, ApiQuery, Auth, ClientAddr, Ctx, FormFields};
-use super::openapi::ErrorBody;
-use super::providers::ListBody;
-use super::regions::township_options;
+use super::body::{CreatedBody, ErrorBody, InvalidFields, ListBody, OutOfScope, ReadAccess};
+use super::extract::{ApiJson, ApiPath, ApiQuery, Auth, ClientAddr, Ctx, parse_filter};
 
 #[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -50,12 +45,15 @@ pub struct FamilyBody {
     contact_phone: String,
     care_types: Vec<&'static str>,
     status: String,
+    #[schema(required = true)]
     reason: Option<String>,
     created_at: String,
     /// When the township rejected or the county last decided (RFC 3339).
+    #[schema(required = true)]
     decided_at: Option<String>,
     /// The last day the county's approval holds (`YYYY-MM-DD`); kept while
     /// a re-assessed family waits for the county again.
+    #[schema(required = true)]
     approved_until: Option<String>,
     /// Approved and not run out today: may post offers and be matched.
     approval_current: bool,
@@ -123,12 +121,9 @@ impl FamilyListQuery {
     operation_id = "families_apply",
     request_body = ApplicationRequest,
     responses(
-        (status = 201, description = "`{id, status: \"submitted\"}`", body = Object),
-        (status = 400, description = "Malformed JSON", body = ErrorBody),
+        (status = 201, description = "`{id, status: \"submitted\"}`", body = CreatedBody),
         (status = 409, description = "The username is taken", body = ErrorBody),
-        (status = 413, description = "Body too large", body = ErrorBody),
-        (status = 415, description = "Not `application/json`", body = ErrorBody),
-        (status = 422, description = "Invalid fields (`details` lists them)", body = ErrorBody),
+        InvalidFields,
         (status = 429, description = "Too many registrations from this address; `details.retry_after` in seconds", body = ErrorBody),
     )
 )]
@@ -137,7 +132,7 @@ pub async fn api_apply(
     ClientAddr(addr): ClientAddr,
     Ctx(ctx): Ctx,
     ApiJson(body): ApiJson<ApplicationRequest>,
-) -> AppResult<(StatusCode, Json<serde_json::Value>)> {
+) -> AppResult<(StatusCode, Json<CreatedBody>)> {
     let input = ApplicationInput {
         household_name: body.household_name,
         township: body.township,
@@ -149,10 +144,8 @@ pub async fn api_apply(
         password: body.password,
     };
     let family = families::apply_public(&state.db, &state.settings, &ctx, input, &addr).await?;
-    Ok((
-        StatusCode::CREATED,
-        Json(serde_json::json!({"id": family.id, "status": family.status})),
-    ))
+    let created = CreatedBody::new(family.id, family.status);
+    Ok((StatusCode::CREATED, Json(created)))
 }
 
 /// One family application (staff in scope, or the family itself).
@@ -165,9 +158,8 @@ pub async fn api_apply(
     params(("id" = String, Path, description = "The family's id")),
     responses(
         (status = 200, description = "The application", body = FamilyBody),
-        (status = 401, description = "Not logged in", body = ErrorBody),
-        (status = 403, description = "Not allowed", body = ErrorBody),
-        (status = 404, description = "Absent or outside the caller's scope", body = ErrorBody),
+        ReadAccess,
+        OutOfScope,
     )
 )]
 pub async fn api_get(
@@ -188,8 +180,7 @@ pub async fn api_get(
     params(FamilyListQuery),
     responses(
         (status = 200, description = "`{total, items}`", body = ListBody<FamilyBody>),
-        (status = 401, description = "Not logged in", body = ErrorBody),
-        (status = 403, description = "Not allowed", body = ErrorBody),
+        ReadAccess,
         (status = 422, description = "Unknown `status`, or `due` not 1/0", body = ErrorBody),
     )
 )]
@@ -206,101 +197,5 @@ pub async fn api_list(
         Paging::new(query.limit, query.offset),
     )
     .await?;
-    Ok(Json(ListBody {
-        total: page.total,
-        items: page.items.into_iter().map(FamilyBody::from).collect(),
-    }))
-}
-
-pub async fn apply_page(State(state): State<AppState>, chrome: Chrome) -> AppResult<Response> {
-    let chrome = chrome.with_form_token().await?;
-    let townships = township_options(&state).await?;
-    let input = ApplicationInput::default();
-    Ok(
-        views::families::application_form(&chrome.ctx(), &input, "", &townships, &Invalid::new())
-            .into_response(),
-    )
-}
-
-pub async fn apply_submit(
-    State(state): State<AppState>,
-    ClientAddr(addr): ClientAddr,
-    Ctx(ctx): Ctx,
-    chrome: Chrome,
-    form: FormFields,
-) -> AppResult<Response> {
-    let members_text = form.get("members").trim().to_owned();
-    let input = ApplicationInput {
-        household_name: form.get("household_name").to_owned(),
-        township: form.get("township").to_owned(),
-        members: members_text.parse().ok(),
-        housing: form.get("housing").to_owned(),
-        contact_phone: form.get("contact_phone").to_owned(),
-        care_types: form.get_all("care_types"),
-        username: form.get("username").to_owned(),
-        password: form.get("password").to_owned(),
-    };
-    let result = if form.get("password") != form.get("password_confirm") {
-        Err(ServiceError::Invalid(Invalid::one(
-            "password_confirm",
-            "两次输入的密码不一致",
-        )))
-    } else {
-        families::apply_public(&state.db, &state.settings, &ctx, input.clone(), &addr).await
-    };
-    let (result, retry_after) = super::extract::throttled_as_form_error(result);
-    match result {
-        Ok(_) => {
-            flash(&chrome.session, "申请已提交，请登录查看进度。").await?;
-            Ok(Redirect::to("/login").into_response())
-        }
-        Err(ServiceError::Invalid(errors)) => {
-            let townships = township_options(&state).await?;
-            let page = views::families::application_form(
-                &chrome.ctx(),
-                &input,
-                &members_text,
-                &townships,
-                &errors,
-            );
-            Ok(super::extract::form_refused(page, retry_after))
-        }
-        Err(other) => Err(other.into()),
-    }
-}
-
-pub async fn list_page(
-    State(state): State<AppState>,
-    Auth(caller): Auth,
-    chrome: Chrome,
-    ApiQuery(query): ApiQuery<FamilyListQuery>,
-) -> AppResult<Response> {
-    let filter = query.filter()?;
-    let paging = Paging::new(query.limit, query.offset);
-    let page = families::list_filtered(&state.db, &caller, filter, paging).await?;
-    let townships = regions::list(&state.db).await?;
-    let name = |code: &str| regions::township_name(&townships, code).to_owned();
-    let data = ListData {
-        items: &page.items,
-        filter,
-        today: families::today(),
-        total: page.total,
-        limit: paging.limit,
-        offset: paging.offset,
-    };
-    Ok(views::families::list(&chrome.ctx(), &data, &name).into_response())
-}
-
-pub async fn detail_page(
-    State(state): State<AppState>,
-    Auth(caller): Auth,
-    chrome: Chrome,
-    ApiPath(id): ApiPath<String>,
-) -> AppResult<Response> {
-    let forms = views::families::DetailForms::default();
-    Ok(
-        assessments::render_detail(&state, &caller, &chrome, &id, &forms)
-            .await?
-            .into_response(),
-    )
+    Ok(Json(page.into()))
 }

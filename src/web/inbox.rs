@@ -13,9 +13,9 @@ use crate::services::{Paging, Principal};
 use crate::views;
 
 use super::AppState;
+use super::body::LoginRequired;
 use super::chrome::Chrome;
 use super::extract::{ApiQuery, Auth};
-use super::openapi::ErrorBody;
 
 /// `limit`/`offset` of a paged request.
 #[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
@@ -123,7 +123,7 @@ async fn load(
     params(PageQuery),
     responses(
         (status = 200, description = "`{total, overdue, overdue_days, counts: {kind: n}, overdue_counts: {kind: n}, items: [{kind, label, url, since, overdue, waiting_days}]}`", body = InboxBody),
-        (status = 401, description = "Not logged in", body = ErrorBody),
+        LoginRequired,
     )
 )]
 pub async fn api_inbox(

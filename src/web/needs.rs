@@ -1,56 +1,25 @@
-//! Needs: `/api/v1/needs…`; the pages are in [`pages`].
+//! Needs: `/api/v1/needs…`; the answers are in [`body`], the pages in
+//! [`pages`] (their form in [`form`]).
 
+pub mod body;
+pub mod form;
 pub mod pages;
 
-use crate::web::extract::parse_filter;
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
 use serde::Deserialize;
-use serde_json::{Value, json};
 
 use crate::domain::category::Category;
 use crate::domain::need::{NeedCode, NeedStatus};
-use crate::domain::projection::PublicNeed;
 use crate::error::AppResult;
-use crate::services::needs::{self, NeedInput, StaffNeed};
+use crate::services::needs::{self, NeedInput};
 use crate::services::{Paging, Principal};
 
 use super::AppState;
-use super::children::ReasonRequest;
-use super::extract::{ApiJson, ApiPath, ApiQuery, Auth, Ctx};
-use super::openapi::ErrorBody;
-
-/// The public projection as JSON: nothing else of a need ever leaves
-/// through the provider- and family-facing answers.
-pub fn public_json(p: &PublicNeed) -> Value {
-    json!({
-        "code": p.code,
-        "category": p.category.as_str(),
-        "title": p.title,
-        "description": p.description,
-        "quantity": p.quantity,
-        "township": p.township,
-        "age_band": p.age_band.as_str(),
-        "difficulty_class": p.difficulty_class.as_str(),
-        "urgency": p.urgency.as_str(),
-        "status": p.status.as_str(),
-    })
-}
-
-fn staff_json(n: &StaffNeed) -> Value {
-    json!({
-        "id": n.need.id,
-        "code": n.need.code,
-        "child_id": n.need.child_id,
-        "file_no": n.file_no,
-        "status": n.need.status,
-        "closed_reason": n.need.closed_reason,
-        "created_at": n.need.created_at.to_rfc3339(),
-        "published_at": n.need.published_at.map(|t| t.to_rfc3339()),
-        "public": public_json(&n.public),
-    })
-}
+use super::body::{ErrorBody, LoginRequired, OutOfScope, ReadAccess, ReasonRequest, WriteAccess};
+use super::extract::{ApiJson, ApiPath, ApiQuery, Auth, Ctx, parse_filter};
+use body::{NeedBody, NeedListBody, StaffNeedBody};
 
 #[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -85,12 +54,8 @@ impl From<NeedRequest> for NeedInput {
     security(("cookie" = [], "csrf" = [])),
     request_body = NeedRequest,
     responses(
-        (status = 201, description = "the staff view `{id, code, child_id, file_no, status, closed_reason, created_at, published_at, public: {code, category, title, description, quantity, township, age_band, difficulty_class, urgency, status}}`", body = Object),
-        (status = 400, description = "Malformed JSON", body = ErrorBody),
-        (status = 413, description = "Body too large", body = ErrorBody),
-        (status = 415, description = "Not `application/json`", body = ErrorBody),
-        (status = 401, description = "Not logged in", body = ErrorBody),
-        (status = 403, description = "Not allowed, or missing/wrong `X-CSRF-Token`", body = ErrorBody),
+        (status = 201, description = "The need as staff see it, with its public projection", body = StaffNeedBody),
+        WriteAccess,
         (status = 409, description = "The child's file is closed", body = ErrorBody),
         (status = 422, description = "Invalid fields, or `details.findings` `[{field, kind, label, message, start, end}]` when the public text holds personal information", body = ErrorBody),
     )
@@ -100,14 +65,12 @@ pub async fn api_create(
     Auth(caller): Auth,
     Ctx(ctx): Ctx,
     ApiJson(body): ApiJson<NeedRequest>,
-) -> AppResult<(StatusCode, Json<Value>)> {
+) -> AppResult<(StatusCode, Json<StaffNeedBody>)> {
     let k = state.settings.k_anonymity;
     let need = needs::create(state.store(), &ctx, &caller, body.into(), k).await?;
-    Ok((StatusCode::CREATED, Json(staff_json(&need))))
+    Ok((StatusCode::CREATED, Json(need.into())))
 }
 
-/// `GET /api/v1/needs/{code}` answers the public projection; staff may
-/// also ask by the need's id for the internal view.
 /// A need: by code the public projection, by id (staff) the staff view.
 #[utoipa::path(
     get,
@@ -117,8 +80,8 @@ pub async fn api_create(
     security(("cookie" = [])),
     params(("key" = String, Path, description = "The need's public code, or (staff) its id")),
     responses(
-        (status = 200, description = "By code the public projection `{code, category, title, description, quantity, township, age_band, difficulty_class, urgency, status}`; by id the staff view `{id, code, child_id, file_no, status, closed_reason, created_at, published_at, public: {code, category, title, description, quantity, township, age_band, difficulty_class, urgency, status}}`", body = Object),
-        (status = 401, description = "Not logged in", body = ErrorBody),
+        (status = 200, description = "By code the public projection; by id the staff view", body = NeedBody),
+        LoginRequired,
         (status = 403, description = "Not a verified provider, an approved family or staff", body = ErrorBody),
         (status = 404, description = "Absent, unpublished or outside the caller's scope", body = ErrorBody),
     )
@@ -127,14 +90,14 @@ pub async fn api_get(
     State(state): State<AppState>,
     Auth(caller): Auth,
     ApiPath(key): ApiPath<String>,
-) -> AppResult<Json<Value>> {
+) -> AppResult<Json<NeedBody>> {
     let k = state.settings.k_anonymity;
     if NeedCode::parse(&key).is_some() {
         let public = needs::get_public(state.store(), &caller, &key, k).await?;
-        return Ok(Json(public_json(&public)));
+        return Ok(Json(NeedBody::Public(public.into())));
     }
     let need = needs::get_for_staff(state.store(), &caller, &key, k).await?;
-    Ok(Json(staff_json(&need)))
+    Ok(Json(NeedBody::Staff(need.into())))
 }
 
 /// Changes a draft need.
@@ -147,13 +110,9 @@ pub async fn api_get(
     params(("key" = String, Path, description = "The need's id")),
     request_body = NeedRequest,
     responses(
-        (status = 200, description = "the staff view `{id, code, child_id, file_no, status, closed_reason, created_at, published_at, public: {code, category, title, description, quantity, township, age_band, difficulty_class, urgency, status}}`", body = Object),
-        (status = 400, description = "Malformed JSON", body = ErrorBody),
-        (status = 413, description = "Body too large", body = ErrorBody),
-        (status = 415, description = "Not `application/json`", body = ErrorBody),
-        (status = 401, description = "Not logged in", body = ErrorBody),
-        (status = 403, description = "Not allowed, or missing/wrong `X-CSRF-Token`", body = ErrorBody),
-        (status = 404, description = "Absent or outside the caller's scope", body = ErrorBody),
+        (status = 200, description = "The need as staff see it, with its public projection", body = StaffNeedBody),
+        WriteAccess,
+        OutOfScope,
         (status = 409, description = "The need is no longer a draft", body = ErrorBody),
         (status = 422, description = "Invalid fields, or `details.findings` when the public text holds personal information", body = ErrorBody),
     )
@@ -164,10 +123,10 @@ pub async fn api_update(
     Ctx(ctx): Ctx,
     ApiPath(id): ApiPath<String>,
     ApiJson(body): ApiJson<NeedRequest>,
-) -> AppResult<Json<Value>> {
+) -> AppResult<Json<StaffNeedBody>> {
     let k = state.settings.k_anonymity;
     let need = needs::update(state.store(), &ctx, &caller, &id, body.into(), k).await?;
-    Ok(Json(staff_json(&need)))
+    Ok(Json(need.into()))
 }
 
 /// Publishes a draft need (township_officer).
@@ -179,10 +138,9 @@ pub async fn api_update(
     security(("cookie" = [], "csrf" = [])),
     params(("id" = String, Path, description = "The need's id")),
     responses(
-        (status = 200, description = "the staff view `{id, code, child_id, file_no, status, closed_reason, created_at, published_at, public: {code, category, title, description, quantity, township, age_band, difficulty_class, urgency, status}}`", body = Object),
-        (status = 401, description = "Not logged in", body = ErrorBody),
-        (status = 403, description = "Not allowed, or missing/wrong `X-CSRF-Token`", body = ErrorBody),
-        (status = 404, description = "Absent or outside the caller's scope", body = ErrorBody),
+        (status = 200, description = "The need as staff see it, with its public projection", body = StaffNeedBody),
+        WriteAccess,
+        OutOfScope,
         (status = 409, description = "The need's state already changed, or the child's consent does not allow publishing", body = ErrorBody),
         (status = 422, description = "`details.findings` when the public text holds personal information", body = ErrorBody),
     )
@@ -192,10 +150,10 @@ pub async fn api_publish(
     Auth(caller): Auth,
     Ctx(ctx): Ctx,
     ApiPath(id): ApiPath<String>,
-) -> AppResult<Json<Value>> {
+) -> AppResult<Json<StaffNeedBody>> {
     let k = state.settings.k_anonymity;
     let need = needs::publish(state.store(), &ctx, &caller, &id, k).await?;
-    Ok(Json(staff_json(&need)))
+    Ok(Json(need.into()))
 }
 
 /// Closes a need with a reason.
@@ -208,13 +166,9 @@ pub async fn api_publish(
     params(("id" = String, Path, description = "The need's id")),
     request_body = ReasonRequest,
     responses(
-        (status = 200, description = "the staff view `{id, code, child_id, file_no, status, closed_reason, created_at, published_at, public: {code, category, title, description, quantity, township, age_band, difficulty_class, urgency, status}}`", body = Object),
-        (status = 400, description = "Malformed JSON", body = ErrorBody),
-        (status = 413, description = "Body too large", body = ErrorBody),
-        (status = 415, description = "Not `application/json`", body = ErrorBody),
-        (status = 401, description = "Not logged in", body = ErrorBody),
-        (status = 403, description = "Not allowed, or missing/wrong `X-CSRF-Token`", body = ErrorBody),
-        (status = 404, description = "Absent or outside the caller's scope", body = ErrorBody),
+        (status = 200, description = "The need as staff see it, with its public projection", body = StaffNeedBody),
+        WriteAccess,
+        OutOfScope,
         (status = 409, description = "Already closed", body = ErrorBody),
         (status = 422, description = "Missing reason", body = ErrorBody),
     )
@@ -225,10 +179,10 @@ pub async fn api_close(
     Ctx(ctx): Ctx,
     ApiPath(id): ApiPath<String>,
     ApiJson(body): ApiJson<ReasonRequest>,
-) -> AppResult<Json<Value>> {
+) -> AppResult<Json<StaffNeedBody>> {
     let k = state.settings.k_anonymity;
     let need = needs::close(state.store(), &ctx, &caller, &id, &body.reason, k).await?;
-    Ok(Json(staff_json(&need)))
+    Ok(Json(need.into()))
 }
 
 #[derive(Deserialize, Default, utoipa::IntoParams)]
@@ -250,8 +204,6 @@ fn is_staff(caller: &Principal) -> bool {
     caller.role.is_staff()
 }
 
-/// Staff get the needs of their scope (with ids and file numbers);
-/// verified providers and approved families the published projections.
 /// Staff: the needs of their scope (staff views); verified providers and approved families: published projections.
 #[utoipa::path(
     get,
@@ -261,9 +213,8 @@ fn is_staff(caller: &Principal) -> bool {
     security(("cookie" = [])),
     params(NeedListQuery),
     responses(
-        (status = 200, description = "`{total, items}`: staff views for staff, public projections otherwise", body = Object),
-        (status = 401, description = "Not logged in", body = ErrorBody),
-        (status = 403, description = "Not allowed", body = ErrorBody),
+        (status = 200, description = "`{total, items}`: staff views for staff, public projections otherwise", body = NeedListBody),
+        ReadAccess,
         (status = 422, description = "Unknown `status` or `category`", body = ErrorBody),
     )
 )]
@@ -271,16 +222,13 @@ pub async fn api_list(
     State(state): State<AppState>,
     Auth(caller): Auth,
     ApiQuery(query): ApiQuery<NeedListQuery>,
-) -> AppResult<Json<Value>> {
+) -> AppResult<Json<NeedListBody>> {
     let k = state.settings.k_anonymity;
     let paging = Paging::new(query.limit, query.offset);
     if is_staff(&caller) {
         let status = parse_filter::<NeedStatus>(query.status.as_deref(), "status")?;
         let page = needs::list_for_staff(state.store(), &caller, status, paging, k).await?;
-        return Ok(Json(json!({
-            "total": page.total,
-            "items": page.items.iter().map(staff_json).collect::<Vec<_>>(),
-        })));
+        return Ok(Json(NeedListBody::Staff(page.into())));
     }
     let category = parse_filter::<Category>(query.category.as_deref(), "category")?;
     let township = query.township.as_deref().filter(|t| !t.is_empty());
@@ -294,8 +242,5 @@ pub async fn api_list(
         k,
     )
     .await?;
-    Ok(Json(json!({
-        "total": page.total,
-        "items": page.items.iter().map(public_json).collect::<Vec<_>>(),
-    })))
+    Ok(Json(NeedListBody::Public(page.into())))
 }

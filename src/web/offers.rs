@@ -1,47 +1,24 @@
-//! Offers: `/api/v1/offers…`; the pages are in [`pages`].
+//! Offers: `/api/v1/offers…`; the answer is in [`body`], the pages in
+//! [`pages`] (their form in [`form`]).
 
+pub mod body;
+pub mod form;
 pub mod pages;
 
-use crate::web::extract::parse_filter;
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
 use serde::Deserialize;
-use serde_json::{Value, json};
 
 use crate::domain::offer::OfferStatus;
 use crate::error::AppResult;
-use crate::services::Paging;
-use crate::services::offers::{self, COUNTY, OfferInput, OfferMove, OfferView};
+use crate::services::offers::{self, OfferInput, OfferMove};
+use crate::services::{Paging, Principal, RequestCtx};
 
 use super::AppState;
-use super::extract::{ApiJson, ApiPath, ApiQuery, Auth, Ctx, ListQuery};
-use super::openapi::ErrorBody;
-
-/// An offer as JSON (public: no account ids, only the owner's name).
-pub fn offer_json(view: &OfferView) -> Value {
-    let o = &view.offer;
-    json!({
-        "id": o.id,
-        "owner": o.owner_name,
-        "owner_type": if o.provider_id.is_some() { "provider" } else { "family" },
-        "category": o.category,
-        "title": o.title,
-        "description": o.description,
-        "capacity": o.capacity,
-        "remaining": o.remaining,
-        "townships": if o.county_wide { vec![COUNTY.to_owned()] } else { view.townships.clone() },
-        "age_min": o.age_min,
-        "age_max": o.age_max,
-        "starts_on": o.starts_on.map(|d| d.to_string()),
-        "ends_on": o.ends_on.map(|d| d.to_string()),
-        "schedule": o.schedule,
-        "status": o.status,
-        "closed_reason": o.closed_reason,
-        "created_at": o.created_at.to_rfc3339(),
-        "updated_at": o.updated_at.to_rfc3339(),
-    })
-}
+use super::body::{ErrorBody, InvalidFields, ListBody, LoginRequired, WriteAccess};
+use super::extract::{ApiJson, ApiPath, ApiQuery, Auth, Ctx, ListQuery, parse_filter};
+use body::OfferBody;
 
 #[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -84,13 +61,10 @@ impl From<OfferRequest> for OfferInput {
     security(("cookie" = [], "csrf" = [])),
     request_body(content = OfferRequest, description = "`townships: [\"county\"]` means the whole county"),
     responses(
-        (status = 201, description = "the offer `{id, owner, owner_type, category, title, description, capacity, remaining, townships, age_min, age_max, starts_on, ends_on, schedule, status, closed_reason, created_at, updated_at}`, with `status: \"active\"`", body = Object),
-        (status = 400, description = "Malformed JSON", body = ErrorBody),
-        (status = 413, description = "Body too large", body = ErrorBody),
-        (status = 415, description = "Not `application/json`", body = ErrorBody),
-        (status = 401, description = "Not logged in", body = ErrorBody),
+        (status = 201, description = "The offer, `status: \"active\"`", body = OfferBody),
+        LoginRequired,
         (status = 403, description = "Not a verified provider or approved family, or missing/wrong `X-CSRF-Token`", body = ErrorBody),
-        (status = 422, description = "Invalid fields (`details` lists them)", body = ErrorBody),
+        InvalidFields,
     )
 )]
 pub async fn api_create(
@@ -98,9 +72,9 @@ pub async fn api_create(
     Auth(caller): Auth,
     Ctx(ctx): Ctx,
     ApiJson(body): ApiJson<OfferRequest>,
-) -> AppResult<(StatusCode, Json<Value>)> {
+) -> AppResult<(StatusCode, Json<OfferBody>)> {
     let view = offers::create(&state.db, &ctx, &caller, body.into()).await?;
-    Ok((StatusCode::CREATED, Json(offer_json(&view))))
+    Ok((StatusCode::CREATED, Json(view.into())))
 }
 
 /// One offer (public).
@@ -111,15 +85,15 @@ pub async fn api_create(
     operation_id = "offers_get",
     params(("id" = String, Path, description = "The offer's id")),
     responses(
-        (status = 200, description = "the offer `{id, owner, owner_type, category, title, description, capacity, remaining, townships, age_min, age_max, starts_on, ends_on, schedule, status, closed_reason, created_at, updated_at}`", body = Object),
+        (status = 200, description = "The offer", body = OfferBody),
         (status = 404, description = "No such offer", body = ErrorBody),
     )
 )]
 pub async fn api_get(
     State(state): State<AppState>,
     ApiPath(id): ApiPath<String>,
-) -> AppResult<Json<Value>> {
-    Ok(Json(offer_json(&offers::get(&state.db, &id).await?)))
+) -> AppResult<Json<OfferBody>> {
+    Ok(Json(offers::get(&state.db, &id).await?.into()))
 }
 
 /// Replaces an offer's fields (its owner).
@@ -132,15 +106,11 @@ pub async fn api_get(
     params(("id" = String, Path, description = "The offer's id")),
     request_body = OfferRequest,
     responses(
-        (status = 200, description = "the offer `{id, owner, owner_type, category, title, description, capacity, remaining, townships, age_min, age_max, starts_on, ends_on, schedule, status, closed_reason, created_at, updated_at}`", body = Object),
-        (status = 400, description = "Malformed JSON", body = ErrorBody),
-        (status = 413, description = "Body too large", body = ErrorBody),
-        (status = 415, description = "Not `application/json`", body = ErrorBody),
-        (status = 401, description = "Not logged in", body = ErrorBody),
-        (status = 403, description = "Not allowed, or missing/wrong `X-CSRF-Token`", body = ErrorBody),
+        (status = 200, description = "The offer", body = OfferBody),
+        WriteAccess,
         (status = 404, description = "Absent or not the caller's", body = ErrorBody),
         (status = 409, description = "The offer is closed", body = ErrorBody),
-        (status = 422, description = "Invalid fields (`details` lists them)", body = ErrorBody),
+        InvalidFields,
     )
 )]
 pub async fn api_update(
@@ -149,9 +119,9 @@ pub async fn api_update(
     Ctx(ctx): Ctx,
     ApiPath(id): ApiPath<String>,
     ApiJson(body): ApiJson<OfferRequest>,
-) -> AppResult<Json<Value>> {
+) -> AppResult<Json<OfferBody>> {
     let view = offers::update(&state.db, &ctx, &caller, &id, body.into()).await?;
-    Ok(Json(offer_json(&view)))
+    Ok(Json(view.into()))
 }
 
 #[derive(Deserialize, Default, utoipa::ToSchema)]
@@ -162,15 +132,15 @@ pub struct StatusRequest {
 
 async fn change(
     state: AppState,
-    caller: crate::services::Principal,
-    ctx: crate::services::RequestCtx,
+    caller: Principal,
+    ctx: RequestCtx,
     id: String,
     action: OfferMove,
     reason: Option<String>,
-) -> AppResult<Json<Value>> {
+) -> AppResult<Json<OfferBody>> {
     let view =
         offers::change_status(&state.db, &ctx, &caller, &id, action, reason.as_deref()).await?;
-    Ok(Json(offer_json(&view)))
+    Ok(Json(view.into()))
 }
 
 /// Pauses an active offer (its owner).
@@ -182,9 +152,8 @@ async fn change(
     security(("cookie" = [], "csrf" = [])),
     params(("id" = String, Path, description = "The offer's id")),
     responses(
-        (status = 200, description = "the offer `{id, owner, owner_type, category, title, description, capacity, remaining, townships, age_min, age_max, starts_on, ends_on, schedule, status, closed_reason, created_at, updated_at}`", body = Object),
-        (status = 401, description = "Not logged in", body = ErrorBody),
-        (status = 403, description = "Not allowed, or missing/wrong `X-CSRF-Token`", body = ErrorBody),
+        (status = 200, description = "The offer", body = OfferBody),
+        WriteAccess,
         (status = 404, description = "Absent or not the caller's", body = ErrorBody),
         (status = 409, description = "The offer's state does not allow it", body = ErrorBody),
     )
@@ -194,7 +163,7 @@ pub async fn api_pause(
     Auth(caller): Auth,
     Ctx(ctx): Ctx,
     ApiPath(id): ApiPath<String>,
-) -> AppResult<Json<Value>> {
+) -> AppResult<Json<OfferBody>> {
     change(state, caller, ctx, id, OfferMove::Pause, None).await
 }
 
@@ -207,9 +176,8 @@ pub async fn api_pause(
     security(("cookie" = [], "csrf" = [])),
     params(("id" = String, Path, description = "The offer's id")),
     responses(
-        (status = 200, description = "the offer `{id, owner, owner_type, category, title, description, capacity, remaining, townships, age_min, age_max, starts_on, ends_on, schedule, status, closed_reason, created_at, updated_at}`", body = Object),
-        (status = 401, description = "Not logged in", body = ErrorBody),
-        (status = 403, description = "Not allowed, or missing/wrong `X-CSRF-Token`", body = ErrorBody),
+        (status = 200, description = "The offer", body = OfferBody),
+        WriteAccess,
         (status = 404, description = "Absent or not the caller's", body = ErrorBody),
         (status = 409, description = "The offer's state does not allow it", body = ErrorBody),
     )
@@ -219,7 +187,7 @@ pub async fn api_resume(
     Auth(caller): Auth,
     Ctx(ctx): Ctx,
     ApiPath(id): ApiPath<String>,
-) -> AppResult<Json<Value>> {
+) -> AppResult<Json<OfferBody>> {
     change(state, caller, ctx, id, OfferMove::Resume, None).await
 }
 
@@ -233,12 +201,8 @@ pub async fn api_resume(
     params(("id" = String, Path, description = "The offer's id")),
     request_body = StatusRequest,
     responses(
-        (status = 200, description = "the offer `{id, owner, owner_type, category, title, description, capacity, remaining, townships, age_min, age_max, starts_on, ends_on, schedule, status, closed_reason, created_at, updated_at}`", body = Object),
-        (status = 400, description = "Malformed JSON", body = ErrorBody),
-        (status = 413, description = "Body too large", body = ErrorBody),
-        (status = 415, description = "Not `application/json`", body = ErrorBody),
-        (status = 401, description = "Not logged in", body = ErrorBody),
-        (status = 403, description = "Not allowed, or missing/wrong `X-CSRF-Token`", body = ErrorBody),
+        (status = 200, description = "The offer", body = OfferBody),
+        WriteAccess,
         (status = 404, description = "Absent or not the caller's", body = ErrorBody),
         (status = 409, description = "Already closed", body = ErrorBody),
         (status = 422, description = "Unknown fields", body = ErrorBody),
@@ -250,11 +214,10 @@ pub async fn api_close(
     Ctx(ctx): Ctx,
     ApiPath(id): ApiPath<String>,
     ApiJson(body): ApiJson<StatusRequest>,
-) -> AppResult<Json<Value>> {
+) -> AppResult<Json<OfferBody>> {
     change(state, caller, ctx, id, OfferMove::Close, body.reason).await
 }
 
-/// The caller's own offers (providers and families).
 /// The caller's own offers (providers and families).
 #[utoipa::path(
     get,
@@ -264,8 +227,8 @@ pub async fn api_close(
     security(("cookie" = [])),
     params(ListQuery),
     responses(
-        (status = 200, description = "`{total, items}` of offers", body = Object),
-        (status = 401, description = "Not logged in", body = ErrorBody),
+        (status = 200, description = "`{total, items}` of offers", body = ListBody<OfferBody>),
+        LoginRequired,
         (status = 403, description = "Not a provider or family", body = ErrorBody),
         (status = 422, description = "Unknown `status`", body = ErrorBody),
     )
@@ -274,17 +237,9 @@ pub async fn api_list_own(
     State(state): State<AppState>,
     Auth(caller): Auth,
     ApiQuery(query): ApiQuery<ListQuery>,
-) -> AppResult<Json<Value>> {
+) -> AppResult<Json<ListBody<OfferBody>>> {
     let status = parse_filter::<OfferStatus>(query.status.as_deref(), "status")?;
-    let page = offers::list_own(
-        &state.db,
-        &caller,
-        status,
-        Paging::new(query.limit, query.offset),
-    )
-    .await?;
-    Ok(Json(json!({
-        "total": page.total,
-        "items": page.items.iter().map(offer_json).collect::<Vec<_>>(),
-    })))
+    let paging = Paging::new(query.limit, query.offset);
+    let page = offers::list_own(&state.db, &caller, status, paging).await?;
+    Ok(Json(page.into()))
 }

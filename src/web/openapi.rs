@@ -1,53 +1,22 @@
 //! `GET /api/openapi.json`: the OpenAPI 3 document of the JSON API, built
 //! once from the `#[utoipa::path]` annotations on the `api_*` handlers.
+//!
+//! Imports the handler modules only to list their operations, and the
+//! shared bodies from `body`; no handler imports this module.
 
 use std::sync::LazyLock;
 
 use axum::http::header;
 use axum::response::IntoResponse;
-use serde_json::Value;
 use utoipa::openapi::path::Operation;
 use utoipa::openapi::security::{ApiKey, ApiKeyValue, SecurityScheme};
-use utoipa::openapi::{Content, Ref, ResponseBuilder};
-use utoipa::{Modify, OpenApi, ToSchema};
+use utoipa::{Modify, OpenApi};
 
-use super::{allocation, inbox};
+use super::body::{ErrorBody, ErrorDetail, error_response};
 use super::{
-    audit, auth, children, families, matches, needs, offers, providers, regions, search, staff,
+    allocation, audit, auth, children, families, inbox, matches, needs, offers, providers, regions,
+    search, staff, suggestions,
 };
-
-/// The body of every error answer: `{"error": {"code", "message", "details"}}`.
-#[derive(ToSchema)]
-#[expect(
-    dead_code,
-    reason = "describes the body that AppError writes; never built"
-)]
-pub struct ErrorBody {
-    error: ErrorDetail,
-}
-
-/// What went wrong.
-#[derive(ToSchema)]
-#[expect(
-    dead_code,
-    reason = "describes the body that AppError writes; never built"
-)]
-pub struct ErrorDetail {
-    /// A stable code, e.g. `bad_request`, `unauthenticated`, `forbidden`,
-    /// `csrf`, `not_found`, `method_not_allowed`, `request_timeout`,
-    /// `conflict`, `duplicate`, `payload_too_large`, `unsupported_media_type`,
-    /// `invalid`, `personal_information`, `throttled`, `no_capacity`.
-    code: String,
-    /// A message for people (Chinese).
-    message: String,
-    /// Further facts: for `invalid` a list of `{field, message}`; for a
-    /// query or path parameter that does not parse (`bad_request`)
-    /// `{in: "query" or "path", parameter, reason}`; for
-    /// findings `{findings: [{field, kind, label, message, start, end}]}`;
-    /// for `throttled` `{retry_after}` (seconds); for a `conflict` with a
-    /// record's state `{status}` (the state it is in); otherwise null.
-    details: Option<Value>,
-}
 
 /// The session cookie and the CSRF header, as security schemes.
 struct SecuritySchemes;
@@ -76,9 +45,9 @@ impl Modify for SecuritySchemes {
 
 /// The answers any operation can give whatever its handler does: 400 for a
 /// query or path parameter that does not parse, and for one with a body 400
-/// (not well-formed), 408 (it did not arrive in time) and 413 (over 1 MiB,
-/// or declared so). Added here rather than on each handler so that an
-/// operation added later lists them too.
+/// (not well-formed), 408 (it did not arrive in time), 413 (over 1 MiB, or
+/// declared so) and 415 (not JSON). Added here rather than on each handler
+/// so that an operation added later lists them too.
 struct CommonResponses;
 
 impl Modify for CommonResponses {
@@ -99,6 +68,7 @@ impl Modify for CommonResponses {
                     add_error(op, "400", "A body that is not well-formed JSON");
                     add_error(op, "408", "The body did not arrive in time");
                     add_error(op, "413", "The body, or its declared length, is over 1 MiB");
+                    add_error(op, "415", "The body is not `application/json`");
                 }
             }
         }
@@ -110,16 +80,7 @@ fn add_error(op: &mut Operation, status: &str, description: &str) {
     op.responses
         .responses
         .entry(status.to_owned())
-        .or_insert_with(|| {
-            ResponseBuilder::new()
-                .description(description)
-                .content(
-                    "application/json",
-                    Content::new(Some(Ref::from_schema_name("ErrorBody"))),
-                )
-                .build()
-                .into()
-        });
+        .or_insert_with(|| error_response(description).into());
 }
 
 #[derive(OpenApi)]
@@ -127,10 +88,22 @@ fn add_error(op: &mut Operation, status: &str, description: &str) {
     info(
         title = "CareBridge 童心桥 API",
         version = "1",
-        description = "The county's child-care portal: the JSON API of `/work/shared/API.md`. \
-            Errors answer `ErrorBody`. Lists take `limit` (default 20, max 100) and `offset` \
-            and answer `{total, items}`. Requests made with the session cookie that change \
-            state (POST, PUT, PATCH, DELETE) must send `X-CSRF-Token`."
+        description = "CareBridge (童心桥) is a Chinese county's portal that connects the \
+            resources of service providers and caring families to children in difficult \
+            circumstances (困境儿童): township and village staff keep the children's files and \
+            publish their needs anonymised, providers and families offer help, and matches are \
+            approved by the township and the county.\n\n\
+            Log in with `POST /api/v1/session`: it sets an HttpOnly session cookie and answers \
+            a `csrf_token`. Every request made with that cookie that changes state (POST, PUT, \
+            PATCH, DELETE) must send it as the `X-CSRF-Token` header; without it, or with a \
+            wrong one, the answer is 403.\n\n\
+            Every error answers `ErrorBody`: `{\"error\": {\"code\", \"message\", \"details\"}}`, \
+            with a stable `code`, a message in Chinese and, where there is more to say, \
+            `details` (for 422 the fields or findings to fix).\n\n\
+            Lists take `limit` (default 20, at most 100) and `offset`, and answer \
+            `{total, items}`.\n\n\
+            The project's README says more: how to run the portal, its security and privacy \
+            guarantees, and what the API adds to its contract."
     ),
     paths(
         auth::api_login,
@@ -157,15 +130,15 @@ fn add_error(op: &mut Operation, status: &str, description: &str) {
         children::api_update,
         children::api_complete,
         children::api_close,
-        children::api_visits,
-        children::api_add_visit,
+        children::visits::api_visits,
+        children::visits::api_add_visit,
         needs::api_create,
         needs::api_list,
         needs::api_get,
         needs::api_update,
         needs::api_publish,
         needs::api_close,
-        super::suggestions::api_for_need,
+        suggestions::api_for_need,
         offers::api_create,
         offers::api_list_own,
         offers::api_get,
@@ -173,7 +146,7 @@ fn add_error(op: &mut Operation, status: &str, description: &str) {
         offers::api_pause,
         offers::api_resume,
         offers::api_close,
-        super::suggestions::api_for_offer,
+        suggestions::api_for_offer,
         search::api_search,
         matches::api_create,
         matches::api_list,
@@ -223,6 +196,8 @@ static DOCUMENT: LazyLock<String> = LazyLock::new(|| {
 });
 
 /// The OpenAPI 3 document of the JSON API.
+// The one answer left free-form (`Object`): its shape is the OpenAPI
+// specification's, not this API's.
 #[utoipa::path(
     get,
     path = "/api/openapi.json",
@@ -242,6 +217,7 @@ pub async fn api_openapi() -> impl IntoResponse {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use serde_json::Value;
 
     #[test]
     fn operations_are_unique_answer_something_and_errors_use_the_error_body() {
@@ -288,7 +264,7 @@ mod tests {
         let with_query = op("/api/v1/needs", "get");
         assert!(with_query["400"].is_object());
         let with_body = op("/api/v1/offers", "post");
-        for status in ["400", "408", "413"] {
+        for status in ["400", "408", "413", "415"] {
             assert_eq!(
                 with_body[status]["content"]["application/json"]["schema"]["$ref"],
                 "#/components/schemas/ErrorBody",

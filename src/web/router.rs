@@ -51,17 +51,20 @@ fn routes() -> Router<AppState> {
         .route("/logout", post(auth::logout_submit))
         .route(
             "/register/provider",
-            get(providers::register_page).post(providers::register_submit),
+            get(providers::pages::register_page).post(providers::pages::register_submit),
         )
         .route(
             "/register/family",
-            get(families::apply_page).post(families::apply_submit),
+            get(families::pages::apply_page).post(families::pages::apply_submit),
         )
-        .route("/providers", get(providers::queue_page))
-        .route("/providers/{id}", get(providers::detail_page))
-        .route("/providers/{id}/decision", post(providers::decide_submit))
-        .route("/families", get(families::list_page))
-        .route("/families/{id}", get(families::detail_page))
+        .route("/providers", get(providers::pages::queue_page))
+        .route("/providers/{id}", get(providers::pages::detail_page))
+        .route(
+            "/providers/{id}/decision",
+            post(providers::pages::decide_submit),
+        )
+        .route("/families", get(families::pages::list_page))
+        .route("/families/{id}", get(families::pages::detail_page))
         .route(
             "/families/{id}/assessments",
             post(families::assessments::assess_submit),
@@ -185,7 +188,7 @@ fn routes() -> Router<AppState> {
         .route("/api/v1/children/{id}/close", post(children::api_close))
         .route(
             "/api/v1/children/{id}/visits",
-            get(children::api_visits).post(children::api_add_visit),
+            get(children::visits::api_visits).post(children::visits::api_add_visit),
         )
         .route(
             "/api/v1/needs",

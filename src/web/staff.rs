@@ -14,10 +14,9 @@ use crate::services::{Paging, ServiceError, regions};
 use crate::views;
 
 use super::AppState;
+use super::body::{AdminRead, AdminWrite, ErrorBody, ListBody};
 use super::chrome::{Chrome, flash};
 use super::extract::{ApiJson, ApiPath, ApiQuery, Auth, Ctx, FormFields, ListQuery};
-use super::openapi::ErrorBody;
-use super::providers::ListBody;
 
 #[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -36,7 +35,9 @@ pub struct StaffBody {
     id: String,
     username: String,
     role: String,
+    #[schema(required = true)]
     township: Option<String>,
+    #[schema(required = true)]
     village: Option<String>,
     disabled: bool,
 }
@@ -64,12 +65,8 @@ impl From<user::Model> for StaffBody {
     request_body = CreateUserRequest,
     responses(
         (status = 201, description = "Created", body = StaffBody),
-        (status = 400, description = "Malformed JSON", body = ErrorBody),
-        (status = 401, description = "Not logged in", body = ErrorBody),
-        (status = 403, description = "Not a county_admin, or missing/wrong `X-CSRF-Token`", body = ErrorBody),
+        AdminWrite,
         (status = 409, description = "The username is taken", body = ErrorBody),
-        (status = 413, description = "Body too large", body = ErrorBody),
-        (status = 415, description = "Not `application/json`", body = ErrorBody),
         (status = 422, description = "Invalid fields (`details` lists them) or a weak password", body = ErrorBody),
     )
 )]
@@ -103,8 +100,7 @@ pub async fn api_create(
     ),
     responses(
         (status = 200, description = "`{total, items}`", body = ListBody<StaffBody>),
-        (status = 401, description = "Not logged in", body = ErrorBody),
-        (status = 403, description = "Not a county_admin", body = ErrorBody),
+        AdminRead,
     )
 )]
 pub async fn api_list(
@@ -114,10 +110,7 @@ pub async fn api_list(
 ) -> AppResult<Json<ListBody<StaffBody>>> {
     let page =
         users::list_staff(&state.db, &caller, Paging::new(query.limit, query.offset)).await?;
-    Ok(Json(ListBody {
-        total: page.total,
-        items: page.items.into_iter().map(StaffBody::from).collect(),
-    }))
+    Ok(Json(page.into()))
 }
 
 /// Disables a staff account; its sessions end at once (county_admin).
@@ -130,8 +123,7 @@ pub async fn api_list(
     params(("id" = String, Path, description = "The user's id")),
     responses(
         (status = 200, description = "Disabled", body = StaffBody),
-        (status = 401, description = "Not logged in", body = ErrorBody),
-        (status = 403, description = "Not a county_admin, or missing/wrong `X-CSRF-Token`", body = ErrorBody),
+        AdminWrite,
         (status = 404, description = "No such staff account", body = ErrorBody),
         (status = 409, description = "The caller's own account", body = ErrorBody),
     )

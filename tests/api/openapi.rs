@@ -2,6 +2,7 @@
 //! endpoint of the API contract that the router serves.
 
 use axum::http::{StatusCode, header};
+use serde_json::{Value, json};
 
 use crate::helpers::TestApp;
 
@@ -167,5 +168,215 @@ async fn every_listed_operation_is_routed() {
         if *path != "/api/v1/offers/{id}" {
             assert_ne!(response.status, StatusCode::NOT_FOUND, "{method} {path}");
         }
+    }
+}
+
+/// The operations whose success answer is free-form, with the reason:
+/// the document itself, whose shape is the OpenAPI specification's.
+const FREE_FORM: &[(&str, &str)] = &[("get", "/api/openapi.json")];
+
+/// Where `schema` (or a schema it refers to or contains) is an object with
+/// nothing said about its fields: no properties, no `$ref`, no `allOf`,
+/// `oneOf` or `anyOf`, no schema for its values. Answers the path inside
+/// the document of the first one found.
+fn bare_object(doc: &Value, schema: &Value, at: &str, seen: &mut Vec<String>) -> Option<String> {
+    if let Some(reference) = schema["$ref"].as_str() {
+        if seen.iter().any(|s| s == reference) {
+            return None;
+        }
+        seen.push(reference.to_owned());
+        let name = reference.strip_prefix("#/components/schemas/")?;
+        let target = &doc["components"]["schemas"][name];
+        if target.is_null() {
+            return Some(format!("{at}: {reference} is not in the document"));
+        }
+        return bare_object(doc, target, reference, seen);
+    }
+    let mut said = false;
+    for key in ["allOf", "oneOf", "anyOf"] {
+        if let Some(parts) = schema[key].as_array() {
+            said = true;
+            for (i, part) in parts.iter().enumerate() {
+                let found = bare_object(doc, part, &format!("{at}/{key}/{i}"), seen);
+                if found.is_some() {
+                    return found;
+                }
+            }
+        }
+    }
+    if let Some(properties) = schema["properties"].as_object() {
+        said = true;
+        for (name, property) in properties {
+            let found = bare_object(doc, property, &format!("{at}/{name}"), seen);
+            if found.is_some() {
+                return found;
+            }
+        }
+    }
+    if schema["items"].is_object() {
+        return bare_object(doc, &schema["items"], &format!("{at}/items"), seen);
+    }
+    if schema["additionalProperties"].is_object() {
+        said = true;
+        let values = &schema["additionalProperties"];
+        let found = bare_object(doc, values, &format!("{at}/additionalProperties"), seen);
+        if found.is_some() {
+            return found;
+        }
+    }
+    let types: Vec<&str> = match &schema["type"] {
+        Value::String(t) => vec![t.as_str()],
+        Value::Array(ts) => ts.iter().filter_map(Value::as_str).collect(),
+        _ => Vec::new(),
+    };
+    let object_or_anything = types.is_empty() || types.contains(&"object");
+    (object_or_anything && !said).then(|| format!("{at}: a bare object"))
+}
+
+/// Every success answer of the document describes its fields, down to the
+/// last nested object: no `body = Object` that says nothing and can drift
+/// from what the handler writes.
+#[tokio::test]
+async fn every_success_answer_describes_its_fields() {
+    let app = TestApp::spawn().await;
+    let doc = app.client().get("/api/openapi.json").await.json();
+    let mut checked = 0;
+    for (path, item) in doc["paths"].as_object().expect("paths") {
+        for (method, op) in item.as_object().expect("path item") {
+            if FREE_FORM.contains(&(method.as_str(), path.as_str())) {
+                continue;
+            }
+            for (status, response) in op["responses"].as_object().expect("responses") {
+                if !status.starts_with('2') {
+                    continue;
+                }
+                let Some(content) = response["content"].as_object() else {
+                    continue; // 204: no body
+                };
+                for (media, body) in content {
+                    let at = format!("{method} {path} {status} {media}");
+                    let mut seen = Vec::new();
+                    if let Some(found) = bare_object(&doc, &body["schema"], &at, &mut seen) {
+                        panic!("{found}");
+                    }
+                    checked += 1;
+                }
+            }
+        }
+    }
+    assert!(checked >= 55, "only {checked} answers checked");
+}
+
+#[test]
+fn a_bare_object_is_found_wherever_it_hides() {
+    let doc = json!({"components": {"schemas": {
+        "Typed": {"type": "object", "properties": {"id": {"type": "string"}}},
+        "Loose": {"type": "object", "properties": {"extra": {"type": "object"}}},
+    }}});
+    let check = |schema: Value| bare_object(&doc, &schema, "x", &mut Vec::new());
+    assert!(check(json!({"$ref": "#/components/schemas/Typed"})).is_none());
+    assert!(
+        check(json!({"type": "object", "additionalProperties": {"type": "integer"}})).is_none()
+    );
+    assert!(check(json!({"oneOf": [{"type": "null"}, {"type": "string"}]})).is_none());
+    assert!(check(json!({"type": "object"})).is_some());
+    assert!(check(json!({})).is_some());
+    assert!(check(json!({"$ref": "#/components/schemas/Loose"})).is_some());
+    assert!(check(json!({"type": "array", "items": {"type": "object"}})).is_some());
+    assert!(
+        check(json!({"allOf": [{"$ref": "#/components/schemas/Typed"}, {"type": "object"}]}))
+            .is_some()
+    );
+}
+
+/// The document is the product's: no path of a machine it was built on
+/// (a developer's checkout, a build server's directory) shows in it.
+#[tokio::test]
+async fn the_document_names_no_path_of_a_machine() {
+    let app = TestApp::spawn().await;
+    let text = app.client().get("/api/openapi.json").await.text();
+    for needle in ["/work/", "/home/", "/tmp/", "file://", ":\\\\"] {
+        assert!(!text.contains(needle), "the document contains {needle:?}");
+    }
+    // Any other absolute path: a slash-led run of path segments that is
+    // not one of the API's own paths.
+    let doc: Value = serde_json::from_str(&text).expect("json");
+    let mut strings = Vec::new();
+    collect_strings(&doc, &mut strings);
+    for s in strings {
+        for word in s.split(|c: char| c.is_whitespace() || "`\"'()[]{},;".contains(c)) {
+            let segments = word.split('/').filter(|w| !w.is_empty()).count();
+            if word.starts_with('/') && segments >= 2 {
+                assert!(
+                    word.starts_with("/api/"),
+                    "an absolute path in the document: {word:?}"
+                );
+            }
+        }
+    }
+}
+
+fn collect_strings<'a>(value: &'a Value, out: &mut Vec<&'a str>) {
+    match value {
+        Value::String(s) => out.push(s),
+        Value::Array(items) => items.iter().for_each(|v| collect_strings(v, out)),
+        Value::Object(map) => {
+            for (key, v) in map {
+                out.push(key);
+                collect_strings(v, out);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// A field written as null when empty is required (and nullable) in the
+/// document; one left out when empty is not required: the document tells
+/// the two apart as the answers do.
+#[tokio::test]
+async fn the_document_tells_null_from_absent() {
+    let app = TestApp::spawn().await;
+    let doc = app.client().get("/api/openapi.json").await.json();
+    let schemas = &doc["components"]["schemas"];
+    let own_part = |name: &str| -> Value {
+        // A flattened body: its own fields are in the `allOf` part that
+        // is not a reference.
+        let schema = &schemas[name];
+        match schema["allOf"].as_array() {
+            Some(parts) => parts
+                .iter()
+                .find(|p| p["$ref"].is_null())
+                .cloned()
+                .unwrap_or(Value::Null),
+            None => schema.clone(),
+        }
+    };
+    let required = |name: &str, field: &str| {
+        let part = own_part(name);
+        assert!(part["properties"][field].is_object(), "{name}.{field}");
+        part["required"]
+            .as_array()
+            .is_some_and(|r| r.iter().any(|f| f == field))
+    };
+    for (name, field) in [
+        ("FileBody", "closed_reason"),
+        ("FileBody", "consent"),
+        ("MatchBody", "review_since"),
+        ("OfferBody", "age_min"),
+        ("RankBody", "match_id"),
+        ("ProviderBody", "credit_code"),
+    ] {
+        assert!(required(name, field), "{name}.{field} is always written");
+    }
+    for (name, field) in [
+        ("ChangedFileBody", "publication_withdrawn"),
+        ("MatchNeedBody", "id"),
+        ("NeedRefBody", "id"),
+        ("UserBody", "township"),
+    ] {
+        assert!(
+            !required(name, field),
+            "{name}.{field} is left out when empty"
+        );
     }
 }

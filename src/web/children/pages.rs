@@ -9,117 +9,28 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use maud::Markup;
 
-use crate::domain::child::{DifficultyInput, VaultField};
+use crate::domain::child::VaultField;
 use crate::domain::{Invalid, Role};
 use crate::error::{AppError, AppResult};
-use crate::services::children::view::{self, FileView};
+use crate::services::children::view;
 use crate::services::children::visits::{self, VisitInput};
 use crate::services::children::{self, ChildInput};
-use crate::services::regions::{self, Township};
+use crate::services::regions;
 use crate::services::{Paging, Principal, RequestCtx, ServiceError};
 use crate::views;
 use crate::views::children::FileList;
 use crate::views::children::detail::FileForms;
-use crate::views::children::form::{FileForm, prefill};
+use crate::views::children::form::prefill;
 
 use super::super::AppState;
 use super::super::chrome::{Chrome, flash};
 use super::super::extract::{ApiPath, ApiQuery, Auth, Ctx, FormFields, ListQuery};
+use super::form::{child_input, form_status, render_form};
 use super::parse_reveal;
 
 /// How many search results one page shows (search results are not paged:
 /// paging links would have to carry the search).
 const SEARCH_LIMIT: u64 = 50;
-
-fn child_input(form: &FormFields) -> ChildInput {
-    let text = |name: &str| Some(form.get(name).to_owned());
-    let consent = form.get_all("consent");
-    ChildInput {
-        name: text("name"),
-        id_number: text("id_number"),
-        gender: text("gender"),
-        township: text("township"),
-        village: text("village"),
-        address: text("address"),
-        guardian_name: text("guardian_name"),
-        guardian_relation: text("guardian_relation"),
-        guardian_phone: text("guardian_phone"),
-        school: text("school"),
-        difficulties: Some(DifficultyInput {
-            kinds: form.get_all("difficulties"),
-            poverty_type: form.get_opt("poverty_type"),
-            disability_type: form.get_opt("disability_type"),
-            disability_grade: form.get("disability_grade").trim().parse().ok(),
-            unsupported_reason: form.get_opt("unsupported_reason"),
-            illness: form.get_opt("illness"),
-        }),
-        assistance: Some(form.get_all("assistance")),
-        consent_keep_file: Some(consent.iter().any(|c| c == "keep_file")),
-        consent_publish_needs: Some(consent.iter().any(|c| c == "publish_needs")),
-        statutory_basis: form.get_opt("statutory_basis"),
-    }
-}
-
-/// 409 when the only problem is a duplicate (as the API answers), else 422.
-fn form_status(errors: &Invalid) -> StatusCode {
-    if errors.only_duplicates() {
-        StatusCode::CONFLICT
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    }
-}
-
-/// `(code, name)` pairs for a select.
-type Options = Vec<(String, String)>;
-
-/// Townships and villages the caller may file children in, for the selects.
-fn region_options(all: &[Township], caller: &Principal) -> (Options, Options) {
-    let reachable: Vec<&Township> = all
-        .iter()
-        .filter(|t| caller.staff_reaches_township(&t.code))
-        .collect();
-    let townships = reachable
-        .iter()
-        .map(|t| (t.code.clone(), t.name.clone()))
-        .collect();
-    let villages = reachable
-        .iter()
-        .flat_map(|t| t.villages.iter().map(move |v| (t, v)))
-        .filter(|(_, v)| {
-            caller.role != Role::VillageSupervisor || caller.village.as_deref() == Some(&v.code)
-        })
-        .map(|(t, v)| {
-            let label = if reachable.len() > 1 {
-                format!("{} {}", t.name, v.name)
-            } else {
-                v.name.clone()
-            };
-            (v.code.clone(), label)
-        })
-        .collect();
-    (townships, villages)
-}
-
-async fn render_form(
-    state: &AppState,
-    chrome: &Chrome,
-    caller: &Principal,
-    input: &ChildInput,
-    existing: Option<&FileView>,
-    errors: &Invalid,
-) -> AppResult<Markup> {
-    let all = regions::list(&state.db).await?;
-    let (townships, villages) = region_options(&all, caller);
-    let form = FileForm {
-        input,
-        townships: &townships,
-        villages: &villages,
-        existing,
-        errors,
-        may_record_statutory_basis: children::may_record_statutory_basis(caller),
-    };
-    Ok(views::children::form::file_form(&chrome.ctx(), &form))
-}
 
 /// The file page: the file masked but for `reveal`, with the forms' state.
 async fn render_file(

@@ -17,10 +17,9 @@ use crate::views;
 use crate::views::families::{DetailData, DetailForms};
 
 use super::super::AppState;
+use super::super::body::{ErrorBody, InvalidFields, ListBody, LoginRequired};
 use super::super::chrome::{Chrome, flash};
 use super::super::extract::{ApiJson, ApiPath, Auth, Ctx, FormFields};
-use super::super::openapi::ErrorBody;
-use super::super::providers::ListBody;
 use super::FamilyBody;
 
 #[derive(Deserialize, utoipa::ToSchema)]
@@ -103,14 +102,11 @@ pub struct AssessedBody {
     request_body = AssessmentRequest,
     responses(
         (status = 201, description = "The visit, and the family now `recommended` or `rejected`", body = AssessedBody),
-        (status = 400, description = "Malformed JSON", body = ErrorBody),
-        (status = 401, description = "Not logged in", body = ErrorBody),
+        LoginRequired,
         (status = 403, description = "Not a township_officer, or missing/wrong `X-CSRF-Token`", body = ErrorBody),
         (status = 404, description = "No such family in the caller's township", body = ErrorBody),
         (status = 409, description = "The family waits for the county or was rejected (the message names its state)", body = ErrorBody),
-        (status = 413, description = "Body too large", body = ErrorBody),
-        (status = 415, description = "Not `application/json`", body = ErrorBody),
-        (status = 422, description = "Invalid fields (`details` lists them)", body = ErrorBody),
+        InvalidFields,
     )
 )]
 pub async fn api_assess(
@@ -149,7 +145,7 @@ pub async fn api_assess(
     params(("id" = String, Path, description = "The family's id")),
     responses(
         (status = 200, description = "`{total, items}`", body = ListBody<AssessmentBody>),
-        (status = 401, description = "Not logged in", body = ErrorBody),
+        LoginRequired,
         (status = 403, description = "Not staff who assess or decide", body = ErrorBody),
         (status = 404, description = "Absent or outside the caller's township", body = ErrorBody),
     )
@@ -160,10 +156,7 @@ pub async fn api_assessments(
     ApiPath(id): ApiPath<String>,
 ) -> AppResult<Json<ListBody<AssessmentBody>>> {
     let items = families::assessments(&state.db, &caller, &id).await?;
-    Ok(Json(ListBody {
-        total: items.len() as u64,
-        items: items.into_iter().map(|v| v.assessment.into()).collect(),
-    }))
+    Ok(Json(ListBody::whole(items, |v| v.assessment.into())))
 }
 
 /// The family's page for `caller`, with `forms` as typed.

@@ -15,9 +15,9 @@ use crate::services::families;
 use crate::views::families::DetailForms;
 
 use super::super::AppState;
+use super::super::body::{AdminWrite, ErrorBody};
 use super::super::chrome::Chrome;
 use super::super::extract::{ApiJson, ApiPath, Auth, Ctx, FormFields};
-use super::super::openapi::ErrorBody;
 use super::FamilyBody;
 use super::assessments::{back_to_family, render_detail};
 
@@ -48,13 +48,9 @@ fn parse_decision(decision: &str) -> AppResult<FamilyDecision> {
     request_body = FamilyDecisionRequest,
     responses(
         (status = 200, description = "The family after the decision (`status`, `approved_until`)", body = FamilyBody),
-        (status = 400, description = "Malformed JSON", body = ErrorBody),
-        (status = 401, description = "Not logged in", body = ErrorBody),
-        (status = 403, description = "Not a county_admin, or missing/wrong `X-CSRF-Token`", body = ErrorBody),
+        AdminWrite,
         (status = 404, description = "No such family", body = ErrorBody),
         (status = 409, description = "The family is not `recommended` (the message names its state)", body = ErrorBody),
-        (status = 413, description = "Body too large", body = ErrorBody),
-        (status = 415, description = "Not `application/json`", body = ErrorBody),
         (status = 422, description = "`decision` is not approve or reject, or a rejection has no reason", body = ErrorBody),
     )
 )]

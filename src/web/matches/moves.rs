@@ -4,14 +4,14 @@
 
 use axum::Json;
 use axum::extract::State;
-use serde_json::Value;
 
 use crate::error::AppResult;
 use crate::services::matches::MoveInput;
 
 use super::super::AppState;
+use super::super::body::{ErrorBody, LoginRequired, OutOfReach};
 use super::super::extract::{ApiJson, ApiPath, Auth, Ctx};
-use super::super::openapi::ErrorBody;
+use super::body::MatchBody;
 use super::{ApproveRequest, CompleteRequest, MatchReasonRequest, NoteRequest, moved};
 
 /// The owner of the offer accepts an officer's suggestion (`suggested` → `proposed`).
@@ -24,11 +24,10 @@ use super::{ApproveRequest, CompleteRequest, MatchReasonRequest, NoteRequest, mo
     params(("id" = String, Path, description = "The match's id")),
     request_body = NoteRequest,
     responses(
-        (status = 200, description = "The match, as `GET /api/v1/matches/{id}`", body = Object),
-        (status = 400, description = "Malformed JSON", body = ErrorBody),
-        (status = 401, description = "Not logged in", body = ErrorBody),
+        (status = 200, description = "The match, as `GET /api/v1/matches/{id}`", body = MatchBody),
+        LoginRequired,
         (status = 403, description = "Not the offer's owner (in good standing), or missing/wrong `X-CSRF-Token`", body = ErrorBody),
-        (status = 404, description = "Absent or outside the caller's reach", body = ErrorBody),
+        OutOfReach,
         (status = 409, description = "`conflict` with `details.status`: the match's state does not allow it", body = ErrorBody),
         (status = 422, description = "Invalid fields", body = ErrorBody),
     )
@@ -39,7 +38,7 @@ pub async fn api_accept(
     Ctx(ctx): Ctx,
     ApiPath(id): ApiPath<String>,
     ApiJson(body): ApiJson<NoteRequest>,
-) -> AppResult<Json<Value>> {
+) -> AppResult<Json<MatchBody>> {
     let input = MoveInput::Accept { note: body.note };
     moved(&state, &ctx, &caller, &id, input).await
 }
@@ -57,11 +56,10 @@ pub async fn api_accept(
     params(("id" = String, Path, description = "The match's id")),
     request_body = ApproveRequest,
     responses(
-        (status = 200, description = "The match, as `GET /api/v1/matches/{id}`", body = Object),
-        (status = 400, description = "Malformed JSON", body = ErrorBody),
-        (status = 401, description = "Not logged in", body = ErrorBody),
+        (status = 200, description = "The match, as `GET /api/v1/matches/{id}`", body = MatchBody),
+        LoginRequired,
         (status = 403, description = "Not an approver, or missing/wrong `X-CSRF-Token`", body = ErrorBody),
-        (status = 404, description = "Absent or outside the caller's reach", body = ErrorBody),
+        OutOfReach,
         (status = 409, description = "`no_capacity` when the offer has no place left; `conflict` (with `details.status` when the match's state does not allow it) when the state moved on, the need is already covered or the offer does not serve the child's township", body = ErrorBody),
         (status = 422, description = "Invalid fields, or `personal_information` findings in the note or handover note", body = ErrorBody),
     )
@@ -72,7 +70,7 @@ pub async fn api_approve(
     Ctx(ctx): Ctx,
     ApiPath(id): ApiPath<String>,
     ApiJson(body): ApiJson<ApproveRequest>,
-) -> AppResult<Json<Value>> {
+) -> AppResult<Json<MatchBody>> {
     let input = MoveInput::Approve {
         note: body.note,
         handover_note: body.handover_note,
@@ -91,11 +89,10 @@ pub async fn api_approve(
     params(("id" = String, Path, description = "The match's id")),
     request_body = MatchReasonRequest,
     responses(
-        (status = 200, description = "The match, as `GET /api/v1/matches/{id}`", body = Object),
-        (status = 400, description = "Malformed JSON", body = ErrorBody),
-        (status = 401, description = "Not logged in", body = ErrorBody),
+        (status = 200, description = "The match, as `GET /api/v1/matches/{id}`", body = MatchBody),
+        LoginRequired,
         (status = 403, description = "Not an approver, or missing/wrong `X-CSRF-Token`", body = ErrorBody),
-        (status = 404, description = "Absent or outside the caller's reach", body = ErrorBody),
+        OutOfReach,
         (status = 409, description = "`conflict` with `details.status`", body = ErrorBody),
         (status = 422, description = "Missing reason, or `personal_information` findings in it", body = ErrorBody),
     )
@@ -106,7 +103,7 @@ pub async fn api_reject(
     Ctx(ctx): Ctx,
     ApiPath(id): ApiPath<String>,
     ApiJson(body): ApiJson<MatchReasonRequest>,
-) -> AppResult<Json<Value>> {
+) -> AppResult<Json<MatchBody>> {
     let input = MoveInput::Reject {
         reason: body.reason.unwrap_or_default(),
     };
@@ -124,11 +121,10 @@ pub async fn api_reject(
     params(("id" = String, Path, description = "The match's id")),
     request_body = MatchReasonRequest,
     responses(
-        (status = 200, description = "The match, as `GET /api/v1/matches/{id}`", body = Object),
-        (status = 400, description = "Malformed JSON", body = ErrorBody),
-        (status = 401, description = "Not logged in", body = ErrorBody),
+        (status = 200, description = "The match, as `GET /api/v1/matches/{id}`", body = MatchBody),
+        LoginRequired,
         (status = 403, description = "Not the proposing side, or missing/wrong `X-CSRF-Token`", body = ErrorBody),
-        (status = 404, description = "Absent or outside the caller's reach", body = ErrorBody),
+        OutOfReach,
         (status = 409, description = "`conflict` with `details.status`", body = ErrorBody),
         (status = 422, description = "Invalid fields", body = ErrorBody),
     )
@@ -139,7 +135,7 @@ pub async fn api_withdraw(
     Ctx(ctx): Ctx,
     ApiPath(id): ApiPath<String>,
     ApiJson(body): ApiJson<MatchReasonRequest>,
-) -> AppResult<Json<Value>> {
+) -> AppResult<Json<MatchBody>> {
     let input = MoveInput::Withdraw {
         reason: body.reason,
     };
@@ -157,11 +153,10 @@ pub async fn api_withdraw(
     params(("id" = String, Path, description = "The match's id")),
     request_body = MatchReasonRequest,
     responses(
-        (status = 200, description = "The match, as `GET /api/v1/matches/{id}`", body = Object),
-        (status = 400, description = "Malformed JSON", body = ErrorBody),
-        (status = 401, description = "Not logged in", body = ErrorBody),
+        (status = 200, description = "The match, as `GET /api/v1/matches/{id}`", body = MatchBody),
+        LoginRequired,
         (status = 403, description = "Neither the officer nor the owner, or missing/wrong `X-CSRF-Token`", body = ErrorBody),
-        (status = 404, description = "Absent or outside the caller's reach", body = ErrorBody),
+        OutOfReach,
         (status = 409, description = "`conflict` with `details.status`", body = ErrorBody),
         (status = 422, description = "Missing reason, or `personal_information` findings in an officer's reason", body = ErrorBody),
     )
@@ -172,7 +167,7 @@ pub async fn api_cancel(
     Ctx(ctx): Ctx,
     ApiPath(id): ApiPath<String>,
     ApiJson(body): ApiJson<MatchReasonRequest>,
-) -> AppResult<Json<Value>> {
+) -> AppResult<Json<MatchBody>> {
     let input = MoveInput::Cancel {
         reason: body.reason.unwrap_or_default(),
     };
@@ -189,11 +184,10 @@ pub async fn api_cancel(
     params(("id" = String, Path, description = "The match's id")),
     request_body = CompleteRequest,
     responses(
-        (status = 200, description = "The match, as `GET /api/v1/matches/{id}`", body = Object),
-        (status = 400, description = "Malformed JSON", body = ErrorBody),
-        (status = 401, description = "Not logged in", body = ErrorBody),
+        (status = 200, description = "The match, as `GET /api/v1/matches/{id}`", body = MatchBody),
+        LoginRequired,
         (status = 403, description = "Not the township officer, or missing/wrong `X-CSRF-Token`", body = ErrorBody),
-        (status = 404, description = "Absent or outside the caller's reach", body = ErrorBody),
+        OutOfReach,
         (status = 409, description = "`conflict` with `details.status`", body = ErrorBody),
         (status = 422, description = "Missing feedback or a rating outside 1–5, or `personal_information` findings in the feedback", body = ErrorBody),
     )
@@ -204,7 +198,7 @@ pub async fn api_complete(
     Ctx(ctx): Ctx,
     ApiPath(id): ApiPath<String>,
     ApiJson(body): ApiJson<CompleteRequest>,
-) -> AppResult<Json<Value>> {
+) -> AppResult<Json<MatchBody>> {
     let input = MoveInput::Complete {
         feedback: body.feedback.unwrap_or_default(),
         rating: body.rating,
@@ -224,11 +218,10 @@ pub async fn api_complete(
     params(("id" = String, Path, description = "The match's id")),
     request_body = NoteRequest,
     responses(
-        (status = 200, description = "The match, as `GET /api/v1/matches/{id}`", body = Object),
-        (status = 400, description = "Malformed JSON", body = ErrorBody),
-        (status = 401, description = "Not logged in", body = ErrorBody),
+        (status = 200, description = "The match, as `GET /api/v1/matches/{id}`", body = MatchBody),
+        LoginRequired,
         (status = 403, description = "Not the township officer of the need, or missing/wrong `X-CSRF-Token`", body = ErrorBody),
-        (status = 404, description = "Absent or outside the caller's reach", body = ErrorBody),
+        OutOfReach,
         (status = 409, description = "`conflict` with `details.status`: the match is not waiting for review", body = ErrorBody),
         (status = 422, description = "Invalid fields, or `personal_information` findings in the note", body = ErrorBody),
     )
@@ -239,7 +232,7 @@ pub async fn api_continue(
     Ctx(ctx): Ctx,
     ApiPath(id): ApiPath<String>,
     ApiJson(body): ApiJson<NoteRequest>,
-) -> AppResult<Json<Value>> {
+) -> AppResult<Json<MatchBody>> {
     let input = MoveInput::Continue { note: body.note };
     moved(&state, &ctx, &caller, &id, input).await
 }

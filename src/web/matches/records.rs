@@ -5,16 +5,16 @@
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
-use serde_json::Value;
 
 use crate::error::AppResult;
 use crate::services::matches::{self, ServiceInput};
 use crate::services::{Principal, RequestCtx};
 
 use super::super::AppState;
+use super::super::body::{ErrorBody, LoginRequired, OutOfReach};
 use super::super::extract::{ApiJson, ApiPath, Auth, Ctx};
-use super::super::openapi::ErrorBody;
-use super::{HandoverRequest, ServiceRequest, answer, service_json};
+use super::body::{MatchBody, ServiceBody};
+use super::{HandoverRequest, ServiceRequest, answer};
 
 /// Records a service on an approved match (the offer's owner); the match is then `in_service`.
 #[utoipa::path(
@@ -26,11 +26,10 @@ use super::{HandoverRequest, ServiceRequest, answer, service_json};
     params(("id" = String, Path, description = "The match's id")),
     request_body = ServiceRequest,
     responses(
-        (status = 201, description = "The record `{id, served_on, hours, summary, created_at}`", body = Object),
-        (status = 400, description = "Malformed JSON", body = ErrorBody),
-        (status = 401, description = "Not logged in", body = ErrorBody),
+        (status = 201, description = "The record", body = ServiceBody),
+        LoginRequired,
         (status = 403, description = "Not the offer's owner, or missing/wrong `X-CSRF-Token`", body = ErrorBody),
-        (status = 404, description = "Absent or outside the caller's reach", body = ErrorBody),
+        OutOfReach,
         (status = 409, description = "`conflict` with `details.status`: not approved (yet), or over", body = ErrorBody),
         (status = 422, description = "Invalid fields (`served_on`, `hours`, `summary`)", body = ErrorBody),
     )
@@ -41,14 +40,14 @@ pub async fn api_services(
     Ctx(ctx): Ctx,
     ApiPath(id): ApiPath<String>,
     ApiJson(body): ApiJson<ServiceRequest>,
-) -> AppResult<(StatusCode, Json<Value>)> {
+) -> AppResult<(StatusCode, Json<ServiceBody>)> {
     let input = ServiceInput {
         served_on: body.served_on.unwrap_or_default(),
         hours: body.hours,
         summary: body.summary.unwrap_or_default(),
     };
     let record = matches::log_service(state.store(), &ctx, &caller, &id, input).await?;
-    Ok((StatusCode::CREATED, Json(service_json(&record))))
+    Ok((StatusCode::CREATED, Json(record.into())))
 }
 
 async fn handover(
@@ -57,7 +56,7 @@ async fn handover(
     ctx: &RequestCtx,
     id: &str,
     body: HandoverRequest,
-) -> AppResult<Json<Value>> {
+) -> AppResult<Json<MatchBody>> {
     let note = body.handover_note.unwrap_or_default();
     matches::set_handover(state.store(), ctx, caller, id, &note).await?;
     answer(state, caller, id).await
@@ -73,11 +72,10 @@ async fn handover(
     params(("id" = String, Path, description = "The match's id")),
     request_body = HandoverRequest,
     responses(
-        (status = 200, description = "The match, as `GET /api/v1/matches/{id}`", body = Object),
-        (status = 400, description = "Malformed JSON", body = ErrorBody),
-        (status = 401, description = "Not logged in", body = ErrorBody),
+        (status = 200, description = "The match, as `GET /api/v1/matches/{id}`", body = MatchBody),
+        LoginRequired,
         (status = 403, description = "Not the township officer, or missing/wrong `X-CSRF-Token`", body = ErrorBody),
-        (status = 404, description = "Absent or outside the caller's reach", body = ErrorBody),
+        OutOfReach,
         (status = 409, description = "`conflict` with `details.status`: not approved, or over", body = ErrorBody),
         (status = 422, description = "Missing note, or `personal_information` findings when it holds what identifies the child", body = ErrorBody),
     )
@@ -88,7 +86,7 @@ pub async fn api_handover(
     Ctx(ctx): Ctx,
     ApiPath(id): ApiPath<String>,
     ApiJson(body): ApiJson<HandoverRequest>,
-) -> AppResult<Json<Value>> {
+) -> AppResult<Json<MatchBody>> {
     handover(&state, &caller, &ctx, &id, body).await
 }
 
@@ -102,11 +100,10 @@ pub async fn api_handover(
     params(("id" = String, Path, description = "The match's id")),
     request_body = HandoverRequest,
     responses(
-        (status = 200, description = "The match, as `GET /api/v1/matches/{id}`", body = Object),
-        (status = 400, description = "Malformed JSON", body = ErrorBody),
-        (status = 401, description = "Not logged in", body = ErrorBody),
+        (status = 200, description = "The match, as `GET /api/v1/matches/{id}`", body = MatchBody),
+        LoginRequired,
         (status = 403, description = "Not the township officer, or missing/wrong `X-CSRF-Token`", body = ErrorBody),
-        (status = 404, description = "Absent or outside the caller's reach", body = ErrorBody),
+        OutOfReach,
         (status = 409, description = "`conflict` with `details.status`: not approved, or over", body = ErrorBody),
         (status = 422, description = "Missing note, or `personal_information` findings when it holds what identifies the child", body = ErrorBody),
     )
@@ -117,6 +114,6 @@ pub async fn api_handover_put(
     Ctx(ctx): Ctx,
     ApiPath(id): ApiPath<String>,
     ApiJson(body): ApiJson<HandoverRequest>,
-) -> AppResult<Json<Value>> {
+) -> AppResult<Json<MatchBody>> {
     handover(&state, &caller, &ctx, &id, body).await
 }

@@ -2,109 +2,35 @@
 //! public projection by code, the staff page by id with publishing and
 //! closing, and the lists for staff and for providers and families.
 
-use crate::domain::category::Category;
-use crate::domain::need::NeedStatus;
-use crate::web::extract::parse_filter;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use maud::Markup;
 use serde::Deserialize;
 
-use crate::domain::Invalid;
-use crate::domain::Role;
-use crate::domain::need::NeedCode;
+use crate::domain::category::Category;
+use crate::domain::need::{NeedCode, NeedStatus};
+use crate::domain::{Invalid, Role};
 use crate::error::AppResult;
 use crate::services::needs::{self, NeedInput};
 use crate::services::regions::{self, Township};
-use crate::services::{Paging, Principal, ServiceError, TextFinding, files};
+use crate::services::{Paging, ServiceError};
 use crate::views;
-use crate::views::needs::form::NeedForm;
 use crate::views::needs::{PublicNeedList, StaffNeedList, area_label};
 
 use super::super::AppState;
 use super::super::chrome::{Chrome, flash};
-use super::super::extract::{ApiPath, ApiQuery, Auth, Ctx, FormFields};
+use super::super::extract::{ApiPath, ApiQuery, Auth, Ctx, FormFields, parse_filter};
 use super::NeedListQuery;
+use super::form::{FormState, need_input, prefill, quantity_error, refused, render_form};
 
 #[derive(Deserialize)]
 pub struct NewNeedQuery {
     child: Option<String>,
 }
 
-fn need_input(form: &FormFields) -> NeedInput {
-    NeedInput {
-        child_id: form.get("child_id").trim().to_owned(),
-        category: form.get("category").to_owned(),
-        title: form.get("title").to_owned(),
-        description: form.get("description").to_owned(),
-        quantity: form.get("quantity").trim().parse().ok(),
-        urgency: form.get("urgency").to_owned(),
-    }
-}
-
-/// A quantity typed that is not a whole number (the service only sees numbers).
-fn quantity_error(form: &FormFields) -> Option<ServiceError> {
-    let typed = form.get("quantity").trim();
-    (!typed.is_empty() && typed.parse::<i64>().is_err())
-        .then(|| Invalid::one("quantity", "数量应为整数，不限可不填").into())
-}
-
 /// The area a projection shows: its township's name, or the county.
 fn area_of(all: &[Township], code: Option<&str>) -> String {
     area_label(code.map(|c| regions::township_name(all, c)))
-}
-
-struct FormState<'a> {
-    input: &'a NeedInput,
-    quantity: &'a str,
-    editing: Option<&'a str>,
-    errors: &'a Invalid,
-    findings: &'a [TextFinding],
-}
-
-async fn render_form(
-    state: &AppState,
-    chrome: &Chrome,
-    caller: &Principal,
-    form: FormState<'_>,
-) -> AppResult<Markup> {
-    let child = files::find_in_scope(state.store(), caller, &form.input.child_id).await?;
-    let view = NeedForm {
-        input: form.input,
-        quantity: form.quantity,
-        file_no: &child.file_no,
-        editing: form.editing,
-        errors: form.errors,
-        findings: form.findings,
-    };
-    Ok(views::needs::form::need_form(&chrome.ctx(), &view))
-}
-
-/// A refused form: field errors and findings come back on the form (422).
-async fn refused(
-    state: &AppState,
-    chrome: &Chrome,
-    caller: &Principal,
-    input: &NeedInput,
-    form: &FormFields,
-    editing: Option<&str>,
-    err: ServiceError,
-) -> AppResult<Response> {
-    let (errors, findings) = match err {
-        ServiceError::Invalid(errors) => (errors, Vec::new()),
-        ServiceError::Findings(findings) => (Invalid::new(), findings),
-        other => return Err(other.into()),
-    };
-    let state_of_form = FormState {
-        input,
-        quantity: form.get("quantity"),
-        editing,
-        errors: &errors,
-        findings: &findings,
-    };
-    let page = render_form(state, chrome, caller, state_of_form).await?;
-    Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
 }
 
 async fn back_to_need(chrome: &Chrome, id: &str, message: &str) -> AppResult<Response> {
@@ -197,16 +123,7 @@ pub async fn edit_page(
     if let Err(illegal) = need.public.status.edit() {
         return back_to_need(&chrome, &id, &illegal.to_string()).await;
     }
-    let n = &need.need;
-    let input = NeedInput {
-        child_id: n.child_id.clone(),
-        category: n.category.clone(),
-        title: n.title.clone(),
-        description: n.description.clone(),
-        quantity: n.quantity.map(i64::from),
-        urgency: n.urgency.clone(),
-    };
-    let quantity = n.quantity.map(|q| q.to_string()).unwrap_or_default();
+    let (input, quantity) = prefill(&need);
     let form = FormState {
         input: &input,
         quantity: &quantity,

@@ -1,105 +1,24 @@
 //! The offer pages: the owner's list, the form (new and changing), the
 //! public page of an offer, and the owner's pause, resume and close.
 
-use crate::domain::offer::OfferStatus;
-use crate::web::extract::parse_filter;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use maud::Markup;
 
 use crate::db::entities::offer;
-use crate::domain::category::Category;
+use crate::domain::offer::OfferStatus;
 use crate::domain::{Invalid, Role};
 use crate::error::{AppError, AppResult};
-use crate::services::families::{self, care_types_of};
-use crate::services::offers::{self, COUNTY, OfferInput, OfferMove, OfferView};
+use crate::services::offers::{self, OfferInput, OfferMove, OfferView};
 use crate::services::regions::{self, Township};
 use crate::services::{Paging, Principal, ServiceError};
 use crate::views;
-use crate::views::offers::form::{OfferForm, category_options};
 use crate::views::offers::{MyOffers, OfferPage, WHOLE_COUNTY};
 
 use super::super::AppState;
 use super::super::chrome::{Chrome, flash};
-use super::super::extract::{ApiPath, ApiQuery, Auth, Ctx, FormFields, ListQuery};
-use super::super::regions::township_options;
-
-/// The numbers of the form as typed, shown back when the form is refused.
-struct Typed {
-    capacity: String,
-    age_min: String,
-    age_max: String,
-}
-
-impl Typed {
-    fn from_form(form: &FormFields) -> Typed {
-        Typed {
-            capacity: form.get("capacity").trim().to_owned(),
-            age_min: form.get("age_min").trim().to_owned(),
-            age_max: form.get("age_max").trim().to_owned(),
-        }
-    }
-
-    fn from_offer(o: &offer::Model) -> Typed {
-        let age = |a: Option<i16>| a.map(|a| a.to_string()).unwrap_or_default();
-        Typed {
-            capacity: o.capacity.to_string(),
-            age_min: age(o.age_min),
-            age_max: age(o.age_max),
-        }
-    }
-}
-
-fn number(typed: &str) -> Option<i64> {
-    typed.parse().ok()
-}
-
-fn offer_input(form: &FormFields) -> OfferInput {
-    let typed = Typed::from_form(form);
-    OfferInput {
-        category: form.get("category").to_owned(),
-        title: form.get("title").to_owned(),
-        description: form.get("description").to_owned(),
-        capacity: number(&typed.capacity),
-        townships: form.get_all("townships"),
-        age_min: number(&typed.age_min),
-        age_max: number(&typed.age_max),
-        starts_on: form.get_opt("starts_on"),
-        ends_on: form.get_opt("ends_on"),
-        schedule: form.get_opt("schedule"),
-    }
-}
-
-/// An age typed that is not a whole number: the service would only see
-/// "not given" and take the default, so it is refused here.
-fn age_error(form: &FormFields) -> Option<ServiceError> {
-    let bad = ["age_min", "age_max"].iter().any(|name| {
-        let typed = form.get(name).trim();
-        !typed.is_empty() && typed.parse::<i64>().is_err()
-    });
-    bad.then(|| Invalid::one("age_min", "年龄应为0至17的整数，不限可不填").into())
-}
-
-fn prefill(view: &OfferView) -> OfferInput {
-    let o = &view.offer;
-    OfferInput {
-        category: o.category.clone(),
-        title: o.title.clone(),
-        description: o.description.clone(),
-        capacity: Some(i64::from(o.capacity)),
-        townships: if o.county_wide {
-            vec![COUNTY.to_owned()]
-        } else {
-            view.townships.clone()
-        },
-        age_min: o.age_min.map(i64::from),
-        age_max: o.age_max.map(i64::from),
-        starts_on: o.starts_on.map(|d| d.to_string()),
-        ends_on: o.ends_on.map(|d| d.to_string()),
-        schedule: o.schedule.clone(),
-    }
-}
+use super::super::extract::{ApiPath, ApiQuery, Auth, Ctx, FormFields, ListQuery, parse_filter};
+use super::form::{Typed, age_error, offer_input, prefill, render_form};
 
 /// Whether `user` owns the offer (for showing the owner's actions; the
 /// service checks again on every change).
@@ -121,48 +40,6 @@ pub fn area_of(all: &[Township], view: &OfferView) -> String {
         .map(|c| regions::township_name(all, c))
         .collect::<Vec<_>>()
         .join("、")
-}
-
-/// A family's own care types as categories; `None` for a provider.
-async fn family_categories(
-    state: &AppState,
-    caller: &Principal,
-) -> AppResult<Option<Vec<Category>>> {
-    if caller.role != Role::Family {
-        return Ok(None);
-    }
-    let id = caller.family_id.as_deref().unwrap_or_default();
-    let family = families::get(&state.db, caller, id).await?;
-    Ok(Some(
-        care_types_of(&family)
-            .into_iter()
-            .filter_map(|c| c.as_str().parse().ok())
-            .collect(),
-    ))
-}
-
-async fn render_form(
-    state: &AppState,
-    chrome: &Chrome,
-    caller: &Principal,
-    input: &OfferInput,
-    typed: &Typed,
-    editing: Option<&str>,
-    errors: &Invalid,
-) -> AppResult<Markup> {
-    let townships = township_options(state).await?;
-    let categories = category_options(family_categories(state, caller).await?.as_deref());
-    let form = OfferForm {
-        input,
-        capacity: &typed.capacity,
-        age_min: &typed.age_min,
-        age_max: &typed.age_max,
-        categories: &categories,
-        townships: &townships,
-        editing,
-        errors,
-    };
-    Ok(views::offers::form::offer_form(&chrome.ctx(), &form))
 }
 
 async fn back_to_offer(chrome: &Chrome, id: &str, message: &str) -> AppResult<Response> {
@@ -217,11 +94,7 @@ pub async fn new_page(
         return Ok(Redirect::to("/").into_response());
     }
     let input = OfferInput::default();
-    let typed = Typed {
-        capacity: String::new(),
-        age_min: String::new(),
-        age_max: String::new(),
-    };
+    let typed = Typed::default();
     let none = Invalid::new();
     let page = render_form(&state, &chrome, &caller, &input, &typed, None, &none).await?;
     Ok(page.into_response())
