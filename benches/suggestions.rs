@@ -113,7 +113,7 @@ fn ranking_for(n: &need::Model) -> Ranking {
     Ranking {
         text: format!("{}\n{}", n.title, n.description),
         kind: DocKind::Offer,
-        category: Some(n.category.clone()),
+        category: Some(n.category.as_str().to_owned()),
         townships: vec![n.township_code.clone()],
         limit: POOL,
     }
@@ -123,7 +123,7 @@ fn plain_search_for(n: &need::Model) -> SearchRequest {
     SearchRequest {
         q: n.title.clone(),
         kind: Some("offer".to_owned()),
-        category: Some(n.category.clone()),
+        category: Some(n.category.as_str().to_owned()),
         township: Some(n.township_code.clone()),
         limit: Some(20),
         offset: None,

@@ -13,6 +13,7 @@ pub mod allocation;
 pub mod audit;
 pub mod bulk;
 pub mod children;
+pub mod columns;
 pub mod entities;
 pub mod families;
 pub mod inbox;

@@ -7,6 +7,7 @@ use sea_orm::{
     IntoActiveModel, Order, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Select,
 };
 
+use super::columns::NameList;
 use super::entities::{child, child_event, visit};
 
 /// Which files a query may return: the caller's scope and optional filters.
@@ -149,10 +150,7 @@ pub async fn write_fields(
         )
         .col_expr(C::School, Expr::value(row.school.clone()))
         .col_expr(C::Difficulties, Expr::value(row.difficulties.clone()))
-        .col_expr(
-            C::DifficultyClass,
-            Expr::value(row.difficulty_class.clone()),
-        )
+        .col_expr(C::DifficultyClass, Expr::value(row.difficulty_class))
         .col_expr(C::PovertyType, Expr::value(row.poverty_type.clone()))
         .col_expr(C::DisabilityType, Expr::value(row.disability_type.clone()))
         .col_expr(C::DisabilityGrade, Expr::value(row.disability_grade))
@@ -258,7 +256,7 @@ pub struct NewEvent<'a> {
 }
 
 pub async fn add_event(db: &impl ConnectionTrait, event: NewEvent<'_>) -> Result<(), DbErr> {
-    let fields = serde_json::to_string(event.fields).map_err(|e| DbErr::Custom(e.to_string()))?;
+    let fields = NameList(event.fields.iter().map(|f| (*f).to_owned()).collect());
     child_event::ActiveModel {
         child_id: Set(event.child_id.to_owned()),
         at: Set(Utc::now()),

@@ -7,7 +7,9 @@ use sea_orm::{
     EntityTrait, IntoActiveModel, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
 };
 
+use super::columns::CodeList;
 use super::entities::{family, family_assessment};
+use crate::domain::family::{CareType, FamilyStatus};
 
 pub struct NewFamily<'a> {
     pub id: &'a str,
@@ -16,7 +18,7 @@ pub struct NewFamily<'a> {
     pub members: i32,
     pub housing: &'a str,
     pub contact_phone: &'a str,
-    pub care_types_json: &'a str,
+    pub care_types: &'a [CareType],
 }
 
 pub async fn insert(db: &impl ConnectionTrait, new: NewFamily<'_>) -> Result<family::Model, DbErr> {
@@ -27,8 +29,8 @@ pub async fn insert(db: &impl ConnectionTrait, new: NewFamily<'_>) -> Result<fam
         members: Set(new.members),
         housing: Set(new.housing.to_owned()),
         contact_phone: Set(new.contact_phone.to_owned()),
-        care_types: Set(new.care_types_json.to_owned()),
-        status: Set("submitted".to_owned()),
+        care_types: Set(CodeList(new.care_types.to_vec())),
+        status: Set(FamilyStatus::Submitted),
         decision_reason: Set(None),
         decided_at: Set(None),
         approved_until: Set(None),

@@ -7,10 +7,11 @@ use sea_orm::{
 };
 
 use super::entities::{provider, provider_township};
+use crate::domain::provider::{ProviderKind, ProviderStatus};
 
 pub struct NewProvider<'a> {
     pub id: &'a str,
-    pub kind: &'a str,
+    pub kind: ProviderKind,
     pub name: &'a str,
     pub credit_code: Option<&'a str>,
     pub contact_name: &'a str,
@@ -25,13 +26,13 @@ pub async fn insert(
 ) -> Result<provider::Model, DbErr> {
     let model = provider::ActiveModel {
         id: Set(new.id.to_owned()),
-        kind: Set(new.kind.to_owned()),
+        kind: Set(new.kind),
         name: Set(new.name.to_owned()),
         credit_code: Set(new.credit_code.map(str::to_owned)),
         contact_name: Set(new.contact_name.to_owned()),
         contact_phone: Set(new.contact_phone.to_owned()),
         description: Set(new.description.to_owned()),
-        status: Set("pending".to_owned()),
+        status: Set(ProviderStatus::Pending),
         decision_reason: Set(None),
         decided_at: Set(None),
         created_at: Set(Utc::now()),

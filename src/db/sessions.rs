@@ -5,6 +5,8 @@
 //! nothing that would let them present a live session cookie. Every
 //! function here takes a [`StoredId`], so a raw id cannot reach a query.
 
+use std::collections::HashMap;
+
 use sea_orm::sea_query::Expr;
 use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter};
 use sha2::{Digest, Sha256};
@@ -38,16 +40,35 @@ pub struct SessionRow<'a> {
     pub user_id: Option<&'a str>,
 }
 
-/// The session under `id`, if it exists and has not expired at `now`.
+/// A stored session as read: its record decoded from the row's JSON.
+#[derive(Debug, Clone)]
+pub struct Loaded {
+    pub data: HashMap<String, serde_json::Value>,
+    /// Unix seconds.
+    pub expires_at: i64,
+}
+
+/// The session under `id`, if it exists and has not expired at `now`. A
+/// row whose JSON does not decode is an error of the read, not an empty
+/// session.
 pub async fn load(
     db: &impl ConnectionTrait,
     id: &StoredId,
     now: i64,
-) -> Result<Option<session::Model>, DbErr> {
-    session::Entity::find_by_id(id.as_str().to_owned())
+) -> Result<Option<Loaded>, DbErr> {
+    let Some(row) = session::Entity::find_by_id(id.as_str().to_owned())
         .filter(session::Column::ExpiresAt.gt(now))
         .one(db)
-        .await
+        .await?
+    else {
+        return Ok(None);
+    };
+    let data = serde_json::from_str(&row.data)
+        .map_err(|e| DbErr::Type(format!("a stored session does not decode: {e}")))?;
+    Ok(Some(Loaded {
+        data,
+        expires_at: row.expires_at,
+    }))
 }
 
 /// Inserts a new session; fails with a unique violation if the id exists.

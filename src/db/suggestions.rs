@@ -11,6 +11,7 @@ use sea_orm::{
 };
 
 use super::entities::{family, match_record, offer, provider};
+use crate::domain::provider::ProviderStatus;
 
 /// Offers among `ids` in `status` (the active one) with places left and
 /// not ended before `today`.
@@ -33,7 +34,9 @@ pub async fn offers_with_places(
         .await?
         .into_iter()
         .filter(|o| {
-            o.status == status && o.remaining > 0 && o.ends_on.is_none_or(|end| end >= today)
+            o.status.as_str() == status
+                && o.remaining > 0
+                && o.ends_on.is_none_or(|end| end >= today)
         })
         .collect())
 }
@@ -42,7 +45,7 @@ pub async fn offers_with_places(
 pub async fn provider_statuses(
     db: &impl ConnectionTrait,
     ids: &[String],
-) -> Result<HashMap<String, String>, DbErr> {
+) -> Result<HashMap<String, ProviderStatus>, DbErr> {
     if ids.is_empty() {
         return Ok(HashMap::new());
     }

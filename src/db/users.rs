@@ -7,13 +7,14 @@ use sea_orm::{
 };
 
 use super::entities::user;
+use crate::domain::Role;
 
 /// The fields of a new account.
 pub struct NewUser<'a> {
     pub id: &'a str,
     pub username: &'a str,
     pub password_hash: &'a str,
-    pub role: &'a str,
+    pub role: Role,
     pub township_code: Option<&'a str>,
     pub village_code: Option<&'a str>,
     pub provider_id: Option<&'a str>,
@@ -25,7 +26,7 @@ pub async fn insert(db: &impl ConnectionTrait, new: NewUser<'_>) -> Result<user:
         id: Set(new.id.to_owned()),
         username: Set(new.username.to_owned()),
         password_hash: Set(new.password_hash.to_owned()),
-        role: Set(new.role.to_owned()),
+        role: Set(new.role),
         township_code: Set(new.township_code.map(str::to_owned)),
         village_code: Set(new.village_code.map(str::to_owned)),
         provider_id: Set(new.provider_id.map(str::to_owned)),

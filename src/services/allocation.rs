@@ -23,7 +23,6 @@ use crate::db::entities::{need, offer};
 use crate::domain::Role;
 use crate::domain::allocation::fit::{self, NeedFacts, OfferFacts};
 use crate::domain::allocation::{Plan, Problem, greedy, plan};
-use crate::domain::category::Category;
 use crate::domain::child::{AgeBand, FileStatus};
 use crate::domain::matching::MatchStatus;
 use crate::domain::need::{NeedStatus, Urgency};
@@ -144,7 +143,7 @@ pub async fn load(store: Store<'_>, today: NaiveDate) -> ServiceResult<Loaded> {
         .iter()
         .map(|o| {
             Ok(OfferFacts {
-                category: o.category.parse().map_err(|_| bad("offer category"))?,
+                category: o.category,
                 county_wide: o.county_wide,
                 townships: served.remove(&o.id).unwrap_or_default(),
                 ages: (o.age_min.is_some() || o.age_max.is_some())
@@ -176,7 +175,7 @@ pub async fn load(store: Store<'_>, today: NaiveDate) -> ServiceResult<Loaded> {
     let mut needs = Vec::new();
     let mut facts = Vec::new();
     for n in db::allocation::needs_by_publication(conn, NeedStatus::Published.as_str()).await? {
-        let category: Category = n.category.parse().map_err(|_| bad("need category"))?;
+        let category = n.category;
         let wanted = fit::places_wanted(category, n.quantity);
         let places = wanted.saturating_sub(holding.get(&n.id).copied().unwrap_or(0));
         if places == 0 {
@@ -195,7 +194,7 @@ pub async fn load(store: Store<'_>, today: NaiveDate) -> ServiceResult<Loaded> {
             category,
             township: n.township_code.clone(),
             band,
-            urgency: n.urgency.parse().map_err(|_| bad("urgency"))?,
+            urgency: n.urgency,
             places,
         });
         needs.push(n);

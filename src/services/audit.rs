@@ -11,7 +11,9 @@ use crate::db;
 use crate::db::entities::audit_log;
 use crate::domain::audit::{EntryFields, GENESIS_HASH, entry_hash};
 
-use super::{Page, Paging, RequestCtx, ServiceResult};
+use crate::domain::Role;
+
+use super::{Page, Paging, Principal, RequestCtx, ServiceResult};
 
 /// Whether the audited action succeeded.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -152,11 +154,14 @@ pub async fn verify(db: &DatabaseConnection) -> ServiceResult<Verification> {
     }
 }
 
-/// The newest entries first.
+/// The newest entries first; county staff only (it records everyone's
+/// reads and decisions).
 pub async fn list(
     db: &DatabaseConnection,
+    caller: &Principal,
     paging: Paging,
 ) -> ServiceResult<Page<audit_log::Model>> {
+    caller.require_role(&[Role::CountyAdmin])?;
     let (total, items) = db::audit::list_newest(db, paging.limit, paging.offset).await?;
     Ok(Page { total, items })
 }

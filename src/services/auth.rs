@@ -132,10 +132,7 @@ pub async fn load_principal(
 }
 
 pub(crate) fn principal_of(user: &user::Model) -> ServiceResult<Principal> {
-    let role: Role = user
-        .role
-        .parse()
-        .map_err(|_| ServiceError::internal(format!("user {} has an unknown role", user.id)))?;
+    let role = user.role;
     Ok(Principal {
         id: user.id.clone(),
         username: user.username.clone(),

@@ -5,11 +5,13 @@
 //! checking in `check`.
 
 mod check;
+mod choices;
 mod consent;
 mod input;
 pub mod view;
 pub mod visits;
 
+pub use choices::{Choice, FormChoices, form_choices};
 pub use consent::Withdrawal;
 pub use input::ChildInput;
 
@@ -26,7 +28,7 @@ use crate::domain::{Invalid, Role};
 use self::check::{empty_row, fill, parse};
 use super::audit::{self, Event};
 use super::files::identity::{self, Identity};
-use super::files::{basis_of, find_in_scope, population, status_of};
+use super::files::{basis_of, find_in_scope, population};
 use super::{Principal, RequestCtx, ServiceError, ServiceResult, Store, new_id};
 
 async fn record(
@@ -65,7 +67,7 @@ async fn population_changed(
     conn: &impl ConnectionTrait,
     child: &child::Model,
 ) -> ServiceResult<()> {
-    if status_of(child) == FileStatus::Draft {
+    if child.status == FileStatus::Draft {
         return Ok(());
     }
     outbox::append(conn, OutboxKind::Township, &child.township_code).await?;
@@ -178,7 +180,13 @@ pub async fn create(
     for _ in 0..5 {
         let txn = db::begin_write(store.db).await?;
         let next = db::children::count_file_numbers(&txn, &prefix).await? + 1;
-        let mut row = empty_row(new_id(), format!("{prefix}{next:04}"), status, &caller.id);
+        let mut row = empty_row(
+            new_id(),
+            format!("{prefix}{next:04}"),
+            status,
+            parsed.difficulties.class(),
+            &caller.id,
+        );
         fill(store.vault, &parsed, &mut row)?;
         population::set_counted(store.vault, &mut row, chrono::Local::now().date_naive())?;
         match db::children::insert(&txn, row).await {
@@ -240,7 +248,7 @@ pub async fn update(
     // edit in between is seen, never overwritten.
     let txn = db::begin_write(store.db).await?;
     let existing = find_in_scope(store.within(&txn), caller, id).await?;
-    let status = status_of(&existing);
+    let status = existing.status;
     if status == FileStatus::Closed {
         return Err(ServiceError::Conflict("档案已结档，不能再修改".into()));
     }
@@ -372,19 +380,19 @@ pub async fn complete(
     caller.require_role(&[Role::TownshipOfficer])?;
     let txn = db::begin_write(store.db).await?;
     let mut row = find_in_scope(store.within(&txn), caller, id).await?;
-    if status_of(&row) != FileStatus::Draft {
+    if row.status != FileStatus::Draft {
         return Err(ServiceError::Conflict(format!(
             "档案当前为“{}”，只有草稿可以完善",
-            status_of(&row).label()
+            row.status.label()
         )));
     }
-    row.status = FileStatus::Active.as_str().to_owned();
+    row.status = FileStatus::Active;
     row.updated_at = Utc::now();
     let moved = db::children::set_status(
         &txn,
         id,
         FileStatus::Draft.as_str(),
-        &row.status,
+        row.status.as_str(),
         None,
         row.updated_at,
     )
@@ -417,18 +425,18 @@ pub async fn close(
     let reason = required_text(reason, 500).map_err(|m| Invalid::one("reason", m))?;
     let txn = db::begin_write(store.db).await?;
     let mut row = find_in_scope(store.within(&txn), caller, id).await?;
-    let from = status_of(&row);
+    let from = row.status;
     if from == FileStatus::Closed {
         return Err(ServiceError::Conflict("档案已结档".into()));
     }
-    row.status = FileStatus::Closed.as_str().to_owned();
+    row.status = FileStatus::Closed;
     row.closed_reason = Some(reason.clone());
     row.updated_at = Utc::now();
     let moved = db::children::set_status(
         &txn,
         id,
         from.as_str(),
-        &row.status,
+        row.status.as_str(),
         Some(&reason),
         row.updated_at,
     )

@@ -25,7 +25,7 @@ use super::{throttle, users};
 use crate::config::Settings;
 
 pub use assessments::{Assessed, AssessmentInput, AssessmentView, assess, assessments};
-pub use decision::decide;
+pub use decision::{decide, decision_of};
 
 /// An application as typed.
 #[derive(Debug, Clone, Default)]
@@ -51,15 +51,6 @@ struct Application {
     password: NewPassword,
 }
 
-/// The care types stored on a family row.
-pub fn care_types_of(model: &family::Model) -> Vec<CareType> {
-    serde_json::from_str::<Vec<String>>(&model.care_types)
-        .unwrap_or_default()
-        .iter()
-        .filter_map(|s| s.parse().ok())
-        .collect()
-}
-
 /// The county's calendar day, by which approvals begin, end and fall due.
 pub fn today() -> NaiveDate {
     chrono::Local::now().date_naive()
@@ -68,20 +59,13 @@ pub fn today() -> NaiveDate {
 /// Whether the family's county approval holds today (approved, and not yet
 /// a year old): only then may it post offers, see needs and be matched.
 pub fn approval_is_current(model: &family::Model) -> bool {
-    model.status.parse::<FamilyStatus>().is_ok_and(|status| {
-        crate::domain::family::approval_current(status, model.approved_until, today())
-    })
+    crate::domain::family::approval_current(model.status, model.approved_until, today())
 }
 
 /// Where the family's approval stands on `today`: not approved, current
 /// (and whether re-assessment is due), or run out.
 pub fn standing_on(model: &family::Model, today: NaiveDate) -> ApprovalStanding {
-    model
-        .status
-        .parse::<FamilyStatus>()
-        .map_or(ApprovalStanding::NotApproved, |status| {
-            approval_standing(status, model.approved_until, today)
-        })
+    approval_standing(model.status, model.approved_until, today)
 }
 
 async fn parse(
@@ -188,9 +172,6 @@ pub async fn apply(
     let app = parse(conn, &input).await?;
     let hash = passwords::hash(app.password.expose().to_owned()).await?;
     let id = new_id();
-    let care: Vec<&str> = app.care_types.iter().map(|c| c.as_str()).collect();
-    let care_json =
-        serde_json::to_string(&care).map_err(|e| ServiceError::caused("encoding care types", e))?;
     let txn = db::begin_write(conn).await?;
     let family = db::families::insert(
         &txn,
@@ -201,7 +182,7 @@ pub async fn apply(
             members: app.members,
             housing: &app.housing,
             contact_phone: app.contact_phone.as_str(),
-            care_types_json: &care_json,
+            care_types: &app.care_types,
         },
     )
     .await?;
@@ -211,7 +192,7 @@ pub async fn apply(
             id: &new_id(),
             username: app.username.as_str(),
             password_hash: &hash,
-            role: Role::Family.as_str(),
+            role: Role::Family,
             township_code: Some(app.township.as_str()),
             village_code: None,
             provider_id: None,
@@ -229,21 +210,68 @@ pub async fn apply(
     Ok(family)
 }
 
-/// The family's status, which only this code writes.
-fn status_of(family: &family::Model) -> ServiceResult<FamilyStatus> {
-    family
-        .status
-        .parse()
-        .map_err(|_| ServiceError::internal(format!("family {} has an unknown status", family.id)))
-}
-
 /// Someone else moved the family between our read and our write.
 fn moved_on() -> ServiceError {
     ServiceError::Conflict("该家庭申请的状态刚被他人更改，请刷新后重试".into())
 }
 
-/// One application: the family itself, county staff, or staff of its township.
+/// A family as a caller sees it: the row, how its approval stands today,
+/// and what the caller may do with it (views draw these, never re-derive
+/// them).
+#[derive(Debug, Clone)]
+pub struct FamilyView {
+    pub family: family::Model,
+    pub standing: ApprovalStanding,
+    pub actions: FamilyActions,
+}
+
+/// What a caller may do with a family it can see.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct FamilyActions {
+    /// Read the home-visit assessments (staff).
+    pub read_assessments: bool,
+    /// Record an assessment: an officer of the family's township, while
+    /// the family may be visited.
+    pub assess: bool,
+    /// Approve or reject: county staff, while the family waits for them.
+    pub decide: bool,
+}
+
+impl FamilyView {
+    /// `family` (a row the caller may see, e.g. the one a decision just
+    /// wrote) as `caller` sees it today.
+    pub fn for_caller(caller: &Principal, family: family::Model) -> Self {
+        Self::of(caller, family, today())
+    }
+
+    fn of(caller: &Principal, family: family::Model, today: NaiveDate) -> Self {
+        let status = family.status;
+        let staff = matches!(caller.role, Role::CountyAdmin | Role::TownshipOfficer);
+        Self {
+            standing: standing_on(&family, today),
+            actions: FamilyActions {
+                read_assessments: staff,
+                assess: caller.role == Role::TownshipOfficer && status.may_be_assessed(),
+                decide: caller.role == Role::CountyAdmin && status == FamilyStatus::Recommended,
+            },
+            family,
+        }
+    }
+}
+
+/// One application: the family itself, county staff, or staff of its
+/// township; with its standing and the caller's actions.
 pub async fn get(
+    conn: &DatabaseConnection,
+    caller: &Principal,
+    id: &str,
+) -> ServiceResult<FamilyView> {
+    let family = find_visible(conn, caller, id).await?;
+    Ok(FamilyView::of(caller, family, today()))
+}
+
+/// The family row, if `caller` may see it; `NotFound` otherwise.
+async fn find_visible(
     conn: &DatabaseConnection,
     caller: &Principal,
     id: &str,
@@ -271,7 +299,7 @@ pub async fn list(
     caller: &Principal,
     status: Option<FamilyStatus>,
     paging: Paging,
-) -> ServiceResult<Page<family::Model>> {
+) -> ServiceResult<Page<FamilyView>> {
     list_filtered(conn, caller, ListFilter { status, due: false }, paging).await
 }
 
@@ -290,7 +318,7 @@ pub async fn list_filtered(
     caller: &Principal,
     filter: ListFilter,
     paging: Paging,
-) -> ServiceResult<Page<family::Model>> {
+) -> ServiceResult<Page<FamilyView>> {
     caller.require_role(&[Role::CountyAdmin, Role::TownshipOfficer])?;
     let (total, items) = db::families::list_where(
         conn,
@@ -303,6 +331,11 @@ pub async fn list_filtered(
         paging.offset,
     )
     .await?;
+    let today = today();
+    let items = items
+        .into_iter()
+        .map(|f| FamilyView::of(caller, f, today))
+        .collect();
     Ok(Page { total, items })
 }
 

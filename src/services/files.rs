@@ -17,7 +17,7 @@ use sea_orm::ConnectionTrait;
 use crate::db;
 use crate::db::entities::child;
 use crate::domain::Role;
-use crate::domain::child::{FileStatus, LegalBasis};
+use crate::domain::child::LegalBasis;
 use crate::vault::Vault;
 
 use super::{Principal, ServiceError, ServiceResult, Store};
@@ -31,10 +31,6 @@ pub fn basis_of(model: &child::Model) -> LegalBasis {
             publish_needs: model.consent_publish_needs,
         },
     }
-}
-
-pub fn status_of(model: &child::Model) -> FileStatus {
-    model.status.parse().unwrap_or(FileStatus::Closed)
 }
 
 /// The file for `id` if `caller` reaches it as staff; otherwise `NotFound`.

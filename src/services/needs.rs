@@ -9,7 +9,7 @@ mod public;
 mod check;
 
 pub use check::findings;
-pub use public::{get_public, list_for_staff, list_public};
+pub use public::{NeedList, NeedListFilter, get_public, list, list_for_staff, list_public};
 
 use chrono::Utc;
 use sea_orm::{ConnectionTrait, DatabaseTransaction};
@@ -99,10 +99,10 @@ async fn staff_need(
     })
 }
 
-fn status_of(need: &need::Model) -> ServiceResult<NeedStatus> {
-    need.status
-        .parse()
-        .map_err(|_| ServiceError::internal("unknown need status"))
+/// `Forbidden` unless `caller` drafts needs (township officers and village
+/// supervisors): the need form is theirs.
+pub fn check_may_draft(caller: &Principal) -> ServiceResult<()> {
+    caller.require_role(&[Role::TownshipOfficer, Role::VillageSupervisor])
 }
 
 /// Writes a draft need for a child in scope; refuses personal information
@@ -130,7 +130,7 @@ pub async fn create(
             Err(e) => return Err(e),
         };
         let checked = checked?;
-        if files::status_of(&child) == FileStatus::Closed {
+        if child.status == FileStatus::Closed {
             return Err(ServiceError::Conflict("档案已结档，不能再登记需求".into()));
         }
         check_text(tx, &child, &checked.title, &checked.description).await?;
@@ -142,12 +142,12 @@ pub async fn create(
             code: NeedCode::from_random(random).as_str().to_owned(),
             child_id: child.id.clone(),
             township_code: child.township_code.clone(),
-            category: checked.category.as_str().to_owned(),
+            category: checked.category,
             title: checked.title.clone(),
             description: checked.description.clone(),
             quantity: checked.quantity,
-            urgency: checked.urgency.as_str().to_owned(),
-            status: NeedStatus::Draft.as_str().to_owned(),
+            urgency: checked.urgency,
+            status: NeedStatus::Draft,
             closed_reason: None,
             created_by: caller.id.clone(),
             created_at: now,
@@ -212,7 +212,7 @@ pub async fn update(
     let txn = db::begin_write(store.db).await?;
     let tx = store.within(&txn);
     let (need, child) = find_in_scope(tx, caller, id).await?;
-    let status = status_of(&need)?;
+    let status = need.status;
     status
         .edit()
         .map_err(|e| ServiceError::Conflict(e.to_string()))?;
@@ -252,11 +252,11 @@ pub async fn publish(
     let txn = db::begin_write(store.db).await?;
     let tx = store.within(&txn);
     let (need, child) = find_in_scope(tx, caller, id).await?;
-    let from = status_of(&need)?;
+    let from = need.status;
     let next = from
         .publish()
         .map_err(|e| ServiceError::Conflict(e.to_string()))?;
-    match files::status_of(&child) {
+    match child.status {
         FileStatus::Active => {}
         FileStatus::Draft => {
             return Err(ServiceError::Conflict(
@@ -329,7 +329,7 @@ async fn close_one(
     need: &need::Model,
     reason: &str,
 ) -> ServiceResult<()> {
-    let from = status_of(need)?;
+    let from = need.status;
     let to = from
         .close()
         .map_err(|e| ServiceError::Conflict(e.to_string()))?;

@@ -11,6 +11,7 @@ use sea_orm::{ConnectionTrait, DatabaseConnection, DatabaseTransaction};
 use crate::db;
 use crate::db::entities::offer;
 use crate::db::outbox::OutboxKind;
+use crate::domain::category::Category;
 use crate::domain::invalid::required_text;
 use crate::domain::offer::OfferStatus;
 use crate::domain::{Invalid, Role};
@@ -48,7 +49,7 @@ pub struct OfferView {
 
 impl OfferView {
     pub fn status(&self) -> OfferStatus {
-        self.offer.status.parse().unwrap_or(OfferStatus::Closed)
+        self.offer.status
     }
 }
 
@@ -74,10 +75,40 @@ async fn finish(
 }
 
 /// Whether `caller` may post offers now: a verified provider, or a family
-/// whose approval is current; `Forbidden` otherwise (pending or suspended
-/// providers, families not approved or past their approval).
-pub async fn check_may_post(conn: &DatabaseConnection, caller: &Principal) -> ServiceResult<()> {
-    owner(conn, caller).await.map(|_| ())
+/// whose approval is current (`false` for pending or suspended providers and
+/// families not approved or past their approval); `Forbidden` for roles
+/// that never post.
+pub async fn may_post(conn: &DatabaseConnection, caller: &Principal) -> ServiceResult<bool> {
+    caller.require_role(&[Role::Provider, Role::Family])?;
+    match owner(conn, caller).await {
+        Ok(_) => Ok(true),
+        Err(ServiceError::Forbidden) => Ok(false),
+        Err(other) => Err(other),
+    }
+}
+
+/// The categories a family may post (those of the care it was approved
+/// for); `None` for a provider, which may post every category but the
+/// placements reserved to assessed families (the form says which).
+pub async fn family_categories(
+    conn: &DatabaseConnection,
+    caller: &Principal,
+) -> ServiceResult<Option<Vec<Category>>> {
+    if caller.role != Role::Family {
+        return Ok(None);
+    }
+    Ok(Some(owner(conn, caller).await?.categories().to_vec()))
+}
+
+/// The caller's own offer, or `NotFound` (as for an offer that is not there).
+pub async fn get_own(
+    conn: &DatabaseConnection,
+    caller: &Principal,
+    id: &str,
+) -> ServiceResult<OfferView> {
+    let offer = own(conn, caller, id).await?;
+    let townships = db::offers::townships(conn, id).await?;
+    Ok(OfferView { offer, townships })
 }
 
 /// Posts an offer; it starts `active` with all its capacity remaining.
@@ -99,7 +130,7 @@ pub async fn create(
         provider_id: owner.provider_id,
         family_id: owner.family_id,
         owner_name: owner.name,
-        category: String::new(),
+        category: checked.category(),
         title: String::new(),
         description: String::new(),
         capacity: checked.capacity,
@@ -110,7 +141,7 @@ pub async fn create(
         starts_on: None,
         ends_on: None,
         schedule: None,
-        status: OfferStatus::Active.as_str().to_owned(),
+        status: OfferStatus::Active,
         closed_reason: None,
         created_by: caller.id.clone(),
         created_at: now,
@@ -133,8 +164,40 @@ pub async fn get(conn: &DatabaseConnection, id: &str) -> ServiceResult<OfferView
     Ok(OfferView { offer, townships })
 }
 
-/// Whether `caller` is the provider or family that posted `offer`.
-pub(crate) fn owns(caller: &Principal, offer: &offer::Model) -> bool {
+/// What a viewer may do to an offer now: its owner edits, pauses, resumes
+/// or closes it as its state allows, and looks for needs while it is open;
+/// anyone else only reads it.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct OfferActions {
+    /// The viewer posted it (the owner's panel is shown).
+    pub mine: bool,
+    pub edit: bool,
+    pub pause: bool,
+    pub resume: bool,
+    pub close: bool,
+    /// See the needs it could serve and propose matches.
+    pub propose: bool,
+}
+
+/// The actions `viewer` has on `offer` (none for anyone but its owner).
+pub fn actions_for(viewer: Option<&Principal>, offer: &offer::Model) -> OfferActions {
+    if !viewer.is_some_and(|v| owns(v, offer)) {
+        return OfferActions::default();
+    }
+    let status = offer.status;
+    OfferActions {
+        mine: true,
+        edit: status.edit().is_ok(),
+        pause: status.pause().is_ok(),
+        resume: status.resume().is_ok(),
+        close: status.close().is_ok(),
+        propose: status.is_open(),
+    }
+}
+
+/// Whether `caller` is the provider or family that posted `offer`: the one
+/// rule of offer ownership.
+pub fn owns(caller: &Principal, offer: &offer::Model) -> bool {
     match caller.role {
         Role::Provider => caller.provider_id.is_some() && caller.provider_id == offer.provider_id,
         Role::Family => caller.family_id.is_some() && caller.family_id == offer.family_id,
@@ -158,13 +221,6 @@ async fn own(
     }
 }
 
-fn status_of(offer: &offer::Model) -> ServiceResult<OfferStatus> {
-    offer
-        .status
-        .parse()
-        .map_err(|_| ServiceError::internal(format!("offer {} has an unknown status", offer.id)))
-}
-
 /// Changes an offer that is not closed. The capacity may not drop below
 /// what matches have already taken; the places left move with it.
 ///
@@ -179,7 +235,7 @@ pub async fn update(
 ) -> ServiceResult<OfferView> {
     let txn = db::begin_write(conn).await?;
     let current = own(&txn, caller, id).await?;
-    let status = status_of(&current)?;
+    let status = current.status;
     status
         .edit()
         .map_err(|e| ServiceError::Conflict(e.to_string()))?;
@@ -234,7 +290,7 @@ pub async fn change_status(
     };
     let txn = db::begin_write(conn).await?;
     let current = own(&txn, caller, id).await?;
-    let from = status_of(&current)?;
+    let from = current.status;
     let (next, name) = match action {
         OfferMove::Pause => (from.pause(), "offer.pause"),
         OfferMove::Resume => (from.resume(), "offer.resume"),

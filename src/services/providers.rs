@@ -177,7 +177,7 @@ pub async fn register(
         &txn,
         db::providers::NewProvider {
             id: &id,
-            kind: reg.kind.as_str(),
+            kind: reg.kind,
             name: &reg.name,
             credit_code: reg.credit_code.as_ref().map(CreditCode::as_str),
             contact_name: &reg.contact_name,
@@ -204,7 +204,7 @@ pub async fn register(
             id: &user_id,
             username: reg.username.as_str(),
             password_hash: &hash,
-            role: Role::Provider.as_str(),
+            role: Role::Provider,
             township_code: None,
             village_code: None,
             provider_id: Some(&id),
@@ -284,6 +284,31 @@ pub async fn list(
 }
 
 /// County staff verify, reject (with a reason the provider reads) or suspend a provider.
+/// The decision `raw` as typed by `caller`: county staff only (403 before
+/// anything typed is looked at), then one of verify, reject, suspend (422).
+/// What a caller may decide about a provider: county staff verify or
+/// reject a pending registration and suspend a verified one.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ProviderActions {
+    pub verify_or_reject: bool,
+    pub suspend: bool,
+}
+
+pub fn actions_for(caller: &Principal, provider: &provider::Model) -> ProviderActions {
+    let county = caller.role == Role::CountyAdmin;
+    ProviderActions {
+        verify_or_reject: county && provider.status == ProviderStatus::Pending,
+        suspend: county && provider.status == ProviderStatus::Verified,
+    }
+}
+
+pub fn decision_of(caller: &Principal, raw: &str) -> ServiceResult<ProviderDecision> {
+    caller.require_role(&[Role::CountyAdmin])?;
+    raw.trim()
+        .parse()
+        .map_err(|_| Invalid::one("decision", "审核结论应为 verify、reject 或 suspend").into())
+}
+
 pub async fn decide(
     conn: &DatabaseConnection,
     ctx: &RequestCtx,
@@ -308,10 +333,7 @@ pub async fn decide(
     let current = db::providers::find(&txn, id)
         .await?
         .ok_or(ServiceError::NotFound)?;
-    let from: ProviderStatus = current
-        .status
-        .parse()
-        .map_err(|_| ServiceError::internal(format!("provider {id} has an unknown status")))?;
+    let from = current.status;
     let to = from
         .apply(decision)
         .map_err(|e| ServiceError::Conflict(e.to_string()))?;

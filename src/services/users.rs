@@ -150,7 +150,7 @@ async fn create(
             id: &id,
             username: account.username.as_str(),
             password_hash: &hash,
-            role: account.role.as_str(),
+            role: account.role,
             township_code: account.township.as_ref().map(TownshipCode::as_str),
             village_code: account.village.as_ref().map(VillageCode::as_str),
             provider_id: None,

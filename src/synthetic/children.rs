@@ -5,9 +5,10 @@ use chrono::Duration;
 
 use crate::db::entities::{child, need};
 use crate::domain::Invalid;
+use crate::domain::child::FileStatus;
 use crate::domain::child::{AgeBand, Difficulties, DifficultyInput, age_on};
 use crate::domain::id_number::check_digit;
-use crate::domain::need::NeedCode;
+use crate::domain::need::{NeedCode, NeedStatus};
 use crate::services::files::identity::Identity;
 use crate::services::files::population;
 
@@ -16,7 +17,7 @@ use super::words::{
     GIVEN, GUARDIAN_GIVEN, ILLNESSES, NEED_CLOSINGS, RELATIONS, SITUATIONS, STATUTORY_BASIS,
     SURNAMES,
 };
-use super::{ACTOR, Generator};
+use super::{ACTOR, Generator, code, codes};
 
 /// A child's file before sealing, its identity, and its needs.
 pub struct SyntheticChild {
@@ -281,7 +282,6 @@ impl Generator {
         };
         let file_no = format!("{}{number:04}", self.file_prefix(&region.code));
         let created_at = self.past();
-        let json = |items: &[&str]| serde_json::to_string(items).unwrap_or_else(|_| "[]".into());
         let model = child::Model {
             id: self.rng.uuid(),
             file_no,
@@ -298,18 +298,18 @@ impl Generator {
             gender: if male { "male" } else { "female" }.to_owned(),
             guardian_relation: Some(relation.to_owned()),
             school,
-            difficulties: json(kinds),
-            difficulty_class: class.to_owned(),
+            difficulties: codes(kinds),
+            difficulty_class: code(class),
             poverty_type: input.poverty_type.clone(),
             disability_type: input.disability_type.clone(),
             disability_grade: input.disability_grade.map(|g| g as i16),
             unsupported_reason: input.unsupported_reason.clone(),
             illness: input.illness.clone(),
-            assistance: json(&assistance),
+            assistance: codes(&assistance),
             consent_keep_file: !statutory,
             consent_publish_needs: !statutory,
             statutory_basis: statutory.then(|| STATUTORY_BASIS.to_owned()),
-            status: "active".to_owned(),
+            status: FileStatus::Active,
             closed_reason: None,
             last_visited_on: self
                 .rng
@@ -359,12 +359,12 @@ impl Generator {
                 code: self.need_code(),
                 child_id: model.id.clone(),
                 township_code: region.code.clone(),
-                category: category.to_owned(),
+                category: code(category),
                 title,
                 description,
                 quantity: Some(quantity),
-                urgency: urgency.to_owned(),
-                status: "published".to_owned(),
+                urgency: code(urgency),
+                status: NeedStatus::Published,
                 closed_reason: None,
                 created_by: ACTOR.to_owned(),
                 created_at: written,

@@ -4,12 +4,14 @@ use chrono::Duration;
 
 use crate::db::entities::{offer, provider};
 use crate::domain::credit_code::check_character;
+use crate::domain::offer::OfferStatus;
+use crate::domain::provider::ProviderStatus;
 
 use super::words::{
     CATEGORIES, CONTACTS, CategoryWords, OFFER_COMMON, ORG_CORES, ORG_PLACES, ORG_SUFFIXES,
     PROVIDER_CATEGORIES, SCHEDULES, SEASONS,
 };
-use super::{ACTOR, Generator};
+use super::{ACTOR, Generator, code};
 
 /// Characters of a unified social credit code (GB 32100, no I O S V Z).
 const CREDIT_CHARS: &[u8] = b"0123456789ABCDEFGHJKLMNPQRTUWXY";
@@ -68,7 +70,7 @@ impl Generator {
                 self.owners.push((id.clone(), name.clone()));
                 provider::Model {
                     id,
-                    kind: kind.to_owned(),
+                    kind: code(kind),
                     name,
                     credit_code: Some(self.credit_code()),
                     contact_name: self.rng.pick(CONTACTS).to_owned(),
@@ -78,7 +80,7 @@ impl Generator {
                         self.rng.pick(OFFER_COMMON),
                         self.rng.pick(OFFER_COMMON)
                     ),
-                    status: "verified".to_owned(),
+                    status: ProviderStatus::Verified,
                     decision_reason: None,
                     decided_at: Some(created_at + Duration::days(2)),
                     created_at,
@@ -176,7 +178,7 @@ impl Generator {
             provider_id,
             family_id: None,
             owner_name,
-            category: category.to_owned(),
+            category: code(category),
             title,
             description,
             capacity,
@@ -187,7 +189,7 @@ impl Generator {
             starts_on: Some(starts_on),
             ends_on,
             schedule,
-            status: "active".to_owned(),
+            status: OfferStatus::Active,
             closed_reason: None,
             created_by: ACTOR.to_owned(),
             created_at,

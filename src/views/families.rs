@@ -6,10 +6,9 @@ mod detail;
 use chrono::NaiveDate;
 use maud::{Markup, html};
 
-use crate::db::entities::family;
 use crate::domain::Invalid;
 use crate::domain::family::{ApprovalStanding, CareType, FamilyStatus, REASSESSMENT_NOTICE_DAYS};
-use crate::services::families::{ApplicationInput, ListFilter, standing_on};
+use crate::services::families::{ApplicationInput, FamilyView, ListFilter};
 
 use super::components::{
     badge, checkboxes, csrf_field, error_summary, pagination, select, text_area, text_field,
@@ -17,13 +16,6 @@ use super::components::{
 use super::layout::{PageCtx, page};
 
 pub use detail::{DetailData, DetailForms, detail};
-
-fn status_label(status: &str) -> &'static str {
-    status
-        .parse::<FamilyStatus>()
-        .map(|s| s.label())
-        .unwrap_or("未知")
-}
 
 pub fn application_form(
     ctx: &PageCtx<'_>,
@@ -149,7 +141,7 @@ fn list_url(filter: ListFilter) -> String {
 
 /// One page of the staff's list of applications.
 pub struct ListData<'a> {
-    pub items: &'a [family::Model],
+    pub items: &'a [FamilyView],
     pub filter: ListFilter,
     pub today: NaiveDate,
     pub total: u64,
@@ -176,12 +168,13 @@ pub fn list(
                 table.compact {
                     thead { tr { th { "家庭" } th { "乡镇（街道）" } th { "状态" } th { "审批有效期" } th { "提交时间" } } }
                     tbody {
-                        @for f in data.items {
+                        @for view in data.items {
+                            @let f = &view.family;
                             tr {
                                 td { a href={ "/families/" (f.id) } { (f.household_name) } }
                                 td { (township_name(&f.township_code)) }
-                                td { (badge(&f.status, status_label(&f.status))) }
-                                td { (approval_cell(standing_on(f, data.today))) }
+                                td { (badge(f.status.as_str(), f.status.label())) }
+                                td { (approval_cell(view.standing)) }
                                 td { (crate::views::components::local_date(&f.created_at)) }
                             }
                         }

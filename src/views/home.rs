@@ -1,13 +1,11 @@
 //! Home pages: the public landing page and one per role.
 
-use chrono::NaiveDate;
 use maud::{Markup, html};
 
-use crate::db::entities::{family, provider};
+use crate::db::entities::provider;
 use crate::domain::Role;
-use crate::domain::family::FamilyStatus;
 use crate::domain::provider::ProviderStatus;
-use crate::services::families::standing_on;
+use crate::services::families::FamilyView;
 
 use super::components::badge;
 use super::families::{Reader, approval_notice};
@@ -168,17 +166,17 @@ pub fn provider_home(
     provider: &provider::Model,
     townships: &[String],
 ) -> Markup {
-    let status: Option<ProviderStatus> = provider.status.parse().ok();
+    let status = provider.status;
     page(
         "本机构",
         ctx,
         html! {
             section.card {
                 h2 { (provider.name) }
-                p { "审核状态：" (badge(&provider.status, status.map(|s| s.label()).unwrap_or("未知"))) }
+                p { "审核状态：" (badge(status.as_str(), status.label())) }
                 @match status {
-                    Some(ProviderStatus::Pending) => p { "您的注册已提交，县民政局审核后即可发布帮扶项目。" },
-                    Some(ProviderStatus::Rejected) | Some(ProviderStatus::Suspended) => {
+                    ProviderStatus::Pending => p { "您的注册已提交，县民政局审核后即可发布帮扶项目。" },
+                    ProviderStatus::Rejected | ProviderStatus::Suspended => {
                         p { "原因：" (provider.decision_reason.as_deref().unwrap_or("（未填写）")) }
                         p { "如有疑问，请联系县民政局。" }
                     },
@@ -186,23 +184,24 @@ pub fn provider_home(
                 }
                 p { "服务乡镇（街道）：" (townships.join("、")) }
             }
-            (offer_cards(status == Some(ProviderStatus::Verified)))
+            (offer_cards(status == ProviderStatus::Verified))
         },
     )
 }
 
 /// The family's own page on `today`: its status, how its approval stands
 /// (and when it must be assessed again), and its offers once approved.
-pub fn family_home(ctx: &PageCtx<'_>, family: &family::Model, today: NaiveDate) -> Markup {
-    let status: Option<FamilyStatus> = family.status.parse().ok();
-    let standing = standing_on(family, today);
+pub fn family_home(ctx: &PageCtx<'_>, view: &FamilyView) -> Markup {
+    let family = &view.family;
+    let status = family.status;
+    let standing = view.standing;
     page(
         "我的申请",
         ctx,
         html! {
             section.card {
                 h2 { (family.household_name) }
-                p { "申请状态：" (badge(&family.status, status.map(|s| s.label()).unwrap_or("未知"))) }
+                p { "申请状态：" (badge(status.as_str(), status.label())) }
                 @if let Some(reason) = &family.decision_reason { p { "说明：" (reason) } }
                 p { "提交时间：" (crate::views::components::local_date(&family.created_at)) }
                 (approval_notice(standing, Reader::Family))

@@ -9,11 +9,9 @@ mod fields;
 use maud::{Markup, html};
 
 use crate::domain::Invalid;
-use crate::domain::category::Category;
 use crate::domain::matching::MatchStatus;
 use crate::services::matches::MatchSummary;
 
-use super::children::label_of;
 use super::components::{badge, csrf_field, error_summary, pagination, text_area_with, text_field};
 use super::layout::{PageCtx, page};
 
@@ -79,7 +77,7 @@ pub fn list(ctx: &PageCtx<'_>, data: &MatchList<'_>) -> Markup {
                             tr {
                                 td data-label="需求" { a href={ "/matches/" (m.record.id) } { (m.need_code) " " (m.need_title) } }
                                 td data-label="服务" { (m.offer_title) "（" (m.offer_owner) "）" }
-                                td data-label="类别" { (label_of(&m.record.category, Category::label)) }
+                                td data-label="类别" { (m.record.category.label()) }
                                 td data-label="状态" { (status_badge(m.status)) }
                                 td data-label="更新时间" { (crate::views::components::local_time(&m.record.status_changed_at)) }
                             }

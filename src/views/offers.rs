@@ -8,24 +8,14 @@ use maud::{Markup, html};
 
 use crate::db::entities::offer;
 use crate::domain::Invalid;
-use crate::domain::category::Category;
 use crate::domain::offer::OfferStatus;
-use crate::services::offers::OfferView;
+use crate::services::offers::{OfferActions, OfferView};
 
-use super::children::label_of;
 use super::components::{badge, csrf_field, error_summary, pagination, text_area_with};
 use super::layout::{PageCtx, page};
 
 /// How an offer serving every township shows its area.
 pub const WHOLE_COUNTY: &str = "全县";
-
-/// The unit an offer's capacity counts in: children, yuan or items.
-pub fn unit_of(category: &str) -> &'static str {
-    category
-        .parse::<Category>()
-        .map(Category::quantity_unit)
-        .unwrap_or("")
-}
 
 /// "剩余 3 / 共 10 人".
 pub fn remaining_text(o: &offer::Model) -> String {
@@ -33,7 +23,7 @@ pub fn remaining_text(o: &offer::Model) -> String {
         "剩余 {} / 共 {} {}",
         o.remaining,
         o.capacity,
-        unit_of(&o.category)
+        o.category.quantity_unit()
     )
 }
 
@@ -60,16 +50,16 @@ fn status_badge(status: OfferStatus) -> Markup {
     badge(status.as_str(), status.label())
 }
 
-/// The state buttons an owner has for an offer in `status` (pause or resume).
-fn move_buttons(ctx: &PageCtx<'_>, id: &str, status: OfferStatus) -> Markup {
+/// The state buttons an owner has (pause or resume), as allowed.
+fn move_buttons(ctx: &PageCtx<'_>, id: &str, actions: OfferActions) -> Markup {
     html! {
-        @if status.pause().is_ok() {
+        @if actions.pause {
             form.inline method="post" action={ "/offers/" (id) "/pause" } {
                 (csrf_field(ctx.csrf))
                 button.secondary.small type="submit" { "暂停" }
             }
         }
-        @if status.resume().is_ok() {
+        @if actions.resume {
             form.inline method="post" action={ "/offers/" (id) "/resume" } {
                 (csrf_field(ctx.csrf))
                 button.small type="submit" { "恢复" }
@@ -78,9 +68,9 @@ fn move_buttons(ctx: &PageCtx<'_>, id: &str, status: OfferStatus) -> Markup {
     }
 }
 
-/// One page of the owner's offers.
+/// One page of the owner's offers, each with what the owner may do.
 pub struct MyOffers<'a> {
-    pub items: &'a [OfferView],
+    pub items: &'a [(OfferView, OfferActions)],
     pub status: Option<OfferStatus>,
     pub total: u64,
     pub limit: u64,
@@ -118,21 +108,21 @@ pub fn mine(ctx: &PageCtx<'_>, data: &MyOffers<'_>, area: &dyn Fn(&OfferView) ->
                 table.listing {
                     thead { tr { th { "服务" } th { "类别" } th { "状态" } th { "名额" } th { "服务地区" } th { "操作" } } }
                     tbody {
-                        @for v in data.items {
+                        @for (v, actions) in data.items {
                             @let o = &v.offer;
                             @let status = v.status();
                             tr {
                                 td data-label="服务" { a href={ "/offers/" (o.id) } { (o.title) } }
-                                td data-label="类别" { (label_of(&o.category, Category::label)) }
+                                td data-label="类别" { (o.category.label()) }
                                 td data-label="状态" { (status_badge(status)) }
                                 td data-label="名额" { (remaining_text(o)) }
                                 td data-label="服务地区" { (area(v)) }
                                 td data-label="操作" {
                                     div.actions {
-                                        @if status.edit().is_ok() {
+                                        @if actions.edit {
                                             a href={ "/offers/" (o.id) "/edit" } { "编辑" }
                                         }
-                                        (move_buttons(ctx, &o.id, status))
+                                        (move_buttons(ctx, &o.id, *actions))
                                     }
                                 }
                             }
@@ -150,8 +140,8 @@ pub struct OfferPage<'a> {
     pub view: &'a OfferView,
     /// Township names, or [`WHOLE_COUNTY`].
     pub area: &'a str,
-    /// Whether the logged-in user owns the offer.
-    pub owner: bool,
+    /// What the viewer may do (nothing unless it owns the offer).
+    pub actions: OfferActions,
     /// The closing reason as typed, when closing was refused.
     pub reason: &'a str,
     pub close_errors: &'a Invalid,
@@ -159,19 +149,19 @@ pub struct OfferPage<'a> {
 
 fn owner_actions(ctx: &PageCtx<'_>, data: &OfferPage<'_>) -> Markup {
     let o = &data.view.offer;
-    let status = data.view.status();
+    let actions = data.actions;
     html! {
-        @if status.edit().is_ok() {
+        @if actions.edit {
             section.card aria-label="管理服务" {
                 h2 { "管理服务" }
                 p.hint { "暂停后服务不会出现在搜索结果中，也不接受新的对接，随时可以恢复；结束后不能再修改或恢复。" }
                 div.actions {
                     a.button href={ "/offers/" (o.id) "/edit" } { "编辑" }
-                    (move_buttons(ctx, &o.id, status))
+                    (move_buttons(ctx, &o.id, actions))
                 }
             }
         }
-        @if status.close().is_ok() {
+        @if actions.close {
             details.card open[!data.close_errors.is_empty()] {
                 summary { "结束服务" }
                 form method="post" action={ "/offers/" (o.id) "/close" } {
@@ -183,7 +173,7 @@ fn owner_actions(ctx: &PageCtx<'_>, data: &OfferPage<'_>) -> Markup {
                 }
             }
         }
-        @if status.is_open() {
+        @if actions.propose {
             p { a href={ "/offers/" (o.id) "/suggestions" } { "查看适合的需求" } }
             (super::matches::propose_card(ctx, super::matches::ProposeFrom::Offer { id: &o.id, title: &o.title }))
         }
@@ -200,7 +190,7 @@ pub fn detail(ctx: &PageCtx<'_>, data: &OfferPage<'_>) -> Markup {
         html! {
             dl.facts {
                 dt { "发布方" } dd { (o.owner_name) }
-                dt { "类别" } dd { (label_of(&o.category, Category::label)) }
+                dt { "类别" } dd { (o.category.label()) }
                 dt { "状态" } dd { (status_badge(status)) }
                 dt { "服务内容" } dd.text { (o.description) }
                 dt { "名额" } dd { (remaining_text(o)) }
@@ -210,7 +200,7 @@ pub fn detail(ctx: &PageCtx<'_>, data: &OfferPage<'_>) -> Markup {
                 @if let Some(schedule) = &o.schedule { dt { "时间安排" } dd.text { (schedule) } }
                 @if let Some(reason) = &o.closed_reason { dt { "结束原因" } dd { (reason) } }
             }
-            @if data.owner {
+            @if data.actions.mine {
                 (owner_actions(ctx, data))
             } @else {
                 p.hint { "服务与儿童需求的对接，由乡镇（街道）民政干部审核；儿童的身份信息不会公开。" }

@@ -3,26 +3,13 @@
 use maud::{Markup, html};
 
 use crate::domain::Invalid;
-use crate::domain::provider::{ProviderKind, ProviderStatus};
-use crate::services::providers::{ProviderView, RegistrationInput};
+use crate::domain::provider::ProviderKind;
+use crate::services::providers::{ProviderActions, ProviderView, RegistrationInput};
 
 use super::components::{
     badge, checkboxes, csrf_field, error_summary, pagination, select, text_area, text_field,
 };
 use super::layout::{PageCtx, page};
-
-fn status_label(status: &str) -> &'static str {
-    status
-        .parse::<ProviderStatus>()
-        .map(|s| s.label())
-        .unwrap_or("未知")
-}
-
-fn kind_label(kind: &str) -> &'static str {
-    kind.parse::<ProviderKind>()
-        .map(|k| k.label())
-        .unwrap_or("其他")
-}
 
 pub fn registration_form(
     ctx: &PageCtx<'_>,
@@ -91,8 +78,8 @@ pub fn queue(
                         @for item in items {
                             tr {
                                 td { a href={ "/providers/" (item.provider.id) } { (item.provider.name) } }
-                                td { (kind_label(&item.provider.kind)) }
-                                td { (badge(&item.provider.status, status_label(&item.provider.status))) }
+                                td { (item.provider.kind.label()) }
+                                td { (badge(item.provider.status.as_str(), item.provider.status.label())) }
                                 td { (crate::views::components::local_date(&item.provider.created_at)) }
                             }
                         }
@@ -108,7 +95,7 @@ pub fn detail(
     ctx: &PageCtx<'_>,
     view: &ProviderView,
     township_names: &[String],
-    can_decide: bool,
+    may: ProviderActions,
     errors: &Invalid,
 ) -> Markup {
     let p = &view.provider;
@@ -117,8 +104,8 @@ pub fn detail(
         ctx,
         html! {
             dl.facts {
-                dt { "状态" } dd { (badge(&p.status, status_label(&p.status))) }
-                dt { "类型" } dd { (kind_label(&p.kind)) }
+                dt { "状态" } dd { (badge(p.status.as_str(), p.status.label())) }
+                dt { "类型" } dd { (p.kind.label()) }
                 dt { "统一社会信用代码" } dd { (p.credit_code.as_deref().unwrap_or("（无）")) }
                 dt { "联系人" } dd { (p.contact_name) }
                 dt { "联系电话" } dd { (p.contact_phone) }
@@ -126,10 +113,9 @@ pub fn detail(
                 dt { "简介" } dd { (p.description) }
                 @if let Some(reason) = &p.decision_reason { dt { "审核意见" } dd { (reason) } }
             }
-            @if can_decide {
+            @if may.verify_or_reject || may.suspend {
                 (error_summary(errors))
-                @let status: Option<ProviderStatus> = p.status.parse().ok();
-                @if status == Some(ProviderStatus::Pending) {
+                @if may.verify_or_reject {
                     form.card method="post" action={ "/providers/" (p.id) "/decision" } {
                         (csrf_field(ctx.csrf))
                         div.field.has-error[errors.message_for("reason").is_some()] {
@@ -142,7 +128,7 @@ pub fn detail(
                         button.secondary type="submit" name="decision" value="reject" { "不予通过" }
                     }
                 }
-                @if status == Some(ProviderStatus::Verified) {
+                @if may.suspend {
                     form.card method="post" action={ "/providers/" (p.id) "/decision" } {
                         (csrf_field(ctx.csrf))
                         div.field {

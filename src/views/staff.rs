@@ -22,10 +22,6 @@ pub struct StaffPage<'a> {
     pub villages: &'a [(String, String)],
 }
 
-fn role_label(role: &str) -> &'static str {
-    role.parse::<Role>().map(|r| r.label()).unwrap_or("未知")
-}
-
 pub fn staff_page(ctx: &PageCtx<'_>, data: &StaffPage<'_>) -> Markup {
     let roles: Vec<(String, String)> = [
         Role::CountyAdmin,
@@ -45,7 +41,7 @@ pub fn staff_page(ctx: &PageCtx<'_>, data: &StaffPage<'_>) -> Markup {
                     @for u in data.users {
                         tr {
                             td { (u.username) }
-                            td { (role_label(&u.role)) }
+                            td { (u.role.label()) }
                             td { (u.village_code.as_deref().or(u.township_code.as_deref()).unwrap_or("全县")) }
                             td { @if u.disabled { "已停用" } @else { "正常" } }
                             td {

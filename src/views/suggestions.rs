@@ -6,14 +6,12 @@
 use maud::{Markup, html};
 
 use crate::domain::Role;
-use crate::domain::category::Category;
 use crate::domain::need::NeedStatus;
 use crate::domain::projection::PublicNeed;
 use crate::domain::scoring::Score;
 use crate::services::offers::OfferView;
 use crate::services::suggestions::{NeedSuggestions, OfferSuggestions, Suggested};
 
-use super::children::label_of;
 use super::components::{badge, csrf_field, pagination};
 use super::layout::{PageCtx, page};
 use super::offers::{ages_text, remaining_text};
@@ -71,7 +69,7 @@ fn offer_item(
             h3 { a href={ "/offers/" (o.id) } { (o.title) } }
             p.meta {
                 span { (o.owner_name) }
-                span { (label_of(&o.category, Category::label)) }
+                span { (o.category.label()) }
                 span { "服务地区：" (area) }
                 span { "适合年龄：" (ages_text(o)) }
                 span { (remaining_text(o)) }
@@ -97,7 +95,7 @@ pub fn for_need(
     offset: u64,
 ) -> Markup {
     let need = &data.need;
-    let published = need.status == NeedStatus::Published.as_str();
+    let published = need.status == NeedStatus::Published;
     let officer = ctx.user.is_some_and(|u| u.role == Role::TownshipOfficer);
     let base = format!("/needs/{}/suggestions", need.id);
     page(
@@ -106,12 +104,12 @@ pub fn for_need(
         html! {
             dl.facts {
                 dt { "需求编号" } dd { a href={ "/needs/" (need.id) } { (need.code) } }
-                dt { "类别" } dd { (label_of(&need.category, Category::label)) }
+                dt { "类别" } dd { (need.category.label()) }
                 dt { "描述" } dd.text { (need.description) }
                 dt { "所在乡镇（街道）" } dd { (need_area) }
                 dt { "年龄段" } dd { (data.age_band.map_or("已满18岁", |b| b.label())) }
                 dt { "困境大类" } dd { (data.difficulty_class.label()) }
-                dt { "状态" } dd { (label_of(&need.status, NeedStatus::label)) }
+                dt { "状态" } dd { (need.status.label()) }
             }
             p.hint { "按匹配度排序：服务地区、适合年龄、剩余名额、内容相关度和服务方以往的服务记录。只列出同类别、服务该乡镇（街道）或全县、尚有名额的服务。" }
             @if !published {
@@ -181,7 +179,7 @@ pub fn for_offer(
         html! {
             dl.facts {
                 dt { "服务" } dd { a href={ "/offers/" (o.id) } { (o.title) } }
-                dt { "类别" } dd { (label_of(&o.category, Category::label)) }
+                dt { "类别" } dd { (o.category.label()) }
                 dt { "服务地区" } dd { (offer_area) }
                 dt { "适合年龄" } dd { (ages_text(o)) }
                 dt { "名额" } dd { (remaining_text(o)) }

@@ -97,8 +97,11 @@ pub struct CreatedBody {
 }
 
 impl CreatedBody {
-    pub fn new(id: String, status: String) -> Self {
-        Self { id, status }
+    pub fn new(id: String, status: &str) -> Self {
+        Self {
+            id,
+            status: status.to_owned(),
+        }
     }
 }
 

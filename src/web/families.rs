@@ -11,12 +11,11 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use serde::{Deserialize, Serialize};
 
-use crate::db::entities::family;
 use crate::domain::Invalid;
 use crate::domain::family::FamilyStatus;
 use crate::error::{AppError, AppResult};
 use crate::services::Paging;
-use crate::services::families::{self, ApplicationInput, ListFilter, care_types_of, standing_on};
+use crate::services::families::{self, ApplicationInput, FamilyView, ListFilter};
 
 use super::AppState;
 use super::body::{CreatedBody, ErrorBody, InvalidFields, ListBody, OutOfScope, ReadAccess};
@@ -61,10 +60,14 @@ pub struct FamilyBody {
     reassessment_due: bool,
 }
 
-impl From<family::Model> for FamilyBody {
-    fn from(f: family::Model) -> Self {
-        let care_types = care_types_of(&f).into_iter().map(|c| c.as_str()).collect();
-        let standing = standing_on(&f, families::today());
+impl From<FamilyView> for FamilyBody {
+    fn from(view: FamilyView) -> Self {
+        let FamilyView {
+            family: f,
+            standing,
+            ..
+        } = view;
+        let care_types = f.care_types.iter().map(|c| c.as_str()).collect();
         Self {
             decided_at: f.decided_at.map(|at| at.to_rfc3339()),
             approved_until: f.approved_until.map(|d| d.format("%Y-%m-%d").to_string()),
@@ -77,7 +80,7 @@ impl From<family::Model> for FamilyBody {
             housing: f.housing,
             contact_phone: f.contact_phone,
             care_types,
-            status: f.status,
+            status: f.status.as_str().to_owned(),
             reason: f.decision_reason,
             created_at: f.created_at.to_rfc3339(),
         }
@@ -144,7 +147,7 @@ pub async fn api_apply(
         password: body.password,
     };
     let family = families::apply_public(&state.db, &state.settings, &ctx, input, &addr).await?;
-    let created = CreatedBody::new(family.id, family.status);
+    let created = CreatedBody::new(family.id, family.status.as_str());
     Ok((StatusCode::CREATED, Json(created)))
 }
 

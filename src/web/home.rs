@@ -35,7 +35,7 @@ pub async fn home(State(state): State<AppState>, chrome: Chrome) -> AppResult<Re
         Role::Family => {
             let id = user.family_id.clone().unwrap_or_default();
             let family = families::get(&state.db, user, &id).await?;
-            views::home::family_home(&ctx, &family, families::today())
+            views::home::family_home(&ctx, &family)
         }
         role => {
             let pending_providers = if role == Role::CountyAdmin {

@@ -73,7 +73,7 @@ pub async fn api_create(
     let saved = matches::propose(state.store(), &ctx, &caller, input, k).await?;
     Ok((
         StatusCode::CREATED,
-        Json(CreatedBody::new(saved.id, saved.status)),
+        Json(CreatedBody::new(saved.id, saved.status.as_str())),
     ))
 }
 

@@ -10,15 +10,14 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use serde::Deserialize;
 
-use crate::domain::category::Category;
-use crate::domain::need::{NeedCode, NeedStatus};
+use crate::domain::need::NeedCode;
 use crate::error::AppResult;
-use crate::services::needs::{self, NeedInput};
-use crate::services::{Paging, Principal};
+use crate::services::Paging;
+use crate::services::needs::{self, NeedInput, NeedList, NeedListFilter};
 
 use super::AppState;
 use super::body::{ErrorBody, LoginRequired, OutOfScope, ReadAccess, ReasonRequest, WriteAccess};
-use super::extract::{ApiJson, ApiPath, ApiQuery, Auth, Ctx, parse_filter};
+use super::extract::{ApiJson, ApiPath, ApiQuery, Auth, Ctx};
 use body::{NeedBody, NeedListBody, StaffNeedBody};
 
 #[derive(Deserialize, utoipa::ToSchema)]
@@ -200,10 +199,6 @@ pub struct NeedListQuery {
     pub township: Option<String>,
 }
 
-fn is_staff(caller: &Principal) -> bool {
-    caller.role.is_staff()
-}
-
 /// Staff: the needs of their scope (staff views); verified providers and approved families: published projections.
 #[utoipa::path(
     get,
@@ -225,22 +220,14 @@ pub async fn api_list(
 ) -> AppResult<Json<NeedListBody>> {
     let k = state.settings.k_anonymity;
     let paging = Paging::new(query.limit, query.offset);
-    if is_staff(&caller) {
-        let status = parse_filter::<NeedStatus>(query.status.as_deref(), "status")?;
-        let page = needs::list_for_staff(state.store(), &caller, status, paging, k).await?;
-        return Ok(Json(NeedListBody::Staff(page.into())));
-    }
-    let category = parse_filter::<Category>(query.category.as_deref(), "category")?;
-    let township = query.township.as_deref().filter(|t| !t.is_empty());
-    let page = needs::list_public(
-        state.store(),
-        &state.search,
-        &caller,
-        category,
-        township,
-        paging,
-        k,
-    )
-    .await?;
-    Ok(Json(NeedListBody::Public(page.into())))
+    let filter = NeedListFilter {
+        status: query.status.as_deref(),
+        category: query.category.as_deref(),
+        township: query.township.as_deref(),
+    };
+    let list = needs::list(state.store(), &state.search, &caller, filter, paging, k).await?;
+    Ok(Json(match list {
+        NeedList::Staff { page, .. } => NeedListBody::Staff(page.into()),
+        NeedList::Public { page, .. } => NeedListBody::Public(page.into()),
+    }))
 }

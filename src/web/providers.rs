@@ -8,9 +8,8 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use serde::{Deserialize, Serialize};
 
-use crate::domain::provider::{ProviderDecision, ProviderStatus};
-use crate::domain::{Invalid, Role};
-use crate::error::{AppError, AppResult};
+use crate::domain::provider::ProviderStatus;
+use crate::error::AppResult;
 use crate::services::Paging;
 use crate::services::providers::{self, ProviderView, RegistrationInput};
 
@@ -81,14 +80,14 @@ impl From<ProviderView> for ProviderBody {
         let p = v.provider;
         Self {
             id: p.id,
-            kind: p.kind,
+            kind: p.kind.as_str().to_owned(),
             name: p.name,
             credit_code: p.credit_code,
             contact_name: p.contact_name,
             contact_phone: p.contact_phone,
             description: p.description,
             townships: v.townships,
-            status: p.status,
+            status: p.status.as_str().to_owned(),
             reason: p.decision_reason,
             created_at: p.created_at.to_rfc3339(),
         }
@@ -96,15 +95,6 @@ impl From<ProviderView> for ProviderBody {
 }
 
 /// The decision as typed (API and form alike): `verify`, `reject` or `suspend`.
-fn parse_decision(decision: &str) -> AppResult<ProviderDecision> {
-    decision.parse().map_err(|_| {
-        AppError::Invalid(Invalid::one(
-            "decision",
-            "审核结论应为 verify、reject 或 suspend",
-        ))
-    })
-}
-
 /// Registers a provider and its account (public); it waits for the county's verification.
 #[utoipa::path(
     post,
@@ -127,7 +117,7 @@ pub async fn api_register(
 ) -> AppResult<(StatusCode, Json<CreatedBody>)> {
     let view =
         providers::register_public(&state.db, &state.settings, &ctx, body.into(), &addr).await?;
-    let created = CreatedBody::new(view.provider.id, view.provider.status);
+    let created = CreatedBody::new(view.provider.id, view.provider.status.as_str());
     Ok((StatusCode::CREATED, Json(created)))
 }
 
@@ -202,10 +192,7 @@ pub async fn api_decide(
     ApiPath(id): ApiPath<String>,
     ApiJson(body): ApiJson<DecisionRequest>,
 ) -> AppResult<Json<ProviderBody>> {
-    caller
-        .require_role(&[Role::CountyAdmin])
-        .map_err(AppError::from)?;
-    let decision = parse_decision(&body.decision)?;
+    let decision = providers::decision_of(&caller, &body.decision)?;
     Ok(Json(
         providers::decide(&state.db, &ctx, &caller, &id, decision, body.reason)
             .await?

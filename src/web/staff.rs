@@ -47,7 +47,7 @@ impl From<user::Model> for StaffBody {
         Self {
             id: u.id,
             username: u.username,
-            role: u.role,
+            role: u.role.as_str().to_owned(),
             township: u.township_code,
             village: u.village_code,
             disabled: u.disabled,

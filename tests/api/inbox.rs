@@ -8,6 +8,8 @@ use std::collections::BTreeSet;
 use axum::http::StatusCode;
 use carebridge::db::entities::{family_assessment, match_record, need, service_record};
 use carebridge::domain::Role;
+use carebridge::domain::category::Category;
+use carebridge::domain::matching::ProposedSide;
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
@@ -68,9 +70,9 @@ pub async fn insert_match(
         need_id: Set(need_id.to_owned()),
         offer_id: Set(offer_id.to_owned()),
         township_code: Set(township.to_owned()),
-        category: Set("tutoring".to_owned()),
-        status: Set(status.to_owned()),
-        proposed_side: Set("provider".to_owned()),
+        category: Set(Category::Tutoring),
+        status: Set(status.parse().expect("a match status")),
+        proposed_side: Set(ProposedSide::Provider),
         proposed_by: Set("test".to_owned()),
         note: Set(None),
         handover_note: Set(None),

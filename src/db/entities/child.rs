@@ -3,6 +3,9 @@
 
 use sea_orm::entity::prelude::*;
 
+use crate::db::columns::CodeList;
+use crate::domain::child::{Assistance, Difficulty, DifficultyClass, FileStatus};
+
 #[sea_orm::model]
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "children")]
@@ -26,19 +29,19 @@ pub struct Model {
     pub guardian_relation: Option<String>,
     pub school: Option<String>,
     /// JSON array of difficulty codes.
-    pub difficulties: String,
-    pub difficulty_class: String,
+    pub difficulties: CodeList<Difficulty>,
+    pub difficulty_class: DifficultyClass,
     pub poverty_type: Option<String>,
     pub disability_type: Option<String>,
     pub disability_grade: Option<i16>,
     pub unsupported_reason: Option<String>,
     pub illness: Option<String>,
     /// JSON array of assistance codes.
-    pub assistance: String,
+    pub assistance: CodeList<Assistance>,
     pub consent_keep_file: bool,
     pub consent_publish_needs: bool,
     pub statutory_basis: Option<String>,
-    pub status: String,
+    pub status: FileStatus,
     pub closed_reason: Option<String>,
     pub last_visited_on: Option<Date>,
     /// The age band the child counts in for k-anonymity, while no birthday

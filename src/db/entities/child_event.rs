@@ -3,6 +3,8 @@
 
 use sea_orm::entity::prelude::*;
 
+use crate::db::columns::NameList;
+
 #[sea_orm::model]
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "child_events")]
@@ -14,8 +16,7 @@ pub struct Model {
     pub actor_id: String,
     pub actor_name: String,
     pub action: String,
-    /// JSON array of field names.
-    pub fields: String,
+    pub fields: NameList,
     pub note: Option<String>,
 }
 

@@ -2,6 +2,9 @@
 
 use sea_orm::entity::prelude::*;
 
+use crate::db::columns::CodeList;
+use crate::domain::family::{CareType, FamilyStatus};
+
 #[sea_orm::model]
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "families")]
@@ -14,8 +17,8 @@ pub struct Model {
     pub housing: String,
     pub contact_phone: String,
     /// JSON array of care-type identifiers.
-    pub care_types: String,
-    pub status: String,
+    pub care_types: CodeList<CareType>,
+    pub status: FamilyStatus,
     pub decision_reason: Option<String>,
     pub decided_at: Option<DateTimeUtc>,
     /// An approval runs out on this day; the family is assessed again.

@@ -2,6 +2,9 @@
 
 use sea_orm::entity::prelude::*;
 
+use crate::domain::category::Category;
+use crate::domain::matching::{MatchStatus, ProposedSide};
+
 #[sea_orm::model]
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "matches")]
@@ -12,10 +15,10 @@ pub struct Model {
     pub offer_id: String,
     /// The need's township, copied so that scope filters need no join.
     pub township_code: String,
-    pub category: String,
-    pub status: String,
+    pub category: Category,
+    pub status: MatchStatus,
     /// `provider` when the offer's owner proposed, `officer` when suggested.
-    pub proposed_side: String,
+    pub proposed_side: ProposedSide,
     pub proposed_by: String,
     pub note: Option<String>,
     /// What the township officer tells the provider at approval: the minimum

@@ -3,6 +3,9 @@
 
 use sea_orm::entity::prelude::*;
 
+use crate::domain::category::Category;
+use crate::domain::need::{NeedStatus, Urgency};
+
 #[sea_orm::model]
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "needs")]
@@ -12,12 +15,12 @@ pub struct Model {
     pub code: String,
     pub child_id: String,
     pub township_code: String,
-    pub category: String,
+    pub category: Category,
     pub title: String,
     pub description: String,
     pub quantity: Option<i32>,
-    pub urgency: String,
-    pub status: String,
+    pub urgency: Urgency,
+    pub status: NeedStatus,
     pub closed_reason: Option<String>,
     pub created_by: String,
     pub created_at: DateTimeUtc,

@@ -2,6 +2,9 @@
 
 use sea_orm::entity::prelude::*;
 
+use crate::domain::category::Category;
+use crate::domain::offer::OfferStatus;
+
 #[sea_orm::model]
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "offers")]
@@ -12,7 +15,7 @@ pub struct Model {
     pub family_id: Option<String>,
     /// The organisation's or household's name, shown on the offer.
     pub owner_name: String,
-    pub category: String,
+    pub category: Category,
     pub title: String,
     pub description: String,
     pub capacity: i32,
@@ -23,7 +26,7 @@ pub struct Model {
     pub starts_on: Option<Date>,
     pub ends_on: Option<Date>,
     pub schedule: Option<String>,
-    pub status: String,
+    pub status: OfferStatus,
     pub closed_reason: Option<String>,
     pub created_by: String,
     pub created_at: DateTimeUtc,

@@ -5,8 +5,11 @@ use chrono::Utc;
 use sea_orm::ConnectionTrait;
 
 use crate::db;
+use crate::db::columns::CodeList;
 use crate::db::entities::child;
-use crate::domain::child::{AgeBand, Assistance, Difficulties, FileStatus, Gender, LegalBasis};
+use crate::domain::child::{
+    AgeBand, Assistance, Difficulties, DifficultyClass, FileStatus, Gender, LegalBasis,
+};
 use crate::domain::invalid::required_text;
 use crate::domain::phone::Phone;
 use crate::domain::region::{TownshipCode, VillageCode};
@@ -24,7 +27,7 @@ pub(super) struct Parsed {
     pub(super) township: TownshipCode,
     guardian_relation: Option<String>,
     school: Option<String>,
-    difficulties: Difficulties,
+    pub(super) difficulties: Difficulties,
     assistance: Vec<Assistance>,
     basis: LegalBasis,
 }
@@ -272,11 +275,6 @@ pub(super) async fn parse(
     }
 }
 
-fn codes<T: Copy>(items: &[T], code: fn(T) -> &'static str) -> ServiceResult<String> {
-    let codes: Vec<&str> = items.iter().map(|&i| code(i)).collect();
-    serde_json::to_string(&codes).map_err(|e| ServiceError::caused("encoding difficulty codes", e))
-}
-
 /// Writes the checked content into a row (sealing the identity).
 pub(super) fn fill(vault: &Vault, parsed: &Parsed, model: &mut child::Model) -> ServiceResult<()> {
     identity::seal_into(vault, &parsed.identity, model)?;
@@ -285,14 +283,14 @@ pub(super) fn fill(vault: &Vault, parsed: &Parsed, model: &mut child::Model) -> 
     model.gender = parsed.gender.as_str().to_owned();
     model.guardian_relation = parsed.guardian_relation.clone();
     model.school = parsed.school.clone();
-    model.difficulties = codes(d.kinds(), |k| k.as_str())?;
-    model.difficulty_class = d.class().as_str().to_owned();
+    model.difficulties = CodeList(d.kinds().to_vec());
+    model.difficulty_class = d.class();
     model.poverty_type = d.poverty().map(|p| p.as_str().to_owned());
     model.disability_type = d.disability().map(|x| x.kind.as_str().to_owned());
     model.disability_grade = d.disability().map(|x| i16::from(x.grade));
     model.unsupported_reason = d.unsupported().map(|u| u.as_str().to_owned());
     model.illness = d.illness().map(str::to_owned);
-    model.assistance = codes(&parsed.assistance, |a| a.as_str())?;
+    model.assistance = CodeList(parsed.assistance.clone());
     match &parsed.basis {
         LegalBasis::Consent {
             keep_file,
@@ -315,6 +313,7 @@ pub(super) fn empty_row(
     id: String,
     file_no: String,
     status: FileStatus,
+    difficulty_class: DifficultyClass,
     created_by: &str,
 ) -> child::Model {
     let now = Utc::now();
@@ -334,18 +333,18 @@ pub(super) fn empty_row(
         gender: String::new(),
         guardian_relation: None,
         school: None,
-        difficulties: "[]".into(),
-        difficulty_class: String::new(),
+        difficulties: CodeList::default(),
+        difficulty_class,
         poverty_type: None,
         disability_type: None,
         disability_grade: None,
         unsupported_reason: None,
         illness: None,
-        assistance: "[]".into(),
+        assistance: CodeList::default(),
         consent_keep_file: false,
         consent_publish_needs: false,
         statutory_basis: None,
-        status: status.as_str().to_owned(),
+        status,
         closed_reason: None,
         last_visited_on: None,
         counted_band: None,

@@ -41,7 +41,7 @@ pub(super) async fn withdraw_publication(
     let public = NeedStatus::codes_where(NeedStatus::is_public);
     let mut done = Withdrawal::default();
     for need in db::needs::of_child(txn, child_id, Some(&public)).await? {
-        if need.status == NeedStatus::Published.as_str() {
+        if need.status == NeedStatus::Published {
             let moved = db::needs::set_status(
                 txn,
                 &need.id,

@@ -72,7 +72,6 @@ impl ChildInput {
 
     /// The stored file as input, for changing it.
     pub fn from_file(model: &child::Model, identity: &Identity) -> ChildInput {
-        let list = |json: &str| serde_json::from_str::<Vec<String>>(json).unwrap_or_default();
         ChildInput {
             name: Some(identity.name.clone()),
             id_number: Some(identity.id_number.clone()),
@@ -85,14 +84,24 @@ impl ChildInput {
             guardian_phone: identity.guardian_phone.clone(),
             school: model.school.clone(),
             difficulties: Some(DifficultyInput {
-                kinds: list(&model.difficulties),
+                kinds: model
+                    .difficulties
+                    .iter()
+                    .map(|k| k.as_str().to_owned())
+                    .collect(),
                 poverty_type: model.poverty_type.clone(),
                 disability_type: model.disability_type.clone(),
                 disability_grade: model.disability_grade.map(i64::from),
                 unsupported_reason: model.unsupported_reason.clone(),
                 illness: model.illness.clone(),
             }),
-            assistance: Some(list(&model.assistance)),
+            assistance: Some(
+                model
+                    .assistance
+                    .iter()
+                    .map(|a| a.as_str().to_owned())
+                    .collect(),
+            ),
             consent_keep_file: model
                 .statutory_basis
                 .is_none()

@@ -37,6 +37,39 @@ pub struct FileView {
     pub visits: Vec<visit::Model>,
     pub events: Vec<child_event::Model>,
     pub needs: Vec<need::Model>,
+    /// What the caller may do with the file now.
+    pub actions: FileActions,
+}
+
+/// What a member of staff may do with a file in their scope, by role and
+/// the file's state; the services that do each thing refuse the same cases.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct FileActions {
+    /// Officers edit any open file; supervisors only their drafts.
+    pub edit: bool,
+    /// Officers and supervisors draft needs for an open file.
+    pub draft_need: bool,
+    /// Officers complete a supervisor's draft.
+    pub complete: bool,
+    /// Officers close an open file.
+    pub close: bool,
+    /// Officers and supervisors record visits to an open file.
+    pub visit: bool,
+}
+
+impl FileActions {
+    pub fn of(role: Role, status: FileStatus) -> Self {
+        let open = status != FileStatus::Closed;
+        let officer = role == Role::TownshipOfficer;
+        let drafter = matches!(role, Role::TownshipOfficer | Role::VillageSupervisor);
+        Self {
+            edit: open && (officer || (drafter && status == FileStatus::Draft)),
+            draft_need: drafter && open,
+            complete: officer && status == FileStatus::Draft,
+            close: officer && open,
+            visit: drafter && open,
+        }
+    }
 }
 
 impl FileView {
@@ -174,6 +207,7 @@ pub async fn get(
     .await?
     .1;
     Ok(FileView {
+        actions: FileActions::of(caller.role, child.status),
         overdue: is_overdue(child.last_visited_on, today),
         child,
         fields,
@@ -219,7 +253,7 @@ fn list_item(store: Store<'_>, child: &child::Model, today: NaiveDate) -> Servic
         file_no: child.file_no.clone(),
         masked_name: name,
         township_code: child.township_code.clone(),
-        status: files::status_of(child),
+        status: child.status,
         class,
         age_band,
         last_visited_on: child.last_visited_on,
@@ -343,5 +377,28 @@ mod tests {
         assert!(is_overdue(None, today));
         assert!(!is_overdue(Some(today - chrono::Duration::days(90)), today));
         assert!(is_overdue(Some(today - chrono::Duration::days(91)), today));
+    }
+}
+
+#[cfg(test)]
+mod action_tests {
+    use super::*;
+
+    #[test]
+    fn supervisors_edit_only_drafts_and_nobody_acts_on_a_closed_file() {
+        let supervisor = FileActions::of(Role::VillageSupervisor, FileStatus::Active);
+        assert!(!supervisor.edit && supervisor.draft_need && supervisor.visit);
+        assert!(FileActions::of(Role::VillageSupervisor, FileStatus::Draft).edit);
+        let officer = FileActions::of(Role::TownshipOfficer, FileStatus::Draft);
+        assert!(officer.edit && officer.complete && officer.close);
+        assert!(!FileActions::of(Role::TownshipOfficer, FileStatus::Active).complete);
+        assert_eq!(
+            FileActions::of(Role::TownshipOfficer, FileStatus::Closed),
+            FileActions::default()
+        );
+        assert_eq!(
+            FileActions::of(Role::CountyAdmin, FileStatus::Active),
+            FileActions::default()
+        );
     }
 }

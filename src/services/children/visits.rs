@@ -8,7 +8,7 @@ use crate::domain::child::FileStatus;
 use crate::domain::invalid::required_text;
 use crate::domain::{Invalid, Role};
 
-use super::super::files::{find_in_scope, identity, status_of};
+use super::super::files::{find_in_scope, identity};
 use super::super::{Principal, RequestCtx, ServiceError, ServiceResult, Store, new_id};
 use super::record;
 
@@ -30,7 +30,7 @@ pub async fn add(
     caller.require_role(&[Role::TownshipOfficer, Role::VillageSupervisor])?;
     let txn = db::begin_write(store.db).await?;
     let child = find_in_scope(store.within(&txn), caller, child_id).await?;
-    if status_of(&child) == FileStatus::Closed {
+    if child.status == FileStatus::Closed {
         return Err(ServiceError::Conflict("档案已结档，不能再登记走访".into()));
     }
     let mut invalid = Invalid::new();

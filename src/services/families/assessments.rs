@@ -11,7 +11,7 @@ use crate::domain::{Invalid, Role};
 
 use super::super::audit::{self, Event};
 use super::super::{Principal, RequestCtx, ServiceError, ServiceResult, new_id};
-use super::{get, moved_on, status_of, today};
+use super::{find_visible, moved_on, today};
 
 /// The longest findings of a visit, in characters.
 const FINDINGS_MAX: usize = 2000;
@@ -122,8 +122,8 @@ pub async fn assess(
     input: AssessmentInput,
 ) -> ServiceResult<Assessed> {
     caller.require_role(&[Role::TownshipOfficer])?;
-    let current = get(conn, caller, family_id).await?;
-    let from = status_of(&current)?;
+    let current = find_visible(conn, caller, family_id).await?;
+    let from = current.status;
     from.after_assessment(true).map_err(super::illegal_move)?;
     let applied_on = current.created_at.with_timezone(&Local).date_naive();
     let checked = check(&input, applied_on)?;
@@ -194,7 +194,7 @@ pub async fn assessments(
     family_id: &str,
 ) -> ServiceResult<Vec<AssessmentView>> {
     caller.require_role(&[Role::CountyAdmin, Role::TownshipOfficer])?;
-    let family = get(conn, caller, family_id).await?;
+    let family = find_visible(conn, caller, family_id).await?;
     let rows = db::families::assessments(conn, &family.id).await?;
     let mut views = Vec::with_capacity(rows.len());
     for assessment in rows {

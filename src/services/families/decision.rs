@@ -11,10 +11,21 @@ use crate::domain::{Invalid, Role};
 
 use super::super::audit::{self, Event};
 use super::super::{Principal, RequestCtx, ServiceError, ServiceResult};
-use super::{get, moved_on, status_of, today};
+use super::{find_visible, moved_on, today};
 
 /// The longest reason of a county decision, in characters.
 const REASON_MAX: usize = 500;
+
+/// The decision `raw` as typed by `caller`: county staff only (403 before
+/// anything typed is looked at), then approve or reject (422).
+pub fn decision_of(caller: &Principal, raw: &str) -> ServiceResult<FamilyDecision> {
+    caller.require_role(&[Role::CountyAdmin])?;
+    raw.trim()
+        .parse()
+        .map_err(|e: crate::domain::family::UnknownFamilyDecision| {
+            Invalid::one("decision", e.to_string()).into()
+        })
+}
 
 /// The county approves a recommended family for a year (until
 /// [`approval_ends`] of today) or rejects it with a reason the family reads.
@@ -27,8 +38,8 @@ pub async fn decide(
     reason: Option<String>,
 ) -> ServiceResult<family::Model> {
     caller.require_role(&[Role::CountyAdmin])?;
-    let current = get(conn, caller, family_id).await?;
-    let from = status_of(&current)?;
+    let current = find_visible(conn, caller, family_id).await?;
+    let from = current.status;
     let to = from.after_decision(decision).map_err(super::illegal_move)?;
     let reason = reason
         .map(|r| r.trim().to_owned())

@@ -25,7 +25,7 @@ use crate::domain::child::{AgeBand, DifficultyClass, FileStatus};
 use crate::domain::projection::Population;
 use crate::vault::Vault;
 
-use super::super::{ServiceError, ServiceResult, Store};
+use super::super::{ServiceResult, Store};
 use super::identity;
 
 /// How long a count must stay true. Projections stored in the search index
@@ -45,10 +45,7 @@ pub fn band_and_class(
 }
 
 fn class_of(child: &child::Model) -> ServiceResult<DifficultyClass> {
-    child
-        .difficulty_class
-        .parse()
-        .map_err(|_| ServiceError::internal("unknown difficulty class on file"))
+    Ok(child.difficulty_class)
 }
 
 /// What a file born on `birth` counts as on `today`: its band while no

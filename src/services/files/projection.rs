@@ -10,8 +10,8 @@ use crate::db;
 use crate::domain::Role;
 
 use crate::db::entities::{child, need};
-use crate::domain::need::NeedStatus;
 use crate::domain::projection::{Population, PublicNeed};
+use crate::domain::provider::ProviderStatus;
 
 use super::super::{Principal, ServiceError, ServiceResult, Store};
 use super::population;
@@ -29,18 +29,18 @@ pub fn project(
     // A child who turned 18 still has a need on file until it is closed:
     // show the oldest band rather than nothing.
     let band = band.unwrap_or(crate::domain::child::AgeBand::Senior);
-    let bad = |what: &str| ServiceError::internal(format!("unknown {what} on need"));
+    let _bad = |what: &str| ServiceError::internal(format!("unknown {what} on need"));
     Ok(PublicNeed {
         code: need.code.clone(),
-        category: need.category.parse().map_err(|_| bad("category"))?,
+        category: need.category,
         title: need.title.clone(),
         description: need.description.clone(),
         quantity: need.quantity,
         township: population.shown_township(&child.township_code, band, class, k),
         age_band: band,
         difficulty_class: class,
-        urgency: need.urgency.parse().map_err(|_| bad("urgency"))?,
-        status: need.status.parse().map_err(|_| bad("status"))?,
+        urgency: need.urgency,
+        status: need.status,
     })
 }
 
@@ -49,11 +49,7 @@ pub fn project(
 /// or a statutory basis). A need whose consent was withdrawn after it was
 /// covered or fulfilled keeps its state but is shown to no one outside.
 pub(crate) fn visible_to_public(need: &need::Model, child: &child::Model) -> ServiceResult<bool> {
-    let status: NeedStatus = need
-        .status
-        .parse()
-        .map_err(|_| ServiceError::internal("unknown need status"))?;
-    Ok(status.is_public() && super::basis_of(child).may_publish().is_ok())
+    Ok(need.status.is_public() && super::basis_of(child).may_publish().is_ok())
 }
 
 /// Who may see projections at all: staff, verified providers and approved
@@ -72,7 +68,7 @@ pub(crate) async fn require_viewer<C: ConnectionTrait>(
             let provider = db::providers::find(store.db, id)
                 .await?
                 .ok_or(ServiceError::Forbidden)?;
-            if provider.status == "verified" {
+            if provider.status == ProviderStatus::Verified {
                 Ok(())
             } else {
                 Err(ServiceError::Forbidden)

@@ -9,7 +9,6 @@ use crate::db::entities::{match_record, need, offer};
 use crate::domain::category::Category;
 use crate::domain::invalid::required_text;
 use crate::domain::matching::{IllegalMatchMove, MatchStatus, Party, Refusal};
-use crate::domain::need::NeedStatus;
 use crate::domain::text_check;
 use crate::domain::{Invalid, Role};
 
@@ -51,10 +50,7 @@ pub(super) fn party_of(
 }
 
 fn parse_status(record: &match_record::Model) -> ServiceResult<MatchStatus> {
-    record
-        .status
-        .parse()
-        .map_err(|_| ServiceError::internal("unknown match status"))
+    Ok(record.status)
 }
 
 /// The match `id` with its offer and the caller's party, or `NotFound`.
@@ -72,10 +68,7 @@ pub(super) async fn load(
         .ok_or_else(|| ServiceError::internal("match without its offer"))?;
     let party = party_of(caller, &record.township_code, &offer)?;
     let status = parse_status(&record)?;
-    let category = record
-        .category
-        .parse()
-        .map_err(|_| ServiceError::internal("unknown category on match"))?;
+    let category = record.category;
     Ok(Loaded {
         record,
         offer,
@@ -161,10 +154,7 @@ pub(super) async fn check_staff_texts<C: ConnectionTrait>(
 
 /// The label of a need's status, for messages.
 pub(super) fn need_status_label(need: &need::Model) -> &'static str {
-    need.status
-        .parse::<NeedStatus>()
-        .map(NeedStatus::label)
-        .unwrap_or("未知")
+    need.status.label()
 }
 
 /// The need of a match.

@@ -7,9 +7,7 @@ use sea_orm::ConnectionTrait;
 
 use crate::db;
 use crate::db::outbox::{self, OutboxKind};
-use crate::domain::category::Category;
 use crate::domain::matching::{self, MatchStatus};
-use crate::domain::need::NeedStatus;
 use crate::domain::offer::OfferStatus;
 
 use super::super::audit::{self, Event};
@@ -46,7 +44,7 @@ async fn why_no_place(conn: &impl ConnectionTrait, offer_id: &str) -> ServiceRes
     let offer = db::offers::find(conn, offer_id)
         .await?
         .ok_or_else(|| ServiceError::internal("match without its offer"))?;
-    let status: OfferStatus = offer.status.parse().unwrap_or(OfferStatus::Closed);
+    let status = offer.status;
     Ok(if status.is_open() {
         ServiceError::NoCapacity
     } else {
@@ -65,9 +63,8 @@ pub(super) async fn follow_need(
     let need = db::needs::find(conn, need_id)
         .await?
         .ok_or_else(|| ServiceError::internal("match without its need"))?;
-    let bad = |what: &str| ServiceError::internal(format!("unknown {what} on need"));
-    let current: NeedStatus = need.status.parse().map_err(|_| bad("status"))?;
-    let category: Category = need.category.parse().map_err(|_| bad("category"))?;
+    let current = need.status;
+    let category = need.category;
     let holding = MatchStatus::codes_where(MatchStatus::holds_capacity);
     let count = |n: u64| u32::try_from(n).unwrap_or(u32::MAX);
     let held = count(db::matches::count_of_need(conn, need_id, &holding).await?);

@@ -6,10 +6,8 @@ use sea_orm::DatabaseTransaction;
 
 use crate::db;
 use crate::db::entities::{match_event, match_record, need, offer};
-use crate::domain::category::Category;
 use crate::domain::matching::{MatchStatus, ProposedSide};
 use crate::domain::need::{NeedCode, NeedStatus};
-use crate::domain::offer::OfferStatus;
 use crate::domain::scoring::age_fit;
 use crate::domain::{Invalid, Role};
 
@@ -43,10 +41,7 @@ async fn reachable_need(
     let need = db::needs::find_by_code(store.db, code.as_str())
         .await?
         .ok_or(ServiceError::NotFound)?;
-    let status: NeedStatus = need
-        .status
-        .parse()
-        .map_err(|_| ServiceError::internal("unknown need status"))?;
+    let status = need.status;
     let visible = match caller.role {
         Role::TownshipOfficer => caller.staff_reaches_township(&need.township_code),
         _ => status.is_public(),
@@ -71,7 +66,7 @@ async fn check_fit(
     offer: &offer::Model,
     k: u32,
 ) -> ServiceResult<()> {
-    let status: OfferStatus = offer.status.parse().unwrap_or(OfferStatus::Closed);
+    let status = offer.status;
     if !status.is_open() {
         invalid.add(
             "offer_id",
@@ -88,13 +83,12 @@ async fn check_fit(
         invalid.add("offer_id", format!("该服务已于{end}结束"));
     }
     if need.category != offer.category {
-        let label = |c: &str| c.parse::<Category>().map(Category::label).unwrap_or("未知");
         invalid.add(
             "offer_id",
             format!(
                 "服务类别（{}）与需求类别（{}）不同",
-                label(&offer.category),
-                label(&need.category)
+                offer.category.label(),
+                need.category.label()
             ),
         );
     }
@@ -135,7 +129,7 @@ async fn still_open(txn: &DatabaseTransaction, need_id: &str, offer_id: &str) ->
     let need = db::needs::find(txn, need_id)
         .await?
         .ok_or(ServiceError::NotFound)?;
-    if need.status != NeedStatus::Published.as_str() {
+    if need.status != NeedStatus::Published {
         return Err(Invalid::one(
             "need_code",
             format!("该需求当前为“{}”，不接受新的对接", need_status_label(&need)),
@@ -145,7 +139,7 @@ async fn still_open(txn: &DatabaseTransaction, need_id: &str, offer_id: &str) ->
     let offer = db::offers::find(txn, offer_id)
         .await?
         .ok_or_else(|| Invalid::one("offer_id", "没有找到该服务"))?;
-    let status: OfferStatus = offer.status.parse().unwrap_or(OfferStatus::Closed);
+    let status = offer.status;
     if !status.is_open() {
         return Err(Invalid::one(
             "offer_id",
@@ -196,7 +190,7 @@ pub async fn propose(
         return Err(invalid.into());
     }
     let need = reachable_need(store, caller, code).await?;
-    if need.status != NeedStatus::Published.as_str() {
+    if need.status != NeedStatus::Published {
         invalid.add(
             "need_code",
             format!("该需求当前为“{}”，不接受新的对接", need_status_label(&need)),
@@ -227,9 +221,9 @@ pub async fn propose(
         need_id: need.id.clone(),
         offer_id: offer_id.to_owned(),
         township_code: need.township_code.clone(),
-        category: need.category.clone(),
-        status: status.as_str().to_owned(),
-        proposed_side: side.as_str().to_owned(),
+        category: need.category,
+        status,
+        proposed_side: side,
         proposed_by: caller.id.clone(),
         note: note.clone(),
         handover_note: None,

@@ -147,7 +147,7 @@ async fn check_need_open(txn: &DatabaseTransaction, need_id: &str) -> ServiceRes
     let need = db::needs::find(txn, need_id)
         .await?
         .ok_or_else(|| ServiceError::internal("match without its need"))?;
-    if need.status == NeedStatus::Published.as_str() {
+    if need.status == NeedStatus::Published {
         return Ok(());
     }
     Err(ServiceError::Conflict(format!(

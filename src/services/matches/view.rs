@@ -159,10 +159,7 @@ pub async fn get(
         staff,
     )
     .await?;
-    let side = record
-        .proposed_side
-        .parse()
-        .map_err(|_| ServiceError::internal("unknown proposing side"))?;
+    let side = record.proposed_side;
     Ok(MatchDetail {
         services: db::matches::services(store.db, &record.id).await?,
         events: events
@@ -223,10 +220,7 @@ pub async fn list(
     let mut items = Vec::with_capacity(rows.len());
     for mut record in rows {
         record.handover_note = None;
-        let status = record
-            .status
-            .parse()
-            .map_err(|_| ServiceError::internal("unknown match status"))?;
+        let status = record.status;
         let need = need_of(store.db, &record).await?;
         let offer = offers::get(store.db, &record.offer_id).await?;
         items.push(MatchSummary {

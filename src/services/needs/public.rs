@@ -5,10 +5,10 @@ use std::collections::HashMap;
 
 use crate::db;
 use crate::db::entities::{child, need};
-use crate::domain::Role;
 use crate::domain::category::Category;
 use crate::domain::need::{NeedCode, NeedStatus};
 use crate::domain::projection::PublicNeed;
+use crate::domain::{Invalid, Role};
 
 use super::super::files::projection::{
     project_all, project_one, require_viewer, visible_to_public,
@@ -39,6 +39,60 @@ pub async fn get_public(
     }
     let today = chrono::Local::now().date_naive();
     project_one(store, &need, &child, k, today).await
+}
+
+/// What a needs list is filtered by, as the caller typed it: staff filter
+/// their views by status; everyone else the public projections by category
+/// and township. A filter the caller's list does not use is ignored.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct NeedListFilter<'a> {
+    pub status: Option<&'a str>,
+    pub category: Option<&'a str>,
+    pub township: Option<&'a str>,
+}
+
+/// A needs list: staff views for staff, public projections for the others.
+pub enum NeedList {
+    Staff {
+        status: Option<NeedStatus>,
+        page: Page<StaffNeed>,
+    },
+    Public {
+        category: Option<Category>,
+        page: Page<PublicNeed>,
+    },
+}
+
+/// The needs list `caller` reads: which one is decided here, by role.
+pub async fn list(
+    store: Store<'_>,
+    search: &SearchHandle,
+    caller: &Principal,
+    filter: NeedListFilter<'_>,
+    paging: Paging,
+    k: u32,
+) -> ServiceResult<NeedList> {
+    if caller.role.is_staff() {
+        let status = parse_filter::<NeedStatus>(filter.status, "status")?;
+        let page = list_for_staff(store, caller, status, paging, k).await?;
+        return Ok(NeedList::Staff { status, page });
+    }
+    let category = parse_filter::<Category>(filter.category, "category")?;
+    let township = filter.township.filter(|t| !t.is_empty());
+    let page = list_public(store, search, caller, category, township, paging, k).await?;
+    Ok(NeedList::Public { category, page })
+}
+
+/// A code typed as a filter: empty means none; an unknown one is refused.
+fn parse_filter<T>(raw: Option<&str>, field: &str) -> ServiceResult<Option<T>>
+where
+    T: std::str::FromStr,
+    T::Err: std::fmt::Display,
+{
+    raw.filter(|s| !s.is_empty())
+        .map(str::parse::<T>)
+        .transpose()
+        .map_err(|e| Invalid::one(field, e.to_string()).into())
 }
 
 /// Published needs as projections, newest first, optionally of one
@@ -91,7 +145,7 @@ pub async fn list_public(
         let Some(child) = children.get(&need.child_id) else {
             continue;
         };
-        if super::status_of(need)? != NeedStatus::Published || !visible_to_public(need, child)? {
+        if need.status != NeedStatus::Published || !visible_to_public(need, child)? {
             continue;
         }
         listed.push((*need, child));

@@ -10,9 +10,9 @@ use crate::domain::category::Category;
 use crate::domain::family::CareType;
 use crate::domain::invalid::required_text;
 use crate::domain::offer::AgeRange;
+use crate::domain::provider::ProviderStatus;
 use crate::domain::{Invalid, Role};
 
-use super::super::families::care_types_of;
 use super::super::{Principal, ServiceError, ServiceResult};
 use super::{COUNTY, OfferInput};
 
@@ -22,6 +22,13 @@ pub(super) struct Owner {
     pub(super) family_id: Option<String>,
     pub(super) name: String,
     categories: Vec<Category>,
+}
+
+impl Owner {
+    /// The categories this owner may post.
+    pub(super) fn categories(&self) -> &[Category] {
+        &self.categories
+    }
 }
 
 pub(super) async fn owner(conn: &impl ConnectionTrait, caller: &Principal) -> ServiceResult<Owner> {
@@ -34,7 +41,7 @@ pub(super) async fn owner(conn: &impl ConnectionTrait, caller: &Principal) -> Se
             let provider = db::providers::find(conn, id)
                 .await?
                 .ok_or(ServiceError::Forbidden)?;
-            if provider.status != "verified" {
+            if provider.status != ProviderStatus::Verified {
                 return Err(ServiceError::Forbidden);
             }
             Ok(Owner {
@@ -57,8 +64,9 @@ pub(super) async fn owner(conn: &impl ConnectionTrait, caller: &Principal) -> Se
             if !crate::services::families::approval_is_current(&family) {
                 return Err(ServiceError::Forbidden);
             }
-            let categories = care_types_of(&family)
-                .into_iter()
+            let categories = family
+                .care_types
+                .iter()
                 .map(|c| match c {
                     CareType::FosterCare => Category::FosterCare,
                     CareType::EntrustedCare => Category::EntrustedCare,
@@ -211,8 +219,14 @@ pub(super) fn edit_of(checked: &Checked) -> db::offers::OfferEdit<'_> {
     }
 }
 
+impl Checked {
+    pub(super) fn category(&self) -> Category {
+        self.category
+    }
+}
+
 pub(super) fn apply(checked: Checked, row: &mut offer::Model) {
-    row.category = checked.category.as_str().to_owned();
+    row.category = checked.category;
     row.title = checked.title;
     row.description = checked.description;
     row.county_wide = checked.county_wide;

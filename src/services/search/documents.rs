@@ -38,7 +38,7 @@ pub fn offer_doc(offer: &offer::Model, townships: &[String], all_townships: &[St
         code: None,
         title: offer.title.clone(),
         body,
-        category: offer.category.clone(),
+        category: offer.category.as_str().to_owned(),
         townships: if offer.county_wide {
             all_townships.to_vec()
         } else {

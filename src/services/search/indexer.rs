@@ -94,7 +94,7 @@ fn need_change(
     ctx: &Context,
     population: &Population,
 ) -> ServiceResult<Change> {
-    let published = need.status == NeedStatus::Published.as_str();
+    let published = need.status == NeedStatus::Published;
     match (published, child) {
         (true, Some(child)) if files::basis_of(child).may_publish().is_ok() => {
             let public = project(store.vault, need, child, population, ctx.k, ctx.today)?;
@@ -120,7 +120,7 @@ async fn changes_for(
             let Some(offer) = db::offers::find(store.db, id).await? else {
                 return Ok(vec![Change::Delete { key: offer_key(id) }]);
             };
-            if offer.status != OfferStatus::Active.as_str() {
+            if offer.status != OfferStatus::Active {
                 return Ok(vec![Change::Delete { key: offer_key(id) }]);
             }
             let townships = db::offers::townships(store.db, id).await?;

@@ -15,6 +15,7 @@ use crate::db::entities::need;
 use crate::db::suggestions::{Owner, Record};
 use crate::domain::child::{AgeBand, DifficultyClass};
 use crate::domain::offer::OfferStatus;
+use crate::domain::provider::ProviderStatus;
 use crate::domain::scoring::{self, Candidate};
 use crate::services::offers::OfferView;
 
@@ -58,7 +59,7 @@ pub async fn for_need(
         Ranking {
             text: format!("{}\n{}", need.title, need.description),
             kind: DocKind::Offer,
-            category: Some(need.category.clone()),
+            category: Some(need.category.as_str().to_owned()),
             townships: vec![need.township_code.clone()],
             limit: pool_for(paging),
         },
@@ -84,7 +85,7 @@ pub async fn for_need(
     let providers = db::suggestions::provider_statuses(store.db, &provider_ids).await?;
     let families = db::suggestions::families(store.db, &family_ids).await?;
     let in_good_standing = |owner: &Owner| match owner {
-        Owner::Provider(id) => providers.get(id).is_some_and(|s| s == "verified"),
+        Owner::Provider(id) => providers.get(id) == Some(&ProviderStatus::Verified),
         Owner::Family(id) => families.get(id).is_some_and(approval_is_current),
     };
     let owners: Vec<Owner> = offers.iter().filter_map(Owner::of).collect();

@@ -20,9 +20,7 @@ use std::collections::HashMap;
 use search_index::{DocKind, Ranking};
 
 use crate::db;
-use crate::db::entities::offer;
 use crate::db::suggestions::{Owner, Record};
-use crate::domain::Role;
 use crate::domain::matching::MatchStatus;
 use crate::domain::need::{NeedStatus, Urgency};
 use crate::domain::offer::OfferStatus;
@@ -43,14 +41,6 @@ pub struct OfferSuggestions {
     /// How many needs were scored.
     pub total: u64,
     pub items: Vec<Suggested<PublicNeed>>,
-}
-
-fn owned_by(caller: &Principal, offer: &offer::Model) -> bool {
-    match caller.role {
-        Role::Provider => caller.provider_id.is_some() && caller.provider_id == offer.provider_id,
-        Role::Family => caller.family_id.is_some() && caller.family_id == offer.family_id,
-        _ => false,
-    }
 }
 
 fn urgency_rank(u: Urgency) -> u8 {
@@ -74,7 +64,7 @@ pub async fn for_offer(
     let offer = db::offers::find(store.db, offer_id)
         .await?
         .ok_or(ServiceError::NotFound)?;
-    if !owned_by(caller, &offer) {
+    if !crate::services::offers::owns(caller, &offer) {
         return Err(ServiceError::NotFound);
     }
     // An owner who may no longer see needs (a suspended provider, a
@@ -85,7 +75,7 @@ pub async fn for_offer(
         offer: offer.clone(),
         townships: townships.clone(),
     };
-    if offer.status != OfferStatus::Active.as_str() || offer.remaining <= 0 {
+    if offer.status != OfferStatus::Active || offer.remaining <= 0 {
         return Ok(OfferSuggestions {
             offer: view,
             total: 0,
@@ -98,7 +88,7 @@ pub async fn for_offer(
         Ranking {
             text: format!("{}\n{}", offer.title, offer.description),
             kind: DocKind::Need,
-            category: Some(offer.category.clone()),
+            category: Some(offer.category.as_str().to_owned()),
             // A county-wide offer serves every need, shown in a township
             // or generalized; others only needs shown in their townships.
             townships: if offer.county_wide {
@@ -116,7 +106,7 @@ pub async fn for_offer(
     let rows = db::needs::find_by_codes(store.db, codes).await?;
     let rows: Vec<_> = rows
         .into_iter()
-        .filter(|n| n.status == NeedStatus::Published.as_str())
+        .filter(|n| n.status == NeedStatus::Published)
         .collect();
     let child_ids: Vec<String> = rows.iter().map(|n| n.child_id.clone()).collect();
     let children: HashMap<String, _> = db::children::find_many(store.db, &child_ids)
@@ -157,7 +147,7 @@ pub async fn for_offer(
             (None, false) => AreaFit::Outside,
         };
         let candidate = Candidate {
-            same_category: public.category.as_str() == offer.category,
+            same_category: public.category == offer.category,
             area,
             age_fits: scoring::age_fit(Some(public.age_band), offer.age_min, offer.age_max),
             remaining: u32::try_from(offer.remaining).unwrap_or(0),

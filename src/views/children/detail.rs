@@ -5,16 +5,15 @@
 use maud::{Markup, html};
 
 use crate::db::entities::child_event;
-use crate::domain::child::{Assistance, FileStatus, Gender};
-use crate::domain::need::NeedStatus;
-use crate::domain::{Invalid, Role};
+use crate::domain::Invalid;
+use crate::domain::child::{FileStatus, Gender};
 use crate::services::children::view::FileView;
 use crate::services::children::visits::VisitInput;
 
 use super::super::components::{badge, csrf_field, error_summary, text_area, text_field};
 use super::super::layout::{PageCtx, page};
 use super::label_of;
-use super::labels::{action_label, basis_text, difficulty_lines, field_label, list_of};
+use super::labels::{action_label, basis_text, difficulty_lines, field_label};
 
 /// The forms of the file page, with what was typed into them.
 #[derive(Default)]
@@ -65,11 +64,8 @@ fn identity_table(ctx: &PageCtx<'_>, file: &FileView) -> Markup {
 
 fn facts(file: &FileView, township: &str) -> Markup {
     let c = &file.child;
-    let status: FileStatus = c.status.parse().unwrap_or(FileStatus::Closed);
-    let assistance: Vec<&str> = list_of(&c.assistance)
-        .iter()
-        .map(|a| label_of(a, Assistance::label))
-        .collect();
+    let status = c.status;
+    let assistance: Vec<&str> = c.assistance.iter().map(|a| a.label()).collect();
     html! {
         dl.facts {
             dt { "档案编号" } dd { (c.file_no) }
@@ -100,20 +96,15 @@ fn facts(file: &FileView, township: &str) -> Markup {
 
 fn actions(ctx: &PageCtx<'_>, file: &FileView) -> Markup {
     let c = &file.child;
-    let status: FileStatus = c.status.parse().unwrap_or(FileStatus::Closed);
-    let role = ctx.user.map(|u| u.role);
-    let officer = role == Some(Role::TownshipOfficer);
-    let drafter = matches!(role, Some(Role::TownshipOfficer | Role::VillageSupervisor));
-    let may_edit =
-        status != FileStatus::Closed && (officer || (drafter && status == FileStatus::Draft));
+    let may = file.actions;
     html! {
-        @if drafter && status != FileStatus::Closed {
+        @if may.edit || may.draft_need {
             p.actions {
-                @if may_edit { a.button href={ "/children/" (c.id) "/edit" } { "编辑" } " " }
-                a.button href={ "/needs/new?child=" (c.id) } { "登记需求" }
+                @if may.edit { a.button href={ "/children/" (c.id) "/edit" } { "编辑" } " " }
+                @if may.draft_need { a.button href={ "/needs/new?child=" (c.id) } { "登记需求" } }
             }
         }
-        @if officer && status == FileStatus::Draft {
+        @if may.complete {
             form.card method="post" action={ "/children/" (c.id) "/complete" } {
                 (csrf_field(ctx.csrf))
                 p { "该档案由村（居）督导员起草。核实无误后完善档案，档案即为“在档”，其需求方可发布。" }
@@ -125,10 +116,8 @@ fn actions(ctx: &PageCtx<'_>, file: &FileView) -> Markup {
 
 fn close_form(ctx: &PageCtx<'_>, file: &FileView, forms: &FileForms<'_>) -> Markup {
     let c = &file.child;
-    let officer = ctx.user.is_some_and(|u| u.role == Role::TownshipOfficer);
-    let open = c.status != FileStatus::Closed.as_str();
     html! {
-        @if officer && open {
+        @if file.actions.close {
             details.card open[!forms.close_errors.is_empty()] {
                 summary { "结档" }
                 form method="post" action={ "/children/" (c.id) "/close" } {
@@ -145,10 +134,6 @@ fn close_form(ctx: &PageCtx<'_>, file: &FileView, forms: &FileForms<'_>) -> Mark
 
 fn visits(ctx: &PageCtx<'_>, file: &FileView, forms: &FileForms<'_>) -> Markup {
     let c = &file.child;
-    let open = c.status != FileStatus::Closed.as_str();
-    let may_visit = ctx
-        .user
-        .is_some_and(|u| matches!(u.role, Role::TownshipOfficer | Role::VillageSupervisor));
     html! {
         section #visits {
             h2 { "走访记录" }
@@ -164,7 +149,7 @@ fn visits(ctx: &PageCtx<'_>, file: &FileView, forms: &FileForms<'_>) -> Markup {
                     }
                 }
             }
-            @if may_visit && open {
+            @if file.actions.visit {
                 form.card method="post" action={ "/children/" (c.id) "/visits" } novalidate {
                     h3 { "登记走访" }
                     (csrf_field(ctx.csrf))
@@ -190,7 +175,7 @@ fn history(events: &[child_event::Model]) -> Markup {
                     thead { tr { th { "时间" } th { "操作人" } th { "操作" } th { "涉及项目" } } }
                     tbody {
                         @for e in events {
-                            @let fields: Vec<&str> = list_of(&e.fields).iter().map(|f| field_label(f)).collect();
+                            @let fields: Vec<&str> = e.fields.iter().map(|f| field_label(f)).collect();
                             tr {
                                 td { (crate::views::components::local_time(&e.at)) }
                                 td { (e.actor_name) }
@@ -219,7 +204,7 @@ fn needs(file: &FileView) -> Markup {
                             tr {
                                 td { a href={ "/needs/" (n.id) } { (n.code) } }
                                 td { (n.title) }
-                                td { (badge(&n.status, label_of(&n.status, NeedStatus::label))) }
+                                td { (badge(n.status.as_str(), n.status.label())) }
                             }
                         }
                     }

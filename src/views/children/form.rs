@@ -36,21 +36,24 @@ pub struct FileForm<'a> {
 /// The stored non-personal values of a file, as form input; the personal
 /// ones stay `None` (shown masked, kept when left empty).
 pub fn prefill(c: &child::Model) -> ChildInput {
-    let list = |json: &str| serde_json::from_str::<Vec<String>>(json).unwrap_or_default();
     ChildInput {
         gender: Some(c.gender.clone()),
         township: Some(c.township_code.clone()),
         guardian_relation: c.guardian_relation.clone(),
         school: c.school.clone(),
         difficulties: Some(DifficultyInput {
-            kinds: list(&c.difficulties),
+            kinds: c
+                .difficulties
+                .iter()
+                .map(|d| d.as_str().to_owned())
+                .collect(),
             poverty_type: c.poverty_type.clone(),
             disability_type: c.disability_type.clone(),
             disability_grade: c.disability_grade.map(i64::from),
             unsupported_reason: c.unsupported_reason.clone(),
             illness: c.illness.clone(),
         }),
-        assistance: Some(list(&c.assistance)),
+        assistance: Some(c.assistance.iter().map(|a| a.as_str().to_owned()).collect()),
         consent_keep_file: Some(c.statutory_basis.is_none() && c.consent_keep_file),
         consent_publish_needs: Some(c.statutory_basis.is_none() && c.consent_publish_needs),
         statutory_basis: c.statutory_basis.clone(),

@@ -8,31 +8,26 @@ use crate::domain::child::{
 
 use super::label_of;
 
-/// A JSON list of codes as stored on a row.
-pub fn list_of(json: &str) -> Vec<String> {
-    serde_json::from_str(json).unwrap_or_default()
-}
-
 /// The categories of a file, each with its details, in words.
 pub fn difficulty_lines(c: &child::Model) -> Vec<String> {
-    list_of(&c.difficulties)
+    c.difficulties
         .iter()
-        .map(|code| {
-            let label = label_of(code, Difficulty::label);
-            let detail = match code.parse::<Difficulty>() {
-                Ok(Difficulty::Poverty) => c
+        .map(|&kind| {
+            let label = kind.label();
+            let detail = match kind {
+                Difficulty::Poverty => c
                     .poverty_type
                     .as_deref()
                     .map(|p| label_of(p, PovertyType::label).to_owned()),
-                Ok(Difficulty::Disability) => c.disability_type.as_deref().map(|t| {
+                Difficulty::Disability => c.disability_type.as_deref().map(|t| {
                     let grade = c.disability_grade.map(grade_label).unwrap_or("");
                     format!("{} {grade}", label_of(t, DisabilityType::label))
                 }),
-                Ok(Difficulty::Unsupported) => c
+                Difficulty::Unsupported => c
                     .unsupported_reason
                     .as_deref()
                     .map(|r| label_of(r, UnsupportedReason::label).to_owned()),
-                Ok(Difficulty::SeriousIllness) => c.illness.clone(),
+                Difficulty::SeriousIllness => c.illness.clone(),
                 _ => None,
             };
             match detail {

@@ -2,29 +2,23 @@
 //! every home visit (newest first), and the form the viewer may use: the
 //! visit for the township officer, the decision for the county.
 
-use chrono::NaiveDate;
 use maud::{Markup, html};
 
 use crate::db::entities::family;
 use crate::domain::Invalid;
 use crate::domain::family::FamilyStatus;
-use crate::services::families::{AssessmentInput, AssessmentView, care_types_of, standing_on};
+use crate::services::families::{AssessmentInput, AssessmentView, FamilyView};
 
 use super::super::components::{badge, csrf_field, error_summary, text_area_with, text_field};
 use super::super::layout::{PageCtx, page};
-use super::{Reader, approval_notice, day, status_label};
+use super::{Reader, approval_notice, day};
 
 /// What the page shows.
 pub struct DetailData<'a> {
-    pub family: &'a family::Model,
+    /// The family with its standing and the viewer's actions.
+    pub family: &'a FamilyView,
     pub township: &'a str,
     pub assessments: &'a [AssessmentView],
-    pub today: NaiveDate,
-    /// The viewer is a township officer of the family's township and the
-    /// family may be visited now.
-    pub can_assess: bool,
-    /// The viewer is county staff and the family waits for the county.
-    pub can_decide: bool,
 }
 
 /// What was typed into the page's forms, and what was wrong with it.
@@ -92,7 +86,7 @@ fn assessment_form(ctx: &PageCtx<'_>, f: &family::Model, forms: &DetailForms) ->
     html! {
         section.card {
             h2 { "登记走访评估" }
-            @if f.status == FamilyStatus::Approved.as_str() {
+            @if f.status == FamilyStatus::Approved {
                 p.hint { "重新评估后，该家庭需再次经县民政局审批；审批前不能发布服务或被匹配。" }
             }
             (error_summary(errors))
@@ -136,16 +130,16 @@ fn decision_form(ctx: &PageCtx<'_>, f: &family::Model, forms: &DetailForms) -> M
 }
 
 pub fn detail(ctx: &PageCtx<'_>, data: &DetailData<'_>, forms: &DetailForms) -> Markup {
-    let f = data.family;
-    let care: Vec<&str> = care_types_of(f).iter().map(|c| c.label()).collect();
-    let waiting_again = f.status == FamilyStatus::Recommended.as_str();
+    let f = &data.family.family;
+    let care: Vec<&str> = f.care_types.iter().map(|c| c.label()).collect();
+    let waiting_again = f.status == FamilyStatus::Recommended;
     page(
         &f.household_name,
         ctx,
         html! {
-            (approval_notice(standing_on(f, data.today), Reader::Staff))
+            (approval_notice(data.family.standing, Reader::Staff))
             dl.facts {
-                dt { "状态" } dd { (badge(&f.status, status_label(&f.status))) }
+                dt { "状态" } dd { (badge(f.status.as_str(), f.status.label())) }
                 @if let Some(reason) = &f.decision_reason { dt { "说明" } dd.text { (reason) } }
                 @if let (true, Some(until)) = (waiting_again, f.approved_until) {
                     dt { "上次审批有效期至" } dd { (day(until)) }
@@ -157,8 +151,8 @@ pub fn detail(ctx: &PageCtx<'_>, data: &DetailData<'_>, forms: &DetailForms) -> 
                 dt { "愿意提供" } dd { (care.join("、")) }
                 dt { "提交时间" } dd { (crate::views::components::local_time(&f.created_at)) }
             }
-            @if data.can_decide { (decision_form(ctx, f, forms)) }
-            @if data.can_assess { (assessment_form(ctx, f, forms)) }
+            @if data.family.actions.decide { (decision_form(ctx, f, forms)) }
+            @if data.family.actions.assess { (assessment_form(ctx, f, forms)) }
             (assessment_list(data.assessments))
             p { a href="/families" { "返回列表" } }
         },

@@ -14,11 +14,6 @@ use crate::services::children::view::{FileView, ListItem, ShownField};
 use super::visits::VisitBody;
 use crate::services::children::{Changed, Withdrawal};
 
-/// A JSON list column as stored; a list that does not parse shows as empty.
-fn list_of(json: &str) -> Vec<String> {
-    serde_json::from_str(json).unwrap_or_default()
-}
-
 /// `{id, file_no, status}`: the answer to opening a file.
 #[derive(Serialize, ToSchema)]
 pub struct ChildCreatedBody {
@@ -32,7 +27,7 @@ impl From<child::Model> for ChildCreatedBody {
         Self {
             id: c.id,
             file_no: c.file_no,
-            status: c.status,
+            status: c.status.as_str().to_owned(),
         }
     }
 }
@@ -93,8 +88,12 @@ pub struct ConsentBody {
 impl From<child::Model> for FileBody {
     fn from(c: child::Model) -> Self {
         Self {
-            difficulties: list_of(&c.difficulties),
-            assistance: list_of(&c.assistance),
+            difficulties: c
+                .difficulties
+                .iter()
+                .map(|d| d.as_str().to_owned())
+                .collect(),
+            assistance: c.assistance.iter().map(|a| a.as_str().to_owned()).collect(),
             disability: c.disability_type.map(|kind| DisabilityBody {
                 kind,
                 grade: c.disability_grade,
@@ -108,10 +107,10 @@ impl From<child::Model> for FileBody {
             updated_at: c.updated_at.to_rfc3339(),
             id: c.id,
             file_no: c.file_no,
-            status: c.status,
+            status: c.status.as_str().to_owned(),
             township: c.township_code,
             gender: c.gender,
-            difficulty_class: c.difficulty_class,
+            difficulty_class: c.difficulty_class.as_str().to_owned(),
             poverty_type: c.poverty_type,
             unsupported_reason: c.unsupported_reason,
             illness: c.illness,
@@ -211,7 +210,7 @@ impl From<need::Model> for FileNeedBody {
         Self {
             id: n.id,
             code: n.code,
-            status: n.status,
+            status: n.status.as_str().to_owned(),
             title: n.title,
         }
     }
@@ -249,7 +248,7 @@ pub struct EventBody {
 impl From<child_event::Model> for EventBody {
     fn from(e: child_event::Model) -> Self {
         Self {
-            fields: list_of(&e.fields),
+            fields: e.fields.to_vec(),
             at: e.at.to_rfc3339(),
             actor: e.actor_name,
             action: e.action,

@@ -4,17 +4,14 @@
 use axum::http::StatusCode;
 use maud::Markup;
 
+use crate::domain::Invalid;
 use crate::domain::child::DifficultyInput;
-use crate::domain::{Invalid, Role};
-use crate::error::AppResult;
-use crate::services::Principal;
 use crate::services::children::view::FileView;
-use crate::services::children::{self, ChildInput};
-use crate::services::regions::{self, Township};
+use crate::services::children::{ChildInput, FormChoices};
+
 use crate::views;
 use crate::views::children::form::FileForm;
 
-use super::super::AppState;
 use super::super::chrome::Chrome;
 use super::super::extract::FormFields;
 
@@ -56,54 +53,22 @@ pub(super) fn form_status(errors: &Invalid) -> StatusCode {
     }
 }
 
-/// `(code, name)` pairs for a select.
-type Options = Vec<(String, String)>;
-
-/// Townships and villages the caller may file children in, for the selects.
-fn region_options(all: &[Township], caller: &Principal) -> (Options, Options) {
-    let reachable: Vec<&Township> = all
-        .iter()
-        .filter(|t| caller.staff_reaches_township(&t.code))
-        .collect();
-    let townships = reachable
-        .iter()
-        .map(|t| (t.code.clone(), t.name.clone()))
-        .collect();
-    let villages = reachable
-        .iter()
-        .flat_map(|t| t.villages.iter().map(move |v| (t, v)))
-        .filter(|(_, v)| {
-            caller.role != Role::VillageSupervisor || caller.village.as_deref() == Some(&v.code)
-        })
-        .map(|(t, v)| {
-            let label = if reachable.len() > 1 {
-                format!("{} {}", t.name, v.name)
-            } else {
-                v.name.clone()
-            };
-            (v.code.clone(), label)
-        })
-        .collect();
-    (townships, villages)
-}
-
-pub(super) async fn render_form(
-    state: &AppState,
+/// The file form with the choices its caller has (`children::form_choices`,
+/// asked for first: it refuses whoever does not file children).
+pub(super) fn render_form(
     chrome: &Chrome,
-    caller: &Principal,
+    choices: &FormChoices,
     input: &ChildInput,
     existing: Option<&FileView>,
     errors: &Invalid,
-) -> AppResult<Markup> {
-    let all = regions::list(&state.db).await?;
-    let (townships, villages) = region_options(&all, caller);
+) -> Markup {
     let form = FileForm {
         input,
-        townships: &townships,
-        villages: &villages,
+        townships: &choices.townships,
+        villages: &choices.villages,
         existing,
         errors,
-        may_record_statutory_basis: children::may_record_statutory_basis(caller),
+        may_record_statutory_basis: choices.statutory_basis,
     };
-    Ok(views::children::form::file_form(&chrome.ctx(), &form))
+    views::children::form::file_form(&chrome.ctx(), &form)
 }

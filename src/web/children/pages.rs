@@ -9,8 +9,8 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use maud::Markup;
 
+use crate::domain::Invalid;
 use crate::domain::child::VaultField;
-use crate::domain::{Invalid, Role};
 use crate::error::{AppError, AppResult};
 use crate::services::children::view;
 use crate::services::children::visits::{self, VisitInput};
@@ -110,13 +110,13 @@ pub async fn new_page(
     Auth(caller): Auth,
     chrome: Chrome,
 ) -> AppResult<Response> {
-    caller.require_role(&[Role::TownshipOfficer, Role::VillageSupervisor])?;
     let input = ChildInput {
         township: caller.township.clone(),
         village: caller.village.clone(),
         ..ChildInput::default()
     };
-    let page = render_form(&state, &chrome, &caller, &input, None, &Invalid::new()).await?;
+    let choices = children::form_choices(&state.db, &caller).await?;
+    let page = render_form(&chrome, &choices, &input, None, &Invalid::new());
     Ok(page.into_response())
 }
 
@@ -134,7 +134,8 @@ pub async fn create_submit(
             back_to_file(&chrome, &child.id, &message).await
         }
         Err(ServiceError::Invalid(errors)) => {
-            let page = render_form(&state, &chrome, &caller, &input, None, &errors).await?;
+            let choices = children::form_choices(&state.db, &caller).await?;
+            let page = render_form(&chrome, &choices, &input, None, &errors);
             Ok((form_status(&errors), page).into_response())
         }
         Err(other) => Err(other.into()),
@@ -179,18 +180,11 @@ pub async fn edit_page(
     chrome: Chrome,
     ApiPath(id): ApiPath<String>,
 ) -> AppResult<Response> {
-    caller.require_role(&[Role::TownshipOfficer, Role::VillageSupervisor])?;
+    // Refused before the file is opened (and its view audited).
+    let choices = children::form_choices(&state.db, &caller).await?;
     let file = view::get(state.store(), &ctx, &caller, &id, &[]).await?;
     let input = prefill(&file.child);
-    let page = render_form(
-        &state,
-        &chrome,
-        &caller,
-        &input,
-        Some(&file),
-        &Invalid::new(),
-    )
-    .await?;
+    let page = render_form(&chrome, &choices, &input, Some(&file), &Invalid::new());
     Ok(page.into_response())
 }
 
@@ -217,7 +211,8 @@ pub async fn edit_submit(
         }
         Err(ServiceError::Invalid(errors)) => {
             let file = view::get(state.store(), &ctx, &caller, &id, &[]).await?;
-            let page = render_form(&state, &chrome, &caller, &input, Some(&file), &errors).await?;
+            let choices = children::form_choices(&state.db, &caller).await?;
+            let page = render_form(&chrome, &choices, &input, Some(&file), &errors);
             Ok((form_status(&errors), page).into_response())
         }
         Err(ServiceError::Conflict(message)) => back_to_file(&chrome, &id, &message).await,

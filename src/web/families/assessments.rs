@@ -8,10 +8,8 @@ use axum::response::{IntoResponse, Redirect, Response};
 use maud::Markup;
 use serde::{Deserialize, Serialize};
 
-use crate::domain::Role;
-use crate::domain::family::FamilyStatus;
 use crate::error::AppResult;
-use crate::services::families::{self, AssessmentInput, AssessmentView};
+use crate::services::families::{self, AssessmentInput, AssessmentView, FamilyView};
 use crate::services::{Principal, ServiceError, regions};
 use crate::views;
 use crate::views::families::{DetailData, DetailForms};
@@ -130,7 +128,7 @@ pub async fn api_assess(
         StatusCode::CREATED,
         Json(AssessedBody {
             assessment: done.assessment.into(),
-            family: done.family.into(),
+            family: FamilyView::for_caller(&caller, done.family).into(),
         }),
     ))
 }
@@ -168,23 +166,17 @@ pub(super) async fn render_detail(
     forms: &DetailForms,
 ) -> AppResult<Markup> {
     let family = families::get(&state.db, caller, id).await?;
-    let staff = matches!(caller.role, Role::CountyAdmin | Role::TownshipOfficer);
-    let assessments: Vec<AssessmentView> = if staff {
+    let assessments: Vec<AssessmentView> = if family.actions.read_assessments {
         families::assessments(&state.db, caller, id).await?
     } else {
         Vec::new()
     };
-    let status = family.status.parse::<FamilyStatus>().ok();
     let townships = regions::list(&state.db).await?;
-    let township = regions::township_name(&townships, &family.township_code).to_owned();
+    let township = regions::township_name(&townships, &family.family.township_code).to_owned();
     let data = DetailData {
         family: &family,
         township: &township,
         assessments: &assessments,
-        today: families::today(),
-        can_assess: caller.role == Role::TownshipOfficer
-            && status.is_some_and(FamilyStatus::may_be_assessed),
-        can_decide: caller.role == Role::CountyAdmin && status == Some(FamilyStatus::Recommended),
     };
     Ok(views::families::detail(&chrome.ctx(), &data, forms))
 }

@@ -7,11 +7,10 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 
-use crate::domain::family::{FamilyDecision, UnknownFamilyDecision};
-use crate::domain::{Invalid, Role};
-use crate::error::{AppError, AppResult};
+use crate::domain::family::FamilyDecision;
+use crate::error::AppResult;
 use crate::services::ServiceError;
-use crate::services::families;
+use crate::services::families::{self, FamilyView};
 use crate::views::families::DetailForms;
 
 use super::super::AppState;
@@ -29,12 +28,6 @@ pub struct FamilyDecisionRequest {
     /// Required to reject (the family reads it); at most 500 characters.
     #[serde(default)]
     reason: Option<String>,
-}
-
-fn parse_decision(decision: &str) -> AppResult<FamilyDecision> {
-    decision.parse().map_err(|e: UnknownFamilyDecision| {
-        AppError::Invalid(Invalid::one("decision", e.to_string()))
-    })
 }
 
 /// Approves (for a year) or rejects a recommended family (county_admin).
@@ -61,12 +54,9 @@ pub async fn api_decide(
     ApiPath(id): ApiPath<String>,
     ApiJson(body): ApiJson<FamilyDecisionRequest>,
 ) -> AppResult<Json<FamilyBody>> {
-    caller
-        .require_role(&[Role::CountyAdmin])
-        .map_err(AppError::from)?;
-    let decision = parse_decision(&body.decision)?;
+    let decision = families::decision_of(&caller, &body.decision)?;
     let family = families::decide(&state.db, &ctx, &caller, &id, decision, body.reason).await?;
-    Ok(Json(family.into()))
+    Ok(Json(FamilyView::for_caller(&caller, family).into()))
 }
 
 pub async fn decide_submit(
@@ -77,10 +67,7 @@ pub async fn decide_submit(
     ApiPath(id): ApiPath<String>,
     form: FormFields,
 ) -> AppResult<Response> {
-    caller
-        .require_role(&[Role::CountyAdmin])
-        .map_err(AppError::from)?;
-    let decision = parse_decision(form.get("decision"))?;
+    let decision = families::decision_of(&caller, form.get("decision"))?;
     let reason = form.get_opt("reason");
     match families::decide(&state.db, &ctx, &caller, &id, decision, reason).await {
         Ok(family) => {

@@ -106,7 +106,7 @@ pub async fn create_submit(
     let k = state.settings.k_anonymity;
     let errors = match matches::propose(state.store(), &ctx, &caller, input.clone(), k).await {
         Ok(saved) => {
-            let message = if saved.status == MatchStatus::Suggested.as_str() {
+            let message = if saved.status == MatchStatus::Suggested {
                 "已向服务方推荐，服务方确认后再由您审批。"
             } else {
                 "已提出对接，等待乡镇（街道）民政干部审批。"

@@ -102,7 +102,7 @@ mod tests {
             headers.get(header::RETRY_AFTER),
             Some(&HeaderValue::from_static("7"))
         );
-        let json: serde_json::Value = serde_json::from_str(&body).expect("json");
+        let json: serde_json::Value = body.parse().expect("json");
         assert_eq!(json["error"]["code"], "invalid");
         assert!(json["error"]["message"].is_string());
     }

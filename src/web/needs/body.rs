@@ -71,7 +71,7 @@ impl From<StaffNeed> for StaffNeedBody {
             code: need.code,
             child_id: need.child_id,
             file_no: n.file_no,
-            status: need.status,
+            status: need.status.as_str().to_owned(),
             closed_reason: need.closed_reason,
             created_at: need.created_at.to_rfc3339(),
             published_at: need.published_at.map(|t| t.to_rfc3339()),

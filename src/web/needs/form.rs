@@ -41,11 +41,11 @@ pub(super) fn prefill(need: &StaffNeed) -> (NeedInput, String) {
     let n = &need.need;
     let input = NeedInput {
         child_id: n.child_id.clone(),
-        category: n.category.clone(),
+        category: n.category.as_str().to_owned(),
         title: n.title.clone(),
         description: n.description.clone(),
         quantity: n.quantity.map(i64::from),
-        urgency: n.urgency.clone(),
+        urgency: n.urgency.as_str().to_owned(),
     };
     let quantity = n.quantity.map(|q| q.to_string()).unwrap_or_default();
     (input, quantity)

@@ -7,11 +7,10 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
-use crate::domain::category::Category;
-use crate::domain::need::{NeedCode, NeedStatus};
-use crate::domain::{Invalid, Role};
+use crate::domain::Invalid;
+use crate::domain::need::NeedCode;
 use crate::error::AppResult;
-use crate::services::needs::{self, NeedInput};
+use crate::services::needs::{self, NeedInput, NeedList, NeedListFilter};
 use crate::services::regions::{self, Township};
 use crate::services::{Paging, ServiceError};
 use crate::views;
@@ -19,7 +18,7 @@ use crate::views::needs::{PublicNeedList, StaffNeedList, area_label};
 
 use super::super::AppState;
 use super::super::chrome::{Chrome, flash};
-use super::super::extract::{ApiPath, ApiQuery, Auth, Ctx, FormFields, parse_filter};
+use super::super::extract::{ApiPath, ApiQuery, Auth, Ctx, FormFields};
 use super::NeedListQuery;
 use super::form::{FormState, need_input, prefill, quantity_error, refused, render_form};
 
@@ -44,7 +43,7 @@ pub async fn new_page(
     chrome: Chrome,
     ApiQuery(query): ApiQuery<NewNeedQuery>,
 ) -> AppResult<Response> {
-    caller.require_role(&[Role::TownshipOfficer, Role::VillageSupervisor])?;
+    needs::check_may_draft(&caller)?;
     let input = NeedInput {
         child_id: query.child.unwrap_or_default(),
         urgency: "normal".to_owned(),
@@ -218,33 +217,30 @@ pub async fn list_page(
     let paging = Paging::new(query.limit, query.offset);
     let all = regions::list(&state.db).await?;
     let area = |code: Option<&str>| area_of(&all, code);
-    if caller.role.is_staff() {
-        let status = parse_filter::<NeedStatus>(query.status.as_deref(), "status")?;
-        let page = needs::list_for_staff(state.store(), &caller, status, paging, k).await?;
-        let list = StaffNeedList {
-            items: &page.items,
-            status,
-            total: page.total,
-            limit: paging.limit,
-            offset: paging.offset,
-        };
-        return Ok(views::needs::staff_list(&chrome.ctx(), &list, &area).into_response());
-    }
-    let category = parse_filter::<Category>(query.category.as_deref(), "category")?;
+    // A township the county does not have is no filter on the page.
     let township = query
         .township
         .as_deref()
         .filter(|t| all.iter().any(|x| x.code == *t));
-    let page = needs::list_public(
-        state.store(),
-        &state.search,
-        &caller,
-        category,
+    let filter = NeedListFilter {
+        status: query.status.as_deref(),
+        category: query.category.as_deref(),
         township,
-        paging,
-        k,
-    )
-    .await?;
+    };
+    let (category, page) =
+        match needs::list(state.store(), &state.search, &caller, filter, paging, k).await? {
+            NeedList::Staff { status, page } => {
+                let list = StaffNeedList {
+                    items: &page.items,
+                    status,
+                    total: page.total,
+                    limit: paging.limit,
+                    offset: paging.offset,
+                };
+                return Ok(views::needs::staff_list(&chrome.ctx(), &list, &area).into_response());
+            }
+            NeedList::Public { category, page } => (category, page),
+        };
     let townships: Vec<(String, String)> = all
         .iter()
         .map(|t| (t.code.clone(), t.name.clone()))

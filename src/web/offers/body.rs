@@ -56,7 +56,7 @@ impl From<OfferView> for OfferBody {
             updated_at: o.updated_at.to_rfc3339(),
             id: o.id,
             owner: o.owner_name,
-            category: o.category,
+            category: o.category.as_str().to_owned(),
             title: o.title,
             description: o.description,
             capacity: o.capacity,
@@ -64,7 +64,7 @@ impl From<OfferView> for OfferBody {
             age_min: o.age_min,
             age_max: o.age_max,
             schedule: o.schedule,
-            status: o.status,
+            status: o.status.as_str().to_owned(),
             closed_reason: o.closed_reason,
         }
     }

@@ -4,11 +4,9 @@
 use maud::Markup;
 
 use crate::db::entities::offer;
-use crate::domain::category::Category;
-use crate::domain::{Invalid, Role};
+use crate::domain::Invalid;
 use crate::error::AppResult;
-use crate::services::families::{self, care_types_of};
-use crate::services::offers::{COUNTY, OfferInput, OfferView};
+use crate::services::offers::{self, COUNTY, OfferInput, OfferView};
 use crate::services::{Principal, ServiceError};
 use crate::views;
 use crate::views::offers::form::{OfferForm, category_options};
@@ -80,7 +78,7 @@ pub(super) fn age_error(form: &FormFields) -> Option<ServiceError> {
 pub(super) fn prefill(view: &OfferView) -> OfferInput {
     let o = &view.offer;
     OfferInput {
-        category: o.category.clone(),
+        category: o.category.as_str().to_owned(),
         title: o.title.clone(),
         description: o.description.clone(),
         capacity: Some(i64::from(o.capacity)),
@@ -97,24 +95,6 @@ pub(super) fn prefill(view: &OfferView) -> OfferInput {
     }
 }
 
-/// A family's own care types as categories; `None` for a provider.
-async fn family_categories(
-    state: &AppState,
-    caller: &Principal,
-) -> AppResult<Option<Vec<Category>>> {
-    if caller.role != Role::Family {
-        return Ok(None);
-    }
-    let id = caller.family_id.as_deref().unwrap_or_default();
-    let family = families::get(&state.db, caller, id).await?;
-    Ok(Some(
-        care_types_of(&family)
-            .into_iter()
-            .filter_map(|c| c.as_str().parse().ok())
-            .collect(),
-    ))
-}
-
 /// The form, new (`editing: None`) or for a change, with what was typed.
 pub(super) async fn render_form(
     state: &AppState,
@@ -126,7 +106,11 @@ pub(super) async fn render_form(
     errors: &Invalid,
 ) -> AppResult<Markup> {
     let townships = township_options(state).await?;
-    let categories = category_options(family_categories(state, caller).await?.as_deref());
+    let categories = category_options(
+        offers::family_categories(&state.db, caller)
+            .await?
+            .as_deref(),
+    );
     let form = OfferForm {
         input,
         capacity: &typed.capacity,

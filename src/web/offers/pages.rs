@@ -5,10 +5,9 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 
-use crate::db::entities::offer;
+use crate::domain::Invalid;
 use crate::domain::offer::OfferStatus;
-use crate::domain::{Invalid, Role};
-use crate::error::{AppError, AppResult};
+use crate::error::AppResult;
 use crate::services::offers::{self, OfferInput, OfferMove, OfferView};
 use crate::services::regions::{self, Township};
 use crate::services::{Paging, Principal, ServiceError};
@@ -19,16 +18,6 @@ use super::super::AppState;
 use super::super::chrome::{Chrome, flash};
 use super::super::extract::{ApiPath, ApiQuery, Auth, Ctx, FormFields, ListQuery, parse_filter};
 use super::form::{Typed, age_error, offer_input, prefill, render_form};
-
-/// Whether `user` owns the offer (for showing the owner's actions; the
-/// service checks again on every change).
-fn is_owner(user: Option<&Principal>, o: &offer::Model) -> bool {
-    user.is_some_and(|u| match u.role {
-        Role::Provider => u.provider_id.is_some() && u.provider_id == o.provider_id,
-        Role::Family => u.family_id.is_some() && u.family_id == o.family_id,
-        _ => false,
-    })
-}
 
 /// The area an offer serves: township names, or the whole county.
 pub fn area_of(all: &[Township], view: &OfferView) -> String {
@@ -47,16 +36,6 @@ async fn back_to_offer(chrome: &Chrome, id: &str, message: &str) -> AppResult<Re
     Ok(Redirect::to(&format!("/offers/{id}")).into_response())
 }
 
-/// The caller's own offer, or 404 as the service answers for others'.
-async fn own_offer(state: &AppState, caller: &Principal, id: &str) -> AppResult<OfferView> {
-    let view = offers::get(&state.db, id).await?;
-    if is_owner(Some(caller), &view.offer) {
-        Ok(view)
-    } else {
-        Err(AppError::NotFound)
-    }
-}
-
 pub async fn mine_page(
     State(state): State<AppState>,
     Auth(caller): Auth,
@@ -68,8 +47,16 @@ pub async fn mine_page(
     let page = offers::list_own(&state.db, &caller, status, paging).await?;
     let all = regions::list(&state.db).await?;
     let area = |v: &OfferView| area_of(&all, v);
+    let items: Vec<_> = page
+        .items
+        .into_iter()
+        .map(|v| {
+            let actions = offers::actions_for(Some(&caller), &v.offer);
+            (v, actions)
+        })
+        .collect();
     let list = MyOffers {
-        items: &page.items,
+        items: &items,
         status,
         total: page.total,
         limit: paging.limit,
@@ -83,8 +70,7 @@ pub async fn new_page(
     Auth(caller): Auth,
     chrome: Chrome,
 ) -> AppResult<Response> {
-    caller.require_role(&[Role::Provider, Role::Family])?;
-    if let Err(ServiceError::Forbidden) = offers::check_may_post(&state.db, &caller).await {
+    if !offers::may_post(&state.db, &caller).await? {
         // Rather than a form that cannot be sent: the home page says why.
         flash(
             &chrome.session,
@@ -136,7 +122,7 @@ pub async fn detail_page(
     let data = OfferPage {
         view: &view,
         area: &area,
-        owner: is_owner(chrome.user.as_ref(), &view.offer),
+        actions: offers::actions_for(chrome.user.as_ref(), &view.offer),
         reason: "",
         close_errors: &Invalid::new(),
     };
@@ -149,7 +135,7 @@ pub async fn edit_page(
     chrome: Chrome,
     ApiPath(id): ApiPath<String>,
 ) -> AppResult<Response> {
-    let view = own_offer(&state, &caller, &id).await?;
+    let view = offers::get_own(&state.db, &caller, &id).await?;
     if let Err(illegal) = view.status().edit() {
         return back_to_offer(&chrome, &id, &illegal.to_string()).await;
     }
@@ -206,13 +192,13 @@ async fn change(
         Ok(_) => back_to_offer(chrome, id, done).await,
         Err(ServiceError::Conflict(message)) => back_to_offer(chrome, id, &message).await,
         Err(ServiceError::Invalid(errors)) => {
-            let view = own_offer(state, caller, id).await?;
+            let view = offers::get_own(&state.db, caller, id).await?;
             let all = regions::list(&state.db).await?;
             let area = area_of(&all, &view);
             let data = OfferPage {
                 view: &view,
                 area: &area,
-                owner: true,
+                actions: offers::actions_for(Some(caller), &view.offer),
                 reason,
                 close_errors: &errors,
             };

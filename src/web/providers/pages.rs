@@ -5,9 +5,9 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 
+use crate::domain::Invalid;
 use crate::domain::provider::ProviderStatus;
-use crate::domain::{Invalid, Role};
-use crate::error::{AppError, AppResult};
+use crate::error::AppResult;
 use crate::services::providers::{self, ProviderView, RegistrationInput};
 use crate::services::{Paging, ServiceError, regions};
 use crate::views;
@@ -19,7 +19,6 @@ use super::super::extract::{
     throttled_as_form_error,
 };
 use super::super::regions::township_options;
-use super::parse_decision;
 
 pub async fn register_page(State(state): State<AppState>, chrome: Chrome) -> AppResult<Response> {
     let chrome = chrome.with_form_token().await?;
@@ -109,15 +108,16 @@ async fn render_detail(
         .iter()
         .map(|code| regions::township_name(&townships, code).to_owned())
         .collect();
-    let can_decide = chrome
+    let may = chrome
         .user
         .as_ref()
-        .is_some_and(|u| u.role == Role::CountyAdmin);
+        .map(|u| providers::actions_for(u, &view.provider))
+        .unwrap_or_default();
     Ok(views::providers::detail(
         &chrome.ctx(),
         view,
         &names,
-        can_decide,
+        may,
         errors,
     ))
 }
@@ -142,10 +142,7 @@ pub async fn decide_submit(
     ApiPath(id): ApiPath<String>,
     form: FormFields,
 ) -> AppResult<Response> {
-    caller
-        .require_role(&[Role::CountyAdmin])
-        .map_err(AppError::from)?;
-    let decision = parse_decision(form.get("decision"))?;
+    let decision = providers::decision_of(&caller, form.get("decision"))?;
     match providers::decide(
         &state.db,
         &ctx,

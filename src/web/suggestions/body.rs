@@ -45,12 +45,12 @@ impl From<NeedSuggestions> for RankedOffersBody {
                 id: n.id,
                 code: n.code,
                 title: n.title,
-                category: n.category,
+                category: n.category.as_str().to_owned(),
                 township: n.township_code,
                 age_band: found.age_band.map(|b| b.as_str()),
                 difficulty_class: found.difficulty_class.as_str(),
-                urgency: n.urgency,
-                status: n.status,
+                urgency: n.urgency.as_str().to_owned(),
+                status: n.status.as_str().to_owned(),
             },
             total: found.total,
             items: found
@@ -111,14 +111,14 @@ impl From<OfferView> for SuggestedOfferBody {
             id: o.id,
             title: o.title,
             owner_name: o.owner_name,
-            category: o.category,
+            category: o.category.as_str().to_owned(),
             remaining: o.remaining,
             capacity: o.capacity,
             townships: view.townships,
             county_wide: o.county_wide,
             age_min: o.age_min,
             age_max: o.age_max,
-            status: o.status,
+            status: o.status.as_str().to_owned(),
         }
     }
 }
