@@ -6,7 +6,6 @@
 //! on their own. Domain types do not derive `Deserialize`; raw input is parsed
 //! into them (`parse`, `TryFrom`) at the edge.
 
-pub mod account;
 pub mod allocation;
 pub mod audit;
 pub mod category;
@@ -28,6 +27,7 @@ pub mod role;
 pub mod scoring;
 pub mod text_check;
 pub mod throttle;
+pub mod user;
 
 pub use credit_code::CreditCode;
 pub use id_number::IdNumber;

@@ -3,6 +3,7 @@
 //! maud escapes every interpolated value.
 
 pub mod allocation;
+pub mod audit;
 pub mod auth;
 pub mod children;
 pub mod components;
@@ -16,5 +17,5 @@ pub mod needs;
 pub mod offers;
 pub mod providers;
 pub mod search;
-pub mod staff;
 pub mod suggestions;
+pub mod users;

@@ -32,8 +32,8 @@ pub mod regions;
 pub mod router;
 pub mod search;
 pub mod session_store;
-pub mod staff;
 pub mod suggestions;
+pub mod users;
 
 use std::sync::Arc;
 

@@ -14,7 +14,7 @@ use crate::domain::Role;
 use crate::domain::provider::ProviderDecision;
 
 use super::providers::{self, RegistrationInput};
-use super::users::{self, StaffInput};
+use super::users::{self, UserInput};
 use super::{Principal, RequestCtx, ServiceError, ServiceResult, Store};
 use crate::vault::Vault;
 
@@ -139,7 +139,7 @@ pub async fn load_if_empty(
             conn,
             &ctx,
             &admin,
-            StaffInput {
+            UserInput {
                 username: username.to_owned(),
                 password: password_of(username),
                 role: role.as_str().to_owned(),

@@ -10,13 +10,13 @@ use sea_orm::{ConnectionTrait, DatabaseConnection};
 
 use crate::db;
 use crate::db::entities::family;
-use crate::domain::account::{NewPassword, Username};
 use crate::domain::family::{
     ApprovalStanding, CareType, FamilyStatus, approval_standing, reassessment_due_by,
 };
 use crate::domain::invalid::required_text;
 use crate::domain::phone::Phone;
 use crate::domain::region::TownshipCode;
+use crate::domain::user::{NewPassword, Username};
 use crate::domain::{Invalid, Role};
 
 use super::audit::{self, Event};

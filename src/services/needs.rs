@@ -47,6 +47,35 @@ pub struct StaffNeed {
     pub need: need::Model,
     pub file_no: String,
     pub public: PublicNeed,
+    /// What the caller may do with the need now.
+    pub actions: NeedActions,
+}
+
+/// What a member of staff may do with a need of their scope, by role and
+/// the need's state; the services that do each thing refuse the same cases.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct NeedActions {
+    /// Officers and supervisors edit a draft.
+    pub edit: bool,
+    /// Officers publish a draft.
+    pub publish: bool,
+    /// Officers close a need its state lets close.
+    pub close: bool,
+    /// Officers propose an offer for a published need.
+    pub propose: bool,
+}
+
+impl NeedActions {
+    pub fn of(role: Role, status: NeedStatus) -> Self {
+        let officer = role == Role::TownshipOfficer;
+        let drafter = matches!(role, Role::TownshipOfficer | Role::VillageSupervisor);
+        Self {
+            edit: drafter && status == NeedStatus::Draft,
+            publish: officer && status == NeedStatus::Draft,
+            close: officer && status.close().is_ok(),
+            propose: officer && status == NeedStatus::Published,
+        }
+    }
 }
 
 struct Checked {
@@ -86,6 +115,7 @@ fn parse(input: &NeedInput) -> Result<Checked, Invalid> {
 
 async fn staff_need(
     store: Store<'_>,
+    caller: &Principal,
     need: need::Model,
     child: &child::Model,
     k: u32,
@@ -93,6 +123,7 @@ async fn staff_need(
     let today = chrono::Local::now().date_naive();
     let public = project_one(store, &need, child, k, today).await?;
     Ok(StaffNeed {
+        actions: NeedActions::of(caller.role, need.status),
         need,
         file_no: child.file_no.clone(),
         public,
@@ -164,7 +195,7 @@ pub async fn create(
                 )
                 .await?;
                 txn.commit().await?;
-                return staff_need(store, saved, &child, k).await;
+                return staff_need(store, caller, saved, &child, k).await;
             }
             // A random code collided (about one in 2^50): draw again.
             Err(err) if db::is_unique_violation(&err) => txn.rollback().await?,
@@ -195,7 +226,7 @@ pub async fn get_for_staff(
     k: u32,
 ) -> ServiceResult<StaffNeed> {
     let (need, child) = find_in_scope(store, caller, id).await?;
-    staff_need(store, need, &child, k).await
+    staff_need(store, caller, need, &child, k).await
 }
 
 /// Changes the texts of a draft need (to fix findings, for instance).
@@ -235,7 +266,7 @@ pub async fn update(
     .await?;
     let saved = stored(&txn, id).await?;
     txn.commit().await?;
-    staff_need(store, saved, &child, k).await
+    staff_need(store, caller, saved, &child, k).await
 }
 
 /// Publishes a draft: only a township officer; the file must be complete,
@@ -299,7 +330,7 @@ pub async fn publish(
     .await?;
     let saved = stored(&txn, id).await?;
     txn.commit().await?;
-    staff_need(store, saved, &child, k).await
+    staff_need(store, caller, saved, &child, k).await
 }
 
 /// Closes an open need with a reason (a township officer).
@@ -318,7 +349,7 @@ pub async fn close(
     close_one(&txn, ctx, caller, &need, &reason).await?;
     let saved = stored(&txn, id).await?;
     txn.commit().await?;
-    staff_need(store, saved, &child, k).await
+    staff_need(store, caller, saved, &child, k).await
 }
 
 /// Closes `need` with `reason` and ends its open matches, inside `txn`.

@@ -5,11 +5,11 @@ use sea_orm::{ConnectionTrait, DatabaseConnection};
 
 use crate::db;
 use crate::db::entities::provider;
-use crate::domain::account::{NewPassword, Username};
 use crate::domain::invalid::required_text;
 use crate::domain::phone::Phone;
 use crate::domain::provider::{ProviderDecision, ProviderKind, ProviderStatus};
 use crate::domain::region::TownshipCode;
+use crate::domain::user::{NewPassword, Username};
 use crate::domain::{CreditCode, Invalid, Role};
 
 use super::audit::{self, Event};

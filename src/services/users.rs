@@ -4,8 +4,8 @@ use sea_orm::{ConnectionTrait, DatabaseConnection};
 
 use crate::db;
 use crate::db::entities::user;
-use crate::domain::account::{NewPassword, Username};
 use crate::domain::region::{TownshipCode, VillageCode};
+use crate::domain::user::{NewPassword, Username};
 use crate::domain::{Invalid, Role};
 
 use super::audit::{self, Event};
@@ -13,7 +13,7 @@ use super::{Page, Paging, Principal, RequestCtx, ServiceError, ServiceResult, ne
 
 /// A request for a staff account, as typed.
 #[derive(Debug, Clone, Default)]
-pub struct StaffInput {
+pub struct UserInput {
     pub username: String,
     pub password: String,
     pub role: String,
@@ -32,7 +32,7 @@ struct StaffAccount {
 
 async fn parse_staff(
     conn: &impl ConnectionTrait,
-    input: &StaffInput,
+    input: &UserInput,
 ) -> ServiceResult<StaffAccount> {
     let mut invalid = Invalid::new();
     let username = invalid.check("username", Username::parse(&input.username));
@@ -113,7 +113,7 @@ pub async fn create_staff(
     conn: &DatabaseConnection,
     ctx: &RequestCtx,
     caller: &Principal,
-    input: StaffInput,
+    input: UserInput,
 ) -> ServiceResult<user::Model> {
     caller.require_role(&[Role::CountyAdmin])?;
     create(conn, ctx, input).await
@@ -125,7 +125,7 @@ pub async fn create_admin_from_cli(
     username: &str,
     password: String,
 ) -> ServiceResult<user::Model> {
-    let input = StaffInput {
+    let input = UserInput {
         username: username.to_owned(),
         password,
         role: Role::CountyAdmin.as_str().to_owned(),
@@ -138,7 +138,7 @@ pub async fn create_admin_from_cli(
 async fn create(
     conn: &DatabaseConnection,
     ctx: &RequestCtx,
-    input: StaffInput,
+    input: UserInput,
 ) -> ServiceResult<user::Model> {
     let account = parse_staff(conn, &input).await?;
     let hash = passwords::hash(account.password.expose().to_owned()).await?;

@@ -161,10 +161,12 @@ pub fn staff_home(ctx: &PageCtx<'_>, role: Role, data: &StaffHome) -> Markup {
     )
 }
 
+/// `may_post`: whether the provider may post offers now (the service decides).
 pub fn provider_home(
     ctx: &PageCtx<'_>,
     provider: &provider::Model,
     townships: &[String],
+    may_post: bool,
 ) -> Markup {
     let status = provider.status;
     page(
@@ -184,14 +186,15 @@ pub fn provider_home(
                 }
                 p { "服务乡镇（街道）：" (townships.join("、")) }
             }
-            (offer_cards(status == ProviderStatus::Verified))
+            (offer_cards(may_post))
         },
     )
 }
 
 /// The family's own page on `today`: its status, how its approval stands
 /// (and when it must be assessed again), and its offers once approved.
-pub fn family_home(ctx: &PageCtx<'_>, view: &FamilyView) -> Markup {
+/// `may_post`: whether the family may post offers now (the service decides).
+pub fn family_home(ctx: &PageCtx<'_>, view: &FamilyView, may_post: bool) -> Markup {
     let family = &view.family;
     let status = family.status;
     let standing = view.standing;
@@ -206,7 +209,7 @@ pub fn family_home(ctx: &PageCtx<'_>, view: &FamilyView) -> Markup {
                 p { "提交时间：" (crate::views::components::local_date(&family.created_at)) }
                 (approval_notice(standing, Reader::Family))
             }
-            (offer_cards(standing.is_current()))
+            (offer_cards(may_post))
         },
     )
 }

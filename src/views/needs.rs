@@ -7,10 +7,10 @@ pub mod form;
 
 use maud::{Markup, html};
 
+use crate::domain::Invalid;
 use crate::domain::category::Category;
 use crate::domain::need::NeedStatus;
 use crate::domain::projection::PublicNeed;
-use crate::domain::{Invalid, Role};
 use crate::services::needs::StaffNeed;
 
 use super::components::{
@@ -69,9 +69,7 @@ pub fn staff_detail(
 ) -> Markup {
     let need = &n.need;
     let status = n.public.status;
-    let role = ctx.user.map(|u| u.role);
-    let officer = role == Some(Role::TownshipOfficer);
-    let drafter = matches!(role, Some(Role::TownshipOfficer | Role::VillageSupervisor));
+    let may = n.actions;
     page(
         &need.title,
         ctx,
@@ -85,10 +83,10 @@ pub fn staff_detail(
             h2 { "公开内容（服务机构看到的样子）" }
             (projection_facts(&n.public, area))
             @if status == NeedStatus::Draft {
-                @if drafter {
+                @if may.edit {
                     p.actions { a.button href={ "/needs/" (need.id) "/edit" } { "修改" } }
                 }
-                @if officer {
+                @if may.publish {
                     form.card method="post" action={ "/needs/" (need.id) "/publish" } {
                         (csrf_field(ctx.csrf))
                         p { "发布前请核对：公开内容中没有可识别儿童身份的信息；档案中已登记监护人同意发布匿名需求（或法定依据）。" }
@@ -98,7 +96,7 @@ pub fn staff_detail(
                     p.hint { "草稿由乡镇（街道）民政干部核对后发布。" }
                 }
             }
-            @if officer && status.close().is_ok() {
+            @if may.close {
                 details.card open[!close_errors.is_empty()] {
                     summary { "关闭需求" }
                     form method="post" action={ "/needs/" (need.id) "/close" } {
@@ -112,7 +110,7 @@ pub fn staff_detail(
             @if matches!(status, NeedStatus::Draft | NeedStatus::Published) {
                 p { a href={ "/needs/" (need.id) "/suggestions" } { "查看推荐的服务" } }
             }
-            @if officer && status == NeedStatus::Published {
+            @if may.propose {
                 (super::matches::propose_card(ctx, super::matches::ProposeFrom::Need { code: &need.code, title: &need.title }))
             } @else if status != NeedStatus::Draft {
                 p { a href={ "/matches?need=" (need.code) } { "查看相关的对接" } }

@@ -138,7 +138,7 @@ pub async fn page(
     let page = audit::list(&state.db, &caller, paging).await?;
     let pressure = auth::login_pressure(&state.db, &caller).await?;
     let probed = children::probes(state.store(), &caller, 50).await?;
-    Ok(views::staff::audit_page(
+    Ok(views::audit::audit_page(
         &chrome.ctx(),
         &pressure,
         &probed,

@@ -7,7 +7,7 @@ use crate::domain::Role;
 use crate::domain::family::FamilyStatus;
 use crate::domain::provider::ProviderStatus;
 use crate::error::AppResult;
-use crate::services::{Paging, families, providers, regions};
+use crate::services::{Paging, families, offers, providers, regions};
 use crate::views;
 use crate::views::home::StaffHome;
 
@@ -30,12 +30,14 @@ pub async fn home(State(state): State<AppState>, chrome: Chrome) -> AppResult<Re
                 .iter()
                 .map(|t| regions::township_name(&all, t).to_owned())
                 .collect();
-            views::home::provider_home(&ctx, &view.provider, &townships)
+            let may_post = offers::may_post(&state.db, user).await?;
+            views::home::provider_home(&ctx, &view.provider, &townships, may_post)
         }
         Role::Family => {
             let id = user.family_id.clone().unwrap_or_default();
             let family = families::get(&state.db, user, &id).await?;
-            views::home::family_home(&ctx, &family)
+            let may_post = offers::may_post(&state.db, user).await?;
+            views::home::family_home(&ctx, &family, may_post)
         }
         role => {
             let pending_providers = if role == Role::CountyAdmin {

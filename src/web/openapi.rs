@@ -15,7 +15,7 @@ use utoipa::{Modify, OpenApi};
 use super::body::{ErrorBody, ErrorDetail, error_response};
 use super::{
     allocation, audit, auth, children, families, inbox, matches, needs, offers, providers, regions,
-    search, staff, suggestions,
+    search, suggestions, users,
 };
 
 /// The session cookie and the CSRF header, as security schemes.
@@ -110,9 +110,9 @@ fn add_error(op: &mut Operation, status: &str, description: &str) {
         auth::api_logout,
         auth::api_me,
         regions::api_list,
-        staff::api_create,
-        staff::api_list,
-        staff::api_disable,
+        users::api_create,
+        users::api_list,
+        users::api_disable,
         providers::api_register,
         providers::api_list,
         providers::api_get,

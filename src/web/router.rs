@@ -19,7 +19,7 @@ use crate::services::Fault;
 use super::session_store::DbSessionStore;
 use super::{
     AppState, BODY_LIMIT, audit, auth, children, families, health, home, matches, middleware,
-    needs, offers, openapi, providers, regions, search, staff,
+    needs, offers, openapi, providers, regions, search, users,
 };
 use super::{allocation, inbox};
 
@@ -73,8 +73,8 @@ fn routes() -> Router<AppState> {
             "/families/{id}/decision",
             post(families::decision::decide_submit),
         )
-        .route("/staff", get(staff::page).post(staff::create_submit))
-        .route("/staff/{id}/disable", post(staff::disable_submit))
+        .route("/staff", get(users::page).post(users::create_submit))
+        .route("/staff/{id}/disable", post(users::disable_submit))
         .route("/audit", get(audit::page))
         .route(
             "/children",
@@ -147,9 +147,9 @@ fn routes() -> Router<AppState> {
         .route("/api/v1/regions", get(regions::api_list))
         .route(
             "/api/v1/users",
-            get(staff::api_list).post(staff::api_create),
+            get(users::api_list).post(users::api_create),
         )
-        .route("/api/v1/users/{id}/disable", post(staff::api_disable))
+        .route("/api/v1/users/{id}/disable", post(users::api_disable))
         .route(
             "/api/v1/providers",
             get(providers::api_list).post(providers::api_register),

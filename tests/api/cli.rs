@@ -16,7 +16,9 @@ fn carebridge(app: &TestApp) -> Command {
     command
 }
 
-#[tokio::test]
+// Threads: the app under test keeps serving (and finishes what it
+// holds) while this test waits on the command it runs.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn admin_create_reads_the_password_from_stdin() {
     let app = TestApp::spawn().await;
     let mut child = carebridge(&app)
@@ -44,7 +46,9 @@ async fn admin_create_reads_the_password_from_stdin() {
         .assert_status(axum::http::StatusCode::OK);
 }
 
-#[tokio::test]
+// Threads: the app under test keeps serving (and finishes what it
+// holds) while this test waits on the command it runs.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn audit_verify_exits_1_naming_the_altered_entry() {
     use sea_orm::ConnectionTrait;
     let app = TestApp::spawn().await;

@@ -113,7 +113,9 @@ async fn a_data_directory_open_to_others_is_closed_at_start() {
         .assert_status(StatusCode::OK);
 }
 
-#[tokio::test]
+// Threads: the app under test keeps serving (and finishes what it
+// holds) while this test waits on the command it runs.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_binary_creates_owner_only_files_whatever_umask_it_inherits() {
     let app = TestApp::spawn().await;
     // Through a shell that loosens the umask first, as a login shell with

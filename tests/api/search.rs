@@ -377,7 +377,9 @@ async fn answers(client: &mut TestClient) -> Vec<Value> {
     all
 }
 
-#[tokio::test]
+// Threads: the app under test keeps serving (and finishes what it
+// holds) while this test waits on the command it runs.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn reindex_gives_the_same_results_as_incremental_indexing_while_searches_run() {
     let app = TestApp::spawn().await;
     let (mut provider, ids) = offers(&app).await;

@@ -107,7 +107,9 @@ async fn the_database_holds_no_plaintext_name_id_number_or_phone() {
     }
 }
 
-#[tokio::test]
+// Threads: the app under test keeps serving (and finishes what it
+// holds) while this test waits on the command it runs.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_wrong_or_missing_key_refuses_to_start() {
     let app = TestApp::spawn().await;
     let mut officer = app.login_as(Role::TownshipOfficer).await;
@@ -193,7 +195,9 @@ async fn identities(
     all
 }
 
-#[tokio::test]
+// Threads: the app under test keeps serving (and finishes what it
+// holds) while this test waits on the command it runs.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn key_rotation_keeps_every_file_readable() {
     let app = TestApp::spawn().await;
     let mut officer = app.login_as(Role::TownshipOfficer).await;
@@ -251,7 +255,9 @@ async fn key_rotation_keeps_every_file_readable() {
     assert_eq!(app.audit_entries("vault.rotate_key").await.len(), 1);
 }
 
-#[tokio::test]
+// Threads: the app under test keeps serving (and finishes what it
+// holds) while this test waits on the command it runs.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_key_from_the_environment_rotates_to_the_next_one_given() {
     let app = TestApp::spawn().await;
     let mut officer = app.login_as(Role::TownshipOfficer).await;

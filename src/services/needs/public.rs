@@ -16,7 +16,7 @@ use super::super::files::projection::{
 use super::super::files::{self, identity};
 use super::super::search::SearchHandle;
 use super::super::{Page, Paging, Principal, ServiceError, ServiceResult, Store};
-use super::StaffNeed;
+use super::{NeedActions, StaffNeed};
 
 /// The public projection of a need by its code. Drafts and closed needs
 /// are visible only to staff who reach the file.
@@ -222,6 +222,7 @@ pub async fn list_for_staff(
         .into_iter()
         .zip(publics)
         .map(|((need, child), public)| StaffNeed {
+            actions: NeedActions::of(caller.role, need.status),
             need: need.clone(),
             file_no: child.file_no.clone(),
             public,

@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 use crate::db::entities::user;
 use crate::domain::Invalid;
 use crate::error::AppResult;
-use crate::services::users::{self, StaffInput};
+use crate::services::users::{self, UserInput};
 use crate::services::{Paging, ServiceError, regions};
 use crate::views;
 
@@ -31,7 +31,7 @@ pub struct CreateUserRequest {
 }
 
 #[derive(Serialize, utoipa::ToSchema)]
-pub struct StaffBody {
+pub struct ManagedUserBody {
     id: String,
     username: String,
     role: String,
@@ -42,7 +42,7 @@ pub struct StaffBody {
     disabled: bool,
 }
 
-impl From<user::Model> for StaffBody {
+impl From<user::Model> for ManagedUserBody {
     fn from(u: user::Model) -> Self {
         Self {
             id: u.id,
@@ -64,7 +64,7 @@ impl From<user::Model> for StaffBody {
     security(("cookie" = [], "csrf" = [])),
     request_body = CreateUserRequest,
     responses(
-        (status = 201, description = "Created", body = StaffBody),
+        (status = 201, description = "Created", body = ManagedUserBody),
         AdminWrite,
         (status = 409, description = "The username is taken", body = ErrorBody),
         (status = 422, description = "Invalid fields (`details` lists them) or a weak password", body = ErrorBody),
@@ -75,8 +75,8 @@ pub async fn api_create(
     Auth(caller): Auth,
     Ctx(ctx): Ctx,
     ApiJson(body): ApiJson<CreateUserRequest>,
-) -> AppResult<(StatusCode, Json<StaffBody>)> {
-    let input = StaffInput {
+) -> AppResult<(StatusCode, Json<ManagedUserBody>)> {
+    let input = UserInput {
         username: body.username,
         password: body.password,
         role: body.role,
@@ -99,7 +99,7 @@ pub async fn api_create(
         ("offset" = Option<u64>, Query, description = "Items to skip"),
     ),
     responses(
-        (status = 200, description = "`{total, items}`", body = ListBody<StaffBody>),
+        (status = 200, description = "`{total, items}`", body = ListBody<ManagedUserBody>),
         AdminRead,
     )
 )]
@@ -107,7 +107,7 @@ pub async fn api_list(
     State(state): State<AppState>,
     Auth(caller): Auth,
     ApiQuery(query): ApiQuery<ListQuery>,
-) -> AppResult<Json<ListBody<StaffBody>>> {
+) -> AppResult<Json<ListBody<ManagedUserBody>>> {
     let page =
         users::list_staff(&state.db, &caller, Paging::new(query.limit, query.offset)).await?;
     Ok(Json(page.into()))
@@ -122,7 +122,7 @@ pub async fn api_list(
     security(("cookie" = [], "csrf" = [])),
     params(("id" = String, Path, description = "The user's id")),
     responses(
-        (status = 200, description = "Disabled", body = StaffBody),
+        (status = 200, description = "Disabled", body = ManagedUserBody),
         AdminWrite,
         (status = 404, description = "No such staff account", body = ErrorBody),
         (status = 409, description = "The caller's own account", body = ErrorBody),
@@ -133,7 +133,7 @@ pub async fn api_disable(
     Auth(caller): Auth,
     Ctx(ctx): Ctx,
     ApiPath(id): ApiPath<String>,
-) -> AppResult<Json<StaffBody>> {
+) -> AppResult<Json<ManagedUserBody>> {
     Ok(Json(
         users::disable(&state.db, &ctx, &caller, &id).await?.into(),
     ))
@@ -144,7 +144,7 @@ async fn render(
     chrome: &Chrome,
     caller: &crate::services::Principal,
     paging: Paging,
-    input: &StaffInput,
+    input: &UserInput,
     errors: &Invalid,
 ) -> AppResult<maud::Markup> {
     let page = users::list_staff(&state.db, caller, paging).await?;
@@ -161,9 +161,9 @@ async fn render(
                 .map(move |v| (v.code.clone(), format!("{} {}", t.name, v.name)))
         })
         .collect();
-    Ok(views::staff::staff_page(
+    Ok(views::users::users_page(
         &chrome.ctx(),
-        &views::staff::StaffPage {
+        &views::users::UsersPage {
             users: &page.items,
             total: page.total,
             limit: paging.limit,
@@ -188,7 +188,7 @@ pub async fn page(
         &chrome,
         &caller,
         paging,
-        &StaffInput::default(),
+        &UserInput::default(),
         &Invalid::new(),
     )
     .await?
@@ -202,7 +202,7 @@ pub async fn create_submit(
     chrome: Chrome,
     form: FormFields,
 ) -> AppResult<Response> {
-    let input = StaffInput {
+    let input = UserInput {
         username: form.get("username").to_owned(),
         password: form.get("password").to_owned(),
         role: form.get("role").to_owned(),
