@@ -2,16 +2,17 @@
 //! who owns them, and the matches already made; and the counter of the
 //! changes it depends on (the only thing here that writes).
 
-use chrono::NaiveDate;
+use chrono::{DateTime, NaiveDate, Utc};
 use sea_orm::sea_query::{Alias, Expr, ExprTrait, Query};
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
+    ColumnTrait, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
+    QuerySelect,
 };
 
-use super::entities::{family, match_record, need, offer, offer_township, provider};
+use super::entities::{child, family, match_record, need, offer, offer_township, provider};
 
 /// What the plan reads of a need: id, code, title, township, category,
-/// urgency, quantity, child id.
+/// urgency, quantity, child id, publication time.
 pub type NeedRow = (
     String,
     String,
@@ -21,15 +22,19 @@ pub type NeedRow = (
     String,
     Option<i32>,
     String,
+    Option<DateTime<Utc>>,
 );
 
-/// Needs of `status`, first published first (the order first come serves):
-/// only the columns the plan reads.
-pub async fn needs_by_publication(
+/// Needs of `status` after the id `after`, by id, `limit` of them: only
+/// the columns the plan reads (a page at a time keeps the rows the driver
+/// materialises small; the caller orders them by publication).
+pub async fn needs_page(
     db: &impl ConnectionTrait,
     status: &str,
+    after: Option<&str>,
+    limit: u64,
 ) -> Result<Vec<NeedRow>, DbErr> {
-    need::Entity::find()
+    let mut query = need::Entity::find()
         .select_only()
         .columns([
             need::Column::Id,
@@ -40,10 +45,51 @@ pub async fn needs_by_publication(
             need::Column::Urgency,
             need::Column::Quantity,
             need::Column::ChildId,
+            need::Column::PublishedAt,
         ])
-        .filter(need::Column::Status.eq(status))
-        .order_by_asc(need::Column::PublishedAt)
+        .filter(need::Column::Status.eq(status));
+    if let Some(after) = after {
+        query = query.filter(need::Column::Id.gt(after));
+    }
+    query
         .order_by_asc(need::Column::Id)
+        .limit(limit)
+        .into_tuple()
+        .all(db)
+        .await
+}
+
+/// How many offers of `offer_status` with places, and needs of
+/// `need_status`, there are (for the job's progress).
+pub async fn counts(
+    db: &impl ConnectionTrait,
+    offer_status: &str,
+    need_status: &str,
+) -> Result<(u64, u64), DbErr> {
+    let offers = offer::Entity::find()
+        .filter(offer::Column::Status.eq(offer_status))
+        .filter(offer::Column::Remaining.gt(0))
+        .count(db)
+        .await?;
+    let needs = need::Entity::find()
+        .filter(need::Column::Status.eq(need_status))
+        .count(db)
+        .await?;
+    Ok((offers, needs))
+}
+
+/// Sealed birth dates of the files of `status` among `ids`.
+pub async fn birth_dates_of(
+    db: &impl ConnectionTrait,
+    status: &str,
+    ids: &[String],
+) -> Result<Vec<(String, Vec<u8>)>, DbErr> {
+    child::Entity::find()
+        .select_only()
+        .column(child::Column::Id)
+        .column(child::Column::BirthDateSealed)
+        .filter(child::Column::Status.eq(status))
+        .filter(child::Column::Id.is_in(ids.iter().cloned()))
         .into_tuple()
         .all(db)
         .await
@@ -63,15 +109,18 @@ pub struct OfferRow {
     pub age_min: Option<i16>,
     pub age_max: Option<i16>,
     pub ends_on: Option<NaiveDate>,
+    pub created_at: DateTime<Utc>,
 }
 
-/// Offers of `status` with places left, oldest first: only the columns
-/// the plan reads.
-pub async fn offers_with_places(
+/// Offers of `status` with places left after the id `after`, by id,
+/// `limit` of them: only the columns the plan reads.
+pub async fn offers_page(
     db: &impl ConnectionTrait,
     status: &str,
+    after: Option<&str>,
+    limit: u64,
 ) -> Result<Vec<OfferRow>, DbErr> {
-    offer::Entity::find()
+    let mut query = offer::Entity::find()
         .select_only()
         .columns([
             offer::Column::Id,
@@ -85,49 +134,31 @@ pub async fn offers_with_places(
             offer::Column::AgeMin,
             offer::Column::AgeMax,
             offer::Column::EndsOn,
+            offer::Column::CreatedAt,
         ])
         .filter(offer::Column::Status.eq(status))
-        .filter(offer::Column::Remaining.gt(0))
-        .order_by_asc(offer::Column::CreatedAt)
+        .filter(offer::Column::Remaining.gt(0));
+    if let Some(after) = after {
+        query = query.filter(offer::Column::Id.gt(after));
+    }
+    query
         .order_by_asc(offer::Column::Id)
+        .limit(limit)
         .into_model::<OfferRow>()
         .all(db)
         .await
 }
 
-const COUNTERS: &str = "change_counters";
-const ALLOCATION: &str = "allocation";
-
-/// Counts one change the allocation plan depends on, inside the change's
-/// transaction (a relative update: concurrent changes each count).
-pub async fn count_change(db: &impl ConnectionTrait) -> Result<(), DbErr> {
-    let bump = Query::update()
-        .table(Alias::new(COUNTERS))
-        .value(Alias::new("value"), Expr::col(Alias::new("value")).add(1))
-        .and_where(Expr::col(Alias::new("name")).eq(ALLOCATION))
-        .to_owned();
-    db.execute(&bump).await.map(|_| ())
-}
-
-/// The number of changes counted so far: one row by its key.
-pub async fn changes(db: &impl ConnectionTrait) -> Result<i64, DbErr> {
-    let select = Query::select()
-        .column(Alias::new("value"))
-        .from(Alias::new(COUNTERS))
-        .and_where(Expr::col(Alias::new("name")).eq(ALLOCATION))
-        .to_owned();
-    match db.query_one(&select).await? {
-        Some(row) => row.try_get("", "value"),
-        None => Err(DbErr::RecordNotFound(COUNTERS.to_owned())),
-    }
-}
-
-/// Every (offer, township) row.
-pub async fn offer_townships(db: &impl ConnectionTrait) -> Result<Vec<(String, String)>, DbErr> {
+/// (offer, township) rows of the offers `ids`.
+pub async fn townships_of(
+    db: &impl ConnectionTrait,
+    ids: &[String],
+) -> Result<Vec<(String, String)>, DbErr> {
     offer_township::Entity::find()
         .select_only()
         .column(offer_township::Column::OfferId)
         .column(offer_township::Column::TownshipCode)
+        .filter(offer_township::Column::OfferId.is_in(ids.iter().cloned()))
         .into_tuple()
         .all(db)
         .await
@@ -169,4 +200,30 @@ pub async fn matches_in(
         .into_tuple()
         .all(db)
         .await
+}
+const COUNTERS: &str = "change_counters";
+const ALLOCATION: &str = "allocation";
+
+/// Counts one change the allocation plan depends on, inside the change's
+/// transaction (a relative update: concurrent changes each count).
+pub async fn count_change(db: &impl ConnectionTrait) -> Result<(), DbErr> {
+    let bump = Query::update()
+        .table(Alias::new(COUNTERS))
+        .value(Alias::new("value"), Expr::col(Alias::new("value")).add(1))
+        .and_where(Expr::col(Alias::new("name")).eq(ALLOCATION))
+        .to_owned();
+    db.execute(&bump).await.map(|_| ())
+}
+
+/// The number of changes counted so far: one row by its key.
+pub async fn changes(db: &impl ConnectionTrait) -> Result<i64, DbErr> {
+    let select = Query::select()
+        .column(Alias::new("value"))
+        .from(Alias::new(COUNTERS))
+        .and_where(Expr::col(Alias::new("name")).eq(ALLOCATION))
+        .to_owned();
+    match db.query_one(&select).await? {
+        Some(row) => row.try_get("", "value"),
+        None => Err(DbErr::RecordNotFound(COUNTERS.to_owned())),
+    }
 }

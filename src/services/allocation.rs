@@ -319,3 +319,38 @@ pub async fn allocation(
         }),
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::depends_on;
+
+    #[test]
+    fn writes_to_what_the_plan_reads_count_and_reads_of_files_do_not() {
+        for action in [
+            "need.publish",
+            "need.close",
+            "offer.update",
+            "offer.pause",
+            "match.approve",
+            "match.propose",
+            "provider.decide",
+            "family.decide",
+            "child.close",
+            "child.update",
+        ] {
+            assert!(depends_on(action), "{action}");
+        }
+        for action in [
+            "child.view",
+            "child.reveal",
+            "child.list",
+            "child.search",
+            "session.login",
+            "user.create",
+            "regions.load",
+            "vault.rotate_key",
+        ] {
+            assert!(!depends_on(action), "{action}");
+        }
+    }
+}

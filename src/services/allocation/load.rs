@@ -5,7 +5,7 @@
 
 use std::collections::{HashMap, HashSet};
 
-use chrono::NaiveDate;
+use chrono::{DateTime, NaiveDate, Utc};
 
 use crate::db;
 use crate::db::allocation::OfferRow;
@@ -49,6 +49,9 @@ fn bad(what: &str) -> ServiceError {
     ServiceError::internal(format!("unknown {what} in the allocation data"))
 }
 
+/// Rows read at a time.
+const PAGE: u64 = 2000;
+
 /// Statuses of matches that still count: open ones, and those holding a place.
 fn live_statuses() -> Vec<&'static str> {
     MatchStatus::codes_where(|s| !s.is_final() || s.holds_capacity())
@@ -72,24 +75,45 @@ pub async fn load(
         .filter(approval_is_current)
         .map(|f| f.id)
         .collect();
-    let mut offers = db::allocation::offers_with_places(conn, OfferStatus::Active.as_str()).await?;
-    offers.retain(|o| {
-        let owner_ok = match (&o.provider_id, &o.family_id) {
-            (Some(p), _) => verified.contains(p),
-            (None, Some(f)) => families.contains(f),
-            (None, None) => false,
+    let (offer_total, need_total) = db::allocation::counts(
+        conn,
+        OfferStatus::Active.as_str(),
+        NeedStatus::Published.as_str(),
+    )
+    .await?;
+    let (offer_total, need_total) = (offer_total as usize, need_total as usize);
+    let owner_ok = |o: &OfferRow| match (&o.provider_id, &o.family_id) {
+        (Some(p), _) => verified.contains(p),
+        (None, Some(f)) => families.contains(f),
+        (None, None) => false,
+    };
+    // A page at a time, by id; then oldest first, the order first come
+    // takes them in.
+    let mut offers: Vec<(OfferRow, OfferFacts)> = Vec::new();
+    let mut after: Option<String> = None;
+    loop {
+        let mut page =
+            db::allocation::offers_page(conn, OfferStatus::Active.as_str(), after.as_deref(), PAGE)
+                .await?;
+        let Some(last) = page.last() else {
+            break;
         };
-        owner_ok && o.ends_on.is_none_or(|end| end >= today)
-    });
-    step(10);
-    let mut served: HashMap<String, Vec<String>> = HashMap::new();
-    for (offer_id, township) in db::allocation::offer_townships(conn).await? {
-        served.entry(offer_id).or_default().push(township);
-    }
-    let offer_facts = offers
-        .iter()
-        .map(|o| {
-            Ok(OfferFacts {
+        after = Some(last.id.clone());
+        let more = page.len() as u64 == PAGE;
+        page.retain(|o| owner_ok(o) && o.ends_on.is_none_or(|end| end >= today));
+        let local: Vec<String> = page
+            .iter()
+            .filter(|o| !o.county_wide)
+            .map(|o| o.id.clone())
+            .collect();
+        let mut served: HashMap<String, Vec<String>> = HashMap::new();
+        if !local.is_empty() {
+            for (offer_id, township) in db::allocation::townships_of(conn, &local).await? {
+                served.entry(offer_id).or_default().push(township);
+            }
+        }
+        for o in page {
+            let facts = OfferFacts {
                 category: o.category.parse().map_err(|_| bad("offer category"))?,
                 county_wide: o.county_wide,
                 townships: served.remove(&o.id).unwrap_or_default(),
@@ -97,11 +121,20 @@ pub async fn load(
                     .then(|| AgeRange::parse(o.age_min.map(i64::from), o.age_max.map(i64::from)))
                     .and_then(Result::ok),
                 remaining: u32::try_from(o.remaining).unwrap_or(0),
-            })
-        })
-        .collect::<ServiceResult<Vec<_>>>()?;
-    drop(served);
-    step(20);
+            };
+            offers.push((o, facts));
+        }
+        step(
+            u8::try_from(offers.len() * 30 / offer_total.max(1))
+                .unwrap_or(30)
+                .min(30),
+        );
+        if !more {
+            break;
+        }
+    }
+    offers.sort_by(|(a, _), (b, _)| (a.created_at, &a.id).cmp(&(b.created_at, &b.id)));
+    let (offers, offer_facts): (Vec<OfferRow>, Vec<OfferFacts>) = offers.into_iter().unzip();
 
     let mut holding: HashMap<String, u32> = HashMap::new();
     let mut open_pairs: HashSet<(String, String)> = HashSet::new();
@@ -114,53 +147,82 @@ pub async fn load(
             open_pairs.insert((need_id, offer_id));
         }
     }
-    step(30);
+    step(35);
 
-    let births: HashMap<String, Vec<u8>> =
-        db::children::population_rows(conn, FileStatus::Active.as_str())
-            .await?
-            .into_iter()
-            .map(|(id, _, _, sealed)| (id, sealed))
-            .collect();
-    step(45);
-    let rows = db::allocation::needs_by_publication(conn, NeedStatus::Published.as_str()).await?;
-    step(60);
-    let mut needs = Vec::new();
-    let mut facts = Vec::new();
-    for (id, code, title, township, category, urgency, quantity, child_id) in rows {
-        let category: Category = category.parse().map_err(|_| bad("need category"))?;
-        let wanted = fit::places_wanted(category, quantity);
-        let places = wanted.saturating_sub(holding.get(&id).copied().unwrap_or(0));
-        if places == 0 {
-            continue;
-        }
-        // The band the projection shows (a child who turned 18 shows the
-        // oldest band); unknown when the file is not active.
-        let band = match births.get(&child_id) {
-            Some(sealed) => {
-                let birth = identity::birth_date_sealed(store.vault, &child_id, sealed)?;
-                Some(AgeBand::of(birth, today).unwrap_or(AgeBand::Senior))
-            }
-            None => None,
+    // A page at a time, by id, with the birth dates of that page's files;
+    // then first published first, the order first come serves them in.
+    let mut open: Vec<(Option<DateTime<Utc>>, OpenNeed, NeedFacts)> = Vec::new();
+    let mut after: Option<String> = None;
+    let mut read = 0usize;
+    loop {
+        let page = db::allocation::needs_page(
+            conn,
+            NeedStatus::Published.as_str(),
+            after.as_deref(),
+            PAGE,
+        )
+        .await?;
+        let Some(last) = page.last() else {
+            break;
         };
-        let urgency: Urgency = urgency.parse().map_err(|_| bad("urgency"))?;
-        facts.push(NeedFacts {
-            category,
-            township: township.clone(),
-            band,
-            urgency,
-            places,
-        });
-        needs.push(OpenNeed {
-            id,
-            code,
-            title,
-            township,
-            urgency,
-        });
+        after = Some(last.0.clone());
+        read += page.len();
+        let more = page.len() as u64 == PAGE;
+        let children: Vec<String> = page.iter().map(|row| row.7.clone()).collect();
+        let births: HashMap<String, Vec<u8>> =
+            db::allocation::birth_dates_of(conn, FileStatus::Active.as_str(), &children)
+                .await?
+                .into_iter()
+                .collect();
+        for (id, code, title, township, category, urgency, quantity, child_id, published) in page {
+            let category: Category = category.parse().map_err(|_| bad("need category"))?;
+            let wanted = fit::places_wanted(category, quantity);
+            let places = wanted.saturating_sub(holding.get(&id).copied().unwrap_or(0));
+            if places == 0 {
+                continue;
+            }
+            // The band the projection shows (a child who turned 18 shows the
+            // oldest band); unknown when the file is not active.
+            let band = match births.get(&child_id) {
+                Some(sealed) => {
+                    let birth = identity::birth_date_sealed(store.vault, &child_id, sealed)?;
+                    Some(AgeBand::of(birth, today).unwrap_or(AgeBand::Senior))
+                }
+                None => None,
+            };
+            let urgency: Urgency = urgency.parse().map_err(|_| bad("urgency"))?;
+            let facts = NeedFacts {
+                category,
+                township: township.clone(),
+                band,
+                urgency,
+                places,
+            };
+            let need = OpenNeed {
+                id,
+                code,
+                title,
+                township,
+                urgency,
+            };
+            open.push((published, need, facts));
+        }
+        step(
+            u8::try_from(35 + read * 60 / need_total.max(1))
+                .unwrap_or(95)
+                .min(95),
+        );
+        if !more {
+            break;
+        }
     }
-    drop(births);
-    step(95);
+    open.sort_by(|(a, x, _), (b, y, _)| (a, &x.id).cmp(&(b, &y.id)));
+    let mut needs = Vec::with_capacity(open.len());
+    let mut facts = Vec::with_capacity(open.len());
+    for (_, need, f) in open {
+        needs.push(need);
+        facts.push(f);
+    }
 
     let need_index: HashMap<&str, usize> = needs
         .iter()
