@@ -23,7 +23,6 @@ use std::time::Duration;
 use chrono::{DateTime, Utc};
 use sea_orm::DatabaseConnection;
 
-use crate::db::allocation::OfferRow;
 use crate::domain::Role;
 use crate::domain::allocation::Plan;
 use crate::domain::allocation::classes::Solved;
@@ -37,7 +36,7 @@ pub mod job;
 pub mod load;
 
 pub use job::{Jobs, Phase, Progress, Version};
-pub use load::{Loaded, OpenNeed};
+pub use load::{Loaded, OfferShown, OpenNeed};
 
 /// Places covered in each urgency.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -127,14 +126,6 @@ struct Summary {
     greedy: Coverage,
 }
 
-/// An offer as a proposed pair shows it.
-#[derive(Clone, Debug)]
-struct OfferShown {
-    id: String,
-    title: String,
-    owner_name: String,
-}
-
 /// A computed plan, kept until the data changes.
 #[derive(Debug)]
 pub struct Computed {
@@ -188,12 +179,13 @@ impl Computed {
                 add_coverage(&mut s.greedy, f.urgency, baseline[i], f.places);
             }
         }
-        let (shown_needs, shown_offers, pairs) = shown(&solved.plan, &facts, &needs, &offers);
+        let offer_count = offers.len() as u64;
+        let (shown_needs, shown_offers, pairs) = shown(&solved.plan, &facts, needs, offers);
         Computed {
             version,
             computed_at,
             duration,
-            offers: offers.len() as u64,
+            offers: offer_count,
             county,
             townships,
             needs: shown_needs,
@@ -246,35 +238,43 @@ impl Computed {
 
 type Shown = (Vec<OpenNeed>, Vec<OfferShown>, Vec<(u32, u32)>);
 
+/// Keeps the items of `all` that `used` marks (moved, not copied); answers
+/// them and each kept item's new position.
+fn keep<T>(all: Vec<T>, used: &[bool]) -> (Vec<T>, Vec<u32>) {
+    let mut at = vec![u32::MAX; all.len()];
+    let mut kept = Vec::new();
+    for (i, item) in all.into_iter().enumerate() {
+        if used[i] {
+            at[i] = kept.len() as u32;
+            kept.push(item);
+        }
+    }
+    (kept, at)
+}
+
 /// The needs and offers the plan's pairs name, and the pairs as positions
 /// in them, most urgent first, then in publication order.
-fn shown(plan: &Plan, facts: &[fit::NeedFacts], needs: &[OpenNeed], offers: &[OfferRow]) -> Shown {
+fn shown(
+    plan: &Plan,
+    facts: &[fit::NeedFacts],
+    needs: Vec<OpenNeed>,
+    offers: Vec<OfferShown>,
+) -> Shown {
+    let mut need_used = vec![false; needs.len()];
+    let mut offer_used = vec![false; offers.len()];
+    for &(o, n) in &plan.assignments {
+        need_used[n] = true;
+        offer_used[o] = true;
+    }
+    let (needs, need_at) = keep(needs, &need_used);
+    let (offers, offer_at) = keep(offers, &offer_used);
     let mut order: Vec<(usize, usize)> = plan.assignments.clone();
     order.sort_by_key(|&(o, n)| (fit::tier(facts[n].urgency), n, o));
-    let mut need_at: HashMap<usize, u32> = HashMap::new();
-    let mut offer_at: HashMap<usize, u32> = HashMap::new();
-    let mut kept_needs = Vec::new();
-    let mut kept_offers = Vec::new();
     let pairs = order
         .into_iter()
-        .map(|(o, n)| {
-            let ni = *need_at.entry(n).or_insert_with(|| {
-                kept_needs.push(needs[n].clone());
-                (kept_needs.len() - 1) as u32
-            });
-            let oi = *offer_at.entry(o).or_insert_with(|| {
-                let row = &offers[o];
-                kept_offers.push(OfferShown {
-                    id: row.id.clone(),
-                    title: row.title.clone(),
-                    owner_name: row.owner_name.clone(),
-                });
-                (kept_offers.len() - 1) as u32
-            });
-            (ni, oi)
-        })
+        .map(|(o, n)| (need_at[n], offer_at[o]))
         .collect();
-    (kept_needs, kept_offers, pairs)
+    (needs, offers, pairs)
 }
 
 /// Whether an audited action may change what the plan reads: any write

@@ -30,6 +30,14 @@ pub struct OpenNeed {
     pub urgency: Urgency,
 }
 
+/// The public fields of an offer that a proposed pair shows.
+#[derive(Clone, Debug)]
+pub struct OfferShown {
+    pub id: String,
+    pub title: String,
+    pub owner_name: String,
+}
+
 /// The open needs and offers with places, in problem order.
 #[derive(Debug, Clone, Default)]
 pub struct Loaded {
@@ -38,7 +46,7 @@ pub struct Loaded {
     /// What the plan knows of each need (same order).
     pub facts: Vec<NeedFacts>,
     /// Offers with places whose owner may be matched, oldest first.
-    pub offers: Vec<OfferRow>,
+    pub offers: Vec<OfferShown>,
     /// What the plan knows of each offer (same order).
     pub offer_facts: Vec<OfferFacts>,
     /// (offer, need) positions already in an open match.
@@ -48,6 +56,9 @@ pub struct Loaded {
 fn bad(what: &str) -> ServiceError {
     ServiceError::internal(format!("unknown {what} in the allocation data"))
 }
+
+/// The order of offers: oldest first.
+type OfferKey = (DateTime<Utc>, String);
 
 /// Rows read at a time.
 const PAGE: u64 = 2000;
@@ -89,7 +100,7 @@ pub async fn load(
     };
     // A page at a time, by id; then oldest first, the order first come
     // takes them in.
-    let mut offers: Vec<(OfferRow, OfferFacts)> = Vec::new();
+    let mut offers: Vec<(OfferKey, OfferShown, OfferFacts)> = Vec::new();
     let mut after: Option<String> = None;
     loop {
         let mut page =
@@ -122,7 +133,13 @@ pub async fn load(
                     .and_then(Result::ok),
                 remaining: u32::try_from(o.remaining).unwrap_or(0),
             };
-            offers.push((o, facts));
+            let key = (o.created_at, o.id.clone());
+            let shown = OfferShown {
+                id: o.id,
+                title: o.title,
+                owner_name: o.owner_name,
+            };
+            offers.push((key, shown, facts));
         }
         step(
             u8::try_from(offers.len() * 30 / offer_total.max(1))
@@ -133,8 +150,11 @@ pub async fn load(
             break;
         }
     }
-    offers.sort_by(|(a, _), (b, _)| (a.created_at, &a.id).cmp(&(b.created_at, &b.id)));
-    let (offers, offer_facts): (Vec<OfferRow>, Vec<OfferFacts>) = offers.into_iter().unzip();
+    offers.sort_by(|(a, _, _), (b, _, _)| a.cmp(b));
+    let (offers, offer_facts): (Vec<OfferShown>, Vec<OfferFacts>) = offers
+        .into_iter()
+        .map(|(_, shown, facts)| (shown, facts))
+        .unzip();
 
     let mut holding: HashMap<String, u32> = HashMap::new();
     let mut open_pairs: HashSet<(String, String)> = HashSet::new();
