@@ -3,60 +3,91 @@
 //! changes it depends on (the only thing here that writes).
 
 use chrono::{DateTime, NaiveDate, Utc};
-use sea_orm::sea_query::{Alias, Expr, ExprTrait, Query};
+use sea_orm::sea_query::{Alias, Expr, ExprTrait, Order, Query};
 use sea_orm::{
     ColumnTrait, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
     QuerySelect,
 };
 
-use super::entities::{child, family, match_record, need, offer, offer_township, provider};
+use super::entities::{family, match_record, need, offer, offer_township, provider};
 
-/// What the plan reads of a need: id, code, title, township, category,
-/// urgency, quantity, child id, publication time.
-pub type NeedRow = (
-    String,
-    String,
-    String,
-    String,
-    String,
-    String,
-    Option<i32>,
-    String,
-    Option<DateTime<Utc>>,
-);
+/// What the plan reads of a need, with the sealed birth date of its
+/// child's file when that file is active.
+#[derive(Debug, Clone)]
+pub struct NeedRow {
+    pub id: String,
+    pub code: String,
+    pub title: String,
+    pub township_code: String,
+    pub category: String,
+    pub urgency: String,
+    pub quantity: Option<i32>,
+    pub child_id: String,
+    pub published_at: Option<DateTime<Utc>>,
+    pub birth_date_sealed: Option<Vec<u8>>,
+}
 
-/// Needs of `status` after the id `after`, by id, `limit` of them: only
-/// the columns the plan reads (a page at a time keeps the rows the driver
-/// materialises small; the caller orders them by publication).
+/// Needs of `status` after the id `after`, by id, `limit` of them, each
+/// with its child's sealed birth date when the file is of `file_status`:
+/// only the columns the plan reads, walked along the primary key (a page
+/// at a time keeps the rows the driver materialises small; the caller
+/// orders them by publication).
 pub async fn needs_page(
     db: &impl ConnectionTrait,
     status: &str,
+    file_status: &str,
     after: Option<&str>,
     limit: u64,
 ) -> Result<Vec<NeedRow>, DbErr> {
-    let mut query = need::Entity::find()
-        .select_only()
-        .columns([
-            need::Column::Id,
-            need::Column::Code,
-            need::Column::Title,
-            need::Column::TownshipCode,
-            need::Column::Category,
-            need::Column::Urgency,
-            need::Column::Quantity,
-            need::Column::ChildId,
-            need::Column::PublishedAt,
-        ])
-        .filter(need::Column::Status.eq(status));
-    if let Some(after) = after {
-        query = query.filter(need::Column::Id.gt(after));
+    let (needs, children) = (Alias::new("needs"), Alias::new("children"));
+    let col = |table: &Alias, name: &str| Expr::col((table.clone(), Alias::new(name)));
+    let mut select = Query::select();
+    for name in [
+        "id",
+        "code",
+        "title",
+        "township_code",
+        "category",
+        "urgency",
+        "quantity",
+        "child_id",
+        "published_at",
+    ] {
+        select.expr_as(col(&needs, name), Alias::new(name));
     }
-    query
-        .order_by_asc(need::Column::Id)
-        .limit(limit)
-        .into_tuple()
-        .all(db)
-        .await
+    select
+        .expr_as(col(&children, "birth_date_sealed"), Alias::new("birth"))
+        .from(needs.clone())
+        .left_join(
+            children.clone(),
+            col(&children, "id")
+                .equals((needs.clone(), Alias::new("child_id")))
+                .and(col(&children, "status").eq(file_status)),
+        )
+        .and_where(col(&needs, "status").eq(status))
+        .order_by((needs.clone(), Alias::new("id")), Order::Asc)
+        .limit(limit);
+    if let Some(after) = after {
+        select.and_where(col(&needs, "id").gt(after));
+    }
+    db.query_all(&select)
+        .await?
+        .into_iter()
+        .map(|row| {
+            Ok(NeedRow {
+                id: row.try_get("", "id")?,
+                code: row.try_get("", "code")?,
+                title: row.try_get("", "title")?,
+                township_code: row.try_get("", "township_code")?,
+                category: row.try_get("", "category")?,
+                urgency: row.try_get("", "urgency")?,
+                quantity: row.try_get("", "quantity")?,
+                child_id: row.try_get("", "child_id")?,
+                published_at: row.try_get("", "published_at")?,
+                birth_date_sealed: row.try_get("", "birth")?,
+            })
+        })
+        .collect()
 }
 
 /// How many offers of `offer_status` with places, and needs of
@@ -78,23 +109,6 @@ pub async fn counts(
     Ok((offers, needs))
 }
 
-/// Sealed birth dates of the files of `status` among `ids`.
-pub async fn birth_dates_of(
-    db: &impl ConnectionTrait,
-    status: &str,
-    ids: &[String],
-) -> Result<Vec<(String, Vec<u8>)>, DbErr> {
-    child::Entity::find()
-        .select_only()
-        .column(child::Column::Id)
-        .column(child::Column::BirthDateSealed)
-        .filter(child::Column::Status.eq(status))
-        .filter(child::Column::Id.is_in(ids.iter().cloned()))
-        .into_tuple()
-        .all(db)
-        .await
-}
-
 /// What the plan reads of an offer.
 #[derive(Debug, Clone, sea_orm::FromQueryResult)]
 pub struct OfferRow {
@@ -110,34 +124,33 @@ pub struct OfferRow {
     pub age_max: Option<i16>,
     pub ends_on: Option<NaiveDate>,
     pub created_at: DateTime<Utc>,
+    pub status: String,
 }
 
-/// Offers of `status` with places left after the id `after`, by id,
-/// `limit` of them: only the columns the plan reads.
+/// Offers after the id `after`, by id, `limit` of them: only the columns
+/// the plan reads, walked along the primary key (the caller keeps those of
+/// the status it wants and with places: filtering here would make SQLite
+/// walk the status index and sort every page).
 pub async fn offers_page(
     db: &impl ConnectionTrait,
-    status: &str,
     after: Option<&str>,
     limit: u64,
 ) -> Result<Vec<OfferRow>, DbErr> {
-    let mut query = offer::Entity::find()
-        .select_only()
-        .columns([
-            offer::Column::Id,
-            offer::Column::ProviderId,
-            offer::Column::FamilyId,
-            offer::Column::OwnerName,
-            offer::Column::Category,
-            offer::Column::Title,
-            offer::Column::Remaining,
-            offer::Column::CountyWide,
-            offer::Column::AgeMin,
-            offer::Column::AgeMax,
-            offer::Column::EndsOn,
-            offer::Column::CreatedAt,
-        ])
-        .filter(offer::Column::Status.eq(status))
-        .filter(offer::Column::Remaining.gt(0));
+    let mut query = offer::Entity::find().select_only().columns([
+        offer::Column::Id,
+        offer::Column::ProviderId,
+        offer::Column::FamilyId,
+        offer::Column::OwnerName,
+        offer::Column::Category,
+        offer::Column::Title,
+        offer::Column::Remaining,
+        offer::Column::CountyWide,
+        offer::Column::AgeMin,
+        offer::Column::AgeMax,
+        offer::Column::EndsOn,
+        offer::Column::CreatedAt,
+        offer::Column::Status,
+    ]);
     if let Some(after) = after {
         query = query.filter(offer::Column::Id.gt(after));
     }

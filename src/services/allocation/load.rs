@@ -8,7 +8,7 @@ use std::collections::{HashMap, HashSet};
 use chrono::{DateTime, NaiveDate, Utc};
 
 use crate::db;
-use crate::db::allocation::OfferRow;
+use crate::db::allocation::{NeedRow, OfferRow};
 use crate::domain::allocation::fit::{self, NeedFacts, OfferFacts};
 use crate::domain::category::Category;
 use crate::domain::child::{AgeBand, FileStatus};
@@ -103,15 +103,18 @@ pub async fn load(
     let mut offers: Vec<(OfferKey, OfferShown, OfferFacts)> = Vec::new();
     let mut after: Option<String> = None;
     loop {
-        let mut page =
-            db::allocation::offers_page(conn, OfferStatus::Active.as_str(), after.as_deref(), PAGE)
-                .await?;
+        let mut page = db::allocation::offers_page(conn, after.as_deref(), PAGE).await?;
         let Some(last) = page.last() else {
             break;
         };
         after = Some(last.id.clone());
         let more = page.len() as u64 == PAGE;
-        page.retain(|o| owner_ok(o) && o.ends_on.is_none_or(|end| end >= today));
+        page.retain(|o| {
+            o.status == OfferStatus::Active.as_str()
+                && o.remaining > 0
+                && owner_ok(o)
+                && o.ends_on.is_none_or(|end| end >= today)
+        });
         let local: Vec<String> = page
             .iter()
             .filter(|o| !o.county_wide)
@@ -169,7 +172,7 @@ pub async fn load(
     }
     step(35);
 
-    // A page at a time, by id, with the birth dates of that page's files;
+    // A page at a time, by id, with the birth dates of their files;
     // then first published first, the order first come serves them in.
     let mut open: Vec<(Option<DateTime<Utc>>, OpenNeed, NeedFacts)> = Vec::new();
     let mut after: Option<String> = None;
@@ -178,6 +181,7 @@ pub async fn load(
         let page = db::allocation::needs_page(
             conn,
             NeedStatus::Published.as_str(),
+            FileStatus::Active.as_str(),
             after.as_deref(),
             PAGE,
         )
@@ -185,16 +189,22 @@ pub async fn load(
         let Some(last) = page.last() else {
             break;
         };
-        after = Some(last.0.clone());
+        after = Some(last.id.clone());
         read += page.len();
         let more = page.len() as u64 == PAGE;
-        let children: Vec<String> = page.iter().map(|row| row.7.clone()).collect();
-        let births: HashMap<String, Vec<u8>> =
-            db::allocation::birth_dates_of(conn, FileStatus::Active.as_str(), &children)
-                .await?
-                .into_iter()
-                .collect();
-        for (id, code, title, township, category, urgency, quantity, child_id, published) in page {
+        for row in page {
+            let NeedRow {
+                id,
+                code,
+                title,
+                township_code: township,
+                category,
+                urgency,
+                quantity,
+                child_id,
+                published_at: published,
+                birth_date_sealed,
+            } = row;
             let category: Category = category.parse().map_err(|_| bad("need category"))?;
             let wanted = fit::places_wanted(category, quantity);
             let places = wanted.saturating_sub(holding.get(&id).copied().unwrap_or(0));
@@ -203,7 +213,7 @@ pub async fn load(
             }
             // The band the projection shows (a child who turned 18 shows the
             // oldest band); unknown when the file is not active.
-            let band = match births.get(&child_id) {
+            let band = match &birth_date_sealed {
                 Some(sealed) => {
                     let birth = identity::birth_date_sealed(store.vault, &child_id, sealed)?;
                     Some(AgeBand::of(birth, today).unwrap_or(AgeBand::Senior))
