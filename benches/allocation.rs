@@ -1,10 +1,13 @@
 //! Allocation benchmark: generates synthetic offers and needs into a
-//! temporary SQLite database, builds the allocation problem the way the
-//! portal does (`services::allocation::load`: published needs, active
-//! offers with places, birth dates opened to age bands, compatibility
-//! edges), then times the exact tiered plan (`domain::allocation::plan`)
-//! against the first-come baseline (`greedy`) on the same problem, run
-//! after run, and compares what each covers, in total and by urgency.
+//! temporary SQLite database, reads the allocation problem the way the
+//! portal's job does (`services::allocation::load`: published needs, active
+//! offers with places, birth dates opened to age bands), then times the
+//! exact tiered plan with the first-come baseline on classes
+//! (`domain::allocation::classes::solve`), run after run, and compares what
+//! each covers, in total and by urgency. With `--pairs` it also builds the
+//! pair problem (one edge per compatible pair) and times the pair solvers
+//! (`domain::allocation::{plan, greedy}`) on it, checking that both cover
+//! the same places in every tier.
 //!
 //! The synthetic offers have many more places than there are needs, so
 //! the same problem is also solved with every offer cut to one place
@@ -15,7 +18,7 @@
 //! the busiest township and for county staff.
 //!
 //! Run: `cargo bench --bench allocation -- [--needs 10000] [--offers 5000]
-//! [--seed 7] [--runs 15] [--no-scarce]`. Prints Markdown.
+//! [--seed 7] [--runs 15] [--no-scarce] [--pairs]`. Prints Markdown.
 
 #[path = "support/common.rs"]
 mod common;
@@ -24,8 +27,13 @@ use common::{Error, ms, percentile};
 use std::time::{Duration, Instant};
 
 use carebridge::domain::Role;
-use carebridge::domain::allocation::{Plan, Problem, greedy, plan};
-use carebridge::services::allocation::{self, Loaded};
+use std::collections::HashSet;
+use std::sync::Arc;
+
+use carebridge::domain::allocation::classes::{self, Solved};
+use carebridge::domain::allocation::fit::{self, NeedFacts, OfferFacts};
+use carebridge::domain::allocation::{Plan, greedy, plan};
+use carebridge::services::allocation::{self, Answer, Jobs, Loaded};
 use carebridge::services::{Paging, Principal, Store, inbox};
 
 struct Args {
@@ -34,6 +42,7 @@ struct Args {
     seed: u64,
     runs: usize,
     scarce: bool,
+    pairs: bool,
 }
 
 fn parse_args() -> Result<Args, Error> {
@@ -43,6 +52,7 @@ fn parse_args() -> Result<Args, Error> {
         seed: 7,
         runs: 15,
         scarce: true,
+        pairs: false,
     };
     let mut it = std::env::args().skip(1);
     while let Some(arg) = it.next() {
@@ -53,6 +63,7 @@ fn parse_args() -> Result<Args, Error> {
             "--seed" => args.seed = value()?.parse()?,
             "--runs" => args.runs = value()?.parse::<usize>()?.max(1),
             "--no-scarce" => args.scarce = false,
+            "--pairs" => args.pairs = true,
             // `cargo bench` passes `--bench`; ignore it and anything unknown.
             _ => {}
         }
@@ -73,35 +84,31 @@ impl Timing {
     }
 }
 
-/// Plan and greedy `runs` times each, alternating, on one problem.
-fn time_both(problem: &Problem, runs: usize) -> (Timing, Timing, Vec<f64>, Plan, Plan) {
-    let mut plans = Vec::with_capacity(runs);
-    let mut greedies = Vec::with_capacity(runs);
-    let mut ratios = Vec::with_capacity(runs);
-    let mut best = Plan::default();
-    let mut baseline = Plan::default();
-    for _ in 0..runs {
-        let started = Instant::now();
-        best = plan(problem);
-        let p = started.elapsed();
-        let started = Instant::now();
-        baseline = greedy(problem);
-        let g = started.elapsed();
-        plans.push(p);
-        greedies.push(g);
-        ratios.push(p.as_secs_f64() / g.as_secs_f64().max(1e-9));
-    }
-    plans.sort_unstable();
-    greedies.sort_unstable();
-    ratios.sort_by(f64::total_cmp);
-    (Timing(plans), Timing(greedies), ratios, best, baseline)
+/// One county's problem, as the job hands it to the solver.
+struct County<'a> {
+    needs: &'a [NeedFacts],
+    offers: &'a [OfferFacts],
+    taken: &'a HashSet<(usize, usize)>,
 }
 
-/// Needs wanting places in each tier (critical, urgent, normal).
-fn wanted(problem: &Problem) -> [usize; 3] {
+/// The class solver `runs` times on one problem.
+fn time_classes(county: &County<'_>, runs: usize) -> (Timing, Solved) {
+    let mut times = Vec::with_capacity(runs);
+    let mut solved = Solved::default();
+    for _ in 0..runs {
+        let started = Instant::now();
+        solved = classes::solve(county.needs, county.offers, county.taken, &mut |_| {});
+        times.push(started.elapsed());
+    }
+    times.sort_unstable();
+    (Timing(times), solved)
+}
+
+/// Places wanted in each tier (critical, urgent, normal).
+fn wanted(needs: &[NeedFacts]) -> [usize; 3] {
     let mut out = [0; 3];
-    for (need, &tier) in problem.tiers.iter().enumerate() {
-        out[usize::from(tier).min(2)] += problem.demand(need) as usize;
+    for need in needs {
+        out[usize::from(fit::tier(need.urgency)).min(2)] += need.places as usize;
     }
     out
 }
@@ -110,73 +117,81 @@ fn tier(plan: &Plan, t: usize) -> usize {
     plan.covered.get(t).copied().unwrap_or(0)
 }
 
-fn needs_fully_covered(problem: &Problem, plan: &Plan) -> usize {
-    plan.places_by_need(problem)
+fn needs_fully_covered(needs: &[NeedFacts], plan: &Plan) -> usize {
+    plan.places_of(needs.len())
         .iter()
-        .enumerate()
-        .filter(|&(n, &p)| p > 0 && p >= problem.demand(n))
+        .zip(needs)
+        .filter(|&(&p, n)| p > 0 && p >= n.places)
         .count()
 }
 
-fn report(title: &str, problem: &Problem, runs: usize) {
-    let (plan_t, greedy_t, ratios, best, baseline) = time_both(problem, runs);
-    let want = wanted(problem);
-    let capacity: u64 = problem.capacities.iter().map(|&c| u64::from(c)).sum();
+fn report(title: &str, county: &County<'_>, runs: usize, pairs: bool) {
+    let (class_t, solved) = time_classes(county, runs);
+    let want = wanted(county.needs);
+    let capacity: u64 = county.offers.iter().map(|o| u64::from(o.remaining)).sum();
     println!("\n### {title}\n");
     println!(
-        "{} needs wanting {} places (critical {}, urgent {}, normal {}); {} offers with {} places; {} compatible pairs.\n",
-        problem.tiers.len(),
+        "{} needs wanting {} places (critical {}, urgent {}, normal {}); {} offers with {} places; {} need classes, {} offer classes, {} class edges.\n",
+        county.needs.len(),
         want.iter().sum::<usize>(),
         want[0],
         want[1],
         want[2],
-        problem.capacities.len(),
+        county.offers.len(),
         capacity,
-        problem.edges.len()
+        solved.need_classes,
+        solved.offer_classes,
+        solved.edges
     );
     println!("| | median | p99 |");
     println!("| --- | ---: | ---: |");
     println!(
-        "| plan (tiered max-flow) | {:.2} ms | {:.2} ms |",
-        ms(plan_t.median()),
-        ms(plan_t.p99())
+        "| classes: plan and first come | {:.2} ms | {:.2} ms |",
+        ms(class_t.median()),
+        ms(class_t.p99())
     );
-    println!(
-        "| greedy (first come) | {:.2} ms | {:.2} ms |",
-        ms(greedy_t.median()),
-        ms(greedy_t.p99())
-    );
-    println!(
-        "| plan / greedy (same run) | {:.1}× | {:.1}× |\n",
-        percentile_f(&ratios, 0.5),
-        percentile_f(&ratios, 0.99)
-    );
+    if pairs {
+        let started = Instant::now();
+        let problem = fit::problem(county.needs, county.offers, county.taken);
+        let built = started.elapsed();
+        let started = Instant::now();
+        let best = plan(&problem);
+        let p = started.elapsed();
+        let started = Instant::now();
+        let baseline = greedy(&problem);
+        let g = started.elapsed();
+        println!(
+            "| pairs: building {} edges | {:.2} ms | — |",
+            problem.edges.len(),
+            ms(built)
+        );
+        println!("| pairs: plan | {:.2} ms | — |", ms(p));
+        println!("| pairs: first come | {:.2} ms | — |", ms(g));
+        assert_eq!(best.covered, solved.plan.covered, "plan coverage differs");
+        assert_eq!(baseline, solved.greedy, "first come differs");
+        println!(
+            "\nPairs and classes cover the same places in every tier; first come makes the same choices.\n"
+        );
+    }
     println!("| places covered | total | critical | urgent | normal | needs fully covered |");
     println!("| --- | ---: | ---: | ---: | ---: | ---: |");
-    for (name, p) in [("plan", &best), ("greedy", &baseline)] {
+    for (name, p) in [("plan", &solved.plan), ("greedy", &solved.greedy)] {
         println!(
             "| {name} | {} | {} | {} | {} | {} |",
             p.total(),
             tier(p, 0),
             tier(p, 1),
             tier(p, 2),
-            needs_fully_covered(problem, p)
+            needs_fully_covered(county.needs, p)
         );
     }
+    let (best, baseline) = (&solved.plan, &solved.greedy);
     let gain = best.total() as i64 - baseline.total() as i64;
     println!(
         "\nThe plan covers {gain:+} places overall and {:+} critical, {:+} urgent places against first come.",
-        tier(&best, 0) as i64 - tier(&baseline, 0) as i64,
-        tier(&best, 1) as i64 - tier(&baseline, 1) as i64,
+        tier(best, 0) as i64 - tier(baseline, 0) as i64,
+        tier(best, 1) as i64 - tier(baseline, 1) as i64,
     );
-}
-
-fn percentile_f(sorted: &[f64], p: f64) -> f64 {
-    if sorted.is_empty() {
-        return 0.0;
-    }
-    let i = ((sorted.len() as f64 - 1.0) * p).round() as usize;
-    sorted[i.min(sorted.len() - 1)]
 }
 
 fn staff(role: Role, township: Option<String>) -> Principal {
@@ -195,7 +210,7 @@ fn staff(role: Role, township: Option<String>) -> Principal {
 async fn inbox_costs(store: Store<'_>, loaded: &Loaded, runs: usize) -> Result<(), Error> {
     let mut by_township: std::collections::HashMap<&str, usize> = Default::default();
     for need in &loaded.needs {
-        *by_township.entry(need.township_code.as_str()).or_default() += 1;
+        *by_township.entry(need.township.as_str()).or_default() += 1;
     }
     let busiest = by_township
         .iter()
@@ -253,45 +268,81 @@ async fn main() -> Result<(), Error> {
         args.runs
     );
 
-    // Building the problem from the database, as every request does.
+    // Reading the problem from the database, as the job does.
     let today = chrono::Utc::now().date_naive();
     let mut loads = Vec::new();
     let mut loaded: Option<Loaded> = None;
     for _ in 0..3 {
         let started = Instant::now();
-        loaded = Some(allocation::load(prepared.store(), today).await?);
+        loaded = Some(allocation::load::load(prepared.store(), today, &|_| {}).await?);
         loads.push(started.elapsed());
     }
     loads.sort_unstable();
     let loaded = loaded.ok_or("no load")?;
     println!(
-        "Loading and building the problem (`services::allocation::load`: queries, {} birth dates opened, edges): median {:.0} ms over {} runs.",
+        "Reading the problem (`services::allocation::load`: queries, {} birth dates opened): median {:.0} ms over {} runs.",
         loaded.needs.len(),
         ms(percentile(&loads, 0.5)),
         loads.len()
     );
 
-    // The whole request path of `GET /api/v1/allocation` below the web layer.
+    // The whole job behind `GET /api/v1/allocation`, asked as a request
+    // does until it answers with the plan.
     let admin = staff(Role::CountyAdmin, None);
+    let jobs = Arc::new(Jobs::default());
     let started = Instant::now();
-    let answer = allocation::allocation(prepared.store(), &admin, Paging::default()).await?;
+    let total = loop {
+        let answer = allocation::allocation(
+            &jobs,
+            &prepared.db,
+            &prepared.vault,
+            &admin,
+            Paging::default(),
+        )
+        .await?;
+        if let Answer::Ready(plan) = answer {
+            break plan.pairs.total;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    };
     println!(
-        "One full service call (load, plan and greedy, one page of pairs): {:.0} ms; {} pairs proposed.",
+        "The job (read, classes, plan and first come, pairs, summaries), asked for until ready: {:.0} ms; {} pairs proposed.",
         ms(started.elapsed()),
-        answer.pairs.total
+        total
     );
 
     inbox_costs(prepared.store(), &loaded, args.runs).await?;
 
+    let county = County {
+        needs: &loaded.facts,
+        offers: &loaded.offer_facts,
+        taken: &loaded.taken,
+    };
     report(
         "As generated (offers keep their places)",
-        &loaded.problem,
+        &county,
         args.runs,
+        args.pairs,
     );
     if args.scarce {
-        let mut scarce = loaded.problem.clone();
-        scarce.capacities.iter_mut().for_each(|c| *c = (*c).min(1));
-        report("Scarce: every offer cut to one place", &scarce, args.runs);
+        let scarce: Vec<OfferFacts> = loaded
+            .offer_facts
+            .iter()
+            .map(|o| OfferFacts {
+                remaining: o.remaining.min(1),
+                ..o.clone()
+            })
+            .collect();
+        let county = County {
+            offers: &scarce,
+            ..county
+        };
+        report(
+            "Scarce: every offer cut to one place",
+            &county,
+            args.runs,
+            args.pairs,
+        );
     }
     Ok(())
 }

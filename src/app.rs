@@ -150,6 +150,7 @@ pub fn router(prepared: Prepared, search: Arc<SearchHandle>, settings: Settings)
         vault: prepared.vault,
         search,
         settings: Arc::new(settings),
+        allocation: Arc::default(),
     })
 }
 

@@ -54,6 +54,8 @@ pub struct AppState {
     pub vault: Arc<Vault>,
     pub search: Arc<SearchHandle>,
     pub settings: Arc<Settings>,
+    /// The allocation plan's background job and its last result.
+    pub allocation: Arc<crate::services::allocation::Jobs>,
 }
 
 impl AppState {

@@ -6,6 +6,7 @@
 
 pub use sea_orm_migration::prelude::*;
 
+mod m20260101_000020_change_counters;
 mod m20261128_000001_foundation;
 mod m20261128_000002_audit_log;
 mod m20261128_000003_children;
@@ -38,6 +39,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261130_000013_match_review::Migration),
             Box::new(m20261130_000014_population_columns::Migration),
             Box::new(m20261130_000015_needs_published_index::Migration),
+            Box::new(m20260101_000020_change_counters::Migration),
         ]
     }
 }

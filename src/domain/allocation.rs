@@ -13,6 +13,7 @@
 //! with Dinic's algorithm. [`greedy`] is the first-come baseline the plan
 //! is compared with. Which offer may serve which need is [`fit`]'s rule.
 
+pub mod classes;
 pub mod fit;
 mod flow;
 
@@ -48,17 +49,17 @@ pub struct Plan {
 }
 
 impl Plan {
-    fn from_assignments(problem: &Problem, mut assignments: Vec<(usize, usize)>) -> Plan {
+    fn from_assignments(problem: &Problem, assignments: Vec<(usize, usize)>) -> Plan {
+        Plan::from_tiers(&problem.tiers, assignments)
+    }
+
+    /// The plan of these pairs, `tiers` giving each need's tier.
+    fn from_tiers(tiers: &[u8], mut assignments: Vec<(usize, usize)>) -> Plan {
         assignments.sort_unstable();
-        let tiers = problem
-            .tiers
-            .iter()
-            .map(|&t| usize::from(t) + 1)
-            .max()
-            .unwrap_or(0);
-        let mut covered = vec![0; tiers];
+        let count = tiers.iter().map(|&t| usize::from(t) + 1).max().unwrap_or(0);
+        let mut covered = vec![0; count];
         for &(_, need) in &assignments {
-            if let Some(&tier) = problem.tiers.get(need) {
+            if let Some(&tier) = tiers.get(need) {
                 covered[usize::from(tier)] += 1;
             }
         }
@@ -75,7 +76,12 @@ impl Plan {
 
     /// Places given to each need, indexed by need.
     pub fn places_by_need(&self, problem: &Problem) -> Vec<u32> {
-        let mut places = vec![0; problem.tiers.len()];
+        self.places_of(problem.tiers.len())
+    }
+
+    /// Places given to each of `needs` needs, indexed by need.
+    pub fn places_of(&self, needs: usize) -> Vec<u32> {
+        let mut places = vec![0; needs];
         for &(_, need) in &self.assignments {
             if let Some(p) = places.get_mut(need) {
                 *p += 1;
@@ -93,7 +99,7 @@ pub fn plan(problem: &Problem) -> Plan {
     let sink = source + 1;
     let mut network = flow::Network::new(sink + 1);
     for (offer, &capacity) in problem.capacities.iter().enumerate() {
-        network.add(source, offer, capacity);
+        network.add(source, offer, u64::from(capacity));
     }
     let mut pair_edges = Vec::with_capacity(problem.edges.len());
     for &(offer, need) in &problem.edges {
@@ -110,7 +116,7 @@ pub fn plan(problem: &Problem) -> Plan {
                 .enumerate()
                 .filter(|(_, t)| **t == tier)
             {
-                network.add(offers + need, sink, problem.demand(need));
+                network.add(offers + need, sink, u64::from(problem.demand(need)));
             }
             network.max_flow(source, sink);
         }
@@ -265,7 +271,7 @@ mod tests {
 
     /// The lexicographic optimum by trying every subset of the allowed
     /// pairs (tiny inputs).
-    fn brute_force(p: &Problem) -> Vec<usize> {
+    pub(super) fn brute_force(p: &Problem) -> Vec<usize> {
         let tiers = p
             .tiers
             .iter()

@@ -3,10 +3,12 @@
 //! across townships; and how far first come, first served would get with
 //! the same offers.
 //!
-//! The plan is computed county-wide at every request from the database
-//! (published needs not yet covered, active offers with places, owners
-//! still in good standing, matches already made) and never stored: it is a
-//! proposal the officer reviews pair by pair, each pair becoming a match
+//! The plan is computed county-wide from the database (published needs not
+//! yet covered, active offers with places, owners still in good standing,
+//! matches already made) by a background job ([`job`]), off the request
+//! path, and kept in memory until the data it depends on changes; a
+//! request answers at once with the plan or with the job's progress. It is
+//! a proposal the officer reviews pair by pair, each pair becoming a match
 //! only through `POST /matches`. A township officer sees the pairs and
 //! coverage of their own township's needs, from the same county-wide plan.
 //!
@@ -14,35 +16,27 @@
 //! age band its projection shows, exactly as the projection does; nothing
 //! but that band leaves this module, and pairs carry only public fields.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::time::Duration;
 
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, Utc};
+use sea_orm::DatabaseConnection;
 
-use crate::db;
-use crate::db::entities::{need, offer};
 use crate::domain::Role;
-use crate::domain::allocation::fit::{self, NeedFacts, OfferFacts};
-use crate::domain::allocation::{Plan, Problem, greedy, plan};
-use crate::domain::child::{AgeBand, FileStatus};
-use crate::domain::matching::MatchStatus;
-use crate::domain::need::{NeedStatus, Urgency};
-use crate::domain::offer::{AgeRange, OfferStatus};
+use crate::domain::allocation::Plan;
+use crate::domain::allocation::classes::Solved;
+use crate::domain::allocation::fit;
+use crate::domain::need::Urgency;
+use crate::vault::Vault;
 
-use super::families::approval_is_current;
-use super::files::identity;
-use super::{Page, Paging, Principal, ServiceError, ServiceResult, Store};
+use super::{Page, Paging, Principal, ServiceResult};
 
-/// The open needs and offers with places, in problem order, and the problem.
-#[derive(Debug, Clone)]
-pub struct Loaded {
-    /// Needs still wanting places, first published first.
-    pub needs: Vec<need::Model>,
-    /// What the plan knows of each need (same order).
-    pub facts: Vec<NeedFacts>,
-    /// Offers with places whose owner may be matched, oldest first.
-    pub offers: Vec<offer::Model>,
-    pub problem: Problem,
-}
+pub mod job;
+pub mod load;
+
+pub use job::{Jobs, Phase, Progress, Version};
+pub use load::{Loaded, OfferShown, OpenNeed};
 
 /// Places covered in each urgency.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -92,6 +86,8 @@ pub struct Pair {
 #[derive(Clone, Debug)]
 pub struct Allocation {
     pub computed_at: DateTime<Utc>,
+    /// How long the job took.
+    pub duration: Duration,
     /// Open needs in scope.
     pub needs: u64,
     /// Places those needs want, by urgency.
@@ -104,208 +100,257 @@ pub struct Allocation {
     pub pairs: Page<Pair>,
 }
 
-fn bad(what: &str) -> ServiceError {
-    ServiceError::internal(format!("unknown {what} in the allocation data"))
+/// A running job as a caller sees it.
+#[derive(Clone, Debug)]
+pub struct Pending {
+    pub started_at: DateTime<Utc>,
+    pub phase: Phase,
+    pub percent: u8,
+    /// The job before this one failed (it is being tried again).
+    pub retrying: bool,
 }
 
-/// Statuses of matches that still count: open ones, and those holding a place.
-fn live_statuses() -> Vec<&'static str> {
-    MatchStatus::codes_where(|s| !s.is_final() || s.holds_capacity())
+/// What a request for the plan gets.
+#[derive(Clone, Debug)]
+pub enum Answer {
+    Ready(Allocation),
+    Pending(Pending),
 }
 
-/// Reads everything the plan needs and builds its problem.
-pub async fn load(store: Store<'_>, today: NaiveDate) -> ServiceResult<Loaded> {
-    let conn = store.db;
-    let verified: HashSet<String> = db::allocation::provider_ids(conn, "verified")
-        .await?
-        .into_iter()
-        .collect();
-    let families: HashSet<String> = db::allocation::families_of_status(conn, "approved")
-        .await?
-        .into_iter()
-        .filter(approval_is_current)
-        .map(|f| f.id)
-        .collect();
-    let mut offers = db::allocation::offers_with_places(conn, OfferStatus::Active.as_str()).await?;
-    offers.retain(|o| {
-        let owner_ok = match (&o.provider_id, &o.family_id) {
-            (Some(p), _) => verified.contains(p),
-            (None, Some(f)) => families.contains(f),
-            (None, None) => false,
-        };
-        owner_ok && o.ends_on.is_none_or(|end| end >= today)
-    });
-    let mut served: HashMap<String, Vec<String>> = HashMap::new();
-    for (offer_id, township) in db::allocation::offer_townships(conn).await? {
-        served.entry(offer_id).or_default().push(township);
-    }
-    let offer_facts = offers
-        .iter()
-        .map(|o| {
-            Ok(OfferFacts {
-                category: o.category,
-                county_wide: o.county_wide,
-                townships: served.remove(&o.id).unwrap_or_default(),
-                ages: (o.age_min.is_some() || o.age_max.is_some())
-                    .then(|| AgeRange::parse(o.age_min.map(i64::from), o.age_max.map(i64::from)))
-                    .and_then(Result::ok),
-                remaining: u32::try_from(o.remaining).unwrap_or(0),
-            })
-        })
-        .collect::<ServiceResult<Vec<_>>>()?;
+/// Needs, places wanted and coverage of one scope.
+#[derive(Clone, Copy, Debug, Default)]
+struct Summary {
+    needs: u64,
+    wanted: ByUrgency,
+    plan: Coverage,
+    greedy: Coverage,
+}
 
-    let mut holding: HashMap<String, u32> = HashMap::new();
-    let mut open_pairs: HashSet<(String, String)> = HashSet::new();
-    for (need_id, offer_id, status) in db::allocation::matches_in(conn, &live_statuses()).await? {
-        let status: MatchStatus = status.parse().map_err(|_| bad("match status"))?;
-        if status.holds_capacity() {
-            *holding.entry(need_id.clone()).or_default() += 1;
-        }
-        if !status.is_final() {
-            open_pairs.insert((need_id, offer_id));
+/// A computed plan, kept until the data changes.
+#[derive(Debug)]
+pub struct Computed {
+    version: Version,
+    computed_at: DateTime<Utc>,
+    duration: Duration,
+    offers: u64,
+    county: Summary,
+    townships: HashMap<String, Summary>,
+    /// Needs and offers that appear in pairs.
+    needs: Vec<OpenNeed>,
+    shown_offers: Vec<OfferShown>,
+    /// (need, offer) positions in the two lists above, most urgent first,
+    /// then in publication order.
+    pairs: Vec<(u32, u32)>,
+}
+
+fn add_coverage(summary: &mut Coverage, urgency: Urgency, got: u32, wanted: u32) {
+    if got > 0 {
+        summary.places.add(urgency, u64::from(got));
+        if got >= wanted {
+            summary.needs += 1;
         }
     }
+}
 
-    let births: HashMap<String, Vec<u8>> =
-        db::children::population_rows(conn, FileStatus::Active.as_str())
-            .await?
-            .into_iter()
-            .map(|(id, _, _, sealed)| (id, sealed))
-            .collect();
-    let mut needs = Vec::new();
-    let mut facts = Vec::new();
-    for n in db::allocation::needs_by_publication(conn, NeedStatus::Published.as_str()).await? {
-        let category = n.category;
-        let wanted = fit::places_wanted(category, n.quantity);
-        let places = wanted.saturating_sub(holding.get(&n.id).copied().unwrap_or(0));
-        if places == 0 {
-            continue;
-        }
-        // The band the projection shows (a child who turned 18 shows the
-        // oldest band); unknown when the file is not active.
-        let band = match births.get(&n.child_id) {
-            Some(sealed) => {
-                let birth = identity::birth_date_sealed(store.vault, &n.child_id, sealed)?;
-                Some(AgeBand::of(birth, today).unwrap_or(AgeBand::Senior))
+impl Computed {
+    fn new(
+        loaded: Loaded,
+        solved: Solved,
+        version: Version,
+        computed_at: DateTime<Utc>,
+        duration: Duration,
+    ) -> Computed {
+        let Loaded {
+            needs,
+            facts,
+            offers,
+            ..
+        } = loaded;
+        let planned = solved.plan.places_of(needs.len());
+        let baseline = solved.greedy.places_of(needs.len());
+        let mut county = Summary::default();
+        let mut townships: HashMap<String, Summary> = HashMap::new();
+        for (i, f) in facts.iter().enumerate() {
+            let here = townships.entry(f.township.clone()).or_default();
+            for s in [&mut county, here] {
+                s.needs += 1;
+                s.wanted.add(f.urgency, u64::from(f.places));
+                add_coverage(&mut s.plan, f.urgency, planned[i], f.places);
+                add_coverage(&mut s.greedy, f.urgency, baseline[i], f.places);
             }
-            None => None,
+        }
+        let offer_count = offers.len() as u64;
+        let (shown_needs, shown_offers, pairs) = shown(&solved.plan, &facts, needs, offers);
+        Computed {
+            version,
+            computed_at,
+            duration,
+            offers: offer_count,
+            county,
+            townships,
+            needs: shown_needs,
+            shown_offers,
+            pairs,
+        }
+    }
+
+    /// The plan for `township` (`None`: the county), one page of pairs.
+    fn scoped(&self, township: Option<&str>, paging: Paging) -> Allocation {
+        let summary = match township {
+            None => self.county,
+            Some(t) => self.townships.get(t).copied().unwrap_or_default(),
         };
-        facts.push(NeedFacts {
-            category,
-            township: n.township_code.clone(),
-            band,
-            urgency: n.urgency,
-            places,
-        });
-        needs.push(n);
-    }
-
-    let need_index: HashMap<&str, usize> = needs
-        .iter()
-        .enumerate()
-        .map(|(i, n)| (n.id.as_str(), i))
-        .collect();
-    let offer_index: HashMap<&str, usize> = offers
-        .iter()
-        .enumerate()
-        .map(|(i, o)| (o.id.as_str(), i))
-        .collect();
-    let taken: HashSet<(usize, usize)> = open_pairs
-        .iter()
-        .filter_map(|(n, o)| Some((*offer_index.get(o.as_str())?, *need_index.get(n.as_str())?)))
-        .collect();
-    let problem = fit::problem(&facts, &offer_facts, &taken);
-    Ok(Loaded {
-        needs,
-        facts,
-        offers,
-        problem,
-    })
-}
-
-/// The plan and the first-come baseline of a problem, off the async
-/// executor (an exact plan of a county is CPU work of a fraction of a second).
-pub async fn solve(problem: Problem) -> ServiceResult<(Problem, Plan, Plan)> {
-    tokio::task::spawn_blocking(move || {
-        let best = plan(&problem);
-        let baseline = greedy(&problem);
-        (problem, best, baseline)
-    })
-    .await
-    .map_err(|e| ServiceError::caused("allocation", e))
-}
-
-fn coverage(loaded: &Loaded, result: &Plan, in_scope: &[bool]) -> Coverage {
-    let mut out = Coverage::default();
-    let places = result.places_by_need(&loaded.problem);
-    for (i, facts) in loaded.facts.iter().enumerate() {
-        if !in_scope[i] || places[i] == 0 {
-            continue;
-        }
-        out.places.add(facts.urgency, u64::from(places[i]));
-        if places[i] >= facts.places {
-            out.needs += 1;
+        let in_scope =
+            |&&(n, _): &&(u32, u32)| township.is_none_or(|t| self.needs[n as usize].township == t);
+        let total = self.pairs.iter().filter(in_scope).count() as u64;
+        let items = self
+            .pairs
+            .iter()
+            .filter(in_scope)
+            .skip(usize::try_from(paging.offset).unwrap_or(usize::MAX))
+            .take(usize::try_from(paging.limit).unwrap_or(usize::MAX))
+            .map(|&(n, o)| {
+                let (need, offer) = (&self.needs[n as usize], &self.shown_offers[o as usize]);
+                Pair {
+                    need_id: need.id.clone(),
+                    need_code: need.code.clone(),
+                    need_title: need.title.clone(),
+                    township: need.township.clone(),
+                    urgency: need.urgency,
+                    offer_id: offer.id.clone(),
+                    offer_title: offer.title.clone(),
+                    owner_name: offer.owner_name.clone(),
+                }
+            })
+            .collect();
+        Allocation {
+            computed_at: self.computed_at,
+            duration: self.duration,
+            needs: summary.needs,
+            wanted: summary.wanted,
+            offers: self.offers,
+            plan: summary.plan,
+            greedy: summary.greedy,
+            pairs: Page { total, items },
         }
     }
-    out
+}
+
+type Shown = (Vec<OpenNeed>, Vec<OfferShown>, Vec<(u32, u32)>);
+
+/// Keeps the items of `all` that `used` marks (moved, not copied); answers
+/// them and each kept item's new position.
+fn keep<T>(all: Vec<T>, used: &[bool]) -> (Vec<T>, Vec<u32>) {
+    let mut at = vec![u32::MAX; all.len()];
+    let mut kept = Vec::new();
+    for (i, item) in all.into_iter().enumerate() {
+        if used[i] {
+            at[i] = kept.len() as u32;
+            kept.push(item);
+        }
+    }
+    (kept, at)
+}
+
+/// The needs and offers the plan's pairs name, and the pairs as positions
+/// in them, most urgent first, then in publication order.
+fn shown(
+    plan: &Plan,
+    facts: &[fit::NeedFacts],
+    needs: Vec<OpenNeed>,
+    offers: Vec<OfferShown>,
+) -> Shown {
+    let mut need_used = vec![false; needs.len()];
+    let mut offer_used = vec![false; offers.len()];
+    for &(o, n) in &plan.assignments {
+        need_used[n] = true;
+        offer_used[o] = true;
+    }
+    let (needs, need_at) = keep(needs, &need_used);
+    let (offers, offer_at) = keep(offers, &offer_used);
+    let mut order: Vec<(usize, usize)> = plan.assignments.clone();
+    order.sort_by_key(|&(o, n)| (fit::tier(facts[n].urgency), n, o));
+    let pairs = order
+        .into_iter()
+        .map(|(o, n)| (need_at[n], offer_at[o]))
+        .collect();
+    (needs, offers, pairs)
+}
+
+/// Whether an audited action may change what the plan reads: any write
+/// to needs, offers, matches, providers, families or child files (reads
+/// of files are audited too, and change nothing).
+pub fn depends_on(action: &str) -> bool {
+    const READS: [&str; 5] = [
+        "child.view",
+        "child.reveal",
+        "child.list",
+        "child.search",
+        "child.filed_elsewhere",
+    ];
+    let noun = action.split('.').next().unwrap_or("");
+    matches!(
+        noun,
+        "need" | "offer" | "match" | "provider" | "family" | "child"
+    ) && !READS.contains(&action)
 }
 
 /// The plan for the caller: county staff see the county, a township
-/// officer their township's needs. Others may not (403).
+/// officer their township's needs. Others may not (403). Answers at once:
+/// the plan of the data as it is now, or the progress of the job that
+/// computes it (started here when none runs).
 pub async fn allocation(
-    store: Store<'_>,
+    jobs: &Arc<Jobs>,
+    db: &DatabaseConnection,
+    vault: &Arc<Vault>,
     caller: &Principal,
     paging: Paging,
-) -> ServiceResult<Allocation> {
+) -> ServiceResult<Answer> {
     caller.require_role(&[Role::CountyAdmin, Role::TownshipOfficer])?;
-    let township = caller.township_filter().map(str::to_owned);
-    let computed_at = Utc::now();
-    let mut loaded = load(store, computed_at.date_naive()).await?;
-    let (problem, best, baseline) = solve(std::mem::take(&mut loaded.problem)).await?;
-    loaded.problem = problem;
-
-    let in_scope: Vec<bool> = loaded
-        .needs
-        .iter()
-        .map(|n| township.as_deref().is_none_or(|t| n.township_code == t))
-        .collect();
-    let mut wanted = ByUrgency::default();
-    for (facts, _) in loaded.facts.iter().zip(&in_scope).filter(|(_, s)| **s) {
-        wanted.add(facts.urgency, u64::from(facts.places));
-    }
-    let mut assignments: Vec<(usize, usize)> = best
-        .assignments
-        .iter()
-        .copied()
-        .filter(|&(_, n)| in_scope[n])
-        .collect();
-    assignments.sort_by_key(|&(o, n)| (fit::tier(loaded.facts[n].urgency), n, o));
-    let total = assignments.len() as u64;
-    let items = assignments
-        .into_iter()
-        .skip(usize::try_from(paging.offset).unwrap_or(usize::MAX))
-        .take(usize::try_from(paging.limit).unwrap_or(usize::MAX))
-        .map(|(o, n)| {
-            let (need, offer) = (&loaded.needs[n], &loaded.offers[o]);
-            Pair {
-                need_id: need.id.clone(),
-                need_code: need.code.clone(),
-                need_title: need.title.clone(),
-                township: need.township_code.clone(),
-                urgency: loaded.facts[n].urgency,
-                offer_id: offer.id.clone(),
-                offer_title: offer.title.clone(),
-                owner_name: offer.owner_name.clone(),
-            }
-        })
-        .collect();
-    Ok(Allocation {
-        computed_at,
-        needs: in_scope.iter().filter(|s| **s).count() as u64,
-        wanted,
-        offers: loaded.offers.len() as u64,
-        plan: coverage(&loaded, &best, &in_scope),
-        greedy: coverage(&loaded, &baseline, &in_scope),
-        pairs: Page { total, items },
+    Ok(match jobs.find(db, vault).await? {
+        job::Found::Fresh(computed) => {
+            Answer::Ready(computed.scoped(caller.township_filter(), paging))
+        }
+        job::Found::Running { progress, failed } => Answer::Pending(Pending {
+            started_at: progress.started_at,
+            phase: progress.phase(),
+            percent: progress.percent(),
+            retrying: failed,
+        }),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::depends_on;
+
+    #[test]
+    fn writes_to_what_the_plan_reads_count_and_reads_of_files_do_not() {
+        for action in [
+            "need.publish",
+            "need.close",
+            "offer.update",
+            "offer.pause",
+            "match.approve",
+            "match.propose",
+            "provider.decide",
+            "family.decide",
+            "child.close",
+            "child.update",
+        ] {
+            assert!(depends_on(action), "{action}");
+        }
+        for action in [
+            "child.view",
+            "child.reveal",
+            "child.list",
+            "child.search",
+            "session.login",
+            "user.create",
+            "regions.load",
+            "vault.rotate_key",
+        ] {
+            assert!(!depends_on(action), "{action}");
+        }
+    }
 }

@@ -87,6 +87,11 @@ pub async fn append(
     };
     entry.hash = entry_hash(&entry.prev_hash, &fields_of(&entry));
     db::audit::set_head_hash(txn, &entry.hash).await?;
+    if event.outcome == Outcome::Success && super::allocation::depends_on(event.action) {
+        // In the change's transaction: a cached allocation plan is stale
+        // exactly when this commits.
+        db::allocation::count_change(txn).await?;
+    }
     db::audit::insert(txn, entry).await?;
     Ok(())
 }

@@ -4,10 +4,37 @@
 
 use maud::{Markup, html};
 
-use crate::services::allocation::{Allocation, ByUrgency};
+use crate::services::allocation::{Allocation, ByUrgency, Pending};
 
-use super::components::{badge, csrf_field, pagination};
-use super::layout::{PageCtx, page};
+use super::components::{badge, csrf_field, local_time, pagination};
+use super::layout::{PageCtx, page, page_refreshing};
+
+/// Seconds before the progress page reloads itself.
+const REFRESH: u32 = 2;
+
+/// The plan is being computed: how far, reloading until it is ready.
+pub fn pending(ctx: &PageCtx<'_>, p: &Pending) -> Markup {
+    page_refreshing(
+        "分配方案",
+        ctx,
+        Some(REFRESH),
+        html! {
+            p role="status" {
+                "正在按最新数据计算全县分配方案（" (local_time(&p.started_at)) " 开始），"
+                "本页每 " (REFRESH) " 秒自动刷新，完成后显示结果。"
+            }
+            @if p.retrying {
+                p.flash { "上次计算未能完成，正在重新计算。" }
+            }
+            p {
+                label for="allocation-progress" { "当前步骤：" (p.phase.label()) " " }
+                progress #allocation-progress max="100" value=(p.percent) { (p.percent) "%" }
+                " " (p.percent) "%"
+            }
+            p.hint { a href="/allocation" { "立即刷新" } }
+        },
+    )
+}
 
 /// The note a match proposed from the plan carries.
 pub const NOTE: &str = "分配方案建议";
@@ -48,8 +75,9 @@ pub fn allocation(
                 "方案仅为建议：请逐条核对，点击“推荐该对接”后才会生成对接，仍需按流程审批。"
             }
             p.hint {
-                "计算时间 " (crate::views::components::local_time(&a.computed_at)) "；"
-                "范围内待对接需求 " (a.needs) " 项，可用服务 " (a.offers) " 项（全县）。"
+                "计算时间 " (local_time(&a.computed_at)) "；"
+                "范围内待对接需求 " (a.needs) " 项，可用服务 " (a.offers) " 项（全县）；"
+                "数据有变动时自动重新计算。"
             }
             table.coverage {
                 caption { "覆盖名额对比：分配方案与先到先得" }

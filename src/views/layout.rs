@@ -73,12 +73,26 @@ fn nav_links(role: Role) -> &'static [(&'static str, &'static str)] {
 
 /// A full page. `title` is the `<h1>` and the window title.
 pub fn page(title: &str, ctx: &PageCtx<'_>, body: Markup) -> Markup {
+    page_refreshing(title, ctx, None, body)
+}
+
+/// A full page that the browser reloads after `refresh` seconds, when
+/// given (work in progress shown without JavaScript).
+pub fn page_refreshing(
+    title: &str,
+    ctx: &PageCtx<'_>,
+    refresh: Option<u32>,
+    body: Markup,
+) -> Markup {
     html! {
         (DOCTYPE)
         html lang="zh-CN" {
             head {
                 meta charset="utf-8";
                 meta name="viewport" content="width=device-width, initial-scale=1";
+                @if let Some(seconds) = refresh {
+                    meta http-equiv="refresh" content=(seconds);
+                }
                 title { (title) " · 童心桥" }
                 link rel="stylesheet" href="/static/app.css";
             }

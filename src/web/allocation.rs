@@ -3,11 +3,12 @@
 
 use axum::Json;
 use axum::extract::State;
+use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 
 use crate::error::AppResult;
-use crate::services::allocation::{self, Allocation, ByUrgency, Coverage};
+use crate::services::allocation::{self, Allocation, Answer, ByUrgency, Coverage, Pending};
 use crate::services::regions;
 use crate::views;
 
@@ -72,8 +73,13 @@ pub struct PairBody {
 /// The plan as the caller sees it.
 #[derive(Serialize, utoipa::ToSchema)]
 pub struct AllocationBody {
-    /// When it was computed (RFC 3339); it is computed at every request.
+    /// `ready`: the plan of the data as it is now.
+    status: &'static str,
+    /// When it was computed (RFC 3339), by a background job; it is kept
+    /// until the needs, offers, matches or owners change, or the day does.
     computed_at: String,
+    /// How long the job took, in milliseconds.
+    duration_ms: u64,
     /// Open needs in the caller's scope.
     needs: u64,
     /// Places those needs want.
@@ -93,7 +99,9 @@ pub struct AllocationBody {
 impl From<Allocation> for AllocationBody {
     fn from(a: Allocation) -> Self {
         AllocationBody {
+            status: "ready",
             computed_at: a.computed_at.to_rfc3339(),
+            duration_ms: u64::try_from(a.duration.as_millis()).unwrap_or(u64::MAX),
             needs: a.needs,
             wanted: a.wanted.into(),
             offers: a.offers,
@@ -118,8 +126,40 @@ impl From<Allocation> for AllocationBody {
     }
 }
 
+/// The plan is being computed: answered with 202 until it is ready.
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct AllocationPendingBody {
+    /// `running`.
+    status: &'static str,
+    /// `loading`, `classes`, `flow_critical`, `flow_urgent`, `flow_normal`,
+    /// `baseline`, `pairs` or `summary`.
+    phase: &'static str,
+    /// Rough percent done (0–99).
+    percent: u8,
+    /// When the job started (RFC 3339).
+    started_at: String,
+    /// The job before this one failed; this one tries again.
+    retrying: bool,
+}
+
+impl From<Pending> for AllocationPendingBody {
+    fn from(p: Pending) -> Self {
+        AllocationPendingBody {
+            status: "running",
+            phase: p.phase.as_str(),
+            percent: p.percent,
+            started_at: p.started_at.to_rfc3339(),
+            retrying: p.retrying,
+        }
+    }
+}
+
+/// Seconds a client waits before asking again while the plan is computed.
+const RETRY_AFTER: &str = "2";
+
 /// The county allocation plan (county staff: the county; township officers:
-/// their township's needs in the county-wide plan).
+/// their township's needs in the county-wide plan), computed by a
+/// background job and kept until the data changes.
 #[utoipa::path(
     get,
     path = "/api/v1/allocation",
@@ -128,7 +168,8 @@ impl From<Allocation> for AllocationBody {
     security(("cookie" = [])),
     params(PageQuery),
     responses(
-        (status = 200, description = "`{computed_at, needs, wanted, offers, plan: {covered, by_urgency: {critical, urgent, normal}, needs_covered}, greedy: {…}, total, items: [{need_code, need_title, township, urgency, offer_id, offer_title, owner_name}]}`", body = AllocationBody),
+        (status = 200, description = "The plan of the data as it is now: `{status: \"ready\", computed_at, duration_ms, needs, wanted, offers, plan: {covered, by_urgency: {critical, urgent, normal}, needs_covered}, greedy: {…}, total, items: [{need_code, need_title, township, urgency, offer_id, offer_title, owner_name}]}`", body = AllocationBody),
+        (status = 202, description = "The plan is being computed (started by this request or an earlier one): `{status: \"running\", phase, percent, started_at, retrying}`; ask again after `Retry-After` seconds", body = AllocationPendingBody),
         LoginRequired,
         (status = 403, description = "Not county staff or a township officer", body = ErrorBody),
     )
@@ -137,9 +178,24 @@ pub async fn api_allocation(
     State(state): State<AppState>,
     Auth(caller): Auth,
     ApiQuery(query): ApiQuery<PageQuery>,
-) -> AppResult<Json<AllocationBody>> {
-    let plan = allocation::allocation(state.store(), &caller, query.paging()).await?;
-    Ok(Json(plan.into()))
+) -> AppResult<Response> {
+    let answer = allocation::allocation(
+        &state.allocation,
+        &state.db,
+        &state.vault,
+        &caller,
+        query.paging(),
+    )
+    .await?;
+    Ok(match answer {
+        Answer::Ready(plan) => Json(AllocationBody::from(plan)).into_response(),
+        Answer::Pending(pending) => (
+            StatusCode::ACCEPTED,
+            [(header::RETRY_AFTER, RETRY_AFTER)],
+            Json(AllocationPendingBody::from(pending)),
+        )
+            .into_response(),
+    })
 }
 
 pub async fn allocation_page(
@@ -149,7 +205,14 @@ pub async fn allocation_page(
     ApiQuery(query): ApiQuery<PageQuery>,
 ) -> AppResult<Response> {
     let paging = query.paging();
-    let plan = allocation::allocation(state.store(), &caller, paging).await?;
+    let answer =
+        allocation::allocation(&state.allocation, &state.db, &state.vault, &caller, paging).await?;
+    let plan = match answer {
+        Answer::Ready(plan) => plan,
+        Answer::Pending(pending) => {
+            return Ok(views::allocation::pending(&chrome.ctx(), &pending).into_response());
+        }
+    };
     let townships = regions::list(&state.db).await?;
     let name = |code: &str| regions::township_name(&townships, code).to_owned();
     Ok(

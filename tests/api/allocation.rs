@@ -77,10 +77,55 @@ async fn offer(
     client.create_offer(body).await
 }
 
+/// The plan, once the background job has computed it: asks again while
+/// the answer is 202 (running), as a client following `Retry-After` does.
 async fn plan(client: &mut TestClient) -> Value {
-    let response = client.get("/api/v1/allocation").await;
-    response.assert_status(StatusCode::OK);
-    response.json()
+    plan_at(client, "/api/v1/allocation").await
+}
+
+async fn plan_at(client: &mut TestClient, path: &str) -> Value {
+    // A bound on the asking, not on the time: a job that never ends fails
+    // the test instead of hanging it.
+    for _ in 0..6000 {
+        let response = client.get(path).await;
+        if response.status == StatusCode::ACCEPTED {
+            let body = response.json();
+            assert_eq!(body["status"], "running", "{body}");
+            assert!(response.headers.contains_key("retry-after"));
+            tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+            continue;
+        }
+        response.assert_status(StatusCode::OK);
+        let body = response.json();
+        assert_eq!(body["status"], "ready", "{body}");
+        return body;
+    }
+    panic!("the allocation job never finished");
+}
+
+/// The plan page once the job is done (the page reloads itself until then).
+async fn plan_page(client: &mut TestClient) -> String {
+    for _ in 0..6000 {
+        let page = client.get("/allocation").await;
+        page.assert_status(StatusCode::OK);
+        let html = page.text();
+        if !html.contains("http-equiv=\"refresh\"") {
+            return html;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+    }
+    panic!("the allocation job never finished");
+}
+
+/// What a service write counts in its transaction, for the rows these
+/// tests change with SQL directly (`insert_match`, dates, statuses).
+pub async fn count_change(app: &TestApp) {
+    app.db
+        .execute_unprepared(
+            "UPDATE change_counters SET value = value + 1 WHERE name = 'allocation'",
+        )
+        .await
+        .expect("count a change");
 }
 
 fn pairs(body: &Value) -> Vec<(String, String)> {
@@ -222,9 +267,7 @@ async fn the_plan_page_offers_each_pair_as_a_match_form_for_the_officer_to_revie
     let mut provider = app.verified_provider().await;
     let place = offer(&mut provider, "tutoring", 3, &[TOWNSHIP_A]).await;
 
-    let page = officer.get("/allocation").await;
-    page.assert_status(StatusCode::OK);
-    let html = page.text();
+    let html = plan_page(&mut officer).await;
     assert!(html.contains("先到先得") && html.contains("分配方案"));
     let form_at = html.find("action=\"/matches\"").expect("a match form");
     let form = &html[form_at..form_at + html[form_at..].find("</form>").expect("form end")];
@@ -285,6 +328,7 @@ async fn offers_of_a_family_whose_approval_ran_out_are_left_out() {
         .execute_unprepared(&set_until(today - Duration::days(1)))
         .await
         .expect("expire");
+    count_change(&app).await;
     let body = plan(&mut admin).await;
     assert_eq!(body["offers"], 0);
     assert_eq!(body["total"], 0);
@@ -316,6 +360,7 @@ async fn offers_past_their_end_or_of_a_suspended_provider_are_left_out() {
         ))
         .await
         .expect("suspend the provider");
+    count_change(&app).await;
     let body = plan(&mut admin).await;
     assert_eq!(body["offers"], 0);
     assert_eq!(body["total"], 0);
@@ -370,8 +415,161 @@ async fn a_need_for_two_people_takes_one_place_from_each_of_two_offers() {
         Duration::hours(1),
     )
     .await;
+    count_change(&app).await;
     let body = plan(&mut admin).await;
     assert_eq!(body["wanted"]["normal"], 1);
     assert_eq!(pairs(&body).len(), 1);
     assert_ne!(pairs(&body)[0].1, first);
+}
+
+/// The audit head's sequence and the change counter: what a write moves.
+async fn writes_seen(app: &TestApp) -> (i64, i64) {
+    let row = app
+        .db
+        .query_one_raw(sea_orm::Statement::from_string(
+            app.db.get_database_backend(),
+            "SELECT (SELECT seq FROM audit_head WHERE id = 1) AS seq, \
+             (SELECT value FROM change_counters WHERE name = 'allocation') AS changes",
+        ))
+        .await
+        .expect("read the counters")
+        .expect("a row");
+    (
+        row.try_get("", "seq").expect("seq"),
+        row.try_get("", "changes").expect("changes"),
+    )
+}
+
+#[tokio::test]
+async fn the_plan_is_computed_off_the_request_and_served_until_the_data_changes() {
+    let app = TestApp::spawn().await;
+    let mut officer = app.login_as(Role::TownshipOfficer).await;
+    let (need_id, code) = need(&app, &mut officer, A, 1, "tutoring", "urgent", 1).await;
+    let mut provider = app.verified_provider().await;
+    let first = offer(&mut provider, "tutoring", 1, &[TOWNSHIP_A]).await;
+    let mut admin = app.admin().await;
+    let before = writes_seen(&app).await;
+
+    // The first request starts the job and answers at once.
+    let response = admin.get("/api/v1/allocation").await;
+    response.assert_status(StatusCode::ACCEPTED);
+    let running = response.json();
+    assert_eq!(running["status"], "running");
+    assert!(running["phase"].is_string() && running["percent"].is_u64());
+    assert!(running["started_at"].is_string());
+    assert_eq!(running["retrying"], false);
+    assert!(running.get("items").is_none());
+
+    let body = plan(&mut admin).await;
+    assert_eq!(pairs(&body), vec![(code.clone(), first.clone())]);
+    assert!(body["duration_ms"].is_u64());
+    let computed_at = body["computed_at"].clone();
+    // Served from memory while nothing changes, to every reader in scope.
+    let again = admin.get("/api/v1/allocation").await;
+    again.assert_status(StatusCode::OK);
+    assert_eq!(again.json()["computed_at"], computed_at);
+    let officers = officer.get("/api/v1/allocation").await;
+    officers.assert_status(StatusCode::OK);
+    assert_eq!(officers.json()["computed_at"], computed_at);
+    assert_eq!(pairs(&officers.json()), vec![(code.clone(), first.clone())]);
+    // Asking wrote nothing.
+    assert_eq!(writes_seen(&app).await, before);
+
+    // A change through the portal makes the plan stale: it is computed again.
+    let second = offer(&mut provider, "tutoring", 2, &[TOWNSHIP_A]).await;
+    assert_ne!(writes_seen(&app).await.1, before.1);
+    admin
+        .get("/api/v1/allocation")
+        .await
+        .assert_status(StatusCode::ACCEPTED);
+    let body = plan(&mut admin).await;
+    assert_ne!(body["computed_at"], computed_at);
+    assert_eq!(body["offers"], 2);
+    assert_eq!(pairs(&body).len(), 1);
+    assert_ne!(first, second);
+
+    // Closing the need through the portal: nothing left to propose.
+    officer
+        .post_json(
+            &format!("/api/v1/needs/{need_id}/close"),
+            json!({"reason": "已由亲属照顾"}),
+        )
+        .await
+        .assert_status(StatusCode::OK);
+    let body = plan(&mut admin).await;
+    assert_eq!(body["needs"], 0);
+    assert_eq!(body["total"], 0);
+}
+
+#[tokio::test]
+async fn requests_while_the_job_runs_join_it_and_never_start_a_second() {
+    let app = TestApp::spawn().await;
+    let mut officer = app.login_as(Role::TownshipOfficer).await;
+    for seq in 1..=4 {
+        need(&app, &mut officer, A, seq, "tutoring", "normal", 1).await;
+    }
+    let mut provider = app.verified_provider().await;
+    offer(&mut provider, "tutoring", 3, &["county"]).await;
+    let admin = app.admin().await;
+
+    let asks = (0..12).map(|i| {
+        let mut client = if i % 2 == 0 {
+            admin.clone()
+        } else {
+            officer.clone()
+        };
+        async move { client.get("/api/v1/allocation").await }
+    });
+    let answers = futures_util::future::join_all(asks).await;
+    let mut started = std::collections::HashSet::new();
+    let mut ready = std::collections::HashSet::new();
+    for answer in &answers {
+        let body = answer.json();
+        match answer.status {
+            StatusCode::ACCEPTED => {
+                started.insert(body["started_at"].as_str().expect("started_at").to_owned());
+            }
+            StatusCode::OK => {
+                ready.insert(
+                    body["computed_at"]
+                        .as_str()
+                        .expect("computed_at")
+                        .to_owned(),
+                );
+            }
+            other => panic!("unexpected {other}: {body}"),
+        }
+    }
+    // Every request still waiting names the one job; those that came after
+    // it finished got its result.
+    assert_eq!(started.len(), 1, "{started:?}");
+    assert!(ready.len() <= 1, "{ready:?}");
+    let mut admin = admin;
+    let body = plan(&mut admin).await;
+    assert_eq!(body["plan"]["covered"], 3);
+    if let Some(at) = ready.iter().next() {
+        assert_eq!(body["computed_at"].as_str(), Some(at.as_str()));
+    }
+}
+
+#[tokio::test]
+async fn the_page_shows_progress_and_reloads_itself_until_the_plan_is_ready() {
+    let app = TestApp::spawn().await;
+    let mut officer = app.login_as(Role::TownshipOfficer).await;
+    need(&app, &mut officer, A, 1, "tutoring", "critical", 1).await;
+    let mut admin = app.admin().await;
+    let page = admin.get("/allocation").await;
+    page.assert_status(StatusCode::OK);
+    let html = page.text();
+    assert!(html.contains("http-equiv=\"refresh\""), "{html}");
+    assert!(html.contains("<progress") && html.contains("正在按最新数据计算"));
+    let html = plan_page(&mut admin).await;
+    assert!(html.contains("先到先得"));
+    assert!(!html.contains("<progress"));
+    // Roles that may not see the plan never start a job either.
+    let mut provider = app.verified_provider().await;
+    provider
+        .get("/allocation")
+        .await
+        .assert_status(StatusCode::FORBIDDEN);
 }

@@ -5,7 +5,7 @@ pub(super) struct Edge {
     to: usize,
     /// Index of the reverse edge in `graph[to]`.
     rev: usize,
-    pub(super) cap: u32,
+    pub(super) cap: u64,
 }
 
 /// A flow network with Dinic's algorithm.
@@ -25,7 +25,7 @@ impl Network {
     }
 
     /// Adds an edge; returns its position in `graph[from]`.
-    pub(super) fn add(&mut self, from: usize, to: usize, cap: u32) -> usize {
+    pub(super) fn add(&mut self, from: usize, to: usize, cap: u64) -> usize {
         let at = self.graph[from].len();
         let rev = self.graph[to].len() + usize::from(from == to);
         self.graph[from].push(Edge { to, rev, cap });
@@ -54,7 +54,7 @@ impl Network {
 
     /// One augmenting path in the level graph, iteratively (no recursion:
     /// paths are short here, but inputs are not ours to bound).
-    fn augment(&mut self, source: usize, sink: usize) -> u32 {
+    fn augment(&mut self, source: usize, sink: usize) -> u64 {
         let mut path: Vec<(usize, usize)> = Vec::new();
         let mut node = source;
         loop {
@@ -104,7 +104,7 @@ impl Network {
                 if pushed == 0 {
                     break;
                 }
-                flow += u64::from(pushed);
+                flow += pushed;
             }
         }
         flow
