@@ -281,7 +281,18 @@ impl SearchIndex {
             township: q.township.clone(),
             scored: plan.scored,
         };
-        let page = searcher.search(plan.query.as_ref(), &collector)?;
+        // When scoring, the kind is a filter of the query too, so that
+        // documents of the other kind are never scored; it adds 0 to the
+        // score, which leaves every score as it was.
+        let filtered;
+        let query: &dyn tantivy::query::Query = match q.kind {
+            Some(kind) if plan.scored => {
+                filtered = query::with_kind(&self.fields, plan.query, kind);
+                filtered.as_ref()
+            }
+            _ => plan.query.as_ref(),
+        };
+        let page = searcher.search(query, &collector)?;
         self.columns.trim(&searcher);
         let mut hits = Vec::with_capacity(limit);
         for ranked in page.top.into_iter().skip(offset) {

@@ -125,8 +125,7 @@ fn corpus(seed: u64, n: usize) -> (SearchIndex, HashMap<String, Doc>) {
 /// Every hit of `q` without kind or filters, paging to the end.
 fn all_hits(index: &SearchIndex, text: &str) -> (usize, Vec<Hit>) {
     let mut out = Vec::new();
-    let mut total = 0;
-    loop {
+    let total = loop {
         let page = index
             .search(&Query {
                 text: text.to_string(),
@@ -135,13 +134,12 @@ fn all_hits(index: &SearchIndex, text: &str) -> (usize, Vec<Hit>) {
                 ..Query::default()
             })
             .expect("search");
-        total = page.total;
         let got = page.hits.len();
         out.extend(page.hits);
-        if got == 0 || out.len() >= total {
-            break;
+        if got == 0 || out.len() >= page.total {
+            break page.total;
         }
-    }
+    };
     (total, out)
 }
 
