@@ -5,6 +5,7 @@
 pub mod documents;
 mod handle;
 pub mod indexer;
+pub mod work;
 
 use search_index::{DocKind, Query, Results};
 
@@ -124,10 +125,7 @@ fn parse(request: &SearchRequest) -> Result<Query, Invalid> {
 
 async fn run(handle: &SearchHandle, query: Query) -> ServiceResult<Results> {
     let index = handle.index();
-    tokio::task::spawn_blocking(move || index.search(&query))
-        .await
-        .map_err(|e| ServiceError::caused("search task", e))?
-        .map_err(|e| ServiceError::caused("search", e))
+    work::run(move || index.search(&query)).await
 }
 
 /// Searches offers (anyone) or published needs (whoever may see needs).

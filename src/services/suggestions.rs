@@ -39,7 +39,7 @@ use crate::domain::matching::MatchStatus;
 use crate::domain::scoring::{AreaFit, Score};
 
 use super::search::SearchHandle;
-use super::{Paging, ServiceError, ServiceResult};
+use super::{Paging, ServiceResult};
 
 /// How many candidates the index gives for scoring (more when a page
 /// reaches further).
@@ -69,10 +69,7 @@ fn pool_for(paging: Paging) -> usize {
 /// Ranks in the index, off the async executor.
 async fn rank(handle: &SearchHandle, ranking: Ranking) -> ServiceResult<RankedDocs> {
     let index = handle.index();
-    tokio::task::spawn_blocking(move || index.rank(&ranking))
-        .await
-        .map_err(|e| ServiceError::caused("search task", e))?
-        .map_err(|e| ServiceError::caused("search", e))
+    super::search::work::run(move || index.rank(&ranking)).await
 }
 
 /// The index's ranking of one kind of document: their ids (the key
