@@ -259,6 +259,16 @@ impl SearchIndex {
         self.reader.searcher().num_docs()
     }
 
+    /// How many documents [`SearchIndex::search`] would find for `q` (its
+    /// `total`), without ranking, facets or hits: the filters go into the
+    /// query and tantivy only counts.
+    pub fn count(&self, q: &Query) -> Result<usize, Error> {
+        let plan = query::plan(&self.fields, &self.jieba, Synonyms::embedded(), q);
+        let query = query::with_filters(&self.fields, plan.query, q);
+        let searcher = self.reader.searcher();
+        Ok(searcher.search(query.as_ref(), &tantivy::collector::Count)?)
+    }
+
     /// Searches; see [`crate::query`] for how text is matched and
     /// [`Facets`] for how facets are counted.
     ///

@@ -143,6 +143,25 @@ pub(crate) fn with_kind(
     ]))
 }
 
+/// `query` restricted to the kind, category and township of `q`.
+pub(crate) fn with_filters(
+    fields: &Fields,
+    query: Box<dyn TantivyQuery>,
+    q: &Query,
+) -> Box<dyn TantivyQuery> {
+    let mut clauses = vec![(Occur::Must, query)];
+    if let Some(kind) = q.kind {
+        clauses.push(filter(exact(fields.kind, kind.as_str())));
+    }
+    if let Some(category) = &q.category {
+        clauses.push(filter(exact(fields.category, category)));
+    }
+    if let Some(township) = &q.township {
+        clauses.push(filter(exact(fields.townships, township)));
+    }
+    Box::new(BooleanQuery::new(clauses))
+}
+
 /// The distinct words of a ranking text, at most [`MAX_QUERY_WORDS`]. When
 /// the text has words of two or more characters, one-character words are
 /// left out: in a sentence they are mostly particles (的, 和, 后) that

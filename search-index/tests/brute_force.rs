@@ -219,6 +219,11 @@ fn check(index: &SearchIndex, live: &HashMap<String, Doc>, text: &str) {
                     let keys: Vec<String> = got.hits.iter().map(|h| h.key.clone()).collect();
                     let scores: Vec<f32> = got.hits.iter().map(|h| h.score).collect();
                     assert_eq!(got.total, want.total, "total of {q:?}");
+                    assert_eq!(
+                        index.count(&q).expect("count"),
+                        want.total,
+                        "count of {q:?}"
+                    );
                     assert_eq!(keys, want.keys, "page of {q:?}");
                     assert_eq!(scores, want.scores, "scores of {q:?}");
                     assert_eq!(got.facets.category, want.category, "categories of {q:?}");

@@ -16,7 +16,9 @@
 //! The candidates are then read from the database (one query each for the
 //! rows, their townships, their owners and the owners' records), so that
 //! what the index may still hold of a paused offer or a matched need does
-//! not show.
+//! not show. On the need side only the columns that score an offer are read
+//! for the pool, and whether it serves the need's township; whole rows and
+//! township lists are read for the page shown.
 //!
 //! An offer or need that already has an open (not final) match with this
 //! need or offer is kept in its place and marked (`open_match`), so that
