@@ -19,7 +19,7 @@
 # SKIP_BUILD=1), LOGIN_SECONDS (30), TIMEOUT (wrk's, 10s), ALLOC_TIMEOUT (5s).
 set -euo pipefail
 
-ROOT=$(cd "$(dirname "$0")/.." && pwd)
+ROOT=${ROOT:-$(cd "$(dirname "$0")/.." && pwd)}
 N=${N:-100000}
 DURATION=${DURATION:-20}
 CONNS=${CONNS:-"50 200"}
