@@ -1,24 +1,26 @@
 //! One pass over the matching documents that counts both facets, the total
 //! and keeps the best page, reading category and township ordinals from
-//! [`crate::columns`] (no stored documents are touched).
+//! [`crate::columns`] (no stored documents are touched, no column is opened
+//! and no dictionary is read per document).
 //!
-//! The query given to tantivy holds the text only; the kind, category and
-//! township filters are applied here (a cheap array lookup each), so that
-//! each facet can ignore its own filter (see [`crate::Facets`]). Ranking: by score (or, when browsing, by
+//! The query given to tantivy holds the text (and, when scoring, the kind);
+//! the category and township filters are applied here (a cheap array lookup
+//! each), so that each facet can ignore its own filter (see
+//! [`crate::Facets`]). Ranking: by score (or, when browsing, by
 //! `updated_at`), highest first, ties broken by key ascending, so that pages
-//! of one query on one index state never overlap or skip documents.
+//! of one query on one index state never overlap or skip documents. Keys are
+//! read from the key dictionary only for the documents that can reach the
+//! page: segments keep their best by rank and key ordinal, and after merging
+//! only those ranked at least as high as the page's last one are named.
 
 use std::cmp::{Ordering, Reverse};
 use std::collections::{BTreeMap, BinaryHeap};
-use std::io;
 use std::sync::Arc;
 
 use tantivy::collector::{Collector, SegmentCollector};
-use tantivy::columnar::{Column, StrColumn};
 use tantivy::{DocAddress, DocId, Score, SegmentOrdinal, SegmentReader};
 
 use crate::columns::{ColumnCache, SegmentColumns};
-use crate::schema::{CATEGORY, KEY, TOWNSHIPS};
 
 /// Collects a page of hits, the total and the facet counts.
 pub(crate) struct PageCollector<'a> {
@@ -75,17 +77,11 @@ enum Filter {
     Ord(u32),
 }
 
-fn filter_ord(column: Option<&StrColumn>, wanted: Option<&str>) -> io::Result<Filter> {
-    let Some(wanted) = wanted else {
-        return Ok(Filter::Any);
-    };
-    let ord = match column {
-        Some(column) => column.dictionary().term_ord(wanted)?,
-        None => None,
-    };
-    Ok(ord
-        .and_then(|o| u32::try_from(o).ok())
-        .map_or(Filter::Absent, Filter::Ord))
+fn filter_of(wanted: Option<&str>, ord: impl Fn(&str) -> Option<u32>) -> Filter {
+    match wanted {
+        None => Filter::Any,
+        Some(wanted) => ord(wanted).map_or(Filter::Absent, Filter::Ord),
+    }
 }
 
 /// Heap entry: greater means better.
@@ -124,11 +120,7 @@ pub(crate) struct PageSegmentCollector {
     segment_ord: SegmentOrdinal,
     want: usize,
     scored: bool,
-    keys: Option<StrColumn>,
-    key_ords: Option<Column<u64>>,
     columns: Arc<SegmentColumns>,
-    categories: Option<StrColumn>,
-    townships: Option<StrColumn>,
     kind_filter: Option<u8>,
     category_filter: Filter,
     township_filter: Filter,
@@ -148,23 +140,16 @@ impl Collector for PageCollector<'_> {
         segment_ord: SegmentOrdinal,
         segment: &SegmentReader,
     ) -> tantivy::Result<PageSegmentCollector> {
-        let fast = segment.fast_fields();
-        let keys = fast.str(KEY)?;
-        let categories = fast.str(CATEGORY)?;
-        let townships = fast.str(TOWNSHIPS)?;
-        let category_filter = filter_ord(categories.as_ref(), self.category.as_deref())?;
-        let township_filter = filter_ord(townships.as_ref(), self.township.as_deref())?;
+        let columns = self.columns.get(segment)?;
+        let category_filter = filter_of(self.category.as_deref(), |c| columns.category_ord(c));
+        let township_filter = filter_of(self.township.as_deref(), |t| columns.township_ord(t));
         Ok(PageSegmentCollector {
             segment_ord,
             want: self.want,
             scored: self.scored,
-            key_ords: keys.as_ref().map(|c| c.ords().clone()),
-            keys,
-            columns: self.columns.get(segment)?,
-            category_counts: vec![0; categories.as_ref().map_or(0, |c| c.num_terms())],
-            categories,
-            township_counts: vec![0; townships.as_ref().map_or(0, |c| c.num_terms())],
-            townships,
+            category_counts: vec![0; columns.category_names().len()],
+            township_counts: vec![0; columns.township_names().len()],
+            columns,
             kind_filter: self.kind,
             category_filter,
             township_filter,
@@ -177,50 +162,86 @@ impl Collector for PageCollector<'_> {
         self.scored
     }
 
-    fn merge_fruits(&self, fruits: Vec<io::Result<SegmentPage>>) -> tantivy::Result<Page> {
-        let mut page = Page::default();
-        for fruit in fruits {
-            let fruit = fruit?;
-            page.total += fruit.total;
-            page.top.extend(fruit.top);
-            for (value, count) in fruit.category {
-                *page.category.entry(value).or_default() += count;
-            }
-            for (value, count) in fruit.township {
-                *page.township.entry(value).or_default() += count;
-            }
+    fn merge_fruits(&self, fruits: Vec<SegmentPage>) -> tantivy::Result<Page> {
+        let mut total = 0;
+        let mut category: BTreeMap<&str, u64> = BTreeMap::new();
+        let mut township: BTreeMap<&str, u64> = BTreeMap::new();
+        for fruit in &fruits {
+            total += fruit.total;
+            add_named(
+                &mut category,
+                fruit.columns.category_names(),
+                &fruit.category,
+            );
+            add_named(
+                &mut township,
+                fruit.columns.township_names(),
+                &fruit.township,
+            );
         }
-        page.top.sort_by(|a, b| {
+        let mut top: Vec<(usize, Entry)> = fruits
+            .iter()
+            .enumerate()
+            .flat_map(|(i, fruit)| fruit.top.iter().map(move |e| (i, *e)))
+            .collect();
+        top.sort_unstable_by_key(|(_, e)| Reverse(e.rank));
+        // Only entries ranked at least as high as the page's last can be on
+        // it; ties at that rank are decided by key.
+        if self.want == 0 {
+            top.clear();
+        } else if let Some(last) = top.get(self.want - 1).map(|(_, e)| e.rank) {
+            top.retain(|(_, e)| e.rank >= last);
+        }
+        let mut ranked = Vec::with_capacity(top.len());
+        for (i, entry) in top {
+            let Some(fruit) = fruits.get(i) else { continue };
+            ranked.push(Ranked {
+                rank: entry.rank,
+                key: fruit.columns.key(entry.key_ord)?,
+                address: DocAddress::new(fruit.segment_ord, entry.doc),
+                score: entry.score,
+            });
+        }
+        ranked.sort_by(|a, b| {
             b.rank
                 .cmp(&a.rank)
                 .then_with(|| a.key.cmp(&b.key))
                 .then_with(|| a.address.cmp(&b.address))
         });
-        page.top.truncate(self.want);
-        Ok(page)
+        ranked.truncate(self.want);
+        Ok(Page {
+            total,
+            top: ranked,
+            category: owned(category),
+            township: owned(township),
+        })
     }
 }
 
-/// The result of one segment.
-pub(crate) struct SegmentPage {
-    total: u64,
-    top: Vec<Ranked>,
-    category: Vec<(String, u64)>,
-    township: Vec<(String, u64)>,
-}
-
-fn named_counts(column: Option<&StrColumn>, counts: &[u64]) -> io::Result<Vec<(String, u64)>> {
-    let mut out = Vec::new();
-    if let Some(column) = column {
-        for (ord, &count) in counts.iter().enumerate() {
-            if count > 0 {
-                let mut name = String::new();
-                column.ord_to_str(ord as u64, &mut name)?;
-                out.push((name, count));
-            }
+/// Adds the non-zero `counts` to `into` under the names of their ordinals.
+fn add_named<'a>(into: &mut BTreeMap<&'a str, u64>, names: &'a [String], counts: &[u64]) {
+    for (name, &count) in names.iter().zip(counts) {
+        if count > 0 {
+            *into.entry(name.as_str()).or_default() += count;
         }
     }
-    Ok(out)
+}
+
+fn owned(counts: BTreeMap<&str, u64>) -> BTreeMap<String, u64> {
+    counts
+        .into_iter()
+        .map(|(name, count)| (name.to_owned(), count))
+        .collect()
+}
+
+/// The result of one segment: counts by ordinal and its best entries.
+pub(crate) struct SegmentPage {
+    segment_ord: SegmentOrdinal,
+    columns: Arc<SegmentColumns>,
+    total: u64,
+    top: Vec<Entry>,
+    category: Vec<u64>,
+    township: Vec<u64>,
 }
 
 impl PageSegmentCollector {
@@ -237,11 +258,7 @@ impl PageSegmentCollector {
         if full && self.heap.peek().is_some_and(|worst| rank < worst.0.rank) {
             return;
         }
-        let key_ord = self
-            .key_ords
-            .as_ref()
-            .and_then(|c| c.first(doc))
-            .unwrap_or(u64::MAX);
+        let key_ord = self.columns.key_ord(doc).unwrap_or(u64::MAX);
         let entry = Entry {
             rank,
             key_ord,
@@ -258,7 +275,7 @@ impl PageSegmentCollector {
 }
 
 impl SegmentCollector for PageSegmentCollector {
-    type Fruit = io::Result<SegmentPage>;
+    type Fruit = SegmentPage;
 
     fn collect(&mut self, doc: DocId, score: Score) {
         if self
@@ -295,26 +312,15 @@ impl SegmentCollector for PageSegmentCollector {
         }
     }
 
-    fn harvest(self) -> io::Result<SegmentPage> {
-        let mut top = Vec::with_capacity(self.heap.len());
-        for Reverse(entry) in self.heap {
-            let mut key = String::new();
-            if let Some(keys) = &self.keys {
-                keys.ord_to_str(entry.key_ord, &mut key)?;
-            }
-            top.push(Ranked {
-                rank: entry.rank,
-                key,
-                address: DocAddress::new(self.segment_ord, entry.doc),
-                score: entry.score,
-            });
-        }
-        Ok(SegmentPage {
+    fn harvest(self) -> SegmentPage {
+        SegmentPage {
+            segment_ord: self.segment_ord,
             total: self.total,
-            top,
-            category: named_counts(self.categories.as_ref(), &self.category_counts)?,
-            township: named_counts(self.townships.as_ref(), &self.township_counts)?,
-        })
+            top: self.heap.into_iter().map(|Reverse(e)| e).collect(),
+            category: self.category_counts,
+            township: self.township_counts,
+            columns: self.columns,
+        }
     }
 }
 

@@ -11,11 +11,12 @@
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, PoisonError};
 
+use tantivy::columnar::StrColumn;
 use tantivy::index::SegmentId;
 use tantivy::{DocId, Searcher, SegmentReader};
 
 use crate::model::DocKind;
-use crate::schema::{CATEGORY, KIND, TOWNSHIPS, UPDATED_AT};
+use crate::schema::{CATEGORY, KEY, KIND, TOWNSHIPS, UPDATED_AT};
 
 /// Marks a document without a known kind.
 pub(crate) const NO_KIND: u8 = u8::MAX;
@@ -32,9 +33,17 @@ pub(crate) fn kind_code(kind: DocKind) -> u8 {
 pub(crate) const NO_CATEGORY: u32 = u32::MAX;
 
 /// The columns of one segment. Ordinals are the segment's dictionary
-/// ordinals of the `category` and `townships` fast fields.
+/// ordinals of the `category` and `townships` fast fields; their names are
+/// kept too (a few dozen), so that a search neither opens those columns nor
+/// looks names up in their dictionaries.
 #[derive(Debug, Default)]
 pub(crate) struct SegmentColumns {
+    /// Category names by ordinal (sorted, as the dictionary is).
+    category_names: Vec<String>,
+    /// Township names by ordinal (sorted).
+    township_names: Vec<String>,
+    /// The key column: key ordinals follow the keys' order.
+    keys: Option<StrColumn>,
     kind: Vec<u8>,
     category: Vec<u32>,
     /// Townships of doc `d` are `township_values[township_start[d]..township_start[d + 1]]`.
@@ -48,15 +57,18 @@ impl SegmentColumns {
         let fast = segment.fast_fields();
         let max_doc = segment.max_doc();
         let docs = max_doc as usize;
+        let categories = fast.str(CATEGORY)?;
+        let townships = fast.str(TOWNSHIPS)?;
         let mut out = SegmentColumns {
+            category_names: names(categories.as_ref())?,
+            township_names: names(townships.as_ref())?,
+            keys: fast.str(KEY)?,
             kind: Vec::with_capacity(docs),
             category: Vec::with_capacity(docs),
             township_start: Vec::with_capacity(docs + 1),
             township_values: Vec::with_capacity(docs),
             updated_at: Vec::with_capacity(docs),
         };
-        let categories = fast.str(CATEGORY)?;
-        let townships = fast.str(TOWNSHIPS)?;
         let updated_at = fast.i64(UPDATED_AT)?;
         let kinds = fast.str(KIND)?;
         // Kind codes by dictionary ordinal of this segment.
@@ -99,6 +111,41 @@ impl SegmentColumns {
         Ok(out)
     }
 
+    /// The names of the category ordinals.
+    pub fn category_names(&self) -> &[String] {
+        &self.category_names
+    }
+
+    /// The names of the township ordinals.
+    pub fn township_names(&self) -> &[String] {
+        &self.township_names
+    }
+
+    /// The ordinal of category `name` in this segment, if it occurs.
+    pub fn category_ord(&self, name: &str) -> Option<u32> {
+        ord_of(&self.category_names, name)
+    }
+
+    /// The ordinal of township `name` in this segment, if it occurs.
+    pub fn township_ord(&self, name: &str) -> Option<u32> {
+        ord_of(&self.township_names, name)
+    }
+
+    /// The key ordinal of `doc` (keys sort as their ordinals do).
+    #[inline]
+    pub fn key_ord(&self, doc: DocId) -> Option<u64> {
+        self.keys.as_ref().and_then(|k| k.ords().first(doc))
+    }
+
+    /// The key with ordinal `ord`.
+    pub fn key(&self, ord: u64) -> std::io::Result<String> {
+        let mut key = String::new();
+        if let Some(keys) = &self.keys {
+            keys.ord_to_str(ord, &mut key)?;
+        }
+        Ok(key)
+    }
+
     /// The [`kind_code`] of `doc`, or [`NO_KIND`].
     #[inline]
     pub fn kind(&self, doc: DocId) -> u8 {
@@ -135,6 +182,28 @@ impl SegmentColumns {
             .copied()
             .unwrap_or(i64::MIN)
     }
+}
+
+/// The values of a dictionary column, by ordinal.
+fn names(column: Option<&StrColumn>) -> std::io::Result<Vec<String>> {
+    let mut out = Vec::new();
+    if let Some(column) = column {
+        for ord in 0..column.num_terms() as u64 {
+            let mut name = String::new();
+            column.ord_to_str(ord, &mut name)?;
+            out.push(name);
+        }
+    }
+    Ok(out)
+}
+
+/// The ordinal of `name` among sorted `names` (dictionary order is byte
+/// order, as `str`'s).
+fn ord_of(names: &[String], name: &str) -> Option<u32> {
+    names
+        .binary_search_by(|n| n.as_str().cmp(name))
+        .ok()
+        .and_then(|i| u32::try_from(i).ok())
 }
 
 /// The copies for the segments in use, shared by all searches.

@@ -259,6 +259,16 @@ impl SearchIndex {
         self.reader.searcher().num_docs()
     }
 
+    /// How many documents [`SearchIndex::search`] would find for `q` (its
+    /// `total`), without ranking, facets or hits: the filters go into the
+    /// query and tantivy only counts.
+    pub fn count(&self, q: &Query) -> Result<usize, Error> {
+        let plan = query::plan(&self.fields, &self.jieba, Synonyms::embedded(), q);
+        let query = query::with_filters(&self.fields, plan.query, q);
+        let searcher = self.reader.searcher();
+        Ok(searcher.search(query.as_ref(), &tantivy::collector::Count)?)
+    }
+
     /// Searches; see [`crate::query`] for how text is matched and
     /// [`Facets`] for how facets are counted.
     ///
@@ -281,7 +291,18 @@ impl SearchIndex {
             township: q.township.clone(),
             scored: plan.scored,
         };
-        let page = searcher.search(plan.query.as_ref(), &collector)?;
+        // When scoring, the kind is a filter of the query too, so that
+        // documents of the other kind are never scored; it adds 0 to the
+        // score, which leaves every score as it was.
+        let filtered;
+        let query: &dyn tantivy::query::Query = match q.kind {
+            Some(kind) if plan.scored => {
+                filtered = query::with_kind(&self.fields, plan.query, kind);
+                filtered.as_ref()
+            }
+            _ => plan.query.as_ref(),
+        };
+        let page = searcher.search(query, &collector)?;
         self.columns.trim(&searcher);
         let mut hits = Vec::with_capacity(limit);
         for ranked in page.top.into_iter().skip(offset) {

@@ -28,7 +28,7 @@ use tantivy::query::{
 };
 use tantivy::schema::{Field, IndexRecordOption};
 
-use crate::model::{Query, Ranking};
+use crate::model::{DocKind, Query, Ranking};
 use crate::schema::Fields;
 use crate::synonyms::Synonyms;
 use crate::tokenizer::{QueryWord, query_runs};
@@ -129,6 +129,37 @@ pub(crate) fn plan(fields: &Fields, jieba: &Jieba, synonyms: &Synonyms, q: &Quer
         scored,
         highlight,
     }
+}
+
+/// `query` restricted to documents of `kind`, with the same scores.
+pub(crate) fn with_kind(
+    fields: &Fields,
+    query: Box<dyn TantivyQuery>,
+    kind: DocKind,
+) -> Box<dyn TantivyQuery> {
+    Box::new(BooleanQuery::new(vec![
+        (Occur::Must, query),
+        filter(exact(fields.kind, kind.as_str())),
+    ]))
+}
+
+/// `query` restricted to the kind, category and township of `q`.
+pub(crate) fn with_filters(
+    fields: &Fields,
+    query: Box<dyn TantivyQuery>,
+    q: &Query,
+) -> Box<dyn TantivyQuery> {
+    let mut clauses = vec![(Occur::Must, query)];
+    if let Some(kind) = q.kind {
+        clauses.push(filter(exact(fields.kind, kind.as_str())));
+    }
+    if let Some(category) = &q.category {
+        clauses.push(filter(exact(fields.category, category)));
+    }
+    if let Some(township) = &q.township {
+        clauses.push(filter(exact(fields.townships, township)));
+    }
+    Box::new(BooleanQuery::new(clauses))
 }
 
 /// The distinct words of a ranking text, at most [`MAX_QUERY_WORDS`]. When

@@ -1,6 +1,7 @@
-//! The reads behind suggestions: candidate offers by id, their owners'
-//! standing and record, and the open matches of a need or an offer. Each
-//! is one query whatever the number of candidates.
+//! The reads behind suggestions: candidate offers by id (only the columns
+//! that score them; whole rows for the page shown), their owners' standing
+//! and record, and the open matches of a need or an offer. Each is one
+//! query whatever the number of candidates.
 
 use std::collections::HashMap;
 
@@ -10,26 +11,61 @@ use sea_orm::{
     QueryFilter, QuerySelect, RelationDef,
 };
 
-use super::entities::{family, match_record, offer, provider};
+use super::entities::{family, match_record, offer, offer_township, provider};
+use crate::domain::category::Category;
+use crate::domain::offer::OfferStatus;
 use crate::domain::provider::ProviderStatus;
 
+/// What scores a candidate offer: no texts, no owner name.
+#[derive(Debug, Clone, FromQueryResult)]
+pub struct OfferFacts {
+    pub id: String,
+    pub provider_id: Option<String>,
+    pub family_id: Option<String>,
+    pub category: Category,
+    pub remaining: i32,
+    pub county_wide: bool,
+    pub age_min: Option<i16>,
+    pub age_max: Option<i16>,
+    pub created_at: chrono::DateTime<chrono::Utc>,
+    status: OfferStatus,
+    ends_on: Option<chrono::NaiveDate>,
+}
+
 /// Offers among `ids` in `status` (the active one) with places left and
-/// not ended before `today`.
+/// not ended before `today`, reading only the columns of [`OfferFacts`]:
+/// a pool of a few hundred candidates is scored from these, and only the
+/// offers of the page shown are read whole ([`offers_by_id`]).
 ///
 /// Reads by id alone and filters the rest here: given a status condition
 /// too, SQLite (without statistics) walks the status index, i.e. every
 /// active offer, instead of the ids — 70 ms instead of 1 at 100k offers.
-pub async fn offers_with_places(
+pub async fn offer_facts_with_places(
     db: &impl ConnectionTrait,
     ids: &[String],
     status: &str,
     today: chrono::NaiveDate,
-) -> Result<Vec<offer::Model>, DbErr> {
+) -> Result<Vec<OfferFacts>, DbErr> {
     if ids.is_empty() {
         return Ok(Vec::new());
     }
     Ok(offer::Entity::find()
+        .select_only()
+        .columns([
+            offer::Column::Id,
+            offer::Column::ProviderId,
+            offer::Column::FamilyId,
+            offer::Column::Category,
+            offer::Column::Remaining,
+            offer::Column::CountyWide,
+            offer::Column::AgeMin,
+            offer::Column::AgeMax,
+            offer::Column::CreatedAt,
+            offer::Column::Status,
+            offer::Column::EndsOn,
+        ])
         .filter(offer::Column::Id.is_in(ids.iter().cloned()))
+        .into_model::<OfferFacts>()
         .all(db)
         .await?
         .into_iter()
@@ -38,6 +74,43 @@ pub async fn offers_with_places(
                 && o.remaining > 0
                 && o.ends_on.is_none_or(|end| end >= today)
         })
+        .collect())
+}
+
+/// These offers, whole, by id.
+pub async fn offers_by_id(
+    db: &impl ConnectionTrait,
+    ids: &[String],
+) -> Result<HashMap<String, offer::Model>, DbErr> {
+    if ids.is_empty() {
+        return Ok(HashMap::new());
+    }
+    Ok(offer::Entity::find()
+        .filter(offer::Column::Id.is_in(ids.iter().cloned()))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|o| (o.id.clone(), o))
+        .collect())
+}
+
+/// Which of the offers `ids` list township `township` among those they
+/// serve (one primary-key probe each).
+pub async fn offers_serving(
+    db: &impl ConnectionTrait,
+    ids: &[String],
+    township: &str,
+) -> Result<std::collections::HashSet<String>, DbErr> {
+    if ids.is_empty() {
+        return Ok(std::collections::HashSet::new());
+    }
+    Ok(offer_township::Entity::find()
+        .filter(offer_township::Column::OfferId.is_in(ids.iter().cloned()))
+        .filter(offer_township::Column::TownshipCode.eq(township))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|row| row.offer_id)
         .collect())
 }
 
@@ -85,7 +158,12 @@ pub enum Owner {
 impl Owner {
     /// The owner of `offer`, if it names one.
     pub fn of(offer: &offer::Model) -> Option<Owner> {
-        match (&offer.provider_id, &offer.family_id) {
+        Owner::from_ids(offer.provider_id.as_ref(), offer.family_id.as_ref())
+    }
+
+    /// The owner named by an offer's provider and family columns.
+    pub fn from_ids(provider_id: Option<&String>, family_id: Option<&String>) -> Option<Owner> {
+        match (provider_id, family_id) {
             (Some(p), _) => Some(Owner::Provider(p.clone())),
             (None, Some(f)) => Some(Owner::Family(f.clone())),
             (None, None) => None,

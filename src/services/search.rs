@@ -5,6 +5,7 @@
 pub mod documents;
 mod handle;
 pub mod indexer;
+pub mod work;
 
 use search_index::{DocKind, Query, Results};
 
@@ -124,10 +125,13 @@ fn parse(request: &SearchRequest) -> Result<Query, Invalid> {
 
 async fn run(handle: &SearchHandle, query: Query) -> ServiceResult<Results> {
     let index = handle.index();
-    tokio::task::spawn_blocking(move || index.search(&query))
-        .await
-        .map_err(|e| ServiceError::caused("search task", e))?
-        .map_err(|e| ServiceError::caused("search", e))
+    work::run(move || index.search(&query)).await
+}
+
+/// How many documents `query` finds (its total), counted only.
+async fn count(handle: &SearchHandle, query: Query) -> ServiceResult<usize> {
+    let index = handle.index();
+    work::run(move || index.count(&query)).await
 }
 
 /// Searches offers (anyone) or published needs (whoever may see needs).
@@ -161,26 +165,16 @@ pub async fn search(
 /// words, or a category that has entries.
 async fn suggest(handle: &SearchHandle, query: &Query) -> ServiceResult<Vec<Suggestion>> {
     let mut out = Vec::new();
-    let counted = |q: Query| async move {
-        run(
-            handle,
-            Query {
-                limit: 1,
-                offset: 0,
-                ..q
-            },
-        )
-        .await
-    };
+    let counted = |q: Query| count(handle, q);
     if query.category.is_some() {
         let wider = counted(Query {
             category: None,
             ..query.clone()
         })
         .await?;
-        if wider.total > 0 {
+        if wider > 0 {
             out.push(Suggestion {
-                message: format!("去掉类别筛选，在全部类别中有{}条结果", wider.total),
+                message: format!("去掉类别筛选，在全部类别中有{wider}条结果"),
                 q: query.text.clone(),
                 category: None,
                 township: query.township.clone(),
@@ -193,9 +187,9 @@ async fn suggest(handle: &SearchHandle, query: &Query) -> ServiceResult<Vec<Sugg
             ..query.clone()
         })
         .await?;
-        if wider.total > 0 {
+        if wider > 0 {
             out.push(Suggestion {
-                message: format!("去掉乡镇筛选，全县共有{}条结果", wider.total),
+                message: format!("去掉乡镇筛选，全县共有{wider}条结果"),
                 q: query.text.clone(),
                 category: query.category.clone(),
                 township: None,
@@ -210,9 +204,9 @@ async fn suggest(handle: &SearchHandle, query: &Query) -> ServiceResult<Vec<Sugg
                 ..query.clone()
             })
             .await?;
-            if fewer.total > 0 {
+            if fewer > 0 {
                 out.push(Suggestion {
-                    message: format!("减少关键词，只搜“{word}”有{}条结果", fewer.total),
+                    message: format!("减少关键词，只搜“{word}”有{fewer}条结果"),
                     q: word.to_owned(),
                     category: query.category.clone(),
                     township: query.township.clone(),
@@ -221,12 +215,17 @@ async fn suggest(handle: &SearchHandle, query: &Query) -> ServiceResult<Vec<Sugg
         }
     }
     if out.is_empty() {
-        let browse = counted(Query {
-            text: String::new(),
-            category: None,
-            township: None,
-            ..query.clone()
-        })
+        let browse = run(
+            handle,
+            Query {
+                text: String::new(),
+                category: None,
+                township: None,
+                limit: 1,
+                offset: 0,
+                ..query.clone()
+            },
+        )
         .await?;
         let mut categories: Vec<(&String, &u64)> = browse.facets.category.iter().collect();
         categories.sort_by(|a, b| b.1.cmp(a.1).then(a.0.cmp(b.0)));

@@ -16,7 +16,9 @@
 //! The candidates are then read from the database (one query each for the
 //! rows, their townships, their owners and the owners' records), so that
 //! what the index may still hold of a paused offer or a matched need does
-//! not show.
+//! not show. On the need side only the columns that score an offer are read
+//! for the pool, and whether it serves the need's township; whole rows and
+//! township lists are read for the page shown.
 //!
 //! An offer or need that already has an open (not final) match with this
 //! need or offer is kept in its place and marked (`open_match`), so that
@@ -39,7 +41,7 @@ use crate::domain::matching::MatchStatus;
 use crate::domain::scoring::{AreaFit, Score};
 
 use super::search::SearchHandle;
-use super::{Paging, ServiceError, ServiceResult};
+use super::{Paging, ServiceResult};
 
 /// How many candidates the index gives for scoring (more when a page
 /// reaches further).
@@ -69,10 +71,7 @@ fn pool_for(paging: Paging) -> usize {
 /// Ranks in the index, off the async executor.
 async fn rank(handle: &SearchHandle, ranking: Ranking) -> ServiceResult<RankedDocs> {
     let index = handle.index();
-    tokio::task::spawn_blocking(move || index.rank(&ranking))
-        .await
-        .map_err(|e| ServiceError::caused("search task", e))?
-        .map_err(|e| ServiceError::caused("search", e))
+    super::search::work::run(move || index.rank(&ranking)).await
 }
 
 /// The index's ranking of one kind of document: their ids (the key

@@ -170,6 +170,47 @@ async fn offers_in_the_township_with_matching_text_rank_above_county_wide_unrela
     assert_eq!(first["reasons"][3]["text"], "内容相关度100%");
 }
 
+/// Pages are cuts of one ranking and show whole offers: each item of a page
+/// of one equals the same place of the whole list, townships and texts too.
+#[tokio::test]
+async fn pages_of_need_suggestions_are_cuts_of_the_whole_list_with_whole_offers() {
+    let mut w = world().await;
+    for (title, towns) in [
+        ("数学课业辅导", vec![TOWNSHIP_A, TOWNSHIP_B]),
+        ("英语课业辅导", vec![TOWNSHIP_A]),
+        ("周末手工绘画", vec!["county"]),
+        ("作业辅导小组", vec![TOWNSHIP_A]),
+    ] {
+        w.provider
+            .create_offer(offer_body("tutoring", title, "放学后辅导作业。", &towns))
+            .await;
+    }
+    w.app.index_now().await;
+    let whole = suggestions_for_need(&mut w.officer, &w.need_id).await;
+    let items = whole["items"].as_array().expect("items");
+    assert_eq!(items.len(), 4, "{whole}");
+    for (offset, item) in items.iter().enumerate() {
+        let page = ok_json(
+            &mut w.officer,
+            &format!(
+                "/api/v1/needs/{}/suggestions?limit=1&offset={offset}",
+                w.need_id
+            ),
+        )
+        .await;
+        assert_eq!(page["total"], whole["total"]);
+        assert_eq!(page["items"], json!([item]), "offset {offset}");
+    }
+    let two_towns = items
+        .iter()
+        .find(|i| i["offer"]["title"] == "数学课业辅导")
+        .expect("listed");
+    assert_eq!(
+        two_towns["offer"]["townships"],
+        json!([TOWNSHIP_A, TOWNSHIP_B])
+    );
+}
+
 #[tokio::test]
 async fn other_categories_townships_full_paused_ended_and_other_ages_are_never_suggested() {
     let mut w = world().await;

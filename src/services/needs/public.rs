@@ -123,10 +123,7 @@ pub async fn list_public(
             .min(search_index::MAX_OFFSET),
     };
     let index = search.index();
-    let results = tokio::task::spawn_blocking(move || index.search(&query))
-        .await
-        .map_err(|e| ServiceError::caused("search task", e))?
-        .map_err(|e| ServiceError::caused("search", e))?;
+    let results = crate::services::search::work::run(move || index.search(&query)).await?;
     let codes: Vec<String> = results.hits.iter().filter_map(|h| h.code.clone()).collect();
     let needs = db::needs::find_by_codes(store.db, &codes).await?;
     let child_ids: Vec<String> = needs.iter().map(|n| n.child_id.clone()).collect();

@@ -12,7 +12,7 @@ use search_index::{DocKind, Ranking};
 
 use crate::db;
 use crate::db::entities::need;
-use crate::db::suggestions::{Owner, Record};
+use crate::db::suggestions::{OfferFacts, Owner, Record};
 use crate::domain::child::{AgeBand, DifficultyClass};
 use crate::domain::offer::OfferStatus;
 use crate::domain::provider::ProviderStatus;
@@ -68,7 +68,9 @@ pub async fn for_need(
     let hits = Hits::of(&ranked, OFFER_KEY_PREFIX);
     let ids = &hits.ids;
 
-    let offers = db::suggestions::offers_with_places(
+    // Score the pool from the few columns that decide it; read whole rows
+    // and township lists only for the page shown.
+    let offers = db::suggestions::offer_facts_with_places(
         store.db,
         ids,
         OfferStatus::Active.as_str(),
@@ -76,7 +78,7 @@ pub async fn for_need(
     )
     .await?;
     let ids: Vec<String> = offers.iter().map(|o| o.id.clone()).collect();
-    let mut townships = db::offers::townships_of(store.db, &ids).await?;
+    let serving = db::suggestions::offers_serving(store.db, &ids, &need.township_code).await?;
     let provider_ids: Vec<String> = offers
         .iter()
         .filter_map(|o| o.provider_id.clone())
@@ -88,24 +90,31 @@ pub async fn for_need(
         Owner::Provider(id) => providers.get(id) == Some(&ProviderStatus::Verified),
         Owner::Family(id) => families.get(id).is_some_and(approval_is_current),
     };
-    let owners: Vec<Owner> = offers.iter().filter_map(Owner::of).collect();
+    let owner_of = |o: &OfferFacts| Owner::from_ids(o.provider_id.as_ref(), o.family_id.as_ref());
+    let owners: Vec<Owner> = offers.iter().filter_map(owner_of).collect();
     let completed = crate::domain::matching::MatchStatus::Completed.as_str();
     let records = db::suggestions::records(store.db, &owners, completed).await?;
     let open = db::suggestions::open_matches_of_need(store.db, &need.id, &final_statuses()).await?;
 
     let mut scored = Vec::new();
     for offer in offers {
-        let Some(owner) = Owner::of(&offer) else {
+        let Some(owner) = owner_of(&offer) else {
             continue;
         };
         if !in_good_standing(&owner) {
             continue;
         }
-        let served = townships.remove(&offer.id).unwrap_or_default();
         let record = records.get(&owner).copied().unwrap_or(Record::default());
+        // Whether the offer serves the need's township is all the area
+        // part asks of its townships.
+        let served: &[String] = if serving.contains(&offer.id) {
+            std::slice::from_ref(&need.township_code)
+        } else {
+            &[]
+        };
         let candidate = Candidate {
             same_category: offer.category == need.category,
-            area: area_fit(offer.county_wide, &served, Some(&need.township_code)),
+            area: area_fit(offer.county_wide, served, Some(&need.township_code)),
             age_fits: scoring::age_fit(age_band, offer.age_min, offer.age_max),
             remaining: u32::try_from(offer.remaining).unwrap_or(0),
             text_relevance: hits.relevance(&offer.id),
@@ -117,10 +126,7 @@ pub async fn for_need(
         };
         scored.push(Suggested {
             open_match: open.get(&offer.id).cloned(),
-            item: OfferView {
-                offer,
-                townships: served,
-            },
+            item: offer,
             score,
         });
     }
@@ -128,11 +134,28 @@ pub async fn for_need(
         b.score
             .total
             .cmp(&a.score.total)
-            .then_with(|| b.item.offer.remaining.cmp(&a.item.offer.remaining))
-            .then_with(|| a.item.offer.created_at.cmp(&b.item.offer.created_at))
-            .then_with(|| a.item.offer.id.cmp(&b.item.offer.id))
+            .then_with(|| b.item.remaining.cmp(&a.item.remaining))
+            .then_with(|| a.item.created_at.cmp(&b.item.created_at))
+            .then_with(|| a.item.id.cmp(&b.item.id))
     });
-    let (total, items) = page_of(scored, paging);
+    let (total, page) = page_of(scored, paging);
+    let page_ids: Vec<String> = page.iter().map(|s| s.item.id.clone()).collect();
+    let mut rows = db::suggestions::offers_by_id(store.db, &page_ids).await?;
+    let mut townships = db::offers::townships_of(store.db, &page_ids).await?;
+    let items = page
+        .into_iter()
+        .filter_map(|s| {
+            let offer = rows.remove(&s.item.id)?;
+            Some(Suggested {
+                item: OfferView {
+                    townships: townships.remove(&offer.id).unwrap_or_default(),
+                    offer,
+                },
+                score: s.score,
+                open_match: s.open_match,
+            })
+        })
+        .collect();
     Ok(NeedSuggestions {
         need,
         age_band,
