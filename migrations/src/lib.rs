@@ -19,6 +19,7 @@ mod m20261130_000012_audit_action_index;
 mod m20261130_000013_match_review;
 mod m20261130_000014_population_columns;
 mod m20261130_000015_needs_published_index;
+mod m20261130_000021_needs_township_created_index;
 
 /// The list of migrations, in order.
 pub struct Migrator;
@@ -40,6 +41,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261130_000014_population_columns::Migration),
             Box::new(m20261130_000015_needs_published_index::Migration),
             Box::new(m20260101_000020_change_counters::Migration),
+            Box::new(m20261130_000021_needs_township_created_index::Migration),
         ]
     }
 }
