@@ -332,3 +332,56 @@ mod tests {
         }
     }
 }
+
+/// Whether an audited action may change what the plan reads: any write
+/// to needs, offers, matches, providers, families or child files (reads
+/// of files are audited too, and change nothing).
+pub fn depends_on(action: &str) -> bool {
+    const READS: [&str; 5] = [
+        "child.view",
+        "child.reveal",
+        "child.list",
+        "child.search",
+        "child.filed_elsewhere",
+    ];
+    let noun = action.split('.').next().unwrap_or("");
+    matches!(
+        noun,
+        "need" | "offer" | "match" | "provider" | "family" | "child"
+    ) && !READS.contains(&action)
+}
+
+#[cfg(test)]
+mod depends_on_tests {
+    use super::depends_on;
+
+    #[test]
+    fn writes_to_what_the_plan_reads_count_and_reads_of_files_do_not() {
+        for action in [
+            "need.publish",
+            "need.close",
+            "offer.update",
+            "offer.pause",
+            "match.approve",
+            "match.propose",
+            "provider.decide",
+            "family.decide",
+            "child.close",
+            "child.update",
+        ] {
+            assert!(depends_on(action), "{action}");
+        }
+        for action in [
+            "child.view",
+            "child.reveal",
+            "child.list",
+            "child.search",
+            "session.login",
+            "user.create",
+            "regions.load",
+            "vault.rotate_key",
+        ] {
+            assert!(!depends_on(action), "{action}");
+        }
+    }
+}

@@ -87,7 +87,7 @@ pub async fn append(
     };
     entry.hash = entry_hash(&entry.prev_hash, &fields_of(&entry));
     db::audit::set_head_hash(txn, &entry.hash).await?;
-    if event.outcome == Outcome::Success && super::allocation::depends_on(event.action) {
+    if event.outcome == Outcome::Success && crate::domain::allocation::depends_on(event.action) {
         // In the change's transaction: a cached allocation plan is stale
         // exactly when this commits.
         db::allocation::count_change(txn).await?;
