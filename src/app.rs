@@ -151,6 +151,7 @@ pub fn router(prepared: Prepared, search: Arc<SearchHandle>, settings: Settings)
         search,
         settings: Arc::new(settings),
         allocation: Arc::default(),
+        inbox_counts: Arc::default(),
     })
 }
 

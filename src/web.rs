@@ -56,6 +56,8 @@ pub struct AppState {
     pub settings: Arc<Settings>,
     /// The allocation plan's background job and its last result.
     pub allocation: Arc<crate::services::allocation::Jobs>,
+    /// The inbox counts of the navigation, kept while they hold.
+    pub inbox_counts: Arc<crate::services::inbox::CountCache>,
 }
 
 impl AppState {

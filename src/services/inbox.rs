@@ -8,6 +8,9 @@
 //! Labels name offers, need codes, households, organisations and file
 //! numbers, never a child's vault field.
 
+use std::collections::HashMap;
+use std::sync::Mutex;
+
 use chrono::{DateTime, Utc};
 
 use crate::db;
@@ -192,15 +195,75 @@ async fn count_sources(store: Store<'_>, sources: &[(InboxKind, Source)]) -> Ser
     })
 }
 
-/// How many items wait for the caller (one statement; for the navigation).
+/// The counts each reader read last, kept while nothing they count can
+/// have changed: the portal's change count (bumped in the transaction of
+/// every audited write to needs, offers, matches, files, families and
+/// providers) is the same, and it is the same minute (what is overdue
+/// moves with the clock, and a write outside those nouns shows within a
+/// minute). The badge on every page then costs one read of one row
+/// however many files the township has.
+#[derive(Debug, Default)]
+pub struct CountCache {
+    entries: Mutex<HashMap<String, Cached>>,
+}
+
+#[derive(Debug, Clone)]
+struct Cached {
+    changes: i64,
+    minute: i64,
+    counts: Counts,
+}
+
+/// Readers kept at most; past it the cache starts again (a county has a
+/// few hundred staff; a province a few thousand).
+const CACHE_READERS: usize = 20_000;
+
+impl CountCache {
+    fn get(&self, key: &str, changes: i64, minute: i64) -> Option<Counts> {
+        let entries = self.entries.lock().unwrap_or_else(|e| e.into_inner());
+        entries
+            .get(key)
+            .filter(|c| c.changes == changes && c.minute == minute)
+            .map(|c| c.counts.clone())
+    }
+
+    fn put(&self, key: String, cached: Cached) {
+        let mut entries = self.entries.lock().unwrap_or_else(|e| e.into_inner());
+        if entries.len() >= CACHE_READERS && !entries.contains_key(&key) {
+            entries.clear();
+        }
+        entries.insert(key, cached);
+    }
+}
+
+/// How many items wait for the caller (for the navigation): the counts of
+/// `cache` while they hold, otherwise one statement.
 pub async fn counts(
     store: Store<'_>,
+    cache: &CountCache,
     caller: &Principal,
     overdue_days: u32,
 ) -> ServiceResult<Counts> {
     let now = Utc::now();
+    // Read before counting: counts tagged with this number saw at least
+    // every change it counts, so a later change always shows as newer.
+    let changes = db::allocation::changes(store.db).await?;
+    let minute = now.timestamp().div_euclid(60);
+    let key = format!("{}/{overdue_days}", caller.id);
+    if let Some(counts) = cache.get(&key, changes, minute) {
+        return Ok(counts);
+    }
     let sources = sources(store, caller, now, overdue_cutoff(now, overdue_days));
-    count_sources(store, &sources).await
+    let counts = count_sources(store, &sources).await?;
+    cache.put(
+        key,
+        Cached {
+            changes,
+            minute,
+            counts: counts.clone(),
+        },
+    );
+    Ok(counts)
 }
 
 /// The caller's inbox: the counts and the page `paging` of all waiting

@@ -58,7 +58,14 @@ pub async fn flash(session: &Session, message: &str) -> Result<(), AppError> {
 /// The user's inbox counts. A failed count leaves the link without a
 /// number rather than failing the page it decorates.
 async fn inbox_counts(state: &AppState, user: &Principal) -> Option<inbox::Counts> {
-    match inbox::counts(state.store(), user, state.settings.overdue_days).await {
+    match inbox::counts(
+        state.store(),
+        &state.inbox_counts,
+        user,
+        state.settings.overdue_days,
+    )
+    .await
+    {
         Ok(counts) => Some(counts),
         Err(err) => {
             tracing::warn!(error = %err, "inbox count failed");

@@ -131,7 +131,16 @@ pub async fn api_inbox(
     Auth(caller): Auth,
     ApiQuery(query): ApiQuery<PageQuery>,
 ) -> AppResult<Json<InboxBody>> {
-    Ok(Json(load(&state, &caller, &query, None).await?.into()))
+    let counted = inbox::counts(
+        state.store(),
+        &state.inbox_counts,
+        &caller,
+        state.settings.overdue_days,
+    )
+    .await?;
+    Ok(Json(
+        load(&state, &caller, &query, Some(counted)).await?.into(),
+    ))
 }
 
 pub async fn inbox_page(

@@ -17,6 +17,7 @@ use sea_orm::{
 };
 use serde_json::Value;
 
+use crate::allocation::count_change;
 use crate::helpers::{
     TOWNSHIP_A, TOWNSHIP_B, TestApp, TestClient, VILLAGE_A, child_body, id_number_for, offer_body,
 };
@@ -86,6 +87,7 @@ pub async fn insert_match(
     .insert(&app.db)
     .await
     .expect("insert match");
+    count_change(app).await;
     id
 }
 
@@ -102,6 +104,7 @@ async fn log_service(app: &TestApp, match_id: &str) {
     .insert(&app.db)
     .await
     .expect("insert service record");
+    count_change(app).await;
 }
 
 async fn set_family(app: &TestApp, id: &str, status: &str, until: Option<NaiveDate>) {
@@ -112,6 +115,7 @@ async fn set_family(app: &TestApp, id: &str, status: &str, until: Option<NaiveDa
         ))
         .await
         .expect("update family");
+    count_change(app).await;
 }
 
 pub async fn set_published_at(app: &TestApp, need_id: &str, at: DateTime<Utc>) {
@@ -121,6 +125,7 @@ pub async fn set_published_at(app: &TestApp, need_id: &str, at: DateTime<Utc>) {
         .exec(&app.db)
         .await
         .expect("update need");
+    count_change(app).await;
 }
 
 fn today() -> NaiveDate {
@@ -289,6 +294,7 @@ async fn county_staff_see_second_approvals_recommended_families_and_pending_prov
     .insert(&app.db)
     .await
     .expect("insert assessment");
+    count_change(&app).await;
     app.apply_family(TOWNSHIP_A).await;
     let (pending, _) = app.register_provider().await;
 
@@ -647,6 +653,7 @@ async fn a_township_officer_sees_the_villages_drafts_waiting_for_the_township() 
         ))
         .await
         .expect("age the draft");
+    count_change(&app).await;
     let body = inbox(&mut officer).await;
     assert_eq!(body["overdue_counts"]["file_to_complete"], 1);
 
