@@ -382,24 +382,6 @@ pub async fn set_counted(
     Ok(())
 }
 
-/// What the population counts need of an active file, and nothing more:
-/// id, township, class and the sealed birth date.
-pub async fn population_rows(
-    db: &impl ConnectionTrait,
-    status: &str,
-) -> Result<Vec<(String, String, String, Vec<u8>)>, DbErr> {
-    child::Entity::find()
-        .select_only()
-        .column(child::Column::Id)
-        .column(child::Column::TownshipCode)
-        .column(child::Column::DifficultyClass)
-        .column(child::Column::BirthDateSealed)
-        .filter(child::Column::Status.eq(status))
-        .into_tuple()
-        .all(db)
-        .await
-}
-
 /// The files with these ids.
 pub async fn find_many(
     db: &impl ConnectionTrait,
