@@ -26,7 +26,7 @@ CONNS=${CONNS:-"50 200"}
 LOGIN_SECONDS=${LOGIN_SECONDS:-30}
 TIMEOUT=${TIMEOUT:-10s}
 ALLOC_TIMEOUT=${ALLOC_TIMEOUT:-5s}
-ALL_KINDS="api_search search_page need_suggestions offer_suggestions needs_page inbox_page api_inbox child_page match_page login allocation"
+ALL_KINDS="api_search api_search_varied search_page need_suggestions offer_suggestions needs_page inbox_page api_inbox child_page match_page login allocation"
 KINDS=${KINDS:-$ALL_KINDS}
 BIN=${BIN:-$ROOT/target/release/carebridge}
 LUA=$ROOT/scripts/load/rotate.lua
@@ -139,6 +139,21 @@ for text in "${TEXTS[@]}"; do
   i=$((i + 1))
 done
 sed 's|^|/api/v1/search?|' "$P/search_q" >"$P/api_search"
+# Thousands of distinct searches, visited in turn: far more than the
+# server keeps answers for, so each one is computed (the cost of a search
+# nobody asked for since the index last changed).
+: >"$P/api_search_varied"
+for text in "${TEXTS[@]}"; do
+  q=$(uri "$text")
+  for cat in "" "${CATS[@]}"; do
+    for town in "" "${TOWNS[@]}"; do
+      for offset in 0 20; do
+        printf '/api/v1/search?q=%s&type=offer&category=%s&township=%s&offset=%s\n' \
+          "$q" "$cat" "$town" "$offset" >>"$P/api_search_varied"
+      done
+    done
+  done
+done
 sed 's|^|/search?|' "$P/search_q" >"$P/search_page"
 printf '/needs\n' >"$P/needs_page"
 printf '/inbox\n' >"$P/inbox_page"
@@ -201,7 +216,7 @@ run() { # kind conns seconds cookie timeout mode
 
 for kind in $KINDS; do
   case $kind in
-    api_search | search_page) cookie="" ;;
+    api_search | api_search_varied | search_page) cookie="" ;;
     offer_suggestions) cookie=$PROVIDER ;;
     allocation) cookie=$ADMIN ;;
     *) cookie=$OFFICER ;;

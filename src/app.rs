@@ -43,6 +43,9 @@ pub struct Prepared {
     pub db: DatabaseConnection,
     pub vault: Arc<Vault>,
     pub key_source: KeySource,
+    /// The k-anonymity counts kept while no file changes (shared by the
+    /// server's requests and its indexer).
+    pub population: Arc<crate::services::files::population::Cache>,
 }
 
 impl Prepared {
@@ -50,6 +53,7 @@ impl Prepared {
         Store {
             db: &self.db,
             vault: &self.vault,
+            population: Some(&self.population),
         }
     }
 }
@@ -76,6 +80,7 @@ pub async fn prepare(settings: &Settings) -> Result<Prepared, StartError> {
         db,
         vault: Arc::new(vault),
         key_source,
+        population: Arc::default(),
     };
     // The counts of the k-anonymity rule hold for a day or two; after a
     // stop, bring them to today before anything is projected.
@@ -148,6 +153,7 @@ pub fn router(prepared: Prepared, search: Arc<SearchHandle>, settings: Settings)
     router::build(AppState {
         db: prepared.db,
         vault: prepared.vault,
+        population: prepared.population,
         search,
         settings: Arc::new(settings),
         allocation: Arc::default(),

@@ -186,10 +186,14 @@ pub enum ThrottledAction {
 }
 
 /// What the use cases that touch child files need: the database (the pool,
-/// or a write transaction, see [`Store::within`]) and the identity vault.
+/// or a write transaction, see [`Store::within`]), the identity vault, and
+/// the counts of the k-anonymity population kept between requests.
 pub struct Store<'a, C = DatabaseConnection> {
     pub db: &'a C,
     pub vault: &'a Vault,
+    /// `None` inside a transaction: what a transaction counts may include
+    /// its own uncommitted writes, which must never be kept for others.
+    pub population: Option<&'a files::population::Cache>,
 }
 
 impl<C> Clone for Store<'_, C> {
@@ -201,6 +205,16 @@ impl<C> Clone for Store<'_, C> {
 impl<C> Copy for Store<'_, C> {}
 
 impl<'a, C> Store<'a, C> {
+    /// `db` and `vault` without kept population counts (each projection
+    /// counts afresh): for commands and jobs that run once.
+    pub fn new(db: &'a C, vault: &'a Vault) -> Self {
+        Store {
+            db,
+            vault,
+            population: None,
+        }
+    }
+
     /// The same vault over `txn`: what a write decides on is read through
     /// its own transaction.
     pub fn within<'t, T>(self, txn: &'t T) -> Store<'t, T>
@@ -210,6 +224,7 @@ impl<'a, C> Store<'a, C> {
         Store {
             db: txn,
             vault: self.vault,
+            population: None,
         }
     }
 }

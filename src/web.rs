@@ -52,6 +52,8 @@ pub const BODY_LIMIT: usize = 1024 * 1024;
 pub struct AppState {
     pub db: DatabaseConnection,
     pub vault: Arc<Vault>,
+    /// The k-anonymity counts kept while no file changes.
+    pub population: Arc<crate::services::files::population::Cache>,
     pub search: Arc<SearchHandle>,
     pub settings: Arc<Settings>,
     /// The allocation plan's background job and its last result.
@@ -67,6 +69,7 @@ impl AppState {
         Store {
             db: &self.db,
             vault: &self.vault,
+            population: Some(&self.population),
         }
     }
 }

@@ -2,8 +2,10 @@
 //! outbox sequence number, and searching; ranking for suggestions is in
 //! [`rank`].
 
+mod cache;
 mod rank;
 
+use std::num::NonZeroUsize;
 use std::path::Path;
 use std::sync::{Arc, Mutex, PoisonError};
 
@@ -12,6 +14,7 @@ use tantivy::directory::MmapDirectory;
 use tantivy::schema::Value;
 use tantivy::{DocAddress, Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument, Term};
 
+use self::cache::GenerationCache;
 use crate::collector::PageCollector;
 use crate::columns::{ColumnCache, kind_code};
 use crate::error::Error;
@@ -32,6 +35,11 @@ pub const MAX_RANKED: usize = 1_000;
 const WRITER_HEAP_BYTES: usize = 50_000_000;
 /// Indexing memory budget of an in-RAM index (tantivy's minimum).
 const RAM_WRITER_HEAP_BYTES: usize = 15_000_000;
+/// Answers kept per generation: a page of 20 hits with snippets and facets
+/// is about 10 KB, so this bounds the cache near 5 MB.
+const KEPT_ANSWERS: NonZeroUsize = NonZeroUsize::new(512).expect("non-zero");
+/// Totals kept per generation (the alternatives offered after no hits).
+const KEPT_COUNTS: NonZeroUsize = NonZeroUsize::new(2_048).expect("non-zero");
 
 /// The search index: one tantivy index, its reader and its single writer.
 ///
@@ -47,6 +55,8 @@ pub struct SearchIndex {
     writer_threads: Option<usize>,
     jieba: Arc<Jieba>,
     columns: ColumnCache,
+    answers: GenerationCache<Query, Results>,
+    counts: GenerationCache<Query, usize>,
 }
 
 impl std::fmt::Debug for SearchIndex {
@@ -133,6 +143,8 @@ impl SearchIndex {
             writer_threads: threads,
             jieba: shared_jieba(),
             columns,
+            answers: GenerationCache::new(KEPT_ANSWERS),
+            counts: GenerationCache::new(KEPT_COUNTS),
         })
     }
 
@@ -263,10 +275,22 @@ impl SearchIndex {
     /// `total`), without ranking, facets or hits: the filters go into the
     /// query and tantivy only counts.
     pub fn count(&self, q: &Query) -> Result<usize, Error> {
+        let searcher = self.reader.searcher();
+        let generation = searcher.generation().generation_id();
+        // Paging does not change a total.
+        let key = Query {
+            limit: 0,
+            offset: 0,
+            ..q.clone()
+        };
+        if let Some(total) = self.counts.get(&key, generation) {
+            return Ok(total);
+        }
         let plan = query::plan(&self.fields, &self.jieba, Synonyms::embedded(), q);
         let query = query::with_filters(&self.fields, plan.query, q);
-        let searcher = self.reader.searcher();
-        Ok(searcher.search(query.as_ref(), &tantivy::collector::Count)?)
+        let total = searcher.search(query.as_ref(), &tantivy::collector::Count)?;
+        self.counts.put(key, generation, total);
+        Ok(total)
     }
 
     /// Searches; see [`crate::query`] for how text is matched and
@@ -278,11 +302,30 @@ impl SearchIndex {
     /// by key. Otherwise hits are ranked by BM25 (title weighted double,
     /// adjacent words as typed score a bonus), ties by key. Errors only
     /// come from the index itself.
+    ///
+    /// An answer is kept and given again while the reader serves the same
+    /// generation of segments (see [`cache`]): identical to a fresh search.
     pub fn search(&self, q: &Query) -> Result<Results, Error> {
-        let limit = q.limit.min(MAX_LIMIT);
-        let offset = q.offset.min(MAX_OFFSET);
-        let plan = query::plan(&self.fields, &self.jieba, Synonyms::embedded(), q);
         let searcher = self.reader.searcher();
+        let generation = searcher.generation().generation_id();
+        let key = Query {
+            limit: q.limit.min(MAX_LIMIT),
+            offset: q.offset.min(MAX_OFFSET),
+            ..q.clone()
+        };
+        if let Some(results) = self.answers.get(&key, generation) {
+            return Ok(results);
+        }
+        let results = self.search_in(&searcher, &key)?;
+        self.answers.put(key, generation, results.clone());
+        Ok(results)
+    }
+
+    /// [`SearchIndex::search`] on `searcher`, computed.
+    fn search_in(&self, searcher: &tantivy::Searcher, q: &Query) -> Result<Results, Error> {
+        let limit = q.limit;
+        let offset = q.offset;
+        let plan = query::plan(&self.fields, &self.jieba, Synonyms::embedded(), q);
         let collector = PageCollector {
             columns: &self.columns,
             kind: q.kind.map(kind_code),
@@ -303,7 +346,7 @@ impl SearchIndex {
             _ => plan.query.as_ref(),
         };
         let page = searcher.search(query, &collector)?;
-        self.columns.trim(&searcher);
+        self.columns.trim(searcher);
         let mut hits = Vec::with_capacity(limit);
         for ranked in page.top.into_iter().skip(offset) {
             let doc: TantivyDocument = searcher.doc(ranked.address)?;

@@ -70,7 +70,7 @@ pub enum Change {
 }
 
 /// A search request. Any text is accepted; see [`crate::SearchIndex::search`].
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Query {
     /// What the user typed; empty (or without any word) browses.
     pub text: String,

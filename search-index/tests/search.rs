@@ -491,3 +491,34 @@ fn nasty_queries_are_ok() {
     }
     assert_eq!(search(&index, &long).total, 1);
 }
+
+/// Answers are kept per reader generation: asking again gives the same
+/// answer, and no kept answer or total survives a change to the index.
+#[test]
+fn kept_answers_follow_every_change() {
+    let index = index_with(corpus());
+    let query = Query {
+        text: "喘息".to_string(),
+        ..Query::default()
+    };
+    let before = index.search(&query).expect("search");
+    assert_eq!(index.search(&query).expect("search"), before);
+    assert_eq!(index.count(&query).expect("count"), before.total);
+    let mut changed = corpus().remove(0);
+    changed.title = "孤独症家庭喘息服务".to_string();
+    index.apply(&[Change::Upsert(changed)], 2).expect("apply");
+    let after = index.search(&query).expect("search");
+    assert_eq!(after.total, before.total + 1);
+    assert!(keys(&after).contains(&"offer:1"));
+    assert_eq!(index.count(&query).expect("count"), after.total);
+    index
+        .apply(
+            &[Change::Delete {
+                key: "offer:1".to_string(),
+            }],
+            3,
+        )
+        .expect("apply");
+    assert_eq!(index.search(&query).expect("search"), before);
+    assert_eq!(index.count(&query).expect("count"), before.total);
+}

@@ -162,7 +162,7 @@ pub async fn load_if_empty(
         .into_iter()
         .partition(|p| p.role == Role::VillageSupervisor);
     if let Some(supervisor) = supervisors.first() {
-        children::load(Store { db: conn, vault }, &officers, supervisor).await?;
+        children::load(Store::new(conn, vault), &officers, supervisor).await?;
     }
     let sunshine = providers::register(
         conn,
@@ -207,7 +207,7 @@ pub async fn load_if_empty(
     )
     .await?;
     families::load(conn, &admin, &officers).await?;
-    matches::load(Store { db: conn, vault }, &officers, k).await?;
+    matches::load(Store::new(conn, vault), &officers, k).await?;
     Ok(true)
 }
 

@@ -8,7 +8,7 @@ use carebridge::config::Secret;
 use carebridge::domain::Role;
 use carebridge::domain::child::VaultField;
 use carebridge::services::children::view;
-use carebridge::services::{Principal, RequestCtx, Store};
+use carebridge::services::{Principal, RequestCtx};
 use carebridge::vault::VaultKey;
 use sea_orm::{ConnectionTrait, DbBackend, Statement};
 
@@ -181,10 +181,7 @@ async fn identities(
     ids: &[String],
 ) -> Vec<Vec<Option<String>>> {
     let prepared = carebridge::app::prepare(settings).await.expect("prepare");
-    let store = Store {
-        db: &prepared.db,
-        vault: &prepared.vault,
-    };
+    let store = prepared.store();
     let mut all = Vec::new();
     for id in ids {
         let file = view::get(store, &RequestCtx::system(), &county(), id, VaultField::ALL)

@@ -262,15 +262,7 @@ async fn run(jobs: Arc<Jobs>, db: DatabaseConnection, vault: Arc<Vault>, progres
         result: None,
     };
     let started = Instant::now();
-    match compute(
-        Store {
-            db: &db,
-            vault: &vault,
-        },
-        &progress,
-    )
-    .await
-    {
+    match compute(Store::new(&db, &vault), &progress).await {
         Ok(result) => {
             tracing::info!(
                 seconds = started.elapsed().as_secs_f64(),

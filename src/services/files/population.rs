@@ -11,11 +11,20 @@
 //! been refreshed in time counts nowhere: both can only hide a township,
 //! never show one that fewer than k children share.
 //!
+//! Counts read through the pool are kept in a [`Cache`] while no file
+//! changes: every write to a file (and each page of the daily refresh)
+//! counts one change in the same transaction (`change_counters`), and a kept
+//! count is used only while the number of changes and the day are those it
+//! was read under. The number is read before the counts, so a count can
+//! only have seen more changes than it is tagged with, never fewer; nodes
+//! that share the database see each other's changes the same way.
+//!
 //! The birth date is opened here in memory, reduced to a band at once, and
 //! never leaves this module. No person sees it, so these openings are not
 //! audit entries (the audit records people's reads).
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
+use std::sync::{Mutex, PoisonError};
 
 use chrono::{Duration, NaiveDate};
 
@@ -67,35 +76,130 @@ pub fn set_counted(vault: &Vault, child: &mut child::Model, today: NaiveDate) ->
     Ok(())
 }
 
+type Key = (String, AgeBand, DifficultyClass);
+
+/// Counts kept between requests, valid for one number of changes, one day
+/// and one cap (see the module's note).
+#[derive(Debug, Default)]
+pub struct Cache {
+    kept: Mutex<Kept>,
+}
+
+#[derive(Debug, Default)]
+struct Kept {
+    tag: Option<(i64, NaiveDate, u64)>,
+    counts: HashMap<Key, u64>,
+}
+
+/// Triples kept at most; past it the cache starts again (a county has a
+/// few hundred, a province tens of thousands).
+const KEPT_TRIPLES: usize = 100_000;
+
+impl Cache {
+    /// The kept counts of `keys` under `tag`, and the keys not kept.
+    fn lookup<'k>(
+        &self,
+        tag: (i64, NaiveDate, u64),
+        keys: &'k BTreeSet<Key>,
+    ) -> (Vec<(&'k Key, u64)>, Vec<&'k Key>) {
+        let kept = self.kept.lock().unwrap_or_else(PoisonError::into_inner);
+        if kept.tag != Some(tag) {
+            return (Vec::new(), keys.iter().collect());
+        }
+        let mut found = Vec::new();
+        let mut missing = Vec::new();
+        for key in keys {
+            match kept.counts.get(key) {
+                Some(&n) => found.push((key, n)),
+                None => missing.push(key),
+            }
+        }
+        (found, missing)
+    }
+
+    /// Keeps `read` (counted under `tag`), dropping counts of another tag.
+    fn keep(&self, tag: (i64, NaiveDate, u64), read: &[(&Key, u64)]) {
+        let mut kept = self.kept.lock().unwrap_or_else(PoisonError::into_inner);
+        if kept.tag != Some(tag) {
+            // Counts of an older tag are no use; a request that read under
+            // an older tag than the one kept does not replace newer counts.
+            if kept
+                .tag
+                .is_some_and(|(changes, day, _)| (changes, day) > (tag.0, tag.1))
+            {
+                return;
+            }
+            kept.tag = Some(tag);
+            kept.counts.clear();
+        }
+        if kept.counts.len() + read.len() > KEPT_TRIPLES {
+            kept.counts.clear();
+        }
+        for (key, n) in read {
+            kept.counts.insert((*key).clone(), *n);
+        }
+    }
+}
+
 /// The population of the given (township, band, class) triples, each
 /// counted up to `k` (enough to decide; a count never needs more), among
-/// active files whose count holds on `today`.
+/// active files whose count holds on `today`: kept counts while no file
+/// changed (through the pool only), index probes for the rest.
 pub async fn counts<C: sea_orm::ConnectionTrait>(
     store: Store<'_, C>,
-    keys: &BTreeSet<(String, AgeBand, DifficultyClass)>,
+    keys: &BTreeSet<Key>,
     k: u32,
     today: NaiveDate,
 ) -> ServiceResult<Population> {
+    let cap = u64::from(k.max(1));
     let mut population = Population::default();
-    for (township, band, class) in keys {
-        let n = db::children::count_population(
-            store.db,
-            FileStatus::Active.as_str(),
-            township,
-            band.as_str(),
-            class.as_str(),
-            today,
-            u64::from(k.max(1)),
-        )
-        .await?;
+    let mut set = |(township, band, class): &Key, n: u64| {
         population.set(
             township,
             *band,
             *class,
             u32::try_from(n).unwrap_or(u32::MAX),
         );
+    };
+    let Some(cache) = store.population.filter(|_| !keys.is_empty()) else {
+        for key in keys {
+            set(key, probe(store.db, key, today, cap).await?);
+        }
+        return Ok(population);
+    };
+    // Read before counting (see the module's note).
+    let tag = (db::allocation::changes(store.db).await?, today, cap);
+    let (found, missing) = cache.lookup(tag, keys);
+    for (key, n) in found {
+        set(key, n);
     }
+    let mut read = Vec::with_capacity(missing.len());
+    for key in missing {
+        let n = probe(store.db, key, today, cap).await?;
+        set(key, n);
+        read.push((key, n));
+    }
+    cache.keep(tag, &read);
     Ok(population)
+}
+
+/// One index probe: the files counting under `key` today, up to `cap`.
+async fn probe<C: sea_orm::ConnectionTrait>(
+    db: &C,
+    (township, band, class): &Key,
+    today: NaiveDate,
+    cap: u64,
+) -> ServiceResult<u64> {
+    Ok(db::children::count_population(
+        db,
+        FileStatus::Active.as_str(),
+        township,
+        band.as_str(),
+        class.as_str(),
+        today,
+        cap,
+    )
+    .await?)
 }
 
 /// The (township, band, class) a file counts under for the projection of
@@ -129,6 +233,8 @@ pub async fn refresh(store: Store<'_>, today: NaiveDate) -> ServiceResult<u64> {
             let (band, until) = counted(birth, today);
             db::children::set_counted(&txn, id, band.map(AgeBand::as_str), until).await?;
         }
+        // Counts kept by any node are stale from this commit on.
+        db::allocation::count_change(&txn).await?;
         txn.commit().await?;
         done += page.len() as u64;
     }
@@ -154,5 +260,30 @@ mod tests {
         );
         // Turns 18 tomorrow: no band.
         assert_eq!(counted(day(2008, 12, 1), today).0, None);
+    }
+
+    #[test]
+    fn kept_counts_hold_for_one_number_of_changes_one_day_and_one_cap() {
+        let today = day(2026, 11, 30);
+        let key: Key = (
+            "500235001".to_owned(),
+            AgeBand::Primary,
+            DifficultyClass::Poverty,
+        );
+        let keys = BTreeSet::from([key.clone()]);
+        let cache = Cache::default();
+        cache.keep((7, today, 5), &[(&key, 4)]);
+        assert_eq!(cache.lookup((7, today, 5), &keys).0, vec![(&key, 4)]);
+        for other in [(8, today, 5), (7, day(2026, 12, 1), 5), (7, today, 3)] {
+            let (found, missing) = cache.lookup(other, &keys);
+            assert!(found.is_empty(), "{other:?}");
+            assert_eq!(missing, vec![&key]);
+        }
+        // A request that counted before a change cannot replace what was
+        // counted after it.
+        cache.keep((9, today, 5), &[(&key, 2)]);
+        cache.keep((8, today, 5), &[(&key, 5)]);
+        assert_eq!(cache.lookup((9, today, 5), &keys).0, vec![(&key, 2)]);
+        assert!(cache.lookup((8, today, 5), &keys).0.is_empty());
     }
 }
