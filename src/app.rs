@@ -43,9 +43,12 @@ pub struct Prepared {
     pub db: DatabaseConnection,
     pub vault: Arc<Vault>,
     pub key_source: KeySource,
-    /// The k-anonymity counts kept while no file changes (shared by the
-    /// server's requests and its indexer).
-    pub population: Arc<crate::services::files::population::Cache>,
+    /// What requests keep for one another while nothing changes (shared
+    /// by the server's requests and its indexer).
+    pub kept: Arc<crate::services::kept::Kept>,
+    /// Townships and villages, loaded at start (the region file is loaded
+    /// into the database once and never changes while the portal runs).
+    pub regions: Arc<Vec<crate::services::regions::Township>>,
 }
 
 impl Prepared {
@@ -53,7 +56,7 @@ impl Prepared {
         Store {
             db: &self.db,
             vault: &self.vault,
-            population: Some(&self.population),
+            kept: Some(&self.kept),
         }
     }
 }
@@ -76,11 +79,15 @@ pub async fn prepare(settings: &Settings) -> Result<Prepared, StartError> {
             "created a new vault key file: back it up; without it no child file can be read"
         );
     }
+    let regions = regions::list(&db)
+        .await
+        .map_err(|e| StartError::Regions(e.to_string()))?;
     let prepared = Prepared {
         db,
         vault: Arc::new(vault),
         key_source,
-        population: Arc::default(),
+        kept: Arc::default(),
+        regions: Arc::new(regions),
     };
     // The counts of the k-anonymity rule hold for a day or two; after a
     // stop, bring them to today before anything is projected.
@@ -153,7 +160,8 @@ pub fn router(prepared: Prepared, search: Arc<SearchHandle>, settings: Settings)
     router::build(AppState {
         db: prepared.db,
         vault: prepared.vault,
-        population: prepared.population,
+        kept: prepared.kept,
+        regions: prepared.regions,
         search,
         settings: Arc::new(settings),
         allocation: Arc::default(),

@@ -14,6 +14,7 @@ pub mod demo;
 pub mod families;
 pub mod files;
 pub mod inbox;
+pub mod kept;
 pub mod matches;
 pub mod needs;
 pub mod offers;
@@ -193,7 +194,7 @@ pub struct Store<'a, C = DatabaseConnection> {
     pub vault: &'a Vault,
     /// `None` inside a transaction: what a transaction counts may include
     /// its own uncommitted writes, which must never be kept for others.
-    pub population: Option<&'a files::population::Cache>,
+    pub kept: Option<&'a kept::Kept>,
 }
 
 impl<C> Clone for Store<'_, C> {
@@ -211,7 +212,7 @@ impl<'a, C> Store<'a, C> {
         Store {
             db,
             vault,
-            population: None,
+            kept: None,
         }
     }
 
@@ -224,7 +225,7 @@ impl<'a, C> Store<'a, C> {
         Store {
             db: txn,
             vault: self.vault,
-            population: None,
+            kept: None,
         }
     }
 }

@@ -52,8 +52,10 @@ pub const BODY_LIMIT: usize = 1024 * 1024;
 pub struct AppState {
     pub db: DatabaseConnection,
     pub vault: Arc<Vault>,
-    /// The k-anonymity counts kept while no file changes.
-    pub population: Arc<crate::services::files::population::Cache>,
+    /// What requests keep for one another while nothing changes.
+    pub kept: Arc<crate::services::kept::Kept>,
+    /// Townships and villages, as loaded at start.
+    pub regions: Arc<Vec<crate::services::regions::Township>>,
     pub search: Arc<SearchHandle>,
     pub settings: Arc<Settings>,
     /// The allocation plan's background job and its last result.
@@ -69,7 +71,7 @@ impl AppState {
         Store {
             db: &self.db,
             vault: &self.vault,
-            population: Some(&self.population),
+            kept: Some(&self.kept),
         }
     }
 }

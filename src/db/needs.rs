@@ -161,6 +161,32 @@ pub async fn list(
     limit: u64,
     offset: u64,
 ) -> Result<(u64, Vec<need::Model>), DbErr> {
+    let total = count(db, filter).await?;
+    Ok((total, page(db, filter, limit, offset).await?))
+}
+
+/// How many needs pass `filter`.
+pub async fn count(db: &impl ConnectionTrait, filter: &NeedFilter<'_>) -> Result<u64, DbErr> {
+    filtered(filter).count(db).await
+}
+
+/// The needs passing `filter`, newest first, from `offset`.
+pub async fn page(
+    db: &impl ConnectionTrait,
+    filter: &NeedFilter<'_>,
+    limit: u64,
+    offset: u64,
+) -> Result<Vec<need::Model>, DbErr> {
+    filtered(filter)
+        .order_by_desc(need::Column::CreatedAt)
+        .order_by_asc(need::Column::Id)
+        .limit(limit)
+        .offset(offset)
+        .all(db)
+        .await
+}
+
+fn filtered(filter: &NeedFilter<'_>) -> sea_orm::Select<need::Entity> {
     let mut query = need::Entity::find();
     if let Some(t) = filter.township {
         query = query.filter(need::Column::TownshipCode.eq(t));
@@ -177,15 +203,7 @@ pub async fn list(
     if let Some(c) = filter.category {
         query = query.filter(need::Column::Category.eq(c));
     }
-    let total = query.clone().count(db).await?;
-    let items = query
-        .order_by_desc(need::Column::CreatedAt)
-        .order_by_asc(need::Column::Id)
-        .limit(limit)
-        .offset(offset)
-        .all(db)
-        .await?;
-    Ok((total, items))
+    query
 }
 
 /// Needs of one status with an id after `after`, by id: a page of a

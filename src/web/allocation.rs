@@ -213,7 +213,7 @@ pub async fn allocation_page(
             return Ok(views::allocation::pending(&chrome.ctx(), &pending).into_response());
         }
     };
-    let townships = regions::list(&state.db).await?;
+    let townships = state.regions.clone();
     let name = |code: &str| regions::township_name(&townships, code).to_owned();
     Ok(
         views::allocation::allocation(&chrome.ctx(), &plan, &name, paging.limit, paging.offset)

@@ -24,7 +24,7 @@ pub async fn home(State(state): State<AppState>, chrome: Chrome) -> AppResult<Re
         Role::Provider => {
             let id = user.provider_id.clone().unwrap_or_default();
             let view = providers::get(&state.db, user, &id).await?;
-            let all = regions::list(&state.db).await?;
+            let all = state.regions.clone();
             let townships: Vec<String> = view
                 .townships
                 .iter()
@@ -54,7 +54,7 @@ pub async fn home(State(state): State<AppState>, chrome: Chrome) -> AppResult<Re
             } else {
                 0
             };
-            let all = regions::list(&state.db).await?;
+            let all = state.regions.clone();
             let township_name = user
                 .township
                 .as_deref()

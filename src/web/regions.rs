@@ -5,7 +5,6 @@ use axum::extract::State;
 use serde::Serialize;
 
 use crate::error::AppResult;
-use crate::services::regions;
 
 use super::AppState;
 
@@ -38,19 +37,19 @@ struct VillageBody {
     )
 )]
 pub async fn api_list(State(state): State<AppState>) -> AppResult<Json<RegionsBody>> {
-    let townships = regions::list(&state.db).await?;
     Ok(Json(RegionsBody {
-        townships: townships
-            .into_iter()
+        townships: state
+            .regions
+            .iter()
             .map(|t| TownshipBody {
-                code: t.code,
-                name: t.name,
+                code: t.code.clone(),
+                name: t.name.clone(),
                 villages: t
                     .villages
-                    .into_iter()
+                    .iter()
                     .map(|v| VillageBody {
-                        code: v.code,
-                        name: v.name,
+                        code: v.code.clone(),
+                        name: v.name.clone(),
                     })
                     .collect(),
             })
@@ -60,9 +59,9 @@ pub async fn api_list(State(state): State<AppState>) -> AppResult<Json<RegionsBo
 
 /// `(code, name)` pairs for select boxes.
 pub async fn township_options(state: &AppState) -> AppResult<Vec<(String, String)>> {
-    Ok(regions::list(&state.db)
-        .await?
-        .into_iter()
-        .map(|t| (t.code, t.name))
+    Ok(state
+        .regions
+        .iter()
+        .map(|t| (t.code.clone(), t.name.clone()))
         .collect())
 }

@@ -10,7 +10,7 @@ use crate::db::entities::user;
 use crate::domain::Invalid;
 use crate::error::AppResult;
 use crate::services::users::{self, UserInput};
-use crate::services::{Paging, ServiceError, regions};
+use crate::services::{Paging, ServiceError};
 use crate::views;
 
 use super::AppState;
@@ -148,7 +148,7 @@ async fn render(
     errors: &Invalid,
 ) -> AppResult<maud::Markup> {
     let page = users::list_staff(&state.db, caller, paging).await?;
-    let regions = regions::list(&state.db).await?;
+    let regions = state.regions.clone();
     let townships: Vec<(String, String)> = regions
         .iter()
         .map(|t| (t.code.clone(), t.name.clone()))

@@ -161,7 +161,11 @@ pub async fn counts<C: sea_orm::ConnectionTrait>(
             u32::try_from(n).unwrap_or(u32::MAX),
         );
     };
-    let Some(cache) = store.population.filter(|_| !keys.is_empty()) else {
+    let Some(cache) = store
+        .kept
+        .map(|k| &k.population)
+        .filter(|_| !keys.is_empty())
+    else {
         for key in keys {
             set(key, probe(store.db, key, today, cap).await?);
         }

@@ -14,6 +14,7 @@ use super::super::files::projection::{
     project_all, project_one, require_viewer, visible_to_public,
 };
 use super::super::files::{self, identity};
+use super::super::kept;
 use super::super::search::SearchHandle;
 use super::super::{Page, Paging, Principal, ServiceError, ServiceResult, Store};
 use super::{NeedActions, StaffNeed};
@@ -191,18 +192,28 @@ pub async fn list_for_staff(
         None
     };
     let statuses = status.map(|s| [s.as_str()]);
-    let (total, needs) = db::needs::list(
-        store.db,
-        &db::needs::NeedFilter {
-            township: caller.township_filter(),
-            child_ids: village_children.as_deref(),
-            statuses: statuses.as_ref().map(|s| s.as_slice()),
-            ..Default::default()
+    let filter = db::needs::NeedFilter {
+        township: caller.township_filter(),
+        child_ids: village_children.as_deref(),
+        statuses: statuses.as_ref().map(|s| s.as_slice()),
+        ..Default::default()
+    };
+    // Every need of a township: counted once while no need changes.
+    let list = format!(
+        "needs/{}/{}/{}",
+        caller.township_filter().unwrap_or("*"),
+        if caller.role == Role::VillageSupervisor {
+            caller.village.as_deref().unwrap_or("-")
+        } else {
+            "*"
         },
-        paging.limit,
-        paging.offset,
-    )
+        status.map_or("*", |s| s.as_str()),
+    );
+    let total = kept::total(store.kept, store.db, list, async || {
+        db::needs::count(store.db, &filter).await
+    })
     .await?;
+    let needs = db::needs::page(store.db, &filter, paging.limit, paging.offset).await?;
     let today = chrono::Local::now().date_naive();
     let child_ids: Vec<String> = needs.iter().map(|n| n.child_id.clone()).collect();
     let children: HashMap<String, child::Model> = db::children::find_many(store.db, &child_ids)

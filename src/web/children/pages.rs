@@ -43,7 +43,7 @@ async fn render_file(
     forms: &FileForms<'_>,
 ) -> AppResult<Markup> {
     let file = view::get(state.store(), ctx, caller, id, reveal).await?;
-    let all = regions::list(&state.db).await?;
+    let all = state.regions.clone();
     let township = regions::township_name(&all, &file.child.township_code);
     Ok(views::children::detail::detail(
         &chrome.ctx(),
@@ -69,7 +69,7 @@ pub async fn list_page(
     let status = parse_filter::<FileStatus>(query.status.as_deref(), "status")?;
     let paging = Paging::new(query.limit, query.offset);
     let page = view::list(state.store(), &ctx, &caller, status, paging).await?;
-    let all = regions::list(&state.db).await?;
+    let all = state.regions.clone();
     let name = |code: &str| regions::township_name(&all, code).to_owned();
     let list = FileList {
         items: &page.items,
@@ -92,7 +92,7 @@ pub async fn search_submit(
     let q = form.get("q").trim().to_owned();
     let paging = Paging::new(Some(SEARCH_LIMIT), None);
     let page = view::search(state.store(), &ctx, &caller, &q, paging).await?;
-    let all = regions::list(&state.db).await?;
+    let all = state.regions.clone();
     let name = |code: &str| regions::township_name(&all, code).to_owned();
     let list = FileList {
         items: &page.items,

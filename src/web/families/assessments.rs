@@ -171,7 +171,7 @@ pub(super) async fn render_detail(
     } else {
         Vec::new()
     };
-    let townships = regions::list(&state.db).await?;
+    let townships = state.regions.clone();
     let township = regions::township_name(&townships, &family.family.township_code).to_owned();
     let data = DetailData {
         family: &family,

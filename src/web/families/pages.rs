@@ -86,7 +86,7 @@ pub async fn list_page(
     let filter = query.filter()?;
     let paging = Paging::new(query.limit, query.offset);
     let page = families::list_filtered(&state.db, &caller, filter, paging).await?;
-    let townships = regions::list(&state.db).await?;
+    let townships = state.regions.clone();
     let name = |code: &str| regions::township_name(&townships, code).to_owned();
     let data = ListData {
         items: &page.items,

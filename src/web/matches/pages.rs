@@ -59,7 +59,7 @@ async fn render(
     failed: Option<&Failed<'_>>,
 ) -> AppResult<maud::Markup> {
     let detail = matches::get(state.store(), caller, id, state.settings.k_anonymity).await?;
-    let all = regions::list(&state.db).await?;
+    let all = state.regions.clone();
     let area = area_label(
         detail
             .need

@@ -96,7 +96,7 @@ pub async fn detail_page(
     ApiPath(key): ApiPath<String>,
 ) -> AppResult<Response> {
     let k = state.settings.k_anonymity;
-    let all = regions::list(&state.db).await?;
+    let all = state.regions.clone();
     let area = |code: Option<&str>| area_of(&all, code);
     if NeedCode::parse(&key).is_some() {
         let public = needs::get_public(state.store(), &caller, &key, k).await?;
@@ -195,7 +195,7 @@ pub async fn close_submit(
         Ok(_) => back_to_need(&chrome, &id, "需求已关闭。").await,
         Err(ServiceError::Invalid(errors)) => {
             let need = needs::get_for_staff(state.store(), &caller, &id, k).await?;
-            let all = regions::list(&state.db).await?;
+            let all = state.regions.clone();
             let shown = area_of(&all, need.public.township.as_deref());
             let page = views::needs::staff_detail(&chrome.ctx(), &need, &shown, reason, &errors);
             Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
@@ -215,7 +215,7 @@ pub async fn list_page(
 ) -> AppResult<Response> {
     let k = state.settings.k_anonymity;
     let paging = Paging::new(query.limit, query.offset);
-    let all = regions::list(&state.db).await?;
+    let all = state.regions.clone();
     let area = |code: Option<&str>| area_of(&all, code);
     // A township the county does not have is no filter on the page.
     let township = query

@@ -45,7 +45,7 @@ pub async fn mine_page(
     let status = parse_filter::<OfferStatus>(query.status.as_deref(), "status")?;
     let paging = Paging::new(query.limit, query.offset);
     let page = offers::list_own(&state.db, &caller, status, paging).await?;
-    let all = regions::list(&state.db).await?;
+    let all = state.regions.clone();
     let area = |v: &OfferView| area_of(&all, v);
     let items: Vec<_> = page
         .items
@@ -117,7 +117,7 @@ pub async fn detail_page(
     ApiPath(id): ApiPath<String>,
 ) -> AppResult<Response> {
     let view = offers::get(&state.db, &id).await?;
-    let all = regions::list(&state.db).await?;
+    let all = state.regions.clone();
     let area = area_of(&all, &view);
     let data = OfferPage {
         view: &view,
@@ -193,7 +193,7 @@ async fn change(
         Err(ServiceError::Conflict(message)) => back_to_offer(chrome, id, &message).await,
         Err(ServiceError::Invalid(errors)) => {
             let view = offers::get_own(&state.db, caller, id).await?;
-            let all = regions::list(&state.db).await?;
+            let all = state.regions.clone();
             let area = area_of(&all, &view);
             let data = OfferPage {
                 view: &view,

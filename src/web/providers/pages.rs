@@ -102,7 +102,7 @@ async fn render_detail(
     view: &ProviderView,
     errors: &Invalid,
 ) -> AppResult<maud::Markup> {
-    let townships = regions::list(&state.db).await?;
+    let townships = state.regions.clone();
     let names: Vec<String> = view
         .townships
         .iter()

@@ -25,7 +25,7 @@ pub async fn need_page(
 ) -> AppResult<Response> {
     let paging = query.paging();
     let found = suggestions::for_need(state.store(), &state.search, &caller, &id, paging).await?;
-    let all = regions::list(&state.db).await?;
+    let all = state.regions.clone();
     let need_area = regions::township_name(&all, &found.need.township_code);
     let offer_area = |v: &_| area_of(&all, v);
     let page = views::suggestions::for_need(
@@ -50,7 +50,7 @@ pub async fn offer_page(
     let k = state.settings.k_anonymity;
     let found =
         suggestions::for_offer(state.store(), &state.search, &caller, &id, paging, k).await?;
-    let all = regions::list(&state.db).await?;
+    let all = state.regions.clone();
     let offer_area = area_of(&all, &found.offer);
     let need_area = |code: Option<&str>| area_label(code.map(|c| regions::township_name(&all, c)));
     let page = views::suggestions::for_offer(
