@@ -11,8 +11,10 @@ use sea_orm::{
     QueryFilter, QuerySelect, RelationDef,
 };
 
-use super::entities::{family, match_record, offer, offer_township, provider};
+use super::entities::{child, family, match_record, need, offer, offer_township, provider};
 use crate::domain::category::Category;
+use crate::domain::child::DifficultyClass;
+use crate::domain::need::{NeedStatus, Urgency};
 use crate::domain::offer::OfferStatus;
 use crate::domain::provider::ProviderStatus;
 
@@ -75,6 +77,75 @@ pub async fn offer_facts_with_places(
                 && o.ends_on.is_none_or(|end| end >= today)
         })
         .collect())
+}
+
+/// What scores a candidate need for an offer: no texts.
+#[derive(Debug, Clone, FromQueryResult)]
+pub struct NeedFacts {
+    pub id: String,
+    pub code: String,
+    pub child_id: String,
+    pub category: Category,
+    pub urgency: Urgency,
+    pub status: NeedStatus,
+    pub published_at: Option<chrono::DateTime<chrono::Utc>>,
+}
+
+/// The needs with these codes, reading only the columns of [`NeedFacts`].
+pub async fn need_facts(
+    db: &impl ConnectionTrait,
+    codes: &[String],
+) -> Result<Vec<NeedFacts>, DbErr> {
+    if codes.is_empty() {
+        return Ok(Vec::new());
+    }
+    need::Entity::find()
+        .select_only()
+        .columns([
+            need::Column::Id,
+            need::Column::Code,
+            need::Column::ChildId,
+            need::Column::Category,
+            need::Column::Urgency,
+            need::Column::Status,
+            need::Column::PublishedAt,
+        ])
+        .filter(need::Column::Code.is_in(codes.iter().cloned()))
+        .into_model::<NeedFacts>()
+        .all(db)
+        .await
+}
+
+/// The columns of a file that place its needs (township, class, sealed
+/// birth date), with nothing else of the file.
+#[derive(Debug, Clone, FromQueryResult)]
+pub struct FilePlace {
+    pub id: String,
+    pub township_code: String,
+    pub difficulty_class: DifficultyClass,
+    pub birth_date_sealed: Vec<u8>,
+}
+
+/// These files' [`FilePlace`] columns.
+pub async fn file_places(
+    db: &impl ConnectionTrait,
+    ids: &[String],
+) -> Result<Vec<FilePlace>, DbErr> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    child::Entity::find()
+        .select_only()
+        .columns([
+            child::Column::Id,
+            child::Column::TownshipCode,
+            child::Column::DifficultyClass,
+            child::Column::BirthDateSealed,
+        ])
+        .filter(child::Column::Id.is_in(ids.iter().cloned()))
+        .into_model::<FilePlace>()
+        .all(db)
+        .await
 }
 
 /// These offers, whole, by id.

@@ -3,6 +3,8 @@
 //! need and its file at the moment of the read, never typed; and whether
 //! anyone outside the staff may see it at all.
 
+use std::collections::BTreeSet;
+
 use chrono::NaiveDate;
 use sea_orm::ConnectionTrait;
 
@@ -10,11 +12,12 @@ use crate::db;
 use crate::domain::Role;
 
 use crate::db::entities::{child, need};
+use crate::domain::child::{AgeBand, DifficultyClass};
 use crate::domain::projection::{Population, PublicNeed};
 use crate::domain::provider::ProviderStatus;
 
 use super::super::{Principal, ServiceError, ServiceResult, Store};
-use super::population;
+use super::{identity, population};
 
 /// The projection of `need` for `child` given the population.
 pub fn project(
@@ -28,20 +31,15 @@ pub fn project(
     let (band, class) = population::band_and_class(vault, child, today)?;
     // A child who turned 18 still has a need on file until it is closed:
     // show the oldest band rather than nothing.
-    let band = band.unwrap_or(crate::domain::child::AgeBand::Senior);
-    let _bad = |what: &str| ServiceError::internal(format!("unknown {what} on need"));
-    Ok(PublicNeed {
-        code: need.code.clone(),
-        category: need.category,
-        title: need.title.clone(),
-        description: need.description.clone(),
-        quantity: need.quantity,
-        township: population.shown_township(&child.township_code, band, class, k),
-        age_band: band,
-        difficulty_class: class,
-        urgency: need.urgency,
-        status: need.status,
-    })
+    let band = band.unwrap_or(AgeBand::Senior);
+    Ok(public_need(
+        need,
+        Placement {
+            township: population.shown_township(&child.township_code, band, class, k),
+            age_band: band,
+            difficulty_class: class,
+        },
+    ))
 }
 
 /// Whether anyone outside the staff may see `need`: its state is a public
@@ -102,25 +100,105 @@ pub async fn project_one<C: ConnectionTrait>(
         .ok_or_else(|| ServiceError::internal("a projection went missing"))
 }
 
-/// The projections of `items` (each need with its file) today, in order:
-/// the population of just the (township, band, class) triples they count
-/// under is read, each count stopping at k. Cost follows the items, never
-/// the number of files in the county.
+/// The columns of a file that place its needs: its township, its
+/// difficulty class and its sealed birth date (opened only to a band).
+#[derive(Debug, Clone, Copy)]
+pub struct FileFacts<'a> {
+    pub id: &'a str,
+    pub township: &'a str,
+    pub class: DifficultyClass,
+    pub birth_date_sealed: &'a [u8],
+}
+
+impl<'a> FileFacts<'a> {
+    pub fn of(child: &'a child::Model) -> Self {
+        FileFacts {
+            id: &child.id,
+            township: &child.township_code,
+            class: child.difficulty_class,
+            birth_date_sealed: &child.birth_date_sealed,
+        }
+    }
+}
+
+/// Where a file's needs show: the township (`None`: generalized to the
+/// county), the age band and the difficulty class.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Placement {
+    pub township: Option<String>,
+    pub age_band: AgeBand,
+    pub difficulty_class: DifficultyClass,
+}
+
+/// The placements of `files` today, in order: each birth date is opened
+/// once, and the population of just the (township, band, class) triples
+/// they count under is read, each count stopping at k. Cost follows the
+/// files, never the number of files in the county.
+pub async fn place_all<C: ConnectionTrait>(
+    store: Store<'_, C>,
+    files: &[FileFacts<'_>],
+    k: u32,
+    today: NaiveDate,
+) -> ServiceResult<Vec<Placement>> {
+    let mut bands = Vec::with_capacity(files.len());
+    let mut keys = BTreeSet::new();
+    for file in files {
+        let birth = identity::birth_date_sealed(store.vault, file.id, file.birth_date_sealed)?;
+        let band = AgeBand::of(birth, today);
+        if let Some(band) = band {
+            keys.insert((file.township.to_owned(), band, file.class));
+        }
+        bands.push(band);
+    }
+    let population = population::counts(store, &keys, k, today).await?;
+    Ok(files
+        .iter()
+        .zip(bands)
+        .map(|(file, band)| {
+            // A child who turned 18 still has a need on file until it is
+            // closed: show the oldest band rather than nothing.
+            let band = band.unwrap_or(AgeBand::Senior);
+            Placement {
+                township: population.shown_township(file.township, band, file.class, k),
+                age_band: band,
+                difficulty_class: file.class,
+            }
+        })
+        .collect())
+}
+
+/// The projection of `need` placed at `placement`.
+pub fn public_need(need: &need::Model, placement: Placement) -> PublicNeed {
+    PublicNeed {
+        code: need.code.clone(),
+        category: need.category,
+        title: need.title.clone(),
+        description: need.description.clone(),
+        quantity: need.quantity,
+        township: placement.township,
+        age_band: placement.age_band,
+        difficulty_class: placement.difficulty_class,
+        urgency: need.urgency,
+        status: need.status,
+    }
+}
+
+/// The projections of `items` (each need with its file) today, in order
+/// (see [`place_all`]).
 pub async fn project_all<C: ConnectionTrait>(
     store: Store<'_, C>,
     items: &[(&need::Model, &child::Model)],
     k: u32,
     today: NaiveDate,
 ) -> ServiceResult<Vec<PublicNeed>> {
-    let mut keys = std::collections::BTreeSet::new();
-    for (_, child) in items {
-        if let Some(key) = population::key_of(store.vault, child, today)? {
-            keys.insert(key);
-        }
-    }
-    let population = population::counts(store, &keys, k, today).await?;
-    items
+    let files: Vec<FileFacts<'_>> = items
         .iter()
-        .map(|(need, child)| project(store.vault, need, child, &population, k, today))
-        .collect()
+        .map(|(_, child)| FileFacts::of(child))
+        .collect();
+    let placed = place_all(store, &files, k, today).await?;
+    Ok(items
+        .iter()
+        .zip(placed)
+        .map(|((need, _), placement)| public_need(need, placement))
+        .collect())
 }

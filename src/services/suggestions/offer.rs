@@ -20,7 +20,7 @@ use std::collections::HashMap;
 use search_index::{DocKind, Ranking};
 
 use crate::db;
-use crate::db::suggestions::{Owner, Record};
+use crate::db::suggestions::{FilePlace, NeedFacts, Owner, Record};
 use crate::domain::matching::MatchStatus;
 use crate::domain::need::{NeedStatus, Urgency};
 use crate::domain::offer::OfferStatus;
@@ -28,7 +28,7 @@ use crate::domain::projection::PublicNeed;
 use crate::domain::scoring::{self, AreaFit, Candidate};
 use crate::services::offers::OfferView;
 
-use super::super::files::projection::project_all;
+use super::super::files::projection::{FileFacts, place_all, public_need};
 use super::super::search::SearchHandle;
 use super::super::search::documents::NEED_KEY_PREFIX;
 use super::super::{Paging, Principal, ServiceError, ServiceResult, Store};
@@ -103,26 +103,38 @@ pub async fn for_offer(
     let hits = Hits::of(&ranked, NEED_KEY_PREFIX);
     let codes = &hits.ids;
 
-    let rows = db::needs::find_by_codes(store.db, codes).await?;
-    let rows: Vec<_> = rows
+    // Score the pool from the few columns that decide it (no texts, no
+    // whole files); read whole needs for the page shown only.
+    let needs: Vec<NeedFacts> = db::suggestions::need_facts(store.db, codes)
+        .await?
         .into_iter()
         .filter(|n| n.status == NeedStatus::Published)
         .collect();
-    let child_ids: Vec<String> = rows.iter().map(|n| n.child_id.clone()).collect();
-    let children: HashMap<String, _> = db::children::find_many(store.db, &child_ids)
+    let child_ids: Vec<String> = needs.iter().map(|n| n.child_id.clone()).collect();
+    let places: HashMap<String, FilePlace> = db::suggestions::file_places(store.db, &child_ids)
         .await?
         .into_iter()
-        .map(|c| (c.id.clone(), c))
+        .map(|f| (f.id.clone(), f))
         .collect();
     let today = chrono::Local::now().date_naive();
-    let listed: Vec<(
-        &crate::db::entities::need::Model,
-        &crate::db::entities::child::Model,
-    )> = rows
+    let listed: Vec<(&NeedFacts, FileFacts<'_>)> = needs
         .iter()
-        .filter_map(|n| children.get(&n.child_id).map(|c| (n, c)))
+        .filter_map(|n| {
+            places.get(&n.child_id).map(|f| {
+                (
+                    n,
+                    FileFacts {
+                        id: &f.id,
+                        township: &f.township_code,
+                        class: f.difficulty_class,
+                        birth_date_sealed: &f.birth_date_sealed,
+                    },
+                )
+            })
+        })
         .collect();
-    let projected = project_all(store, &listed, k, today).await?;
+    let files: Vec<FileFacts<'_>> = listed.iter().map(|(_, f)| *f).collect();
+    let placed = place_all(store, &files, k, today).await?;
     let owner = Owner::of(&offer);
     let record = match &owner {
         Some(owner) => db::suggestions::records(
@@ -139,44 +151,56 @@ pub async fn for_offer(
         db::suggestions::open_matches_of_offer(store.db, &offer.id, &final_statuses()).await?;
 
     let mut scored = Vec::new();
-    for ((row, _), public) in listed.into_iter().zip(projected) {
-        // The projection decides, not what the index filed the need under.
-        let area = match (&public.township, offer.county_wide) {
+    for ((need, _), placement) in listed.into_iter().zip(placed) {
+        // The placement decides, not what the index filed the need under.
+        let area = match (&placement.township, offer.county_wide) {
             (_, true) => AreaFit::County,
             (Some(t), false) => area_fit(false, &townships, Some(t)),
             (None, false) => AreaFit::Outside,
         };
         let candidate = Candidate {
-            same_category: public.category == offer.category,
+            same_category: need.category == offer.category,
             area,
-            age_fits: scoring::age_fit(Some(public.age_band), offer.age_min, offer.age_max),
+            age_fits: scoring::age_fit(Some(placement.age_band), offer.age_min, offer.age_max),
             remaining: u32::try_from(offer.remaining).unwrap_or(0),
-            text_relevance: hits.relevance(&public.code),
+            text_relevance: hits.relevance(&need.code),
             completed: record.completed,
             average_rating: record.average_rating(),
         };
         let Some(score) = scoring::score(&candidate) else {
             continue;
         };
-        scored.push((
-            row.published_at,
-            Suggested {
-                open_match: open.get(&row.id).cloned(),
-                item: public,
-                score,
-            },
-        ));
+        scored.push((need, placement, open.get(&need.id).cloned(), score));
     }
-    scored.sort_by(|(a_at, a), (b_at, b)| {
-        b.score
+    scored.sort_by(|(a, _, _, a_score), (b, _, _, b_score)| {
+        b_score
             .total
-            .cmp(&a.score.total)
-            .then_with(|| urgency_rank(a.item.urgency).cmp(&urgency_rank(b.item.urgency)))
-            .then_with(|| a_at.cmp(b_at))
-            .then_with(|| a.item.code.cmp(&b.item.code))
+            .cmp(&a_score.total)
+            .then_with(|| urgency_rank(a.urgency).cmp(&urgency_rank(b.urgency)))
+            .then_with(|| a.published_at.cmp(&b.published_at))
+            .then_with(|| a.code.cmp(&b.code))
     });
-    let scored: Vec<Suggested<PublicNeed>> = scored.into_iter().map(|(_, s)| s).collect();
-    let (total, items) = page_of(scored, paging);
+    let (total, page) = page_of(scored, paging);
+    let page_codes: Vec<String> = page.iter().map(|(n, ..)| n.code.clone()).collect();
+    let mut rows: HashMap<String, _> = db::needs::find_by_codes(store.db, &page_codes)
+        .await?
+        .into_iter()
+        .map(|n| (n.code.clone(), n))
+        .collect();
+    let items = page
+        .into_iter()
+        .filter_map(|(need, placement, open_match, score)| {
+            // A need matched between the two reads is no longer offered.
+            let row = rows
+                .remove(&need.code)
+                .filter(|r| r.status == NeedStatus::Published)?;
+            Some(Suggested {
+                item: public_need(&row, placement),
+                score,
+                open_match,
+            })
+        })
+        .collect();
     Ok(OfferSuggestions {
         offer: view,
         total,
