@@ -193,13 +193,15 @@ pub async fn provider_statuses(
     if ids.is_empty() {
         return Ok(HashMap::new());
     }
-    Ok(provider::Entity::find()
+    let rows: Vec<(String, ProviderStatus)> = provider::Entity::find()
+        .select_only()
+        .column(provider::Column::Id)
+        .column(provider::Column::Status)
         .filter(provider::Column::Id.is_in(ids.iter().cloned()))
+        .into_tuple()
         .all(db)
-        .await?
-        .into_iter()
-        .map(|p| (p.id, p.status))
-        .collect())
+        .await?;
+    Ok(rows.into_iter().collect())
 }
 
 /// These families, by id.
