@@ -44,6 +44,12 @@ where
     if let Some(total) = kept.totals.get(&list, changes) {
         return Ok(total);
     }
+    // One count at a time: when many requests miss at once (after a start
+    // or a change), the first counts and the others find its total.
+    let _counting = kept.totals.counting.lock().await;
+    if let Some(total) = kept.totals.get(&list, changes) {
+        return Ok(total);
+    }
     let total = count().await?;
     kept.totals.put(list, changes, total);
     Ok(total)
@@ -53,6 +59,7 @@ where
 #[derive(Debug, Default)]
 pub struct Totals {
     kept: Mutex<HashMap<String, (i64, u64)>>,
+    counting: tokio::sync::Mutex<()>,
 }
 
 /// Lists kept at most; past it the cache starts again.
