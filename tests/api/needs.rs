@@ -493,3 +493,36 @@ async fn counts_not_refreshed_in_time_hide_the_township_until_the_daily_refresh(
     assert!(refreshed >= 3, "{refreshed}");
     assert_eq!(shown_township(&mut provider, &path).await, TOWNSHIP_A);
 }
+
+/// The total of a staff list is kept between requests while no need
+/// changes: a need drafted, or one closed by another officer's colleague,
+/// shows in the very next total, on the page and in the API.
+#[tokio::test]
+async fn a_kept_list_total_follows_every_change_to_the_needs() {
+    let app = TestApp::spawn().await;
+    let (mut officer, child) = officer_with_child(&app).await;
+    let mut colleague = app.login_as(Role::TownshipOfficer).await;
+    let total = |v: Value| v["total"].as_u64().expect("total");
+    let (first, _) = officer.publish_need(&child).await;
+    assert_eq!(total(officer.get("/api/v1/needs").await.json()), 1);
+    // Asked again, from the kept total.
+    assert_eq!(total(officer.get("/api/v1/needs").await.json()), 1);
+    officer.publish_need(&child).await;
+    assert_eq!(total(colleague.get("/api/v1/needs").await.json()), 2);
+    assert_eq!(
+        total(colleague.get("/api/v1/needs?status=published").await.json()),
+        2
+    );
+    officer
+        .post_json(
+            &format!("/api/v1/needs/{first}/close"),
+            json!({"reason": "已由家庭自行解决"}),
+        )
+        .await
+        .assert_status(StatusCode::OK);
+    assert_eq!(
+        total(colleague.get("/api/v1/needs?status=published").await.json()),
+        1
+    );
+    assert_eq!(total(colleague.get("/api/v1/needs").await.json()), 2);
+}
