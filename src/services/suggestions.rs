@@ -34,6 +34,9 @@ pub use need::{NeedSuggestions, for_need};
 pub use offer::{OfferSuggestions, for_offer};
 
 use std::collections::HashMap;
+use std::sync::LazyLock;
+
+use tokio::sync::{Semaphore, SemaphorePermit};
 
 use search_index::{RankedDocs, Ranking};
 
@@ -46,6 +49,23 @@ use super::{Paging, ServiceResult};
 /// How many candidates the index gives for scoring (more when a page
 /// reaches further).
 pub const POOL: usize = 200;
+
+/// Suggestions computed at once: twice the cores. Each holds its pool of
+/// candidates (a few hundred rows read, files placed) while it scores
+/// them, and the work is CPU-bound: two hundred started together share
+/// the cores out and hold two hundred pools in memory at once, while
+/// waiting their turn holds nothing.
+static COMPUTING: LazyLock<Semaphore> = LazyLock::new(|| {
+    Semaphore::new(2 * std::thread::available_parallelism().map_or(2, std::num::NonZero::get))
+});
+
+/// Waits for a turn to compute suggestions (first come, first served).
+async fn turn() -> ServiceResult<SemaphorePermit<'static>> {
+    COMPUTING
+        .acquire()
+        .await
+        .map_err(|e| super::ServiceError::caused("suggestion permits", e))
+}
 
 /// One suggestion: the offer or need, its score with reasons, and the open
 /// match it already has with the other side, if any.

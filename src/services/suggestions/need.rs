@@ -47,6 +47,7 @@ pub async fn for_need(
     need_id: &str,
     paging: Paging,
 ) -> ServiceResult<NeedSuggestions> {
+    let _turn = super::turn().await?;
     let need = db::needs::find(store.db, need_id)
         .await?
         .ok_or(ServiceError::NotFound)?;

@@ -61,6 +61,7 @@ pub async fn for_offer(
     paging: Paging,
     k: u32,
 ) -> ServiceResult<OfferSuggestions> {
+    let _turn = super::turn().await?;
     let offer = db::offers::find(store.db, offer_id)
         .await?
         .ok_or(ServiceError::NotFound)?;
