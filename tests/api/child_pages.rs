@@ -90,8 +90,8 @@ async fn the_file_page_is_masked_until_a_field_is_revealed() {
             &[("csrf_token", &csrf), ("field", "name")],
         )
         .await;
-    revealed.assert_status(StatusCode::OK);
-    let html = revealed.text();
+    revealed.assert_status(StatusCode::SEE_OTHER);
+    let html = officer.get(&path).await.text();
     assert!(html.contains(NAME), "the revealed name is shown");
     assert!(html.contains("审计日志"), "the reveal says it was audited");
     assert!(!html.contains(&id), "only the asked field is revealed");
@@ -102,8 +102,8 @@ async fn the_file_page_is_masked_until_a_field_is_revealed() {
             &[("csrf_token", &csrf), ("field", "all")],
         )
         .await;
-    all.assert_status(StatusCode::OK);
-    let html = all.text();
+    all.assert_status(StatusCode::SEE_OTHER);
+    let html = officer.get(&path).await.text();
     for shown in [NAME, id.as_str(), GUARDIAN, PHONE, VILLAGE_A_NAME] {
         assert!(html.contains(shown), "{shown} missing after revealing all");
     }
@@ -501,4 +501,37 @@ async fn the_edit_form_shows_personal_fields_empty_and_keeps_them_when_left_empt
     assert_eq!(file["identity"]["name"]["value"], NAME);
     assert_eq!(file["identity"]["id_number"]["value"], id.as_str());
     assert_eq!(file["school"], "青龙街道中心小学");
+}
+
+#[tokio::test]
+async fn a_reveal_redirects_to_the_file_and_a_reload_neither_reveals_nor_audits_again() {
+    let app = TestApp::spawn().await;
+    let mut officer = app.login_as(Role::TownshipOfficer).await;
+    let (child, _) = create_child(&mut officer, &id_number(11)).await;
+    let path = format!("/children/{child}");
+    let csrf = officer.page_csrf(&path).await;
+
+    let posted = officer
+        .post_form(
+            &format!("{path}/reveal"),
+            &[("csrf_token", &csrf), ("field", "name")],
+        )
+        .await;
+    posted.assert_status(StatusCode::SEE_OTHER);
+    assert_eq!(location(&posted), path, "the reveal redirects to the file");
+
+    let shown = officer.get(&path).await;
+    shown.assert_status(StatusCode::OK);
+    let html = shown.text();
+    assert!(html.contains(NAME), "the redirected view shows the field");
+    assert!(html.contains("审计日志"), "the view says the reveal was audited");
+
+    let reloaded = officer.get(&path).await;
+    reloaded.assert_status(StatusCode::OK);
+    assert!(
+        !reloaded.text().contains(NAME),
+        "a reload shows the file masked again"
+    );
+    let reveals = app.audit_entries("child.reveal").await;
+    assert_eq!(reveals.len(), 1, "one POST, one audited reveal: {reveals:?}");
 }

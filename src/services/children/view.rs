@@ -151,6 +151,13 @@ fn field_list(fields: &[VaultField]) -> String {
         .join(",")
 }
 
+/// Whether `caller` may open the file `id` (`NotFound` otherwise): asked
+/// before a reveal is granted for the next view of the file. Nothing is
+/// opened or audited here; the view that shows the fields audits them.
+pub async fn may_open(store: Store<'_>, caller: &Principal, id: &str) -> ServiceResult<()> {
+    files::find_in_scope(store, caller, id).await.map(|_| ())
+}
+
 /// One file, masked, with `reveal` shown in full. Audited either way: the
 /// entry names the file and the fields shown masked and in full.
 pub async fn get(
