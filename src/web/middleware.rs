@@ -190,12 +190,17 @@ pub async fn html_errors(session: Session, req: Request, next: Next) -> Response
         .extensions()
         .get::<LoadedPrincipal>()
         .and_then(|p| p.0.clone());
+    // A page asked for by a link can be returned to after the login.
+    let asked = (req.method() == axum::http::Method::GET)
+        .then(|| req.uri().path_and_query().map(|p| p.as_str().to_owned()))
+        .flatten();
     let response = next.run(req).await;
     let Some(info) = response.extensions().get::<ErrorInfo>().cloned() else {
         return response;
     };
     if info.status == StatusCode::UNAUTHORIZED && user.is_none() {
-        return Redirect::to("/login").into_response();
+        let login = super::return_to::login_url(asked.as_deref().unwrap_or("/"));
+        return Redirect::to(&login).into_response();
     }
     // What the answer says about the request beyond its body stays.
     let kept: Vec<_> = [header::ALLOW, header::RETRY_AFTER, header::CONNECTION]
