@@ -86,7 +86,7 @@ fn rows(items: &[ListItem], township_name: &dyn Fn(&str) -> String) -> Markup {
                                 Some(d) => { (d.format("%Y-%m-%d")) }
                                 None => { "从未走访" }
                             }
-                            @if item.overdue && item.status != FileStatus::Closed {
+                            @if item.overdue {
                                 " " strong.overdue-flag { "逾期未走访" }
                             }
                         }
@@ -121,7 +121,7 @@ pub fn list(
             (search_form(ctx, data.query))
             @if data.query.is_none() {
                 (status_tabs(data.status))
-                p.hint { "超过90天未走访或从未走访的档案排在前面。" }
+                p.hint { "建档或上次走访后90天内须走访；最久未走访的档案排在前面。" }
             }
             @if data.items.is_empty() {
                 p { @if data.query.is_some() { "没有找到符合条件的档案。" } @else { "没有符合条件的档案。" } }

@@ -131,11 +131,44 @@ async fn the_file_list_never_shows_a_full_name_and_flags_unvisited_files() {
     assert!(html.contains(&file_no));
     assert!(html.contains("欧*"));
     assert!(!html.contains(NAME));
+    assert!(html.contains("从未走访"));
     assert!(
-        html.contains("逾期未走访"),
-        "a never-visited file is flagged"
+        !html.contains("逾期未走访"),
+        "a file made today is not overdue for its first visit"
     );
     assert!(html.contains("新建档案"));
+}
+
+#[tokio::test]
+async fn only_a_file_past_its_visit_interval_is_flagged_overdue_and_leads_the_list() {
+    let app = TestApp::spawn().await;
+    let mut officer = app.login_as(Role::TownshipOfficer).await;
+    let (new_child, new_no) = create_child(&mut officer, &id_number(12)).await;
+    let (old_child, old_no) = create_child(&mut officer, &id_number(13)).await;
+    let long_ago = (chrono::Local::now().date_naive() - chrono::Duration::days(120)).to_string();
+    let path = format!("/children/{old_child}");
+    let csrf = officer.page_csrf(&path).await;
+    officer
+        .post_form(
+            &format!("{path}/visits"),
+            &[
+                ("csrf_token", &csrf),
+                ("visited_on", &long_ago),
+                ("summary", "补录四个月前的走访。"),
+            ],
+        )
+        .await
+        .assert_status(StatusCode::SEE_OTHER);
+
+    let html = officer.get("/children").await.text();
+    assert_eq!(html.matches("逾期未走访").count(), 1, "only the old visit is overdue");
+    let (old_at, new_at) = (html.find(&old_no), html.find(&new_no));
+    assert!(old_at < new_at, "the overdue file leads the list");
+    assert!(officer.get(&path).await.text().contains("逾期未走访"));
+    officer
+        .get(&format!("/children/{new_child}"))
+        .await
+        .assert_ok_without(&["逾期未走访"]);
 }
 
 #[tokio::test]

@@ -8,7 +8,8 @@ use sea_orm::ConnectionTrait;
 use crate::db;
 use crate::db::entities::{child, child_event, need, visit};
 use crate::domain::child::{
-    AgeBand, DifficultyClass, FileStatus, VISIT_OVERDUE_DAYS, VaultField, mask_name, mask_phone,
+    AgeBand, DifficultyClass, FileStatus, VaultField, mask_name, mask_phone,
+    visit_overdue,
 };
 use crate::domain::{IdNumber, Role};
 
@@ -92,10 +93,13 @@ pub struct ListItem {
     pub overdue: bool,
 }
 
-/// Whether a file's last visit is more than [`VISIT_OVERDUE_DAYS`] ago
-/// (or it was never visited) on `today`.
-pub fn is_overdue(last: Option<NaiveDate>, today: NaiveDate) -> bool {
-    last.is_none_or(|d| (today - d).num_days() > VISIT_OVERDUE_DAYS)
+/// Whether `child` is overdue for a visit on `today` (see [`visit_overdue`]).
+pub fn is_overdue(child: &child::Model, today: NaiveDate) -> bool {
+    let opened_on = child
+        .created_at
+        .with_timezone(&chrono::Local)
+        .date_naive();
+    visit_overdue(child.status, child.last_visited_on, opened_on, today)
 }
 
 async fn village_name(conn: &impl ConnectionTrait, code: &str) -> ServiceResult<String> {
@@ -215,7 +219,7 @@ pub async fn get(
     .1;
     Ok(FileView {
         actions: FileActions::of(caller.role, child.status),
-        overdue: is_overdue(child.last_visited_on, today),
+        overdue: is_overdue(&child, today),
         child,
         fields,
         age_band,
@@ -264,7 +268,7 @@ fn list_item(store: Store<'_>, child: &child::Model, today: NaiveDate) -> Servic
         class,
         age_band,
         last_visited_on: child.last_visited_on,
-        overdue: is_overdue(child.last_visited_on, today),
+        overdue: is_overdue(child, today),
     })
 }
 
@@ -372,19 +376,6 @@ pub async fn search(
         .collect::<ServiceResult<Vec<_>>>()?;
     audit_list(store, ctx, "child.search", &items, None).await?;
     Ok(Page { total, items })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn overdue_after_ninety_days_or_never_visited() {
-        let today = NaiveDate::from_ymd_opt(2026, 11, 28).expect("date");
-        assert!(is_overdue(None, today));
-        assert!(!is_overdue(Some(today - chrono::Duration::days(90)), today));
-        assert!(is_overdue(Some(today - chrono::Duration::days(91)), today));
-    }
 }
 
 #[cfg(test)]

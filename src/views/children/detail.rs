@@ -6,7 +6,7 @@ use maud::{Markup, html};
 
 use crate::db::entities::child_event;
 use crate::domain::Invalid;
-use crate::domain::child::{FileStatus, Gender};
+use crate::domain::child::Gender;
 use crate::services::children::view::FileView;
 use crate::services::children::visits::VisitInput;
 
@@ -81,12 +81,12 @@ fn facts(file: &FileView, township: &str) -> Markup {
             dt { "学校" } dd { (c.school.as_deref().unwrap_or("（未填写）")) }
             dt { "法律依据" } dd { (basis_text(c)) }
             dt { "最近走访" }
-            dd.overdue[file.overdue && status != FileStatus::Closed] {
+            dd.overdue[file.overdue] {
                 @match c.last_visited_on {
                     Some(d) => { (d.format("%Y-%m-%d")) }
                     None => { "从未走访" }
                 }
-                @if file.overdue && status != FileStatus::Closed {
+                @if file.overdue {
                     " " strong.overdue-flag { "逾期未走访" }
                 }
             }
