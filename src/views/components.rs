@@ -174,14 +174,27 @@ pub fn coded_options<T: Copy>(
         .collect()
 }
 
+/// The label of each field of one form, `(name, label)`, as its inputs show
+/// them: the error summary names the field of each error with it.
+pub type FieldLabels = [(&'static str, &'static str)];
+
 /// A summary of every error at the top of a form, so that a screen reader
-/// and a hurried reader both learn that something needs fixing.
-pub fn error_summary(errors: &Invalid) -> Markup {
+/// and a hurried reader both learn that something needs fixing: each line
+/// names its field (from `labels`) and links to its input (`#name`).
+pub fn error_summary(errors: &Invalid, labels: &FieldLabels) -> Markup {
+    let label = |field: &str| labels.iter().find(|(name, _)| *name == field).map(|(_, l)| *l);
     html! {
         @if !errors.is_empty() {
             div.error-summary role="alert" {
                 p { "提交的内容有 " (errors.errors.len()) " 处需要修改：" }
-                ul { @for e in &errors.errors { li { a href={ "#" (e.field) } { (e.message) } } } }
+                ul {
+                    @for e in &errors.errors {
+                        li { a href={ "#" (e.field) } {
+                            @if let Some(label) = label(&e.field) { (label) "：" }
+                            (e.message)
+                        } }
+                    }
+                }
             }
         }
     }

@@ -11,9 +11,22 @@ use crate::domain::family::{ApprovalStanding, CareType, FamilyStatus, REASSESSME
 use crate::services::families::{ApplicationInput, FamilyView, ListFilter};
 
 use super::components::{
-    badge, checkboxes, csrf_field, error_summary, pagination, select, text_area, text_field,
+    badge, checkboxes, csrf_field, FieldLabels, error_summary, pagination, select, text_area, text_field,
 };
 use super::layout::{PageCtx, page};
+
+/// The fields of the form, for its error summary.
+const APPLICATION_LABELS: &FieldLabels = &[
+    ("household_name", "家庭称呼"),
+    ("township", "所在乡镇（街道）"),
+    ("members", "家庭常住人口"),
+    ("housing", "住房情况"),
+    ("contact_phone", "联系电话"),
+    ("care_types", "愿意提供的照料方式"),
+    ("username", "用户名"),
+    ("password", "密码"),
+    ("password_confirm", "再次输入密码"),
+];
 
 pub use detail::{DetailData, DetailForms, detail};
 
@@ -33,7 +46,7 @@ pub fn application_form(
         ctx,
         html! {
             p { "提交后，乡镇（街道）民政干部将上门走访评估，县民政局审批。您可以随时登录查看进度。" }
-            (error_summary(errors))
+            (error_summary(errors, APPLICATION_LABELS))
             form.card method="post" action="/register/family" novalidate {
                 (csrf_field(ctx.csrf))
                 (text_field("household_name", "家庭称呼", "text", &input.household_name, errors, Some("例如：王家"), true))

@@ -101,7 +101,7 @@ pub fn staff_detail(
                     summary { "关闭需求" }
                     form method="post" action={ "/needs/" (need.id) "/close" } {
                         (csrf_field(ctx.csrf))
-                        (error_summary(close_errors))
+                        (error_summary(close_errors, &[("reason", "关闭原因")]))
                         (text_area("reason", "关闭原因", reason, close_errors, Some("例如：需求已由其他渠道解决、情况发生变化")))
                         button.secondary type="submit" { "确认关闭" }
                     }

@@ -166,7 +166,7 @@ fn owner_actions(ctx: &PageCtx<'_>, data: &OfferPage<'_>) -> Markup {
                 summary { "结束服务" }
                 form method="post" action={ "/offers/" (o.id) "/close" } {
                     (csrf_field(ctx.csrf))
-                    (error_summary(data.close_errors))
+                    (error_summary(data.close_errors, &[("reason", "结束原因")]))
                     (text_area_with("reason", "结束原因", data.reason, data.close_errors,
                         Some("可不填，例如：名额已满、项目期满"), false))
                     button.secondary type="submit" { "确认结束" }

@@ -7,9 +7,23 @@ use crate::domain::provider::ProviderKind;
 use crate::services::providers::{ProviderActions, ProviderView, RegistrationInput};
 
 use super::components::{
-    badge, checkboxes, csrf_field, error_summary, pagination, select, text_area, text_field,
+    badge, checkboxes, csrf_field, FieldLabels, error_summary, pagination, select, text_area, text_field,
 };
 use super::layout::{PageCtx, page};
+
+/// The fields of the form, for its error summary.
+const REGISTRATION_LABELS: &FieldLabels = &[
+    ("kind", "机构类型"),
+    ("name", "机构名称"),
+    ("credit_code", "统一社会信用代码"),
+    ("contact_name", "联系人"),
+    ("contact_phone", "联系电话"),
+    ("townships", "服务的乡镇（街道）"),
+    ("description", "机构简介与可提供的服务"),
+    ("username", "用户名"),
+    ("password", "密码"),
+    ("password_confirm", "再次输入密码"),
+];
 
 pub fn registration_form(
     ctx: &PageCtx<'_>,
@@ -26,7 +40,7 @@ pub fn registration_form(
         ctx,
         html! {
             p { "注册后由县民政局审核。审核通过后，机构可以发布帮扶项目、查看匿名化的儿童需求。" }
-            (error_summary(errors))
+            (error_summary(errors, REGISTRATION_LABELS))
             form.card method="post" action="/register/provider" novalidate {
                 (csrf_field(ctx.csrf))
                 (select("kind", "机构类型", &kinds, &input.kind, errors))
@@ -114,7 +128,7 @@ pub fn detail(
                 @if let Some(reason) = &p.decision_reason { dt { "审核意见" } dd { (reason) } }
             }
             @if may.verify_or_reject || may.suspend {
-                (error_summary(errors))
+                (error_summary(errors, &[("reason", "审核意见"), ("decision", "审核结论")]))
                 @if may.verify_or_reject {
                     form.card method="post" action={ "/providers/" (p.id) "/decision" } {
                         (csrf_field(ctx.csrf))

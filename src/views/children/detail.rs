@@ -122,7 +122,7 @@ fn close_form(ctx: &PageCtx<'_>, file: &FileView, forms: &FileForms<'_>) -> Mark
                 summary { "结档" }
                 form method="post" action={ "/children/" (c.id) "/close" } {
                     (csrf_field(ctx.csrf))
-                    (error_summary(&forms.close_errors))
+                    (error_summary(&forms.close_errors, &[("reason", "结档原因")]))
                     (text_area("reason", "结档原因", forms.close_reason, &forms.close_errors,
                         Some("例如：已满18周岁、已迁出本县、困境情形已消除。结档后该儿童未完成的需求将一并关闭。")))
                     button.secondary type="submit" { "确认结档" }
@@ -153,7 +153,7 @@ fn visits(ctx: &PageCtx<'_>, file: &FileView, forms: &FileForms<'_>) -> Markup {
                 form.card method="post" action={ "/children/" (c.id) "/visits" } novalidate {
                     h3 { "登记走访" }
                     (csrf_field(ctx.csrf))
-                    (error_summary(&forms.visit_errors))
+                    (error_summary(&forms.visit_errors, &[("visited_on", "走访日期"), ("summary", "走访情况")]))
                     (text_field("visited_on", "走访日期", "date", &forms.visit.visited_on, &forms.visit_errors, Some("格式：年-月-日，如 2026-11-28"), true))
                     (text_area("summary", "走访情况", &forms.visit.summary, &forms.visit_errors,
                         Some("儿童生活、学习、健康和监护情况，发现的问题和需要的帮助")))

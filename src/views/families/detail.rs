@@ -89,7 +89,14 @@ fn assessment_form(ctx: &PageCtx<'_>, f: &family::Model, forms: &DetailForms) ->
             @if f.status == FamilyStatus::Approved {
                 p.hint { "重新评估后，该家庭需再次经县民政局审批；审批前不能发布服务或被匹配。" }
             }
-            (error_summary(errors))
+            (error_summary(errors, &[
+                ("visited_on", "走访日期"),
+                ("housing", "住房情况"),
+                ("income", "收入情况"),
+                ("health", "家庭成员健康状况"),
+                ("training", "培训情况"),
+                ("findings", "评估意见"),
+            ]))
             form method="post" action={ "/families/" (f.id) "/assessments" } novalidate {
                 (csrf_field(ctx.csrf))
                 (text_field("visited_on", "走访日期", "date", &input.visited_on, errors, Some("格式：年-月-日，如 2026-11-28"), true))
@@ -111,7 +118,7 @@ fn decision_form(ctx: &PageCtx<'_>, f: &family::Model, forms: &DetailForms) -> M
         section.card {
             h2 { "县级审批" }
             p.hint { "批准后有效期一年，到期前需重新走访评估。" }
-            (error_summary(&forms.decision_errors))
+            (error_summary(&forms.decision_errors, &[("decision", "审批结论"), ("reason", "理由")]))
             form method="post" action={ "/families/" (f.id) "/decision" } novalidate {
                 (csrf_field(ctx.csrf))
                 div.field.has-error[error.is_some()] {
