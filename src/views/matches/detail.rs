@@ -210,10 +210,11 @@ fn move_forms(ctx: &PageCtx<'_>, data: &MatchPage<'_>) -> Markup {
     html! {
         @if !d.allowed.is_empty() {
             h2 { "办理" }
+            // Every move the state allows is shown open, each with the
+            // fields it needs: a decision is one tap, not two.
             @for action in &d.allowed {
-                @let open = data.failed.is_some_and(|f| f.action == *action);
-                details.card open[open] {
-                    summary { (button_label(*action, d)) }
+                section.card.move {
+                    h3 { (button_label(*action, d)) }
                     form method="post" action={ "/matches/" (d.record.id) "/" (action.as_str()) } {
                         (csrf_field(ctx.csrf))
                         @for f in fields_of(*action, d, &today, &ratings) {
