@@ -329,6 +329,26 @@ async fn the_search_page_finds_an_offer_and_marks_the_match() {
 }
 
 #[tokio::test]
+async fn the_search_forms_empty_filters_mean_no_filter() {
+    let app = TestApp::spawn().await;
+    let mut provider = app.verified_provider().await;
+    post_offer(&mut provider).await;
+    app.index_now().await;
+
+    let mut visitor = app.client();
+    // What the page's own form sends when nothing is chosen.
+    let page = visitor
+        .get(&search_path(&[("q", "孤独症"), ("category", ""), ("township", "")]))
+        .await;
+    page.assert_status(StatusCode::OK);
+    let html = page.text();
+    assert!(html.contains(TITLE));
+    assert!(!html.contains("不限类别"), "no category filter shown as active");
+    assert!(!html.contains("不限乡镇"), "no township filter shown as active");
+    assert!(html.contains("康复训练 (1)"), "the facet still narrows");
+}
+
+#[tokio::test]
 async fn a_search_without_hits_shows_suggestions_not_an_empty_page() {
     let app = TestApp::spawn().await;
     let mut provider = app.verified_provider().await;
