@@ -475,3 +475,60 @@ async fn a_verified_provider_finds_a_published_need_without_the_childs_name() {
         .await
         .assert_status(StatusCode::FORBIDDEN);
 }
+
+#[tokio::test]
+async fn a_provider_proposes_from_the_need_page_with_one_of_its_fitting_offers() {
+    let app = TestApp::spawn().await;
+    let mut officer = app.login_as(Role::TownshipOfficer).await;
+    let child = officer
+        .create_child(child_body(
+            "柏晓彤",
+            &id_number_for("20150312", 32, false),
+            TOWNSHIP_A,
+            VILLAGE_A,
+        ))
+        .await;
+    let (_, code) = officer.publish_need(&child).await;
+
+    let mut provider = app.verified_provider().await;
+    let tutoring = provider
+        .create_offer(crate::helpers::offer_body(
+            "tutoring",
+            "小学数学课业辅导",
+            "放学后辅导数学作业。",
+            &["county"],
+        ))
+        .await;
+    let rehab = post_offer(&mut provider).await;
+    app.index_now().await;
+
+    let path = format!("/needs/{code}");
+    let page = provider.get(&path).await;
+    page.assert_status(StatusCode::OK);
+    let html = page.text();
+    assert!(html.contains("用我的服务提出对接"));
+    assert!(html.contains(&format!(r#"value="{tutoring}""#)), "the fitting offer is offered");
+    assert!(!html.contains(&format!(r#"value="{rehab}""#)), "another category is not");
+    assert!(html.contains("匹配度"), "each offer shows its score");
+
+    let csrf = provider.page_csrf(&path).await;
+    let proposed = provider
+        .post_form(
+            "/matches",
+            &[
+                ("csrf_token", &csrf),
+                ("need_code", &code),
+                ("offer_id", &tutoring),
+                ("note", ""),
+            ],
+        )
+        .await;
+    proposed.assert_status(StatusCode::SEE_OTHER);
+    assert!(location(&proposed).starts_with("/matches/"));
+    let again = provider.get(&path).await.text();
+    assert!(again.contains("已与该需求对接"), "the open match is linked, not offered twice");
+    assert!(!again.contains(&format!(r#"value="{tutoring}""#)));
+
+    // Staff read the same projection without an offer to choose.
+    officer.get(&path).await.assert_ok_without(&["用我的服务提出对接"]);
+}

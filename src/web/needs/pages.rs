@@ -12,7 +12,7 @@ use crate::domain::need::NeedCode;
 use crate::error::AppResult;
 use crate::services::needs::{self, NeedInput, NeedList, NeedListFilter};
 use crate::services::regions::{self, Township};
-use crate::services::{Paging, ServiceError};
+use crate::services::{Paging, ServiceError, suggestions};
 use crate::views;
 use crate::views::needs::{PublicNeedList, StaffNeedList, area_label};
 
@@ -100,8 +100,12 @@ pub async fn detail_page(
     let area = |code: Option<&str>| area_of(&all, code);
     if NeedCode::parse(&key).is_some() {
         let public = needs::get_public(state.store(), &caller, &key, k).await?;
+        let own =
+            suggestions::own_offers_for_need(state.store(), &state.search, &caller, &public)
+                .await?;
         let shown = area(public.township.as_deref());
-        return Ok(views::needs::public_detail(&chrome.ctx(), &public, &shown).into_response());
+        let page = views::needs::public_detail(&chrome.ctx(), &public, &shown, &own);
+        return Ok(page.into_response());
     }
     let need = needs::get_for_staff(state.store(), &caller, &key, k).await?;
     let shown = area(need.public.township.as_deref());
