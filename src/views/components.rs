@@ -236,6 +236,15 @@ pub fn local_time(at: &DateTime<Utc>) -> String {
     }
 }
 
+/// A stored RFC 3339 moment (the audit log's) in Beijing time; the text as
+/// stored if it is not one.
+pub fn local_time_of(stored: &str) -> String {
+    match DateTime::parse_from_rfc3339(stored) {
+        Ok(at) => local_time(&at.with_timezone(&Utc)),
+        Err(_) => stored.to_owned(),
+    }
+}
+
 /// The Beijing-time calendar day of a moment (e.g. `2026-11-29`).
 pub fn local_date(at: &DateTime<Utc>) -> String {
     local_time(at).chars().take(10).collect()
@@ -252,5 +261,7 @@ mod time_tests {
             .with_timezone(&Utc);
         assert_eq!(local_time(&at), "2026-11-29 00:30");
         assert_eq!(local_date(&at), "2026-11-29");
+        assert_eq!(local_time_of("2026-11-28T16:30:00.123456Z"), "2026-11-29 00:30");
+        assert_eq!(local_time_of("not a time"), "not a time");
     }
 }
