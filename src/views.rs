@@ -17,5 +17,6 @@ pub mod needs;
 pub mod offers;
 pub mod providers;
 pub mod search;
+pub mod status;
 pub mod suggestions;
 pub mod users;

@@ -200,9 +200,10 @@ pub fn error_summary(errors: &Invalid, labels: &FieldLabels) -> Markup {
     }
 }
 
-/// A coloured status label.
-pub fn badge(status: &str, label: &str) -> Markup {
-    html! { span class={ "badge badge-" (status) } { (label) } }
+/// A coloured label in one of the tones states are drawn in (a state
+/// itself is drawn with `views::status::status_badge`).
+pub fn badge(tone: super::status::Tone, label: &str) -> Markup {
+    html! { span class={ "badge " (tone.class()) } { (label) } }
 }
 
 /// Previous/next links for a list page.

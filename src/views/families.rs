@@ -3,6 +3,7 @@
 
 mod detail;
 
+use crate::views::status::status_badge;
 use chrono::NaiveDate;
 use maud::{Markup, html};
 
@@ -11,7 +12,7 @@ use crate::domain::family::{ApprovalStanding, CareType, FamilyStatus, REASSESSME
 use crate::services::families::{ApplicationInput, FamilyView, ListFilter};
 
 use super::components::{
-    badge, checkboxes, csrf_field, FieldLabels, error_summary, pagination, select, text_area, text_field,
+    checkboxes, csrf_field, FieldLabels, error_summary, pagination, select, text_area, text_field,
 };
 use super::layout::{PageCtx, page};
 
@@ -168,7 +169,7 @@ pub fn list(
     township_name: &dyn Fn(&str) -> String,
 ) -> Markup {
     page(
-        "爱心家庭申请",
+        "爱心家庭",
         ctx,
         html! {
             (filter_tabs(data.filter))
@@ -186,7 +187,7 @@ pub fn list(
                             tr {
                                 td { a href={ "/families/" (f.id) } { (f.household_name) } }
                                 td { (township_name(&f.township_code)) }
-                                td { (badge(f.status.as_str(), f.status.label())) }
+                                td { (status_badge(f.status)) }
                                 td { (approval_cell(view.standing)) }
                                 td { (crate::views::components::local_date(&f.created_at)) }
                             }

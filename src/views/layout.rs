@@ -38,9 +38,9 @@ fn nav_links(role: Role) -> &'static [(&'static str, &'static str)] {
         Role::CountyAdmin => &[
             ("/", "工作台"),
             ("/children", "儿童档案"),
-            ("/needs", "需求"),
+            ("/needs", "儿童需求"),
             ("/matches", "对接"),
-            ("/providers", "机构审核"),
+            ("/providers", "服务机构"),
             ("/families", "爱心家庭"),
             ("/staff", "工作人员"),
             ("/audit", "审计日志"),
@@ -49,7 +49,7 @@ fn nav_links(role: Role) -> &'static [(&'static str, &'static str)] {
         Role::TownshipOfficer => &[
             ("/", "工作台"),
             ("/children", "儿童档案"),
-            ("/needs", "需求"),
+            ("/needs", "儿童需求"),
             ("/matches", "对接"),
             ("/providers", "服务机构"),
             ("/families", "爱心家庭"),
@@ -58,13 +58,13 @@ fn nav_links(role: Role) -> &'static [(&'static str, &'static str)] {
         Role::VillageSupervisor => &[
             ("/", "工作台"),
             ("/children", "儿童档案"),
-            ("/needs", "需求"),
+            ("/needs", "儿童需求"),
             ("/search", "搜索"),
         ],
         Role::Provider | Role::Family => &[
             ("/", "首页"),
             ("/offers/mine", "我的服务"),
-            ("/needs", "需求"),
+            ("/needs", "儿童需求"),
             ("/matches", "对接"),
             ("/search", "搜索"),
         ],
@@ -108,7 +108,9 @@ pub fn page_refreshing(
                             @if matches!(user.role, Role::CountyAdmin | Role::TownshipOfficer) {
                                 a href="/allocation" { "分配方案" }
                             }
-                            span.who { (user.username) "（" (user.role.label()) "）" }
+                            // The role's name may hold brackets of its own
+                            // (乡镇（街道）…): none are put around it.
+                            span.who { (user.username) " · " (user.role.label()) }
                             form.inline method="post" action="/logout" {
                                 input type="hidden" name="csrf_token" value=(ctx.csrf);
                                 button.link type="submit" { "退出登录" }

@@ -12,7 +12,7 @@ use crate::domain::Invalid;
 use crate::domain::matching::MatchStatus;
 use crate::services::matches::MatchSummary;
 
-use super::components::{badge, csrf_field, FieldLabels, error_summary, pagination, text_area_with, text_field};
+use super::components::{csrf_field, FieldLabels, error_summary, pagination, text_area_with, text_field};
 use super::layout::{PageCtx, page};
 
 /// The fields of the form, for its error summary.
@@ -23,9 +23,7 @@ const PROPOSAL_LABELS: &FieldLabels = &[
 ];
 
 /// A match's status as a coloured label.
-pub fn status_badge(status: MatchStatus) -> Markup {
-    badge(status.as_str(), status.label())
-}
+pub use super::status::status_badge;
 
 /// One page of the viewer's matches.
 pub struct MatchList<'a> {

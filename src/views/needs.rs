@@ -5,6 +5,7 @@
 
 pub mod form;
 
+use crate::views::status::status_badge;
 use maud::{Markup, html};
 
 use crate::domain::Invalid;
@@ -16,7 +17,7 @@ use crate::services::offers::OfferView;
 use crate::services::suggestions::{OwnProposal, Suggested};
 
 use super::components::{
-    Choice, badge, coded_options, csrf_field, error_summary, pagination, select_with, text_area,
+    Choice, coded_options, csrf_field, error_summary, pagination, select_with, text_area,
     text_area_with,
 };
 use super::layout::{PageCtx, page};
@@ -43,8 +44,8 @@ pub fn projection_facts(p: &PublicNeed, area: &str) -> Markup {
             dt { "地区" } dd { (area) }
             dt { "年龄段" } dd { (p.age_band.label()) }
             dt { "困境大类" } dd { (p.difficulty_class.label()) }
-            dt { "紧急程度" } dd { (badge(p.urgency.as_str(), p.urgency.label())) }
-            dt { "状态" } dd { (badge(p.status.as_str(), p.status.label())) }
+            dt { "紧急程度" } dd { (status_badge(p.urgency)) }
+            dt { "状态" } dd { (status_badge(p.status)) }
         }
     }
 }
@@ -204,7 +205,7 @@ pub fn staff_list(
         None => "/needs".to_owned(),
     };
     page(
-        "需求",
+        "儿童需求",
         ctx,
         html! {
             p.hint { "登记需求请从儿童档案页面进入。" }
@@ -220,7 +221,7 @@ pub fn staff_list(
                                 td { a href={ "/needs/" (n.need.id) } { (n.need.code) } }
                                 td { (n.need.title) }
                                 td { a href={ "/children/" (n.need.child_id) } { (n.file_no) } }
-                                td { (badge(n.public.status.as_str(), n.public.status.label())) }
+                                td { (status_badge(n.public.status)) }
                                 td { (area(n.public.township.as_deref())) }
                             }
                         }
@@ -297,7 +298,7 @@ pub fn public_list(
                                 td { (area(p.township.as_deref())) }
                                 td { (p.age_band.label()) }
                                 td { (p.difficulty_class.label()) }
-                                td { (badge(p.urgency.as_str(), p.urgency.label())) }
+                                td { (status_badge(p.urgency)) }
                             }
                         }
                     }

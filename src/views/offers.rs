@@ -11,7 +11,7 @@ use crate::domain::Invalid;
 use crate::domain::offer::OfferStatus;
 use crate::services::offers::{OfferActions, OfferView};
 
-use super::components::{badge, csrf_field, error_summary, pagination, text_area_with};
+use super::components::{csrf_field, error_summary, pagination, text_area_with};
 use super::layout::{PageCtx, page};
 
 /// How an offer serving every township shows its area.
@@ -46,9 +46,7 @@ fn dates_text(o: &offer::Model) -> String {
     }
 }
 
-fn status_badge(status: OfferStatus) -> Markup {
-    badge(status.as_str(), status.label())
-}
+use super::status::status_badge;
 
 /// The state buttons an owner has (pause or resume), as allowed.
 fn move_buttons(ctx: &PageCtx<'_>, id: &str, actions: OfferActions) -> Markup {

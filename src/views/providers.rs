@@ -1,5 +1,6 @@
 //! Provider registration form, the county's verification queue and a provider's page.
 
+use crate::views::status::status_badge;
 use maud::{Markup, html};
 
 use crate::domain::Invalid;
@@ -7,7 +8,7 @@ use crate::domain::provider::ProviderKind;
 use crate::services::providers::{ProviderActions, ProviderView, RegistrationInput};
 
 use super::components::{
-    badge, checkboxes, csrf_field, FieldLabels, error_summary, pagination, select, text_area, text_field,
+    checkboxes, csrf_field, FieldLabels, error_summary, pagination, select, text_area, text_field,
 };
 use super::layout::{PageCtx, page};
 
@@ -93,7 +94,7 @@ pub fn queue(
                             tr {
                                 td { a href={ "/providers/" (item.provider.id) } { (item.provider.name) } }
                                 td { (item.provider.kind.label()) }
-                                td { (badge(item.provider.status.as_str(), item.provider.status.label())) }
+                                td { (status_badge(item.provider.status)) }
                                 td { (crate::views::components::local_date(&item.provider.created_at)) }
                             }
                         }
@@ -118,7 +119,7 @@ pub fn detail(
         ctx,
         html! {
             dl.facts {
-                dt { "状态" } dd { (badge(p.status.as_str(), p.status.label())) }
+                dt { "状态" } dd { (status_badge(p.status)) }
                 dt { "类型" } dd { (p.kind.label()) }
                 dt { "统一社会信用代码" } dd { (p.credit_code.as_deref().unwrap_or("（无）")) }
                 dt { "联系人" } dd { (p.contact_name) }

@@ -3,6 +3,7 @@
 //! the needs (public projections only) ranked for the offer, each with a
 //! form that proposes the match. Both forms post to `/matches`.
 
+use crate::views::status::status_badge;
 use maud::{Markup, html};
 
 use crate::domain::Role;
@@ -12,7 +13,7 @@ use crate::domain::scoring::Score;
 use crate::services::offers::OfferView;
 use crate::services::suggestions::{NeedSuggestions, OfferSuggestions, Suggested};
 
-use super::components::{badge, csrf_field, pagination};
+use super::components::{csrf_field, pagination};
 use super::layout::{PageCtx, page};
 use super::offers::{ages_text, remaining_text};
 
@@ -149,7 +150,7 @@ fn need_item(
                 span { "地区：" (area) }
                 span { "年龄段：" (p.age_band.label()) }
                 span { "困境大类：" (p.difficulty_class.label()) }
-                span { (badge(p.urgency.as_str(), p.urgency.label())) }
+                span { (status_badge(p.urgency)) }
             }
             p.snippet { (p.description) }
             (score_block(&s.score))

@@ -39,7 +39,7 @@ pub fn users_page(ctx: &PageCtx<'_>, data: &UsersPage<'_>) -> Markup {
     .map(|r| (r.as_str().to_owned(), r.label().to_owned()))
     .collect();
     page(
-        "工作人员账号",
+        "工作人员",
         ctx,
         html! {
             table {

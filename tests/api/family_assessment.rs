@@ -606,7 +606,7 @@ async fn the_family_page_takes_a_visit_and_a_decision_through_its_forms() {
     after.assert_ok_without(&[&format!("action=\"/families/{id}/assessments\"")]);
     let after = after.text();
     assert!(after.contains("走访评估已保存"), "flash missing");
-    assert!(after.contains("乡镇已推荐，等待县级审批"));
+    assert!(after.contains("待县级审批"));
     assert!(after.contains("家庭和睦，有照料经验。"));
 
     // The county decides on the same page.

@@ -40,6 +40,7 @@ mod search;
 mod security;
 mod sessions;
 mod suggestions;
+mod terms;
 mod synthetic;
 mod throttle;
 mod vault;

@@ -2,6 +2,7 @@
 //! explicit, audited request), the non-personal facts, visits, history,
 //! needs, and the officer's actions.
 
+use crate::views::status::status_badge;
 use maud::{Markup, html};
 
 use crate::db::entities::child_event;
@@ -10,7 +11,7 @@ use crate::domain::child::Gender;
 use crate::services::children::view::FileView;
 use crate::services::children::visits::VisitInput;
 
-use super::super::components::{badge, csrf_field, error_summary, text_area, text_field};
+use super::super::components::{csrf_field, error_summary, text_area, text_field};
 use super::super::layout::{PageCtx, page};
 use super::label_of;
 use super::labels::{action_label, basis_text, difficulty_lines, field_label};
@@ -69,7 +70,7 @@ fn facts(file: &FileView, township: &str) -> Markup {
     html! {
         dl.facts {
             dt { "档案编号" } dd { (c.file_no) }
-            dt { "状态" } dd { (badge(status.as_str(), status.label())) }
+            dt { "状态" } dd { (status_badge(status)) }
             @if let Some(reason) = &c.closed_reason { dt { "结档原因" } dd { (reason) } }
             dt { "乡镇（街道）" } dd { (township) }
             dt { "性别" } dd { (label_of(&c.gender, Gender::label)) }
@@ -204,7 +205,7 @@ fn needs(file: &FileView) -> Markup {
                             tr {
                                 td { a href={ "/needs/" (n.id) } { (n.code) } }
                                 td { (n.title) }
-                                td { (badge(n.status.as_str(), n.status.label())) }
+                                td { (status_badge(n.status)) }
                             }
                         }
                     }

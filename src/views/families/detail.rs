@@ -2,6 +2,7 @@
 //! every home visit (newest first), and the form the viewer may use: the
 //! visit for the township officer, the decision for the county.
 
+use crate::views::status::{Tone, status_badge};
 use maud::{Markup, html};
 
 use crate::db::entities::family;
@@ -46,7 +47,7 @@ fn assessment_list(items: &[AssessmentView]) -> Markup {
                     li {
                         p.meta {
                             strong { (day(a.visited_on)) } " · " (item.assessor) " · "
-                            (badge(if a.recommend { "approved" } else { "rejected" }, yes_no(a.recommend)))
+                            (badge(if a.recommend { Tone::Good } else { Tone::Refused }, yes_no(a.recommend)))
                         }
                         dl.facts {
                             @for (label, text) in [("住房", &a.housing), ("收入", &a.income), ("健康", &a.health), ("培训", &a.training)] {
@@ -146,7 +147,7 @@ pub fn detail(ctx: &PageCtx<'_>, data: &DetailData<'_>, forms: &DetailForms) -> 
         html! {
             (approval_notice(data.family.standing, Reader::Staff))
             dl.facts {
-                dt { "状态" } dd { (badge(f.status.as_str(), f.status.label())) }
+                dt { "状态" } dd { (status_badge(f.status)) }
                 @if let Some(reason) = &f.decision_reason { dt { "说明" } dd.text { (reason) } }
                 @if let (true, Some(until)) = (waiting_again, f.approved_until) {
                     dt { "上次审批有效期至" } dd { (day(until)) }
