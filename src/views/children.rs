@@ -15,7 +15,7 @@ use crate::domain::Role;
 use crate::domain::child::FileStatus;
 use crate::services::children::view::ListItem;
 
-use super::components::{csrf_field, pagination};
+use super::components::{csrf_field, day, pagination};
 use super::layout::{PageCtx, page};
 
 /// The Chinese label of a stored code, or "未知" for a code not in the list.
@@ -84,7 +84,7 @@ fn rows(items: &[ListItem], township_name: &dyn Fn(&str) -> String) -> Markup {
                         td data-label="年龄段" { (item.age_band.map(|b| b.label()).unwrap_or("已满18周岁")) }
                         td data-label="最近走访" {
                             @match item.last_visited_on {
-                                Some(d) => { (d.format("%Y-%m-%d")) }
+                                Some(d) => { (day(d)) }
                                 None => { "从未走访" }
                             }
                             @if item.overdue {

@@ -1,6 +1,8 @@
 //! Form fields with their errors, status badges and pagination.
 
-use chrono::{DateTime, FixedOffset, Utc};
+use chrono::{DateTime, FixedOffset, NaiveDate, Utc};
+
+pub use crate::domain::dates::DATE_HINT;
 use maud::{Markup, html};
 
 use crate::domain::Invalid;
@@ -225,14 +227,20 @@ pub fn pagination(base: &str, total: u64, limit: u64, offset: u64) -> Markup {
 /// China Standard Time: UTC+8 all year (no daylight saving).
 const BEIJING_OFFSET_SECONDS: i32 = 8 * 3600;
 
-/// A moment as the county reads it, in Beijing time (e.g. `2026-11-29 00:30`).
-/// Stored times stay UTC; only what people read is converted.
+/// A day as pages show it (e.g. `2026年11月28日`): the one way.
+pub fn day(d: NaiveDate) -> String {
+    crate::domain::dates::day_text(d)
+}
+
+/// A moment as the county reads it, in Beijing time (e.g.
+/// `2026年11月29日 00:30`). Stored times stay UTC; only what people read
+/// is converted.
 pub fn local_time(at: &DateTime<Utc>) -> String {
     match FixedOffset::east_opt(BEIJING_OFFSET_SECONDS) {
-        Some(beijing) => at
-            .with_timezone(&beijing)
-            .format("%Y-%m-%d %H:%M")
-            .to_string(),
+        Some(beijing) => {
+            let local = at.with_timezone(&beijing);
+            format!("{} {}", day(local.date_naive()), local.format("%H:%M"))
+        }
         None => at.format("%Y-%m-%d %H:%M UTC").to_string(),
     }
 }
@@ -246,9 +254,12 @@ pub fn local_time_of(stored: &str) -> String {
     }
 }
 
-/// The Beijing-time calendar day of a moment (e.g. `2026-11-29`).
+/// The Beijing-time calendar day of a moment (e.g. `2026年11月29日`).
 pub fn local_date(at: &DateTime<Utc>) -> String {
-    local_time(at).chars().take(10).collect()
+    match FixedOffset::east_opt(BEIJING_OFFSET_SECONDS) {
+        Some(beijing) => day(at.with_timezone(&beijing).date_naive()),
+        None => day(at.date_naive()),
+    }
 }
 
 #[cfg(test)]
@@ -260,9 +271,9 @@ mod time_tests {
         let at = DateTime::parse_from_rfc3339("2026-11-28T16:30:00Z")
             .expect("valid time")
             .with_timezone(&Utc);
-        assert_eq!(local_time(&at), "2026-11-29 00:30");
-        assert_eq!(local_date(&at), "2026-11-29");
-        assert_eq!(local_time_of("2026-11-28T16:30:00.123456Z"), "2026-11-29 00:30");
+        assert_eq!(local_time(&at), "2026年11月29日 00:30");
+        assert_eq!(local_date(&at), "2026年11月29日");
+        assert_eq!(local_time_of("2026-11-28T16:30:00.123456Z"), "2026年11月29日 00:30");
         assert_eq!(local_time_of("not a time"), "not a time");
     }
 }

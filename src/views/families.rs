@@ -75,7 +75,7 @@ pub enum Reader {
 }
 
 fn day(d: NaiveDate) -> String {
-    d.format("%Y-%m-%d").to_string()
+    super::components::day(d)
 }
 
 /// How the approval stands, in a sentence; nothing when not approved.

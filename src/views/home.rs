@@ -5,6 +5,7 @@ use maud::{Markup, html};
 
 use crate::db::entities::provider;
 use crate::domain::Role;
+use crate::domain::family::FamilyStatus;
 use crate::domain::inbox::InboxKind;
 use crate::domain::provider::ProviderStatus;
 use crate::services::families::FamilyView;
@@ -206,6 +207,13 @@ pub fn family_home(ctx: &PageCtx<'_>, view: &FamilyView, may_post: bool) -> Mark
             section.card {
                 h2 { (family.household_name) }
                 p { "申请状态：" (status_badge(status)) }
+                // What comes next, in a sentence: the state's name stays short.
+                @match status {
+                    FamilyStatus::Submitted => p { "乡镇（街道）民政干部将与您联系，预约上门走访评估。" },
+                    FamilyStatus::Assessing => p { "乡镇（街道）民政干部正在评估您的申请。" },
+                    FamilyStatus::Recommended => p { "乡镇（街道）已推荐，等待县民政局审批。" },
+                    FamilyStatus::Approved | FamilyStatus::Rejected => {},
+                }
                 @if let Some(reason) = &family.decision_reason { p { "说明：" (reason) } }
                 p { "提交时间：" (crate::views::components::local_date(&family.created_at)) }
                 (approval_notice(standing, Reader::Family))

@@ -38,10 +38,11 @@ pub fn ages_text(o: &offer::Model) -> String {
 }
 
 fn dates_text(o: &offer::Model) -> String {
+    use super::components::day;
     match (o.starts_on, o.ends_on) {
-        (Some(s), Some(e)) => format!("{s} 至 {e}"),
-        (Some(s), None) => format!("{s} 起，长期"),
-        (None, Some(e)) => format!("即日起至 {e}"),
+        (Some(s), Some(e)) => format!("{} 至 {}", day(s), day(e)),
+        (Some(s), None) => format!("{} 起，长期", day(s)),
+        (None, Some(e)) => format!("即日起至 {}", day(e)),
         (None, None) => "长期".to_owned(),
     }
 }

@@ -175,9 +175,14 @@ async fn the_audit_page_names_actions_and_objects_in_chinese_in_beijing_time_wit
     let officer_name = entry["actor"].as_str().expect("actor").to_owned();
     let beijing = chrono::DateTime::parse_from_rfc3339(entry["at"].as_str().expect("at"))
         .expect("rfc 3339")
-        .with_timezone(&chrono::FixedOffset::east_opt(8 * 3600).expect("offset"))
-        .format("%Y-%m-%d %H:%M")
-        .to_string();
+        .with_timezone(&chrono::FixedOffset::east_opt(8 * 3600).expect("offset"));
+    let beijing = format!(
+        "{}年{}月{}日 {}",
+        chrono::Datelike::year(&beijing),
+        chrono::Datelike::month(&beijing),
+        chrono::Datelike::day(&beijing),
+        beijing.format("%H:%M")
+    );
 
     let mut admin = app.admin().await;
     let page = admin.get("/audit").await;

@@ -307,7 +307,7 @@ async fn a_visit_is_recorded_from_the_file_page() {
         )
         .await;
     bad.assert_status(StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(bad.text().contains("请按“年-月-日”填写走访日期"));
+    assert!(bad.text().contains("请按“年/月/日”填写走访日期"));
     let today = chrono::Local::now().date_naive().to_string();
     let ok = supervisor
         .post_form(
@@ -567,4 +567,32 @@ async fn a_reveal_redirects_to_the_file_and_a_reload_neither_reveals_nor_audits_
     );
     let reveals = app.audit_entries("child.reveal").await;
     assert_eq!(reveals.len(), 1, "one POST, one audited reveal: {reveals:?}");
+}
+
+#[tokio::test]
+async fn pages_show_days_in_chinese_and_date_inputs_say_their_format() {
+    let app = TestApp::spawn().await;
+    let mut officer = app.login_as(Role::TownshipOfficer).await;
+    let (child, _) = create_child(&mut officer, &id_number(14)).await;
+    let path = format!("/children/{child}");
+    let form = officer.get(&path).await.text();
+    assert!(form.contains("格式：年/月/日，如 2026/11/28"), "the visit date's hint");
+    let csrf = officer.page_csrf(&path).await;
+    // Typed as the browser shows it.
+    officer
+        .post_form(
+            &format!("{path}/visits"),
+            &[
+                ("csrf_token", &csrf),
+                ("visited_on", "2026/3/7"),
+                ("summary", "入户走访，了解学习和生活情况。"),
+            ],
+        )
+        .await
+        .assert_status(StatusCode::SEE_OTHER);
+    let html = officer.get(&path).await.text();
+    assert!(html.contains("2026年3月7日"), "the visit's day in Chinese");
+    assert!(!html.contains("2026-03-07"));
+    let list = officer.get("/children").await.text();
+    assert!(list.contains("2026年3月7日"), "the list shows the same day the same way");
 }

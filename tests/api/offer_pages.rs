@@ -102,7 +102,7 @@ async fn an_offer_posted_through_the_form_is_shown_with_its_remaining_places() {
     assert!(html.contains("四点半课堂课业辅导"));
     assert!(html.contains("剩余 12 / 共 12 人"));
     assert!(html.contains("6–12岁"));
-    assert!(html.contains("2026-03-01 至 2026-12-31"));
+    assert!(html.contains("2026年3月1日 至 2026年12月31日"));
     assert!(html.contains("编辑"), "the owner gets the actions");
 
     // Anyone may read it, without the owner's actions.

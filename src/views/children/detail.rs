@@ -11,7 +11,7 @@ use crate::domain::child::Gender;
 use crate::services::children::view::FileView;
 use crate::services::children::visits::VisitInput;
 
-use super::super::components::{csrf_field, error_summary, text_area, text_field};
+use super::super::components::{DATE_HINT, csrf_field, day, error_summary, text_area, text_field};
 use super::super::layout::{PageCtx, page};
 use super::label_of;
 use super::labels::{action_label, basis_text, difficulty_lines, field_label};
@@ -84,7 +84,7 @@ fn facts(file: &FileView, township: &str) -> Markup {
             dt { "最近走访" }
             dd.overdue[file.overdue] {
                 @match c.last_visited_on {
-                    Some(d) => { (d.format("%Y-%m-%d")) }
+                    Some(d) => { (day(d)) }
                     None => { "从未走访" }
                 }
                 @if file.overdue {
@@ -144,7 +144,7 @@ fn visits(ctx: &PageCtx<'_>, file: &FileView, forms: &FileForms<'_>) -> Markup {
                 ol.visits {
                     @for v in &file.visits {
                         li {
-                            p.meta { strong { (v.visited_on.format("%Y-%m-%d")) } " · " (v.visitor_name) }
+                            p.meta { strong { (day(v.visited_on)) } " · " (v.visitor_name) }
                             p.summary { (v.summary) }
                         }
                     }
@@ -155,7 +155,7 @@ fn visits(ctx: &PageCtx<'_>, file: &FileView, forms: &FileForms<'_>) -> Markup {
                     h3 { "登记走访" }
                     (csrf_field(ctx.csrf))
                     (error_summary(&forms.visit_errors, &[("visited_on", "走访日期"), ("summary", "走访情况")]))
-                    (text_field("visited_on", "走访日期", "date", &forms.visit.visited_on, &forms.visit_errors, Some("格式：年-月-日，如 2026-11-28"), true))
+                    (text_field("visited_on", "走访日期", "date", &forms.visit.visited_on, &forms.visit_errors, Some(DATE_HINT), true))
                     (text_area("summary", "走访情况", &forms.visit.summary, &forms.visit_errors,
                         Some("儿童生活、学习、健康和监护情况，发现的问题和需要的帮助")))
                     button type="submit" { "保存走访记录" }

@@ -10,7 +10,9 @@ use crate::domain::Invalid;
 use crate::domain::family::FamilyStatus;
 use crate::services::families::{AssessmentInput, AssessmentView, FamilyView};
 
-use super::super::components::{badge, csrf_field, error_summary, text_area_with, text_field};
+use super::super::components::{
+    DATE_HINT, badge, csrf_field, error_summary, text_area_with, text_field,
+};
 use super::super::layout::{PageCtx, page};
 use super::{Reader, approval_notice, day};
 
@@ -100,7 +102,7 @@ fn assessment_form(ctx: &PageCtx<'_>, f: &family::Model, forms: &DetailForms) ->
             ]))
             form method="post" action={ "/families/" (f.id) "/assessments" } novalidate {
                 (csrf_field(ctx.csrf))
-                (text_field("visited_on", "走访日期", "date", &input.visited_on, errors, Some("格式：年-月-日，如 2026-11-28"), true))
+                (text_field("visited_on", "走访日期", "date", &input.visited_on, errors, Some(DATE_HINT), true))
                 (text_area_with("housing", "住房情况", &input.housing, errors, None, false))
                 (text_area_with("income", "收入情况", &input.income, errors, None, false))
                 (text_area_with("health", "家庭成员健康状况", &input.health, errors, None, false))

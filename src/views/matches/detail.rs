@@ -7,7 +7,7 @@ use maud::{Markup, html};
 
 use crate::domain::matching::{Action, MatchStatus, Party, ProposedSide, owner_sees_handover};
 use crate::services::matches::{EventView, MatchDetail};
-use crate::views::components::csrf_field;
+use crate::views::components::{DATE_HINT, csrf_field};
 use crate::views::layout::{PageCtx, page};
 use crate::views::needs::projection_facts;
 use crate::views::offers::remaining_text;
@@ -158,7 +158,7 @@ fn fields_of<'a>(
                 label: "服务日期",
                 control: Control::Input("date"),
                 value: today,
-                hint: None,
+                hint: Some(DATE_HINT),
                 required: true,
             },
             Field {

@@ -152,8 +152,8 @@ pub fn offer_form(ctx: &PageCtx<'_>, form: &OfferForm<'_>) -> Markup {
                     Some(&capacity_hint(&input.category)), true))
                 (township_field(form))
                 (age_fields(form))
-                (text_field("starts_on", "开始日期", "date", &text(&input.starts_on), errors, Some("不填表示即日起"), false))
-                (text_field("ends_on", "结束日期", "date", &text(&input.ends_on), errors, Some("不填表示长期"), false))
+                (text_field("starts_on", "开始日期", "date", &text(&input.starts_on), errors, Some("不填表示即日起。格式：年/月/日，如 2026/11/28"), false))
+                (text_field("ends_on", "结束日期", "date", &text(&input.ends_on), errors, Some("不填表示长期。格式：年/月/日，如 2026/11/28"), false))
                 (text_field("schedule", "时间安排", "text", &text(&input.schedule), errors,
                     Some("例如：每周六上午9:00–11:00"), false))
                 button type="submit" { @if form.editing.is_some() { "保存修改" } @else { "发布服务" } }
