@@ -25,7 +25,7 @@ pub struct InboxBadge {
 fn inbox_link(badge: Option<InboxBadge>) -> Markup {
     let badge = badge.unwrap_or_default();
     html! {
-        a.inbox href="/inbox" {
+        a.inbox.has-overdue[badge.overdue > 0] href="/inbox" {
             "待办"
             @if badge.total > 0 { " " span.count { (badge.total) } }
             @if badge.overdue > 0 { " " span.count.overdue { "超期" (badge.overdue) } }
@@ -136,5 +136,54 @@ pub fn page_refreshing(
                 }
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod contrast_tests {
+    //! The inbox count is the main "what next" signal on every page: its
+    //! text must stand out from its own background (WCAG AA, 4.5:1).
+
+    const STYLESHEET: &str = include_str!("../../assets/app.css");
+
+    /// The value of `property` (a `#rrggbb` colour) in the rule for `selector`.
+    fn colour(selector: &str, property: &str) -> (f64, f64, f64) {
+        let rule_at = STYLESHEET
+            .find(&format!("{selector} {{"))
+            .unwrap_or_else(|| panic!("no rule for {selector}"));
+        let rule = &STYLESHEET[rule_at..rule_at + STYLESHEET[rule_at..].find('}').expect("rule end")];
+        let at = rule
+            .find(&format!(" {property}: #"))
+            .unwrap_or_else(|| panic!("{selector} sets no {property}"));
+        let hex = &rule[at + property.len() + 4..at + property.len() + 10];
+        let channel = |i: usize| f64::from(u8::from_str_radix(&hex[i..i + 2], 16).expect("hex")) / 255.0;
+        (channel(0), channel(2), channel(4))
+    }
+
+    fn luminance((r, g, b): (f64, f64, f64)) -> f64 {
+        let linear = |c: f64| {
+            if c <= 0.04045 { c / 12.92 } else { ((c + 0.055) / 1.055).powf(2.4) }
+        };
+        0.2126 * linear(r) + 0.7152 * linear(g) + 0.0722 * linear(b)
+    }
+
+    fn contrast(a: (f64, f64, f64), b: (f64, f64, f64)) -> f64 {
+        let (x, y) = (luminance(a), luminance(b));
+        (x.max(y) + 0.05) / (x.min(y) + 0.05)
+    }
+
+    #[test]
+    fn the_inbox_count_has_real_contrast_and_another_colour_when_overdue() {
+        let plain = "header.site a.inbox .count";
+        let overdue = "header.site a.inbox.has-overdue .count";
+        for selector in [plain, overdue] {
+            let ratio = contrast(colour(selector, "color"), colour(selector, "background"));
+            assert!(ratio >= 4.5, "{selector}: {ratio:.2}:1");
+        }
+        assert_ne!(
+            colour(plain, "background"),
+            colour(overdue, "background"),
+            "overdue looks different"
+        );
     }
 }
