@@ -3,6 +3,7 @@
 //! maud escapes every interpolated value.
 
 pub mod allocation;
+pub mod assets;
 pub mod audit;
 pub mod auth;
 pub mod children;

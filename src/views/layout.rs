@@ -71,6 +71,23 @@ fn nav_links(role: Role) -> &'static [(&'static str, &'static str)] {
     }
 }
 
+/// A page heading, with each code in it (a file number such as
+/// `500235001-2026-0001`, a need code) kept on one line: a phone would
+/// otherwise break it at its hyphens.
+fn heading(title: &str) -> Markup {
+    let is_code = |word: &str| {
+        word.chars().count() >= 6
+            && word.chars().any(|c| c.is_ascii_digit())
+            && word.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+    };
+    html! {
+        @for (i, word) in title.split(' ').enumerate() {
+            @if i > 0 { " " }
+            @if is_code(word) { span.code-nowrap { (word) } } @else { (word) }
+        }
+    }
+}
+
 /// A full page. `title` is the `<h1>` and the window title.
 pub fn page(title: &str, ctx: &PageCtx<'_>, body: Markup) -> Markup {
     page_refreshing(title, ctx, None, body)
@@ -94,7 +111,8 @@ pub fn page_refreshing(
                     meta http-equiv="refresh" content=(seconds);
                 }
                 title { (title) " · 童心桥" }
-                link rel="stylesheet" href="/static/app.css";
+                link rel="stylesheet" href=(super::assets::stylesheet_path());
+                link rel="icon" type="image/svg+xml" href=(super::assets::FAVICON_PATH);
             }
             body {
                 header.site {
@@ -127,7 +145,7 @@ pub fn page_refreshing(
                     @if let Some(flash) = ctx.flash {
                         p.flash role="status" { (flash) }
                     }
-                    h1 { (title) }
+                    h1 { (heading(title)) }
                     (body)
                 }
                 footer.site {

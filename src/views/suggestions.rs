@@ -67,7 +67,7 @@ fn offer_item(
     let o = &s.item.offer;
     html! {
         li {
-            h3 { a href={ "/offers/" (o.id) } { (o.title) } }
+            h2 { a href={ "/offers/" (o.id) } { (o.title) } }
             p.meta {
                 span { (o.owner_name) }
                 span { (o.category.label()) }
@@ -110,7 +110,7 @@ pub fn for_need(
                 dt { "所在乡镇（街道）" } dd { (need_area) }
                 dt { "年龄段" } dd { (data.age_band.map_or("已满18岁", |b| b.label())) }
                 dt { "困境大类" } dd { (data.difficulty_class.label()) }
-                dt { "状态" } dd { (need.status.label()) }
+                dt { "状态" } dd { (status_badge(need.status)) }
             }
             p.hint { "按匹配度排序：服务地区、适合年龄、剩余名额、内容相关度和服务方以往的服务记录。只列出同类别、服务该乡镇（街道）或全县、尚有名额的服务。" }
             @if !published {
@@ -143,7 +143,7 @@ fn need_item(
     let p = &s.item;
     html! {
         li {
-            h3 { a href={ "/needs/" (p.code) } { (p.title) } }
+            h2 { a href={ "/needs/" (p.code) } { (p.title) } }
             p.meta {
                 span { (p.code) }
                 span { (p.category.label()) }

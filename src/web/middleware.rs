@@ -154,7 +154,7 @@ const CSP: &str = "default-src 'self'; style-src 'self'; img-src 'self' data:; s
 
 /// Security headers on every response; `no-store` on everything but static files.
 pub async fn security_headers(req: Request, next: Next) -> Response {
-    let is_static = req.uri().path().starts_with("/static/");
+    let is_static = req.uri().path().starts_with("/static/") || req.uri().path() == "/favicon.ico";
     let mut response = next.run(req).await;
     let headers = response.headers_mut();
     headers.insert(

@@ -6,6 +6,7 @@
 
 mod allocation;
 mod api_errors;
+mod assets;
 mod audit;
 mod auth;
 mod child_pages;
