@@ -217,8 +217,14 @@ mod tests {
         let opened = day("2026-11-28");
         let open = FileStatus::Active;
         assert!(!visit_overdue(open, None, opened, opened), "new today");
-        assert!(!visit_overdue(open, None, opened, day("2027-02-26")), "day 90");
-        assert!(visit_overdue(open, None, opened, day("2027-02-27")), "day 91");
+        assert!(
+            !visit_overdue(open, None, opened, day("2027-02-26")),
+            "day 90"
+        );
+        assert!(
+            visit_overdue(open, None, opened, day("2027-02-27")),
+            "day 91"
+        );
         let visited = Some(day("2026-12-01"));
         assert!(!visit_overdue(open, visited, opened, day("2027-03-01")));
         assert!(visit_overdue(open, visited, opened, day("2027-03-02")));
@@ -226,7 +232,12 @@ mod tests {
             !visit_overdue(FileStatus::Closed, None, day("2020-01-01"), opened),
             "a closed file is never overdue"
         );
-        assert!(visit_overdue(FileStatus::Draft, None, day("2020-01-01"), opened));
+        assert!(visit_overdue(
+            FileStatus::Draft,
+            None,
+            day("2020-01-01"),
+            opened
+        ));
     }
 
     fn date(y: i32, m: u32, d: u32) -> NaiveDate {

@@ -41,10 +41,23 @@ mod tests {
     #[test]
     fn a_typed_day_is_read_in_each_way_it_is_shown() {
         let day = NaiveDate::from_ymd_opt(2026, 3, 7);
-        for raw in ["2026-03-07", "2026/3/7", " 2026/03/07 ", "2026年3月7日", "2026年03月07日"] {
+        for raw in [
+            "2026-03-07",
+            "2026/3/7",
+            " 2026/03/07 ",
+            "2026年3月7日",
+            "2026年03月07日",
+        ] {
             assert_eq!(parse_day(raw), day, "{raw}");
         }
-        for raw in ["", "昨天", "2026-13-01", "26/3/7", "2026-03-07-01", "2026年3月"] {
+        for raw in [
+            "",
+            "昨天",
+            "2026-13-01",
+            "26/3/7",
+            "2026-03-07-01",
+            "2026年3月",
+        ] {
             assert_eq!(parse_day(raw), None, "{raw}");
         }
     }

@@ -10,8 +10,8 @@ use chrono::{SecondsFormat, Utc};
 use sea_orm::{ConnectionTrait, DatabaseConnection};
 
 use crate::db;
-use crate::db::entities::audit_log;
 pub use crate::db::audit::AuditFilter;
+use crate::db::entities::audit_log;
 use crate::domain::audit::{EntryFields, GENESIS_HASH, entry_hash, terms};
 
 use crate::domain::Role;

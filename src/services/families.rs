@@ -115,7 +115,11 @@ async fn parse(
         "password",
         NewPassword::parse(&input.password, &[input.username.as_str()]),
     );
-    check_confirmation(&mut invalid, &input.password, input.password_confirm.as_deref());
+    check_confirmation(
+        &mut invalid,
+        &input.password,
+        input.password_confirm.as_deref(),
+    );
     if let Some(u) = &username
         && db::users::username_taken(conn, u.as_str()).await?
     {

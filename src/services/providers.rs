@@ -108,7 +108,11 @@ async fn parse(
             &[input.username.as_str(), input.name.as_str()],
         ),
     );
-    check_confirmation(&mut invalid, &input.password, input.password_confirm.as_deref());
+    check_confirmation(
+        &mut invalid,
+        &input.password,
+        input.password_confirm.as_deref(),
+    );
     if let Some(u) = &username
         && db::users::username_taken(conn, u.as_str()).await?
     {

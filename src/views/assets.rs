@@ -37,7 +37,10 @@ mod tests {
     #[test]
     fn the_stylesheet_address_names_its_content() {
         let path = stylesheet_path();
-        assert!(path.starts_with("/static/app-") && path.ends_with(".css"), "{path}");
+        assert!(
+            path.starts_with("/static/app-") && path.ends_with(".css"),
+            "{path}"
+        );
         assert_eq!(path.len(), "/static/app-.css".len() + 16);
         assert_ne!(path, STYLESHEET_PLAIN_PATH);
     }

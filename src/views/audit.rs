@@ -85,13 +85,21 @@ impl AuditAsked<'_> {
     /// The page's address with these filters, for paging.
     fn href(&self) -> String {
         let mut query = form_urlencoded::Serializer::new(String::new());
-        for (name, value) in [("action", self.action), ("user", self.user), ("target", self.target)] {
+        for (name, value) in [
+            ("action", self.action),
+            ("user", self.user),
+            ("target", self.target),
+        ] {
             if !value.is_empty() {
                 query.append_pair(name, value);
             }
         }
         let query = query.finish();
-        if query.is_empty() { "/audit".to_owned() } else { format!("/audit?{query}") }
+        if query.is_empty() {
+            "/audit".to_owned()
+        } else {
+            format!("/audit?{query}")
+        }
     }
 }
 

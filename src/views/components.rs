@@ -184,7 +184,12 @@ pub type FieldLabels = [(&'static str, &'static str)];
 /// and a hurried reader both learn that something needs fixing: each line
 /// names its field (from `labels`) and links to its input (`#name`).
 pub fn error_summary(errors: &Invalid, labels: &FieldLabels) -> Markup {
-    let label = |field: &str| labels.iter().find(|(name, _)| *name == field).map(|(_, l)| *l);
+    let label = |field: &str| {
+        labels
+            .iter()
+            .find(|(name, _)| *name == field)
+            .map(|(_, l)| *l)
+    };
     html! {
         @if !errors.is_empty() {
             div.error-summary role="alert" {
@@ -273,7 +278,10 @@ mod time_tests {
             .with_timezone(&Utc);
         assert_eq!(local_time(&at), "2026年11月29日 00:30");
         assert_eq!(local_date(&at), "2026年11月29日");
-        assert_eq!(local_time_of("2026-11-28T16:30:00.123456Z"), "2026年11月29日 00:30");
+        assert_eq!(
+            local_time_of("2026-11-28T16:30:00.123456Z"),
+            "2026年11月29日 00:30"
+        );
         assert_eq!(local_time_of("not a time"), "not a time");
     }
 }

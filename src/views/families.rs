@@ -12,7 +12,7 @@ use crate::domain::family::{ApprovalStanding, CareType, FamilyStatus, REASSESSME
 use crate::services::families::{ApplicationInput, FamilyView, ListFilter};
 
 use super::components::{
-    checkboxes, csrf_field, FieldLabels, error_summary, pagination, select, text_area, text_field,
+    FieldLabels, checkboxes, csrf_field, error_summary, pagination, select, text_area, text_field,
 };
 use super::layout::{PageCtx, page};
 

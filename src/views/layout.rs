@@ -169,18 +169,24 @@ mod contrast_tests {
         let rule_at = STYLESHEET
             .find(&format!("{selector} {{"))
             .unwrap_or_else(|| panic!("no rule for {selector}"));
-        let rule = &STYLESHEET[rule_at..rule_at + STYLESHEET[rule_at..].find('}').expect("rule end")];
+        let rule =
+            &STYLESHEET[rule_at..rule_at + STYLESHEET[rule_at..].find('}').expect("rule end")];
         let at = rule
             .find(&format!(" {property}: #"))
             .unwrap_or_else(|| panic!("{selector} sets no {property}"));
         let hex = &rule[at + property.len() + 4..at + property.len() + 10];
-        let channel = |i: usize| f64::from(u8::from_str_radix(&hex[i..i + 2], 16).expect("hex")) / 255.0;
+        let channel =
+            |i: usize| f64::from(u8::from_str_radix(&hex[i..i + 2], 16).expect("hex")) / 255.0;
         (channel(0), channel(2), channel(4))
     }
 
     fn luminance((r, g, b): (f64, f64, f64)) -> f64 {
         let linear = |c: f64| {
-            if c <= 0.04045 { c / 12.92 } else { ((c + 0.055) / 1.055).powf(2.4) }
+            if c <= 0.04045 {
+                c / 12.92
+            } else {
+                ((c + 0.055) / 1.055).powf(2.4)
+            }
         };
         0.2126 * linear(r) + 0.7152 * linear(g) + 0.0722 * linear(b)
     }

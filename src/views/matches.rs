@@ -12,7 +12,9 @@ use crate::domain::Invalid;
 use crate::domain::matching::MatchStatus;
 use crate::services::matches::MatchSummary;
 
-use super::components::{csrf_field, FieldLabels, error_summary, pagination, text_area_with, text_field};
+use super::components::{
+    FieldLabels, csrf_field, error_summary, pagination, text_area_with, text_field,
+};
 use super::layout::{PageCtx, page};
 
 /// The fields of the form, for its error summary.

@@ -52,12 +52,7 @@ pub fn projection_facts(p: &PublicNeed, area: &str) -> Markup {
 
 /// The public projection of one need, with the caller's own offers to
 /// propose one of, as the service gave them.
-pub fn public_detail(
-    ctx: &PageCtx<'_>,
-    p: &PublicNeed,
-    area: &str,
-    own: &OwnProposal,
-) -> Markup {
+pub fn public_detail(ctx: &PageCtx<'_>, p: &PublicNeed, area: &str, own: &OwnProposal) -> Markup {
     page(
         &p.title,
         ctx,

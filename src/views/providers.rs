@@ -8,7 +8,7 @@ use crate::domain::provider::ProviderKind;
 use crate::services::providers::{ProviderActions, ProviderView, RegistrationInput};
 
 use super::components::{
-    checkboxes, csrf_field, FieldLabels, error_summary, pagination, select, text_area, text_field,
+    FieldLabels, checkboxes, csrf_field, error_summary, pagination, select, text_area, text_field,
 };
 use super::layout::{PageCtx, page};
 

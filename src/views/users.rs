@@ -6,7 +6,7 @@ use crate::db::entities::user;
 use crate::domain::{Invalid, Role};
 use crate::services::users::UserInput;
 
-use super::components::{csrf_field, FieldLabels, error_summary, pagination, select, text_field};
+use super::components::{FieldLabels, csrf_field, error_summary, pagination, select, text_field};
 use super::layout::{PageCtx, page};
 
 /// The fields of the form, for its error summary.

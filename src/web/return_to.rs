@@ -31,7 +31,12 @@ mod tests {
 
     #[test]
     fn a_path_on_the_portal_is_kept() {
-        for path in ["/", "/children", "/children?status=draft", "/needs/AB12CD34EF56"] {
+        for path in [
+            "/",
+            "/children",
+            "/children?status=draft",
+            "/needs/AB12CD34EF56",
+        ] {
             assert_eq!(local_path(path), Some(path));
         }
     }

@@ -39,7 +39,11 @@ async fn pages_json_and_the_stylesheet_are_compressed_for_clients_that_accept_it
     ] {
         let response = get_accepting(&mut admin, path, encoding).await;
         response.assert_status(StatusCode::OK);
-        assert_eq!(header_of(&response, header::CONTENT_ENCODING), encoding, "{path}");
+        assert_eq!(
+            header_of(&response, header::CONTENT_ENCODING),
+            encoding,
+            "{path}"
+        );
     }
     let page = admin.get("/search").await.text();
     let start = page.find("href=\"/static/app-").expect("stylesheet link") + 6;
@@ -56,7 +60,10 @@ async fn the_stylesheet_is_named_by_its_content_and_kept_for_a_year() {
     let app = TestApp::spawn().await;
     let mut visitor = app.client();
     let page = visitor.get("/search").await.text();
-    let start = page.find("href=\"/static/app-").expect("content-named stylesheet") + 6;
+    let start = page
+        .find("href=\"/static/app-")
+        .expect("content-named stylesheet")
+        + 6;
     let css = page[start..start + page[start..].find('"').expect("end")].to_owned();
     let response = visitor.get(&css).await;
     response.assert_status(StatusCode::OK);
@@ -83,7 +90,11 @@ async fn pages_name_a_favicon_that_is_served() {
     for path in ["/static/favicon.svg", "/favicon.ico"] {
         let icon = visitor.get(path).await;
         icon.assert_status(StatusCode::OK);
-        assert_eq!(header_of(&icon, header::CONTENT_TYPE), "image/svg+xml", "{path}");
+        assert_eq!(
+            header_of(&icon, header::CONTENT_TYPE),
+            "image/svg+xml",
+            "{path}"
+        );
         assert!(icon.text().starts_with("<svg"));
     }
 }
@@ -132,7 +143,10 @@ async fn suggestion_items_follow_the_pages_heading_order_and_file_numbers_stay_o
     assert!(html.contains("小学数学课业辅导"), "the offer is suggested");
     let levels = heading_levels(&html);
     for pair in levels.windows(2) {
-        assert!(pair[1] <= pair[0] + 1, "a heading skips a level: {levels:?}");
+        assert!(
+            pair[1] <= pair[0] + 1,
+            "a heading skips a level: {levels:?}"
+        );
     }
 
     let file = officer.get(&format!("/children/{child}")).await.text();

@@ -156,7 +156,9 @@ async fn audit_entries_and_answers_carry_the_servers_request_id_never_the_client
 #[tokio::test]
 async fn the_audit_page_names_actions_and_objects_in_chinese_in_beijing_time_with_filters() {
     let app = TestApp::spawn().await;
-    let mut officer = app.login_as(carebridge::domain::Role::TownshipOfficer).await;
+    let mut officer = app
+        .login_as(carebridge::domain::Role::TownshipOfficer)
+        .await;
     let created = officer
         .post_json(
             "/api/v1/children",
@@ -170,7 +172,10 @@ async fn the_audit_page_names_actions_and_objects_in_chinese_in_beijing_time_wit
         .await;
     created.assert_status(StatusCode::CREATED);
     let child = created.json()["id"].as_str().expect("id").to_owned();
-    let file_no = created.json()["file_no"].as_str().expect("file_no").to_owned();
+    let file_no = created.json()["file_no"]
+        .as_str()
+        .expect("file_no")
+        .to_owned();
     let entry = app.audit_entries("child.create").await.remove(0);
     let officer_name = entry["actor"].as_str().expect("actor").to_owned();
     let beijing = chrono::DateTime::parse_from_rfc3339(entry["at"].as_str().expect("at"))
@@ -195,20 +200,29 @@ async fn the_audit_page_names_actions_and_objects_in_chinese_in_beijing_time_wit
         html.contains(&format!(r#"<a href="/children/{child}">{file_no}</a>"#)),
         "the object named by its file number, linked"
     );
-    assert!(!html.contains(&format!("child:{child}<")), "no raw object id");
+    assert!(
+        !html.contains(&format!("child:{child}<")),
+        "no raw object id"
+    );
     assert!(html.contains(&beijing), "the time in Beijing time");
     assert!(!html.contains("(UTC)"));
 
     let only = admin.get("/audit?action=child.create").await.text();
     assert!(only.contains(&file_no));
-    assert!(!only.contains(r#"<td data-label="操作">登录"#), "other actions filtered out");
+    assert!(
+        !only.contains(r#"<td data-label="操作">登录"#),
+        "other actions filtered out"
+    );
 
     let by_user = admin
         .get(&format!("/audit?user={officer_name}"))
         .await
         .text();
     assert!(by_user.contains("新建儿童档案"));
-    assert!(!by_user.contains(&format!(">{ADMIN}<")), "the admin's own entries left out");
+    assert!(
+        !by_user.contains(&format!(">{ADMIN}<")),
+        "the admin's own entries left out"
+    );
 
     let by_object = admin
         .get(&format!("/audit?target=child:{child}"))

@@ -331,7 +331,8 @@ async fn login_returns_to_the_page_that_was_asked_for() {
     let form = client.get(&login_url).await;
     form.assert_status(StatusCode::OK);
     assert!(
-        form.text().contains(r#"name="next" value="/children?status=draft""#),
+        form.text()
+            .contains(r#"name="next" value="/children?status=draft""#),
         "the login form carries where to go"
     );
     let token = client.page_csrf(&login_url).await;

@@ -161,7 +161,11 @@ async fn only_a_file_past_its_visit_interval_is_flagged_overdue_and_leads_the_li
         .assert_status(StatusCode::SEE_OTHER);
 
     let html = officer.get("/children").await.text();
-    assert_eq!(html.matches("逾期未走访").count(), 1, "only the old visit is overdue");
+    assert_eq!(
+        html.matches("逾期未走访").count(),
+        1,
+        "only the old visit is overdue"
+    );
     let (old_at, new_at) = (html.find(&old_no), html.find(&new_no));
     assert!(old_at < new_at, "the overdue file leads the list");
     assert!(officer.get(&path).await.text().contains("逾期未走访"));
@@ -557,7 +561,10 @@ async fn a_reveal_redirects_to_the_file_and_a_reload_neither_reveals_nor_audits_
     shown.assert_status(StatusCode::OK);
     let html = shown.text();
     assert!(html.contains(NAME), "the redirected view shows the field");
-    assert!(html.contains("审计日志"), "the view says the reveal was audited");
+    assert!(
+        html.contains("审计日志"),
+        "the view says the reveal was audited"
+    );
 
     let reloaded = officer.get(&path).await;
     reloaded.assert_status(StatusCode::OK);
@@ -566,7 +573,11 @@ async fn a_reveal_redirects_to_the_file_and_a_reload_neither_reveals_nor_audits_
         "a reload shows the file masked again"
     );
     let reveals = app.audit_entries("child.reveal").await;
-    assert_eq!(reveals.len(), 1, "one POST, one audited reveal: {reveals:?}");
+    assert_eq!(
+        reveals.len(),
+        1,
+        "one POST, one audited reveal: {reveals:?}"
+    );
 }
 
 #[tokio::test]
@@ -576,7 +587,10 @@ async fn pages_show_days_in_chinese_and_date_inputs_say_their_format() {
     let (child, _) = create_child(&mut officer, &id_number(14)).await;
     let path = format!("/children/{child}");
     let form = officer.get(&path).await.text();
-    assert!(form.contains("格式：年/月/日，如 2026/11/28"), "the visit date's hint");
+    assert!(
+        form.contains("格式：年/月/日，如 2026/11/28"),
+        "the visit date's hint"
+    );
     let csrf = officer.page_csrf(&path).await;
     // Typed as the browser shows it.
     officer
@@ -594,5 +608,8 @@ async fn pages_show_days_in_chinese_and_date_inputs_say_their_format() {
     assert!(html.contains("2026年3月7日"), "the visit's day in Chinese");
     assert!(!html.contains("2026-03-07"));
     let list = officer.get("/children").await.text();
-    assert!(list.contains("2026年3月7日"), "the list shows the same day the same way");
+    assert!(
+        list.contains("2026年3月7日"),
+        "the list shows the same day the same way"
+    );
 }

@@ -26,7 +26,10 @@ async fn a_family_applies_and_follows_its_status() {
     assert_eq!(own.json()["care_types"], json!(["sponsorship"]));
     let home = family.get("/").await;
     assert!(home.text().contains("待走访评估"));
-    assert!(home.text().contains("上门走访评估"), "the family learns what comes next");
+    assert!(
+        home.text().contains("上门走访评估"),
+        "the family learns what comes next"
+    );
 }
 
 #[tokio::test]

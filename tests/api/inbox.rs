@@ -457,7 +457,15 @@ async fn the_inbox_badge_takes_its_overdue_colour_only_when_something_is_overdue
     let mut officer = app.login_as(Role::TownshipOfficer).await;
     let (need_a, _) = published_need(&mut officer, TOWNSHIP_A, VILLAGE_A, 7).await;
     let offer = tutoring_offer(&mut app.verified_provider().await).await;
-    insert_match(&app, &need_a, &offer, TOWNSHIP_A, "proposed", Duration::days(1)).await;
+    insert_match(
+        &app,
+        &need_a,
+        &offer,
+        TOWNSHIP_A,
+        "proposed",
+        Duration::days(1),
+    )
+    .await;
     let home = officer.get("/").await.text();
     assert_eq!(nav_inbox(&home).as_deref(), Some("待办 1"));
     assert!(!home.contains("has-overdue"), "nothing is overdue yet");

@@ -41,7 +41,7 @@ mod search;
 mod security;
 mod sessions;
 mod suggestions;
-mod terms;
 mod synthetic;
+mod terms;
 mod throttle;
 mod vault;

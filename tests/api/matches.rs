@@ -411,7 +411,10 @@ async fn the_match_page_shows_the_decision_forms_of_its_state_open() {
     let page = scene.officer.get(&format!("/matches/{id}")).await;
     page.assert_status(StatusCode::OK);
     let html = page.text();
-    assert!(!html.contains("<details"), "no decision hides in a collapsed section");
+    assert!(
+        !html.contains("<details"),
+        "no decision hides in a collapsed section"
+    );
     for action in ["approve", "reject"] {
         assert!(
             html.contains(&format!(r#"action="/matches/{id}/{action}""#)),

@@ -338,13 +338,23 @@ async fn the_search_forms_empty_filters_mean_no_filter() {
     let mut visitor = app.client();
     // What the page's own form sends when nothing is chosen.
     let page = visitor
-        .get(&search_path(&[("q", "孤独症"), ("category", ""), ("township", "")]))
+        .get(&search_path(&[
+            ("q", "孤独症"),
+            ("category", ""),
+            ("township", ""),
+        ]))
         .await;
     page.assert_status(StatusCode::OK);
     let html = page.text();
     assert!(html.contains(TITLE));
-    assert!(!html.contains("不限类别"), "no category filter shown as active");
-    assert!(!html.contains("不限乡镇"), "no township filter shown as active");
+    assert!(
+        !html.contains("不限类别"),
+        "no category filter shown as active"
+    );
+    assert!(
+        !html.contains("不限乡镇"),
+        "no township filter shown as active"
+    );
     assert!(html.contains("康复训练 (1)"), "the facet still narrows");
 }
 
@@ -507,8 +517,14 @@ async fn a_provider_proposes_from_the_need_page_with_one_of_its_fitting_offers()
     page.assert_status(StatusCode::OK);
     let html = page.text();
     assert!(html.contains("用我的服务提出对接"));
-    assert!(html.contains(&format!(r#"value="{tutoring}""#)), "the fitting offer is offered");
-    assert!(!html.contains(&format!(r#"value="{rehab}""#)), "another category is not");
+    assert!(
+        html.contains(&format!(r#"value="{tutoring}""#)),
+        "the fitting offer is offered"
+    );
+    assert!(
+        !html.contains(&format!(r#"value="{rehab}""#)),
+        "another category is not"
+    );
     assert!(html.contains("匹配度"), "each offer shows its score");
 
     let csrf = provider.page_csrf(&path).await;
@@ -526,9 +542,15 @@ async fn a_provider_proposes_from_the_need_page_with_one_of_its_fitting_offers()
     proposed.assert_status(StatusCode::SEE_OTHER);
     assert!(location(&proposed).starts_with("/matches/"));
     let again = provider.get(&path).await.text();
-    assert!(again.contains("已与该需求对接"), "the open match is linked, not offered twice");
+    assert!(
+        again.contains("已与该需求对接"),
+        "the open match is linked, not offered twice"
+    );
     assert!(!again.contains(&format!(r#"value="{tutoring}""#)));
 
     // Staff read the same projection without an offer to choose.
-    officer.get(&path).await.assert_ok_without(&["用我的服务提出对接"]);
+    officer
+        .get(&path)
+        .await
+        .assert_ok_without(&["用我的服务提出对接"]);
 }

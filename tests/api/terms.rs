@@ -5,8 +5,8 @@
 use axum::http::StatusCode;
 use carebridge::domain::Role;
 
-use crate::helpers::{TOWNSHIP_A, TestClient};
 use crate::helpers::TestApp;
+use crate::helpers::{TOWNSHIP_A, TestClient};
 
 /// The `(href, label)` of each link of the main navigation.
 fn nav_links(html: &str) -> Vec<(String, String)> {
@@ -49,7 +49,11 @@ async fn every_navigation_link_leads_to_a_page_headed_with_its_words() {
     let app = TestApp::spawn().await;
     nav_matches_headings(&mut app.admin().await, "county admin").await;
     nav_matches_headings(&mut app.login_as(Role::TownshipOfficer).await, "officer").await;
-    nav_matches_headings(&mut app.login_as(Role::VillageSupervisor).await, "supervisor").await;
+    nav_matches_headings(
+        &mut app.login_as(Role::VillageSupervisor).await,
+        "supervisor",
+    )
+    .await;
     nav_matches_headings(&mut app.verified_provider().await, "provider").await;
     nav_matches_headings(&mut app.approved_family(TOWNSHIP_A).await, "family").await;
 }
@@ -76,11 +80,17 @@ async fn a_familys_state_reads_the_same_for_the_family_and_for_staff() {
     for (who, html) in [
         ("family", family.get("/").await.text()),
         ("officer's list", officer.get("/families").await.text()),
-        ("officer's page", officer.get(&format!("/families/{id}")).await.text()),
+        (
+            "officer's page",
+            officer.get(&format!("/families/{id}")).await.text(),
+        ),
     ] {
         assert!(html.contains(badge), "{who} shows the state otherwise");
     }
     let home = officer.get("/").await.text();
-    assert!(home.contains("待走访评估的爱心家庭"), "the home card says what the inbox says");
+    assert!(
+        home.contains("待走访评估的爱心家庭"),
+        "the home card says what the inbox says"
+    );
     assert!(!home.contains("待处理的爱心家庭申请"));
 }

@@ -8,8 +8,7 @@ use sea_orm::ConnectionTrait;
 use crate::db;
 use crate::db::entities::{child, child_event, need, visit};
 use crate::domain::child::{
-    AgeBand, DifficultyClass, FileStatus, VaultField, mask_name, mask_phone,
-    visit_overdue,
+    AgeBand, DifficultyClass, FileStatus, VaultField, mask_name, mask_phone, visit_overdue,
 };
 use crate::domain::{IdNumber, Role};
 
@@ -95,10 +94,7 @@ pub struct ListItem {
 
 /// Whether `child` is overdue for a visit on `today` (see [`visit_overdue`]).
 pub fn is_overdue(child: &child::Model, today: NaiveDate) -> bool {
-    let opened_on = child
-        .created_at
-        .with_timezone(&chrono::Local)
-        .date_naive();
+    let opened_on = child.created_at.with_timezone(&chrono::Local).date_naive();
     visit_overdue(child.status, child.last_visited_on, opened_on, today)
 }
 

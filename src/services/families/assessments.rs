@@ -75,10 +75,7 @@ fn check(input: &AssessmentInput, applied_on: NaiveDate) -> Result<Checked, Inva
         Ok(d) if d < applied_on => {
             invalid.add(
                 "visited_on",
-                format!(
-                    "走访日期不能早于申请提交日期（{}）",
-                    day_text(applied_on)
-                ),
+                format!("走访日期不能早于申请提交日期（{}）", day_text(applied_on)),
             );
             None
         }

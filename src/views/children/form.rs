@@ -15,8 +15,8 @@ use crate::services::children::ChildInput;
 use crate::services::children::view::FileView;
 
 use super::super::components::{
-    Choice, checkboxes_with, coded_options, csrf_field, FieldLabels, error_summary, select, select_with,
-    text_area_with, text_field,
+    Choice, FieldLabels, checkboxes_with, coded_options, csrf_field, error_summary, select,
+    select_with, text_area_with, text_field,
 };
 use super::super::layout::{PageCtx, page};
 

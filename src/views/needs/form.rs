@@ -12,7 +12,7 @@ use crate::services::TextFinding;
 use crate::services::needs::NeedInput;
 
 use super::super::components::{
-    coded_options, csrf_field, FieldLabels, error_summary, select, text_area, text_field,
+    FieldLabels, coded_options, csrf_field, error_summary, select, text_area, text_field,
 };
 use super::super::layout::{PageCtx, page};
 

@@ -8,7 +8,8 @@ use crate::domain::category::Category;
 use crate::services::offers::{COUNTY, OfferInput};
 
 use super::super::components::{
-    Choice, checkboxes_with, csrf_field, FieldLabels, error_summary, select_with, text_area, text_field,
+    Choice, FieldLabels, checkboxes_with, csrf_field, error_summary, select_with, text_area,
+    text_field,
 };
 use super::super::layout::{PageCtx, page};
 

@@ -100,9 +100,8 @@ pub async fn detail_page(
     let area = |code: Option<&str>| area_of(&all, code);
     if NeedCode::parse(&key).is_some() {
         let public = needs::get_public(state.store(), &caller, &key, k).await?;
-        let own =
-            suggestions::own_offers_for_need(state.store(), &state.search, &caller, &public)
-                .await?;
+        let own = suggestions::own_offers_for_need(state.store(), &state.search, &caller, &public)
+            .await?;
         let shown = area(public.township.as_deref());
         let page = views::needs::public_detail(&chrome.ctx(), &public, &shown, &own);
         return Ok(page.into_response());
