@@ -613,3 +613,35 @@ async fn pages_show_days_in_chinese_and_date_inputs_say_their_format() {
         "the list shows the same day the same way"
     );
 }
+
+#[tokio::test]
+async fn a_need_form_with_a_quantity_that_is_no_number_shows_every_other_error_too() {
+    let app = TestApp::spawn().await;
+    let mut officer = app.login_as(Role::TownshipOfficer).await;
+    let (child, _) = create_child(&mut officer, &id_number(15)).await;
+    let new = format!("/needs/new?child={child}");
+    let csrf = officer.page_csrf(&new).await;
+    let refused = officer
+        .post_form(
+            "/needs",
+            &[
+                ("csrf_token", &csrf),
+                ("child_id", &child),
+                ("category", "tutoring"),
+                ("title", ""),
+                ("description", ""),
+                ("quantity", "两个"),
+                ("urgency", "normal"),
+            ],
+        )
+        .await;
+    refused.assert_status(StatusCode::UNPROCESSABLE_ENTITY);
+    let html = refused.text();
+    for line in [
+        r##"<a href="#title">标题：此项为必填项</a>"##,
+        r##"<a href="#description">描述：此项为必填项</a>"##,
+        r##"<a href="#quantity">数量：数量应为整数，不限可不填</a>"##,
+    ] {
+        assert!(html.contains(line), "summary line {line} missing");
+    }
+}

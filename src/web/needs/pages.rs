@@ -70,7 +70,7 @@ pub async fn create_submit(
 ) -> AppResult<Response> {
     let input = need_input(&form);
     let k = state.settings.k_anonymity;
-    let result = match quantity_error(&form) {
+    let result = match quantity_error(&form, &input) {
         Some(err) => Err(err),
         None => needs::create(state.store(), &ctx, &caller, input.clone(), k).await,
     };
@@ -153,7 +153,7 @@ pub async fn edit_submit(
         child_id: current.need.child_id,
         ..need_input(&form)
     };
-    let result = match quantity_error(&form) {
+    let result = match quantity_error(&form, &input) {
         Some(err) => Err(err),
         None => needs::update(state.store(), &ctx, &caller, &id, input.clone(), k).await,
     };
