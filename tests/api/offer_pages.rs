@@ -554,3 +554,30 @@ async fn a_provider_proposes_from_the_need_page_with_one_of_its_fitting_offers()
         .await
         .assert_ok_without(&["用我的服务提出对接"]);
 }
+
+#[tokio::test]
+async fn an_offer_form_with_an_age_that_is_no_number_shows_every_other_error_too() {
+    let app = TestApp::spawn().await;
+    let mut provider = app.verified_provider().await;
+    let refused = post_offer_form(
+        &mut provider,
+        "/offers",
+        &[
+            ("category", "tutoring"),
+            ("title", ""),
+            ("description", "放学后辅导作业。"),
+            ("capacity", "10"),
+            ("townships", TOWNSHIP_A),
+            ("age_min", "三岁"),
+        ],
+    )
+    .await;
+    refused.assert_status(StatusCode::UNPROCESSABLE_ENTITY);
+    let html = refused.text();
+    for line in [
+        r##"<a href="#title">标题：此项为必填项</a>"##,
+        r##"<a href="#age_min">适合年龄：年龄应为0至17的整数，不限可不填</a>"##,
+    ] {
+        assert!(html.contains(line), "summary line {line} missing");
+    }
+}
