@@ -12,6 +12,7 @@ pub mod category;
 pub mod child;
 pub(crate) mod coded;
 pub mod credit_code;
+pub mod dates;
 pub mod family;
 pub mod id_number;
 pub mod inbox;

@@ -3,6 +3,7 @@
 //! maud escapes every interpolated value.
 
 pub mod allocation;
+pub mod assets;
 pub mod audit;
 pub mod auth;
 pub mod children;
@@ -17,5 +18,6 @@ pub mod needs;
 pub mod offers;
 pub mod providers;
 pub mod search;
+pub mod status;
 pub mod suggestions;
 pub mod users;

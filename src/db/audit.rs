@@ -1,9 +1,13 @@
-//! The audit log table and its head row.
+//! The audit log table and its head row; the names of the objects its
+//! entries name in [`names`].
+
+pub mod names;
 
 use sea_orm::ExprTrait;
 use sea_orm::sea_query::{Alias, Expr, Query};
 use sea_orm::{
-    ActiveValue::Set, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait, QueryOrder, QuerySelect,
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait,
+    QueryFilter, QueryOrder, QuerySelect,
 };
 
 use super::entities::audit_log;
@@ -90,14 +94,36 @@ pub async fn page_ascending(
         .await
 }
 
-/// Newest entries first.
+/// Which entries a list shows: each filter exact, all of them together.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct AuditFilter<'a> {
+    pub action: Option<&'a str>,
+    /// The actor's name as recorded.
+    pub actor: Option<&'a str>,
+    /// The target as recorded (`child:…`).
+    pub target: Option<&'a str>,
+}
+
+/// Newest entries first, in the filter (the action, actor and target each
+/// read through an index with the sequence).
 pub async fn list_newest(
     db: &impl ConnectionTrait,
+    filter: AuditFilter<'_>,
     limit: u64,
     offset: u64,
 ) -> Result<(u64, Vec<audit_log::Model>), DbErr> {
-    let total = audit_log::Entity::find().count(db).await?;
-    let items = audit_log::Entity::find()
+    let mut query = audit_log::Entity::find();
+    if let Some(action) = filter.action {
+        query = query.filter(audit_log::Column::Action.eq(action));
+    }
+    if let Some(actor) = filter.actor {
+        query = query.filter(audit_log::Column::ActorName.eq(actor));
+    }
+    if let Some(target) = filter.target {
+        query = query.filter(audit_log::Column::Target.eq(target));
+    }
+    let total = query.clone().count(db).await?;
+    let items = query
         .order_by_desc(audit_log::Column::Seq)
         .limit(limit)
         .offset(offset)

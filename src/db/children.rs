@@ -1,7 +1,7 @@
 //! Child files, their history and visits.
 
 use chrono::{NaiveDate, Utc};
-use sea_orm::sea_query::{Expr, NullOrdering};
+use sea_orm::sea_query::{Expr, Func};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait,
     IntoActiveModel, Order, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Select,
@@ -42,8 +42,9 @@ fn filtered(filter: &ChildFilter<'_>) -> Select<child::Entity> {
     query
 }
 
-/// Files in the filter, the least recently visited first (never visited at
-/// the very top), so that overdue visits lead the list.
+/// Files in the filter, the longest without a visit first (counted from the
+/// last visit or, never visited, from the file's opening: the rule of
+/// `domain::child::visit_due_on`), so that overdue visits lead the list.
 pub async fn list(
     db: &impl ConnectionTrait,
     filter: &ChildFilter<'_>,
@@ -53,10 +54,12 @@ pub async fn list(
     let query = filtered(filter);
     let total = query.clone().count(db).await?;
     let items = query
-        .order_by_with_nulls(
-            child::Column::LastVisitedOn,
+        .order_by(
+            Func::coalesce([
+                Expr::col(child::Column::LastVisitedOn),
+                Expr::col(child::Column::CreatedAt),
+            ]),
             Order::Asc,
-            NullOrdering::First,
         )
         .order_by_asc(child::Column::FileNo)
         .limit(limit)

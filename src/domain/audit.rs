@@ -5,6 +5,8 @@
 //! after it. The hash input is a length-prefixed encoding of the fields, so
 //! that no two different entries can produce the same input.
 
+pub mod terms;
+
 use sha2::{Digest, Sha256};
 
 /// The hash that precedes the first entry.

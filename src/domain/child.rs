@@ -134,6 +134,24 @@ coded_enum! {
 /// Visits older than this many days are overdue.
 pub const VISIT_OVERDUE_DAYS: i64 = 90;
 
+/// The day by which an open file is due for its next visit: the visit
+/// interval after its last visit or, never visited, after it was opened (a
+/// new file is not overdue the day it is made).
+pub fn visit_due_on(last_visited_on: Option<NaiveDate>, opened_on: NaiveDate) -> NaiveDate {
+    last_visited_on.unwrap_or(opened_on) + chrono::Duration::days(VISIT_OVERDUE_DAYS)
+}
+
+/// Whether a file is overdue for a visit on `today`: open, and past the day
+/// [`visit_due_on`] names. The one rule behind every "逾期未走访".
+pub fn visit_overdue(
+    status: FileStatus,
+    last_visited_on: Option<NaiveDate>,
+    opened_on: NaiveDate,
+    today: NaiveDate,
+) -> bool {
+    status != FileStatus::Closed && today > visit_due_on(last_visited_on, opened_on)
+}
+
 /// Age in whole years on `today`.
 pub fn age_on(birth: NaiveDate, today: NaiveDate) -> i32 {
     let mut age = today.year() - birth.year();
@@ -192,6 +210,35 @@ pub fn mask_phone(phone: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_file_is_due_for_a_visit_within_the_interval_from_its_last_visit_or_its_opening() {
+        let day = |d: &str| NaiveDate::parse_from_str(d, "%Y-%m-%d").expect("date");
+        let opened = day("2026-11-28");
+        let open = FileStatus::Active;
+        assert!(!visit_overdue(open, None, opened, opened), "new today");
+        assert!(
+            !visit_overdue(open, None, opened, day("2027-02-26")),
+            "day 90"
+        );
+        assert!(
+            visit_overdue(open, None, opened, day("2027-02-27")),
+            "day 91"
+        );
+        let visited = Some(day("2026-12-01"));
+        assert!(!visit_overdue(open, visited, opened, day("2027-03-01")));
+        assert!(visit_overdue(open, visited, opened, day("2027-03-02")));
+        assert!(
+            !visit_overdue(FileStatus::Closed, None, day("2020-01-01"), opened),
+            "a closed file is never overdue"
+        );
+        assert!(visit_overdue(
+            FileStatus::Draft,
+            None,
+            day("2020-01-01"),
+            opened
+        ));
+    }
 
     fn date(y: i32, m: u32, d: u32) -> NaiveDate {
         NaiveDate::from_ymd_opt(y, m, d).expect("valid date")

@@ -92,9 +92,9 @@ impl FamilyStatus {
 
     pub fn label(self) -> &'static str {
         match self {
-            FamilyStatus::Submitted => "已提交，等待乡镇走访评估",
+            FamilyStatus::Submitted => "待走访评估",
             FamilyStatus::Assessing => "评估中",
-            FamilyStatus::Recommended => "乡镇已推荐，等待县级审批",
+            FamilyStatus::Recommended => "待县级审批",
             FamilyStatus::Approved => "已批准",
             FamilyStatus::Rejected => "未通过",
         }

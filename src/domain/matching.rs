@@ -22,7 +22,7 @@ coded_enum! {
     /// Where a match stands.
     pub enum MatchStatus ("未知的对接状态") {
         /// Suggested by a township officer; the provider has not accepted yet.
-        Suggested = "suggested", "待机构确认";
+        Suggested = "suggested", "待服务方确认";
         Proposed = "proposed", "待乡镇审批";
         /// Approved by the township; the county's approval is still due.
         TownshipApproved = "township_approved", "待县级审批";

@@ -93,6 +93,14 @@ impl NewPassword {
     }
 }
 
+/// Records under `password_confirm` that the password typed again on a
+/// form (`None` where there is no second entry) differs from the first.
+pub fn check_confirmation(invalid: &mut super::Invalid, password: &str, confirm: Option<&str>) {
+    if confirm.is_some_and(|c| c != password) {
+        invalid.add("password_confirm", "两次输入的密码不一致");
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -4,12 +4,15 @@
 //! exactly when the decision it records was stored. [`verify`] recomputes the
 //! chain from the stored entries alone.
 
+use std::collections::HashMap;
+
 use chrono::{SecondsFormat, Utc};
 use sea_orm::{ConnectionTrait, DatabaseConnection};
 
 use crate::db;
+pub use crate::db::audit::AuditFilter;
 use crate::db::entities::audit_log;
-use crate::domain::audit::{EntryFields, GENESIS_HASH, entry_hash};
+use crate::domain::audit::{EntryFields, GENESIS_HASH, entry_hash, terms};
 
 use crate::domain::Role;
 
@@ -166,7 +169,42 @@ pub async fn list(
     caller: &Principal,
     paging: Paging,
 ) -> ServiceResult<Page<audit_log::Model>> {
+    list_filtered(db, caller, AuditFilter::default(), paging).await
+}
+
+/// The newest entries in `filter` (each part exact); county staff only.
+pub async fn list_filtered(
+    db: &DatabaseConnection,
+    caller: &Principal,
+    filter: AuditFilter<'_>,
+    paging: Paging,
+) -> ServiceResult<Page<audit_log::Model>> {
     caller.require_role(&[Role::CountyAdmin])?;
-    let (total, items) = db::audit::list_newest(db, paging.limit, paging.offset).await?;
+    let (total, items) = db::audit::list_newest(db, filter, paging.limit, paging.offset).await?;
     Ok(Page { total, items })
+}
+
+/// The name of each object `entries` name (by stored target): a file's
+/// number, a title, an organisation's, family's or account's name. Never a
+/// child's name: the audit page is no way around the vault.
+pub async fn object_names(
+    db: &DatabaseConnection,
+    entries: &[audit_log::Model],
+) -> ServiceResult<HashMap<String, String>> {
+    let mut ids_by_kind: HashMap<&str, Vec<String>> = HashMap::new();
+    for raw in entries.iter().filter_map(|e| e.target.as_deref()) {
+        if let Some(t) = terms::target(raw) {
+            let ids = ids_by_kind.entry(t.kind).or_default();
+            if !ids.iter().any(|id| id == t.id) {
+                ids.push(t.id.to_owned());
+            }
+        }
+    }
+    let mut names = HashMap::new();
+    for (kind, ids) in ids_by_kind {
+        for (id, name) in db::audit::names::of_kind(db, kind, &ids).await? {
+            names.insert(format!("{kind}:{id}"), name);
+        }
+    }
+    Ok(names)
 }

@@ -177,6 +177,7 @@ pub async fn load_if_empty(
             description: "专业社工机构，开展四点半课堂、心理疏导和困境儿童家庭走访服务。".into(),
             username: "sunshine".into(),
             password: password_of("sunshine"),
+            password_confirm: None,
         },
     )
     .await?;
@@ -203,6 +204,7 @@ pub async fn load_if_empty(
             description: "青年志愿者结对陪伴、假期课业辅导。".into(),
             username: "youthteam".into(),
             password: password_of("youthteam"),
+            password_confirm: None,
         },
     )
     .await?;

@@ -16,7 +16,7 @@ use crate::domain::family::{
 use crate::domain::invalid::required_text;
 use crate::domain::phone::Phone;
 use crate::domain::region::TownshipCode;
-use crate::domain::user::{NewPassword, Username};
+use crate::domain::user::{NewPassword, Username, check_confirmation};
 use crate::domain::{Invalid, Role};
 
 use super::audit::{self, Event};
@@ -38,6 +38,9 @@ pub struct ApplicationInput {
     pub care_types: Vec<String>,
     pub username: String,
     pub password: String,
+    /// The password typed again on the form (the API has no such field):
+    /// a mismatch is one more field error, found in the same pass.
+    pub password_confirm: Option<String>,
 }
 
 struct Application {
@@ -111,6 +114,11 @@ async fn parse(
     let password = invalid.check(
         "password",
         NewPassword::parse(&input.password, &[input.username.as_str()]),
+    );
+    check_confirmation(
+        &mut invalid,
+        &input.password,
+        input.password_confirm.as_deref(),
     );
     if let Some(u) = &username
         && db::users::username_taken(conn, u.as_str()).await?

@@ -86,6 +86,13 @@ struct Checked {
     urgency: Urgency,
 }
 
+/// The field errors of `input` alone (none when it parses): for a form
+/// that found an error the service cannot see (a quantity typed that is
+/// no number), so that every error is shown at once.
+pub fn field_errors(input: &NeedInput) -> Invalid {
+    parse(input).err().unwrap_or_default()
+}
+
 fn parse(input: &NeedInput) -> Result<Checked, Invalid> {
     let mut invalid = Invalid::new();
     let category = invalid.check("category", input.category.parse::<Category>());

@@ -111,6 +111,23 @@ pub async fn get_own(
     Ok(OfferView { offer, townships })
 }
 
+/// The field errors of `input` for the caller (none when it parses): for a
+/// form that found an error the service cannot see (an age typed that is
+/// no number), so that every error is shown at once. A caller who may not
+/// post is refused as by [`create`].
+pub async fn field_errors(
+    conn: &DatabaseConnection,
+    caller: &Principal,
+    input: &OfferInput,
+) -> ServiceResult<Invalid> {
+    let owner = owner(conn, caller).await?;
+    match parse(conn, &owner, input).await {
+        Ok(_) => Ok(Invalid::new()),
+        Err(ServiceError::Invalid(errors)) => Ok(errors),
+        Err(other) => Err(other),
+    }
+}
+
 /// Posts an offer; it starts `active` with all its capacity remaining.
 pub async fn create(
     conn: &DatabaseConnection,

@@ -9,7 +9,7 @@ use crate::domain::invalid::required_text;
 use crate::domain::phone::Phone;
 use crate::domain::provider::{ProviderDecision, ProviderKind, ProviderStatus};
 use crate::domain::region::TownshipCode;
-use crate::domain::user::{NewPassword, Username};
+use crate::domain::user::{NewPassword, Username, check_confirmation};
 use crate::domain::{CreditCode, Invalid, Role};
 
 use super::audit::{self, Event};
@@ -29,6 +29,9 @@ pub struct RegistrationInput {
     pub description: String,
     pub username: String,
     pub password: String,
+    /// The password typed again on the form (the API has no such field):
+    /// a mismatch is one more field error, found in the same pass.
+    pub password_confirm: Option<String>,
 }
 
 /// A provider with the townships it serves.
@@ -55,7 +58,12 @@ async fn parse(
     input: &RegistrationInput,
 ) -> ServiceResult<Registration> {
     let mut invalid = Invalid::new();
-    let kind = invalid.check("kind", input.kind.parse::<ProviderKind>());
+    let kind = if input.kind.trim().is_empty() {
+        invalid.add("kind", "请选择机构类型");
+        None
+    } else {
+        invalid.check("kind", input.kind.parse::<ProviderKind>())
+    };
     let name = invalid.check("name", required_text(&input.name, 100));
     let code_text = input
         .credit_code
@@ -99,6 +107,11 @@ async fn parse(
             &input.password,
             &[input.username.as_str(), input.name.as_str()],
         ),
+    );
+    check_confirmation(
+        &mut invalid,
+        &input.password,
+        input.password_confirm.as_deref(),
     );
     if let Some(u) = &username
         && db::users::username_taken(conn, u.as_str()).await?

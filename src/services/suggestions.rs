@@ -2,7 +2,8 @@
 //! (staff who reach the need's file); for an offer, the published needs it
 //! could serve (the offer's owner, projections only). Both sides score
 //! with `domain::scoring::score`; the need side is in [`need`], the offer
-//! side in [`offer`].
+//! side in [`offer`]; one's own offers for one need (the need page) in
+//! [`own`].
 //!
 //! How candidates are found: the search index ranks the documents of the
 //! other kind that pass the hard filters — same category, serving the area
@@ -29,9 +30,11 @@
 
 pub mod need;
 pub mod offer;
+pub mod own;
 
 pub use need::{NeedSuggestions, for_need};
 pub use offer::{OfferSuggestions, for_offer};
+pub use own::{OwnProposal, own_offers_for_need};
 
 use std::collections::HashMap;
 use std::sync::LazyLock;

@@ -2,11 +2,12 @@
 //! first served get, and the proposed pairs, each with a form that proposes
 //! it as a match for the officer to review one by one.
 
+use crate::views::status::status_badge;
 use maud::{Markup, html};
 
 use crate::services::allocation::{Allocation, ByUrgency, Pending};
 
-use super::components::{badge, csrf_field, local_time, pagination};
+use super::components::{csrf_field, local_time, pagination};
 use super::layout::{PageCtx, page, page_refreshing};
 
 /// Seconds before the progress page reloads itself.
@@ -98,7 +99,7 @@ pub fn allocation(
                             tr {
                                 td data-label="需求" { a href={ "/needs/" (p.need_id) } { (p.need_title) } " " span.code { (p.need_code) } }
                                 td data-label="乡镇（街道）" { (township_name(&p.township)) }
-                                td data-label="紧急程度" { (badge(p.urgency.as_str(), p.urgency.label())) }
+                                td data-label="紧急程度" { (status_badge(p.urgency)) }
                                 td data-label="服务" { a href={ "/offers/" (p.offer_id) } { (p.offer_title) } "（" (p.owner_name) "）" }
                                 td data-label="操作" {
                                     form.inline method="post" action="/matches" {

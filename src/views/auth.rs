@@ -5,13 +5,16 @@ use maud::{Markup, html};
 use super::components::csrf_field;
 use super::layout::{PageCtx, page};
 
-pub fn login_page(ctx: &PageCtx<'_>, username: &str, error: Option<&str>) -> Markup {
+/// The login form; `next` (a local path, checked by the caller) is where
+/// the login goes on to.
+pub fn login_page(ctx: &PageCtx<'_>, username: &str, next: &str, error: Option<&str>) -> Markup {
     page(
         "登录",
         ctx,
         html! {
             form.card method="post" action="/login" {
                 (csrf_field(ctx.csrf))
+                @if next != "/" { input type="hidden" name="next" value=(next); }
                 @if let Some(error) = error { p.error-summary role="alert" { (error) } }
                 div.field {
                     label for="username" { "用户名" }

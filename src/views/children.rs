@@ -6,6 +6,7 @@ pub mod detail;
 pub mod form;
 pub mod labels;
 
+use crate::views::status::status_badge;
 use std::str::FromStr;
 
 use maud::{Markup, html};
@@ -14,7 +15,7 @@ use crate::domain::Role;
 use crate::domain::child::FileStatus;
 use crate::services::children::view::ListItem;
 
-use super::components::{badge, csrf_field, pagination};
+use super::components::{csrf_field, day, pagination};
 use super::layout::{PageCtx, page};
 
 /// The Chinese label of a stored code, or "未知" for a code not in the list.
@@ -78,15 +79,15 @@ fn rows(items: &[ListItem], township_name: &dyn Fn(&str) -> String) -> Markup {
                         td data-label="档案编号" { a href={ "/children/" (item.id) } { (item.file_no) } }
                         td data-label="姓名" { (item.masked_name) }
                         td data-label="乡镇（街道）" { (township_name(&item.township_code)) }
-                        td data-label="状态" { (badge(item.status.as_str(), item.status.label())) }
+                        td data-label="状态" { (status_badge(item.status)) }
                         td data-label="困境大类" { (item.class.label()) }
                         td data-label="年龄段" { (item.age_band.map(|b| b.label()).unwrap_or("已满18周岁")) }
                         td data-label="最近走访" {
                             @match item.last_visited_on {
-                                Some(d) => { (d.format("%Y-%m-%d")) }
+                                Some(d) => { (day(d)) }
                                 None => { "从未走访" }
                             }
-                            @if item.overdue && item.status != FileStatus::Closed {
+                            @if item.overdue {
                                 " " strong.overdue-flag { "逾期未走访" }
                             }
                         }
@@ -121,7 +122,7 @@ pub fn list(
             (search_form(ctx, data.query))
             @if data.query.is_none() {
                 (status_tabs(data.status))
-                p.hint { "超过90天未走访或从未走访的档案排在前面。" }
+                p.hint { "建档或上次走访后90天内须走访；最久未走访的档案排在前面。" }
             }
             @if data.items.is_empty() {
                 p { @if data.query.is_some() { "没有找到符合条件的档案。" } @else { "没有符合条件的档案。" } }

@@ -1,6 +1,8 @@
 //! Form fields with their errors, status badges and pagination.
 
-use chrono::{DateTime, FixedOffset, Utc};
+use chrono::{DateTime, FixedOffset, NaiveDate, Utc};
+
+pub use crate::domain::dates::DATE_HINT;
 use maud::{Markup, html};
 
 use crate::domain::Invalid;
@@ -174,22 +176,41 @@ pub fn coded_options<T: Copy>(
         .collect()
 }
 
+/// The label of each field of one form, `(name, label)`, as its inputs show
+/// them: the error summary names the field of each error with it.
+pub type FieldLabels = [(&'static str, &'static str)];
+
 /// A summary of every error at the top of a form, so that a screen reader
-/// and a hurried reader both learn that something needs fixing.
-pub fn error_summary(errors: &Invalid) -> Markup {
+/// and a hurried reader both learn that something needs fixing: each line
+/// names its field (from `labels`) and links to its input (`#name`).
+pub fn error_summary(errors: &Invalid, labels: &FieldLabels) -> Markup {
+    let label = |field: &str| {
+        labels
+            .iter()
+            .find(|(name, _)| *name == field)
+            .map(|(_, l)| *l)
+    };
     html! {
         @if !errors.is_empty() {
             div.error-summary role="alert" {
                 p { "提交的内容有 " (errors.errors.len()) " 处需要修改：" }
-                ul { @for e in &errors.errors { li { a href={ "#" (e.field) } { (e.message) } } } }
+                ul {
+                    @for e in &errors.errors {
+                        li { a href={ "#" (e.field) } {
+                            @if let Some(label) = label(&e.field) { (label) "：" }
+                            (e.message)
+                        } }
+                    }
+                }
             }
         }
     }
 }
 
-/// A coloured status label.
-pub fn badge(status: &str, label: &str) -> Markup {
-    html! { span class={ "badge badge-" (status) } { (label) } }
+/// A coloured label in one of the tones states are drawn in (a state
+/// itself is drawn with `views::status::status_badge`).
+pub fn badge(tone: super::status::Tone, label: &str) -> Markup {
+    html! { span class={ "badge " (tone.class()) } { (label) } }
 }
 
 /// Previous/next links for a list page.
@@ -211,21 +232,39 @@ pub fn pagination(base: &str, total: u64, limit: u64, offset: u64) -> Markup {
 /// China Standard Time: UTC+8 all year (no daylight saving).
 const BEIJING_OFFSET_SECONDS: i32 = 8 * 3600;
 
-/// A moment as the county reads it, in Beijing time (e.g. `2026-11-29 00:30`).
-/// Stored times stay UTC; only what people read is converted.
+/// A day as pages show it (e.g. `2026年11月28日`): the one way.
+pub fn day(d: NaiveDate) -> String {
+    crate::domain::dates::day_text(d)
+}
+
+/// A moment as the county reads it, in Beijing time (e.g.
+/// `2026年11月29日 00:30`). Stored times stay UTC; only what people read
+/// is converted.
 pub fn local_time(at: &DateTime<Utc>) -> String {
     match FixedOffset::east_opt(BEIJING_OFFSET_SECONDS) {
-        Some(beijing) => at
-            .with_timezone(&beijing)
-            .format("%Y-%m-%d %H:%M")
-            .to_string(),
+        Some(beijing) => {
+            let local = at.with_timezone(&beijing);
+            format!("{} {}", day(local.date_naive()), local.format("%H:%M"))
+        }
         None => at.format("%Y-%m-%d %H:%M UTC").to_string(),
     }
 }
 
-/// The Beijing-time calendar day of a moment (e.g. `2026-11-29`).
+/// A stored RFC 3339 moment (the audit log's) in Beijing time; the text as
+/// stored if it is not one.
+pub fn local_time_of(stored: &str) -> String {
+    match DateTime::parse_from_rfc3339(stored) {
+        Ok(at) => local_time(&at.with_timezone(&Utc)),
+        Err(_) => stored.to_owned(),
+    }
+}
+
+/// The Beijing-time calendar day of a moment (e.g. `2026年11月29日`).
 pub fn local_date(at: &DateTime<Utc>) -> String {
-    local_time(at).chars().take(10).collect()
+    match FixedOffset::east_opt(BEIJING_OFFSET_SECONDS) {
+        Some(beijing) => day(at.with_timezone(&beijing).date_naive()),
+        None => day(at.date_naive()),
+    }
 }
 
 #[cfg(test)]
@@ -237,7 +276,12 @@ mod time_tests {
         let at = DateTime::parse_from_rfc3339("2026-11-28T16:30:00Z")
             .expect("valid time")
             .with_timezone(&Utc);
-        assert_eq!(local_time(&at), "2026-11-29 00:30");
-        assert_eq!(local_date(&at), "2026-11-29");
+        assert_eq!(local_time(&at), "2026年11月29日 00:30");
+        assert_eq!(local_date(&at), "2026年11月29日");
+        assert_eq!(
+            local_time_of("2026-11-28T16:30:00.123456Z"),
+            "2026年11月29日 00:30"
+        );
+        assert_eq!(local_time_of("not a time"), "not a time");
     }
 }

@@ -3,6 +3,7 @@
 
 mod detail;
 
+use crate::views::status::status_badge;
 use chrono::NaiveDate;
 use maud::{Markup, html};
 
@@ -11,9 +12,22 @@ use crate::domain::family::{ApprovalStanding, CareType, FamilyStatus, REASSESSME
 use crate::services::families::{ApplicationInput, FamilyView, ListFilter};
 
 use super::components::{
-    badge, checkboxes, csrf_field, error_summary, pagination, select, text_area, text_field,
+    FieldLabels, checkboxes, csrf_field, error_summary, pagination, select, text_area, text_field,
 };
 use super::layout::{PageCtx, page};
+
+/// The fields of the form, for its error summary.
+const APPLICATION_LABELS: &FieldLabels = &[
+    ("household_name", "家庭称呼"),
+    ("township", "所在乡镇（街道）"),
+    ("members", "家庭常住人口"),
+    ("housing", "住房情况"),
+    ("contact_phone", "联系电话"),
+    ("care_types", "愿意提供的照料方式"),
+    ("username", "用户名"),
+    ("password", "密码"),
+    ("password_confirm", "再次输入密码"),
+];
 
 pub use detail::{DetailData, DetailForms, detail};
 
@@ -33,7 +47,7 @@ pub fn application_form(
         ctx,
         html! {
             p { "提交后，乡镇（街道）民政干部将上门走访评估，县民政局审批。您可以随时登录查看进度。" }
-            (error_summary(errors))
+            (error_summary(errors, APPLICATION_LABELS))
             form.card method="post" action="/register/family" novalidate {
                 (csrf_field(ctx.csrf))
                 (text_field("household_name", "家庭称呼", "text", &input.household_name, errors, Some("例如：王家"), true))
@@ -61,7 +75,7 @@ pub enum Reader {
 }
 
 fn day(d: NaiveDate) -> String {
-    d.format("%Y-%m-%d").to_string()
+    super::components::day(d)
 }
 
 /// How the approval stands, in a sentence; nothing when not approved.
@@ -155,7 +169,7 @@ pub fn list(
     township_name: &dyn Fn(&str) -> String,
 ) -> Markup {
     page(
-        "爱心家庭申请",
+        "爱心家庭",
         ctx,
         html! {
             (filter_tabs(data.filter))
@@ -173,7 +187,7 @@ pub fn list(
                             tr {
                                 td { a href={ "/families/" (f.id) } { (f.household_name) } }
                                 td { (township_name(&f.township_code)) }
-                                td { (badge(f.status.as_str(), f.status.label())) }
+                                td { (status_badge(f.status)) }
                                 td { (approval_cell(view.standing)) }
                                 td { (crate::views::components::local_date(&f.created_at)) }
                             }

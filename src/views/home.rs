@@ -1,13 +1,15 @@
 //! Home pages: the public landing page and one per role.
 
+use crate::views::status::status_badge;
 use maud::{Markup, html};
 
 use crate::db::entities::provider;
 use crate::domain::Role;
+use crate::domain::family::FamilyStatus;
+use crate::domain::inbox::InboxKind;
 use crate::domain::provider::ProviderStatus;
 use crate::services::families::FamilyView;
 
-use super::components::badge;
 use super::families::{Reader, approval_notice};
 use super::layout::{PageCtx, page};
 
@@ -107,7 +109,7 @@ pub fn staff_home(ctx: &PageCtx<'_>, role: Role, data: &StaffHome) -> Markup {
                 }
                 @if matches!(role, Role::CountyAdmin | Role::TownshipOfficer) {
                     section.card {
-                        h2 { "待处理的爱心家庭申请" }
+                        h2 { (InboxKind::FamilyToAssess.label()) }
                         p.big { (data.families_waiting) }
                         a href="/families?status=submitted" { "查看" }
                     }
@@ -175,7 +177,7 @@ pub fn provider_home(
         html! {
             section.card {
                 h2 { (provider.name) }
-                p { "审核状态：" (badge(status.as_str(), status.label())) }
+                p { "审核状态：" (status_badge(status)) }
                 @match status {
                     ProviderStatus::Pending => p { "您的注册已提交，县民政局审核后即可发布帮扶项目。" },
                     ProviderStatus::Rejected | ProviderStatus::Suspended => {
@@ -204,7 +206,14 @@ pub fn family_home(ctx: &PageCtx<'_>, view: &FamilyView, may_post: bool) -> Mark
         html! {
             section.card {
                 h2 { (family.household_name) }
-                p { "申请状态：" (badge(status.as_str(), status.label())) }
+                p { "申请状态：" (status_badge(status)) }
+                // What comes next, in a sentence: the state's name stays short.
+                @match status {
+                    FamilyStatus::Submitted => p { "乡镇（街道）民政干部将与您联系，预约上门走访评估。" },
+                    FamilyStatus::Assessing => p { "乡镇（街道）民政干部正在评估您的申请。" },
+                    FamilyStatus::Recommended => p { "乡镇（街道）已推荐，等待县民政局审批。" },
+                    FamilyStatus::Approved | FamilyStatus::Rejected => {},
+                }
                 @if let Some(reason) = &family.decision_reason { p { "说明：" (reason) } }
                 p { "提交时间：" (crate::views::components::local_date(&family.created_at)) }
                 (approval_notice(standing, Reader::Family))

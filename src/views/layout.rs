@@ -25,7 +25,7 @@ pub struct InboxBadge {
 fn inbox_link(badge: Option<InboxBadge>) -> Markup {
     let badge = badge.unwrap_or_default();
     html! {
-        a.inbox href="/inbox" {
+        a.inbox.has-overdue[badge.overdue > 0] href="/inbox" {
             "待办"
             @if badge.total > 0 { " " span.count { (badge.total) } }
             @if badge.overdue > 0 { " " span.count.overdue { "超期" (badge.overdue) } }
@@ -38,9 +38,9 @@ fn nav_links(role: Role) -> &'static [(&'static str, &'static str)] {
         Role::CountyAdmin => &[
             ("/", "工作台"),
             ("/children", "儿童档案"),
-            ("/needs", "需求"),
+            ("/needs", "儿童需求"),
             ("/matches", "对接"),
-            ("/providers", "机构审核"),
+            ("/providers", "服务机构"),
             ("/families", "爱心家庭"),
             ("/staff", "工作人员"),
             ("/audit", "审计日志"),
@@ -49,7 +49,7 @@ fn nav_links(role: Role) -> &'static [(&'static str, &'static str)] {
         Role::TownshipOfficer => &[
             ("/", "工作台"),
             ("/children", "儿童档案"),
-            ("/needs", "需求"),
+            ("/needs", "儿童需求"),
             ("/matches", "对接"),
             ("/providers", "服务机构"),
             ("/families", "爱心家庭"),
@@ -58,16 +58,33 @@ fn nav_links(role: Role) -> &'static [(&'static str, &'static str)] {
         Role::VillageSupervisor => &[
             ("/", "工作台"),
             ("/children", "儿童档案"),
-            ("/needs", "需求"),
+            ("/needs", "儿童需求"),
             ("/search", "搜索"),
         ],
         Role::Provider | Role::Family => &[
             ("/", "首页"),
             ("/offers/mine", "我的服务"),
-            ("/needs", "需求"),
+            ("/needs", "儿童需求"),
             ("/matches", "对接"),
             ("/search", "搜索"),
         ],
+    }
+}
+
+/// A page heading, with each code in it (a file number such as
+/// `500235001-2026-0001`, a need code) kept on one line: a phone would
+/// otherwise break it at its hyphens.
+fn heading(title: &str) -> Markup {
+    let is_code = |word: &str| {
+        word.chars().count() >= 6
+            && word.chars().any(|c| c.is_ascii_digit())
+            && word.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+    };
+    html! {
+        @for (i, word) in title.split(' ').enumerate() {
+            @if i > 0 { " " }
+            @if is_code(word) { span.code-nowrap { (word) } } @else { (word) }
+        }
     }
 }
 
@@ -94,7 +111,8 @@ pub fn page_refreshing(
                     meta http-equiv="refresh" content=(seconds);
                 }
                 title { (title) " · 童心桥" }
-                link rel="stylesheet" href="/static/app.css";
+                link rel="stylesheet" href=(super::assets::stylesheet_path());
+                link rel="icon" type="image/svg+xml" href=(super::assets::FAVICON_PATH);
             }
             body {
                 header.site {
@@ -108,7 +126,9 @@ pub fn page_refreshing(
                             @if matches!(user.role, Role::CountyAdmin | Role::TownshipOfficer) {
                                 a href="/allocation" { "分配方案" }
                             }
-                            span.who { (user.username) "（" (user.role.label()) "）" }
+                            // The role's name may hold brackets of its own
+                            // (乡镇（街道）…): none are put around it.
+                            span.who { (user.username) " · " (user.role.label()) }
                             form.inline method="post" action="/logout" {
                                 input type="hidden" name="csrf_token" value=(ctx.csrf);
                                 button.link type="submit" { "退出登录" }
@@ -125,7 +145,7 @@ pub fn page_refreshing(
                     @if let Some(flash) = ctx.flash {
                         p.flash role="status" { (flash) }
                     }
-                    h1 { (title) }
+                    h1 { (heading(title)) }
                     (body)
                 }
                 footer.site {
@@ -134,5 +154,60 @@ pub fn page_refreshing(
                 }
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod contrast_tests {
+    //! The inbox count is the main "what next" signal on every page: its
+    //! text must stand out from its own background (WCAG AA, 4.5:1).
+
+    const STYLESHEET: &str = include_str!("../../assets/app.css");
+
+    /// The value of `property` (a `#rrggbb` colour) in the rule for `selector`.
+    fn colour(selector: &str, property: &str) -> (f64, f64, f64) {
+        let rule_at = STYLESHEET
+            .find(&format!("{selector} {{"))
+            .unwrap_or_else(|| panic!("no rule for {selector}"));
+        let rule =
+            &STYLESHEET[rule_at..rule_at + STYLESHEET[rule_at..].find('}').expect("rule end")];
+        let at = rule
+            .find(&format!(" {property}: #"))
+            .unwrap_or_else(|| panic!("{selector} sets no {property}"));
+        let hex = &rule[at + property.len() + 4..at + property.len() + 10];
+        let channel =
+            |i: usize| f64::from(u8::from_str_radix(&hex[i..i + 2], 16).expect("hex")) / 255.0;
+        (channel(0), channel(2), channel(4))
+    }
+
+    fn luminance((r, g, b): (f64, f64, f64)) -> f64 {
+        let linear = |c: f64| {
+            if c <= 0.04045 {
+                c / 12.92
+            } else {
+                ((c + 0.055) / 1.055).powf(2.4)
+            }
+        };
+        0.2126 * linear(r) + 0.7152 * linear(g) + 0.0722 * linear(b)
+    }
+
+    fn contrast(a: (f64, f64, f64), b: (f64, f64, f64)) -> f64 {
+        let (x, y) = (luminance(a), luminance(b));
+        (x.max(y) + 0.05) / (x.min(y) + 0.05)
+    }
+
+    #[test]
+    fn the_inbox_count_has_real_contrast_and_another_colour_when_overdue() {
+        let plain = "header.site a.inbox .count";
+        let overdue = "header.site a.inbox.has-overdue .count";
+        for selector in [plain, overdue] {
+            let ratio = contrast(colour(selector, "color"), colour(selector, "background"));
+            assert!(ratio >= 4.5, "{selector}: {ratio:.2}:1");
+        }
+        assert_ne!(
+            colour(plain, "background"),
+            colour(overdue, "background"),
+            "overdue looks different"
+        );
     }
 }

@@ -12,13 +12,20 @@ use crate::domain::Invalid;
 use crate::domain::matching::MatchStatus;
 use crate::services::matches::MatchSummary;
 
-use super::components::{badge, csrf_field, error_summary, pagination, text_area_with, text_field};
+use super::components::{
+    FieldLabels, csrf_field, error_summary, pagination, text_area_with, text_field,
+};
 use super::layout::{PageCtx, page};
 
+/// The fields of the form, for its error summary.
+const PROPOSAL_LABELS: &FieldLabels = &[
+    ("need_code", "需求编号"),
+    ("offer_id", "服务编号"),
+    ("note", "说明"),
+];
+
 /// A match's status as a coloured label.
-pub fn status_badge(status: MatchStatus) -> Markup {
-    badge(status.as_str(), status.label())
-}
+pub use super::status::status_badge;
 
 /// One page of the viewer's matches.
 pub struct MatchList<'a> {
@@ -115,7 +122,7 @@ fn propose_form(
     html! {
         form method="post" action="/matches" {
             (csrf_field(ctx.csrf))
-            (error_summary(errors))
+            (error_summary(errors, PROPOSAL_LABELS))
             @match from {
                 ProposeFrom::Offer { id, title } => {
                     input type="hidden" name="offer_id" value=(id);

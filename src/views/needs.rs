@@ -5,6 +5,7 @@
 
 pub mod form;
 
+use crate::views::status::status_badge;
 use maud::{Markup, html};
 
 use crate::domain::Invalid;
@@ -12,9 +13,12 @@ use crate::domain::category::Category;
 use crate::domain::need::NeedStatus;
 use crate::domain::projection::PublicNeed;
 use crate::services::needs::StaffNeed;
+use crate::services::offers::OfferView;
+use crate::services::suggestions::{OwnProposal, Suggested};
 
 use super::components::{
-    Choice, badge, coded_options, csrf_field, error_summary, pagination, select_with, text_area,
+    Choice, coded_options, csrf_field, error_summary, pagination, select_with, text_area,
+    text_area_with,
 };
 use super::layout::{PageCtx, page};
 
@@ -40,23 +44,69 @@ pub fn projection_facts(p: &PublicNeed, area: &str) -> Markup {
             dt { "地区" } dd { (area) }
             dt { "年龄段" } dd { (p.age_band.label()) }
             dt { "困境大类" } dd { (p.difficulty_class.label()) }
-            dt { "紧急程度" } dd { (badge(p.urgency.as_str(), p.urgency.label())) }
-            dt { "状态" } dd { (badge(p.status.as_str(), p.status.label())) }
+            dt { "紧急程度" } dd { (status_badge(p.urgency)) }
+            dt { "状态" } dd { (status_badge(p.status)) }
         }
     }
 }
 
-/// The public projection of one need.
-pub fn public_detail(ctx: &PageCtx<'_>, p: &PublicNeed, area: &str) -> Markup {
+/// The public projection of one need, with the caller's own offers to
+/// propose one of, as the service gave them.
+pub fn public_detail(ctx: &PageCtx<'_>, p: &PublicNeed, area: &str, own: &OwnProposal) -> Markup {
     page(
         &p.title,
         ctx,
         html! {
             (projection_facts(p, area))
             p.hint { "为保护儿童隐私，这里不显示儿童的姓名、具体年龄和住址。对接经乡镇（街道）民政干部审核后，由其转交服务所需的信息。" }
+            @if p.status == NeedStatus::Published {
+                @if let OwnProposal::Offers(offers) = own {
+                    (own_offer_form(ctx, p, offers))
+                }
+            }
             p { a href="/needs" { "返回需求列表" } }
         },
     )
+}
+
+/// "用我的服务提出对接": one of the caller's offers (the best preselected,
+/// each with its score), an optional note, one submit to `/matches`.
+fn own_offer_form(ctx: &PageCtx<'_>, p: &PublicNeed, offers: &[Suggested<OfferView>]) -> Markup {
+    let free: Vec<&Suggested<OfferView>> =
+        offers.iter().filter(|s| s.open_match.is_none()).collect();
+    html! {
+        section.card.propose-own {
+            h2 { "用我的服务提出对接" }
+            @for s in offers.iter().filter(|s| s.open_match.is_some()) {
+                p { "“" (s.item.offer.title) "”已与该需求对接："
+                    a href={ "/matches/" (s.open_match.as_deref().unwrap_or_default()) } { "查看对接" } }
+            }
+            @if free.is_empty() {
+                @if offers.is_empty() {
+                    p.hint { "您目前没有能服务这条需求的服务（须为同一类别、覆盖该地区和年龄段、仍有名额且正在提供）。"
+                        a href="/offers/new" { "发布服务" } }
+                }
+            } @else {
+                form method="post" action="/matches" {
+                    (csrf_field(ctx.csrf))
+                    input type="hidden" name="need_code" value=(p.code);
+                    fieldset.field {
+                        legend { "选择我的服务" }
+                        @for (i, s) in free.iter().enumerate() {
+                            label.check {
+                                input type="radio" name="offer_id" value=(s.item.offer.id) required checked[i == 0];
+                                " " (s.item.offer.title) " "
+                                span.score { "匹配度 " (s.score.total) " / 100" }
+                            }
+                        }
+                    }
+                    (text_area_with("note", "说明", "", &Invalid::new(),
+                        Some("可不填，例如服务安排、可以开始的时间。请勿填写儿童的姓名、住址等个人信息。"), false))
+                    button type="submit" { "用我的服务提出对接" }
+                }
+            }
+        }
+    }
 }
 
 /// The staff page of a need: the projection plus the file, status and decisions.
@@ -101,7 +151,7 @@ pub fn staff_detail(
                     summary { "关闭需求" }
                     form method="post" action={ "/needs/" (need.id) "/close" } {
                         (csrf_field(ctx.csrf))
-                        (error_summary(close_errors))
+                        (error_summary(close_errors, &[("reason", "关闭原因")]))
                         (text_area("reason", "关闭原因", reason, close_errors, Some("例如：需求已由其他渠道解决、情况发生变化")))
                         button.secondary type="submit" { "确认关闭" }
                     }
@@ -150,7 +200,7 @@ pub fn staff_list(
         None => "/needs".to_owned(),
     };
     page(
-        "需求",
+        "儿童需求",
         ctx,
         html! {
             p.hint { "登记需求请从儿童档案页面进入。" }
@@ -166,7 +216,7 @@ pub fn staff_list(
                                 td { a href={ "/needs/" (n.need.id) } { (n.need.code) } }
                                 td { (n.need.title) }
                                 td { a href={ "/children/" (n.need.child_id) } { (n.file_no) } }
-                                td { (badge(n.public.status.as_str(), n.public.status.label())) }
+                                td { (status_badge(n.public.status)) }
                                 td { (area(n.public.township.as_deref())) }
                             }
                         }
@@ -243,7 +293,7 @@ pub fn public_list(
                                 td { (area(p.township.as_deref())) }
                                 td { (p.age_band.label()) }
                                 td { (p.difficulty_class.label()) }
-                                td { (badge(p.urgency.as_str(), p.urgency.label())) }
+                                td { (status_badge(p.urgency)) }
                             }
                         }
                     }

@@ -11,7 +11,7 @@ use crate::domain::Invalid;
 use crate::domain::offer::OfferStatus;
 use crate::services::offers::{OfferActions, OfferView};
 
-use super::components::{badge, csrf_field, error_summary, pagination, text_area_with};
+use super::components::{csrf_field, error_summary, pagination, text_area_with};
 use super::layout::{PageCtx, page};
 
 /// How an offer serving every township shows its area.
@@ -38,17 +38,16 @@ pub fn ages_text(o: &offer::Model) -> String {
 }
 
 fn dates_text(o: &offer::Model) -> String {
+    use super::components::day;
     match (o.starts_on, o.ends_on) {
-        (Some(s), Some(e)) => format!("{s} 至 {e}"),
-        (Some(s), None) => format!("{s} 起，长期"),
-        (None, Some(e)) => format!("即日起至 {e}"),
+        (Some(s), Some(e)) => format!("{} 至 {}", day(s), day(e)),
+        (Some(s), None) => format!("{} 起，长期", day(s)),
+        (None, Some(e)) => format!("即日起至 {}", day(e)),
         (None, None) => "长期".to_owned(),
     }
 }
 
-fn status_badge(status: OfferStatus) -> Markup {
-    badge(status.as_str(), status.label())
-}
+use super::status::status_badge;
 
 /// The state buttons an owner has (pause or resume), as allowed.
 fn move_buttons(ctx: &PageCtx<'_>, id: &str, actions: OfferActions) -> Markup {
@@ -166,7 +165,7 @@ fn owner_actions(ctx: &PageCtx<'_>, data: &OfferPage<'_>) -> Markup {
                 summary { "结束服务" }
                 form method="post" action={ "/offers/" (o.id) "/close" } {
                     (csrf_field(ctx.csrf))
-                    (error_summary(data.close_errors))
+                    (error_summary(data.close_errors, &[("reason", "结束原因")]))
                     (text_area_with("reason", "结束原因", data.reason, data.close_errors,
                         Some("可不填，例如：名额已满、项目期满"), false))
                     button.secondary type="submit" { "确认结束" }

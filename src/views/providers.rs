@@ -1,5 +1,6 @@
 //! Provider registration form, the county's verification queue and a provider's page.
 
+use crate::views::status::status_badge;
 use maud::{Markup, html};
 
 use crate::domain::Invalid;
@@ -7,9 +8,23 @@ use crate::domain::provider::ProviderKind;
 use crate::services::providers::{ProviderActions, ProviderView, RegistrationInput};
 
 use super::components::{
-    badge, checkboxes, csrf_field, error_summary, pagination, select, text_area, text_field,
+    FieldLabels, checkboxes, csrf_field, error_summary, pagination, select, text_area, text_field,
 };
 use super::layout::{PageCtx, page};
+
+/// The fields of the form, for its error summary.
+const REGISTRATION_LABELS: &FieldLabels = &[
+    ("kind", "机构类型"),
+    ("name", "机构名称"),
+    ("credit_code", "统一社会信用代码"),
+    ("contact_name", "联系人"),
+    ("contact_phone", "联系电话"),
+    ("townships", "服务的乡镇（街道）"),
+    ("description", "机构简介与可提供的服务"),
+    ("username", "用户名"),
+    ("password", "密码"),
+    ("password_confirm", "再次输入密码"),
+];
 
 pub fn registration_form(
     ctx: &PageCtx<'_>,
@@ -26,7 +41,7 @@ pub fn registration_form(
         ctx,
         html! {
             p { "注册后由县民政局审核。审核通过后，机构可以发布帮扶项目、查看匿名化的儿童需求。" }
-            (error_summary(errors))
+            (error_summary(errors, REGISTRATION_LABELS))
             form.card method="post" action="/register/provider" novalidate {
                 (csrf_field(ctx.csrf))
                 (select("kind", "机构类型", &kinds, &input.kind, errors))
@@ -79,7 +94,7 @@ pub fn queue(
                             tr {
                                 td { a href={ "/providers/" (item.provider.id) } { (item.provider.name) } }
                                 td { (item.provider.kind.label()) }
-                                td { (badge(item.provider.status.as_str(), item.provider.status.label())) }
+                                td { (status_badge(item.provider.status)) }
                                 td { (crate::views::components::local_date(&item.provider.created_at)) }
                             }
                         }
@@ -104,7 +119,7 @@ pub fn detail(
         ctx,
         html! {
             dl.facts {
-                dt { "状态" } dd { (badge(p.status.as_str(), p.status.label())) }
+                dt { "状态" } dd { (status_badge(p.status)) }
                 dt { "类型" } dd { (p.kind.label()) }
                 dt { "统一社会信用代码" } dd { (p.credit_code.as_deref().unwrap_or("（无）")) }
                 dt { "联系人" } dd { (p.contact_name) }
@@ -114,7 +129,7 @@ pub fn detail(
                 @if let Some(reason) = &p.decision_reason { dt { "审核意见" } dd { (reason) } }
             }
             @if may.verify_or_reject || may.suspend {
-                (error_summary(errors))
+                (error_summary(errors, &[("reason", "审核意见"), ("decision", "审核结论")]))
                 @if may.verify_or_reject {
                     form.card method="post" action={ "/providers/" (p.id) "/decision" } {
                         (csrf_field(ctx.csrf))

@@ -15,10 +15,17 @@ use crate::services::search::{MAX_QUERY_CHARS, SearchOutcome};
 
 use self::results::results;
 
-use super::components::{Choice, error_summary, select_with};
+use super::components::{Choice, FieldLabels, error_summary, select_with};
 use super::layout::{PageCtx, page};
 use super::needs::area_label;
 use super::offers::WHOLE_COUNTY;
+
+/// The fields of the form, for its error summary.
+const SEARCH_LABELS: &FieldLabels = &[
+    ("q", "搜索词"),
+    ("category", "类别"),
+    ("township", "乡镇（街道）"),
+];
 
 /// A search as asked, which every link on the page varies.
 #[derive(Clone, Debug, Default)]
@@ -188,7 +195,7 @@ pub fn search_page(ctx: &PageCtx<'_>, data: &SearchPage<'_>) -> Markup {
             } @else {
                 p { "搜索服务机构和爱心家庭发布的帮扶服务。" }
             }
-            (error_summary(data.errors))
+            (error_summary(data.errors, SEARCH_LABELS))
             (search_form(data))
             @if let Some(outcome) = data.outcome {
                 (results(data, outcome))

@@ -3,6 +3,7 @@
 //! the needs (public projections only) ranked for the offer, each with a
 //! form that proposes the match. Both forms post to `/matches`.
 
+use crate::views::status::status_badge;
 use maud::{Markup, html};
 
 use crate::domain::Role;
@@ -12,7 +13,7 @@ use crate::domain::scoring::Score;
 use crate::services::offers::OfferView;
 use crate::services::suggestions::{NeedSuggestions, OfferSuggestions, Suggested};
 
-use super::components::{badge, csrf_field, pagination};
+use super::components::{csrf_field, pagination};
 use super::layout::{PageCtx, page};
 use super::offers::{ages_text, remaining_text};
 
@@ -66,7 +67,7 @@ fn offer_item(
     let o = &s.item.offer;
     html! {
         li {
-            h3 { a href={ "/offers/" (o.id) } { (o.title) } }
+            h2 { a href={ "/offers/" (o.id) } { (o.title) } }
             p.meta {
                 span { (o.owner_name) }
                 span { (o.category.label()) }
@@ -109,7 +110,7 @@ pub fn for_need(
                 dt { "所在乡镇（街道）" } dd { (need_area) }
                 dt { "年龄段" } dd { (data.age_band.map_or("已满18岁", |b| b.label())) }
                 dt { "困境大类" } dd { (data.difficulty_class.label()) }
-                dt { "状态" } dd { (need.status.label()) }
+                dt { "状态" } dd { (status_badge(need.status)) }
             }
             p.hint { "按匹配度排序：服务地区、适合年龄、剩余名额、内容相关度和服务方以往的服务记录。只列出同类别、服务该乡镇（街道）或全县、尚有名额的服务。" }
             @if !published {
@@ -142,14 +143,14 @@ fn need_item(
     let p = &s.item;
     html! {
         li {
-            h3 { a href={ "/needs/" (p.code) } { (p.title) } }
+            h2 { a href={ "/needs/" (p.code) } { (p.title) } }
             p.meta {
                 span { (p.code) }
                 span { (p.category.label()) }
                 span { "地区：" (area) }
                 span { "年龄段：" (p.age_band.label()) }
                 span { "困境大类：" (p.difficulty_class.label()) }
-                span { (badge(p.urgency.as_str(), p.urgency.label())) }
+                span { (status_badge(p.urgency)) }
             }
             p.snippet { (p.description) }
             (score_block(&s.score))

@@ -6,8 +6,17 @@ use crate::db::entities::user;
 use crate::domain::{Invalid, Role};
 use crate::services::users::UserInput;
 
-use super::components::{csrf_field, error_summary, pagination, select, text_field};
+use super::components::{FieldLabels, csrf_field, error_summary, pagination, select, text_field};
 use super::layout::{PageCtx, page};
+
+/// The fields of the form, for its error summary.
+const USER_LABELS: &FieldLabels = &[
+    ("username", "用户名"),
+    ("password", "初始密码"),
+    ("role", "角色"),
+    ("township", "乡镇（街道）"),
+    ("village", "村（社区）"),
+];
 
 pub struct UsersPage<'a> {
     pub users: &'a [user::Model],
@@ -30,7 +39,7 @@ pub fn users_page(ctx: &PageCtx<'_>, data: &UsersPage<'_>) -> Markup {
     .map(|r| (r.as_str().to_owned(), r.label().to_owned()))
     .collect();
     page(
-        "工作人员账号",
+        "工作人员",
         ctx,
         html! {
             table {
@@ -56,7 +65,7 @@ pub fn users_page(ctx: &PageCtx<'_>, data: &UsersPage<'_>) -> Markup {
             }
             (pagination("/staff", data.total, data.limit, data.offset))
             h2 { "新建工作人员账号" }
-            (error_summary(data.errors))
+            (error_summary(data.errors, USER_LABELS))
             form.card method="post" action="/staff" novalidate {
                 (csrf_field(ctx.csrf))
                 (text_field("username", "用户名", "text", &data.input.username, data.errors, None, true))

@@ -3,12 +3,13 @@
 use axum::Json;
 use axum::extract::State;
 use axum::response::{IntoResponse, Response};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::db::entities::audit_log;
 use crate::error::AppResult;
 use crate::services::{Paging, audit, auth, children};
 use crate::views;
+use crate::views::audit::{AuditAsked, AuditLog};
 
 use super::AppState;
 use super::body::{AdminRead, ListBody};
@@ -132,20 +133,43 @@ pub async fn page(
     State(state): State<AppState>,
     Auth(caller): Auth,
     chrome: Chrome,
-    ApiQuery(query): ApiQuery<ListQuery>,
+    ApiQuery(query): ApiQuery<AuditQuery>,
 ) -> AppResult<Response> {
     let paging = Paging::new(query.limit, query.offset);
-    let page = audit::list(&state.db, &caller, paging).await?;
+    let asked = AuditAsked {
+        action: query.action.as_deref().map(str::trim).unwrap_or(""),
+        user: query.user.as_deref().map(str::trim).unwrap_or(""),
+        target: query.target.as_deref().map(str::trim).unwrap_or(""),
+    };
+    let filter = audit::AuditFilter {
+        action: Some(asked.action).filter(|v| !v.is_empty()),
+        actor: Some(asked.user).filter(|v| !v.is_empty()),
+        target: Some(asked.target).filter(|v| !v.is_empty()),
+    };
+    let page = audit::list_filtered(&state.db, &caller, filter, paging).await?;
+    let names = audit::object_names(&state.db, &page.items).await?;
     let pressure = auth::login_pressure(&state.db, &caller).await?;
     let probed = children::probes(state.store(), &caller, 50).await?;
-    Ok(views::audit::audit_page(
-        &chrome.ctx(),
-        &pressure,
-        &probed,
-        &page.items,
-        page.total,
-        paging.limit,
-        paging.offset,
-    )
-    .into_response())
+    let log = AuditLog {
+        asked,
+        entries: &page.items,
+        names: &names,
+        total: page.total,
+        limit: paging.limit,
+        offset: paging.offset,
+    };
+    Ok(views::audit::audit_page(&chrome.ctx(), &pressure, &probed, &log).into_response())
+}
+
+/// The audit page's query: paging and the filters (each exact).
+#[derive(Deserialize)]
+pub struct AuditQuery {
+    limit: Option<u64>,
+    offset: Option<u64>,
+    /// An action code (`child.reveal`).
+    action: Option<String>,
+    /// An actor's username.
+    user: Option<String>,
+    /// A stored target (`child:…`).
+    target: Option<String>,
 }

@@ -14,8 +14,9 @@ use super::AppState;
 use super::body::{ErrorBody, LoginRequired};
 use super::chrome::{Chrome, flash};
 use super::csrf::{self, session_error};
-use super::extract::{ApiJson, Auth, ClientAddr, Ctx, FormFields};
+use super::extract::{ApiJson, ApiQuery, Auth, ClientAddr, Ctx, FormFields};
 use super::middleware::LOGIN_AT_KEY;
+use super::return_to;
 use super::session_store::USER_KEY;
 
 #[derive(Deserialize, utoipa::ToSchema)]
@@ -158,12 +159,27 @@ pub async fn api_me(Auth(principal): Auth) -> Json<UserBody> {
     Json(UserBody::from(&principal))
 }
 
-pub async fn login_page(chrome: Chrome) -> AppResult<Response> {
+/// `?next=` on the login page: where to go once logged in.
+#[derive(Deserialize)]
+pub struct LoginQuery {
+    next: Option<String>,
+}
+
+/// Where a login goes on to: `next` when it is a path on this portal.
+fn after_login(next: Option<&str>) -> &str {
+    next.and_then(return_to::local_path).unwrap_or("/")
+}
+
+pub async fn login_page(
+    chrome: Chrome,
+    ApiQuery(query): ApiQuery<LoginQuery>,
+) -> AppResult<Response> {
+    let next = after_login(query.next.as_deref());
     if chrome.user.is_some() {
-        return Ok(Redirect::to("/").into_response());
+        return Ok(Redirect::to(next).into_response());
     }
     let chrome = chrome.with_form_token().await?;
-    Ok(crate::views::auth::login_page(&chrome.ctx(), "", None).into_response())
+    Ok(crate::views::auth::login_page(&chrome.ctx(), "", next, None).into_response())
 }
 
 pub async fn login_submit(
@@ -174,6 +190,7 @@ pub async fn login_submit(
     form: FormFields,
 ) -> AppResult<Response> {
     let username = form.get("username").to_owned();
+    let next = after_login(Some(form.get("next"))).to_owned();
     let result = auth::login(
         &state.db,
         &state.settings,
@@ -187,7 +204,7 @@ pub async fn login_submit(
         Ok(principal) => {
             establish(&chrome.session, &principal).await?;
             flash(&chrome.session, "登录成功").await?;
-            return Ok(Redirect::to("/").into_response());
+            return Ok(Redirect::to(&next).into_response());
         }
         Err(ServiceError::Unauthenticated) => (
             StatusCode::UNAUTHORIZED,
@@ -206,7 +223,7 @@ pub async fn login_submit(
     };
     let mut response = (
         status,
-        crate::views::auth::login_page(&chrome.ctx(), &username, Some(&message)),
+        crate::views::auth::login_page(&chrome.ctx(), &username, &next, Some(&message)),
     )
         .into_response();
     if let Some(value) = retry_after.and_then(|s| HeaderValue::from_str(&s.to_string()).ok()) {

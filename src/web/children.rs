@@ -1,11 +1,13 @@
 //! Child files: `/api/v1/children…`; the request bodies are in
 //! [`request`], the answers in [`body`], the visits in [`visits`], the
-//! pages in [`pages`] (their form in [`form`]).
+//! pages in [`pages`] (their form in [`form`], a reveal's one view in
+//! [`reveal`]).
 
 pub mod body;
 pub mod form;
 pub mod pages;
 pub mod request;
+pub mod reveal;
 pub mod visits;
 
 use axum::Json;

@@ -145,6 +145,7 @@ pub async fn api_apply(
         care_types: body.care_types,
         username: body.username,
         password: body.password,
+        password_confirm: None,
     };
     let family = families::apply_public(&state.db, &state.settings, &ctx, input, &addr).await?;
     let created = CreatedBody::new(family.id, family.status.as_str());

@@ -154,7 +154,7 @@ const CSP: &str = "default-src 'self'; style-src 'self'; img-src 'self' data:; s
 
 /// Security headers on every response; `no-store` on everything but static files.
 pub async fn security_headers(req: Request, next: Next) -> Response {
-    let is_static = req.uri().path().starts_with("/static/");
+    let is_static = req.uri().path().starts_with("/static/") || req.uri().path() == "/favicon.ico";
     let mut response = next.run(req).await;
     let headers = response.headers_mut();
     headers.insert(
@@ -190,12 +190,17 @@ pub async fn html_errors(session: Session, req: Request, next: Next) -> Response
         .extensions()
         .get::<LoadedPrincipal>()
         .and_then(|p| p.0.clone());
+    // A page asked for by a link can be returned to after the login.
+    let asked = (req.method() == axum::http::Method::GET)
+        .then(|| req.uri().path_and_query().map(|p| p.as_str().to_owned()))
+        .flatten();
     let response = next.run(req).await;
     let Some(info) = response.extensions().get::<ErrorInfo>().cloned() else {
         return response;
     };
     if info.status == StatusCode::UNAUTHORIZED && user.is_none() {
-        return Redirect::to("/login").into_response();
+        let login = super::return_to::login_url(asked.as_deref().unwrap_or("/"));
+        return Redirect::to(&login).into_response();
     }
     // What the answer says about the request beyond its body stays.
     let kept: Vec<_> = [header::ALLOW, header::RETRY_AFTER, header::CONNECTION]

@@ -46,6 +46,7 @@ impl From<RegistrationRequest> for RegistrationInput {
             description: r.description,
             username: r.username,
             password: r.password,
+            password_confirm: None,
         }
     }
 }

@@ -4,10 +4,11 @@ use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use axum::http::header;
 use axum::middleware::{from_fn, from_fn_with_state};
-use axum::response::IntoResponse;
+use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use tower::ServiceBuilder;
 use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::compression::CompressionLayer;
 use tower_http::trace::{DefaultOnResponse, TraceLayer};
 use tower_sessions::cookie::SameSite;
 use tower_sessions::{Expiry, SessionManagerLayer};
@@ -15,6 +16,9 @@ use tracing::Level;
 
 use crate::error::AppError;
 use crate::services::Fault;
+use crate::views::assets;
+
+use super::extract::ApiPath;
 
 use super::session_store::DbSessionStore;
 use super::{
@@ -23,16 +27,46 @@ use super::{
 };
 use super::{allocation, inbox};
 
-const STYLESHEET: &str = include_str!("../../assets/app.css");
+/// A static file: the stylesheet at its content-named address (kept a
+/// year: a new stylesheet gets a new address), or the favicon.
+async fn static_file(ApiPath(file): ApiPath<String>) -> Response {
+    let path = format!("/static/{file}");
+    if path == assets::stylesheet_path() {
+        (
+            [
+                (header::CONTENT_TYPE, "text/css; charset=utf-8"),
+                (header::CACHE_CONTROL, "public, max-age=31536000, immutable"),
+            ],
+            assets::STYLESHEET,
+        )
+            .into_response()
+    } else if path == assets::STYLESHEET_PLAIN_PATH {
+        // The old address keeps working, for a day at a time.
+        (
+            [
+                (header::CONTENT_TYPE, "text/css; charset=utf-8"),
+                (header::CACHE_CONTROL, "public, max-age=86400"),
+            ],
+            assets::STYLESHEET,
+        )
+            .into_response()
+    } else if path == assets::FAVICON_PATH {
+        favicon().await
+    } else {
+        AppError::NotFound.into_response()
+    }
+}
 
-async fn stylesheet() -> impl IntoResponse {
+/// The favicon, also where browsers look for it unasked.
+async fn favicon() -> Response {
     (
         [
-            (header::CONTENT_TYPE, "text/css; charset=utf-8"),
+            (header::CONTENT_TYPE, "image/svg+xml"),
             (header::CACHE_CONTROL, "public, max-age=86400"),
         ],
-        STYLESHEET,
+        assets::FAVICON_SVG,
     )
+        .into_response()
 }
 
 async fn not_found() -> AppError {
@@ -137,7 +171,8 @@ fn routes() -> Router<AppState> {
         .route("/matches/{id}/{action}", post(matches::pages::move_submit))
         .route("/inbox", get(inbox::inbox_page))
         .route("/allocation", get(allocation::allocation_page))
-        .route("/static/app.css", get(stylesheet))
+        .route("/static/{file}", get(static_file))
+        .route("/favicon.ico", get(favicon))
         // JSON API
         .route(
             "/api/v1/session",
@@ -300,6 +335,9 @@ pub fn build(state: AppState) -> Router {
         .layer(from_fn_with_state(state.clone(), middleware::load_user))
         .layer(
             ServiceBuilder::new()
+                // Outermost: every answer (pages, errors, JSON, the
+                // stylesheet) is compressed for a client that accepts it.
+                .layer(CompressionLayer::new().gzip(true).br(true))
                 .layer(from_fn(middleware::request_id::assign))
                 .layer(trace)
                 .layer(CatchPanicLayer::custom(|_| {

@@ -152,3 +152,82 @@ async fn audit_entries_and_answers_carry_the_servers_request_id_never_the_client
     ids.dedup();
     assert_eq!(ids.len(), 3, "one id per request");
 }
+
+#[tokio::test]
+async fn the_audit_page_names_actions_and_objects_in_chinese_in_beijing_time_with_filters() {
+    let app = TestApp::spawn().await;
+    let mut officer = app
+        .login_as(carebridge::domain::Role::TownshipOfficer)
+        .await;
+    let created = officer
+        .post_json(
+            "/api/v1/children",
+            crate::helpers::child_body(
+                "柏文轩",
+                &crate::helpers::id_number_for("20140506", 3, true),
+                crate::helpers::TOWNSHIP_A,
+                crate::helpers::VILLAGE_A,
+            ),
+        )
+        .await;
+    created.assert_status(StatusCode::CREATED);
+    let child = created.json()["id"].as_str().expect("id").to_owned();
+    let file_no = created.json()["file_no"]
+        .as_str()
+        .expect("file_no")
+        .to_owned();
+    let entry = app.audit_entries("child.create").await.remove(0);
+    let officer_name = entry["actor"].as_str().expect("actor").to_owned();
+    let beijing = chrono::DateTime::parse_from_rfc3339(entry["at"].as_str().expect("at"))
+        .expect("rfc 3339")
+        .with_timezone(&chrono::FixedOffset::east_opt(8 * 3600).expect("offset"));
+    let beijing = format!(
+        "{}年{}月{}日 {}",
+        chrono::Datelike::year(&beijing),
+        chrono::Datelike::month(&beijing),
+        chrono::Datelike::day(&beijing),
+        beijing.format("%H:%M")
+    );
+
+    let mut admin = app.admin().await;
+    let page = admin.get("/audit").await;
+    page.assert_status(StatusCode::OK);
+    let html = page.text();
+    assert!(html.contains("新建儿童档案"), "the action in Chinese");
+    assert!(html.contains("登录"));
+    assert!(!html.contains(">child.create<") && !html.contains(">session.login"));
+    assert!(
+        html.contains(&format!(r#"<a href="/children/{child}">{file_no}</a>"#)),
+        "the object named by its file number, linked"
+    );
+    assert!(
+        !html.contains(&format!("child:{child}<")),
+        "no raw object id"
+    );
+    assert!(html.contains(&beijing), "the time in Beijing time");
+    assert!(!html.contains("(UTC)"));
+
+    let only = admin.get("/audit?action=child.create").await.text();
+    assert!(only.contains(&file_no));
+    assert!(
+        !only.contains(r#"<td data-label="操作">登录"#),
+        "other actions filtered out"
+    );
+
+    let by_user = admin
+        .get(&format!("/audit?user={officer_name}"))
+        .await
+        .text();
+    assert!(by_user.contains("新建儿童档案"));
+    assert!(
+        !by_user.contains(&format!(">{ADMIN}<")),
+        "the admin's own entries left out"
+    );
+
+    let by_object = admin
+        .get(&format!("/audit?target=child:{child}"))
+        .await
+        .text();
+    assert!(by_object.contains("新建儿童档案"));
+    assert!(!by_object.contains(r#"<td data-label="操作">登录"#));
+}

@@ -273,7 +273,7 @@ async fn each_role_sees_its_home_page() {
             .headers
             .get(header::LOCATION)
             .and_then(|v| v.to_str().ok()),
-        Some("/login")
+        Some("/login?next=%2Fproviders")
     );
 }
 
@@ -307,4 +307,78 @@ async fn an_error_page_keeps_a_working_logout_form() {
         .get("/api/v1/me")
         .await
         .assert_status(StatusCode::UNAUTHORIZED);
+}
+
+fn location_of(response: &crate::helpers::TestResponse) -> String {
+    response
+        .headers
+        .get(header::LOCATION)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .to_owned()
+}
+
+#[tokio::test]
+async fn login_returns_to_the_page_that_was_asked_for() {
+    let app = TestApp::spawn().await;
+    app.seed_admin().await;
+    let mut client = app.client();
+    let asked = client.get("/children?status=draft").await;
+    asked.assert_status(StatusCode::SEE_OTHER);
+    let login_url = location_of(&asked);
+    assert_eq!(login_url, "/login?next=%2Fchildren%3Fstatus%3Ddraft");
+
+    let form = client.get(&login_url).await;
+    form.assert_status(StatusCode::OK);
+    assert!(
+        form.text()
+            .contains(r#"name="next" value="/children?status=draft""#),
+        "the login form carries where to go"
+    );
+    let token = client.page_csrf(&login_url).await;
+    let response = client
+        .post_form(
+            "/login",
+            &[
+                ("csrf_token", &token),
+                ("username", ADMIN),
+                ("password", PASSWORD),
+                ("next", "/children?status=draft"),
+            ],
+        )
+        .await;
+    response.assert_status(StatusCode::SEE_OTHER);
+    assert_eq!(location_of(&response), "/children?status=draft");
+}
+
+#[tokio::test]
+async fn login_never_returns_to_another_host() {
+    let app = TestApp::spawn().await;
+    app.seed_admin().await;
+    for next in [
+        "//evil.example/",
+        "http://evil.example/",
+        "https:evil.example",
+        "/\\evil.example",
+        "\\evil.example",
+        "/\tevil",
+        "children",
+        "",
+    ] {
+        let mut client = app.client();
+        let token = client.page_csrf("/login").await;
+        let response = client
+            .post_form(
+                "/login",
+                &[
+                    ("csrf_token", &token),
+                    ("username", ADMIN),
+                    ("password", PASSWORD),
+                    ("next", next),
+                ],
+            )
+            .await;
+        response.assert_status(StatusCode::SEE_OTHER);
+        assert_eq!(location_of(&response), "/", "next = {next:?}");
+    }
 }

@@ -90,8 +90,8 @@ async fn the_file_page_is_masked_until_a_field_is_revealed() {
             &[("csrf_token", &csrf), ("field", "name")],
         )
         .await;
-    revealed.assert_status(StatusCode::OK);
-    let html = revealed.text();
+    revealed.assert_status(StatusCode::SEE_OTHER);
+    let html = officer.get(&path).await.text();
     assert!(html.contains(NAME), "the revealed name is shown");
     assert!(html.contains("审计日志"), "the reveal says it was audited");
     assert!(!html.contains(&id), "only the asked field is revealed");
@@ -102,8 +102,8 @@ async fn the_file_page_is_masked_until_a_field_is_revealed() {
             &[("csrf_token", &csrf), ("field", "all")],
         )
         .await;
-    all.assert_status(StatusCode::OK);
-    let html = all.text();
+    all.assert_status(StatusCode::SEE_OTHER);
+    let html = officer.get(&path).await.text();
     for shown in [NAME, id.as_str(), GUARDIAN, PHONE, VILLAGE_A_NAME] {
         assert!(html.contains(shown), "{shown} missing after revealing all");
     }
@@ -131,11 +131,48 @@ async fn the_file_list_never_shows_a_full_name_and_flags_unvisited_files() {
     assert!(html.contains(&file_no));
     assert!(html.contains("欧*"));
     assert!(!html.contains(NAME));
+    assert!(html.contains("从未走访"));
     assert!(
-        html.contains("逾期未走访"),
-        "a never-visited file is flagged"
+        !html.contains("逾期未走访"),
+        "a file made today is not overdue for its first visit"
     );
     assert!(html.contains("新建档案"));
+}
+
+#[tokio::test]
+async fn only_a_file_past_its_visit_interval_is_flagged_overdue_and_leads_the_list() {
+    let app = TestApp::spawn().await;
+    let mut officer = app.login_as(Role::TownshipOfficer).await;
+    let (new_child, new_no) = create_child(&mut officer, &id_number(12)).await;
+    let (old_child, old_no) = create_child(&mut officer, &id_number(13)).await;
+    let long_ago = (chrono::Local::now().date_naive() - chrono::Duration::days(120)).to_string();
+    let path = format!("/children/{old_child}");
+    let csrf = officer.page_csrf(&path).await;
+    officer
+        .post_form(
+            &format!("{path}/visits"),
+            &[
+                ("csrf_token", &csrf),
+                ("visited_on", &long_ago),
+                ("summary", "补录四个月前的走访。"),
+            ],
+        )
+        .await
+        .assert_status(StatusCode::SEE_OTHER);
+
+    let html = officer.get("/children").await.text();
+    assert_eq!(
+        html.matches("逾期未走访").count(),
+        1,
+        "only the old visit is overdue"
+    );
+    let (old_at, new_at) = (html.find(&old_no), html.find(&new_no));
+    assert!(old_at < new_at, "the overdue file leads the list");
+    assert!(officer.get(&path).await.text().contains("逾期未走访"));
+    officer
+        .get(&format!("/children/{new_child}"))
+        .await
+        .assert_ok_without(&["逾期未走访"]);
 }
 
 #[tokio::test]
@@ -274,7 +311,7 @@ async fn a_visit_is_recorded_from_the_file_page() {
         )
         .await;
     bad.assert_status(StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(bad.text().contains("请按“年-月-日”填写走访日期"));
+    assert!(bad.text().contains("请按“年/月/日”填写走访日期"));
     let today = chrono::Local::now().date_naive().to_string();
     let ok = supervisor
         .post_form(
@@ -501,4 +538,110 @@ async fn the_edit_form_shows_personal_fields_empty_and_keeps_them_when_left_empt
     assert_eq!(file["identity"]["name"]["value"], NAME);
     assert_eq!(file["identity"]["id_number"]["value"], id.as_str());
     assert_eq!(file["school"], "青龙街道中心小学");
+}
+
+#[tokio::test]
+async fn a_reveal_redirects_to_the_file_and_a_reload_neither_reveals_nor_audits_again() {
+    let app = TestApp::spawn().await;
+    let mut officer = app.login_as(Role::TownshipOfficer).await;
+    let (child, _) = create_child(&mut officer, &id_number(11)).await;
+    let path = format!("/children/{child}");
+    let csrf = officer.page_csrf(&path).await;
+
+    let posted = officer
+        .post_form(
+            &format!("{path}/reveal"),
+            &[("csrf_token", &csrf), ("field", "name")],
+        )
+        .await;
+    posted.assert_status(StatusCode::SEE_OTHER);
+    assert_eq!(location(&posted), path, "the reveal redirects to the file");
+
+    let shown = officer.get(&path).await;
+    shown.assert_status(StatusCode::OK);
+    let html = shown.text();
+    assert!(html.contains(NAME), "the redirected view shows the field");
+    assert!(
+        html.contains("审计日志"),
+        "the view says the reveal was audited"
+    );
+
+    let reloaded = officer.get(&path).await;
+    reloaded.assert_status(StatusCode::OK);
+    assert!(
+        !reloaded.text().contains(NAME),
+        "a reload shows the file masked again"
+    );
+    let reveals = app.audit_entries("child.reveal").await;
+    assert_eq!(
+        reveals.len(),
+        1,
+        "one POST, one audited reveal: {reveals:?}"
+    );
+}
+
+#[tokio::test]
+async fn pages_show_days_in_chinese_and_date_inputs_say_their_format() {
+    let app = TestApp::spawn().await;
+    let mut officer = app.login_as(Role::TownshipOfficer).await;
+    let (child, _) = create_child(&mut officer, &id_number(14)).await;
+    let path = format!("/children/{child}");
+    let form = officer.get(&path).await.text();
+    assert!(
+        form.contains("格式：年/月/日，如 2026/11/28"),
+        "the visit date's hint"
+    );
+    let csrf = officer.page_csrf(&path).await;
+    // Typed as the browser shows it.
+    officer
+        .post_form(
+            &format!("{path}/visits"),
+            &[
+                ("csrf_token", &csrf),
+                ("visited_on", "2026/3/7"),
+                ("summary", "入户走访，了解学习和生活情况。"),
+            ],
+        )
+        .await
+        .assert_status(StatusCode::SEE_OTHER);
+    let html = officer.get(&path).await.text();
+    assert!(html.contains("2026年3月7日"), "the visit's day in Chinese");
+    assert!(!html.contains("2026-03-07"));
+    let list = officer.get("/children").await.text();
+    assert!(
+        list.contains("2026年3月7日"),
+        "the list shows the same day the same way"
+    );
+}
+
+#[tokio::test]
+async fn a_need_form_with_a_quantity_that_is_no_number_shows_every_other_error_too() {
+    let app = TestApp::spawn().await;
+    let mut officer = app.login_as(Role::TownshipOfficer).await;
+    let (child, _) = create_child(&mut officer, &id_number(15)).await;
+    let new = format!("/needs/new?child={child}");
+    let csrf = officer.page_csrf(&new).await;
+    let refused = officer
+        .post_form(
+            "/needs",
+            &[
+                ("csrf_token", &csrf),
+                ("child_id", &child),
+                ("category", "tutoring"),
+                ("title", ""),
+                ("description", ""),
+                ("quantity", "两个"),
+                ("urgency", "normal"),
+            ],
+        )
+        .await;
+    refused.assert_status(StatusCode::UNPROCESSABLE_ENTITY);
+    let html = refused.text();
+    for line in [
+        r##"<a href="#title">标题：此项为必填项</a>"##,
+        r##"<a href="#description">描述：此项为必填项</a>"##,
+        r##"<a href="#quantity">数量：数量应为整数，不限可不填</a>"##,
+    ] {
+        assert!(html.contains(line), "summary line {line} missing");
+    }
 }

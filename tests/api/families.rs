@@ -25,7 +25,11 @@ async fn a_family_applies_and_follows_its_status() {
     assert_eq!(own.json()["status"], "submitted");
     assert_eq!(own.json()["care_types"], json!(["sponsorship"]));
     let home = family.get("/").await;
-    assert!(home.text().contains("等待乡镇走访评估"));
+    assert!(home.text().contains("待走访评估"));
+    assert!(
+        home.text().contains("上门走访评估"),
+        "the family learns what comes next"
+    );
 }
 
 #[tokio::test]
@@ -105,4 +109,39 @@ async fn the_application_form_keeps_what_was_typed() {
     assert!(html.contains("value=\"周家\""));
     assert!(html.contains("家庭人口应为1至20人"));
     assert!(html.contains("value=\"foster_care\" checked"));
+}
+
+#[tokio::test]
+async fn an_application_with_mismatched_passwords_still_shows_every_other_error() {
+    let app = TestApp::spawn().await;
+    let mut browser = app.client();
+    let token = browser.page_csrf("/register/family").await;
+    let response = browser
+        .post_form(
+            "/register/family",
+            &[
+                ("csrf_token", &token),
+                ("household_name", ""),
+                ("township", ""),
+                ("members", ""),
+                ("housing", "两室一厅"),
+                ("contact_phone", "13700001111"),
+                ("care_types", "foster_care"),
+                ("username", "zhoufamily"),
+                ("password", PASSWORD),
+                ("password_confirm", "not the same"),
+            ],
+        )
+        .await;
+    response.assert_status(StatusCode::UNPROCESSABLE_ENTITY);
+    let html = response.text();
+    for line in [
+        r##"<a href="#household_name">家庭称呼：此项为必填项</a>"##,
+        r##"<a href="#township">所在乡镇（街道）：请选择家庭所在的乡镇（街道）</a>"##,
+        r##"<a href="#members">家庭常住人口：家庭人口应为1至20人</a>"##,
+        r##"<a href="#password_confirm">再次输入密码：两次输入的密码不一致</a>"##,
+    ] {
+        assert!(html.contains(line), "summary line {line} missing");
+    }
+    assert!(html.contains("提交的内容有 4 处需要修改"));
 }

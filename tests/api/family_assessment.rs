@@ -20,6 +20,11 @@ fn ymd(d: NaiveDate) -> String {
     d.format("%Y-%m-%d").to_string()
 }
 
+/// A day as the pages show it.
+fn shown(d: NaiveDate) -> String {
+    carebridge::domain::dates::day_text(d)
+}
+
 fn location(response: &TestResponse) -> String {
     response
         .headers
@@ -141,7 +146,7 @@ async fn a_family_is_recommended_then_approved_for_a_year_less_a_day() {
     home.assert_ok_without(&["需重新评估"]);
     let home = home.text();
     assert!(
-        home.contains(&format!("审批有效期至 {}", ymd(until))),
+        home.contains(&format!("审批有效期至 {}", shown(until))),
         "{home}"
     );
 
@@ -294,7 +299,7 @@ async fn a_decision_on_a_family_not_recommended_is_a_conflict_naming_its_state()
         .as_str()
         .expect("message")
         .to_owned();
-    assert!(message.contains("已提交"), "{message}");
+    assert!(message.contains("待走访评估"), "{message}");
     assert_eq!(response.json()["error"]["code"], "conflict");
     assert_eq!(response.json()["error"]["details"]["status"], "submitted");
 
@@ -309,7 +314,7 @@ async fn a_decision_on_a_family_not_recommended_is_a_conflict_naming_its_state()
         .assert_status(StatusCode::CREATED);
     let twice = assess(&mut officer, &id, assessment(true)).await;
     twice.assert_status(StatusCode::CONFLICT);
-    assert!(twice.text().contains("等待县级审批"));
+    assert!(twice.text().contains("待县级审批"));
     assert_eq!(twice.json()["error"]["details"]["status"], "recommended");
 }
 
@@ -403,7 +408,7 @@ async fn an_approved_family_posts_foster_care_and_an_expired_one_is_refused_and_
     home.assert_ok_without(&["发布新服务"]);
     let home = home.text();
     assert!(home.contains("审批已过期，需重新评估"), "{home}");
-    assert!(home.contains(&ymd(ended)));
+    assert!(home.contains(&shown(ended)));
     let form = family.get("/offers/new").await;
     form.assert_status(StatusCode::SEE_OTHER);
     assert!(
@@ -449,7 +454,7 @@ async fn re_assessment_is_due_within_sixty_days_of_the_end() {
     // Still current: the family may post, and is told to book a visit.
     family.create_offer(foster_offer()).await;
     let home = family.get("/").await.text();
-    assert!(home.contains(&format!("审批有效期至 {}", ymd(near))));
+    assert!(home.contains(&format!("审批有效期至 {}", shown(near))));
     assert!(home.contains("需重新评估"));
 
     let mut officer = officer;
@@ -606,7 +611,7 @@ async fn the_family_page_takes_a_visit_and_a_decision_through_its_forms() {
     after.assert_ok_without(&[&format!("action=\"/families/{id}/assessments\"")]);
     let after = after.text();
     assert!(after.contains("走访评估已保存"), "flash missing");
-    assert!(after.contains("乡镇已推荐，等待县级审批"));
+    assert!(after.contains("待县级审批"));
     assert!(after.contains("家庭和睦，有照料经验。"));
 
     // The county decides on the same page.
@@ -636,7 +641,7 @@ async fn the_family_page_takes_a_visit_and_a_decision_through_its_forms() {
     let after = admin.get(&page_path).await;
     after.assert_ok_without(&[&format!("action=\"/families/{id}/decision\"")]);
     let after = after.text();
-    let until = ymd(approval_ends(today()));
+    let until = shown(approval_ends(today()));
     assert!(
         after.contains(&format!("已批准，审批有效期至 {until}")),
         "flash"

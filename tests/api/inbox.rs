@@ -445,6 +445,30 @@ async fn items_waiting_longer_than_the_overdue_days_are_highlighted_and_younger_
 
     let home = officer.get("/").await;
     assert_eq!(nav_inbox(&home.text()).as_deref(), Some("待办 2 超期1"));
+    assert!(
+        home.text().contains(r#"class="inbox has-overdue""#),
+        "the badge takes its overdue colour"
+    );
+}
+
+#[tokio::test]
+async fn the_inbox_badge_takes_its_overdue_colour_only_when_something_is_overdue() {
+    let app = TestApp::spawn_with(|s| s.overdue_days = 3).await;
+    let mut officer = app.login_as(Role::TownshipOfficer).await;
+    let (need_a, _) = published_need(&mut officer, TOWNSHIP_A, VILLAGE_A, 7).await;
+    let offer = tutoring_offer(&mut app.verified_provider().await).await;
+    insert_match(
+        &app,
+        &need_a,
+        &offer,
+        TOWNSHIP_A,
+        "proposed",
+        Duration::days(1),
+    )
+    .await;
+    let home = officer.get("/").await.text();
+    assert_eq!(nav_inbox(&home).as_deref(), Some("待办 1"));
+    assert!(!home.contains("has-overdue"), "nothing is overdue yet");
 }
 
 #[tokio::test]

@@ -6,6 +6,7 @@
 
 mod allocation;
 mod api_errors;
+mod assets;
 mod audit;
 mod auth;
 mod child_pages;
@@ -41,5 +42,6 @@ mod security;
 mod sessions;
 mod suggestions;
 mod synthetic;
+mod terms;
 mod throttle;
 mod vault;

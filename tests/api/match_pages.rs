@@ -118,7 +118,7 @@ async fn the_officer_suggests_an_offer_from_the_need_page() {
     let at = location(&created);
     let mut provider = scene.provider.clone();
     let html = provider.get(&at).await.text();
-    assert!(html.contains("待机构确认"));
+    assert!(html.contains("待服务方确认"));
     assert!(html.contains("接受推荐"));
     let accepted = submit(&mut provider, &at, &format!("{at}/accept"), &[]).await;
     accepted.assert_status(StatusCode::SEE_OTHER);

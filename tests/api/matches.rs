@@ -400,3 +400,33 @@ async fn an_owner_is_not_told_where_a_generalized_need_is_but_the_officer_cannot
     let suggestion = propose_raw(&mut scene.officer, &scene.code, &elsewhere).await;
     assert_eq!(suggestion.error_fields(), vec!["offer_id"]);
 }
+
+#[tokio::test]
+async fn the_match_page_shows_the_decision_forms_of_its_state_open() {
+    let app = TestApp::spawn().await;
+    let mut scene = Scene::new(&app, 10).await;
+    let response = propose_raw(&mut scene.provider, &scene.code, &scene.offer).await;
+    let id = response.json()["id"].as_str().expect("id").to_owned();
+
+    let page = scene.officer.get(&format!("/matches/{id}")).await;
+    page.assert_status(StatusCode::OK);
+    let html = page.text();
+    assert!(
+        !html.contains("<details"),
+        "no decision hides in a collapsed section"
+    );
+    for action in ["approve", "reject"] {
+        assert!(
+            html.contains(&format!(r#"action="/matches/{id}/{action}""#)),
+            "the {action} form is on the page"
+        );
+    }
+    let reject = &html[html
+        .find(&format!(r#"action="/matches/{id}/reject""#))
+        .expect("reject form")..];
+    let reject = &reject[..reject.find("</form>").expect("form end")];
+    assert!(
+        reject.contains(r#"name="reason""#),
+        "rejecting asks for its reason in the form itself"
+    );
+}

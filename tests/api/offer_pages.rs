@@ -102,7 +102,7 @@ async fn an_offer_posted_through_the_form_is_shown_with_its_remaining_places() {
     assert!(html.contains("四点半课堂课业辅导"));
     assert!(html.contains("剩余 12 / 共 12 人"));
     assert!(html.contains("6–12岁"));
-    assert!(html.contains("2026-03-01 至 2026-12-31"));
+    assert!(html.contains("2026年3月1日 至 2026年12月31日"));
     assert!(html.contains("编辑"), "the owner gets the actions");
 
     // Anyone may read it, without the owner's actions.
@@ -186,7 +186,7 @@ async fn an_unverified_provider_and_staff_cannot_post_offers() {
         .await
         .assert_status(StatusCode::FORBIDDEN);
     let anonymous = app.client().get("/offers/new").await;
-    assert_eq!(location(&anonymous), "/login");
+    assert_eq!(location(&anonymous), "/login?next=%2Foffers%2Fnew");
 }
 
 #[tokio::test]
@@ -329,6 +329,36 @@ async fn the_search_page_finds_an_offer_and_marks_the_match() {
 }
 
 #[tokio::test]
+async fn the_search_forms_empty_filters_mean_no_filter() {
+    let app = TestApp::spawn().await;
+    let mut provider = app.verified_provider().await;
+    post_offer(&mut provider).await;
+    app.index_now().await;
+
+    let mut visitor = app.client();
+    // What the page's own form sends when nothing is chosen.
+    let page = visitor
+        .get(&search_path(&[
+            ("q", "孤独症"),
+            ("category", ""),
+            ("township", ""),
+        ]))
+        .await;
+    page.assert_status(StatusCode::OK);
+    let html = page.text();
+    assert!(html.contains(TITLE));
+    assert!(
+        !html.contains("不限类别"),
+        "no category filter shown as active"
+    );
+    assert!(
+        !html.contains("不限乡镇"),
+        "no township filter shown as active"
+    );
+    assert!(html.contains("康复训练 (1)"), "the facet still narrows");
+}
+
+#[tokio::test]
 async fn a_search_without_hits_shows_suggestions_not_an_empty_page() {
     let app = TestApp::spawn().await;
     let mut provider = app.verified_provider().await;
@@ -375,7 +405,7 @@ async fn invalid_search_input_is_shown_again_with_its_error() {
     assert!(refused.text().contains("未知的服务类别"));
     let need = visitor.get(&search_path(&[("type", "need")])).await;
     assert_eq!(need.status, StatusCode::SEE_OTHER);
-    assert_eq!(location(&need), "/login");
+    assert!(location(&need).starts_with("/login?next=%2Fsearch"));
 }
 
 #[tokio::test]
@@ -454,4 +484,100 @@ async fn a_verified_provider_finds_a_published_need_without_the_childs_name() {
         .get(&search_path(&[("type", "need")]))
         .await
         .assert_status(StatusCode::FORBIDDEN);
+}
+
+#[tokio::test]
+async fn a_provider_proposes_from_the_need_page_with_one_of_its_fitting_offers() {
+    let app = TestApp::spawn().await;
+    let mut officer = app.login_as(Role::TownshipOfficer).await;
+    let child = officer
+        .create_child(child_body(
+            "柏晓彤",
+            &id_number_for("20150312", 32, false),
+            TOWNSHIP_A,
+            VILLAGE_A,
+        ))
+        .await;
+    let (_, code) = officer.publish_need(&child).await;
+
+    let mut provider = app.verified_provider().await;
+    let tutoring = provider
+        .create_offer(crate::helpers::offer_body(
+            "tutoring",
+            "小学数学课业辅导",
+            "放学后辅导数学作业。",
+            &["county"],
+        ))
+        .await;
+    let rehab = post_offer(&mut provider).await;
+    app.index_now().await;
+
+    let path = format!("/needs/{code}");
+    let page = provider.get(&path).await;
+    page.assert_status(StatusCode::OK);
+    let html = page.text();
+    assert!(html.contains("用我的服务提出对接"));
+    assert!(
+        html.contains(&format!(r#"value="{tutoring}""#)),
+        "the fitting offer is offered"
+    );
+    assert!(
+        !html.contains(&format!(r#"value="{rehab}""#)),
+        "another category is not"
+    );
+    assert!(html.contains("匹配度"), "each offer shows its score");
+
+    let csrf = provider.page_csrf(&path).await;
+    let proposed = provider
+        .post_form(
+            "/matches",
+            &[
+                ("csrf_token", &csrf),
+                ("need_code", &code),
+                ("offer_id", &tutoring),
+                ("note", ""),
+            ],
+        )
+        .await;
+    proposed.assert_status(StatusCode::SEE_OTHER);
+    assert!(location(&proposed).starts_with("/matches/"));
+    let again = provider.get(&path).await.text();
+    assert!(
+        again.contains("已与该需求对接"),
+        "the open match is linked, not offered twice"
+    );
+    assert!(!again.contains(&format!(r#"value="{tutoring}""#)));
+
+    // Staff read the same projection without an offer to choose.
+    officer
+        .get(&path)
+        .await
+        .assert_ok_without(&["用我的服务提出对接"]);
+}
+
+#[tokio::test]
+async fn an_offer_form_with_an_age_that_is_no_number_shows_every_other_error_too() {
+    let app = TestApp::spawn().await;
+    let mut provider = app.verified_provider().await;
+    let refused = post_offer_form(
+        &mut provider,
+        "/offers",
+        &[
+            ("category", "tutoring"),
+            ("title", ""),
+            ("description", "放学后辅导作业。"),
+            ("capacity", "10"),
+            ("townships", TOWNSHIP_A),
+            ("age_min", "三岁"),
+        ],
+    )
+    .await;
+    refused.assert_status(StatusCode::UNPROCESSABLE_ENTITY);
+    let html = refused.text();
+    for line in [
+        r##"<a href="#title">标题：此项为必填项</a>"##,
+        r##"<a href="#age_min">适合年龄：年龄应为0至17的整数，不限可不填</a>"##,
+    ] {
+        assert!(html.contains(line), "summary line {line} missing");
+    }
 }

@@ -355,3 +355,47 @@ async fn a_verified_provider_can_be_suspended_with_a_reason_and_not_before() {
     assert_eq!(suspended.json()["status"], "suspended");
     assert_eq!(suspended.json()["reason"], "投诉核查中");
 }
+
+#[tokio::test]
+async fn a_registration_shows_every_error_at_once_each_naming_and_linking_its_field() {
+    let app = TestApp::spawn().await;
+    let mut browser = app.client();
+    let token = browser.page_csrf("/register/provider").await;
+    let response = browser
+        .post_form(
+            "/register/provider",
+            &[
+                ("csrf_token", &token),
+                ("kind", ""),
+                ("name", ""),
+                ("contact_name", ""),
+                ("contact_phone", "123"),
+                ("description", "助学"),
+                ("username", "chunmiao"),
+                ("password", PASSWORD),
+                ("password_confirm", "something else entirely"),
+            ],
+        )
+        .await;
+    response.assert_status(StatusCode::UNPROCESSABLE_ENTITY);
+    let html = response.text();
+    for line in [
+        r##"<a href="#kind">机构类型：请选择机构类型</a>"##,
+        r##"<a href="#name">机构名称：此项为必填项</a>"##,
+        r##"<a href="#contact_name">联系人：此项为必填项</a>"##,
+        r##"<a href="#password_confirm">再次输入密码：两次输入的密码不一致</a>"##,
+    ] {
+        assert!(html.contains(line), "summary line {line} missing");
+    }
+    for field in ["contact_phone", "townships"] {
+        assert!(
+            html.contains(&format!("<a href=\"#{field}\">")),
+            "{field} is in the summary too"
+        );
+    }
+    assert_eq!(
+        response.field_error("kind").as_deref(),
+        Some("请选择机构类型")
+    );
+    assert!(!html.contains("未知的机构类型"));
+}

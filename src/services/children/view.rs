@@ -8,7 +8,7 @@ use sea_orm::ConnectionTrait;
 use crate::db;
 use crate::db::entities::{child, child_event, need, visit};
 use crate::domain::child::{
-    AgeBand, DifficultyClass, FileStatus, VISIT_OVERDUE_DAYS, VaultField, mask_name, mask_phone,
+    AgeBand, DifficultyClass, FileStatus, VaultField, mask_name, mask_phone, visit_overdue,
 };
 use crate::domain::{IdNumber, Role};
 
@@ -92,10 +92,10 @@ pub struct ListItem {
     pub overdue: bool,
 }
 
-/// Whether a file's last visit is more than [`VISIT_OVERDUE_DAYS`] ago
-/// (or it was never visited) on `today`.
-pub fn is_overdue(last: Option<NaiveDate>, today: NaiveDate) -> bool {
-    last.is_none_or(|d| (today - d).num_days() > VISIT_OVERDUE_DAYS)
+/// Whether `child` is overdue for a visit on `today` (see [`visit_overdue`]).
+pub fn is_overdue(child: &child::Model, today: NaiveDate) -> bool {
+    let opened_on = child.created_at.with_timezone(&chrono::Local).date_naive();
+    visit_overdue(child.status, child.last_visited_on, opened_on, today)
 }
 
 async fn village_name(conn: &impl ConnectionTrait, code: &str) -> ServiceResult<String> {
@@ -149,6 +149,13 @@ fn field_list(fields: &[VaultField]) -> String {
         .map(|f| f.as_str())
         .collect::<Vec<_>>()
         .join(",")
+}
+
+/// Whether `caller` may open the file `id` (`NotFound` otherwise): asked
+/// before a reveal is granted for the next view of the file. Nothing is
+/// opened or audited here; the view that shows the fields audits them.
+pub async fn may_open(store: Store<'_>, caller: &Principal, id: &str) -> ServiceResult<()> {
+    files::find_in_scope(store, caller, id).await.map(|_| ())
 }
 
 /// One file, masked, with `reveal` shown in full. Audited either way: the
@@ -208,7 +215,7 @@ pub async fn get(
     .1;
     Ok(FileView {
         actions: FileActions::of(caller.role, child.status),
-        overdue: is_overdue(child.last_visited_on, today),
+        overdue: is_overdue(&child, today),
         child,
         fields,
         age_band,
@@ -257,7 +264,7 @@ fn list_item(store: Store<'_>, child: &child::Model, today: NaiveDate) -> Servic
         class,
         age_band,
         last_visited_on: child.last_visited_on,
-        overdue: is_overdue(child.last_visited_on, today),
+        overdue: is_overdue(child, today),
     })
 }
 
@@ -365,19 +372,6 @@ pub async fn search(
         .collect::<ServiceResult<Vec<_>>>()?;
     audit_list(store, ctx, "child.search", &items, None).await?;
     Ok(Page { total, items })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn overdue_after_ninety_days_or_never_visited() {
-        let today = NaiveDate::from_ymd_opt(2026, 11, 28).expect("date");
-        assert!(is_overdue(None, today));
-        assert!(!is_overdue(Some(today - chrono::Duration::days(90)), today));
-        assert!(is_overdue(Some(today - chrono::Duration::days(91)), today));
-    }
 }
 
 #[cfg(test)]

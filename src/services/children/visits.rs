@@ -1,10 +1,11 @@
 //! Home visits (走访): recording one, and the file's last visit date.
 
-use chrono::{NaiveDate, Utc};
+use chrono::Utc;
 
 use crate::db;
 use crate::db::entities::visit;
 use crate::domain::child::FileStatus;
+use crate::domain::dates::parse_day;
 use crate::domain::invalid::required_text;
 use crate::domain::{Invalid, Role};
 
@@ -35,7 +36,7 @@ pub async fn add(
     }
     let mut invalid = Invalid::new();
     let today = chrono::Local::now().date_naive();
-    let visited_on = match NaiveDate::parse_from_str(input.visited_on.trim(), "%Y-%m-%d") {
+    let visited_on = match parse_day(&input.visited_on).ok_or(()) {
         Ok(d) if d > today => {
             invalid.add("visited_on", "走访日期不能晚于今天");
             None
@@ -50,7 +51,7 @@ pub async fn add(
             }
         }
         Err(_) => {
-            invalid.add("visited_on", "请按“年-月-日”填写走访日期，如 2026-11-28");
+            invalid.add("visited_on", "请按“年/月/日”填写走访日期，如 2026/11/28");
             None
         }
     };

@@ -49,6 +49,7 @@ pub(super) async fn load(
         ],
         username: username.into(),
         password: password_of(username),
+        password_confirm: None,
     };
     families::apply(
         conn,

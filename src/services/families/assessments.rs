@@ -6,6 +6,7 @@ use sea_orm::DatabaseConnection;
 
 use crate::db;
 use crate::db::entities::{family, family_assessment};
+use crate::domain::dates::{day_text, parse_day};
 use crate::domain::invalid::required_text;
 use crate::domain::{Invalid, Role};
 
@@ -66,7 +67,7 @@ fn note(invalid: &mut Invalid, field: &str, value: &str) -> String {
 
 fn check(input: &AssessmentInput, applied_on: NaiveDate) -> Result<Checked, Invalid> {
     let mut invalid = Invalid::new();
-    let visited_on = match NaiveDate::parse_from_str(input.visited_on.trim(), "%Y-%m-%d") {
+    let visited_on = match parse_day(&input.visited_on).ok_or(()) {
         Ok(d) if d > today() => {
             invalid.add("visited_on", "走访日期不能晚于今天");
             None
@@ -74,16 +75,13 @@ fn check(input: &AssessmentInput, applied_on: NaiveDate) -> Result<Checked, Inva
         Ok(d) if d < applied_on => {
             invalid.add(
                 "visited_on",
-                format!(
-                    "走访日期不能早于申请提交日期（{}）",
-                    applied_on.format("%Y-%m-%d")
-                ),
+                format!("走访日期不能早于申请提交日期（{}）", day_text(applied_on)),
             );
             None
         }
         Ok(d) => Some(d),
         Err(_) => {
-            invalid.add("visited_on", "请按“年-月-日”填写走访日期，如 2026-11-28");
+            invalid.add("visited_on", "请按“年/月/日”填写走访日期，如 2026/11/28");
             None
         }
     };

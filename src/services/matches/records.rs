@@ -10,6 +10,7 @@ use crate::db;
 use crate::db::entities::service_record;
 use crate::db::matches::Changes;
 use crate::domain::Invalid;
+use crate::domain::dates::parse_day;
 use crate::domain::matching::{Action, MatchStatus, may_hand_over, next_status};
 
 use super::super::{Principal, RequestCtx, ServiceError, ServiceResult, Store, new_id};
@@ -57,9 +58,9 @@ pub async fn log_service(
     let mut invalid = Invalid::new();
     let today = chrono::Local::now().date_naive();
     let approved = approved_on(&txn, id).await?;
-    let served_on = match NaiveDate::parse_from_str(input.served_on.trim(), "%Y-%m-%d") {
+    let served_on = match parse_day(&input.served_on).ok_or(()) {
         Err(_) => {
-            invalid.add("served_on", "请按“年-月-日”填写服务日期，如 2026-12-01");
+            invalid.add("served_on", "请按“年/月/日”填写服务日期，如 2026/12/01");
             None
         }
         Ok(day) if day > today => {

@@ -7,6 +7,7 @@ use sea_orm::ConnectionTrait;
 use crate::db;
 use crate::db::entities::offer;
 use crate::domain::category::Category;
+use crate::domain::dates::parse_day;
 use crate::domain::family::CareType;
 use crate::domain::invalid::required_text;
 use crate::domain::offer::AgeRange;
@@ -99,10 +100,10 @@ pub(super) struct Checked {
 
 fn parse_date(invalid: &mut Invalid, field: &str, raw: Option<&str>) -> Option<NaiveDate> {
     let raw = raw.map(str::trim).filter(|s| !s.is_empty())?;
-    match NaiveDate::parse_from_str(raw, "%Y-%m-%d") {
-        Ok(d) => Some(d),
-        Err(_) => {
-            invalid.add(field, "请按“年-月-日”填写日期，如 2026-12-01");
+    match parse_day(raw) {
+        Some(d) => Some(d),
+        None => {
+            invalid.add(field, "请按“年/月/日”填写日期，如 2026/12/01");
             None
         }
     }

@@ -2,15 +2,16 @@
 //! explicit, audited request), the non-personal facts, visits, history,
 //! needs, and the officer's actions.
 
+use crate::views::status::status_badge;
 use maud::{Markup, html};
 
 use crate::db::entities::child_event;
 use crate::domain::Invalid;
-use crate::domain::child::{FileStatus, Gender};
+use crate::domain::child::Gender;
 use crate::services::children::view::FileView;
 use crate::services::children::visits::VisitInput;
 
-use super::super::components::{badge, csrf_field, error_summary, text_area, text_field};
+use super::super::components::{DATE_HINT, csrf_field, day, error_summary, text_area, text_field};
 use super::super::layout::{PageCtx, page};
 use super::label_of;
 use super::labels::{action_label, basis_text, difficulty_lines, field_label};
@@ -69,7 +70,7 @@ fn facts(file: &FileView, township: &str) -> Markup {
     html! {
         dl.facts {
             dt { "档案编号" } dd { (c.file_no) }
-            dt { "状态" } dd { (badge(status.as_str(), status.label())) }
+            dt { "状态" } dd { (status_badge(status)) }
             @if let Some(reason) = &c.closed_reason { dt { "结档原因" } dd { (reason) } }
             dt { "乡镇（街道）" } dd { (township) }
             dt { "性别" } dd { (label_of(&c.gender, Gender::label)) }
@@ -81,12 +82,12 @@ fn facts(file: &FileView, township: &str) -> Markup {
             dt { "学校" } dd { (c.school.as_deref().unwrap_or("（未填写）")) }
             dt { "法律依据" } dd { (basis_text(c)) }
             dt { "最近走访" }
-            dd.overdue[file.overdue && status != FileStatus::Closed] {
+            dd.overdue[file.overdue] {
                 @match c.last_visited_on {
-                    Some(d) => { (d.format("%Y-%m-%d")) }
+                    Some(d) => { (day(d)) }
                     None => { "从未走访" }
                 }
-                @if file.overdue && status != FileStatus::Closed {
+                @if file.overdue {
                     " " strong.overdue-flag { "逾期未走访" }
                 }
             }
@@ -122,7 +123,7 @@ fn close_form(ctx: &PageCtx<'_>, file: &FileView, forms: &FileForms<'_>) -> Mark
                 summary { "结档" }
                 form method="post" action={ "/children/" (c.id) "/close" } {
                     (csrf_field(ctx.csrf))
-                    (error_summary(&forms.close_errors))
+                    (error_summary(&forms.close_errors, &[("reason", "结档原因")]))
                     (text_area("reason", "结档原因", forms.close_reason, &forms.close_errors,
                         Some("例如：已满18周岁、已迁出本县、困境情形已消除。结档后该儿童未完成的需求将一并关闭。")))
                     button.secondary type="submit" { "确认结档" }
@@ -143,7 +144,7 @@ fn visits(ctx: &PageCtx<'_>, file: &FileView, forms: &FileForms<'_>) -> Markup {
                 ol.visits {
                     @for v in &file.visits {
                         li {
-                            p.meta { strong { (v.visited_on.format("%Y-%m-%d")) } " · " (v.visitor_name) }
+                            p.meta { strong { (day(v.visited_on)) } " · " (v.visitor_name) }
                             p.summary { (v.summary) }
                         }
                     }
@@ -153,8 +154,8 @@ fn visits(ctx: &PageCtx<'_>, file: &FileView, forms: &FileForms<'_>) -> Markup {
                 form.card method="post" action={ "/children/" (c.id) "/visits" } novalidate {
                     h3 { "登记走访" }
                     (csrf_field(ctx.csrf))
-                    (error_summary(&forms.visit_errors))
-                    (text_field("visited_on", "走访日期", "date", &forms.visit.visited_on, &forms.visit_errors, Some("格式：年-月-日，如 2026-11-28"), true))
+                    (error_summary(&forms.visit_errors, &[("visited_on", "走访日期"), ("summary", "走访情况")]))
+                    (text_field("visited_on", "走访日期", "date", &forms.visit.visited_on, &forms.visit_errors, Some(DATE_HINT), true))
                     (text_area("summary", "走访情况", &forms.visit.summary, &forms.visit_errors,
                         Some("儿童生活、学习、健康和监护情况，发现的问题和需要的帮助")))
                     button type="submit" { "保存走访记录" }
@@ -204,7 +205,7 @@ fn needs(file: &FileView) -> Markup {
                             tr {
                                 td { a href={ "/needs/" (n.id) } { (n.code) } }
                                 td { (n.title) }
-                                td { (badge(n.status.as_str(), n.status.label())) }
+                                td { (status_badge(n.status)) }
                             }
                         }
                     }

@@ -15,10 +15,33 @@ use crate::services::children::ChildInput;
 use crate::services::children::view::FileView;
 
 use super::super::components::{
-    Choice, checkboxes_with, coded_options, csrf_field, error_summary, select, select_with,
-    text_area_with, text_field,
+    Choice, FieldLabels, checkboxes_with, coded_options, csrf_field, error_summary, select,
+    select_with, text_area_with, text_field,
 };
 use super::super::layout::{PageCtx, page};
+
+/// The fields of the form, for its error summary.
+const FILE_LABELS: &FieldLabels = &[
+    ("name", "姓名"),
+    ("id_number", "身份证号码"),
+    ("gender", "性别"),
+    ("township", "乡镇（街道）"),
+    ("village", "村（社区）"),
+    ("address", "住址"),
+    ("school", "学校"),
+    ("guardian_name", "监护人姓名"),
+    ("guardian_relation", "与儿童的关系"),
+    ("guardian_phone", "监护人电话"),
+    ("difficulties", "困境类型"),
+    ("poverty_type", "救助类型"),
+    ("disability_type", "残疾类别"),
+    ("disability_grade", "残疾等级"),
+    ("unsupported_reason", "无人抚养原因"),
+    ("illness", "疾病名称"),
+    ("assistance", "已享受的救助"),
+    ("consent", "监护人同意"),
+    ("statutory_basis", "法定依据"),
+];
 
 /// Everything the file form shows.
 pub struct FileForm<'a> {
@@ -200,7 +223,7 @@ pub fn file_form(ctx: &PageCtx<'_>, form: &FileForm<'_>) -> Markup {
             } @else {
                 p { "姓名、身份证号码等个人信息不会填入表单：需要修改时才填写，留空则保持不变。" }
             }
-            (error_summary(errors))
+            (error_summary(errors, FILE_LABELS))
             form.card method="post" action=(action) novalidate {
                 (csrf_field(ctx.csrf))
                 h2 { "儿童基本情况" }

@@ -2,6 +2,7 @@
 //! every home visit (newest first), and the form the viewer may use: the
 //! visit for the township officer, the decision for the county.
 
+use crate::views::status::{Tone, status_badge};
 use maud::{Markup, html};
 
 use crate::db::entities::family;
@@ -9,7 +10,9 @@ use crate::domain::Invalid;
 use crate::domain::family::FamilyStatus;
 use crate::services::families::{AssessmentInput, AssessmentView, FamilyView};
 
-use super::super::components::{badge, csrf_field, error_summary, text_area_with, text_field};
+use super::super::components::{
+    DATE_HINT, badge, csrf_field, error_summary, text_area_with, text_field,
+};
 use super::super::layout::{PageCtx, page};
 use super::{Reader, approval_notice, day};
 
@@ -46,7 +49,7 @@ fn assessment_list(items: &[AssessmentView]) -> Markup {
                     li {
                         p.meta {
                             strong { (day(a.visited_on)) } " · " (item.assessor) " · "
-                            (badge(if a.recommend { "approved" } else { "rejected" }, yes_no(a.recommend)))
+                            (badge(if a.recommend { Tone::Good } else { Tone::Refused }, yes_no(a.recommend)))
                         }
                         dl.facts {
                             @for (label, text) in [("住房", &a.housing), ("收入", &a.income), ("健康", &a.health), ("培训", &a.training)] {
@@ -89,10 +92,17 @@ fn assessment_form(ctx: &PageCtx<'_>, f: &family::Model, forms: &DetailForms) ->
             @if f.status == FamilyStatus::Approved {
                 p.hint { "重新评估后，该家庭需再次经县民政局审批；审批前不能发布服务或被匹配。" }
             }
-            (error_summary(errors))
+            (error_summary(errors, &[
+                ("visited_on", "走访日期"),
+                ("housing", "住房情况"),
+                ("income", "收入情况"),
+                ("health", "家庭成员健康状况"),
+                ("training", "培训情况"),
+                ("findings", "评估意见"),
+            ]))
             form method="post" action={ "/families/" (f.id) "/assessments" } novalidate {
                 (csrf_field(ctx.csrf))
-                (text_field("visited_on", "走访日期", "date", &input.visited_on, errors, Some("格式：年-月-日，如 2026-11-28"), true))
+                (text_field("visited_on", "走访日期", "date", &input.visited_on, errors, Some(DATE_HINT), true))
                 (text_area_with("housing", "住房情况", &input.housing, errors, None, false))
                 (text_area_with("income", "收入情况", &input.income, errors, None, false))
                 (text_area_with("health", "家庭成员健康状况", &input.health, errors, None, false))
@@ -111,7 +121,7 @@ fn decision_form(ctx: &PageCtx<'_>, f: &family::Model, forms: &DetailForms) -> M
         section.card {
             h2 { "县级审批" }
             p.hint { "批准后有效期一年，到期前需重新走访评估。" }
-            (error_summary(&forms.decision_errors))
+            (error_summary(&forms.decision_errors, &[("decision", "审批结论"), ("reason", "理由")]))
             form method="post" action={ "/families/" (f.id) "/decision" } novalidate {
                 (csrf_field(ctx.csrf))
                 div.field.has-error[error.is_some()] {
@@ -139,7 +149,7 @@ pub fn detail(ctx: &PageCtx<'_>, data: &DetailData<'_>, forms: &DetailForms) -> 
         html! {
             (approval_notice(data.family.standing, Reader::Staff))
             dl.facts {
-                dt { "状态" } dd { (badge(f.status.as_str(), f.status.label())) }
+                dt { "状态" } dd { (status_badge(f.status)) }
                 @if let Some(reason) = &f.decision_reason { dt { "说明" } dd.text { (reason) } }
                 @if let (true, Some(until)) = (waiting_again, f.approved_until) {
                     dt { "上次审批有效期至" } dd { (day(until)) }

@@ -7,7 +7,7 @@ use maud::{Markup, html};
 
 use crate::domain::matching::{Action, MatchStatus, Party, ProposedSide, owner_sees_handover};
 use crate::services::matches::{EventView, MatchDetail};
-use crate::views::components::csrf_field;
+use crate::views::components::{DATE_HINT, csrf_field};
 use crate::views::layout::{PageCtx, page};
 use crate::views::needs::projection_facts;
 use crate::views::offers::remaining_text;
@@ -158,7 +158,7 @@ fn fields_of<'a>(
                 label: "服务日期",
                 control: Control::Input("date"),
                 value: today,
-                hint: None,
+                hint: Some(DATE_HINT),
                 required: true,
             },
             Field {
@@ -210,10 +210,11 @@ fn move_forms(ctx: &PageCtx<'_>, data: &MatchPage<'_>) -> Markup {
     html! {
         @if !d.allowed.is_empty() {
             h2 { "办理" }
+            // Every move the state allows is shown open, each with the
+            // fields it needs: a decision is one tap, not two.
             @for action in &d.allowed {
-                @let open = data.failed.is_some_and(|f| f.action == *action);
-                details.card open[open] {
-                    summary { (button_label(*action, d)) }
+                section.card.move {
+                    h3 { (button_label(*action, d)) }
                     form method="post" action={ "/matches/" (d.record.id) "/" (action.as_str()) } {
                         (csrf_field(ctx.csrf))
                         @for f in fields_of(*action, d, &today, &ratings) {

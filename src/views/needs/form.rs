@@ -12,9 +12,18 @@ use crate::services::TextFinding;
 use crate::services::needs::NeedInput;
 
 use super::super::components::{
-    coded_options, csrf_field, error_summary, select, text_area, text_field,
+    FieldLabels, coded_options, csrf_field, error_summary, select, text_area, text_field,
 };
 use super::super::layout::{PageCtx, page};
+
+/// The fields of the form, for its error summary.
+const NEED_LABELS: &FieldLabels = &[
+    ("category", "类别"),
+    ("title", "标题"),
+    ("description", "描述"),
+    ("quantity", "数量"),
+    ("urgency", "紧急程度"),
+];
 
 /// Everything the need form shows.
 pub struct NeedForm<'a> {
@@ -112,7 +121,7 @@ pub fn need_form(ctx: &PageCtx<'_>, form: &NeedForm<'_>) -> Markup {
         html! {
             p { "儿童档案：" (form.file_no) }
             p.hint { "需求保存为草稿，由乡镇（街道）民政干部发布。发布后，经认证的服务机构和爱心家庭只能看到类别、标题、描述、数量、乡镇（人数过少时只显示到县）、年龄段、困境大类和紧急程度。标题和描述中不要写姓名、身份证号码、电话、村（社区）或详细地址。" }
-            (error_summary(&errors))
+            (error_summary(&errors, NEED_LABELS))
             @if !form.findings.is_empty() { (findings_report(input, form.findings)) }
             form.card method="post" action=(action) novalidate {
                 (csrf_field(ctx.csrf))

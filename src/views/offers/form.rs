@@ -8,9 +8,24 @@ use crate::domain::category::Category;
 use crate::services::offers::{COUNTY, OfferInput};
 
 use super::super::components::{
-    Choice, checkboxes_with, csrf_field, error_summary, select_with, text_area, text_field,
+    Choice, FieldLabels, checkboxes_with, csrf_field, error_summary, select_with, text_area,
+    text_field,
 };
 use super::super::layout::{PageCtx, page};
+
+/// The fields of the form, for its error summary.
+const OFFER_LABELS: &FieldLabels = &[
+    ("category", "类别"),
+    ("title", "标题"),
+    ("description", "服务内容"),
+    ("capacity", "名额"),
+    ("townships", "服务的乡镇（街道）"),
+    ("age_min", "适合年龄"),
+    ("age_max", "适合年龄"),
+    ("starts_on", "开始日期"),
+    ("ends_on", "结束日期"),
+    ("schedule", "时间安排"),
+];
 
 /// Everything the offer form shows.
 pub struct OfferForm<'a> {
@@ -126,7 +141,7 @@ pub fn offer_form(ctx: &PageCtx<'_>, form: &OfferForm<'_>) -> Markup {
         ctx,
         html! {
             p { "带 * 的为必填项。服务发布后任何人都能看到，请不要填写儿童的个人信息。" }
-            (error_summary(errors))
+            (error_summary(errors, OFFER_LABELS))
             form.card method="post" action=(action) novalidate {
                 (csrf_field(ctx.csrf))
                 (select_with("category", "类别", form.categories, &input.category, errors, &category))
@@ -138,8 +153,8 @@ pub fn offer_form(ctx: &PageCtx<'_>, form: &OfferForm<'_>) -> Markup {
                     Some(&capacity_hint(&input.category)), true))
                 (township_field(form))
                 (age_fields(form))
-                (text_field("starts_on", "开始日期", "date", &text(&input.starts_on), errors, Some("不填表示即日起"), false))
-                (text_field("ends_on", "结束日期", "date", &text(&input.ends_on), errors, Some("不填表示长期"), false))
+                (text_field("starts_on", "开始日期", "date", &text(&input.starts_on), errors, Some("不填表示即日起。格式：年/月/日，如 2026/11/28"), false))
+                (text_field("ends_on", "结束日期", "date", &text(&input.ends_on), errors, Some("不填表示长期。格式：年/月/日，如 2026/11/28"), false))
                 (text_field("schedule", "时间安排", "text", &text(&input.schedule), errors,
                     Some("例如：每周六上午9:00–11:00"), false))
                 button type="submit" { @if form.editing.is_some() { "保存修改" } @else { "发布服务" } }

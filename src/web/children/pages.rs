@@ -27,6 +27,7 @@ use super::super::chrome::{Chrome, flash};
 use super::super::extract::{ApiPath, ApiQuery, Auth, Ctx, FormFields, ListQuery};
 use super::form::{child_input, form_status, render_form};
 use super::parse_reveal;
+use super::reveal;
 
 /// How many search results one page shows (search results are not paged:
 /// paging links would have to carry the search).
@@ -142,6 +143,7 @@ pub async fn create_submit(
     }
 }
 
+/// The file, masked but for the fields a reveal just granted this one view.
 pub async fn detail_page(
     State(state): State<AppState>,
     Auth(caller): Auth,
@@ -149,28 +151,29 @@ pub async fn detail_page(
     chrome: Chrome,
     ApiPath(id): ApiPath<String>,
 ) -> AppResult<Response> {
-    let forms = FileForms::default();
-    let page = render_file(&state, &ctx, &caller, &chrome, &id, &[], &forms).await?;
-    Ok(page.into_response())
-}
-
-/// Shows the file with one field (or `all`) revealed. A POST, not a link:
-/// revealing is an action that is audited, not a page to bookmark.
-pub async fn reveal_submit(
-    State(state): State<AppState>,
-    Auth(caller): Auth,
-    Ctx(ctx): Ctx,
-    chrome: Chrome,
-    ApiPath(id): ApiPath<String>,
-    form: FormFields,
-) -> AppResult<Response> {
-    let reveal = parse_reveal(Some(form.get("field")))?;
+    let reveal = reveal::take(&chrome.session, &id).await?;
     let forms = FileForms {
         notice: (!reveal.is_empty()).then_some("查看记录已写入审计日志。"),
         ..FileForms::default()
     };
     let page = render_file(&state, &ctx, &caller, &chrome, &id, &reveal, &forms).await?;
     Ok(page.into_response())
+}
+
+/// Reveals one field (or `all`) in the view this redirects to. A POST, not
+/// a link: revealing is an action that is audited, not a page to bookmark;
+/// the redirect keeps a reload from revealing (and auditing) again.
+pub async fn reveal_submit(
+    State(state): State<AppState>,
+    Auth(caller): Auth,
+    chrome: Chrome,
+    ApiPath(id): ApiPath<String>,
+    form: FormFields,
+) -> AppResult<Response> {
+    let fields = parse_reveal(Some(form.get("field")))?;
+    view::may_open(state.store(), &caller, &id).await?;
+    reveal::grant(&chrome.session, &id, &fields).await?;
+    Ok(Redirect::to(&format!("/children/{id}")).into_response())
 }
 
 pub async fn edit_page(

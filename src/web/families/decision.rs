@@ -73,7 +73,10 @@ pub async fn decide_submit(
         Ok(family) => {
             let message = match family.approved_until {
                 Some(until) if decision == FamilyDecision::Approve => {
-                    format!("已批准，审批有效期至 {}。", until.format("%Y-%m-%d"))
+                    format!(
+                        "已批准，审批有效期至 {}。",
+                        crate::views::components::day(until)
+                    )
                 }
                 _ => "已不予批准，家庭会看到审批意见。".to_owned(),
             };

@@ -47,15 +47,10 @@ pub async fn apply_submit(
         care_types: form.get_all("care_types"),
         username: form.get("username").to_owned(),
         password: form.get("password").to_owned(),
+        password_confirm: Some(form.get("password_confirm").to_owned()),
     };
-    let result = if form.get("password") != form.get("password_confirm") {
-        Err(ServiceError::Invalid(Invalid::one(
-            "password_confirm",
-            "两次输入的密码不一致",
-        )))
-    } else {
-        families::apply_public(&state.db, &state.settings, &ctx, input.clone(), &addr).await
-    };
+    let result =
+        families::apply_public(&state.db, &state.settings, &ctx, input.clone(), &addr).await;
     let (result, retry_after) = throttled_as_form_error(result);
     match result {
         Ok(_) => {

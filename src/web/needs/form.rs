@@ -7,7 +7,7 @@ use maud::Markup;
 
 use crate::domain::Invalid;
 use crate::error::AppResult;
-use crate::services::needs::{NeedInput, StaffNeed};
+use crate::services::needs::{self, NeedInput, StaffNeed};
 use crate::services::{Principal, ServiceError, TextFinding, files};
 use crate::views;
 use crate::views::needs::form::NeedForm;
@@ -28,11 +28,16 @@ pub(super) fn need_input(form: &FormFields) -> NeedInput {
     }
 }
 
-/// A quantity typed that is not a whole number (the service only sees numbers).
-pub(super) fn quantity_error(form: &FormFields) -> Option<ServiceError> {
+/// A quantity typed that is not a whole number (the service only sees
+/// numbers), with every other error of the form found in the same pass.
+pub(super) fn quantity_error(form: &FormFields, input: &NeedInput) -> Option<ServiceError> {
     let typed = form.get("quantity").trim();
-    (!typed.is_empty() && typed.parse::<i64>().is_err())
-        .then(|| Invalid::one("quantity", "数量应为整数，不限可不填").into())
+    if typed.is_empty() || typed.parse::<i64>().is_ok() {
+        return None;
+    }
+    let mut errors = needs::field_errors(input);
+    errors.add("quantity", "数量应为整数，不限可不填");
+    Some(errors.into())
 }
 
 /// A need as its form shows it for a change: the input and the quantity

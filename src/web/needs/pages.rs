@@ -12,7 +12,7 @@ use crate::domain::need::NeedCode;
 use crate::error::AppResult;
 use crate::services::needs::{self, NeedInput, NeedList, NeedListFilter};
 use crate::services::regions::{self, Township};
-use crate::services::{Paging, ServiceError};
+use crate::services::{Paging, ServiceError, suggestions};
 use crate::views;
 use crate::views::needs::{PublicNeedList, StaffNeedList, area_label};
 
@@ -70,7 +70,7 @@ pub async fn create_submit(
 ) -> AppResult<Response> {
     let input = need_input(&form);
     let k = state.settings.k_anonymity;
-    let result = match quantity_error(&form) {
+    let result = match quantity_error(&form, &input) {
         Some(err) => Err(err),
         None => needs::create(state.store(), &ctx, &caller, input.clone(), k).await,
     };
@@ -100,8 +100,11 @@ pub async fn detail_page(
     let area = |code: Option<&str>| area_of(&all, code);
     if NeedCode::parse(&key).is_some() {
         let public = needs::get_public(state.store(), &caller, &key, k).await?;
+        let own = suggestions::own_offers_for_need(state.store(), &state.search, &caller, &public)
+            .await?;
         let shown = area(public.township.as_deref());
-        return Ok(views::needs::public_detail(&chrome.ctx(), &public, &shown).into_response());
+        let page = views::needs::public_detail(&chrome.ctx(), &public, &shown, &own);
+        return Ok(page.into_response());
     }
     let need = needs::get_for_staff(state.store(), &caller, &key, k).await?;
     let shown = area(need.public.township.as_deref());
@@ -150,7 +153,7 @@ pub async fn edit_submit(
         child_id: current.need.child_id,
         ..need_input(&form)
     };
-    let result = match quantity_error(&form) {
+    let result = match quantity_error(&form, &input) {
         Some(err) => Err(err),
         None => needs::update(state.store(), &ctx, &caller, &id, input.clone(), k).await,
     };

@@ -65,13 +65,27 @@ pub(super) fn offer_input(form: &FormFields) -> OfferInput {
 }
 
 /// An age typed that is not a whole number: the service would only see
-/// "not given" and take the default, so it is refused here.
-pub(super) fn age_error(form: &FormFields) -> Option<ServiceError> {
+/// "not given" and take the default, so it is refused here, with every
+/// other error of the form found in the same pass.
+pub(super) async fn age_error(
+    state: &AppState,
+    caller: &Principal,
+    form: &FormFields,
+    input: &OfferInput,
+) -> Option<ServiceError> {
     let bad = ["age_min", "age_max"].iter().any(|name| {
         let typed = form.get(name).trim();
         !typed.is_empty() && typed.parse::<i64>().is_err()
     });
-    bad.then(|| Invalid::one("age_min", "年龄应为0至17的整数，不限可不填").into())
+    if !bad {
+        return None;
+    }
+    let mut errors = match offers::field_errors(&state.db, caller, input).await {
+        Ok(errors) => errors,
+        Err(other) => return Some(other),
+    };
+    errors.add("age_min", "年龄应为0至17的整数，不限可不填");
+    Some(errors.into())
 }
 
 /// An offer as its form shows it for a change: the way back from `OfferInput`.

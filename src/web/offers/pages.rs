@@ -94,7 +94,7 @@ pub async fn create_submit(
     form: FormFields,
 ) -> AppResult<Response> {
     let input = offer_input(&form);
-    let result = match age_error(&form) {
+    let result = match age_error(&state, &caller, &form, &input).await {
         Some(err) => Err(err),
         None => offers::create(&state.db, &ctx, &caller, input.clone()).await,
     };
@@ -155,7 +155,7 @@ pub async fn edit_submit(
     form: FormFields,
 ) -> AppResult<Response> {
     let input = offer_input(&form);
-    let result = match age_error(&form) {
+    let result = match age_error(&state, &caller, &form, &input).await {
         Some(err) => Err(err),
         None => offers::update(&state.db, &ctx, &caller, &id, input.clone()).await,
     };

@@ -41,6 +41,7 @@ fn registration_from_form(form: &FormFields) -> RegistrationInput {
         description: form.get("description").to_owned(),
         username: form.get("username").to_owned(),
         password: form.get("password").to_owned(),
+        password_confirm: Some(form.get("password_confirm").to_owned()),
     }
 }
 
@@ -52,14 +53,8 @@ pub async fn register_submit(
     form: FormFields,
 ) -> AppResult<Response> {
     let input = registration_from_form(&form);
-    let result = if form.get("password") != form.get("password_confirm") {
-        Err(ServiceError::Invalid(Invalid::one(
-            "password_confirm",
-            "两次输入的密码不一致",
-        )))
-    } else {
-        providers::register_public(&state.db, &state.settings, &ctx, input.clone(), &addr).await
-    };
+    let result =
+        providers::register_public(&state.db, &state.settings, &ctx, input.clone(), &addr).await;
     let (result, retry_after) = throttled_as_form_error(result);
     match result {
         Ok(_) => {

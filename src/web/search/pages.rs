@@ -31,6 +31,11 @@ async fn may_search_needs(state: &AppState, user: Option<&Principal>) -> AppResu
     }
 }
 
+/// A filter the form sent: an empty select means no filter.
+fn chosen(raw: Option<&str>) -> Option<&str> {
+    raw.map(str::trim).filter(|v| !v.is_empty())
+}
+
 pub async fn search_page(
     State(state): State<AppState>,
     chrome: Chrome,
@@ -59,8 +64,8 @@ pub async fn search_page(
         asked: Asked {
             q: params.q.trim(),
             kind: if kind == "need" { "need" } else { "offer" },
-            category: params.category.as_deref().map(str::trim),
-            township: params.township.as_deref().map(str::trim),
+            category: chosen(params.category.as_deref()),
+            township: chosen(params.township.as_deref()),
             limit: params.limit,
         },
         may_search_needs: may_search_needs(&state, chrome.user.as_ref()).await?,

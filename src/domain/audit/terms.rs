@@ -1,0 +1,140 @@
+//! What the audit log's codes mean to the people who read it: one Chinese
+//! name per action, and the kind of object a target (`kind:id`) names with
+//! the page it lives on. The stored chain keeps its codes; only what the
+//! page shows is translated, here and nowhere else.
+
+/// Every action the portal audits, with its Chinese name.
+pub const ACTIONS: &[(&str, &str)] = &[
+    ("session.login", "登录"),
+    ("session.logout", "退出登录"),
+    ("user.create", "开设账号"),
+    ("user.disable", "停用账号"),
+    ("provider.register", "服务机构注册"),
+    ("provider.decide", "审核服务机构"),
+    ("provider.verify", "认证服务机构"),
+    ("family.apply", "爱心家庭申请"),
+    ("family.assessment", "走访评估爱心家庭"),
+    ("family.decide", "审批爱心家庭"),
+    ("child.create", "新建儿童档案"),
+    ("child.update", "修改儿童档案"),
+    ("child.view", "查看儿童档案（遮挡）"),
+    ("child.reveal", "查看儿童个人信息"),
+    ("child.list", "浏览档案列表"),
+    ("child.search", "搜索档案"),
+    ("child.filed_elsewhere", "跨辖区身份证号查询"),
+    ("child.visit", "登记走访"),
+    ("child.complete", "完善档案"),
+    ("child.close", "结档"),
+    ("need.create", "登记需求"),
+    ("need.update", "修改需求"),
+    ("need.publish", "发布需求"),
+    ("need.unpublish", "停止公开需求"),
+    ("need.close", "关闭需求"),
+    ("need.follow_matches", "需求随对接更新"),
+    ("offer.create", "发布服务"),
+    ("offer.update", "修改服务"),
+    ("offer.pause", "暂停服务"),
+    ("offer.resume", "恢复服务"),
+    ("offer.close", "结束服务"),
+    ("match.propose", "提出对接"),
+    ("match.suggest", "推荐对接"),
+    ("match.accept", "接受推荐"),
+    ("match.approve", "批准对接"),
+    ("match.reject", "不予批准对接"),
+    ("match.withdraw", "撤回对接"),
+    ("match.cancel", "取消对接"),
+    ("match.services", "登记服务"),
+    ("match.complete", "确认对接完成"),
+    ("match.handover", "填写交接说明"),
+    ("match.continue", "决定继续服务"),
+    ("vault.key", "创建身份信息密钥"),
+    ("vault.rotate_key", "更换身份信息密钥"),
+    ("regions.load", "载入行政区划"),
+];
+
+/// The Chinese name of action `code` (the code itself for one not listed,
+/// so that nothing audited is ever hidden).
+pub fn action_name(code: &str) -> &str {
+    ACTIONS
+        .iter()
+        .find(|(c, _)| *c == code)
+        .map(|(_, name)| *name)
+        .unwrap_or(code)
+}
+
+/// The Chinese name of an outcome code.
+pub fn outcome_name(code: &str) -> &str {
+    match code {
+        "success" => "成功",
+        "failure" => "失败",
+        "denied" => "拒绝",
+        other => other,
+    }
+}
+
+/// The kinds of object a target names: `(kind, Chinese name, page path)`;
+/// a target is `kind:id`.
+const OBJECTS: &[(&str, &str, Option<&str>)] = &[
+    ("child", "儿童档案", Some("/children/")),
+    ("need", "需求", Some("/needs/")),
+    ("offer", "服务", Some("/offers/")),
+    ("match", "对接", Some("/matches/")),
+    ("provider", "服务机构", Some("/providers/")),
+    ("family", "爱心家庭", Some("/families/")),
+    ("user", "账号", None),
+    ("username", "登录名", None),
+];
+
+/// One audited object as the page names it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Target<'a> {
+    /// The kind code (`child`, `offer`, …).
+    pub kind: &'a str,
+    pub id: &'a str,
+    /// The kind's Chinese name (the code for one not listed).
+    pub kind_name: &'a str,
+    /// The object's page, for the kinds that have one.
+    pub href: Option<String>,
+}
+
+/// A stored target (`child:…`, `offer:…`) as the page shows it; `None`
+/// for a target without a kind (e.g. `children`, a list).
+pub fn target(raw: &str) -> Option<Target<'_>> {
+    let (kind, id) = raw.split_once(':')?;
+    let known = OBJECTS.iter().find(|(k, _, _)| *k == kind);
+    Some(Target {
+        kind,
+        id,
+        kind_name: known.map(|(_, name, _)| *name).unwrap_or(kind),
+        href: known
+            .and_then(|(_, _, path)| *path)
+            .map(|path| format!("{path}{id}")),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_action_has_one_chinese_name() {
+        for (code, name) in ACTIONS {
+            assert!(code.contains('.'), "{code}");
+            assert!(!name.is_ascii(), "{code} has no Chinese name");
+            let twice = ACTIONS.iter().filter(|(c, _)| c == code).count();
+            assert_eq!(twice, 1, "{code} listed twice");
+        }
+        assert_eq!(action_name("child.reveal"), "查看儿童个人信息");
+        assert_eq!(action_name("made.up"), "made.up");
+    }
+
+    #[test]
+    fn a_target_names_its_kind_and_links_to_its_page() {
+        let t = target("child:5f0c").expect("target");
+        assert_eq!((t.kind_name, t.id), ("儿童档案", "5f0c"));
+        assert_eq!(t.href.as_deref(), Some("/children/5f0c"));
+        let user = target("username:wang").expect("target");
+        assert_eq!((user.kind_name, user.href), ("登录名", None));
+        assert_eq!(target("children"), None);
+    }
+}
