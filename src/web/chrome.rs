@@ -32,7 +32,7 @@ impl Chrome {
     /// session for an anonymous visitor (login and registration forms).
     pub async fn with_form_token(mut self) -> Result<Self, AppError> {
         if self.csrf.is_empty() {
-            self.csrf = csrf::token_for(&self.session).await?;
+            self.csrf = csrf::masked(&csrf::token_for(&self.session).await?)?;
         }
         Ok(self)
     }
@@ -91,11 +91,13 @@ impl FromRequestParts<AppState> for Chrome {
         // A logged-in session has its token from the login; an anonymous
         // visitor gets one (and so a session row) only from a page with a
         // form to send (`with_form_token`): reading pages creates nothing.
-        let csrf = session
-            .get::<String>(csrf::SESSION_KEY)
-            .await
-            .map_err(csrf::session_error)?
-            .unwrap_or_default();
+        let csrf = csrf::masked(
+            &session
+                .get::<String>(csrf::SESSION_KEY)
+                .await
+                .map_err(csrf::session_error)?
+                .unwrap_or_default(),
+        )?;
         // Removing marks the session modified even when the key is absent,
         // which would rewrite the session row on every page view: remove
         // only a flash that is there.

@@ -211,3 +211,31 @@ async fn regions_are_public_and_bound_staff_to_real_places() {
     response.assert_status(StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(response.error_fields(), vec!["township"]);
 }
+
+/// Compressed pages must not carry one secret unchanged beside text an
+/// attacker can make them echo (BREACH): each page carries the CSRF token
+/// under a fresh mask, never the token itself, and every mask is accepted.
+#[tokio::test]
+async fn each_page_carries_the_csrf_token_under_a_fresh_mask() {
+    let app = TestApp::spawn().await;
+    app.seed_admin().await;
+    let mut browser = app.client();
+    let first = browser.page_csrf("/login").await;
+    let second = browser.page_csrf("/login").await;
+    assert_ne!(first, second, "the same token twice");
+    let response = browser
+        .post_form(
+            "/login",
+            &[
+                ("csrf_token", first.as_str()),
+                ("username", ADMIN),
+                ("password", PASSWORD),
+            ],
+        )
+        .await;
+    assert!(response.status.is_redirection(), "{}", response.status);
+    let mut api = app.admin().await;
+    let raw = api.csrf.clone().expect("the login's token");
+    let on_page = api.page_csrf("/needs").await;
+    assert_ne!(on_page, raw, "a page carries the session's token unmasked");
+}
