@@ -96,6 +96,10 @@ fn same_token(expected: &str, presented: &str) -> bool {
     }
 }
 
+pub fn session_error(err: tower_sessions::session::Error) -> AppError {
+    AppError::Internal(Fault::caused_by("session", err))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -124,8 +128,4 @@ mod tests {
         let cut = masked(&token).expect("mask");
         assert!(!same_token(&token, &cut[..cut.len() - 4]));
     }
-}
-
-pub fn session_error(err: tower_sessions::session::Error) -> AppError {
-    AppError::Internal(Fault::caused_by("session", err))
 }
