@@ -29,7 +29,10 @@ pub async fn page_problems(client: &Client, axe: Option<&str>, size: Size) -> Ve
         problems.push(format!("the page has {h1} <h1> elements instead of one"));
     }
     for control in facts["unlabelled"].as_array().into_iter().flatten() {
-        problems.push(format!("form control without a label: {control}"));
+        problems.push(format!(
+            "form control without a label: {}",
+            control.as_str().unwrap_or("?")
+        ));
     }
     if size == Size::Phone {
         let width = facts["scroll_width"].as_u64().unwrap_or(0);
@@ -37,7 +40,7 @@ pub async fn page_problems(client: &Client, axe: Option<&str>, size: Size) -> Ve
             problems.push(format!(
                 "the page is {width} px wide on a {} px phone (widest: {})",
                 size.width(),
-                facts["widest"]
+                facts["widest"].as_str().unwrap_or("?")
             ));
         }
     }

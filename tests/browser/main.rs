@@ -14,6 +14,7 @@ mod helpers;
 mod checks;
 mod driver;
 mod journeys;
+mod self_test;
 mod tour;
 
 use std::net::SocketAddr;
@@ -85,6 +86,14 @@ impl Kit {
         let tools = Tools::find();
         let driver = Driver::start(&tools);
         Kit { tools, driver }
+    }
+
+    pub fn tools(&self) -> &Tools {
+        &self.tools
+    }
+
+    pub fn driver(&self) -> &Driver {
+        &self.driver
     }
 
     /// A fresh browser walking `site` for `journey`.
