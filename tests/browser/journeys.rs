@@ -3,4 +3,5 @@
 //! accounts, other organisations' offers) is seeded through the API; the
 //! journey's own steps go through the pages.
 
+mod ngo;
 mod public_search;
