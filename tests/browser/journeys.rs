@@ -3,5 +3,7 @@
 //! accounts, other organisations' offers) is seeded through the API; the
 //! journey's own steps go through the pages.
 
+mod accounts;
 mod ngo;
 mod public_search;
+mod township;

@@ -110,3 +110,14 @@ impl Kit {
         .await
     }
 }
+
+/// Fails naming every problem the page checks found in a journey's runs.
+#[track_caller]
+pub fn assert_no_problems(problems: &[String]) {
+    assert!(
+        problems.is_empty(),
+        "{} problem(s) on the pages of this journey:\n{}",
+        problems.len(),
+        problems.join("\n")
+    );
+}

@@ -6,7 +6,7 @@ use crate::helpers::{
     ADMIN, PASSWORD, TOWNSHIP_A, VILLAGE_A, child_body, credit_code_for, id_number_for,
 };
 use crate::tour::Tour;
-use crate::{Kit, Site};
+use crate::{Kit, Site, assert_no_problems};
 use carebridge::domain::Role;
 
 /// A published tutoring need in township A, written by its officer
@@ -79,11 +79,13 @@ async fn walk(tour: &mut Tour<'_>) {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_ngo_registers_is_verified_posts_an_offer_and_proposes_it_for_a_need() {
     let kit = Kit::new();
+    let mut problems = Vec::new();
     for size in [Size::Desktop, Size::Phone] {
         let site = Site::start().await;
         seed(&site).await;
         let mut tour = kit.tour(&site, "ngo", size, Script::On).await;
         walk(&mut tour).await;
-        tour.finish().await;
+        problems.extend(tour.finish().await);
     }
+    assert_no_problems(&problems);
 }

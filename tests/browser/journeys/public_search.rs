@@ -4,7 +4,7 @@
 use crate::driver::{Script, Size};
 use crate::helpers::{TOWNSHIP_A, TOWNSHIP_B, offer_body};
 use crate::tour::Tour;
-use crate::{Kit, Site};
+use crate::{Kit, Site, assert_no_problems};
 
 /// Two organisations' offers to find, seeded through the API.
 async fn seed(site: &Site) {
@@ -64,6 +64,7 @@ async fn walk(tour: &mut Tour<'_>) {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_public_finds_a_service_by_keyword_filter_and_facet() {
     let kit = Kit::new();
+    let mut problems = Vec::new();
     for (size, script) in [
         (Size::Desktop, Script::On),
         (Size::Phone, Script::On),
@@ -77,6 +78,7 @@ async fn the_public_finds_a_service_by_keyword_filter_and_facet() {
         // with it on and does not with it off (see `checks::scripting`).
         let scripting = tour.scripting().expect("pages were checked");
         assert_eq!(scripting.timers, script == Script::On, "{scripting:?}");
-        tour.finish().await;
+        problems.extend(tour.finish().await);
     }
+    assert_no_problems(&problems);
 }
