@@ -68,8 +68,13 @@ impl Driver {
             let probe = StdListener::bind("127.0.0.1:0").expect("free port");
             probe.local_addr().expect("address").port()
         };
+        // On Linux Chromium takes the locale of its form controls (the
+        // order of a date field's 年/月/日) from the environment: the
+        // browser of a person in the county is set to Chinese.
         let child = Command::new(&tools.chromedriver)
             .arg(format!("--port={port}"))
+            .env("LANGUAGE", "zh_CN")
+            .env("LC_ALL", "zh_CN.UTF-8")
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .spawn()

@@ -4,6 +4,7 @@
 //! journey's own steps go through the pages.
 
 mod accounts;
+mod family;
 mod ngo;
 mod public_search;
 mod township;

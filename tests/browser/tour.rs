@@ -270,10 +270,17 @@ impl<'a> Tour<'a> {
         let field = self.control(label).await;
         let kind = field.attr("type").await.expect("attr").unwrap_or_default();
         if kind == "date" {
-            // A date input takes keys in the locale's order (年/月/日 here):
-            // type the digits as a person would.
-            let digits: String = value.chars().filter(char::is_ascii_digit).collect();
+            // A date input takes keys field by field in the locale's order
+            // (年/月/日 with zh-CN): the year takes up to six digits, so a
+            // person moves on to the month with the arrow key; month and
+            // day move on by themselves after two digits.
+            let parts: Vec<&str> = value.split('-').collect();
+            assert_eq!(parts.len(), 3, "dates are typed from YYYY-MM-DD");
+            const RIGHT: &str = "\u{E014}";
+            let digits = format!("{}{RIGHT}{}{}", parts[0], parts[1], parts[2]);
             field.send_keys(&digits).await.expect("type date");
+            let typed = field.prop("value").await.expect("value").unwrap_or_default();
+            assert_eq!(typed, value, "the date field {label:?} took {digits:?} as {typed:?}");
             return;
         }
         field.clear().await.expect("clear");
