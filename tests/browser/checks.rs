@@ -200,15 +200,16 @@ pub async fn scripting(client: &Client) -> Scripting {
         ))
         .await
         .expect("set script timeout");
-    let timers = two(
-        client
-            .execute_async(
-                "const done = arguments[arguments.length - 1];
+    let timers = two(client
+        .execute_async(
+            "const done = arguments[arguments.length - 1];
                  Promise.resolve(2).then(v => setTimeout(() => done(v), 0));",
-                vec![],
-            )
-            .await,
-    );
-    client.update_timeouts(saved).await.expect("restore timeouts");
+            vec![],
+        )
+        .await);
+    client
+        .update_timeouts(saved)
+        .await
+        .expect("restore timeouts");
     Scripting { sync, timers }
 }

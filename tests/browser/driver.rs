@@ -191,7 +191,12 @@ impl Browser {
                 .await
                 .expect("inner size");
             let frame = |i: usize, outer: u32| {
-                outer.saturating_sub(inner[i].as_u64().and_then(|v| u32::try_from(v).ok()).unwrap_or(outer))
+                outer.saturating_sub(
+                    inner[i]
+                        .as_u64()
+                        .and_then(|v| u32::try_from(v).ok())
+                        .unwrap_or(outer),
+                )
             };
             let (extra_w, extra_h) = (frame(0, size.width()), frame(1, size.height()));
             client

@@ -8,7 +8,10 @@
 //! without them the tests fail and say so.
 
 #[path = "../api/helpers.rs"]
-#[allow(dead_code)]
+#[expect(
+    dead_code,
+    reason = "the API tests' helpers, of which the journeys use a few"
+)]
 mod helpers;
 
 mod checks;
@@ -54,8 +57,9 @@ impl Site {
         );
         let indexer = tokio::spawn(async move {
             loop {
-                let _ = carebridge::services::search::indexer::catch_up(prepared.store(), &search, k)
-                    .await;
+                let _ =
+                    carebridge::services::search::indexer::catch_up(prepared.store(), &search, k)
+                        .await;
                 tokio::time::sleep(Duration::from_millis(200)).await;
             }
         });
@@ -82,7 +86,7 @@ pub struct Kit {
 }
 
 impl Kit {
-    pub fn new() -> Kit {
+    pub fn start() -> Kit {
         let tools = Tools::find();
         let driver = Driver::start(&tools);
         Kit { tools, driver }

@@ -29,10 +29,11 @@ async fn the_page_checks_report_each_problem_of_a_flawed_page() {
         let app = Router::new().route("/", get(|| async { Html(FLAWED) }));
         axum::serve(listener, app).await.expect("serve");
     });
-    let kit = Kit::new();
+    let kit = Kit::start();
     let browser = Browser::open(kit.tools(), kit.driver(), Size::Phone, Script::On).await;
     browser.client.goto(&url).await.expect("navigate");
-    let problems = checks::page_problems(&browser.client, Some(&kit.tools().axe), Size::Phone).await;
+    let problems =
+        checks::page_problems(&browser.client, Some(&kit.tools().axe), Size::Phone).await;
     browser.close().await;
     server.abort();
     let all = problems.join("\n");
@@ -44,6 +45,9 @@ async fn the_page_checks_report_each_problem_of_a_flawed_page() {
         "axe serious color-contrast",
         "axe critical label",
     ] {
-        assert!(all.contains(expected), "{expected:?} not reported; reported:\n{all}");
+        assert!(
+            all.contains(expected),
+            "{expected:?} not reported; reported:\n{all}"
+        );
     }
 }

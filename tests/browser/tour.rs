@@ -81,9 +81,7 @@ impl<'a> Tour<'a> {
         let url = self.url().await;
         let scripting = match self.scripting {
             Some(known) => known,
-            None => *self
-                .scripting
-                .insert(checks::scripting(&self.client).await),
+            None => *self.scripting.insert(checks::scripting(&self.client).await),
         };
         // Without JavaScript axe-core cannot run (see `checks::scripting`):
         // the journey's JavaScript-enabled runs check the same pages with it.
@@ -236,7 +234,9 @@ impl<'a> Tour<'a> {
     /// Clicks the main navigation's link `text`.
     pub async fn nav(&mut self, text: &str, step: &str) {
         let t = literal(text);
-        let xpath = format!("//nav[@aria-label='主导航']//a[normalize-space()={t} or starts-with(normalize-space(), {t})]");
+        let xpath = format!(
+            "//nav[@aria-label='主导航']//a[normalize-space()={t} or starts-with(normalize-space(), {t})]"
+        );
         let link = self
             .displayed(&xpath, &format!("the navigation link {text:?}"))
             .await;
@@ -248,9 +248,7 @@ impl<'a> Tour<'a> {
     /// (before any required-field star) is `label`.
     async fn control(&self, label: &str) -> Element {
         let t = literal(label);
-        let xpath = format!(
-            "//label[normalize-space(text()[1])={t} or normalize-space()={t}]"
-        );
+        let xpath = format!("//label[normalize-space(text()[1])={t} or normalize-space()={t}]");
         let element = self.displayed(&xpath, &format!("a field {label:?}")).await;
         match element.attr("for").await.expect("attr") {
             Some(id) => self
@@ -279,8 +277,15 @@ impl<'a> Tour<'a> {
             const RIGHT: &str = "\u{E014}";
             let digits = format!("{}{RIGHT}{}{}", parts[0], parts[1], parts[2]);
             field.send_keys(&digits).await.expect("type date");
-            let typed = field.prop("value").await.expect("value").unwrap_or_default();
-            assert_eq!(typed, value, "the date field {label:?} took {digits:?} as {typed:?}");
+            let typed = field
+                .prop("value")
+                .await
+                .expect("value")
+                .unwrap_or_default();
+            assert_eq!(
+                typed, value,
+                "the date field {label:?} took {digits:?} as {typed:?}"
+            );
             return;
         }
         field.clear().await.expect("clear");
@@ -299,7 +304,10 @@ impl<'a> Tour<'a> {
             choice.click().await.expect("choose");
         } else {
             self.client
-                .execute("arguments[0].selected = true; return true;", vec![json!(choice)])
+                .execute(
+                    "arguments[0].selected = true; return true;",
+                    vec![json!(choice)],
+                )
                 .await
                 .expect("choose");
         }
@@ -328,9 +336,8 @@ impl<'a> Tour<'a> {
     /// Presses the button reading `text`; the page it leads to is step `step`.
     pub async fn press(&mut self, text: &str, step: &str) {
         let t = literal(text);
-        let xpath = format!(
-            "//button[normalize-space()={t}] | //input[@type='submit' and @value={t}]"
-        );
+        let xpath =
+            format!("//button[normalize-space()={t}] | //input[@type='submit' and @value={t}]");
         let button = self.displayed(&xpath, &format!("a button {text:?}")).await;
         self.click_away(&button).await;
         self.arrive(step).await;

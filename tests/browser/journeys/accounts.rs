@@ -31,11 +31,7 @@ pub async fn staff(site: &Site, username: &str, role: Role) {
 pub async fn verified_provider(site: &Site, username: &str) -> crate::helpers::TestClient {
     let mut body = crate::helpers::provider_body(username);
     body["credit_code"] = json!(credit_code_for(username));
-    let response = site
-        .app
-        .client()
-        .post_json("/api/v1/providers", body)
-        .await;
+    let response = site.app.client().post_json("/api/v1/providers", body).await;
     response.assert_status(StatusCode::CREATED);
     let id = response.json()["id"].as_str().expect("id").to_owned();
     site.app

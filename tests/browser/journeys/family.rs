@@ -9,9 +9,7 @@ use serde_json::json;
 
 use super::accounts::staff;
 use crate::driver::{Script, Size};
-use crate::helpers::{
-    ADMIN, PASSWORD, TOWNSHIP_A, VILLAGE_A, child_body, id_number_for,
-};
+use crate::helpers::{ADMIN, PASSWORD, TOWNSHIP_A, VILLAGE_A, child_body, id_number_for};
 use crate::tour::Tour;
 use crate::{Kit, Site, assert_no_problems};
 
@@ -58,7 +56,8 @@ async fn walk(tour: &mut Tour<'_>) {
     tour.fill("家庭称呼", "李家").await;
     tour.choose("所在乡镇（街道）", "青龙街道").await;
     tour.fill("家庭常住人口", "3").await;
-    tour.fill("住房情况", "自有住房三室一厅，孩子可以有单独的房间。").await;
+    tour.fill("住房情况", "自有住房三室一厅，孩子可以有单独的房间。")
+        .await;
     tour.fill("联系电话", "023-55123456").await;
     tour.tick("愿意提供的照料方式", "家庭寄养").await;
     tour.fill("用户名", FAMILY).await;
@@ -71,12 +70,15 @@ async fn walk(tour: &mut Tour<'_>) {
     tour.nav("爱心家庭", "families").await;
     tour.follow("李家", "family").await;
     let today = chrono::Local::now().date_naive();
-    tour.fill("走访日期", &today.format("%Y-%m-%d").to_string()).await;
-    tour.fill("住房情况", "住房宽敞整洁，儿童房间已布置。").await;
+    tour.fill("走访日期", &today.format("%Y-%m-%d").to_string())
+        .await;
+    tour.fill("住房情况", "住房宽敞整洁，儿童房间已布置。")
+        .await;
     tour.fill("收入情况", "夫妻二人均有稳定工作。").await;
     tour.fill("家庭成员健康状况", "家庭成员身体健康。").await;
     tour.fill("培训情况", "已参加县民政局寄养家庭培训。").await;
-    tour.fill("评估意见", "家庭和睦，照料经验丰富，适合寄养。").await;
+    tour.fill("评估意见", "家庭和睦，照料经验丰富，适合寄养。")
+        .await;
     tour.tick("是否推荐", "推荐（报县民政局审批）").await;
     tour.press("保存评估", "assessed").await;
     tour.see("家庭和睦，照料经验丰富，适合寄养。").await;
@@ -86,7 +88,8 @@ async fn walk(tour: &mut Tour<'_>) {
     tour.login(ADMIN, PASSWORD).await;
     tour.nav("爱心家庭", "families-county").await;
     tour.follow("李家", "family-county").await;
-    tour.fill("审批意见（不予批准时必填，家庭可以看到）", "同意。").await;
+    tour.fill("审批意见（不予批准时必填，家庭可以看到）", "同意。")
+        .await;
     tour.press("批准", "family-approved").await;
     tour.logout().await;
 
@@ -96,9 +99,11 @@ async fn walk(tour: &mut Tour<'_>) {
     tour.follow("发布新服务", "offer-form").await;
     tour.choose("类别", "家庭寄养").await;
     tour.fill("标题", "李家提供家庭寄养").await;
-    tour.fill("服务内容", "可寄养一名学龄儿童，接送上下学、辅导功课。").await;
+    tour.fill("服务内容", "可寄养一名学龄儿童，接送上下学、辅导功课。")
+        .await;
     tour.fill("名额", "1").await;
-    tour.tick("服务乡镇（街道）", "全县（所有乡镇、街道）").await;
+    tour.tick("服务乡镇（街道）", "全县（所有乡镇、街道）")
+        .await;
     tour.press("发布服务", "offer-posted").await;
     tour.follow("查看适合的需求", "suggested-needs").await;
     tour.see(NEED_TITLE).await;
@@ -112,7 +117,11 @@ async fn walk(tour: &mut Tour<'_>) {
     tour.follow(NEED_TITLE, "match").await;
     tour.open_section("批准（报县级审批）").await;
     tour.fill("审批意见", "家庭条件良好，同意寄养。").await;
-    tour.fill("交接说明", "请与青龙街道民政办王老师联系，约定接孩子的时间。").await;
+    tour.fill(
+        "交接说明",
+        "请与青龙街道民政办王老师联系，约定接孩子的时间。",
+    )
+    .await;
     tour.press("批准（报县级审批）", "township-approved").await;
     tour.logout().await;
 
@@ -134,7 +143,7 @@ async fn walk(tour: &mut Tour<'_>) {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_family_is_approved_and_matched_for_foster_care_with_the_countys_approval() {
-    let kit = Kit::new();
+    let kit = Kit::start();
     let mut problems = Vec::new();
     for size in [Size::Desktop, Size::Phone] {
         let site = Site::start().await;

@@ -31,11 +31,16 @@ async fn walk(tour: &mut Tour<'_>) {
     tour.nav("机构注册", "registration-form").await;
     tour.choose("机构类型", "慈善组织").await;
     tour.fill("机构名称", "云阳县阳光助学慈善会").await;
-    tour.fill("统一社会信用代码", &credit_code_for(username)).await;
+    tour.fill("统一社会信用代码", &credit_code_for(username))
+        .await;
     tour.fill("联系人", "陈女士").await;
     tour.fill("联系电话", "13912345678").await;
     tour.tick("服务的乡镇（街道）", "青龙街道").await;
-    tour.fill("机构简介与可提供的服务", "组织大学生志愿者为困境儿童辅导功课。").await;
+    tour.fill(
+        "机构简介与可提供的服务",
+        "组织大学生志愿者为困境儿童辅导功课。",
+    )
+    .await;
     tour.fill("用户名", username).await;
     tour.fill("密码", PASSWORD).await;
     tour.fill("再次输入密码", PASSWORD).await;
@@ -45,7 +50,8 @@ async fn walk(tour: &mut Tour<'_>) {
     tour.login(ADMIN, PASSWORD).await;
     tour.nav("机构审核", "provider-queue").await;
     tour.follow("云阳县阳光助学慈善会", "provider-page").await;
-    tour.fill("审核意见（不通过时必填，机构可以看到）", "材料齐全。").await;
+    tour.fill("审核意见（不通过时必填，机构可以看到）", "材料齐全。")
+        .await;
     tour.press("审核通过", "verified").await;
     tour.logout().await;
 
@@ -54,9 +60,14 @@ async fn walk(tour: &mut Tour<'_>) {
     tour.follow("发布新服务", "offer-form").await;
     tour.choose("类别", "课业辅导（四点半课堂）").await;
     tour.fill("标题", "周末数学辅导").await;
-    tour.fill("服务内容", "大学生志愿者每周六上午辅导小学数学，每次两小时。").await;
+    tour.fill(
+        "服务内容",
+        "大学生志愿者每周六上午辅导小学数学，每次两小时。",
+    )
+    .await;
     tour.fill("名额", "5").await;
-    tour.tick("服务乡镇（街道）", "全县（所有乡镇、街道）").await;
+    tour.tick("服务乡镇（街道）", "全县（所有乡镇、街道）")
+        .await;
     tour.fill("从", "6").await;
     tour.fill("岁 到", "14").await;
     tour.fill("时间安排", "每周六上午9:00–11:00").await;
@@ -78,7 +89,7 @@ async fn walk(tour: &mut Tour<'_>) {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_ngo_registers_is_verified_posts_an_offer_and_proposes_it_for_a_need() {
-    let kit = Kit::new();
+    let kit = Kit::start();
     let mut problems = Vec::new();
     for size in [Size::Desktop, Size::Phone] {
         let site = Site::start().await;

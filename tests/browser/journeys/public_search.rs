@@ -63,7 +63,7 @@ async fn walk(tour: &mut Tour<'_>) {
 /// JavaScript switched off: no step needs it.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_public_finds_a_service_by_keyword_filter_and_facet() {
-    let kit = Kit::new();
+    let kit = Kit::start();
     let mut problems = Vec::new();
     for (size, script) in [
         (Size::Desktop, Script::On),

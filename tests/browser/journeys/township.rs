@@ -9,7 +9,7 @@ use serde_json::json;
 
 use super::accounts::{staff, verified_provider};
 use crate::driver::{Script, Size};
-use crate::helpers::{PASSWORD, TOWNSHIP_A, id_number_for, offer_body};
+use crate::helpers::{PASSWORD, id_number_for, offer_body};
 use crate::tour::Tour;
 use crate::{Kit, Site, assert_no_problems};
 
@@ -34,7 +34,8 @@ async fn walk(site: &Site, tour: &mut Tour<'_>) {
     tour.nav("儿童档案", "children").await;
     tour.follow("新建档案", "file-form").await;
     tour.fill("姓名", "柏小雨").await;
-    tour.fill("身份证号码", &id_number_for("20150307", 21, false)).await;
+    tour.fill("身份证号码", &id_number_for("20150307", 21, false))
+        .await;
     tour.choose("性别", "女").await;
     tour.choose("村（社区）", "红旗村").await;
     tour.fill("住址", "滨江路18号").await;
@@ -78,7 +79,11 @@ async fn walk(site: &Site, tour: &mut Tour<'_>) {
     tour.follow(NEED_TITLE, "match").await;
     tour.open_section("批准对接").await;
     tour.fill("审批意见", "同意，请按交接说明联系。").await;
-    tour.fill("交接说明", "请与青龙街道民政办王老师联系，在街道社工站开始服务。").await;
+    tour.fill(
+        "交接说明",
+        "请与青龙街道民政办王老师联系，在街道社工站开始服务。",
+    )
+    .await;
     tour.press("批准对接", "match-approved").await;
     tour.logout().await;
 
@@ -99,7 +104,8 @@ async fn walk(site: &Site, tour: &mut Tour<'_>) {
     tour.nav("对接", "matches-again").await;
     tour.follow(NEED_TITLE, "match-in-service").await;
     tour.open_section("确认完成").await;
-    tour.fill("服务评价", "志愿者认真负责，孩子作业按时完成。").await;
+    tour.fill("服务评价", "志愿者认真负责，孩子作业按时完成。")
+        .await;
     tour.choose("评分", "5分（非常满意）").await;
     tour.press("确认完成", "match-completed").await;
     tour.see("志愿者认真负责，孩子作业按时完成。").await;
@@ -107,7 +113,7 @@ async fn walk(site: &Site, tour: &mut Tour<'_>) {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_file_and_need_go_from_village_draft_to_a_completed_match() {
-    let kit = Kit::new();
+    let kit = Kit::start();
     let mut problems = Vec::new();
     for size in [Size::Desktop, Size::Phone] {
         let site = Site::start().await;
@@ -119,6 +125,3 @@ async fn a_file_and_need_go_from_village_draft_to_a_completed_match() {
     }
     assert_no_problems(&problems);
 }
-
-#[allow(dead_code)]
-const _TOWNSHIP: &str = TOWNSHIP_A;
