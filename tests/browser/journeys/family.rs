@@ -132,6 +132,10 @@ async fn walk(tour: &mut Tour<'_>) {
     tour.open_section("县级批准").await;
     tour.fill("审批意见", "同意。").await;
     tour.press("县级批准", "county-approved").await;
+    // What the county answers for: the audit trail of the day.
+    tour.nav("审计日志", "audit").await;
+    tour.see("审批爱心家庭").await;
+    tour.see("批准对接").await;
     tour.logout().await;
 
     // Now the family sees how to take over.

@@ -48,7 +48,7 @@ async fn walk(tour: &mut Tour<'_>) {
     tour.see("登录").await;
 
     tour.login(ADMIN, PASSWORD).await;
-    tour.nav("机构审核", "provider-queue").await;
+    tour.nav("服务机构", "provider-queue").await;
     tour.follow("云阳县阳光助学慈善会", "provider-page").await;
     tour.fill("审核意见（不通过时必填，机构可以看到）", "材料齐全。")
         .await;
@@ -74,17 +74,21 @@ async fn walk(tour: &mut Tour<'_>) {
     tour.press("发布服务", "offer-posted").await;
     tour.see("周末数学辅导").await;
 
-    tour.nav("需求", "needs").await;
+    // From the need itself: the offer that fits is offered with its score.
+    tour.nav("儿童需求", "needs").await;
     tour.follow("四年级数学课业辅导", "need").await;
+    tour.see("用我的服务提出对接").await;
+    tour.see("匹配度").await;
+    tour.fill("说明", "可以从下周六开始。").await;
+    tour.press("用我的服务提出对接", "proposed").await;
+    tour.see("周末数学辅导").await;
+    tour.see("四年级数学课业辅导").await;
+    tour.see("可以从下周六开始。").await;
+    // The offer's own suggestions show the need as already in hand.
     tour.nav("我的服务", "my-offers-again").await;
     tour.follow("周末数学辅导", "offer").await;
     tour.follow("查看适合的需求", "suggested-needs").await;
     tour.see("四年级数学课业辅导").await;
-    tour.fill("附言（可不填）", "可以从下周六开始。").await;
-    tour.press("提出对接", "proposed").await;
-    tour.see("周末数学辅导").await;
-    tour.see("四年级数学课业辅导").await;
-    tour.see("可以从下周六开始。").await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
