@@ -230,6 +230,9 @@ async fn generate(settings: &Settings, args: GenerateArgs) -> ExitCode {
         Ok(generated) => generated,
         Err(err) => return fail(&format!("generating failed: {err}")),
     };
+    if let Err(err) = crate::db::refresh_statistics(&prepared.db).await {
+        return fail(&format!("refreshing the planner's statistics failed: {err}"));
+    }
     let generation = started.elapsed();
     println!(
         "generated {} providers, {} offers, {} child files, {} needs (seed {}) in {:.1} s",

@@ -182,7 +182,7 @@ fn entries(log: &AuditLog<'_>) -> Markup {
                                 None => "系统/访客",
                             }
                         }
-                        td data-label="操作" { (terms::action_name(&e.action)) @if let Some(d) = &e.detail { br; small { (d) } } }
+                        td data-label="操作" { (terms::action_name(&e.action)) @if let Some(d) = e.detail.as_deref().map(|d| terms::detail_text(&e.action, d)).filter(|d| !d.is_empty()) { br; small { (d) } } }
                         td data-label="对象" { @if let Some(t) = &e.target { (object(t, log.names)) } }
                         td data-label="结果" { (terms::outcome_name(&e.outcome)) }
                     }

@@ -72,6 +72,83 @@ pub fn outcome_name(code: &str) -> &str {
     }
 }
 
+/// The names of a file's fields, as a detail lists them (`fields: …`).
+const FIELDS: &[(&str, &str)] = &[
+    ("name", "姓名"),
+    ("id_number", "身份证号码"),
+    ("gender", "性别"),
+    ("birth_date", "出生日期"),
+    ("township", "乡镇（街道）"),
+    ("village", "村（社区）"),
+    ("address", "住址"),
+    ("guardian_name", "监护人姓名"),
+    ("guardian_relation", "与监护人关系"),
+    ("guardian_phone", "监护人电话"),
+    ("school", "学校"),
+    ("difficulties", "困境类型"),
+    ("assistance", "已享受的帮扶"),
+    ("consent", "监护人同意"),
+    ("status", "档案状态"),
+];
+
+/// The Chinese name of state `code` of the kind of object `noun` names.
+fn state_name(noun: &str, code: &str) -> Option<&'static str> {
+    use crate::domain::{child, family, matching, need, offer, provider};
+    match noun {
+        "match" => code.parse::<matching::MatchStatus>().ok().map(|s| s.label()),
+        "need" => code.parse::<need::NeedStatus>().ok().map(|s| s.label()),
+        "offer" => code.parse::<offer::OfferStatus>().ok().map(|s| s.label()),
+        "provider" => code.parse::<provider::ProviderStatus>().ok().map(|s| s.label()),
+        "family" => code.parse::<family::FamilyStatus>().ok().map(|s| s.label()),
+        "child" => code.parse::<child::FileStatus>().ok().map(|s| s.label()),
+        _ => None,
+    }
+}
+
+/// What the detail of an entry of `action` says, in the reader's words: a
+/// change of state with the states' names, the fields of a file by name,
+/// the basis of a publication; the ids of a proposal's need and offer are
+/// left out (its object names the match). Anything else is shown as stored,
+/// so that nothing audited is ever hidden.
+pub fn detail_text(action: &str, detail: &str) -> String {
+    let noun = action.split('.').next().unwrap_or("");
+    detail
+        .split("; ")
+        .filter_map(|part| part_text(noun, part))
+        .collect::<Vec<_>>()
+        .join("；")
+}
+
+fn part_text(noun: &str, part: &str) -> Option<String> {
+    if let Some((from, to)) = part.split_once(" -> ")
+        && let (Some(from), Some(to)) = (state_name(noun, from), state_name(noun, to))
+    {
+        return Some(format!("{from} → {to}"));
+    }
+    if part.starts_with("need:") && part.contains(" offer:") {
+        return None;
+    }
+    if let Some(fields) = part.strip_prefix("fields: ") {
+        let named: Vec<&str> = fields
+            .split(',')
+            .map(|f| {
+                FIELDS
+                    .iter()
+                    .find(|(code, _)| *code == f)
+                    .map_or(f, |(_, name)| *name)
+            })
+            .collect();
+        return Some(format!("字段：{}", named.join("、")));
+    }
+    match part {
+        "basis: guardian consent" => return Some("依据：监护人同意".into()),
+        "basis: statutory basis" => return Some("依据：法定职责".into()),
+        "guardian consent withdrawn" => return Some("监护人撤回同意".into()),
+        _ => {}
+    }
+    Some(part.to_owned())
+}
+
 /// The kinds of object a target names: `(kind, Chinese name, page path)`;
 /// a target is `kind:id`.
 const OBJECTS: &[(&str, &str, Option<&str>)] = &[
@@ -115,6 +192,31 @@ pub fn target(raw: &str) -> Option<Target<'_>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn details_name_states_fields_and_bases_and_keep_what_they_do_not_know() {
+        assert_eq!(
+            detail_text("match.approve", "township_approved -> approved"),
+            format!(
+                "{} → {}",
+                crate::domain::matching::MatchStatus::TownshipApproved.label(),
+                crate::domain::matching::MatchStatus::Approved.label()
+            )
+        );
+        assert!(!detail_text("need.follow_matches", "published -> matched").contains("->"));
+        assert_eq!(detail_text("match.propose", "need:3c84 offer:ff87"), "");
+        assert_eq!(
+            detail_text("child.create", "fields: name,guardian_phone"),
+            "字段：姓名、监护人电话"
+        );
+        assert_eq!(detail_text("need.publish", "basis: guardian consent"), "依据：监护人同意");
+        let family = detail_text("family.decide", "recommended -> approved; approved_until 2027-11-29");
+        assert!(family.ends_with("；approved_until 2027-11-29"), "{family}");
+        assert!(!family.contains("recommended"), "{family}");
+        // Unknown states and unknown details are shown as stored.
+        assert_eq!(detail_text("match.approve", "made -> up"), "made -> up");
+        assert_eq!(detail_text("user.create", "role=county_admin"), "role=county_admin");
+    }
 
     #[test]
     fn every_action_has_one_chinese_name() {
