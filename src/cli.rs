@@ -231,7 +231,9 @@ async fn generate(settings: &Settings, args: GenerateArgs) -> ExitCode {
         Err(err) => return fail(&format!("generating failed: {err}")),
     };
     if let Err(err) = crate::db::refresh_statistics(&prepared.db).await {
-        return fail(&format!("refreshing the planner's statistics failed: {err}"));
+        return fail(&format!(
+            "refreshing the planner's statistics failed: {err}"
+        ));
     }
     let generation = started.elapsed();
     println!(

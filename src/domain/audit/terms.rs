@@ -95,10 +95,16 @@ const FIELDS: &[(&str, &str)] = &[
 fn state_name(noun: &str, code: &str) -> Option<&'static str> {
     use crate::domain::{child, family, matching, need, offer, provider};
     match noun {
-        "match" => code.parse::<matching::MatchStatus>().ok().map(|s| s.label()),
+        "match" => code
+            .parse::<matching::MatchStatus>()
+            .ok()
+            .map(|s| s.label()),
         "need" => code.parse::<need::NeedStatus>().ok().map(|s| s.label()),
         "offer" => code.parse::<offer::OfferStatus>().ok().map(|s| s.label()),
-        "provider" => code.parse::<provider::ProviderStatus>().ok().map(|s| s.label()),
+        "provider" => code
+            .parse::<provider::ProviderStatus>()
+            .ok()
+            .map(|s| s.label()),
         "family" => code.parse::<family::FamilyStatus>().ok().map(|s| s.label()),
         "child" => code.parse::<child::FileStatus>().ok().map(|s| s.label()),
         _ => None,
@@ -209,13 +215,22 @@ mod tests {
             detail_text("child.create", "fields: name,guardian_phone"),
             "字段：姓名、监护人电话"
         );
-        assert_eq!(detail_text("need.publish", "basis: guardian consent"), "依据：监护人同意");
-        let family = detail_text("family.decide", "recommended -> approved; approved_until 2027-11-29");
+        assert_eq!(
+            detail_text("need.publish", "basis: guardian consent"),
+            "依据：监护人同意"
+        );
+        let family = detail_text(
+            "family.decide",
+            "recommended -> approved; approved_until 2027-11-29",
+        );
         assert!(family.ends_with("；approved_until 2027-11-29"), "{family}");
         assert!(!family.contains("recommended"), "{family}");
         // Unknown states and unknown details are shown as stored.
         assert_eq!(detail_text("match.approve", "made -> up"), "made -> up");
-        assert_eq!(detail_text("user.create", "role=county_admin"), "role=county_admin");
+        assert_eq!(
+            detail_text("user.create", "role=county_admin"),
+            "role=county_admin"
+        );
     }
 
     #[test]
