@@ -25,7 +25,7 @@ use crate::domain::matching::MatchStatus;
 use crate::domain::need::{NeedStatus, Urgency};
 use crate::domain::offer::OfferStatus;
 use crate::domain::projection::PublicNeed;
-use crate::domain::scoring::{self, AreaFit, Candidate};
+use crate::domain::scoring::{self, Candidate};
 use crate::services::offers::OfferView;
 
 use super::super::files::projection::{FileFacts, place_all, public_need};
@@ -154,11 +154,8 @@ pub async fn for_offer(
     let mut scored = Vec::new();
     for ((need, _), placement) in listed.into_iter().zip(placed) {
         // The placement decides, not what the index filed the need under.
-        let area = match (&placement.township, offer.county_wide) {
-            (_, true) => AreaFit::County,
-            (Some(t), false) => area_fit(false, &townships, Some(t)),
-            (None, false) => AreaFit::Outside,
-        };
+        // A need generalized to the county lies in no listed township.
+        let area = area_fit(offer.county_wide, &townships, placement.township.as_deref());
         let candidate = Candidate {
             same_category: need.category == offer.category,
             area,

@@ -13,7 +13,7 @@ use crate::domain::Role;
 use crate::domain::matching::MatchStatus;
 use crate::domain::offer::OfferStatus;
 use crate::domain::projection::PublicNeed;
-use crate::domain::scoring::{self, AreaFit, Candidate};
+use crate::domain::scoring::{self, Candidate};
 use crate::services::offers::{self, OfferView};
 
 use super::super::search::SearchHandle;
@@ -93,11 +93,7 @@ pub async fn own_offers_for_need(
     let mut scored = Vec::new();
     for view in mine {
         let offer = &view.offer;
-        let area = match (&need.township, offer.county_wide) {
-            (_, true) => AreaFit::County,
-            (Some(t), false) => area_fit(false, &view.townships, Some(t)),
-            (None, false) => AreaFit::Outside,
-        };
+        let area = area_fit(offer.county_wide, &view.townships, need.township.as_deref());
         let candidate = Candidate {
             same_category: true,
             area,
