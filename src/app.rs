@@ -49,6 +49,8 @@ pub struct Prepared {
     /// Townships and villages, loaded at start (the region file is loaded
     /// into the database once and never changes while the portal runs).
     pub regions: Arc<Vec<crate::services::regions::Township>>,
+    /// The time the services decide by (moved forward only by tests).
+    pub clock: crate::services::clock::Clock,
 }
 
 impl Prepared {
@@ -57,6 +59,7 @@ impl Prepared {
             db: &self.db,
             vault: &self.vault,
             kept: Some(&self.kept),
+            clock: &self.clock,
         }
     }
 }
@@ -88,6 +91,7 @@ pub async fn prepare(settings: &Settings) -> Result<Prepared, StartError> {
         key_source,
         kept: Arc::default(),
         regions: Arc::new(regions),
+        clock: crate::services::clock::Clock::movable(),
     };
     // The counts of the k-anonymity rule hold for a day or two; after a
     // stop, bring them to today before anything is projected.
@@ -162,6 +166,7 @@ pub fn router(prepared: Prepared, search: Arc<SearchHandle>, settings: Settings)
         vault: prepared.vault,
         kept: prepared.kept,
         regions: prepared.regions,
+        clock: prepared.clock,
         search,
         settings: Arc::new(settings),
         allocation: Arc::default(),

@@ -10,6 +10,7 @@ pub mod allocation;
 pub mod audit;
 pub mod auth;
 pub mod children;
+pub mod clock;
 pub mod demo;
 pub mod families;
 pub mod files;
@@ -195,6 +196,8 @@ pub struct Store<'a, C = DatabaseConnection> {
     /// `None` inside a transaction: what a transaction counts may include
     /// its own uncommitted writes, which must never be kept for others.
     pub kept: Option<&'a kept::Kept>,
+    /// The time deadlines and overdue items are decided by.
+    pub clock: &'a clock::Clock,
 }
 
 impl<C> Clone for Store<'_, C> {
@@ -213,6 +216,7 @@ impl<'a, C> Store<'a, C> {
             db,
             vault,
             kept: None,
+            clock: &clock::SYSTEM,
         }
     }
 
@@ -226,6 +230,7 @@ impl<'a, C> Store<'a, C> {
             db: txn,
             vault: self.vault,
             kept: None,
+            clock: self.clock,
         }
     }
 }

@@ -57,6 +57,8 @@ pub struct AppState {
     pub kept: Arc<crate::services::kept::Kept>,
     /// Townships and villages, as loaded at start.
     pub regions: Arc<Vec<crate::services::regions::Township>>,
+    /// The time the services decide by.
+    pub clock: crate::services::clock::Clock,
     pub search: Arc<SearchHandle>,
     pub settings: Arc<Settings>,
     /// The allocation plan's background job and its last result.
@@ -73,6 +75,7 @@ impl AppState {
             db: &self.db,
             vault: &self.vault,
             kept: Some(&self.kept),
+            clock: &self.clock,
         }
     }
 }

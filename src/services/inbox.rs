@@ -244,7 +244,7 @@ pub async fn counts(
     caller: &Principal,
     overdue_days: u32,
 ) -> ServiceResult<Counts> {
-    let now = Utc::now();
+    let now = store.clock.now();
     // Read before counting: counts tagged with this number saw at least
     // every change it counts, so a later change always shows as newer.
     let changes = db::allocation::changes(store.db).await?;
@@ -276,7 +276,7 @@ pub async fn inbox(
     paging: Paging,
     counted: Option<Counts>,
 ) -> ServiceResult<Inbox> {
-    let now = Utc::now();
+    let now = store.clock.now();
     let cutoff = overdue_cutoff(now, overdue_days);
     let sources = sources(store, caller, now, cutoff);
     let counts = match counted {

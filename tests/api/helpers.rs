@@ -99,6 +99,15 @@ impl TestApp {
         }
     }
 
+    /// Moves the app's clock forward (deadlines, overdue items), as if
+    /// `by` had passed.
+    pub fn advance_clock(&self, by: chrono::Duration) {
+        assert!(
+            self.prepared.clock.advance(by),
+            "the test app's clock moves"
+        );
+    }
+
     pub fn is_postgres(&self) -> bool {
         self.db.get_database_backend() == DbBackend::Postgres
     }
