@@ -196,6 +196,24 @@ pub async fn serve(
             }
         }
     });
+    let sweeping = prepared.clone();
+    tokio::spawn(async move {
+        // Missed report deadlines are recorded (and escalated) within a
+        // minute of passing; reads decide overdue from the clock anyway.
+        let mut tick = tokio::time::interval(Duration::from_secs(60));
+        loop {
+            tick.tick().await;
+            match crate::services::reports::sweep(sweeping.store()).await {
+                Ok(swept) if swept.overdue + swept.escalated > 0 => tracing::warn!(
+                    overdue = swept.overdue,
+                    escalated = swept.escalated,
+                    "mandatory reports past their first-response deadline"
+                ),
+                Ok(_) => {}
+                Err(err) => tracing::warn!(error = %err, "sweeping report deadlines failed"),
+            }
+        }
+    });
     let listener = tokio::net::TcpListener::bind(addr)
         .await
         .map_err(|source| StartError::Listen { addr, source })?;

@@ -51,6 +51,9 @@ fn fail(message: &str) -> ExitCode {
 async fn serve(settings: &mut Settings, args: ServeArgs) -> ExitCode {
     settings.secure_cookies = args.secure_cookies;
     settings.trust_proxy = args.trust_proxy;
+    settings.report_deadlines.urgent =
+        chrono::Duration::minutes(i64::from(args.report_urgent_minutes));
+    settings.report_deadlines.normal = chrono::Duration::hours(i64::from(args.report_normal_hours));
     let prepared = match app::prepare(settings).await {
         Ok(prepared) => prepared,
         Err(err) => return fail(&err.to_string()),

@@ -139,6 +139,24 @@ pub struct ServeArgs {
     /// Take the client address from the last `X-Forwarded-For` entry (behind a trusted proxy).
     #[arg(long, env = "CAREBRIDGE_TRUST_PROXY")]
     pub trust_proxy: bool,
+    /// Minutes within which a mandatory report about a child in danger now
+    /// must get its first response (the policy's default: 60).
+    #[arg(
+        long,
+        env = "CAREBRIDGE_REPORT_URGENT_MINUTES",
+        default_value_t = 60,
+        value_parser = clap::value_parser!(u32).range(5..=1440)
+    )]
+    pub report_urgent_minutes: u32,
+    /// Hours within which any other mandatory report must get its first
+    /// response (the policy's default: 24).
+    #[arg(
+        long,
+        env = "CAREBRIDGE_REPORT_NORMAL_HOURS",
+        default_value_t = 24,
+        value_parser = clap::value_parser!(u32).range(1..=168)
+    )]
+    pub report_normal_hours: u32,
 }
 
 #[derive(Debug, Subcommand)]
@@ -192,6 +210,14 @@ pub struct Settings {
     /// Registrations (providers, families) from one address within an
     /// hour that pass without delay.
     pub register_per_address: u32,
+    /// Mandatory reports from one address within an hour that pass without
+    /// delay (a school files several; a flood is slowed).
+    pub report_per_address: u32,
+    /// Mandatory reports from all addresses together within ten minutes
+    /// that pass without delay: a flood from many addresses is slowed too.
+    pub report_global: u32,
+    /// First-response and follow-up deadlines of mandatory reports.
+    pub report_deadlines: crate::domain::report::Deadlines,
     /// The vault key from `CAREBRIDGE_VAULT_KEY`; `None` means the key file
     /// in the data directory.
     pub vault_key: Option<Secret>,
@@ -225,6 +251,9 @@ impl Settings {
             throttle_per_address: 100,
             throttle_window: Duration::from_secs(15 * 60),
             register_per_address: 20,
+            report_per_address: 10,
+            report_global: 300,
+            report_deadlines: crate::domain::report::Deadlines::default(),
             vault_key: std::env::var(VAULT_KEY_ENV)
                 .ok()
                 .filter(|v| !v.trim().is_empty())

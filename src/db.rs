@@ -24,6 +24,7 @@ pub mod offers;
 pub mod outbox;
 pub mod providers;
 pub mod regions;
+pub mod reports;
 pub mod sessions;
 pub mod statements;
 pub mod suggestions;

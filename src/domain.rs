@@ -24,6 +24,7 @@ pub mod phone;
 pub mod projection;
 pub mod provider;
 pub mod region;
+pub mod report;
 pub mod role;
 pub mod scoring;
 pub mod text_check;

@@ -253,6 +253,10 @@ pub fn throttled_message(action: ThrottledAction, retry_after: u64) -> String {
     match action {
         ThrottledAction::Login => format!("登录尝试过于频繁，请 {wait}后再试"),
         ThrottledAction::Register => format!("注册提交过于频繁，请 {wait}后再试"),
+        ThrottledAction::Report => {
+            format!("提交过于频繁，请 {wait}后再试。如儿童正处于危险之中，请立即拨打 110 报警")
+        }
+        ThrottledAction::ReportLookup => format!("查询过于频繁，请 {wait}后再试"),
     }
 }
 

@@ -22,6 +22,7 @@ pub mod offers;
 pub mod passwords;
 pub mod providers;
 pub mod regions;
+pub mod reports;
 pub mod scope;
 pub mod search;
 pub mod suggestions;
@@ -185,6 +186,10 @@ pub type ServiceResult<T> = Result<T, ServiceError>;
 pub enum ThrottledAction {
     Login,
     Register,
+    /// Filing a mandatory report.
+    Report,
+    /// Looking up a report's stage.
+    ReportLookup,
 }
 
 /// What the use cases that touch child files need: the database (the pool,

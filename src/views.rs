@@ -17,6 +17,7 @@ pub mod matches;
 pub mod needs;
 pub mod offers;
 pub mod providers;
+pub mod reports;
 pub mod search;
 pub mod status;
 pub mod suggestions;

@@ -29,6 +29,7 @@ pub mod offers;
 pub mod openapi;
 pub mod providers;
 pub mod regions;
+pub mod reports;
 pub mod return_to;
 pub mod router;
 pub mod search;

@@ -21,6 +21,7 @@ mod m20261130_000014_population_columns;
 mod m20261130_000015_needs_published_index;
 mod m20261130_000021_needs_township_created_index;
 mod m20261130_000022_audit_actor_target_indexes;
+mod m20261201_000023_reports;
 
 /// The list of migrations, in order.
 pub struct Migrator;
@@ -44,6 +45,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20260101_000020_change_counters::Migration),
             Box::new(m20261130_000021_needs_township_created_index::Migration),
             Box::new(m20261130_000022_audit_actor_target_indexes::Migration),
+            Box::new(m20261201_000023_reports::Migration),
         ]
     }
 }

@@ -19,6 +19,7 @@ use crate::domain::matching::{MatchStatus, ProposedSide};
 use crate::domain::need::{NeedStatus, Urgency};
 use crate::domain::offer::OfferStatus;
 use crate::domain::provider::{ProviderKind, ProviderStatus};
+use crate::domain::report::{Decision, ReportStatus, ReporterKind, RiskLevel, StepKind};
 use crate::domain::role::Role;
 
 /// A closed list of the domain with a stable code per value.
@@ -101,6 +102,11 @@ coded_columns!(
     OfferStatus,
     MatchStatus,
     ProposedSide,
+    ReportStatus,
+    ReporterKind,
+    Decision,
+    RiskLevel,
+    StepKind,
 );
 
 /// A list of codes stored as a JSON array of strings (a file's

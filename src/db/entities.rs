@@ -13,6 +13,8 @@ pub mod offer;
 pub mod offer_township;
 pub mod provider;
 pub mod provider_township;
+pub mod report;
+pub mod report_step;
 pub mod search_outbox;
 pub mod service_record;
 pub mod session;

@@ -10,12 +10,12 @@ use chrono::{DateTime, NaiveDate, Utc};
 use sea_orm::sea_query::{Alias, Expr, ExprTrait, Func, Order, Query, SelectStatement};
 use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait};
 
-use super::entities::{child, family, match_record, need, offer, provider};
+use super::entities::{child, family, match_record, need, offer, provider, report};
 
 pub use sources::{
     FamilyScope, FamilySince, MatchScope, Owner, Served, approvals_ending, draft_files,
     draft_needs, families, matches, matches_under_review, needs_unmatched, providers_pending,
-    township_draft_files, village_draft_needs,
+    reports, township_draft_files, village_draft_needs,
 };
 
 /// What an item's label names.
@@ -31,6 +31,8 @@ pub enum Subject {
     Need,
     /// The file number.
     Child,
+    /// The report's reference.
+    Report,
 }
 
 /// When a row started waiting, as stored.
@@ -53,6 +55,9 @@ pub struct Source {
     /// makes every one of them overdue (then they are counted once).
     overdue: Option<Expr>,
     subject: Subject,
+    /// Each row's own deadline, when the kind has one (reports): the row is
+    /// overdue past it, whatever the inbox's overdue days.
+    due: Option<Expr>,
 }
 
 /// One waiting row.
@@ -65,6 +70,8 @@ pub struct Row {
     pub title: String,
     /// The need's public code, for matches and needs.
     pub code: Option<String>,
+    /// The row's own deadline, for kinds that have one.
+    pub due: Option<DateTime<Utc>>,
 }
 
 impl Source {
@@ -175,6 +182,15 @@ pub async fn rows(
                 Alias::new("title"),
             );
         }
+        Subject::Report => {
+            query.expr_as(
+                col(report::Entity, report::Column::Reference),
+                Alias::new("title"),
+            );
+        }
+    }
+    if let Some(due) = &source.due {
+        query.expr_as(due.clone(), Alias::new("due"));
     }
     query
         .order_by_expr(source.since.clone(), Order::Asc)
@@ -195,6 +211,11 @@ pub async fn rows(
                 title: row.try_get("", "title")?,
                 code: if with_code {
                     Some(row.try_get("", "code")?)
+                } else {
+                    None
+                },
+                due: if source.due.is_some() {
+                    Some(row.try_get("", "due")?)
                 } else {
                     None
                 },

@@ -20,6 +20,11 @@ pub enum BucketKind {
     LoginAddress,
     /// Registrations (providers and families) from one address.
     Register,
+    /// Mandatory reports from one address (`address`), or from everyone
+    /// (the address `*`).
+    Report,
+    /// Lookups of a report's stage from one address.
+    ReportLookup,
 }
 
 impl BucketKind {
@@ -28,6 +33,8 @@ impl BucketKind {
             BucketKind::LoginPair => "login_pair",
             BucketKind::LoginAddress => "login_address",
             BucketKind::Register => "register",
+            BucketKind::Report => "report",
+            BucketKind::ReportLookup => "report_lookup",
         }
     }
 }

@@ -26,6 +26,23 @@ pub fn parse_day(raw: &str) -> Option<NaiveDate> {
     NaiveDate::from_ymd_opt(y.parse().ok()?, m.parse().ok()?, d.parse().ok()?)
 }
 
+/// A typed moment in Beijing time: `2026-11-30T14:05` (the value of a
+/// datetime input), `2026-11-30 14:05` or `2026/11/30 14:05`, seconds
+/// optional; as UTC.
+pub fn parse_beijing_moment(raw: &str) -> Option<chrono::DateTime<chrono::Utc>> {
+    let raw = raw.trim();
+    let (day, time) = raw.split_once(['T', ' '])?;
+    let day = parse_day(day)?;
+    let time = chrono::NaiveTime::parse_from_str(time.trim(), "%H:%M")
+        .or_else(|_| chrono::NaiveTime::parse_from_str(time.trim(), "%H:%M:%S"))
+        .ok()?;
+    let beijing = chrono::FixedOffset::east_opt(8 * 3600)?;
+    day.and_time(time)
+        .and_local_timezone(beijing)
+        .single()
+        .map(|at| at.with_timezone(&chrono::Utc))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -60,5 +77,17 @@ mod tests {
         ] {
             assert_eq!(parse_day(raw), None, "{raw}");
         }
+    }
+
+    #[test]
+    fn a_typed_moment_is_read_as_beijing_time() {
+        let at = parse_beijing_moment("2026-11-30T08:05").expect("moment");
+        assert_eq!(at.to_rfc3339(), "2026-11-30T00:05:00+00:00");
+        assert_eq!(
+            parse_beijing_moment("2026/11/30 08:05:30").map(|a| a.timestamp() - at.timestamp()),
+            Some(30)
+        );
+        assert_eq!(parse_beijing_moment("2026-11-30"), None);
+        assert_eq!(parse_beijing_moment("昨天 8点"), None);
     }
 }

@@ -42,6 +42,13 @@ coded_enum! {
         FileToComplete = "file_to_complete", "村（社区）起草、待完善的儿童档案";
         /// A need a village supervisor drafted, for the township to publish.
         NeedToPublish = "need_to_publish", "村（社区）起草、待发布的需求";
+        /// A mandatory report nobody has responded to yet; overdue past
+        /// its first-response deadline.
+        ReportToRespond = "report_to_respond", "待首次响应的强制报告";
+        /// A decided report waiting for its follow-up visit and closing.
+        ReportToClose = "report_to_close", "待回访结案的强制报告";
+        /// A report unanswered past twice its deadline (county).
+        ReportEscalated = "report_escalated", "超时未响应、县级督办的强制报告";
     }
 }
 
@@ -50,6 +57,7 @@ pub fn kinds_for(role: Role) -> &'static [InboxKind] {
     use InboxKind as K;
     match role {
         Role::TownshipOfficer => &[
+            K::ReportToRespond,
             K::MatchToReview,
             K::MatchProposed,
             K::MatchToComplete,
@@ -58,8 +66,10 @@ pub fn kinds_for(role: Role) -> &'static [InboxKind] {
             K::FamilyToAssess,
             K::FamilyToReassess,
             K::NeedUnmatched,
+            K::ReportToClose,
         ],
         Role::CountyAdmin => &[
+            K::ReportEscalated,
             K::MatchCountyApproval,
             K::FamilyToDecide,
             K::ProviderToVerify,

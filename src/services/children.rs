@@ -163,6 +163,29 @@ pub async fn create(
     caller: &Principal,
     input: ChildInput,
 ) -> ServiceResult<child::Model> {
+    create_linked(store, ctx, caller, input, None).await
+}
+
+/// Opens a file for the child of mandatory report `report_id` (assistance)
+/// and links the report to it in the same transaction: every rule of a
+/// file applies, and the file exists only with the link.
+pub async fn create_for_report(
+    store: Store<'_>,
+    ctx: &RequestCtx,
+    caller: &Principal,
+    input: ChildInput,
+    report_id: &str,
+) -> ServiceResult<child::Model> {
+    create_linked(store, ctx, caller, input, Some(report_id)).await
+}
+
+async fn create_linked(
+    store: Store<'_>,
+    ctx: &RequestCtx,
+    caller: &Principal,
+    input: ChildInput,
+    report_id: Option<&str>,
+) -> ServiceResult<child::Model> {
     caller.require_role(&[Role::TownshipOfficer, Role::VillageSupervisor])?;
     check_basis_author(caller, input.statutory_basis.as_deref(), None)?;
     let parsed = match parse(store.db, store.vault, caller, &input, None).await {
@@ -202,6 +225,16 @@ pub async fn create(
                     None,
                 )
                 .await?;
+                if let Some(report_id) = report_id {
+                    super::reports::link_created(
+                        store.within(&txn),
+                        ctx,
+                        caller,
+                        report_id,
+                        &saved,
+                    )
+                    .await?;
+                }
                 txn.commit().await?;
                 return Ok(saved);
             }

@@ -14,6 +14,7 @@ use std::sync::Mutex;
 use chrono::{DateTime, Utc};
 
 use crate::db;
+use crate::db::entities::report::Column as ReportColumn;
 use crate::db::inbox::{
     FamilyScope, FamilySince, MatchScope, Owner, Row, Served, Source, Subject, Waiting,
 };
@@ -23,6 +24,7 @@ use crate::domain::inbox::{
     reassess_until, start_of, waiting_days,
 };
 use crate::domain::matching::MatchStatus;
+use crate::domain::report::{Move as ReportMove, ReportStatus};
 
 use super::files::identity;
 use super::{Paging, Principal, ServiceResult, Store};
@@ -159,6 +161,30 @@ fn source(
         K::NeedToPublish => {
             db::inbox::village_draft_needs(township?, Role::VillageSupervisor.as_str(), cutoff)
         }
+        K::ReportToRespond => db::inbox::reports(
+            Some(township?),
+            &ReportStatus::codes_where(|s| s.awaits_response()),
+            ReportColumn::ReceivedAt,
+            ReportColumn::ResponseDue,
+            now,
+            false,
+        ),
+        K::ReportToClose => db::inbox::reports(
+            Some(township?),
+            &ReportStatus::codes_where(|s| s.after(ReportMove::Close).is_some()),
+            ReportColumn::DecidedAt,
+            ReportColumn::FollowUpDue,
+            now,
+            false,
+        ),
+        K::ReportEscalated => db::inbox::reports(
+            None,
+            &ReportStatus::codes_where(|s| s.awaits_response()),
+            ReportColumn::ReceivedAt,
+            ReportColumn::EscalateAt,
+            now,
+            true,
+        ),
         K::MatchToReview => db::inbox::matches_under_review(
             township?,
             &MatchStatus::codes_where(|s| s.holds_capacity() && !s.is_final()),
@@ -325,6 +351,7 @@ fn item(
         (Subject::Match, Some(code)) => format!("{}（需求 {code}）", row.title),
         (Subject::Need, Some(code)) => format!("{}（{code}）", row.title),
         (Subject::Child, _) => format!("档案 {}", row.title),
+        (Subject::Report, _) => format!("报告 {}", row.title),
         (Subject::Family, _) => match row.since {
             Waiting::Day(end) => format!("{}（有效期至 {end}）", row.title),
             Waiting::At(_) => row.title,
@@ -345,13 +372,19 @@ fn item(
         K::NeedUnmatched => format!("/needs/{}/suggestions", row.id),
         K::DraftNeed | K::NeedToPublish => format!("/needs/{}", row.id),
         K::DraftFile | K::FileToComplete => format!("/children/{}", row.id),
+        K::ReportToRespond | K::ReportToClose | K::ReportEscalated => {
+            format!("/reports/{}", row.id)
+        }
     };
     Item {
         kind,
         label: format!("{}：{subject}", kind.label()),
         url,
         since,
-        overdue: is_overdue(since, cutoff),
+        overdue: match row.due {
+            Some(due) => due < now,
+            None => is_overdue(since, cutoff),
+        },
         waiting_days: waiting_days(since, now),
     }
 }

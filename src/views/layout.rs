@@ -42,6 +42,7 @@ fn nav_links(role: Role) -> &'static [(&'static str, &'static str)] {
             ("/matches", "对接"),
             ("/providers", "服务机构"),
             ("/families", "爱心家庭"),
+            ("/reports", "强制报告"),
             ("/staff", "工作人员"),
             ("/audit", "审计日志"),
             ("/search", "搜索"),
@@ -53,12 +54,14 @@ fn nav_links(role: Role) -> &'static [(&'static str, &'static str)] {
             ("/matches", "对接"),
             ("/providers", "服务机构"),
             ("/families", "爱心家庭"),
+            ("/reports", "强制报告"),
             ("/search", "搜索"),
         ],
         Role::VillageSupervisor => &[
             ("/", "工作台"),
             ("/children", "儿童档案"),
             ("/needs", "儿童需求"),
+            ("/report", "报告儿童险情"),
             ("/search", "搜索"),
         ],
         Role::Provider | Role::Family => &[
@@ -135,6 +138,7 @@ pub fn page_refreshing(
                             }
                         } @else {
                             a href="/search" { "搜索" }
+                            a href="/report" { "报告儿童险情" }
                             a href="/login" { "登录" }
                             a href="/register/provider" { "机构注册" }
                             a href="/register/family" { "爱心家庭申请" }
@@ -150,7 +154,7 @@ pub fn page_refreshing(
                 }
                 footer.site {
                     p { "云阳县民政局 · 困境儿童关爱服务平台" }
-                    p { "发现儿童遭受侵害或处于危险之中，请拨打 110；未成年人保护热线 12355；妇女儿童维权热线 12338。" }
+                    p { "发现儿童遭受侵害或处于危险之中，请拨打 110；未成年人保护热线 12355；妇女儿童维权热线 12338。" a href="/report" { "在线报告" } }
                 }
             }
         }

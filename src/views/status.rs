@@ -12,6 +12,7 @@ use crate::domain::matching::MatchStatus;
 use crate::domain::need::{NeedStatus, Urgency};
 use crate::domain::offer::OfferStatus;
 use crate::domain::provider::ProviderStatus;
+use crate::domain::report::{ReportStatus, Stage};
 
 /// The colour of a badge, by what the state asks of its reader.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -70,6 +71,10 @@ shown!(MatchStatus,
     Suggested => Waiting, Proposed => Waiting, TownshipApproved => Waiting, Approved => Good,
     InService => Good, Completed => Good, Rejected => Refused, Withdrawn => Ended, Cancelled => Ended);
 shown!(Urgency, Normal => Ended, Urgent => Urgent, Critical => Refused);
+shown!(ReportStatus,
+    Received => Urgent, Assigned => Waiting, Assessing => Waiting, Intervention => Waiting,
+    Assistance => Waiting, Unfounded => Ended, Closed => Good);
+shown!(Stage, Received => Waiting, Handling => Waiting, Closed => Good);
 
 /// A state's badge: its one name in its one colour.
 pub fn status_badge(state: impl Shown) -> Markup {
@@ -98,6 +103,8 @@ mod tests {
         names_are_distinct(&ProviderStatus::ALL);
         names_are_distinct(&FamilyStatus::ALL);
         names_are_distinct(MatchStatus::ALL);
+        names_are_distinct(ReportStatus::ALL);
+        names_are_distinct(Stage::ALL);
     }
 
     #[test]

@@ -15,7 +15,7 @@ use utoipa::{Modify, OpenApi};
 use super::body::{ErrorBody, ErrorDetail, error_response};
 use super::{
     allocation, audit, auth, children, families, inbox, matches, needs, offers, providers, regions,
-    search, suggestions, users,
+    reports, search, suggestions, users,
 };
 
 /// The session cookie and the CSRF header, as security schemes.
@@ -165,6 +165,12 @@ fn add_error(op: &mut Operation, status: &str, description: &str) {
         audit::api_login_pressure,
         inbox::api_inbox,
         allocation::api_allocation,
+        reports::api_file,
+        reports::api_stage,
+        reports::api_list,
+        reports::api_get,
+        reports::api_step,
+        reports::api_file_child,
         api_openapi,
     ),
     components(schemas(ErrorBody, ErrorDetail)),
@@ -183,6 +189,7 @@ fn add_error(op: &mut Operation, status: &str, description: &str) {
         (name = "audit", description = "The audit log"),
         (name = "inbox", description = "What waits for the caller (待办)"),
         (name = "allocation", description = "The county allocation plan (分配方案)"),
+        (name = "reports", description = "Mandatory reports about children at risk (强制报告; sealed content, audited reads)"),
         (name = "meta", description = "This document"),
     )
 )]

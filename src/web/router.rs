@@ -23,7 +23,7 @@ use super::extract::ApiPath;
 use super::session_store::DbSessionStore;
 use super::{
     AppState, BODY_LIMIT, audit, auth, children, families, health, home, matches, middleware,
-    needs, offers, openapi, providers, regions, search, users,
+    needs, offers, openapi, providers, regions, reports, search, users,
 };
 use super::{allocation, inbox};
 
@@ -170,6 +170,22 @@ fn routes() -> Router<AppState> {
         .route("/matches/{id}", get(matches::pages::detail_page))
         .route("/matches/{id}/{action}", post(matches::pages::move_submit))
         .route("/inbox", get(inbox::inbox_page))
+        .route(
+            "/report",
+            get(reports::pages::form_page).post(reports::pages::form_submit),
+        )
+        .route("/report/filed", get(reports::pages::filed_page))
+        .route(
+            "/report/status",
+            get(reports::pages::lookup_page).post(reports::pages::lookup_submit),
+        )
+        .route("/reports", get(reports::staff::queue_page))
+        .route("/reports/{id}", get(reports::staff::detail_page))
+        .route(
+            "/reports/{id}/file",
+            get(reports::staff::file_page).post(reports::staff::file_submit),
+        )
+        .route("/reports/{id}/{action}", post(reports::staff::step_submit))
         .route("/allocation", get(allocation::allocation_page))
         .route("/static/{file}", get(static_file))
         .route("/favicon.ico", get(favicon))
@@ -296,6 +312,14 @@ fn routes() -> Router<AppState> {
             "/api/v1/matches/{id}/handover",
             post(matches::records::api_handover).put(matches::records::api_handover_put),
         )
+        .route(
+            "/api/v1/reports",
+            get(reports::api_list).post(reports::api_file),
+        )
+        .route("/api/v1/reports/status", get(reports::api_stage))
+        .route("/api/v1/reports/{id}", get(reports::api_get))
+        .route("/api/v1/reports/{id}/file", post(reports::api_file_child))
+        .route("/api/v1/reports/{id}/{action}", post(reports::api_step))
         .route("/api/v1/audit", get(audit::api_list))
         .route("/api/v1/audit/logins", get(audit::api_login_pressure))
         .route("/api/v1/inbox", get(inbox::api_inbox))

@@ -445,6 +445,15 @@ impl TestResponse {
     }
 
     /// The `details` of an error body, as (field, message) pairs.
+    /// The message of the API's error JSON for `field`, if it names one.
+    pub fn json_field_error(&self, field: &str) -> Option<String> {
+        self.json()["error"]["details"]
+            .as_array()?
+            .iter()
+            .find(|d| d["field"] == field)
+            .and_then(|d| d["message"].as_str().map(str::to_owned))
+    }
+
     pub fn error_fields(&self) -> Vec<String> {
         self.json()["error"]["details"]
             .as_array()

@@ -35,6 +35,8 @@ mod openapi;
 mod privacy;
 mod providers;
 mod races;
+mod report_pages;
+mod reports;
 mod request_bodies;
 mod scope;
 mod search;

@@ -29,7 +29,7 @@ fn distinctive_child(id_number: &str) -> serde_json::Value {
 
 /// Every byte the database keeps: the SQLite files, or every row of every
 /// table of the PostgreSQL database as text.
-async fn everything_stored(app: &TestApp) -> Vec<u8> {
+pub async fn everything_stored(app: &TestApp) -> Vec<u8> {
     if app.db.get_database_backend() == DbBackend::Postgres {
         let tables = app
             .db
@@ -68,7 +68,7 @@ async fn everything_stored(app: &TestApp) -> Vec<u8> {
     }
 }
 
-fn contains(haystack: &[u8], needle: &str) -> bool {
+pub fn contains(haystack: &[u8], needle: &str) -> bool {
     haystack
         .windows(needle.len())
         .any(|w| w == needle.as_bytes())

@@ -6,7 +6,8 @@ use sea_orm::sea_query::{Expr, ExprTrait, Func, Query};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryTrait};
 
 use super::super::entities::{
-    child, family, family_assessment, match_record, need, offer, provider, service_record, user,
+    child, family, family_assessment, match_record, need, offer, provider, report, service_record,
+    user,
 };
 use super::{Source, Subject, col};
 
@@ -92,6 +93,7 @@ pub fn matches(
         since,
         dated: false,
         subject: Subject::Match,
+        due: None,
     }
 }
 
@@ -135,6 +137,7 @@ pub fn families(
         since,
         dated: false,
         subject: Subject::Family,
+        due: None,
     }
 }
 
@@ -170,6 +173,7 @@ pub fn approvals_ending(
         since,
         dated: true,
         subject: Subject::Family,
+        due: None,
     }
 }
 
@@ -184,6 +188,7 @@ pub fn providers_pending(cutoff: DateTime<Utc>) -> Source {
         since,
         dated: false,
         subject: Subject::Provider,
+        due: None,
     }
 }
 
@@ -212,6 +217,7 @@ pub fn needs_unmatched(township: &str, cutoff: DateTime<Utc>, open: &[&str]) -> 
         since,
         dated: false,
         subject: Subject::Need,
+        due: None,
     }
 }
 
@@ -229,6 +235,7 @@ pub fn draft_files(village_index: &str, cutoff: DateTime<Utc>) -> Source {
         since,
         dated: false,
         subject: Subject::Child,
+        due: None,
     }
 }
 
@@ -247,6 +254,7 @@ pub fn draft_needs(township: &str, created_by: &str, cutoff: DateTime<Utc>) -> S
         since,
         dated: false,
         subject: Subject::Need,
+        due: None,
     }
 }
 
@@ -266,6 +274,7 @@ pub fn matches_under_review(township: &str, holding: &[&str], cutoff: DateTime<U
         since,
         dated: false,
         subject: Subject::Match,
+        due: None,
     }
 }
 
@@ -284,6 +293,7 @@ pub fn township_draft_files(township: &str, cutoff: DateTime<Utc>) -> Source {
         since,
         dated: false,
         subject: Subject::Child,
+        due: None,
     }
 }
 
@@ -308,5 +318,40 @@ pub fn village_draft_needs(township: &str, supervisor: &str, cutoff: DateTime<Ut
         since,
         dated: false,
         subject: Subject::Need,
+        due: None,
+    }
+}
+
+/// Reports of a township in `statuses`, waiting since `since`, overdue
+/// past their own deadline `due` (the first response, the follow-up).
+pub fn reports(
+    township: Option<&str>,
+    statuses: &[&str],
+    since: report::Column,
+    due: report::Column,
+    now: DateTime<Utc>,
+    only_past_due: bool,
+) -> Source {
+    use report::{Column as R, Entity};
+    let mut select = Entity::find().filter(R::Status.is_in(statuses.iter().copied()));
+    if let Some(township) = township {
+        select = select.filter(R::TownshipCode.eq(township));
+    }
+    let due_at = col(Entity, due);
+    if only_past_due {
+        select = select.filter(due.lt(now));
+    }
+    Source {
+        query: select.into_query(),
+        id: col(Entity, R::Id),
+        since: col(Entity, since),
+        dated: false,
+        overdue: if only_past_due {
+            None
+        } else {
+            Some(due_at.clone().lt(now))
+        },
+        subject: Subject::Report,
+        due: Some(due_at),
     }
 }

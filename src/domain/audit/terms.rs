@@ -47,6 +47,18 @@ pub const ACTIONS: &[(&str, &str)] = &[
     ("match.complete", "确认对接完成"),
     ("match.handover", "填写交接说明"),
     ("match.continue", "决定继续服务"),
+    ("report.file", "接收强制报告"),
+    ("report.view", "查看强制报告"),
+    ("report.assign", "受理强制报告"),
+    ("report.respond", "记录首次响应"),
+    ("report.assess", "记录风险评估"),
+    ("report.decide", "作出处置决定"),
+    ("report.intervene", "记录干预措施"),
+    ("report.link", "报告关联儿童档案"),
+    ("report.follow_up", "报告回访"),
+    ("report.close", "报告结案"),
+    ("report.overdue", "报告超过首次响应时限"),
+    ("report.escalate", "报告上报县级督办"),
     ("vault.key", "创建身份信息密钥"),
     ("vault.rotate_key", "更换身份信息密钥"),
     ("regions.load", "载入行政区划"),
@@ -93,7 +105,7 @@ const FIELDS: &[(&str, &str)] = &[
 
 /// The Chinese name of state `code` of the kind of object `noun` names.
 fn state_name(noun: &str, code: &str) -> Option<&'static str> {
-    use crate::domain::{child, family, matching, need, offer, provider};
+    use crate::domain::{child, family, matching, need, offer, provider, report};
     match noun {
         "match" => code
             .parse::<matching::MatchStatus>()
@@ -107,6 +119,7 @@ fn state_name(noun: &str, code: &str) -> Option<&'static str> {
             .map(|s| s.label()),
         "family" => code.parse::<family::FamilyStatus>().ok().map(|s| s.label()),
         "child" => code.parse::<child::FileStatus>().ok().map(|s| s.label()),
+        "report" => code.parse::<report::ReportStatus>().ok().map(|s| s.label()),
         _ => None,
     }
 }
@@ -146,6 +159,11 @@ fn part_text(noun: &str, part: &str) -> Option<String> {
             .collect();
         return Some(format!("字段：{}", named.join("、")));
     }
+    if noun == "report"
+        && let Some(text) = report_part(part)
+    {
+        return Some(text);
+    }
     match part {
         "basis: guardian consent" => return Some("依据：监护人同意".into()),
         "basis: statutory basis" => return Some("依据：法定职责".into()),
@@ -153,6 +171,78 @@ fn part_text(noun: &str, part: &str) -> Option<String> {
         _ => {}
     }
     Some(part.to_owned())
+}
+
+/// A part of a report's audit detail, in words.
+fn report_part(part: &str) -> Option<String> {
+    use crate::domain::report::{
+        Decision, InterventionKind, Placement, ReportStatus, RiskFactor, RiskLevel,
+    };
+    if let Ok(kind) = part.parse::<InterventionKind>() {
+        return Some(kind.label().to_owned());
+    }
+    if let Some(code) = part.strip_prefix("placement ") {
+        return code
+            .parse::<Placement>()
+            .ok()
+            .map(|p| format!("照护方式：{}", p.label()));
+    }
+    let fixed = match part {
+        "urgent" => Some("紧急"),
+        "not urgent" => Some("非紧急"),
+        "public" => Some("公众报告"),
+        "staff" => Some("工作人员报告"),
+        "police called" => Some("已报警"),
+        "police not called" => Some("未报警"),
+        "on time" => Some("按期回访"),
+        "late" => Some("逾期回访"),
+        _ => None,
+    };
+    if let Some(text) = fixed {
+        return Some(text.to_owned());
+    }
+    if let Some(code) = part.strip_prefix("township ") {
+        return Some(format!("乡镇 {code}"));
+    }
+    if let Some(code) = part.strip_prefix("decision ") {
+        return code
+            .parse::<Decision>()
+            .ok()
+            .map(|d| format!("决定：{}", d.label()));
+    }
+    if let Some(code) = part.strip_prefix("risk ") {
+        return code
+            .parse::<RiskLevel>()
+            .ok()
+            .map(|l| format!("风险：{}", l.label()));
+    }
+    if let Some(codes) = part.strip_prefix("factors ") {
+        let named: Vec<&str> = codes
+            .split(',')
+            .filter(|c| !c.is_empty())
+            .map(|c| c.parse::<RiskFactor>().map_or(c, |f| f.label()))
+            .collect();
+        return Some(format!(
+            "因素：{}",
+            if named.is_empty() {
+                "无".to_owned()
+            } else {
+                named.join("、")
+            }
+        ));
+    }
+    if let Some(code) = part.strip_prefix("from ") {
+        return code
+            .parse::<ReportStatus>()
+            .ok()
+            .map(|s| format!("结案前：{}", s.label()));
+    }
+    if let Some(rest) = part.strip_prefix("first response after ") {
+        return rest
+            .strip_suffix(" min")
+            .map(|m| format!("首次响应用时 {m} 分钟"));
+    }
+    None
 }
 
 /// The kinds of object a target names: `(kind, Chinese name, page path)`;
@@ -164,6 +254,7 @@ const OBJECTS: &[(&str, &str, Option<&str>)] = &[
     ("match", "对接", Some("/matches/")),
     ("provider", "服务机构", Some("/providers/")),
     ("family", "爱心家庭", Some("/families/")),
+    ("report", "强制报告", Some("/reports/")),
     ("user", "账号", None),
     ("username", "登录名", None),
 ];

@@ -54,6 +54,8 @@ pub struct FileForm<'a> {
     pub errors: &'a Invalid,
     /// Whether the caller may record a statutory basis (township officers).
     pub may_record_statutory_basis: bool,
+    /// The mandatory report (its id and reference) the new file is for.
+    pub report: Option<(&'a str, &'a str)>,
 }
 
 /// The stored non-personal values of a file, as form input; the personal
@@ -203,7 +205,13 @@ pub fn file_form(ctx: &PageCtx<'_>, form: &FileForm<'_>) -> Markup {
             format!("修改档案 {}", file.child.file_no),
             format!("/children/{}/edit", file.child.id),
         ),
-        None => ("新建儿童档案".to_owned(), "/children".to_owned()),
+        None => match form.report {
+            Some((id, reference)) => (
+                format!("为报告 {reference} 建立儿童档案"),
+                format!("/reports/{id}/file"),
+            ),
+            None => ("新建儿童档案".to_owned(), "/children".to_owned()),
+        },
     };
     let village_choice = Choice {
         hint: existing.map(|_| "当前：（已隐藏）。不选则保持不变。"),

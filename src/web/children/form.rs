@@ -15,7 +15,7 @@ use crate::views::children::form::FileForm;
 use super::super::chrome::Chrome;
 use super::super::extract::FormFields;
 
-pub(super) fn child_input(form: &FormFields) -> ChildInput {
+pub fn child_input(form: &FormFields) -> ChildInput {
     let text = |name: &str| Some(form.get(name).to_owned());
     let consent = form.get_all("consent");
     ChildInput {
@@ -45,7 +45,7 @@ pub(super) fn child_input(form: &FormFields) -> ChildInput {
 }
 
 /// 409 when the only problem is a duplicate (as the API answers), else 422.
-pub(super) fn form_status(errors: &Invalid) -> StatusCode {
+pub fn form_status(errors: &Invalid) -> StatusCode {
     if errors.only_duplicates() {
         StatusCode::CONFLICT
     } else {
@@ -62,7 +62,21 @@ pub(super) fn render_form(
     existing: Option<&FileView>,
     errors: &Invalid,
 ) -> Markup {
+    render_form_for(chrome, choices, input, existing, errors, None)
+}
+
+/// The file form, for the mandatory report `report` (id, reference) when
+/// given: the new file is linked to it.
+pub fn render_form_for(
+    chrome: &Chrome,
+    choices: &FormChoices,
+    input: &ChildInput,
+    existing: Option<&FileView>,
+    errors: &Invalid,
+    report: Option<(&str, &str)>,
+) -> Markup {
     let form = FileForm {
+        report,
         input,
         townships: &choices.townships,
         villages: &choices.villages,
