@@ -71,10 +71,7 @@ pub async fn move_if(
 }
 
 /// Appends a step, numbered after the report's last one.
-pub async fn add_step(
-    db: &impl ConnectionTrait,
-    mut row: report_step::Model,
-) -> Result<(), DbErr> {
+pub async fn add_step(db: &impl ConnectionTrait, mut row: report_step::Model) -> Result<(), DbErr> {
     let last = report_step::Entity::find()
         .select_only()
         .expr(Func::max(Expr::col(report_step::Column::Seq)))

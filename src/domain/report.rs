@@ -41,7 +41,7 @@ coded_enum! {
 coded_enum! {
     /// What the reporter may learn with their lookup code: the stage only.
     pub enum Stage ("未知的办理阶段") {
-        Received = "received", "已收到，等待处理";
+        Received = "received", "已收到";
         Handling = "handling", "正在处理";
         Closed = "closed", "已办结";
     }

@@ -6,6 +6,7 @@ mod children;
 mod families;
 mod matches;
 mod offers;
+mod reports;
 
 use sea_orm::DatabaseConnection;
 
@@ -163,6 +164,7 @@ pub async fn load_if_empty(
         .partition(|p| p.role == Role::VillageSupervisor);
     if let Some(supervisor) = supervisors.first() {
         children::load(Store::new(conn, vault), &officers, supervisor).await?;
+        reports::load(Store::new(conn, vault), &officers, supervisor).await?;
     }
     let sunshine = providers::register(
         conn,

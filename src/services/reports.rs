@@ -21,7 +21,7 @@ mod steps;
 mod sweep;
 pub mod view;
 
-pub use filing::{Filed, file};
+pub use filing::{Filed, Intake, file};
 pub use lookup::stage;
 pub use steps::{
     AssessInput, CloseInput, DecideInput, InterveneInput, LinkInput, RespondInput, assess, assign,

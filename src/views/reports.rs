@@ -57,7 +57,7 @@ pub fn form(ctx: &PageCtx<'_>, data: &FormData<'_>) -> Markup {
         required: false,
     };
     page(
-        "报告儿童受侵害或无人照料",
+        "报告儿童险情",
         ctx,
         html! {
             (hotlines())

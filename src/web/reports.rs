@@ -17,7 +17,7 @@ use crate::error::{AppError, AppResult};
 use crate::services::Paging;
 use crate::services::reports::view::{QueueItem, QueueQuery, ReportDetail};
 use crate::services::reports::{
-    self, AssessInput, CloseInput, DecideInput, InterveneInput, LinkInput, RespondInput,
+    self, AssessInput, CloseInput, DecideInput, InterveneInput, LinkInput, RespondInput, StepDetail,
 };
 
 use super::AppState;
@@ -111,7 +111,7 @@ pub async fn api_file(
 ) -> AppResult<(StatusCode, Json<FiledBody>)> {
     let filed = reports::file(
         state.store(),
-        &state.settings,
+        &(&*state.settings).into(),
         &ctx,
         caller.as_ref(),
         body.into(),
@@ -268,9 +268,113 @@ pub struct StepBody {
     recorded_at: String,
     #[schema(required = true)]
     actor: Option<String>,
-    /// The step's details (who went, what was found, the risk level…).
-    #[schema(value_type = Object, required = true)]
-    detail: Option<serde_json::Value>,
+    /// The step's details (who went, what was found, the risk level…);
+    /// `null` for steps without any (filed, assigned, overdue…).
+    #[schema(required = true)]
+    detail: Option<StepDetailBody>,
+}
+
+/// What a step recorded; each step fills the fields it has.
+#[derive(Serialize, utoipa::ToSchema, Default)]
+pub struct StepDetailBody {
+    /// respond: who went.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    responders: Option<String>,
+    /// respond: what they found.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    findings: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    police_called: Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    police_case_number: Option<String>,
+    /// assess: `low`, `medium`, `high`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    risk_level: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    factors: Option<Vec<String>>,
+    /// decide: the decision's code.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    decision: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    reason: Option<String>,
+    /// intervene: the measure's code.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    kind: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    placement: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    place: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    family_id: Option<String>,
+    /// link: the file linked.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    child_id: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    file_no: Option<String>,
+    /// assess, intervene, follow-up, close: what was written.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    note: Option<String>,
+}
+
+impl From<StepDetail> for StepDetailBody {
+    fn from(detail: StepDetail) -> Self {
+        match detail {
+            StepDetail::Responded {
+                responders,
+                findings,
+                police_called,
+                police_case_number,
+            } => Self {
+                responders: Some(responders),
+                findings: Some(findings),
+                police_called: Some(police_called),
+                police_case_number,
+                ..Self::default()
+            },
+            StepDetail::Assessed {
+                risk_level,
+                factors,
+                note,
+            } => Self {
+                risk_level: Some(risk_level),
+                factors: Some(factors),
+                note,
+                ..Self::default()
+            },
+            StepDetail::Decided { decision, reason } => Self {
+                decision: Some(decision),
+                reason,
+                ..Self::default()
+            },
+            StepDetail::Intervened {
+                kind,
+                placement,
+                place,
+                family_id,
+                note,
+            } => Self {
+                kind: Some(kind),
+                placement,
+                place,
+                family_id,
+                note: Some(note),
+                ..Self::default()
+            },
+            StepDetail::Linked { child_id, file_no } => Self {
+                child_id: Some(child_id),
+                file_no: Some(file_no),
+                ..Self::default()
+            },
+            StepDetail::FollowedUp { note } => Self {
+                note: Some(note),
+                ..Self::default()
+            },
+            StepDetail::Closed { note } => Self {
+                note,
+                ..Self::default()
+            },
+        }
+    }
 }
 
 #[derive(Serialize, utoipa::ToSchema)]
@@ -337,7 +441,7 @@ impl From<ReportDetail> for ReportBody {
                     happened_at: s.happened_at.to_rfc3339(),
                     recorded_at: s.recorded_at.to_rfc3339(),
                     actor: s.actor_name,
-                    detail: s.detail.and_then(|x| serde_json::to_value(x).ok()),
+                    detail: s.detail.map(StepDetailBody::from),
                 })
                 .collect(),
         }
@@ -535,7 +639,7 @@ impl StepInput {
             StepInput::Respond(i) => reports::respond(store, ctx, caller, id, i).await,
             StepInput::Assess(i) => reports::assess(store, ctx, caller, id, i).await,
             StepInput::Decide(i) => {
-                reports::decide(store, &state.settings, ctx, caller, id, i).await
+                reports::decide(store, &state.settings.report_deadlines, ctx, caller, id, i).await
             }
             StepInput::Intervene(i) => reports::intervene(store, ctx, caller, id, i).await,
             StepInput::Link(i) => reports::link(store, ctx, caller, id, i).await,

@@ -124,3 +124,33 @@ async fn demo_data_loads_once_with_needs_shown_by_township_and_by_county() {
         );
     }
 }
+
+#[tokio::test]
+async fn the_demo_has_three_reports_in_two_townships_one_of_them_overdue() {
+    let app = TestApp::spawn().await;
+    carebridge::services::demo::load_if_empty(&app.db, &app.prepared.vault, 5)
+        .await
+        .expect("demo data");
+    let mut county = app.logged_in_with("county", "bridge-demo-4821").await;
+    let reports = county.get("/api/v1/reports").await.json();
+    let items = reports["items"].as_array().expect("items");
+    assert_eq!(items.len(), 3);
+    let mut statuses: Vec<&str> = items
+        .iter()
+        .map(|r| r["status"].as_str().expect("status"))
+        .collect();
+    statuses.sort_unstable();
+    assert_eq!(statuses, vec!["assessing", "intervention", "received"]);
+    let townships: std::collections::BTreeSet<&str> = items
+        .iter()
+        .map(|r| r["township"].as_str().expect("township"))
+        .collect();
+    assert_eq!(townships.len(), 2);
+    let overdue: Vec<&Value> = items.iter().filter(|r| r["overdue"] == true).collect();
+    assert_eq!(overdue.len(), 1);
+    assert_eq!(overdue[0]["escalated"], true);
+    assert_eq!(
+        county.get("/api/v1/inbox").await.json()["counts"]["report_escalated"],
+        1
+    );
+}

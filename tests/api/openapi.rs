@@ -69,6 +69,12 @@ const OPERATIONS: &[(&str, &str)] = &[
     ("get", "/api/v1/audit/logins"),
     ("get", "/api/v1/inbox"),
     ("get", "/api/v1/allocation"),
+    ("post", "/api/v1/reports"),
+    ("get", "/api/v1/reports"),
+    ("get", "/api/v1/reports/status"),
+    ("get", "/api/v1/reports/{id}"),
+    ("post", "/api/v1/reports/{id}/{action}"),
+    ("post", "/api/v1/reports/{id}/file"),
     ("get", "/api/openapi.json"),
 ];
 

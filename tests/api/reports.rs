@@ -770,7 +770,7 @@ async fn no_word_of_a_report_is_stored_or_indexed_in_plain_text() {
     let detail = officer.get(&format!("/api/v1/reports/{id}")).await.json();
     assert_eq!(detail["description"], WHAT);
     assert_eq!(detail["reporter_contact"], CONTACT);
-    assert_eq!(detail["village"].is_string(), true);
+    assert!(detail["village"].is_string());
     app.index_now().await;
 
     let mut stored = crate::vault::everything_stored(&app).await;
@@ -886,10 +886,7 @@ async fn two_decisions_racing_on_one_report_one_wins_and_the_other_gets_409() {
         let mut b = officer.clone();
         let decide = format!("/api/v1/reports/{id}/decide");
         let (x, y) = tokio::join!(
-            a.post_json(
-                &decide,
-                json!({"decision": "intervention"})
-            ),
+            a.post_json(&decide, json!({"decision": "intervention"})),
             b.post_json(
                 &decide,
                 json!({"decision": "unfounded", "reason": "核查不属实"})

@@ -10,7 +10,7 @@ use crate::db::entities::report;
 use crate::db::throttle::{BucketKey, BucketKind};
 use crate::domain::Invalid;
 use crate::domain::report::{
-    FilingInput, LOOKUP_ALPHABET, LOOKUP_LEN, ReportStatus, StepKind, reference_of,
+    Deadlines, FilingInput, LOOKUP_ALPHABET, LOOKUP_LEN, ReportStatus, StepKind, reference_of,
     reference_prefix,
 };
 use crate::domain::throttle::Policy;
@@ -32,11 +32,31 @@ pub struct Filed {
     pub lookup_code: String,
 }
 
+/// What filing needs of the settings: the deadlines and the throttles.
+#[derive(Clone, Copy, Debug)]
+pub struct Intake {
+    pub deadlines: Deadlines,
+    /// Public reports from one address within an hour without delay.
+    pub per_address: u32,
+    /// Public reports from everyone within ten minutes without delay.
+    pub global: u32,
+}
+
+impl From<&Settings> for Intake {
+    fn from(settings: &Settings) -> Self {
+        Intake {
+            deadlines: settings.report_deadlines,
+            per_address: settings.report_per_address,
+            global: settings.report_global,
+        }
+    }
+}
+
 /// Reports from one address: the settings' number an hour, then a wait
 /// that doubles from a minute up to an hour.
-fn per_address(settings: &Settings) -> Policy {
+fn per_address(intake: &Intake) -> Policy {
     Policy {
-        free: settings.report_per_address,
+        free: intake.per_address,
         first_delay: std::time::Duration::from_secs(60),
         max_delay: std::time::Duration::from_secs(60 * 60),
         window: std::time::Duration::from_secs(60 * 60),
@@ -45,9 +65,9 @@ fn per_address(settings: &Settings) -> Policy {
 
 /// Reports from everyone together: a flood from many addresses is slowed
 /// too, by seconds, never for long.
-fn global(settings: &Settings) -> Policy {
+fn global(intake: &Intake) -> Policy {
     Policy {
-        free: settings.report_global,
+        free: intake.global,
         first_delay: std::time::Duration::from_secs(2),
         max_delay: std::time::Duration::from_secs(60),
         window: std::time::Duration::from_secs(10 * 60),
@@ -96,7 +116,7 @@ fn year_of(now: DateTime<Utc>) -> i32 {
 /// them); `address` is the client's, for the public throttle.
 pub async fn file(
     store: Store<'_>,
-    settings: &Settings,
+    intake: &Intake,
     ctx: &RequestCtx,
     caller: Option<&Principal>,
     input: FilingInput,
@@ -132,7 +152,7 @@ pub async fn file(
                         username: "",
                         address,
                     },
-                    per_address(settings),
+                    per_address(intake),
                 ),
                 (
                     BucketKey {
@@ -140,7 +160,7 @@ pub async fn file(
                         username: "",
                         address: EVERYONE,
                     },
-                    global(settings),
+                    global(intake),
                 ),
             ] {
                 throttle::reserve(
@@ -163,7 +183,7 @@ pub async fn file(
         let reference = reference_of(year_of(now), next);
         let id = new_id();
         let vault = store.vault;
-        let deadlines = settings.report_deadlines;
+        let deadlines = intake.deadlines;
         let row = report::Model {
             id: id.clone(),
             reference: reference.clone(),

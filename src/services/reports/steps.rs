@@ -240,10 +240,10 @@ pub async fn assess(
                 invalid.check("risk_level", input.risk_level.trim().parse());
             let mut factors = Vec::new();
             for raw in &input.factors {
-                if let Some(f) = invalid.check::<RiskFactor, _>("factors", raw.trim().parse()) {
-                    if !factors.contains(&f) {
-                        factors.push(f);
-                    }
+                if let Some(f) = invalid.check::<RiskFactor, _>("factors", raw.trim().parse())
+                    && !factors.contains(&f)
+                {
+                    factors.push(f);
                 }
             }
             let note = if input.note.trim().is_empty() {
@@ -285,7 +285,7 @@ pub struct DecideInput {
 /// Decides after the assessment: intervention, assistance or unfounded.
 pub async fn decide(
     store: Store<'_>,
-    settings: &crate::config::Settings,
+    deadlines: &crate::domain::report::Deadlines,
     ctx: &RequestCtx,
     caller: &Principal,
     id: &str,
@@ -294,7 +294,7 @@ pub async fn decide(
     // Every decision leaves the same state: the state is checked (409)
     // before the choice is (422), as for every other step.
     let chosen: Option<Decision> = input.decision.trim().parse().ok();
-    let follow_up = settings.report_deadlines;
+    let follow_up = *deadlines;
     apply(
         store,
         ctx,
@@ -302,8 +302,7 @@ pub async fn decide(
         id,
         Move::Decide(chosen.unwrap_or(Decision::Unfounded)),
         async |_, report, now| {
-            let decision =
-                chosen.ok_or_else(|| Invalid::one("decision", "请选择处置决定"))?;
+            let decision = chosen.ok_or_else(|| Invalid::one("decision", "请选择处置决定"))?;
             if report.assessed_at.is_none() {
                 return Err(ServiceError::StateConflict {
                     status: report.status.as_str().to_owned(),

@@ -106,7 +106,7 @@ pub async fn form_submit(
     let input = filing_input(&form);
     let result = reports::file(
         state.store(),
-        &state.settings,
+        &(&*state.settings).into(),
         &ctx,
         caller.as_ref(),
         input.clone(),
