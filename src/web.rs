@@ -59,6 +59,8 @@ pub struct AppState {
     pub regions: Arc<Vec<crate::services::regions::Township>>,
     /// The time the services decide by.
     pub clock: crate::services::clock::Clock,
+    /// The entitlement rules the portal started with.
+    pub rules: Arc<crate::domain::entitlement::Rules>,
     pub search: Arc<SearchHandle>,
     pub settings: Arc<Settings>,
     /// The allocation plan's background job and its last result.
@@ -76,6 +78,7 @@ impl AppState {
             vault: &self.vault,
             kept: Some(&self.kept),
             clock: &self.clock,
+            rules: &self.rules,
         }
     }
 }

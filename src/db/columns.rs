@@ -13,7 +13,9 @@ use sea_orm::sea_query::{ArrayType, ColumnType, Nullable, StringLen, ValueType, 
 use sea_orm::{ColIdx, DbErr, QueryResult, TryGetError, TryGetable, Value};
 
 use crate::domain::category::Category;
-use crate::domain::child::{Assistance, Difficulty, DifficultyClass, FileStatus};
+use crate::domain::child::{Assistance, Difficulty, DifficultyClass, FileStatus, SchoolStatus};
+use crate::domain::department::Department;
+use crate::domain::referral::ReferralStatus;
 use crate::domain::family::{CareType, FamilyStatus};
 use crate::domain::matching::{MatchStatus, ProposedSide};
 use crate::domain::need::{NeedStatus, Urgency};
@@ -101,6 +103,9 @@ coded_columns!(
     OfferStatus,
     MatchStatus,
     ProposedSide,
+    Department,
+    SchoolStatus,
+    ReferralStatus,
 );
 
 /// A list of codes stored as a JSON array of strings (a file's

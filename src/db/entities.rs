@@ -3,6 +3,9 @@
 pub mod audit_log;
 pub mod child;
 pub mod child_event;
+pub mod entitlement;
+pub mod entitlement_gap;
+pub mod intake;
 pub mod family;
 pub mod family_assessment;
 pub mod login_failure;
@@ -13,6 +16,8 @@ pub mod offer;
 pub mod offer_township;
 pub mod provider;
 pub mod provider_township;
+pub mod referral;
+pub mod referral_event;
 pub mod search_outbox;
 pub mod service_record;
 pub mod session;

@@ -116,6 +116,7 @@ pub async fn load_if_empty(
         village: None,
         provider_id: None,
         family_id: None,
+        department: None,
     };
     let ctx = RequestCtx::new(Some(admin.clone()), None);
     let mut staff = Vec::new();
@@ -145,6 +146,7 @@ pub async fn load_if_empty(
                 role: role.as_str().to_owned(),
                 township: township.map(str::to_owned),
                 village: village.map(str::to_owned),
+                department: None,
             },
         )
         .await?;
@@ -156,6 +158,7 @@ pub async fn load_if_empty(
             village: user.village_code,
             provider_id: None,
             family_id: None,
+            department: None,
         });
     }
     let (supervisors, officers): (Vec<Principal>, Vec<Principal>) = staff

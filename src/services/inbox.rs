@@ -23,6 +23,7 @@ use crate::domain::inbox::{
     reassess_until, start_of, waiting_days,
 };
 use crate::domain::matching::MatchStatus;
+use crate::domain::referral::{ReferralStatus, office_day};
 
 use super::files::identity;
 use super::{Paging, Principal, ServiceResult, Store};
@@ -164,6 +165,20 @@ fn source(
             &MatchStatus::codes_where(|s| s.holds_capacity() && !s.is_final()),
             cutoff,
         ),
+        K::ReferralToAccept => db::inbox::referrals::for_department(
+            caller.department?,
+            ReferralStatus::Sent,
+            office_day(now),
+        ),
+        K::ReferralToAnswer => db::inbox::referrals::for_department(
+            caller.department?,
+            ReferralStatus::Accepted,
+            office_day(now),
+        ),
+        K::ReferralQuestion => db::inbox::referrals::asked(township?, cutoff),
+        K::ReferralAnswered => db::inbox::referrals::answered(township?, cutoff),
+        K::ReferralOverdue => db::inbox::referrals::overdue(township?, office_day(now)),
+        K::ReferralEscalated => db::inbox::referrals::escalated(office_day(now)),
     })
 }
 
@@ -325,6 +340,7 @@ fn item(
         (Subject::Match, Some(code)) => format!("{}（需求 {code}）", row.title),
         (Subject::Need, Some(code)) => format!("{}（{code}）", row.title),
         (Subject::Child, _) => format!("档案 {}", row.title),
+        (Subject::Referral, Some(code)) => format!("{}（档案 {code}）", row.title),
         (Subject::Family, _) => match row.since {
             Waiting::Day(end) => format!("{}（有效期至 {end}）", row.title),
             Waiting::At(_) => row.title,
@@ -345,6 +361,12 @@ fn item(
         K::NeedUnmatched => format!("/needs/{}/suggestions", row.id),
         K::DraftNeed | K::NeedToPublish => format!("/needs/{}", row.id),
         K::DraftFile | K::FileToComplete => format!("/children/{}", row.id),
+        K::ReferralToAccept
+        | K::ReferralToAnswer
+        | K::ReferralQuestion
+        | K::ReferralAnswered
+        | K::ReferralOverdue
+        | K::ReferralEscalated => format!("/referrals/{}", row.id),
     };
     Item {
         kind,

@@ -106,7 +106,7 @@ async fn village_name(conn: &impl ConnectionTrait, code: &str) -> ServiceResult<
 }
 
 /// The masked form of a field's plain value.
-fn masked(field: VaultField, plain: &str) -> String {
+pub(crate) fn masked(field: VaultField, plain: &str) -> String {
     match field {
         VaultField::Name | VaultField::GuardianName => mask_name(plain),
         VaultField::IdNumber => IdNumber::parse(plain)
