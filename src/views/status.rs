@@ -12,6 +12,7 @@ use crate::domain::matching::MatchStatus;
 use crate::domain::need::{NeedStatus, Urgency};
 use crate::domain::offer::OfferStatus;
 use crate::domain::provider::ProviderStatus;
+use crate::domain::referral::ReferralStatus;
 
 /// The colour of a badge, by what the state asks of its reader.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -70,6 +71,9 @@ shown!(MatchStatus,
     Suggested => Waiting, Proposed => Waiting, TownshipApproved => Waiting, Approved => Good,
     InService => Good, Completed => Good, Rejected => Refused, Withdrawn => Ended, Cancelled => Ended);
 shown!(Urgency, Normal => Ended, Urgent => Urgent, Critical => Refused);
+shown!(ReferralStatus,
+    Sent => Waiting, Accepted => Waiting, Granted => Good, Refused => Refused,
+    Returned => Refused, Forwarded => Ended, Closed => Ended);
 
 /// A state's badge: its one name in its one colour.
 pub fn status_badge(state: impl Shown) -> Markup {
@@ -98,6 +102,7 @@ mod tests {
         names_are_distinct(&ProviderStatus::ALL);
         names_are_distinct(&FamilyStatus::ALL);
         names_are_distinct(MatchStatus::ALL);
+        names_are_distinct(ReferralStatus::ALL);
     }
 
     #[test]
