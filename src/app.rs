@@ -268,7 +268,9 @@ async fn run_indexer(prepared: Prepared, search: Arc<SearchHandle>, k: u32) {
                     refreshed_on = Some(today);
                     tracing::info!(needs = n, "published needs re-projected for today");
                     // Birthdays move children across the rules' age bounds.
-                    if let Err(err) = crate::services::entitlements::gaps::refresh_if_due(store).await {
+                    if let Err(err) =
+                        crate::services::entitlements::gaps::refresh_if_due(store).await
+                    {
                         tracing::warn!(error = %err, "re-checking entitlement gaps failed");
                     }
                 }

@@ -38,14 +38,34 @@ enum Entitlements {
 
 /// Each old tick with the rule code it becomes and that rule's name.
 const TICKS: [(&str, &str, &str); 8] = [
-    ("minimum_living", "minimum_living", "最低生活保障（适当提高救助水平）"),
+    (
+        "minimum_living",
+        "minimum_living",
+        "最低生活保障（适当提高救助水平）",
+    ),
     ("extreme_poverty", "extreme_poverty", "特困人员救助供养"),
     ("orphan_allowance", "orphan_allowance", "孤儿基本生活保障"),
-    ("unsupported_allowance", "unsupported_allowance", "事实无人抚养儿童基本生活保障"),
-    ("temporary_relief", "temporary_relief", "临时救助（适当提高儿童救助水平）"),
+    (
+        "unsupported_allowance",
+        "unsupported_allowance",
+        "事实无人抚养儿童基本生活保障",
+    ),
+    (
+        "temporary_relief",
+        "temporary_relief",
+        "临时救助（适当提高儿童救助水平）",
+    ),
     ("disability_subsidy", "disability_subsidy", "残疾人两项补贴"),
-    ("medical_aid", "medical_assistance", "医疗保险倾斜和医疗救助"),
-    ("education_aid", "education_aid", "教育资助和义务教育“两免一补”"),
+    (
+        "medical_aid",
+        "medical_assistance",
+        "医疗保险倾斜和医疗救助",
+    ),
+    (
+        "education_aid",
+        "education_aid",
+        "教育资助和义务教育“两免一补”",
+    ),
 ];
 
 /// The codes of a stored list (`["a","b"]`): codes are lowercase ASCII.
@@ -193,7 +213,10 @@ mod tests {
 
     #[test]
     fn stored_lists_read_as_their_codes() {
-        assert_eq!(codes(r#"["minimum_living","education_aid"]"#), vec!["minimum_living", "education_aid"]);
+        assert_eq!(
+            codes(r#"["minimum_living","education_aid"]"#),
+            vec!["minimum_living", "education_aid"]
+        );
         assert!(codes("[]").is_empty());
     }
 }

@@ -128,7 +128,11 @@ impl MigrationTrait for Migration {
             .create_table(
                 Table::create()
                     .table(ReferralEvents::Table)
-                    .col(big_integer(ReferralEvents::Id).primary_key().auto_increment())
+                    .col(
+                        big_integer(ReferralEvents::Id)
+                            .primary_key()
+                            .auto_increment(),
+                    )
                     .col(string_len(ReferralEvents::ReferralId, 36))
                     .col(timestamp_with_time_zone(ReferralEvents::At))
                     .col(string_len(ReferralEvents::ActorId, 36))

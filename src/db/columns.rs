@@ -15,12 +15,12 @@ use sea_orm::{ColIdx, DbErr, QueryResult, TryGetError, TryGetable, Value};
 use crate::domain::category::Category;
 use crate::domain::child::{Assistance, Difficulty, DifficultyClass, FileStatus, SchoolStatus};
 use crate::domain::department::Department;
-use crate::domain::referral::ReferralStatus;
 use crate::domain::family::{CareType, FamilyStatus};
 use crate::domain::matching::{MatchStatus, ProposedSide};
 use crate::domain::need::{NeedStatus, Urgency};
 use crate::domain::offer::OfferStatus;
 use crate::domain::provider::{ProviderKind, ProviderStatus};
+use crate::domain::referral::ReferralStatus;
 use crate::domain::role::Role;
 
 /// A closed list of the domain with a stable code per value.

@@ -98,7 +98,10 @@ pub async fn open_benefits_of(
         .await
 }
 
-pub async fn find(db: &impl ConnectionTrait, id: &str) -> Result<Option<entitlement::Model>, DbErr> {
+pub async fn find(
+    db: &impl ConnectionTrait,
+    id: &str,
+) -> Result<Option<entitlement::Model>, DbErr> {
     entitlement::Entity::find_by_id(id.to_owned()).one(db).await
 }
 

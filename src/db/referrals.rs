@@ -11,7 +11,10 @@ use super::entities::{child, intake, referral, referral_event};
 use crate::domain::department::Department;
 use crate::domain::referral::ReferralStatus;
 
-pub async fn insert(db: &impl ConnectionTrait, row: referral::Model) -> Result<referral::Model, DbErr> {
+pub async fn insert(
+    db: &impl ConnectionTrait,
+    row: referral::Model,
+) -> Result<referral::Model, DbErr> {
     referral::ActiveModel::from(row).insert(db).await
 }
 
@@ -235,7 +238,9 @@ pub async fn open_for_rule(
     referral::Entity::find()
         .filter(referral::Column::ChildId.eq(child_id))
         .filter(referral::Column::RuleId.eq(rule_id))
-        .filter(referral::Column::Status.is_in(ReferralStatus::codes_where(ReferralStatus::is_open)))
+        .filter(
+            referral::Column::Status.is_in(ReferralStatus::codes_where(ReferralStatus::is_open)),
+        )
         .count(db)
         .await
 }
@@ -253,7 +258,9 @@ pub async fn open_rules_of(
         .column(referral::Column::ChildId)
         .column(referral::Column::RuleId)
         .filter(referral::Column::ChildId.is_in(child_ids.iter().cloned()))
-        .filter(referral::Column::Status.is_in(ReferralStatus::codes_where(ReferralStatus::is_open)))
+        .filter(
+            referral::Column::Status.is_in(ReferralStatus::codes_where(ReferralStatus::is_open)),
+        )
         .into_tuple()
         .all(db)
         .await
@@ -298,14 +305,16 @@ pub async fn figure_rows(
     let rows: Vec<Row> = query.into_tuple().all(db).await?;
     Ok(rows
         .into_iter()
-        .map(|(department, status, outcome, created_at, answered_at, due_on)| FigureRow {
-            department,
-            status,
-            outcome,
-            created_at,
-            answered_at,
-            due_on,
-        })
+        .map(
+            |(department, status, outcome, created_at, answered_at, due_on)| FigureRow {
+                department,
+                status,
+                outcome,
+                created_at,
+                answered_at,
+                due_on,
+            },
+        )
         .collect())
 }
 

@@ -163,8 +163,11 @@ const DUE_RANGE: std::ops::RangeInclusive<i64> = 1..=60;
 pub const DEFAULT_DUE_WORKING_DAYS: u32 = 10;
 
 fn parse_day(raw: &str, what: &str) -> Result<NaiveDate, RulesError> {
-    NaiveDate::parse_from_str(raw, "%Y-%m-%d")
-        .map_err(|_| RulesError(format!("[calendar] {what}: “{raw}” is not a date (YYYY-MM-DD)")))
+    NaiveDate::parse_from_str(raw, "%Y-%m-%d").map_err(|_| {
+        RulesError(format!(
+            "[calendar] {what}: “{raw}” is not a date (YYYY-MM-DD)"
+        ))
+    })
 }
 
 fn parse_fields(raw: &[String], at: &str) -> Result<Vec<VaultField>, RulesError> {
@@ -208,9 +211,10 @@ fn check_rule(raw: RawRule) -> Result<Rule, RulesError> {
             Ok(value.to_owned())
         }
     };
-    let department = raw.department.parse::<Department>().map_err(|_| {
-        RulesError(format!("{at}: unknown department “{}”", raw.department))
-    })?;
+    let department = raw
+        .department
+        .parse::<Department>()
+        .map_err(|_| RulesError(format!("{at}: unknown department “{}”", raw.department)))?;
     let severity = Severity::new(raw.severity)
         .ok_or_else(|| RulesError(format!("{at}: severity must be 1, 2 or 3")))?;
     let condition = Condition::parse(&raw.when)
@@ -268,7 +272,9 @@ impl Rules {
         let mut due = BTreeMap::new();
         for (code, n) in raw.deadlines.departments {
             let department = code.parse::<Department>().map_err(|_| {
-                RulesError(format!("[deadlines.departments]: unknown department “{code}”"))
+                RulesError(format!(
+                    "[deadlines.departments]: unknown department “{code}”"
+                ))
             })?;
             if !DUE_RANGE.contains(&n) {
                 return Err(RulesError(format!(
@@ -291,7 +297,10 @@ impl Rules {
         for raw in raw.rules {
             let rule = check_rule(raw)?;
             if !seen.insert(rule.id.clone()) {
-                return Err(RulesError(format!("rule “{}”: the id is used twice", rule.id)));
+                return Err(RulesError(format!(
+                    "rule “{}”: the id is used twice",
+                    rule.id
+                )));
             }
             rules.push(rule);
         }
@@ -327,7 +336,10 @@ impl Rules {
 
     /// The deadline of a referral to `department`, in working days.
     pub fn due_working_days(&self, department: Department) -> u32 {
-        self.due.get(&department).copied().unwrap_or(self.default_due)
+        self.due
+            .get(&department)
+            .copied()
+            .unwrap_or(self.default_due)
     }
 
     /// The personal fields a department sees for a matter without a rule.

@@ -109,10 +109,17 @@ pub fn next_status(
 /// The moves allowed from `status`, by the department or by the township.
 pub fn allowed_moves(status: ReferralStatus, department: bool) -> Vec<ReferralMove> {
     use ReferralMove as M;
-    [M::Accept, M::Grant, M::Refuse, M::Return, M::Forward, M::Close]
-        .into_iter()
-        .filter(|m| m.by_department() == department && next_status(status, *m).is_ok())
-        .collect()
+    [
+        M::Accept,
+        M::Grant,
+        M::Refuse,
+        M::Return,
+        M::Forward,
+        M::Close,
+    ]
+    .into_iter()
+    .filter(|m| m.by_department() == department && next_status(status, *m).is_ok())
+    .collect()
 }
 
 /// The calendar day of the county's offices (Beijing time, UTC+8) at `at`:
@@ -142,17 +149,29 @@ mod tests {
         use ReferralStatus as S;
         assert_eq!(next_status(S::Sent, M::Accept), Ok(S::Accepted));
         assert_eq!(next_status(S::Accepted, M::Grant), Ok(S::Granted));
-        assert_eq!(next_status(S::Sent, M::Grant), Err(IllegalReferralMove(S::Sent)));
+        assert_eq!(
+            next_status(S::Sent, M::Grant),
+            Err(IllegalReferralMove(S::Sent))
+        );
         assert_eq!(next_status(S::Sent, M::Forward), Ok(S::Forwarded));
-        assert_eq!(next_status(S::Granted, M::Refuse), Err(IllegalReferralMove(S::Granted)));
+        assert_eq!(
+            next_status(S::Granted, M::Refuse),
+            Err(IllegalReferralMove(S::Granted))
+        );
         assert_eq!(next_status(S::Refused, M::Close), Ok(S::Closed));
-        assert_eq!(next_status(S::Forwarded, M::Close), Err(IllegalReferralMove(S::Forwarded)));
+        assert_eq!(
+            next_status(S::Forwarded, M::Close),
+            Err(IllegalReferralMove(S::Forwarded))
+        );
         for status in ReferralStatus::ALL {
             for m in allowed_moves(*status, true) {
                 assert!(status.is_open(), "{status:?} {m:?}");
             }
         }
-        assert_eq!(allowed_moves(S::Sent, true), vec![M::Accept, M::Return, M::Forward]);
+        assert_eq!(
+            allowed_moves(S::Sent, true),
+            vec![M::Accept, M::Return, M::Forward]
+        );
         assert_eq!(allowed_moves(S::Granted, false), vec![M::Close]);
     }
 

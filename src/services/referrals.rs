@@ -20,14 +20,14 @@ use sea_orm::ConnectionTrait;
 
 use crate::db;
 use crate::db::entities::{child, referral};
+use crate::domain::Invalid;
 use crate::domain::Role;
 use crate::domain::child::FileStatus;
 use crate::domain::department::Department;
+use crate::domain::entitlement::Rules;
 use crate::domain::invalid::required_text;
 use crate::domain::referral::{ReferralStatus, office_day};
 use crate::domain::text_check;
-use crate::domain::Invalid;
-use crate::domain::entitlement::Rules;
 
 use super::audit::{self, Event};
 use super::files::find_in_scope;
@@ -161,7 +161,11 @@ pub(crate) fn check(rules: &Rules, input: &ReferralInput) -> Result<Checked, Inv
     };
     let matter = match (
         rule,
-        input.matter.as_deref().map(str::trim).filter(|s| !s.is_empty()),
+        input
+            .matter
+            .as_deref()
+            .map(str::trim)
+            .filter(|s| !s.is_empty()),
     ) {
         (_, Some(text)) => invalid.check("matter", required_text(text, 100)),
         (Some(rule), None) => Some(rule.name.clone()),

@@ -4,9 +4,9 @@ use sea_orm::{ConnectionTrait, DatabaseConnection};
 
 use crate::db;
 use crate::db::entities::user;
+use crate::domain::department::Department;
 use crate::domain::region::{TownshipCode, VillageCode};
 use crate::domain::user::{NewPassword, Username};
-use crate::domain::department::Department;
 use crate::domain::{Invalid, Role};
 
 use super::audit::{self, Event};
@@ -188,11 +188,10 @@ async fn create(
     audit::append(
         &txn,
         ctx,
-        Event::success("user.create", format!("user:{id}"))
-            .with_detail(match account.department {
-                Some(d) => format!("role={}; department={d}", account.role),
-                None => format!("role={}", account.role),
-            }),
+        Event::success("user.create", format!("user:{id}")).with_detail(match account.department {
+            Some(d) => format!("role={}; department={d}", account.role),
+            None => format!("role={}", account.role),
+        }),
     )
     .await?;
     txn.commit().await?;

@@ -5,11 +5,11 @@ use chrono::Duration;
 
 use crate::db::entities::{child, need};
 use crate::domain::Invalid;
-use crate::domain::child::{Assistance, FileStatus, SchoolStatus};
-use crate::services::entitlements::records::rule_of_tick;
 use crate::domain::child::{AgeBand, Difficulties, DifficultyInput, age_on};
+use crate::domain::child::{Assistance, FileStatus, SchoolStatus};
 use crate::domain::id_number::check_digit;
 use crate::domain::need::{NeedCode, NeedStatus};
+use crate::services::entitlements::records::rule_of_tick;
 use crate::services::files::identity::Identity;
 use crate::services::files::population;
 

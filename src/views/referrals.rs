@@ -33,7 +33,14 @@ fn deadline(item_overdue: bool, escalated: bool, due: chrono::NaiveDate) -> Mark
 }
 
 /// The queue: open and overdue first.
-pub fn list(ctx: &PageCtx<'_>, items: &[ListItem], total: u64, limit: u64, offset: u64, base: &str) -> Markup {
+pub fn list(
+    ctx: &PageCtx<'_>,
+    items: &[ListItem],
+    total: u64,
+    limit: u64,
+    offset: u64,
+    base: &str,
+) -> Markup {
     page(
         "部门转介",
         ctx,
@@ -158,7 +165,12 @@ fn move_forms(ctx: &PageCtx<'_>, v: &ReferralView, errors: &Invalid) -> Markup {
 }
 
 /// One referral.
-pub fn detail(ctx: &PageCtx<'_>, v: &ReferralView, errors: &Invalid, notice: Option<&str>) -> Markup {
+pub fn detail(
+    ctx: &PageCtx<'_>,
+    v: &ReferralView,
+    errors: &Invalid,
+    notice: Option<&str>,
+) -> Markup {
     let r = &v.referral;
     let title = format!("转介：{}", r.matter);
     page(

@@ -16,7 +16,9 @@ use crate::services::entitlements::records::{self, RecordInput};
 use super::AppState;
 use super::body::{ErrorBody, InvalidFields, ListBody, OutOfScope, ReadAccess, WriteAccess};
 use super::extract::{ApiJson, ApiPath, ApiQuery, Auth, Ctx};
-use super::referrals::body::{ChildEntitlementsBody, EndRequest, GapItemBody, RecordBody, RecordRequest};
+use super::referrals::body::{
+    ChildEntitlementsBody, EndRequest, GapItemBody, RecordBody, RecordRequest,
+};
 
 #[derive(Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]

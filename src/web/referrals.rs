@@ -190,7 +190,15 @@ pub async fn api_accept(
     Ctx(ctx): Ctx,
     ApiPath(id): ApiPath<String>,
 ) -> AppResult<Json<MovedBody>> {
-    make(&state, &ctx, &caller, &id, ReferralMove::Accept, AnswerInput::default()).await
+    make(
+        &state,
+        &ctx,
+        &caller,
+        &id,
+        ReferralMove::Accept,
+        AnswerInput::default(),
+    )
+    .await
 }
 
 /// Granted: records the entitlement on the file (department_staff of it).
@@ -343,7 +351,15 @@ pub async fn api_close(
     Ctx(ctx): Ctx,
     ApiPath(id): ApiPath<String>,
 ) -> AppResult<Json<MovedBody>> {
-    make(&state, &ctx, &caller, &id, ReferralMove::Close, AnswerInput::default()).await
+    make(
+        &state,
+        &ctx,
+        &caller,
+        &id,
+        ReferralMove::Close,
+        AnswerInput::default(),
+    )
+    .await
 }
 
 /// A comment in the referral's thread: the department asks, the township answers.
@@ -401,7 +417,12 @@ pub async fn api_figures(
     Auth(caller): Auth,
     ApiQuery(query): ApiQuery<FiguresQuery>,
 ) -> AppResult<Json<FiguresBody>> {
-    let since = match query.since.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+    let since = match query
+        .since
+        .as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+    {
         None => None,
         Some(raw) => Some(
             crate::domain::dates::parse_day(raw)

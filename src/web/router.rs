@@ -187,12 +187,15 @@ fn routes() -> Router<AppState> {
         .route("/referrals/new", get(referrals::pages::new_page))
         .route("/referrals/figures", get(referrals::pages::figures_page))
         .route("/referrals/{id}", get(referrals::pages::detail_page))
-        .route("/referrals/{id}/reveal", post(referrals::pages::reveal_submit))
-        .route("/referrals/{id}/{action}", post(referrals::pages::move_submit))
         .route(
-            "/intakes/new",
-            get(referrals::pages::intake_page),
+            "/referrals/{id}/reveal",
+            post(referrals::pages::reveal_submit),
         )
+        .route(
+            "/referrals/{id}/{action}",
+            post(referrals::pages::move_submit),
+        )
+        .route("/intakes/new", get(referrals::pages::intake_page))
         .route("/intakes", post(referrals::pages::intake_submit))
         .route("/intakes/{id}", get(referrals::pages::intake_detail_page))
         .route("/allocation", get(allocation::allocation_page))
@@ -343,9 +346,15 @@ fn routes() -> Router<AppState> {
         .route("/api/v1/referrals/{id}/grant", post(referrals::api_grant))
         .route("/api/v1/referrals/{id}/refuse", post(referrals::api_refuse))
         .route("/api/v1/referrals/{id}/return", post(referrals::api_return))
-        .route("/api/v1/referrals/{id}/forward", post(referrals::api_forward))
+        .route(
+            "/api/v1/referrals/{id}/forward",
+            post(referrals::api_forward),
+        )
         .route("/api/v1/referrals/{id}/close", post(referrals::api_close))
-        .route("/api/v1/referrals/{id}/comment", post(referrals::api_comment))
+        .route(
+            "/api/v1/referrals/{id}/comment",
+            post(referrals::api_comment),
+        )
         .route("/api/v1/intakes", post(referrals::api_intake))
         .route("/api/v1/intakes/{id}", get(referrals::api_intake_get))
         .route("/api/v1/allocation", get(allocation::api_allocation))

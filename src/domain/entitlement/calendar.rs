@@ -60,11 +60,23 @@ mod tests {
     fn ten_working_days_skip_weekends_and_holidays_and_count_swapped_saturdays() {
         let plain = Calendar::default();
         // Friday 4 December 2026 + 10 working days = Friday 18 December.
-        assert_eq!(plain.add_working_days(day(2026, 12, 4), 10), day(2026, 12, 18));
-        assert_eq!(plain.add_working_days(day(2026, 12, 5), 1), day(2026, 12, 7));
-        assert_eq!(plain.add_working_days(day(2026, 12, 7), 0), day(2026, 12, 7));
+        assert_eq!(
+            plain.add_working_days(day(2026, 12, 4), 10),
+            day(2026, 12, 18)
+        );
+        assert_eq!(
+            plain.add_working_days(day(2026, 12, 5), 1),
+            day(2026, 12, 7)
+        );
+        assert_eq!(
+            plain.add_working_days(day(2026, 12, 7), 0),
+            day(2026, 12, 7)
+        );
         let county = Calendar::new([day(2026, 12, 8)], [day(2026, 12, 12)]);
         // The Tuesday is a holiday, the Saturday after is worked.
-        assert_eq!(county.add_working_days(day(2026, 12, 7), 5), day(2026, 12, 12));
+        assert_eq!(
+            county.add_working_days(day(2026, 12, 7), 5),
+            day(2026, 12, 12)
+        );
     }
 }

@@ -22,7 +22,9 @@
 
 use std::fmt;
 
-use super::super::child::{Difficulty, DisabilityType, PovertyType, SchoolStatus, UnsupportedReason};
+use super::super::child::{
+    Difficulty, DisabilityType, PovertyType, SchoolStatus, UnsupportedReason,
+};
 use super::Facts;
 
 /// A number field.
@@ -416,8 +418,10 @@ mod tests {
 
     #[test]
     fn conditions_read_and_hold_as_written() {
-        let c = Condition::parse("poverty and age in 6..15 and poverty_type in [minimum_living, extreme_poverty]")
-            .expect("valid");
+        let c = Condition::parse(
+            "poverty and age in 6..15 and poverty_type in [minimum_living, extreme_poverty]",
+        )
+        .expect("valid");
         assert!(c.holds(&facts()));
         assert!(c.reads_age());
         let c = Condition::parse("orphan or (poverty and not disability)").expect("valid");
@@ -425,7 +429,11 @@ mod tests {
         assert!(!c.reads_age());
         let c = Condition::parse("disability_grade <= 2").expect("valid");
         assert!(!c.holds(&facts()), "no disability: false");
-        assert!(Condition::parse("not disability_grade <= 2").expect("valid").holds(&facts()));
+        assert!(
+            Condition::parse("not disability_grade <= 2")
+                .expect("valid")
+                .holds(&facts())
+        );
         let c = Condition::parse("school_status != enrolled").expect("valid");
         assert!(!c.holds(&facts()), "school status not recorded: false");
     }

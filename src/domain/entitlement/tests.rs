@@ -92,8 +92,14 @@ fn the_shipped_file_has_every_guarantee_of_part_three() {
 fn orphans_are_eligible_for_the_orphan_allowance() {
     check(
         "orphan_allowance",
-        &[child(0, &[D::Orphan]), child(17, &[D::Orphan, D::Disability])],
-        &[child(8, &[D::Unsupported]), child(8, &[D::GuardianshipAbsent])],
+        &[
+            child(0, &[D::Orphan]),
+            child(17, &[D::Orphan, D::Disability]),
+        ],
+        &[
+            child(8, &[D::Unsupported]),
+            child(8, &[D::GuardianshipAbsent]),
+        ],
     );
 }
 
@@ -102,10 +108,17 @@ fn extreme_poverty_support_is_for_children_under_sixteen() {
     let unsupported_poor = with(poor(15, P::LowIncome), D::Unsupported);
     check(
         "extreme_poverty",
-        &[poor(15, P::ExtremePoverty), poor(0, P::ExtremePoverty), unsupported_poor.clone()],
+        &[
+            poor(15, P::ExtremePoverty),
+            poor(0, P::ExtremePoverty),
+            unsupported_poor.clone(),
+        ],
         &[
             poor(16, P::ExtremePoverty),
-            Facts { age: Some(16), ..unsupported_poor },
+            Facts {
+                age: Some(16),
+                ..unsupported_poor
+            },
             poor(10, P::MinimumLiving),
             child(10, &[D::Unsupported]),
         ],
@@ -117,7 +130,11 @@ fn minimum_living_and_temporary_relief_follow_the_recognised_type() {
     check(
         "minimum_living",
         &[poor(3, P::MinimumLiving), poor(17, P::MinimumLiving)],
-        &[poor(3, P::LowIncome), poor(3, P::ExtremePoverty), child(3, &[D::Orphan])],
+        &[
+            poor(3, P::LowIncome),
+            poor(3, P::ExtremePoverty),
+            child(3, &[D::Orphan]),
+        ],
     );
     check(
         "temporary_relief",
@@ -131,7 +148,10 @@ fn de_facto_unsupported_children_who_are_not_orphans_get_the_allowance() {
     check(
         "unsupported_allowance",
         &[child(5, &[D::Unsupported])],
-        &[child(5, &[D::Unsupported, D::Orphan]), child(5, &[D::GuardianshipAbsent])],
+        &[
+            child(5, &[D::Unsupported, D::Orphan]),
+            child(5, &[D::GuardianshipAbsent]),
+        ],
     );
 }
 
@@ -156,8 +176,16 @@ fn medical_assistance_is_for_poor_seriously_ill_and_grade_one_or_two() {
 fn the_premium_subsidy_covers_orphans_and_minimum_living_and_extreme_poverty() {
     check(
         "insurance_subsidy",
-        &[child(1, &[D::Orphan]), poor(1, P::MinimumLiving), poor(1, P::ExtremePoverty)],
-        &[poor(1, P::LowIncome), poor(1, P::TemporaryRelief), child(1, &[D::Unsupported])],
+        &[
+            child(1, &[D::Orphan]),
+            poor(1, P::MinimumLiving),
+            poor(1, P::ExtremePoverty),
+        ],
+        &[
+            poor(1, P::LowIncome),
+            poor(1, P::TemporaryRelief),
+            child(1, &[D::Unsupported]),
+        ],
     );
 }
 
@@ -222,10 +250,14 @@ fn screening_is_free_up_to_six_for_a_suspected_disability() {
     check(
         "disability_screening",
         &[suspected(0), suspected(6)],
-        &[suspected(7), child(3, &[D::Poverty]), Facts {
-            suspected_disability: true,
-            ..disabled(3, T::Hearing, 2)
-        }],
+        &[
+            suspected(7),
+            child(3, &[D::Poverty]),
+            Facts {
+                suspected_disability: true,
+                ..disabled(3, T::Hearing, 2)
+            },
+        ],
     );
 }
 
@@ -238,7 +270,11 @@ fn rehabilitation_up_to_six_for_the_listed_disabilities_and_autism() {
             disabled(0, T::Hearing, 1),
             disabled(3, T::Intellectual, 3),
         ],
-        &[disabled(7, T::Autism, 4), disabled(3, T::Mental, 2), disabled(3, T::Multiple, 1)],
+        &[
+            disabled(7, T::Autism, 4),
+            disabled(3, T::Mental, 2),
+            disabled(3, T::Multiple, 1),
+        ],
     );
 }
 
@@ -339,8 +375,7 @@ fn oracle(id: &str, f: &Facts) -> bool {
     match id {
         "orphan_allowance" => has(D::Orphan),
         "extreme_poverty" => {
-            age(0, 15)
-                && (p == Some(P::ExtremePoverty) || (has(D::Unsupported) && has(D::Poverty)))
+            age(0, 15) && (p == Some(P::ExtremePoverty) || (has(D::Unsupported) && has(D::Poverty)))
         }
         "minimum_living" => p == Some(P::MinimumLiving),
         "temporary_relief" => p == Some(P::TemporaryRelief),
@@ -357,7 +392,14 @@ fn oracle(id: &str, f: &Facts) -> bool {
             age(0, 6)
                 && matches!(
                     f.disability_type,
-                    Some(T::Visual | T::Hearing | T::Speech | T::Intellectual | T::Physical | T::Autism)
+                    Some(
+                        T::Visual
+                            | T::Hearing
+                            | T::Speech
+                            | T::Intellectual
+                            | T::Physical
+                            | T::Autism
+                    )
                 )
         }
         "diagnosis_subsidy" => has(D::Poverty) && f.suspected_disability && !has(D::Disability),
@@ -414,7 +456,10 @@ fn a_malformed_rules_file_is_refused_naming_the_rule() {
             "rule “bad_field”: condition “height > 3”: 未知的字段“height”",
         ),
         (
-            format!("{ok}{}", rule("bad_value", "when = \"school_status = home\"")),
+            format!(
+                "{ok}{}",
+                rule("bad_value", "when = \"school_status = home\"")
+            ),
             "rule “bad_value”",
         ),
         (rule("no_when", ""), "rule “no_when”: missing field `when`"),

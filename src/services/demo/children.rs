@@ -332,7 +332,12 @@ pub async fn load(
             difficulties: Some(difficulty_input(s.kinds, n)),
             assistance: Some(assistance_for(s.kinds)),
             school_status: Some(
-                if s.age < 6 { "not_of_school_age" } else { "enrolled" }.to_owned(),
+                if s.age < 6 {
+                    "not_of_school_age"
+                } else {
+                    "enrolled"
+                }
+                .to_owned(),
             ),
             suspected_disability: Some(false),
             consent_keep_file: (!cannot_consent).then_some(true),

@@ -37,7 +37,10 @@ pub fn facts_with_birth(
         age: Some(age_on(birth, today)).filter(|a| *a >= 0),
         difficulties: child.difficulties.to_vec(),
         poverty_type: code::<PovertyType>(child.poverty_type.as_deref(), "poverty type")?,
-        disability_type: code::<DisabilityType>(child.disability_type.as_deref(), "disability type")?,
+        disability_type: code::<DisabilityType>(
+            child.disability_type.as_deref(),
+            "disability type",
+        )?,
         disability_grade: child.disability_grade.and_then(|g| u8::try_from(g).ok()),
         unsupported_reason: code::<UnsupportedReason>(
             child.unsupported_reason.as_deref(),

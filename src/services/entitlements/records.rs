@@ -60,7 +60,12 @@ pub(crate) fn check(
     if rule.is_none() {
         invalid.add("benefit", "请选择保障项目");
     }
-    let since = match input.since.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+    let since = match input
+        .since
+        .as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+    {
         None => {
             invalid.add(since_field, "请填写开始享受的日期");
             None

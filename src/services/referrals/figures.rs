@@ -59,7 +59,10 @@ pub async fn figures(
             continue;
         }
         let count = |s: ReferralStatus| mine.iter().filter(|r| r.outcome == Some(s)).count() as u64;
-        let answered: Vec<_> = mine.iter().filter_map(|r| r.answered_at.map(|a| (r, a))).collect();
+        let answered: Vec<_> = mine
+            .iter()
+            .filter_map(|r| r.answered_at.map(|a| (r, a)))
+            .collect();
         let forwarded = count(ReferralStatus::Forwarded);
         out.push(DepartmentFigures {
             department,
@@ -69,7 +72,12 @@ pub async fn figures(
                 .iter()
                 .filter(|(r, at)| office_day(*at) <= r.due_on)
                 .count() as u64,
-            median_days: median(answered.iter().map(|(r, at)| (*at - r.created_at).num_days()).collect()),
+            median_days: median(
+                answered
+                    .iter()
+                    .map(|(r, at)| (*at - r.created_at).num_days())
+                    .collect(),
+            ),
             // By the answer, which closing keeps.
             granted: count(ReferralStatus::Granted),
             refused: count(ReferralStatus::Refused),

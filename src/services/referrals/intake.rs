@@ -47,7 +47,12 @@ pub async fn create(
     let request = invalid.check("request", required_text(&input.request, 1000));
     let mut parts = Vec::new();
     let mut seen = Vec::new();
-    for rule in input.entitlements.iter().map(|r| r.trim()).filter(|r| !r.is_empty()) {
+    for rule in input
+        .entitlements
+        .iter()
+        .map(|r| r.trim())
+        .filter(|r| !r.is_empty())
+    {
         if seen.contains(&rule) {
             continue;
         }
@@ -77,7 +82,11 @@ pub async fn create(
             Ok(c) => checked.push(c),
             Err(errors) => {
                 for e in errors.errors {
-                    let field = if e.field == "summary" { "request".to_owned() } else { e.field };
+                    let field = if e.field == "summary" {
+                        "request".to_owned()
+                    } else {
+                        e.field
+                    };
                     invalid.add(&field, e.message);
                 }
             }

@@ -53,7 +53,13 @@ fn state_conflict(status: ReferralStatus, message: String) -> ServiceError {
     }
 }
 
-fn text(invalid: &mut Invalid, field: &str, raw: Option<&str>, max: usize, required: bool) -> Option<String> {
+fn text(
+    invalid: &mut Invalid,
+    field: &str,
+    raw: Option<&str>,
+    max: usize,
+    required: bool,
+) -> Option<String> {
     match raw.map(str::trim).filter(|s| !s.is_empty()) {
         Some(raw) => invalid.check(field, required_text(raw, max)),
         None => {
@@ -79,10 +85,21 @@ pub async fn make(
     // What the input says is checked before the lock.
     let mut invalid = Invalid::new();
     let reason_required = matches!(mv, ReferralMove::Refuse | ReferralMove::Return);
-    let reason = text(&mut invalid, "reason", input.reason.as_deref(), 500, reason_required);
+    let reason = text(
+        &mut invalid,
+        "reason",
+        input.reason.as_deref(),
+        500,
+        reason_required,
+    );
     let mut start_on: Option<NaiveDate> = None;
     let (benefit, reference) = if mv == ReferralMove::Grant {
-        start_on = match input.start_on.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        start_on = match input
+            .start_on
+            .as_deref()
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+        {
             None => {
                 invalid.add("start_on", "请填写开始享受的日期");
                 None
@@ -115,7 +132,12 @@ pub async fn make(
         (None, None)
     };
     let forward_to = if mv == ReferralMove::Forward {
-        match input.department.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        match input
+            .department
+            .as_deref()
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+        {
             None => {
                 invalid.add("department", "请选择转往的部门");
                 None
@@ -175,15 +197,16 @@ pub async fn make(
                 summary: row.summary.clone(),
                 due_working_days: store.rules.due_working_days(department),
             };
-            Some(
-                insert_forward(store, ctx, caller, &txn, &child, checked, &row, now).await?,
-            )
+            Some(insert_forward(store, ctx, caller, &txn, &child, checked, &row, now).await?)
         }
         None => None,
     };
     fields.forwarded_to = forwarded.as_ref().map(|f| f.id.as_str());
     if !db::referrals::move_status(&txn, id, row.status, to, fields, now).await? {
-        return Err(state_conflict(row.status, "转介刚被他人处理，请刷新后查看".into()));
+        return Err(state_conflict(
+            row.status,
+            "转介刚被他人处理，请刷新后查看".into(),
+        ));
     }
     if mv == ReferralMove::Grant
         && let Some(rule) = row.rule_id.as_deref()
@@ -265,7 +288,10 @@ pub async fn make(
     })
 }
 
-#[expect(clippy::too_many_arguments, reason = "one call site; a struct would only rename them")]
+#[expect(
+    clippy::too_many_arguments,
+    reason = "one call site; a struct would only rename them"
+)]
 async fn insert_forward(
     store: Store<'_>,
     ctx: &RequestCtx,

@@ -103,7 +103,12 @@ pub async fn get(
     let (action, detail) = if fields.iter().any(|f| f.revealed) {
         (
             "referral.reveal",
-            format!("child:{}; revealed: {}; masked: {}", child.id, shown(true), shown(false)),
+            format!(
+                "child:{}; revealed: {}; masked: {}",
+                child.id,
+                shown(true),
+                shown(false)
+            ),
         )
     } else {
         (

@@ -8,7 +8,7 @@ use maud::{Markup, html};
 use crate::db::entities::child;
 use crate::domain::Invalid;
 use crate::domain::child::{
-    Difficulty, SchoolStatus, DifficultyInput, DisabilityType, Gender, PovertyType,
+    Difficulty, DifficultyInput, DisabilityType, Gender, PovertyType, SchoolStatus,
     UnsupportedReason, VaultField,
 };
 use crate::services::children::ChildInput;

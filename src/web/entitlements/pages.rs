@@ -30,7 +30,14 @@ pub async fn gaps_page(
     ApiQuery(query): ApiQuery<GapPageQuery>,
 ) -> AppResult<Response> {
     let paging = Paging::new(query.limit, query.offset);
-    let page = gaps::list(state.store(), &ctx, &caller, query.township.as_deref(), paging).await?;
+    let page = gaps::list(
+        state.store(),
+        &ctx,
+        &caller,
+        query.township.as_deref(),
+        paging,
+    )
+    .await?;
     let all = state.regions.clone();
     let name = |code: &str| regions::township_name(&all, code).to_owned();
     let base = match query.township.as_deref().filter(|t| !t.is_empty()) {
@@ -76,7 +83,10 @@ pub async fn record_submit(
             flash(&chrome.session, &format!("未登记：{}", message.join("；"))).await?;
             Ok((
                 StatusCode::SEE_OTHER,
-                [(axum::http::header::LOCATION, format!("/children/{id}#entitlements"))],
+                [(
+                    axum::http::header::LOCATION,
+                    format!("/children/{id}#entitlements"),
+                )],
             )
                 .into_response())
         }
@@ -93,7 +103,16 @@ pub async fn end_submit(
     ApiPath((id, record)): ApiPath<(String, String)>,
     form: FormFields,
 ) -> AppResult<Response> {
-    match records::end(state.store(), &ctx, &caller, &id, &record, form.get_opt("ended_on").as_deref()).await {
+    match records::end(
+        state.store(),
+        &ctx,
+        &caller,
+        &id,
+        &record,
+        form.get_opt("ended_on").as_deref(),
+    )
+    .await
+    {
         Ok(saved) => back(&chrome, &id, &format!("已登记停止享受“{}”。", saved.name)).await,
         Err(ServiceError::Conflict(message)) => back(&chrome, &id, &message).await,
         Err(other) => Err(other.into()),

@@ -287,7 +287,11 @@ impl From<ReferralView> for ReferralDetailBody {
                 age: v.age,
                 age_band: v.age_band.map(|b| b.as_str().to_owned()),
                 gender: v.gender,
-                difficulties: v.difficulties.iter().map(|d| d.as_str().to_owned()).collect(),
+                difficulties: v
+                    .difficulties
+                    .iter()
+                    .map(|d| d.as_str().to_owned())
+                    .collect(),
                 school_status: v.school_status.map(|s| s.as_str().to_owned()),
                 fields: v
                     .fields

@@ -127,7 +127,9 @@ pub async fn move_submit(
             back(&chrome, &id, &message).await
         }
         Err(ServiceError::StateConflict { message, .. }) => back(&chrome, &id, &message).await,
-        Err(err @ ServiceError::Invalid(_)) => refused(&state, &ctx, &caller, &chrome, &id, err).await,
+        Err(err @ ServiceError::Invalid(_)) => {
+            refused(&state, &ctx, &caller, &chrome, &id, err).await
+        }
         Err(other) => Err(other.into()),
     }
 }
@@ -145,7 +147,15 @@ async fn refused(
         ServiceError::Findings(found) => {
             let mut errors = Invalid::new();
             for f in found {
-                errors.add(f.field, format!("第{}至{}个字含有个人信息（{}），请删去", f.char_start + 1, f.char_end, f.kind.label()));
+                errors.add(
+                    f.field,
+                    format!(
+                        "第{}至{}个字含有个人信息（{}），请删去",
+                        f.char_start + 1,
+                        f.char_end,
+                        f.kind.label()
+                    ),
+                );
             }
             errors
         }
@@ -167,7 +177,12 @@ fn rule_options(state: &AppState) -> Vec<(String, String)> {
         .rules
         .all()
         .iter()
-        .map(|r| (r.id.clone(), format!("{}（{}）", r.name, r.department.short())))
+        .map(|r| {
+            (
+                r.id.clone(),
+                format!("{}（{}）", r.name, r.department.short()),
+            )
+        })
         .collect()
 }
 
@@ -219,7 +234,15 @@ pub async fn create_submit(
                 ServiceError::Findings(found) => {
                     let mut e = Invalid::new();
                     for f in found {
-                        e.add(f.field, format!("第{}至{}个字含有个人信息（{}），请删去", f.char_start + 1, f.char_end, f.kind.label()));
+                        e.add(
+                            f.field,
+                            format!(
+                                "第{}至{}个字含有个人信息（{}），请删去",
+                                f.char_start + 1,
+                                f.char_end,
+                                f.kind.label()
+                            ),
+                        );
                     }
                     e
                 }
@@ -262,7 +285,10 @@ pub async fn intake_page(
     chrome: Chrome,
     ApiQuery(query): ApiQuery<NewQuery>,
 ) -> AppResult<Response> {
-    caller.require_role(&[crate::domain::Role::TownshipOfficer, crate::domain::Role::CountyAdmin])?;
+    caller.require_role(&[
+        crate::domain::Role::TownshipOfficer,
+        crate::domain::Role::CountyAdmin,
+    ])?;
     let child_id = query.child.unwrap_or_default();
     let file_no = if child_id.is_empty() {
         "请从儿童档案页的“一门受理登记”进入，或填写档案标识".to_owned()
@@ -303,14 +329,24 @@ pub async fn intake_submit(
             .await?;
             Ok(Redirect::to(&format!("/intakes/{}", saved.intake.id)).into_response())
         }
-        Err(err @ (ServiceError::Invalid(_) | ServiceError::Findings(_) | ServiceError::NotFound)) => {
+        Err(
+            err @ (ServiceError::Invalid(_) | ServiceError::Findings(_) | ServiceError::NotFound),
+        ) => {
             let errors = match err {
                 ServiceError::Invalid(e) => e,
                 ServiceError::NotFound => Invalid::one("child_id", "没有这个档案，或不在您的辖区"),
                 ServiceError::Findings(found) => {
                     let mut e = Invalid::new();
                     for f in found {
-                        e.add(f.field, format!("第{}至{}个字含有个人信息（{}），请删去", f.char_start + 1, f.char_end, f.kind.label()));
+                        e.add(
+                            f.field,
+                            format!(
+                                "第{}至{}个字含有个人信息（{}），请删去",
+                                f.char_start + 1,
+                                f.char_end,
+                                f.kind.label()
+                            ),
+                        );
                     }
                     e
                 }
