@@ -382,3 +382,20 @@ pub async fn set_rule(db: &impl ConnectionTrait, id: &str, rule: &str) -> Result
         .await?;
     Ok(())
 }
+
+/// Dates a referral back by `days` (sent, due and escalating that much
+/// earlier): demo data only, for a referral that is already overdue.
+pub async fn backdate(db: &impl ConnectionTrait, id: &str, days: i64) -> Result<(), DbErr> {
+    let Some(row) = find(db, id).await? else {
+        return Ok(());
+    };
+    let shift = chrono::Duration::days(days);
+    referral::Entity::update_many()
+        .col_expr(referral::Column::CreatedAt, Expr::value(row.created_at - shift))
+        .col_expr(referral::Column::DueOn, Expr::value(row.due_on - shift))
+        .col_expr(referral::Column::EscalateOn, Expr::value(row.escalate_on - shift))
+        .filter(referral::Column::Id.eq(id))
+        .exec(db)
+        .await?;
+    Ok(())
+}

@@ -6,6 +6,7 @@ mod children;
 mod families;
 mod matches;
 mod offers;
+mod referrals;
 
 use sea_orm::DatabaseConnection;
 
@@ -77,6 +78,21 @@ pub const LOGINS: &[DemoLogin] = &[
         role: "family 爱心家庭 (李家，已批准)",
         username: "lifamily",
         password: "bridge-demo-4830",
+    },
+    DemoLogin {
+        role: "department_staff 县教委",
+        username: "jiaowei",
+        password: "bridge-demo-5941",
+    },
+    DemoLogin {
+        role: "department_staff 县民政局",
+        username: "minzheng",
+        password: "bridge-demo-6052",
+    },
+    DemoLogin {
+        role: "department_staff 县残联",
+        username: "canlian",
+        password: "bridge-demo-7163",
     },
 ];
 
@@ -213,6 +229,7 @@ pub async fn load_if_empty(
     .await?;
     families::load(conn, &admin, &officers).await?;
     matches::load(Store::new(conn, vault), &officers, k).await?;
+    referrals::load(conn, Store::new(conn, vault), &admin, &officers).await?;
     Ok(true)
 }
 
