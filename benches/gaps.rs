@@ -79,7 +79,8 @@ async fn main() -> Result<(), Error> {
         let mut times: Vec<Duration> = Vec::with_capacity(samples);
         for _ in 0..samples {
             let started = Instant::now();
-            let page = gaps::list(store, &ctx, who, None, Paging::new(Some(20), Some(offset))).await?;
+            let page =
+                gaps::list(store, &ctx, who, None, Paging::new(Some(20), Some(offset))).await?;
             times.push(started.elapsed());
             assert!(!page.items.is_empty());
         }

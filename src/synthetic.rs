@@ -282,7 +282,8 @@ pub async fn generate(store: Store<'_>, plan: Plan) -> ServiceResult<Generated> 
                 ..
             } = generator.child(wanted);
             identity::seal_into(store.vault, &person, &mut model)?;
-            let (rows, gap) = entitlement_rows(store, &model, person.birth_date, &received, &mut generator)?;
+            let (rows, gap) =
+                entitlement_rows(store, &model, person.birth_date, &received, &mut generator)?;
             records.extend(rows);
             gap_rows.extend(gap);
             files.push(model);

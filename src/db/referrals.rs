@@ -391,9 +391,15 @@ pub async fn backdate(db: &impl ConnectionTrait, id: &str, days: i64) -> Result<
     };
     let shift = chrono::Duration::days(days);
     referral::Entity::update_many()
-        .col_expr(referral::Column::CreatedAt, Expr::value(row.created_at - shift))
+        .col_expr(
+            referral::Column::CreatedAt,
+            Expr::value(row.created_at - shift),
+        )
         .col_expr(referral::Column::DueOn, Expr::value(row.due_on - shift))
-        .col_expr(referral::Column::EscalateOn, Expr::value(row.escalate_on - shift))
+        .col_expr(
+            referral::Column::EscalateOn,
+            Expr::value(row.escalate_on - shift),
+        )
         .filter(referral::Column::Id.eq(id))
         .exec(db)
         .await?;

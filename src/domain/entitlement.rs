@@ -49,7 +49,7 @@ impl Severity {
 
     /// 1 (一般) to 3 (紧急).
     pub fn new(n: i64) -> Option<Severity> {
-        (1..=3).contains(&n).then(|| Severity(n as u8))
+        (1..=3).contains(&n).then_some(Severity(n as u8))
     }
 
     pub fn value(self) -> u8 {

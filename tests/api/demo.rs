@@ -141,14 +141,32 @@ async fn demo_departments_have_referrals_in_every_state_and_townships_have_gaps(
         .collect();
     statuses.sort();
     statuses.dedup();
-    for status in ["sent", "accepted", "granted", "refused", "returned", "forwarded", "closed"] {
-        assert!(statuses.iter().any(|s| s == status), "{status}: {statuses:?}");
+    for status in [
+        "sent",
+        "accepted",
+        "granted",
+        "refused",
+        "returned",
+        "forwarded",
+        "closed",
+    ] {
+        assert!(
+            statuses.iter().any(|s| s == status),
+            "{status}: {statuses:?}"
+        );
     }
     assert!(
-        all["items"].as_array().expect("items").iter().any(|r| r["overdue"] == true),
+        all["items"]
+            .as_array()
+            .expect("items")
+            .iter()
+            .any(|r| r["overdue"] == true),
         "one overdue"
     );
-    let mut townships: Vec<String> = county.get("/api/v1/entitlements/gaps?limit=100").await.json()["items"]
+    let mut townships: Vec<String> = county
+        .get("/api/v1/entitlements/gaps?limit=100")
+        .await
+        .json()["items"]
         .as_array()
         .expect("items")
         .iter()

@@ -109,13 +109,37 @@ pub async fn load(
     };
 
     // Sent and already overdue (dated back three weeks).
-    let overdue = send(matter(&files[0], "education", "就近入学安排", "儿童随祖母迁居，需就近安排入学。")).await?;
+    let overdue = send(matter(
+        &files[0],
+        "education",
+        "就近入学安排",
+        "儿童随祖母迁居，需就近安排入学。",
+    ))
+    .await?;
     db::referrals::backdate(conn, &overdue.id, 21).await?;
     // Sent, within its deadline.
-    send(matter(&files[1], "disabled_persons_federation", "残疾评定和康复需求评估", "家长反映孩子说话较晚，希望评估。")).await?;
+    send(matter(
+        &files[1],
+        "disabled_persons_federation",
+        "残疾评定和康复需求评估",
+        "家长反映孩子说话较晚，希望评估。",
+    ))
+    .await?;
     // Accepted, with the department's question waiting for the township.
-    let asked = send(matter(&files[2], "civil_affairs", "临时救助", "家中房屋受损，生活临时困难。")).await?;
-    step(civil, asked.id.clone(), ReferralMove::Accept, AnswerInput::default()).await?;
+    let asked = send(matter(
+        &files[2],
+        "civil_affairs",
+        "临时救助",
+        "家中房屋受损，生活临时困难。",
+    ))
+    .await?;
+    step(
+        civil,
+        asked.id.clone(),
+        ReferralMove::Accept,
+        AnswerInput::default(),
+    )
+    .await?;
     moves::comment(
         store,
         &RequestCtx::new(Some(civil.clone()), None),
@@ -147,19 +171,75 @@ pub async fn load(
             })
             .await?
         }
-        None => send(matter(&files[3], "civil_affairs", "低保提标", "家庭收入下降，申请调整救助水平。")).await?,
+        None => {
+            send(matter(
+                &files[3],
+                "civil_affairs",
+                "低保提标",
+                "家庭收入下降，申请调整救助水平。",
+            ))
+            .await?
+        }
     };
-    step(civil, granted.id.clone(), ReferralMove::Accept, AnswerInput::default()).await?;
-    step(civil, granted.id.clone(), ReferralMove::Grant, grant("已纳入保障，按月发放")).await?;
+    step(
+        civil,
+        granted.id.clone(),
+        ReferralMove::Accept,
+        AnswerInput::default(),
+    )
+    .await?;
+    step(
+        civil,
+        granted.id.clone(),
+        ReferralMove::Grant,
+        grant("已纳入保障，按月发放"),
+    )
+    .await?;
     // Refused.
-    let refused = send(matter(&files[4], "education", "寄宿生生活补助", "家距学校较远，申请寄宿补助。")).await?;
-    step(education, refused.id.clone(), ReferralMove::Accept, AnswerInput::default()).await?;
-    step(education, refused.id, ReferralMove::Refuse, reason("该生就读学校不提供寄宿，不符合条件")).await?;
+    let refused = send(matter(
+        &files[4],
+        "education",
+        "寄宿生生活补助",
+        "家距学校较远，申请寄宿补助。",
+    ))
+    .await?;
+    step(
+        education,
+        refused.id.clone(),
+        ReferralMove::Accept,
+        AnswerInput::default(),
+    )
+    .await?;
+    step(
+        education,
+        refused.id,
+        ReferralMove::Refuse,
+        reason("该生就读学校不提供寄宿，不符合条件"),
+    )
+    .await?;
     // Returned.
-    let returned = send(matter(&files[5], "disabled_persons_federation", "学费减免", "申请减免学费。")).await?;
-    step(dpf, returned.id, ReferralMove::Return, reason("非本部门事项，请转教育部门")).await?;
+    let returned = send(matter(
+        &files[5],
+        "disabled_persons_federation",
+        "学费减免",
+        "申请减免学费。",
+    ))
+    .await?;
+    step(
+        dpf,
+        returned.id,
+        ReferralMove::Return,
+        reason("非本部门事项，请转教育部门"),
+    )
+    .await?;
     // Forwarded.
-    let forwarded = send(matter(&files[6], "civil_affairs", "义务教育资助", "家庭困难，申请教育资助。")).await?;
+    let forwarded = send(matter(
+        &files[6],
+        "civil_affairs",
+        "义务教育资助",
+        "家庭困难，申请教育资助。",
+    ))
+    .await?;
     let forward = AnswerInput {
         department: Some("education".to_owned()),
         reason: Some("属教育部门职责".to_owned()),
@@ -167,10 +247,34 @@ pub async fn load(
     };
     step(civil, forwarded.id, ReferralMove::Forward, forward).await?;
     // Granted and closed by the township.
-    let closed = send(matter(&files[7], "civil_affairs", "临时生活困难", "父亲住院，家庭临时困难。")).await?;
-    step(civil, closed.id.clone(), ReferralMove::Accept, AnswerInput::default()).await?;
-    step(civil, closed.id.clone(), ReferralMove::Grant, grant("临时救助一次性发放")).await?;
-    step(first, closed.id, ReferralMove::Close, AnswerInput::default()).await?;
+    let closed = send(matter(
+        &files[7],
+        "civil_affairs",
+        "临时生活困难",
+        "父亲住院，家庭临时困难。",
+    ))
+    .await?;
+    step(
+        civil,
+        closed.id.clone(),
+        ReferralMove::Accept,
+        AnswerInput::default(),
+    )
+    .await?;
+    step(
+        civil,
+        closed.id.clone(),
+        ReferralMove::Grant,
+        grant("临时救助一次性发放"),
+    )
+    .await?;
+    step(
+        first,
+        closed.id,
+        ReferralMove::Close,
+        AnswerInput::default(),
+    )
+    .await?;
 
     // The second township: a one-door intake.
     let b_files = files_of(conn, second.township.as_deref().unwrap_or("")).await?;
@@ -186,7 +290,10 @@ pub async fn load(
                 entitlements: Vec::new(),
                 matters: vec![
                     ("civil_affairs".to_owned(), "临时救助".to_owned()),
-                    ("disabled_persons_federation".to_owned(), "康复评估".to_owned()),
+                    (
+                        "disabled_persons_federation".to_owned(),
+                        "康复评估".to_owned(),
+                    ),
                 ],
             },
         )

@@ -37,7 +37,7 @@ pub fn gaps<'r>(rules: &'r Rules, facts: &Facts, received: &[String]) -> Vec<&'r
     let mut out: Vec<&Rule> = rules
         .all()
         .iter()
-        .filter(|r| r.holds(facts) && !received.iter().any(|b| *b == r.id))
+        .filter(|r| r.holds(facts) && !received.contains(&r.id))
         .collect();
     out.sort_by_key(|r| std::cmp::Reverse(r.severity));
     out

@@ -213,7 +213,7 @@ pub async fn make(
         && let Some(rule) = store.rules.get(rule)
     {
         let open = db::entitlements::open_benefits(&txn, &child.id).await?;
-        if !open.iter().any(|b| *b == rule.id) {
+        if !open.contains(&rule.id) {
             let checked = records::Checked {
                 benefit: rule.id.clone(),
                 name: rule.name.clone(),
