@@ -350,7 +350,8 @@ impl Rules {
 
 /// The id of the `[[rule]]` that the byte offset `at` of `text` falls in.
 fn rule_at(text: &str, at: usize) -> Option<String> {
-    let before = text.get(..at)?;
+    // A span may start on the table's own header.
+    let before = text.get(..(at + 8).min(text.len()))?;
     let start = before.rfind("[[rule]]")?;
     let rest = &text[start..];
     let end = rest[8..].find("[[rule]]").map_or(rest.len(), |e| e + 8);

@@ -75,8 +75,12 @@ mod tests {
         let county = Calendar::new([day(2026, 12, 8)], [day(2026, 12, 12)]);
         // The Tuesday is a holiday, the Saturday after is worked.
         assert_eq!(
-            county.add_working_days(day(2026, 12, 7), 5),
+            county.add_working_days(day(2026, 12, 7), 4),
             day(2026, 12, 12)
+        );
+        assert_eq!(
+            county.add_working_days(day(2026, 12, 7), 5),
+            day(2026, 12, 14)
         );
     }
 }
