@@ -203,6 +203,7 @@ fn staff(role: Role, township: Option<String>) -> Principal {
         village: None,
         provider_id: None,
         family_id: None,
+        department: None,
     }
 }
 

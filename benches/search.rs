@@ -528,6 +528,7 @@ async fn main() -> Result<(), Error> {
         village: None,
         provider_id: None,
         family_id: None,
+        department: None,
     };
     let cookie = login(&router, "benchadmin").await?;
     let townships: Vec<String> = carebridge::db::regions::list_townships(&prepared.db)

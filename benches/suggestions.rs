@@ -174,6 +174,7 @@ async fn main() -> Result<(), Error> {
         village: None,
         provider_id: None,
         family_id: None,
+        department: None,
     };
     let needs = spread(&all_needs(&prepared.db).await?, args.samples);
     let offers = spread(&all_offers(&prepared.db).await?, args.offer_samples);
@@ -226,6 +227,7 @@ async fn main() -> Result<(), Error> {
             village: None,
             provider_id: o.provider_id.clone(),
             family_id: None,
+            department: None,
         };
         let k = settings.k_anonymity;
         // The first call warms this owner's rows.

@@ -28,6 +28,8 @@ pub enum StartError {
     Vault(#[from] vault_admin::OpenError),
     #[error("{0}")]
     Search(String),
+    #[error("{0}")]
+    Rules(String),
     #[error("cannot listen on {addr}: {source}")]
     Listen {
         addr: SocketAddr,
@@ -51,6 +53,8 @@ pub struct Prepared {
     pub regions: Arc<Vec<crate::services::regions::Township>>,
     /// The time the services decide by (moved forward only by tests).
     pub clock: crate::services::clock::Clock,
+    /// The entitlement rules, read and checked at start.
+    pub rules: Arc<crate::domain::entitlement::Rules>,
 }
 
 impl Prepared {
@@ -60,6 +64,7 @@ impl Prepared {
             vault: &self.vault,
             kept: Some(&self.kept),
             clock: &self.clock,
+            rules: &self.rules,
         }
     }
 }
@@ -82,6 +87,8 @@ pub async fn prepare(settings: &Settings) -> Result<Prepared, StartError> {
             "created a new vault key file: back it up; without it no child file can be read"
         );
     }
+    let rules = crate::services::entitlements::rules::load(settings.entitlement_rules.as_deref())
+        .map_err(StartError::Rules)?;
     let regions = regions::list(&db)
         .await
         .map_err(|e| StartError::Regions(e.to_string()))?;
@@ -92,6 +99,7 @@ pub async fn prepare(settings: &Settings) -> Result<Prepared, StartError> {
         kept: Arc::default(),
         regions: Arc::new(regions),
         clock: crate::services::clock::Clock::movable(),
+        rules: Arc::new(rules),
     };
     // The counts of the k-anonymity rule hold for a day or two; after a
     // stop, bring them to today before anything is projected.
@@ -99,6 +107,10 @@ pub async fn prepare(settings: &Settings) -> Result<Prepared, StartError> {
     population::refresh(prepared.store(), today)
         .await
         .map_err(|e| StartError::Search(format!("cannot count the files for k-anonymity: {e}")))?;
+    // The gap list holds for the rules and the day it was checked under.
+    crate::services::entitlements::gaps::refresh_if_due(prepared.store())
+        .await
+        .map_err(|e| StartError::Rules(format!("cannot check the entitlement gaps: {e}")))?;
     Ok(prepared)
 }
 
@@ -167,6 +179,7 @@ pub fn router(prepared: Prepared, search: Arc<SearchHandle>, settings: Settings)
         kept: prepared.kept,
         regions: prepared.regions,
         clock: prepared.clock,
+        rules: prepared.rules,
         search,
         settings: Arc::new(settings),
         allocation: Arc::default(),
@@ -272,6 +285,12 @@ async fn run_indexer(prepared: Prepared, search: Arc<SearchHandle>, k: u32) {
                 Ok(n) => {
                     refreshed_on = Some(today);
                     tracing::info!(needs = n, "published needs re-projected for today");
+                    // Birthdays move children across the rules' age bounds.
+                    if let Err(err) =
+                        crate::services::entitlements::gaps::refresh_if_due(store).await
+                    {
+                        tracing::warn!(error = %err, "re-checking entitlement gaps failed");
+                    }
                 }
                 Err(err) => tracing::warn!(error = %err, "re-projecting needs failed; retrying"),
             }

@@ -54,6 +54,10 @@ pub struct CommonArgs {
         value_parser = clap::value_parser!(u32).range(1..=365)
     )]
     pub overdue_days: u32,
+    /// A rules file replacing the entitlement rules shipped with the portal
+    /// (assets/entitlements.toml); checked at start.
+    #[arg(long, global = true, env = "CAREBRIDGE_ENTITLEMENT_RULES")]
+    pub entitlement_rules: Option<PathBuf>,
 }
 
 /// A secret read from the environment: `Debug` never prints it.
@@ -225,6 +229,8 @@ pub struct Settings {
     pub k_anonymity: u32,
     /// Inbox items waiting longer than this many days are highlighted.
     pub overdue_days: u32,
+    /// The county's entitlement rules file; `None`: the rules shipped.
+    pub entitlement_rules: Option<PathBuf>,
     /// The whole request body must arrive within this time of being asked
     /// for, or the request answers 408: a client that sends its headers and
     /// then stalls or trickles holds a connection no longer than this.
@@ -260,6 +266,7 @@ impl Settings {
                 .map(Secret::new),
             k_anonymity: common.k_anonymity,
             overdue_days: common.overdue_days,
+            entitlement_rules: common.entitlement_rules.clone(),
             body_timeout: Duration::from_secs(30),
         }
     }

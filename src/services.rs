@@ -12,6 +12,7 @@ pub mod auth;
 pub mod children;
 pub mod clock;
 pub mod demo;
+pub mod entitlements;
 pub mod families;
 pub mod files;
 pub mod inbox;
@@ -21,6 +22,7 @@ pub mod needs;
 pub mod offers;
 pub mod passwords;
 pub mod providers;
+pub mod referrals;
 pub mod regions;
 pub mod reports;
 pub mod scope;
@@ -203,6 +205,8 @@ pub struct Store<'a, C = DatabaseConnection> {
     pub kept: Option<&'a kept::Kept>,
     /// The time deadlines and overdue items are decided by.
     pub clock: &'a clock::Clock,
+    /// The entitlement rules the portal started with.
+    pub rules: &'a crate::domain::entitlement::Rules,
 }
 
 impl<C> Clone for Store<'_, C> {
@@ -222,6 +226,7 @@ impl<'a, C> Store<'a, C> {
             vault,
             kept: None,
             clock: &clock::SYSTEM,
+            rules: &entitlements::rules::SHIPPED,
         }
     }
 
@@ -236,6 +241,7 @@ impl<'a, C> Store<'a, C> {
             vault: self.vault,
             kept: None,
             clock: self.clock,
+            rules: self.rules,
         }
     }
 }

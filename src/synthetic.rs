@@ -270,15 +270,22 @@ pub async fn generate(store: Store<'_>, plan: Plan) -> ServiceResult<Generated> 
     while done.needs < plan.needs {
         let mut files = Vec::new();
         let mut needs = Vec::new();
+        let mut records = Vec::new();
+        let mut gap_rows = Vec::new();
         while needs.len() < BATCH && done.needs + needs.len() < plan.needs {
             let wanted = plan.needs - done.needs - needs.len();
             let SyntheticChild {
                 mut model,
                 identity: person,
                 needs: child_needs,
+                entitlements: received,
                 ..
             } = generator.child(wanted);
             identity::seal_into(store.vault, &person, &mut model)?;
+            let (rows, gap) =
+                entitlement_rows(store, &model, person.birth_date, &received, &mut generator)?;
+            records.extend(rows);
+            gap_rows.extend(gap);
             files.push(model);
             needs.extend(child_needs);
         }
@@ -286,11 +293,66 @@ pub async fn generate(store: Store<'_>, plan: Plan) -> ServiceResult<Generated> 
         let txn = db::begin_write(store.db).await?;
         db::bulk::insert_children(&txn, files).await?;
         db::bulk::insert_needs(&txn, needs).await?;
+        db::bulk::insert_entitlements(&txn, records).await?;
+        db::bulk::insert_gaps(&txn, gap_rows).await?;
         txn.commit().await?;
         done.children += f;
         done.needs += n;
     }
     Ok(done)
+}
+
+/// A made-up file's entitlement records (what it receives) and its gap
+/// row under the portal's rules, as the services would keep it.
+fn entitlement_rows(
+    store: Store<'_>,
+    file: &crate::db::entities::child::Model,
+    birth: chrono::NaiveDate,
+    received: &[(&'static str, i64)],
+    generator: &mut Generator,
+) -> ServiceResult<(
+    Vec<crate::db::entities::entitlement::Model>,
+    Option<crate::db::entities::entitlement_gap::Model>,
+)> {
+    let today = generator.today;
+    let mut records = Vec::new();
+    for (benefit, amount) in received {
+        let Some(rule) = store.rules.get(benefit) else {
+            continue;
+        };
+        records.push(crate::db::entities::entitlement::Model {
+            id: generator.rng.uuid(),
+            child_id: file.id.clone(),
+            benefit: rule.id.clone(),
+            name: rule.name.clone(),
+            since: Some(today - chrono::Duration::days(generator.rng.range(30, 900))),
+            amount_yuan: Some(*amount),
+            detail: None,
+            reference: None,
+            ended_on: None,
+            source: "recorded".to_owned(),
+            referral_id: None,
+            recorded_by: Some(ACTOR.to_owned()),
+            created_at: file.created_at,
+        });
+    }
+    let facts = crate::services::entitlements::facts::facts_with_birth(file, birth, today)?;
+    let open: Vec<String> = records.iter().map(|r| r.benefit.clone()).collect();
+    let found = crate::services::entitlements::gaps::gaps(store.rules, &facts, &open);
+    let gap = (!found.is_empty()).then(|| crate::db::entities::entitlement_gap::Model {
+        child_id: file.id.clone(),
+        township_code: file.township_code.clone(),
+        worst: found
+            .iter()
+            .map(|r| i16::from(r.severity.value()))
+            .max()
+            .unwrap_or(1),
+        gap_count: found.len() as i32,
+        rules: crate::db::columns::NameList(found.iter().map(|r| r.id.clone()).collect()),
+        since: today - chrono::Duration::days(generator.rng.range(0, 400)),
+        checked_on: today,
+    });
+    Ok((records, gap))
 }
 
 #[cfg(test)]

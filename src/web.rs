@@ -17,6 +17,7 @@ pub mod body;
 pub mod children;
 pub mod chrome;
 pub mod csrf;
+pub mod entitlements;
 pub mod extract;
 pub mod families;
 pub mod health;
@@ -28,6 +29,7 @@ pub mod needs;
 pub mod offers;
 pub mod openapi;
 pub mod providers;
+pub mod referrals;
 pub mod regions;
 pub mod reports;
 pub mod return_to;
@@ -60,6 +62,8 @@ pub struct AppState {
     pub regions: Arc<Vec<crate::services::regions::Township>>,
     /// The time the services decide by.
     pub clock: crate::services::clock::Clock,
+    /// The entitlement rules the portal started with.
+    pub rules: Arc<crate::domain::entitlement::Rules>,
     pub search: Arc<SearchHandle>,
     pub settings: Arc<Settings>,
     /// The allocation plan's background job and its last result.
@@ -77,6 +81,7 @@ impl AppState {
             vault: &self.vault,
             kept: Some(&self.kept),
             clock: &self.clock,
+            rules: &self.rules,
         }
     }
 }

@@ -22,6 +22,11 @@ mod m20261130_000015_needs_published_index;
 mod m20261130_000021_needs_township_created_index;
 mod m20261130_000022_audit_actor_target_indexes;
 mod m20261201_000023_reports;
+mod m20261201_000030_departments_school;
+mod m20261201_000031_entitlements;
+mod m20261201_000032_entitlement_gaps;
+mod m20261201_000033_referrals;
+mod m20261201_000034_intakes;
 
 /// The list of migrations, in order.
 pub struct Migrator;
@@ -46,6 +51,11 @@ impl MigratorTrait for Migrator {
             Box::new(m20261130_000021_needs_township_created_index::Migration),
             Box::new(m20261130_000022_audit_actor_target_indexes::Migration),
             Box::new(m20261201_000023_reports::Migration),
+            Box::new(m20261201_000030_departments_school::Migration),
+            Box::new(m20261201_000031_entitlements::Migration),
+            Box::new(m20261201_000032_entitlement_gaps::Migration),
+            Box::new(m20261201_000033_referrals::Migration),
+            Box::new(m20261201_000034_intakes::Migration),
         ]
     }
 }

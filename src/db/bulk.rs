@@ -8,7 +8,7 @@ use sea_orm::{
     PaginatorTrait,
 };
 
-use super::entities::{child, need, offer, offer_township, provider};
+use super::entities::{child, entitlement, entitlement_gap, need, offer, offer_township, provider};
 
 /// Bound parameters per statement: below SQLite's limit (32766) and
 /// PostgreSQL's (65535).
@@ -84,6 +84,20 @@ pub async fn insert_children(
 
 pub async fn insert_needs(db: &impl ConnectionTrait, rows: Vec<need::Model>) -> Result<(), DbErr> {
     insert_chunked(db, active::<_, need::ActiveModel>(rows)).await
+}
+
+pub async fn insert_entitlements(
+    db: &impl ConnectionTrait,
+    rows: Vec<entitlement::Model>,
+) -> Result<(), DbErr> {
+    insert_chunked(db, active::<_, entitlement::ActiveModel>(rows)).await
+}
+
+pub async fn insert_gaps(
+    db: &impl ConnectionTrait,
+    rows: Vec<entitlement_gap::Model>,
+) -> Result<(), DbErr> {
+    insert_chunked(db, active::<_, entitlement_gap::ActiveModel>(rows)).await
 }
 
 /// Offers plus child files on record.

@@ -152,6 +152,11 @@ pub async fn write_fields(
             Expr::value(row.guardian_relation.clone()),
         )
         .col_expr(C::School, Expr::value(row.school.clone()))
+        .col_expr(C::SchoolStatus, Expr::value(row.school_status))
+        .col_expr(
+            C::SuspectedDisability,
+            Expr::value(row.suspected_disability),
+        )
         .col_expr(C::Difficulties, Expr::value(row.difficulties.clone()))
         .col_expr(C::DifficultyClass, Expr::value(row.difficulty_class))
         .col_expr(C::PovertyType, Expr::value(row.poverty_type.clone()))

@@ -13,12 +13,14 @@ use sea_orm::sea_query::{ArrayType, ColumnType, Nullable, StringLen, ValueType, 
 use sea_orm::{ColIdx, DbErr, QueryResult, TryGetError, TryGetable, Value};
 
 use crate::domain::category::Category;
-use crate::domain::child::{Assistance, Difficulty, DifficultyClass, FileStatus};
+use crate::domain::child::{Assistance, Difficulty, DifficultyClass, FileStatus, SchoolStatus};
+use crate::domain::department::Department;
 use crate::domain::family::{CareType, FamilyStatus};
 use crate::domain::matching::{MatchStatus, ProposedSide};
 use crate::domain::need::{NeedStatus, Urgency};
 use crate::domain::offer::OfferStatus;
 use crate::domain::provider::{ProviderKind, ProviderStatus};
+use crate::domain::referral::ReferralStatus;
 use crate::domain::report::{Decision, ReportStatus, ReporterKind, RiskLevel, StepKind};
 use crate::domain::role::Role;
 
@@ -107,6 +109,9 @@ coded_columns!(
     Decision,
     RiskLevel,
     StepKind,
+    Department,
+    SchoolStatus,
+    ReferralStatus,
 );
 
 /// A list of codes stored as a JSON array of strings (a file's

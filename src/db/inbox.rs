@@ -4,13 +4,14 @@
 //! shows on every page); a page of items reads each source's oldest rows.
 //! The sources of each kind are built in [`sources`].
 
+pub mod referrals;
 mod sources;
 
 use chrono::{DateTime, NaiveDate, Utc};
 use sea_orm::sea_query::{Alias, Expr, ExprTrait, Func, Order, Query, SelectStatement};
 use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait};
 
-use super::entities::{child, family, match_record, need, offer, provider, report};
+use super::entities::{child, family, match_record, need, offer, provider, referral, report};
 
 pub use sources::{
     FamilyScope, FamilySince, MatchScope, Owner, Served, approvals_ending, draft_files,
@@ -33,6 +34,8 @@ pub enum Subject {
     Child,
     /// The report's reference.
     Report,
+    /// The referral's matter and its file's number.
+    Referral,
 }
 
 /// When a row started waiting, as stored.
@@ -139,7 +142,10 @@ pub async fn rows(
         .clear_selects()
         .expr_as(source.id.clone(), Alias::new("id"))
         .expr_as(source.since.clone(), Alias::new("since"));
-    let with_code = matches!(source.subject, Subject::Match | Subject::Need);
+    let with_code = matches!(
+        source.subject,
+        Subject::Match | Subject::Need | Subject::Referral
+    );
     match source.subject {
         Subject::Match => {
             query
@@ -187,6 +193,22 @@ pub async fn rows(
                 col(report::Entity, report::Column::Reference),
                 Alias::new("title"),
             );
+        }
+        Subject::Referral => {
+            query
+                .inner_join(
+                    child::Entity,
+                    col(child::Entity, child::Column::Id)
+                        .equals((referral::Entity, referral::Column::ChildId)),
+                )
+                .expr_as(
+                    col(referral::Entity, referral::Column::Matter),
+                    Alias::new("title"),
+                )
+                .expr_as(
+                    col(child::Entity, child::Column::FileNo),
+                    Alias::new("code"),
+                );
         }
     }
     if let Some(due) = &source.due {

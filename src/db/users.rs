@@ -19,6 +19,7 @@ pub struct NewUser<'a> {
     pub village_code: Option<&'a str>,
     pub provider_id: Option<&'a str>,
     pub family_id: Option<&'a str>,
+    pub department: Option<crate::domain::department::Department>,
 }
 
 pub async fn insert(db: &impl ConnectionTrait, new: NewUser<'_>) -> Result<user::Model, DbErr> {
@@ -31,6 +32,7 @@ pub async fn insert(db: &impl ConnectionTrait, new: NewUser<'_>) -> Result<user:
         village_code: Set(new.village_code.map(str::to_owned)),
         provider_id: Set(new.provider_id.map(str::to_owned)),
         family_id: Set(new.family_id.map(str::to_owned)),
+        department: Set(new.department),
         disabled: Set(false),
         created_at: Set(Utc::now()),
     }
@@ -70,6 +72,7 @@ pub async fn list_staff(
         "county_admin",
         "township_officer",
         "village_supervisor",
+        "department_staff",
     ]));
     let total = query.clone().count(db).await?;
     let items = query

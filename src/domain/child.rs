@@ -55,6 +55,17 @@ coded_enum! {
         Intellectual = "intellectual", "智力残疾";
         Mental = "mental", "精神残疾";
         Multiple = "multiple", "多重残疾";
+        Autism = "autism", "孤独症";
+    }
+}
+
+coded_enum! {
+    /// Whether the child goes to school, as the entitlement rules read it
+    /// (控辍保学: a compulsory-school-age child not enrolled is a gap).
+    pub enum SchoolStatus ("未知的就学状态") {
+        Enrolled = "enrolled", "在校就读";
+        NotEnrolled = "not_enrolled", "未入学或已辍学";
+        NotOfSchoolAge = "not_of_school_age", "未到入学年龄或已毕业";
     }
 }
 
@@ -62,6 +73,7 @@ coded_enum! {
     /// Why a child is de-facto unsupported (事实无人抚养).
     pub enum UnsupportedReason ("未知的无人抚养原因") {
         Imprisoned = "imprisoned", "父母服刑在押";
+        Detained = "detained", "父母被拘留或羁押";
         DrugRehab = "drug_rehab", "父母强制隔离戒毒";
         Missing = "missing", "父母失联";
         SeriouslyIll = "seriously_ill", "父母重病重残";

@@ -49,6 +49,18 @@ coded_enum! {
         ReportToClose = "report_to_close", "待回访结案的强制报告";
         /// A report unanswered past twice its deadline (county).
         ReportEscalated = "report_escalated", "超时未响应、县级督办的强制报告";
+        /// A referral sent to one's department, to accept.
+        ReferralToAccept = "referral_to_accept", "待受理的转介";
+        /// A referral one's department accepted, to answer.
+        ReferralToAnswer = "referral_to_answer", "办理中、待答复的转介";
+        /// A department asked the township about a referral.
+        ReferralQuestion = "referral_question", "部门询问、待回复的转介";
+        /// A department answered (granted, refused, sent back): to close.
+        ReferralAnswered = "referral_answered", "部门已答复、待办结的转介";
+        /// A referral of the township past its deadline, unanswered.
+        ReferralOverdue = "referral_overdue", "部门逾期未答复的转介";
+        /// A referral past twice its deadline, unanswered: the county's.
+        ReferralEscalated = "referral_escalated", "超过两倍时限未答复的转介（督办）";
     }
 }
 
@@ -67,16 +79,21 @@ pub fn kinds_for(role: Role) -> &'static [InboxKind] {
             K::FamilyToReassess,
             K::NeedUnmatched,
             K::ReportToClose,
+            K::ReferralQuestion,
+            K::ReferralAnswered,
+            K::ReferralOverdue,
         ],
         Role::CountyAdmin => &[
             K::ReportEscalated,
             K::MatchCountyApproval,
             K::FamilyToDecide,
             K::ProviderToVerify,
+            K::ReferralEscalated,
         ],
         Role::Provider => &[K::MatchSuggested, K::MatchToServe],
         Role::Family => &[K::MatchSuggested, K::MatchToServe, K::ApprovalExpiring],
         Role::VillageSupervisor => &[K::DraftFile, K::DraftNeed],
+        Role::DepartmentStaff => &[K::ReferralToAccept, K::ReferralToAnswer],
     }
 }
 

@@ -1,4 +1,4 @@
-//! The five account roles and what each one is.
+//! The six account roles and what each one is.
 
 use std::fmt;
 use std::str::FromStr;
@@ -11,15 +11,19 @@ pub enum Role {
     VillageSupervisor,
     Provider,
     Family,
+    /// Staff of a county department (education, civil affairs, DPF…):
+    /// county-wide, but only the referrals sent to their department.
+    DepartmentStaff,
 }
 
 impl Role {
-    pub const ALL: [Role; 5] = [
+    pub const ALL: [Role; 6] = [
         Role::CountyAdmin,
         Role::TownshipOfficer,
         Role::VillageSupervisor,
         Role::Provider,
         Role::Family,
+        Role::DepartmentStaff,
     ];
 
     /// The identifier used in the database and the JSON API.
@@ -30,6 +34,7 @@ impl Role {
             Role::VillageSupervisor => "village_supervisor",
             Role::Provider => "provider",
             Role::Family => "family",
+            Role::DepartmentStaff => "department_staff",
         }
     }
 
@@ -41,10 +46,17 @@ impl Role {
             Role::VillageSupervisor => "村（居）儿童福利督导员",
             Role::Provider => "服务机构",
             Role::Family => "爱心家庭",
+            Role::DepartmentStaff => "部门工作人员",
         }
     }
 
-    /// Government staff: the only roles that may ever see a child's file.
+    /// Accounts the county administrator creates: every government role.
+    pub fn is_government(self) -> bool {
+        self.is_staff() || self == Role::DepartmentStaff
+    }
+
+    /// Government staff: the only roles that may ever see a child's file
+    /// (department staff see only the referrals sent to them).
     pub fn is_staff(self) -> bool {
         matches!(
             self,

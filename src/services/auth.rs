@@ -141,6 +141,7 @@ pub(crate) fn principal_of(user: &user::Model) -> ServiceResult<Principal> {
         village: user.village_code.clone(),
         provider_id: user.provider_id.clone(),
         family_id: user.family_id.clone(),
+        department: user.department,
     })
 }
 

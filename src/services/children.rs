@@ -27,6 +27,7 @@ use crate::domain::{Invalid, Role};
 
 use self::check::{empty_row, fill, parse};
 use super::audit::{self, Event};
+use super::entitlements::{gaps, records};
 use super::files::identity::{self, Identity};
 use super::files::{basis_of, find_in_scope, population};
 use super::{Principal, RequestCtx, ServiceError, ServiceResult, Store, new_id};
@@ -85,6 +86,8 @@ const ALL_FIELDS: &[&str] = &[
     "guardian_relation",
     "guardian_phone",
     "school",
+    "school_status",
+    "suspected_disability",
     "difficulties",
     "assistance",
     "consent",
@@ -215,6 +218,10 @@ async fn create_linked(
         match db::children::insert(&txn, row).await {
             Ok(saved) => {
                 population_changed(&txn, &saved).await?;
+                if let Some(ticks) = &parsed.assistance {
+                    records::sync_ticks(store.within(&txn), caller, &saved.id, ticks).await?;
+                }
+                gaps::refresh_file(store.within(&txn), &saved).await?;
                 record(
                     &txn,
                     ctx,
@@ -309,7 +316,12 @@ pub async fn update(
     let mut row = existing.clone();
     fill(store.vault, &parsed, &mut row)?;
     population::set_counted(store.vault, &mut row, chrono::Local::now().date_naive())?;
-    let changed = changed_fields(&existing, &old, &row, &parsed.identity);
+    let mut changed = changed_fields(&existing, &old, &row, &parsed.identity);
+    if let Some(ticks) = &parsed.assistance
+        && records::sync_ticks(store.within(&txn), caller, id, ticks).await?
+    {
+        changed.push("assistance");
+    }
     if changed.is_empty() {
         return Ok(Changed {
             file: existing,
@@ -326,6 +338,7 @@ pub async fn update(
         population_changed(&txn, &existing).await?;
     }
     population_changed(&txn, &saved).await?;
+    gaps::refresh_file(store.within(&txn), &saved).await?;
     record(&txn, ctx, caller, id, "child.update", &changed, None).await?;
     let withdrawn =
         basis_of(&existing).may_publish().is_ok() && basis_of(&saved).may_publish().is_err();
@@ -359,7 +372,7 @@ fn changed_fields(
             changed.push(field.as_str());
         }
     }
-    let plain: [(&'static str, bool); 7] = [
+    let plain: [(&'static str, bool); 8] = [
         ("gender", before.gender != after.gender),
         ("township", before.township_code != after.township_code),
         (
@@ -367,6 +380,11 @@ fn changed_fields(
             before.guardian_relation != after.guardian_relation,
         ),
         ("school", before.school != after.school),
+        ("school_status", before.school_status != after.school_status),
+        (
+            "suspected_disability",
+            before.suspected_disability != after.suspected_disability,
+        ),
         (
             "difficulties",
             (
@@ -385,7 +403,6 @@ fn changed_fields(
                 &after.illness,
             ),
         ),
-        ("assistance", before.assistance != after.assistance),
         (
             "consent",
             (
@@ -441,6 +458,7 @@ pub async fn complete(
     }
     let saved = row;
     population_changed(&txn, &saved).await?;
+    gaps::refresh_file(store.within(&txn), &saved).await?;
     record(&txn, ctx, caller, id, "child.complete", &["status"], None).await?;
     txn.commit().await?;
     Ok(saved)
@@ -480,6 +498,7 @@ pub async fn close(
     let saved = row;
     super::needs::close_all_of_child(&txn, ctx, caller, id, "儿童档案已结档").await?;
     population_changed(&txn, &saved).await?;
+    gaps::refresh_file(store.within(&txn), &saved).await?;
     record(
         &txn,
         ctx,

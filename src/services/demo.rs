@@ -6,6 +6,7 @@ mod children;
 mod families;
 mod matches;
 mod offers;
+mod referrals;
 mod reports;
 
 use sea_orm::DatabaseConnection;
@@ -79,6 +80,21 @@ pub const LOGINS: &[DemoLogin] = &[
         username: "lifamily",
         password: "bridge-demo-4830",
     },
+    DemoLogin {
+        role: "department_staff 县教委",
+        username: "jiaowei",
+        password: "bridge-demo-5941",
+    },
+    DemoLogin {
+        role: "department_staff 县民政局",
+        username: "minzheng",
+        password: "bridge-demo-6052",
+    },
+    DemoLogin {
+        role: "department_staff 县残联",
+        username: "canlian",
+        password: "bridge-demo-7163",
+    },
 ];
 
 fn password_of(username: &str) -> String {
@@ -117,6 +133,7 @@ pub async fn load_if_empty(
         village: None,
         provider_id: None,
         family_id: None,
+        department: None,
     };
     let ctx = RequestCtx::new(Some(admin.clone()), None);
     let mut staff = Vec::new();
@@ -146,6 +163,7 @@ pub async fn load_if_empty(
                 role: role.as_str().to_owned(),
                 township: township.map(str::to_owned),
                 village: village.map(str::to_owned),
+                department: None,
             },
         )
         .await?;
@@ -157,6 +175,7 @@ pub async fn load_if_empty(
             village: user.village_code,
             provider_id: None,
             family_id: None,
+            department: None,
         });
     }
     let (supervisors, officers): (Vec<Principal>, Vec<Principal>) = staff
@@ -212,6 +231,7 @@ pub async fn load_if_empty(
     .await?;
     families::load(conn, &admin, &officers).await?;
     matches::load(Store::new(conn, vault), &officers, k).await?;
+    referrals::load(conn, Store::new(conn, vault), &admin, &officers).await?;
     Ok(true)
 }
 

@@ -205,6 +205,7 @@ pub async fn apply(
             village_code: None,
             provider_id: None,
             family_id: Some(&id),
+            department: None,
         },
     )
     .await?;
@@ -292,7 +293,7 @@ async fn find_visible(
         Role::CountyAdmin | Role::TownshipOfficer => {
             caller.staff_reaches_township(&family.township_code)
         }
-        Role::VillageSupervisor | Role::Provider => false,
+        Role::VillageSupervisor | Role::Provider | Role::DepartmentStaff => false,
     };
     if visible {
         Ok(family)

@@ -60,6 +60,6 @@ pub fn reaches(vault: &Vault, caller: &Principal, child: &child::Model) -> bool 
             .village
             .as_deref()
             .is_some_and(|v| identity::village_index(vault, v) == child.village_index),
-        Role::Provider | Role::Family => false,
+        Role::Provider | Role::Family | Role::DepartmentStaff => false,
     }
 }

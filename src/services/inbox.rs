@@ -24,6 +24,7 @@ use crate::domain::inbox::{
     reassess_until, start_of, waiting_days,
 };
 use crate::domain::matching::MatchStatus;
+use crate::domain::referral::{ReferralStatus, office_day};
 use crate::domain::report::{Move as ReportMove, ReportStatus};
 
 use super::files::identity;
@@ -190,6 +191,20 @@ fn source(
             &MatchStatus::codes_where(|s| s.holds_capacity() && !s.is_final()),
             cutoff,
         ),
+        K::ReferralToAccept => db::inbox::referrals::for_department(
+            caller.department?,
+            ReferralStatus::Sent,
+            office_day(now),
+        ),
+        K::ReferralToAnswer => db::inbox::referrals::for_department(
+            caller.department?,
+            ReferralStatus::Accepted,
+            office_day(now),
+        ),
+        K::ReferralQuestion => db::inbox::referrals::asked(township?, cutoff),
+        K::ReferralAnswered => db::inbox::referrals::answered(township?, cutoff),
+        K::ReferralOverdue => db::inbox::referrals::overdue(township?, office_day(now)),
+        K::ReferralEscalated => db::inbox::referrals::escalated(office_day(now)),
     })
 }
 
@@ -352,6 +367,7 @@ fn item(
         (Subject::Need, Some(code)) => format!("{}（{code}）", row.title),
         (Subject::Child, _) => format!("档案 {}", row.title),
         (Subject::Report, _) => format!("报告 {}", row.title),
+        (Subject::Referral, Some(code)) => format!("{}（档案 {code}）", row.title),
         (Subject::Family, _) => match row.since {
             Waiting::Day(end) => format!("{}（有效期至 {end}）", row.title),
             Waiting::At(_) => row.title,
@@ -375,6 +391,12 @@ fn item(
         K::ReportToRespond | K::ReportToClose | K::ReportEscalated => {
             format!("/reports/{}", row.id)
         }
+        K::ReferralToAccept
+        | K::ReferralToAnswer
+        | K::ReferralQuestion
+        | K::ReferralAnswered
+        | K::ReferralOverdue
+        | K::ReferralEscalated => format!("/referrals/{}", row.id),
     };
     Item {
         kind,

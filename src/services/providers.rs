@@ -222,6 +222,7 @@ pub async fn register(
             village_code: None,
             provider_id: Some(&id),
             family_id: None,
+            department: None,
         },
     )
     .await?;
@@ -257,7 +258,7 @@ pub async fn get(
             .as_ref()
             .is_some_and(|t| townships.contains(t)),
         Role::Provider => caller.provider_id.as_deref() == Some(id),
-        Role::VillageSupervisor | Role::Family => false,
+        Role::VillageSupervisor | Role::Family | Role::DepartmentStaff => false,
     };
     if !visible {
         return Err(ServiceError::NotFound);

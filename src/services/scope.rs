@@ -18,6 +18,8 @@ pub struct Principal {
     pub village: Option<String>,
     pub provider_id: Option<String>,
     pub family_id: Option<String>,
+    /// The department of a `department_staff` account.
+    pub department: Option<crate::domain::department::Department>,
 }
 
 /// Who acts and under which request id, for the audit log.
@@ -57,7 +59,7 @@ impl Principal {
             Role::TownshipOfficer | Role::VillageSupervisor => {
                 self.township.as_deref() == Some(township)
             }
-            Role::Provider | Role::Family => false,
+            Role::Provider | Role::Family | Role::DepartmentStaff => false,
         }
     }
 
@@ -93,6 +95,7 @@ mod tests {
             village: None,
             provider_id: None,
             family_id: None,
+            department: None,
         }
     }
 

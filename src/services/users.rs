@@ -4,6 +4,7 @@ use sea_orm::{ConnectionTrait, DatabaseConnection};
 
 use crate::db;
 use crate::db::entities::user;
+use crate::domain::department::Department;
 use crate::domain::region::{TownshipCode, VillageCode};
 use crate::domain::user::{NewPassword, Username};
 use crate::domain::{Invalid, Role};
@@ -19,6 +20,8 @@ pub struct UserInput {
     pub role: String,
     pub township: Option<String>,
     pub village: Option<String>,
+    /// The department of a `department_staff` account.
+    pub department: Option<String>,
 }
 
 /// A validated staff account, ready to store.
@@ -28,6 +31,7 @@ struct StaffAccount {
     role: Role,
     township: Option<TownshipCode>,
     village: Option<VillageCode>,
+    department: Option<Department>,
 }
 
 async fn parse_staff(
@@ -42,7 +46,7 @@ async fn parse_staff(
     );
     let role = invalid.check("role", input.role.parse::<Role>());
     if let Some(role) = role
-        && !role.is_staff()
+        && !role.is_government()
     {
         invalid.add("role", "只能在此创建政府工作人员账号；机构和家庭请自行注册");
     }
@@ -56,6 +60,22 @@ async fn parse_staff(
         nonempty(&input.township).and_then(|t| invalid.check("township", TownshipCode::parse(&t)));
     let village =
         nonempty(&input.village).and_then(|v| invalid.check("village", VillageCode::parse(&v)));
+    let department = nonempty(&input.department)
+        .and_then(|d| invalid.check("department", d.parse::<Department>()));
+    match role {
+        Some(Role::DepartmentStaff) => {
+            if department.is_none() && nonempty(&input.department).is_none() {
+                invalid.add("department", "部门工作人员须选择所在部门");
+            }
+            if township.is_some() || village.is_some() {
+                invalid.add("township", "部门工作人员面向全县，不属于某个乡镇");
+            }
+        }
+        Some(_) if nonempty(&input.department).is_some() => {
+            invalid.add("department", "只有部门工作人员属于某个部门");
+        }
+        _ => {}
+    }
     match role {
         Some(Role::TownshipOfficer) if township.is_none() => {
             invalid.add("township", "乡镇干部须选择所在乡镇")
@@ -103,6 +123,11 @@ async fn parse_staff(
             } else {
                 None
             },
+            department: if role == Role::DepartmentStaff {
+                department
+            } else {
+                None
+            },
         }),
         _ => Err(ServiceError::internal("staff input checked without values")),
     }
@@ -131,6 +156,7 @@ pub async fn create_admin_from_cli(
         role: Role::CountyAdmin.as_str().to_owned(),
         township: None,
         village: None,
+        department: None,
     };
     create(conn, &RequestCtx::system(), input).await
 }
@@ -155,14 +181,17 @@ async fn create(
             village_code: account.village.as_ref().map(VillageCode::as_str),
             provider_id: None,
             family_id: None,
+            department: account.department,
         },
     )
     .await?;
     audit::append(
         &txn,
         ctx,
-        Event::success("user.create", format!("user:{id}"))
-            .with_detail(format!("role={}", account.role)),
+        Event::success("user.create", format!("user:{id}")).with_detail(match account.department {
+            Some(d) => format!("role={}; department={d}", account.role),
+            None => format!("role={}", account.role),
+        }),
     )
     .await?;
     txn.commit().await?;

@@ -5,10 +5,11 @@ use chrono::Duration;
 
 use crate::db::entities::{child, need};
 use crate::domain::Invalid;
-use crate::domain::child::FileStatus;
 use crate::domain::child::{AgeBand, Difficulties, DifficultyInput, age_on};
+use crate::domain::child::{Assistance, FileStatus, SchoolStatus};
 use crate::domain::id_number::check_digit;
 use crate::domain::need::{NeedCode, NeedStatus};
+use crate::services::entitlements::records::rule_of_tick;
 use crate::services::files::identity::Identity;
 use crate::services::files::population;
 
@@ -27,6 +28,8 @@ pub struct SyntheticChild {
     /// The name of the child's village (what the text check looks for).
     pub village_name: String,
     pub needs: Vec<need::Model>,
+    /// What the child receives: (rule, monthly amount in yuan).
+    pub entitlements: Vec<(&'static str, i64)>,
 }
 
 /// Kinds of difficulty with their weights (out of 100).
@@ -266,6 +269,24 @@ impl Generator {
         if age >= 6 && self.rng.chance(30) {
             assistance.push("education_aid");
         }
+        // About 3% of compulsory-school-age children out of school (控辍保学),
+        // 4% of the others suspected of a disability not yet diagnosed.
+        let school_status = match age {
+            6..=15 if self.rng.chance(3) => SchoolStatus::NotEnrolled,
+            6..=17 => SchoolStatus::Enrolled,
+            _ => SchoolStatus::NotOfSchoolAge,
+        };
+        let suspected_disability = !kinds.contains(&"disability") && self.rng.chance(4);
+        // Most of what a file qualifies for is received, some is not: the
+        // gaps the township's list shows.
+        let mut entitlements: Vec<(&'static str, i64)> = Vec::new();
+        for tick in &assistance {
+            if self.rng.chance(85)
+                && let Ok(tick) = tick.parse::<Assistance>()
+            {
+                entitlements.push((rule_of_tick(tick), self.rng.range(100, 1_500)));
+            }
+        }
         let school = match age {
             6..=11 => Some(format!("云阳县{}中心小学", region.name)),
             12..=14 => Some(format!(
@@ -305,7 +326,8 @@ impl Generator {
             disability_grade: input.disability_grade.map(|g| g as i16),
             unsupported_reason: input.unsupported_reason.clone(),
             illness: input.illness.clone(),
-            assistance: codes(&assistance),
+            // The ticks are entitlement records (`entitlements` below).
+            assistance: codes(&[]),
             consent_keep_file: !statutory,
             consent_publish_needs: !statutory,
             statutory_basis: statutory.then(|| STATUTORY_BASIS.to_owned()),
@@ -319,6 +341,8 @@ impl Generator {
                 .0
                 .map(|b| b.as_str().to_owned()),
             counted_until: Some(population::counted(birth, self.today).1),
+            school_status: Some(school_status),
+            suspected_disability,
             created_by: ACTOR.to_owned(),
             created_at,
             updated_at: created_at,
@@ -386,6 +410,7 @@ impl Generator {
             },
             village_name,
             needs,
+            entitlements,
         }
     }
 }

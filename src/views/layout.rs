@@ -43,6 +43,9 @@ fn nav_links(role: Role) -> &'static [(&'static str, &'static str)] {
             ("/providers", "服务机构"),
             ("/families", "爱心家庭"),
             ("/reports", "强制报告"),
+            ("/referrals", "部门转介"),
+            ("/entitlements/gaps", "应享未享"),
+            ("/referrals/figures", "部门办理情况"),
             ("/staff", "工作人员"),
             ("/audit", "审计日志"),
             ("/search", "搜索"),
@@ -55,6 +58,9 @@ fn nav_links(role: Role) -> &'static [(&'static str, &'static str)] {
             ("/providers", "服务机构"),
             ("/families", "爱心家庭"),
             ("/reports", "强制报告"),
+            ("/entitlements/gaps", "应享未享"),
+            ("/referrals", "部门转介"),
+            ("/intakes/new", "一门受理"),
             ("/search", "搜索"),
         ],
         Role::VillageSupervisor => &[
@@ -64,6 +70,7 @@ fn nav_links(role: Role) -> &'static [(&'static str, &'static str)] {
             ("/report", "报告儿童险情"),
             ("/search", "搜索"),
         ],
+        Role::DepartmentStaff => &[("/", "工作台"), ("/referrals", "部门转介")],
         Role::Provider | Role::Family => &[
             ("/", "首页"),
             ("/offers/mine", "我的服务"),

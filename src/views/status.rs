@@ -12,6 +12,7 @@ use crate::domain::matching::MatchStatus;
 use crate::domain::need::{NeedStatus, Urgency};
 use crate::domain::offer::OfferStatus;
 use crate::domain::provider::ProviderStatus;
+use crate::domain::referral::ReferralStatus;
 use crate::domain::report::{ReportStatus, Stage};
 
 /// The colour of a badge, by what the state asks of its reader.
@@ -75,6 +76,9 @@ shown!(ReportStatus,
     Received => Urgent, Assigned => Waiting, Assessing => Waiting, Intervention => Waiting,
     Assistance => Waiting, Unfounded => Ended, Closed => Good);
 shown!(Stage, Received => Waiting, Handling => Waiting, Closed => Good);
+shown!(ReferralStatus,
+    Sent => Waiting, Accepted => Waiting, Granted => Good, Refused => Refused,
+    Returned => Refused, Forwarded => Ended, Closed => Ended);
 
 /// A state's badge: its one name in its one colour.
 pub fn status_badge(state: impl Shown) -> Markup {
@@ -105,6 +109,7 @@ mod tests {
         names_are_distinct(MatchStatus::ALL);
         names_are_distinct(ReportStatus::ALL);
         names_are_distinct(Stage::ALL);
+        names_are_distinct(ReferralStatus::ALL);
     }
 
     #[test]

@@ -16,6 +16,7 @@ const USER_LABELS: &FieldLabels = &[
     ("role", "角色"),
     ("township", "乡镇（街道）"),
     ("village", "村（社区）"),
+    ("department", "部门"),
 ];
 
 pub struct UsersPage<'a> {
@@ -34,10 +35,16 @@ pub fn users_page(ctx: &PageCtx<'_>, data: &UsersPage<'_>) -> Markup {
         Role::CountyAdmin,
         Role::TownshipOfficer,
         Role::VillageSupervisor,
+        Role::DepartmentStaff,
     ]
     .iter()
     .map(|r| (r.as_str().to_owned(), r.label().to_owned()))
     .collect();
+    let departments = super::components::coded_options(
+        crate::domain::department::Department::ALL,
+        crate::domain::department::Department::as_str,
+        crate::domain::department::Department::label,
+    );
     page(
         "工作人员",
         ctx,
@@ -49,7 +56,10 @@ pub fn users_page(ctx: &PageCtx<'_>, data: &UsersPage<'_>) -> Markup {
                         tr {
                             td { (u.username) }
                             td { (u.role.label()) }
-                            td { (u.village_code.as_deref().or(u.township_code.as_deref()).unwrap_or("全县")) }
+                            td {
+                                @if let Some(d) = u.department { (d.label()) }
+                                @else { (u.village_code.as_deref().or(u.township_code.as_deref()).unwrap_or("全县")) }
+                            }
                             td { @if u.disabled { "已停用" } @else { "正常" } }
                             td {
                                 @if !u.disabled && ctx.user.is_some_and(|me| me.id != u.id) {
@@ -73,6 +83,7 @@ pub fn users_page(ctx: &PageCtx<'_>, data: &UsersPage<'_>) -> Markup {
                 (select("role", "角色", &roles, &data.input.role, data.errors))
                 (select("township", "乡镇（街道）（乡镇干部必选）", data.townships, data.input.township.as_deref().unwrap_or(""), data.errors))
                 (select("village", "村（社区）（督导员必选）", data.villages, data.input.village.as_deref().unwrap_or(""), data.errors))
+                (select("department", "部门（部门工作人员必选）", &departments, data.input.department.as_deref().unwrap_or(""), data.errors))
                 button type="submit" { "创建账号" }
             }
         },

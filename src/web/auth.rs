@@ -39,6 +39,9 @@ pub struct UserBody {
     provider_id: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     family_id: Option<String>,
+    /// The department of a `department_staff` account.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    department: Option<&'static str>,
 }
 
 impl From<&Principal> for UserBody {
@@ -51,6 +54,7 @@ impl From<&Principal> for UserBody {
             village: p.village.clone(),
             provider_id: p.provider_id.clone(),
             family_id: p.family_id.clone(),
+            department: p.department.map(|d| d.as_str()),
         }
     }
 }

@@ -20,6 +20,10 @@ pub async fn home(State(state): State<AppState>, chrome: Chrome) -> AppResult<Re
         return Ok(views::home::landing(&ctx).into_response());
     };
     let one = Paging::new(Some(1), None);
+    if user.role == Role::DepartmentStaff {
+        // A department's work is its referral queue.
+        return Ok(axum::response::Redirect::to("/referrals").into_response());
+    }
     let markup = match user.role {
         Role::Provider => {
             let id = user.provider_id.clone().unwrap_or_default();

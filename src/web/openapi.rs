@@ -14,8 +14,8 @@ use utoipa::{Modify, OpenApi};
 
 use super::body::{ErrorBody, ErrorDetail, error_response};
 use super::{
-    allocation, audit, auth, children, families, inbox, matches, needs, offers, providers, regions,
-    reports, search, suggestions, users,
+    allocation, audit, auth, children, entitlements, families, inbox, matches, needs, offers,
+    providers, referrals, regions, reports, search, suggestions, users,
 };
 
 /// The session cookie and the CSRF header, as security schemes.
@@ -171,6 +171,23 @@ fn add_error(op: &mut Operation, status: &str, description: &str) {
         reports::api_get,
         reports::api_step,
         reports::api_file_child,
+        entitlements::api_gaps,
+        entitlements::api_of_child,
+        entitlements::api_record,
+        entitlements::api_end,
+        referrals::api_create,
+        referrals::api_list,
+        referrals::api_get,
+        referrals::api_accept,
+        referrals::api_grant,
+        referrals::api_refuse,
+        referrals::api_return,
+        referrals::api_forward,
+        referrals::api_close,
+        referrals::api_comment,
+        referrals::api_figures,
+        referrals::api_intake,
+        referrals::api_intake_get,
         api_openapi,
     ),
     components(schemas(ErrorBody, ErrorDetail)),
@@ -190,6 +207,8 @@ fn add_error(op: &mut Operation, status: &str, description: &str) {
         (name = "inbox", description = "What waits for the caller (待办)"),
         (name = "allocation", description = "The county allocation plan (分配方案)"),
         (name = "reports", description = "Mandatory reports about children at risk (强制报告; sealed content, audited reads)"),
+        (name = "entitlements", description = "Entitlements (保障待遇) of child files and the gap list (应享未享)"),
+        (name = "referrals", description = "Referrals (转介) to departments, one-door intake (一门受理) and the departments' figures"),
         (name = "meta", description = "This document"),
     )
 )]

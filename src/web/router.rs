@@ -25,7 +25,7 @@ use super::{
     AppState, BODY_LIMIT, audit, auth, children, families, health, home, matches, middleware,
     needs, offers, openapi, providers, regions, reports, search, users,
 };
-use super::{allocation, inbox};
+use super::{allocation, entitlements, inbox, referrals};
 
 /// A static file: the stylesheet at its content-named address (kept a
 /// year: a new stylesheet gets a new address), or the favicon.
@@ -186,6 +186,34 @@ fn routes() -> Router<AppState> {
             get(reports::staff::file_page).post(reports::staff::file_submit),
         )
         .route("/reports/{id}/{action}", post(reports::staff::step_submit))
+        // Departments, referrals and entitlements (issue 15).
+        .route("/entitlements/gaps", get(entitlements::pages::gaps_page))
+        .route(
+            "/children/{id}/entitlements",
+            post(entitlements::pages::record_submit),
+        )
+        .route(
+            "/children/{id}/entitlements/{record}/end",
+            post(entitlements::pages::end_submit),
+        )
+        .route(
+            "/referrals",
+            get(referrals::pages::list_page).post(referrals::pages::create_submit),
+        )
+        .route("/referrals/new", get(referrals::pages::new_page))
+        .route("/referrals/figures", get(referrals::pages::figures_page))
+        .route("/referrals/{id}", get(referrals::pages::detail_page))
+        .route(
+            "/referrals/{id}/reveal",
+            post(referrals::pages::reveal_submit),
+        )
+        .route(
+            "/referrals/{id}/{action}",
+            post(referrals::pages::move_submit),
+        )
+        .route("/intakes/new", get(referrals::pages::intake_page))
+        .route("/intakes", post(referrals::pages::intake_submit))
+        .route("/intakes/{id}", get(referrals::pages::intake_detail_page))
         .route("/allocation", get(allocation::allocation_page))
         .route("/static/{file}", get(static_file))
         .route("/favicon.ico", get(favicon))
@@ -323,6 +351,36 @@ fn routes() -> Router<AppState> {
         .route("/api/v1/audit", get(audit::api_list))
         .route("/api/v1/audit/logins", get(audit::api_login_pressure))
         .route("/api/v1/inbox", get(inbox::api_inbox))
+        .route("/api/v1/entitlements/gaps", get(entitlements::api_gaps))
+        .route(
+            "/api/v1/children/{id}/entitlements",
+            get(entitlements::api_of_child).post(entitlements::api_record),
+        )
+        .route(
+            "/api/v1/children/{id}/entitlements/{record}/end",
+            post(entitlements::api_end),
+        )
+        .route(
+            "/api/v1/referrals",
+            get(referrals::api_list).post(referrals::api_create),
+        )
+        .route("/api/v1/referrals/figures", get(referrals::api_figures))
+        .route("/api/v1/referrals/{id}", get(referrals::api_get))
+        .route("/api/v1/referrals/{id}/accept", post(referrals::api_accept))
+        .route("/api/v1/referrals/{id}/grant", post(referrals::api_grant))
+        .route("/api/v1/referrals/{id}/refuse", post(referrals::api_refuse))
+        .route("/api/v1/referrals/{id}/return", post(referrals::api_return))
+        .route(
+            "/api/v1/referrals/{id}/forward",
+            post(referrals::api_forward),
+        )
+        .route("/api/v1/referrals/{id}/close", post(referrals::api_close))
+        .route(
+            "/api/v1/referrals/{id}/comment",
+            post(referrals::api_comment),
+        )
+        .route("/api/v1/intakes", post(referrals::api_intake))
+        .route("/api/v1/intakes/{id}", get(referrals::api_intake_get))
         .route("/api/v1/allocation", get(allocation::api_allocation))
         .route("/api/openapi.json", get(openapi::api_openapi))
         // Operations

@@ -28,6 +28,9 @@ pub struct CreateUserRequest {
     township: Option<String>,
     #[serde(default)]
     village: Option<String>,
+    /// The department of a `department_staff` account (codes of API.md).
+    #[serde(default)]
+    department: Option<String>,
 }
 
 #[derive(Serialize, utoipa::ToSchema)]
@@ -39,6 +42,8 @@ pub struct ManagedUserBody {
     township: Option<String>,
     #[schema(required = true)]
     village: Option<String>,
+    #[schema(required = true)]
+    department: Option<String>,
     disabled: bool,
 }
 
@@ -50,6 +55,7 @@ impl From<user::Model> for ManagedUserBody {
             role: u.role.as_str().to_owned(),
             township: u.township_code,
             village: u.village_code,
+            department: u.department.map(|d| d.as_str().to_owned()),
             disabled: u.disabled,
         }
     }
@@ -82,6 +88,7 @@ pub async fn api_create(
         role: body.role,
         township: body.township,
         village: body.village,
+        department: body.department,
     };
     let user = users::create_staff(&state.db, &ctx, &caller, input).await?;
     Ok((StatusCode::CREATED, Json(user.into())))
@@ -208,6 +215,7 @@ pub async fn create_submit(
         role: form.get("role").to_owned(),
         township: form.get_opt("township"),
         village: form.get_opt("village"),
+        department: form.get_opt("department"),
     };
     match users::create_staff(&state.db, &ctx, &caller, input.clone()).await {
         Ok(user) => {

@@ -154,3 +154,65 @@ async fn the_demo_has_three_reports_in_two_townships_one_of_them_overdue() {
         1
     );
 }
+
+#[tokio::test]
+async fn demo_departments_have_referrals_in_every_state_and_townships_have_gaps() {
+    let app = TestApp::spawn().await;
+    carebridge::services::demo::load_if_empty(&app.db, &app.prepared.vault, 5)
+        .await
+        .expect("demo data");
+    let mut county = app.logged_in_with("county", "bridge-demo-4821").await;
+    let all = county.get("/api/v1/referrals?limit=100").await.json();
+    let mut statuses: Vec<String> = all["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .map(|r| r["status"].as_str().unwrap_or_default().to_owned())
+        .collect();
+    statuses.sort();
+    statuses.dedup();
+    for status in [
+        "sent",
+        "accepted",
+        "granted",
+        "refused",
+        "returned",
+        "forwarded",
+        "closed",
+    ] {
+        assert!(
+            statuses.iter().any(|s| s == status),
+            "{status}: {statuses:?}"
+        );
+    }
+    assert!(
+        all["items"]
+            .as_array()
+            .expect("items")
+            .iter()
+            .any(|r| r["overdue"] == true),
+        "one overdue"
+    );
+    let mut townships: Vec<String> = county
+        .get("/api/v1/entitlements/gaps?limit=100")
+        .await
+        .json()["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .map(|g| g["township"].as_str().unwrap_or_default().to_owned())
+        .collect();
+    townships.sort();
+    townships.dedup();
+    assert!(townships.len() >= 2, "{townships:?}");
+    for (user, password) in [
+        ("jiaowei", "bridge-demo-5941"),
+        ("minzheng", "bridge-demo-6052"),
+        ("canlian", "bridge-demo-7163"),
+    ] {
+        let mut dept = app.logged_in_with(user, password).await;
+        let queue = dept.get("/api/v1/referrals").await.json();
+        assert!(queue["total"].as_u64().unwrap_or(0) > 0, "{user}");
+        dept.get("/referrals").await.assert_status(StatusCode::OK);
+    }
+}

@@ -70,6 +70,7 @@ impl TestApp {
             database_url: Some(database_url),
             k_anonymity: 5,
             overdue_days: 7,
+            entitlement_rules: None,
         });
         settings.throttle_per_account = 5;
         settings.throttle_per_address = 20;

@@ -75,6 +75,23 @@ const OPERATIONS: &[(&str, &str)] = &[
     ("get", "/api/v1/reports/{id}"),
     ("post", "/api/v1/reports/{id}/{action}"),
     ("post", "/api/v1/reports/{id}/file"),
+    ("get", "/api/v1/entitlements/gaps"),
+    ("get", "/api/v1/children/{id}/entitlements"),
+    ("post", "/api/v1/children/{id}/entitlements"),
+    ("post", "/api/v1/children/{id}/entitlements/{record}/end"),
+    ("post", "/api/v1/referrals"),
+    ("get", "/api/v1/referrals"),
+    ("get", "/api/v1/referrals/{id}"),
+    ("post", "/api/v1/referrals/{id}/accept"),
+    ("post", "/api/v1/referrals/{id}/grant"),
+    ("post", "/api/v1/referrals/{id}/refuse"),
+    ("post", "/api/v1/referrals/{id}/return"),
+    ("post", "/api/v1/referrals/{id}/forward"),
+    ("post", "/api/v1/referrals/{id}/close"),
+    ("post", "/api/v1/referrals/{id}/comment"),
+    ("get", "/api/v1/referrals/figures"),
+    ("post", "/api/v1/intakes"),
+    ("get", "/api/v1/intakes/{id}"),
     ("get", "/api/openapi.json"),
 ];
 
@@ -158,7 +175,8 @@ async fn every_listed_operation_is_routed() {
     for (method, path) in OPERATIONS {
         let uri = path
             .replace("{id}", "nonexistent")
-            .replace("{key}", "nonexistent");
+            .replace("{key}", "nonexistent")
+            .replace("{record}", "nonexistent");
         let request = axum::http::Request::builder()
             .method(method.to_uppercase().as_str())
             .uri(&uri)

@@ -172,6 +172,7 @@ fn county() -> Principal {
         village: None,
         provider_id: None,
         family_id: None,
+        department: None,
     }
 }
 

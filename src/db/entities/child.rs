@@ -4,7 +4,7 @@
 use sea_orm::entity::prelude::*;
 
 use crate::db::columns::CodeList;
-use crate::domain::child::{Assistance, Difficulty, DifficultyClass, FileStatus};
+use crate::domain::child::{Assistance, Difficulty, DifficultyClass, FileStatus, SchoolStatus};
 
 #[sea_orm::model]
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
@@ -36,7 +36,8 @@ pub struct Model {
     pub disability_grade: Option<i16>,
     pub unsupported_reason: Option<String>,
     pub illness: Option<String>,
-    /// JSON array of assistance codes.
+    /// JSON array of assistance codes: the old ticks, migrated to
+    /// entitlement records (`entitlements`) and no longer written (`[]`).
     pub assistance: CodeList<Assistance>,
     pub consent_keep_file: bool,
     pub consent_publish_needs: bool,
@@ -49,6 +50,10 @@ pub struct Model {
     pub counted_band: Option<String>,
     /// Until when `counted_band` holds; later the file counts nowhere.
     pub counted_until: Option<Date>,
+    /// Whether the child goes to school (NULL: not recorded).
+    pub school_status: Option<SchoolStatus>,
+    /// A disability is suspected and not yet diagnosed.
+    pub suspected_disability: bool,
     pub created_by: String,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,

@@ -3,6 +3,7 @@
 use sea_orm::entity::prelude::*;
 
 use crate::domain::Role;
+use crate::domain::department::Department;
 
 #[sea_orm::model]
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
@@ -18,6 +19,8 @@ pub struct Model {
     pub village_code: Option<String>,
     pub provider_id: Option<String>,
     pub family_id: Option<String>,
+    /// The department of a `department_staff` account.
+    pub department: Option<Department>,
     pub disabled: bool,
     pub created_at: DateTimeUtc,
 }

@@ -62,6 +62,22 @@ pub const ACTIONS: &[(&str, &str)] = &[
     ("vault.key", "创建身份信息密钥"),
     ("vault.rotate_key", "更换身份信息密钥"),
     ("regions.load", "载入行政区划"),
+    ("entitlement.record", "登记享受保障"),
+    ("entitlement.end", "登记停止保障"),
+    ("entitlement.view", "查看保障待遇"),
+    ("entitlement.gaps", "浏览应享未享名单"),
+    ("referral.create", "转介部门"),
+    ("referral.view", "查看转介"),
+    ("referral.reveal", "部门查看儿童个人信息"),
+    ("referral.list", "浏览转介"),
+    ("referral.accept", "受理转介"),
+    ("referral.comment", "转介留言"),
+    ("referral.grant", "转介已落实"),
+    ("referral.refuse", "转介不予办理"),
+    ("referral.return", "转介退回乡镇"),
+    ("referral.forward", "转介转其他部门"),
+    ("referral.close", "转介办结"),
+    ("intake.create", "一门受理登记"),
 ];
 
 /// The Chinese name of action `code` (the code itself for one not listed,
@@ -97,6 +113,8 @@ const FIELDS: &[(&str, &str)] = &[
     ("guardian_relation", "与监护人关系"),
     ("guardian_phone", "监护人电话"),
     ("school", "学校"),
+    ("school_status", "就学状态"),
+    ("suspected_disability", "疑似残疾"),
     ("difficulties", "困境类型"),
     ("assistance", "已享受的帮扶"),
     ("consent", "监护人同意"),
@@ -120,6 +138,10 @@ fn state_name(noun: &str, code: &str) -> Option<&'static str> {
         "family" => code.parse::<family::FamilyStatus>().ok().map(|s| s.label()),
         "child" => code.parse::<child::FileStatus>().ok().map(|s| s.label()),
         "report" => code.parse::<report::ReportStatus>().ok().map(|s| s.label()),
+        "referral" => code
+            .parse::<crate::domain::referral::ReferralStatus>()
+            .ok()
+            .map(|s| s.label()),
         _ => None,
     }
 }
@@ -255,6 +277,8 @@ const OBJECTS: &[(&str, &str, Option<&str>)] = &[
     ("provider", "服务机构", Some("/providers/")),
     ("family", "爱心家庭", Some("/families/")),
     ("report", "强制报告", Some("/reports/")),
+    ("referral", "转介", Some("/referrals/")),
+    ("intake", "一门受理", Some("/intakes/")),
     ("user", "账号", None),
     ("username", "登录名", None),
 ];

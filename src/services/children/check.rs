@@ -9,6 +9,7 @@ use crate::db::columns::CodeList;
 use crate::db::entities::child;
 use crate::domain::child::{
     AgeBand, Assistance, Difficulties, DifficultyClass, FileStatus, Gender, LegalBasis,
+    SchoolStatus,
 };
 use crate::domain::invalid::required_text;
 use crate::domain::phone::Phone;
@@ -28,7 +29,10 @@ pub(super) struct Parsed {
     guardian_relation: Option<String>,
     school: Option<String>,
     pub(super) difficulties: Difficulties,
-    assistance: Vec<Assistance>,
+    /// The old ticks, when typed (`None`: leave the records as they are).
+    pub(super) assistance: Option<Vec<Assistance>>,
+    school_status: Option<SchoolStatus>,
+    suspected_disability: bool,
     basis: LegalBasis,
 }
 
@@ -201,6 +205,17 @@ pub(super) async fn parse(
         }
     }
     assistance.sort();
+    let assistance = input.assistance.is_some().then_some(assistance);
+    let school_status = match input
+        .school_status
+        .as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+    {
+        None => None,
+        Some(raw) => invalid.check("school_status", raw.parse::<SchoolStatus>()),
+    };
+    let suspected_disability = input.suspected_disability.unwrap_or(false);
     let basis = LegalBasis::parse(
         input.consent_keep_file,
         input.consent_publish_needs,
@@ -269,6 +284,8 @@ pub(super) async fn parse(
             school,
             difficulties,
             assistance,
+            school_status,
+            suspected_disability,
             basis,
         }),
         _ => Err(ServiceError::internal("file checked without values")),
@@ -290,7 +307,10 @@ pub(super) fn fill(vault: &Vault, parsed: &Parsed, model: &mut child::Model) -> 
     model.disability_grade = d.disability().map(|x| i16::from(x.grade));
     model.unsupported_reason = d.unsupported().map(|u| u.as_str().to_owned());
     model.illness = d.illness().map(str::to_owned);
-    model.assistance = CodeList(parsed.assistance.clone());
+    // The old ticks are entitlement records now (see `entitlements`).
+    model.assistance = CodeList::default();
+    model.school_status = parsed.school_status;
+    model.suspected_disability = parsed.suspected_disability;
     match &parsed.basis {
         LegalBasis::Consent {
             keep_file,
@@ -349,6 +369,8 @@ pub(super) fn empty_row(
         last_visited_on: None,
         counted_band: None,
         counted_until: None,
+        school_status: None,
+        suspected_disability: false,
         created_by: created_by.to_owned(),
         created_at: now,
         updated_at: now,

@@ -21,7 +21,12 @@ pub struct ChildInput {
     pub guardian_phone: Option<String>,
     pub school: Option<String>,
     pub difficulties: Option<DifficultyInput>,
+    /// The old "assistance received" ticks: when given, the open
+    /// entitlement records follow them (see `entitlements::records`).
     pub assistance: Option<Vec<String>>,
+    /// `enrolled`, `not_enrolled`, `not_of_school_age`; empty: not recorded.
+    pub school_status: Option<String>,
+    pub suspected_disability: Option<bool>,
     pub consent_keep_file: Option<bool>,
     pub consent_publish_needs: Option<bool>,
     pub statutory_basis: Option<String>,
@@ -52,6 +57,8 @@ impl ChildInput {
             school: self.school.or(base.school),
             difficulties: self.difficulties.or(base.difficulties),
             assistance: self.assistance.or(base.assistance),
+            school_status: self.school_status.or(base.school_status),
+            suspected_disability: self.suspected_disability.or(base.suspected_disability),
             consent_keep_file: if basis_given {
                 self.consent_keep_file
             } else {
@@ -95,13 +102,15 @@ impl ChildInput {
                 unsupported_reason: model.unsupported_reason.clone(),
                 illness: model.illness.clone(),
             }),
-            assistance: Some(
+            // Ticks are records now: a change leaves them as they are.
+            assistance: None,
+            school_status: Some(
                 model
-                    .assistance
-                    .iter()
-                    .map(|a| a.as_str().to_owned())
-                    .collect(),
+                    .school_status
+                    .map(|s| s.as_str().to_owned())
+                    .unwrap_or_default(),
             ),
+            suspected_disability: Some(model.suspected_disability),
             consent_keep_file: model
                 .statutory_basis
                 .is_none()

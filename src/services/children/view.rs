@@ -106,7 +106,7 @@ async fn village_name(conn: &impl ConnectionTrait, code: &str) -> ServiceResult<
 }
 
 /// The masked form of a field's plain value.
-fn masked(field: VaultField, plain: &str) -> String {
+pub(crate) fn masked(field: VaultField, plain: &str) -> String {
     match field {
         VaultField::Name | VaultField::GuardianName => mask_name(plain),
         VaultField::IdNumber => IdNumber::parse(plain)
@@ -167,7 +167,12 @@ pub async fn get(
     id: &str,
     reveal: &[VaultField],
 ) -> ServiceResult<FileView> {
-    let child = files::find_in_scope(store, caller, id).await?;
+    let mut child = files::find_in_scope(store, caller, id).await?;
+    // The old ticks, as the open entitlement records stand for them (the
+    // API's `assistance` field keeps its meaning).
+    let open = db::entitlements::open_benefits(store.db, &child.id).await?;
+    child.assistance =
+        crate::db::columns::CodeList(super::super::entitlements::records::ticks_of(&open));
     let identity = identity::open_all(store.vault, &child)?;
     let today = chrono::Local::now().date_naive();
     let (age_band, class) = band_and_class(store.vault, &child, today)?;

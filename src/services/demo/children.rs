@@ -331,6 +331,15 @@ pub async fn load(
             school: (s.age >= 6).then(|| "云阳县青龙小学".to_owned()),
             difficulties: Some(difficulty_input(s.kinds, n)),
             assistance: Some(assistance_for(s.kinds)),
+            school_status: Some(
+                if s.age < 6 {
+                    "not_of_school_age"
+                } else {
+                    "enrolled"
+                }
+                .to_owned(),
+            ),
+            suspected_disability: Some(false),
             consent_keep_file: (!cannot_consent).then_some(true),
             consent_publish_needs: (!cannot_consent).then_some(s.publish_consent),
             statutory_basis: cannot_consent.then(|| {

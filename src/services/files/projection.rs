@@ -83,6 +83,8 @@ pub(crate) async fn require_viewer<C: ConnectionTrait>(
                 Err(ServiceError::Forbidden)
             }
         }
+        // Departments see the referrals sent to them, never needs.
+        Role::DepartmentStaff => Err(ServiceError::Forbidden),
     }
 }
 

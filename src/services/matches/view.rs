@@ -201,7 +201,7 @@ pub async fn list(
             scope.provider_id = Some(caller.provider_id.as_deref().unwrap_or(""));
         }
         Role::Family => scope.family_id = Some(caller.family_id.as_deref().unwrap_or("")),
-        Role::VillageSupervisor => return Err(ServiceError::Forbidden),
+        Role::VillageSupervisor | Role::DepartmentStaff => return Err(ServiceError::Forbidden),
     }
     let need_id = match filter.need.as_deref().map(str::trim) {
         Some(key) if NeedCode::parse(key).is_some() => Some(

@@ -10,6 +10,7 @@ use crate::domain::Invalid;
 use crate::domain::child::Gender;
 use crate::services::children::view::FileView;
 use crate::services::children::visits::VisitInput;
+use crate::services::entitlements::records::ChildEntitlements;
 
 use super::super::components::{DATE_HINT, csrf_field, day, error_summary, text_area, text_field};
 use super::super::layout::{PageCtx, page};
@@ -66,7 +67,6 @@ fn identity_table(ctx: &PageCtx<'_>, file: &FileView) -> Markup {
 fn facts(file: &FileView, township: &str) -> Markup {
     let c = &file.child;
     let status = c.status;
-    let assistance: Vec<&str> = c.assistance.iter().map(|a| a.label()).collect();
     html! {
         dl.facts {
             dt { "档案编号" } dd { (c.file_no) }
@@ -77,7 +77,8 @@ fn facts(file: &FileView, township: &str) -> Markup {
             dt { "年龄段" } dd { (file.age_band.map(|b| b.label()).unwrap_or("已满18周岁")) }
             dt { "困境大类" } dd { (file.class.label()) }
             dt { "困境类型" } dd { (difficulty_lines(c).join("；")) }
-            dt { "已享受救助" } dd { @if assistance.is_empty() { "无" } @else { (assistance.join("、")) } }
+            dt { "就学状态" } dd { (c.school_status.map(|s| s.label()).unwrap_or("（未填写）")) }
+            @if c.suspected_disability { dt { "疑似残疾" } dd { "是（尚未确诊）" } }
             dt { "与监护人关系" } dd { (c.guardian_relation.as_deref().unwrap_or("（未填写）")) }
             dt { "学校" } dd { (c.school.as_deref().unwrap_or("（未填写）")) }
             dt { "法律依据" } dd { (basis_text(c)) }
@@ -215,7 +216,13 @@ fn needs(file: &FileView) -> Markup {
     }
 }
 
-pub fn detail(ctx: &PageCtx<'_>, file: &FileView, township: &str, forms: &FileForms<'_>) -> Markup {
+pub fn detail(
+    ctx: &PageCtx<'_>,
+    file: &FileView,
+    township: &str,
+    forms: &FileForms<'_>,
+    entitlements: Option<&ChildEntitlements>,
+) -> Markup {
     let title = format!("儿童档案 {}", file.child.file_no);
     page(
         &title,
@@ -228,6 +235,9 @@ pub fn detail(ctx: &PageCtx<'_>, file: &FileView, township: &str, forms: &FileFo
             (identity_table(ctx, file))
             h2 { "基本情况" }
             (facts(file, township))
+            @if let Some(e) = entitlements {
+                (crate::views::entitlements::file_section(ctx, e))
+            }
             (visits(ctx, file, forms))
             (needs(file))
             (history(&file.events))

@@ -8,7 +8,7 @@ use maud::{Markup, html};
 use crate::db::entities::child;
 use crate::domain::Invalid;
 use crate::domain::child::{
-    Assistance, Difficulty, DifficultyInput, DisabilityType, Gender, PovertyType,
+    Difficulty, DifficultyInput, DisabilityType, Gender, PovertyType, SchoolStatus,
     UnsupportedReason, VaultField,
 };
 use crate::services::children::ChildInput;
@@ -38,7 +38,8 @@ const FILE_LABELS: &FieldLabels = &[
     ("disability_grade", "残疾等级"),
     ("unsupported_reason", "无人抚养原因"),
     ("illness", "疾病名称"),
-    ("assistance", "已享受的救助"),
+    ("school_status", "就学状态"),
+    ("suspected_disability", "疑似残疾"),
     ("consent", "监护人同意"),
     ("statutory_basis", "法定依据"),
 ];
@@ -78,7 +79,8 @@ pub fn prefill(c: &child::Model) -> ChildInput {
             unsupported_reason: c.unsupported_reason.clone(),
             illness: c.illness.clone(),
         }),
-        assistance: Some(c.assistance.iter().map(|a| a.as_str().to_owned()).collect()),
+        school_status: c.school_status.map(|s| s.as_str().to_owned()),
+        suspected_disability: Some(c.suspected_disability),
         consent_keep_file: Some(c.statutory_basis.is_none() && c.consent_keep_file),
         consent_publish_needs: Some(c.statutory_basis.is_none() && c.consent_publish_needs),
         statutory_basis: c.statutory_basis.clone(),
@@ -248,9 +250,18 @@ pub fn file_form(ctx: &PageCtx<'_>, form: &FileForm<'_>) -> Markup {
                 (personal_field("guardian_phone", "监护人电话", "tel", text(&input.guardian_phone), errors, existing, VaultField::GuardianPhone, false))
                 h2 { "困境情况" }
                 (difficulty_fields(input, errors))
-                (checkboxes_with("assistance", "已享受的救助",
-                    &coded_options(Assistance::ALL, Assistance::as_str, Assistance::label),
-                    input.assistance.as_deref().unwrap_or(&[]), errors, None, false))
+                (select_with("school_status", "就学状态",
+                    &coded_options(SchoolStatus::ALL, SchoolStatus::as_str, SchoolStatus::label),
+                    text(&input.school_status), errors,
+                    &Choice { hint: Some("保障规则据此判断控辍保学和教育资助"), empty: "（未填写）", required: false }))
+                div.field {
+                    label.check {
+                        input type="checkbox" name="suspected_disability" value="yes"
+                            checked[input.suspected_disability == Some(true)];
+                        " 疑似残疾、尚未确诊（可申请免费筛查和诊断补贴）"
+                    }
+                }
+                p.hint { "已享受的救助和保障在档案页的“保障待遇”中登记（开始日期、金额、审批文号）。" }
                 (legal_basis(input, errors, form.may_record_statutory_basis))
                 button type="submit" { @if existing.is_some() { "保存修改" } @else { "保存档案" } }
                 @if let Some(file) = existing {

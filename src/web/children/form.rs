@@ -37,7 +37,10 @@ pub fn child_input(form: &FormFields) -> ChildInput {
             unsupported_reason: form.get_opt("unsupported_reason"),
             illness: form.get_opt("illness"),
         }),
-        assistance: Some(form.get_all("assistance")),
+        // The ticks became entitlement records, kept on the file page.
+        assistance: None,
+        school_status: text("school_status"),
+        suspected_disability: Some(form.get("suspected_disability") == "yes"),
         consent_keep_file: Some(consent.iter().any(|c| c == "keep_file")),
         consent_publish_needs: Some(consent.iter().any(|c| c == "publish_needs")),
         statutory_basis: form.get_opt("statutory_basis"),

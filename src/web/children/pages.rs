@@ -44,6 +44,9 @@ async fn render_file(
     forms: &FileForms<'_>,
 ) -> AppResult<Markup> {
     let file = view::get(state.store(), ctx, caller, id, reveal).await?;
+    let entitlements =
+        crate::services::entitlements::records::of_file(state.store(), caller, file.child.clone())
+            .await?;
     let all = state.regions.clone();
     let township = regions::township_name(&all, &file.child.township_code);
     Ok(views::children::detail::detail(
@@ -51,6 +54,7 @@ async fn render_file(
         &file,
         township,
         forms,
+        Some(&entitlements),
     ))
 }
 

@@ -41,7 +41,13 @@ pub struct ChildRequest {
     disability: Option<DisabilityRequest>,
     unsupported_reason: Option<String>,
     illness: Option<String>,
+    /// The old "assistance received" ticks: when given, the file's open
+    /// entitlement records follow them (records made from today).
     assistance: Option<Vec<String>>,
+    /// `enrolled`, `not_enrolled` or `not_of_school_age` (empty: not recorded).
+    school_status: Option<String>,
+    /// A disability is suspected and not yet diagnosed.
+    suspected_disability: Option<bool>,
     consent: Option<ConsentRequest>,
     statutory_basis: Option<String>,
 }
@@ -69,6 +75,8 @@ impl From<ChildRequest> for ChildInput {
                 illness: r.illness,
             }),
             assistance: r.assistance,
+            school_status: r.school_status,
+            suspected_disability: r.suspected_disability,
             consent_keep_file: r.consent.as_ref().map(|c| c.keep_file),
             consent_publish_needs: r.consent.as_ref().map(|c| c.publish_needs),
             statutory_basis: r.statutory_basis,
