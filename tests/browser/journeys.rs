@@ -7,4 +7,5 @@ mod accounts;
 mod family;
 mod ngo;
 mod public_search;
+mod report;
 mod township;
