@@ -669,6 +669,20 @@ async fn assistance_opens_the_childs_file_under_every_rule_of_a_file_and_drafts_
         .await;
     drafted.assert_status(StatusCode::CREATED);
     assert_eq!(drafted.json()["status"], "draft");
+    // Published, it is seen as every need is: under k children of its
+    // band and class in the township, without the township.
+    let need_id = drafted.json()["id"].as_str().expect("id").to_owned();
+    let code = drafted.json()["code"].as_str().expect("code").to_owned();
+    officer
+        .post_json(&format!("/api/v1/needs/{need_id}/publish"), json!({}))
+        .await
+        .assert_status(StatusCode::OK);
+    app.index_now().await;
+    let mut provider = app.verified_provider().await;
+    let seen = provider.get(&format!("/api/v1/needs/{code}")).await;
+    seen.assert_status(StatusCode::OK);
+    assert_eq!(seen.json()["township"], Value::Null, "k-anonymity holds");
+    assert!(!seen.text().contains("柏小雨"));
 
     let today = chrono::Local::now().date_naive().to_string();
     step(
