@@ -16,7 +16,9 @@
 # Other settings: CONNS ("50 200"), KINDS (names below, space separated),
 # OUT (where logs and the table go; default /work/loadruns/<time>-<db>),
 # BIN (the binary; default target/release/carebridge, built first unless
-# SKIP_BUILD=1), LOGIN_SECONDS (30), TIMEOUT (wrk's, 10s), ALLOC_TIMEOUT (5s).
+# SKIP_BUILD=1), LOGIN_SECONDS (30), TIMEOUT (wrk's, 10s), ALLOC_TIMEOUT (5s),
+# DATA_FROM (SQLite: copy this data directory of an earlier run, e.g.
+# /work/loadruns/<run>/data saved before the run, instead of generating).
 set -euo pipefail
 
 ROOT=${ROOT:-$(cd "$(dirname "$0")/.." && pwd)}
@@ -86,14 +88,22 @@ start_server() { # extra flags
 # The demo accounts and their data first (the demo loader finds its needs
 # and offers by title, which generated rows would shadow), then the
 # generated rows beside them.
-echo "== demo data, then $N offers and $N needs into $DATA ($DB)"
-start_server --demo
-kill "$SERVER_PID"
-wait "$SERVER_PID" 2>/dev/null || true
-SERVER_PID=""
-start=$(date +%s)
-"$BIN" generate --offers "$N" --needs "$N" --seed 7 --force --data-dir "$DATA" >"$OUT/generate.log" 2>&1
-echo "   generated in $(($(date +%s) - start)) s"
+if [[ -n "${DATA_FROM:-}" ]]; then
+  # SQLite only: a copy of the data directory of an earlier run (generated
+  # with the same N), so that repeated runs skip the generation.
+  [[ "$DB" == sqlite ]] || { echo "DATA_FROM works with SQLite only" >&2; exit 1; }
+  echo "== data copied from $DATA_FROM"
+  rm -rf "$DATA" && cp -a "$DATA_FROM" "$DATA"
+else
+  echo "== demo data, then $N offers and $N needs into $DATA ($DB)"
+  start_server --demo
+  kill "$SERVER_PID"
+  wait "$SERVER_PID" 2>/dev/null || true
+  SERVER_PID=""
+  start=$(date +%s)
+  "$BIN" generate --offers "$N" --needs "$N" --seed 7 --force --data-dir "$DATA" >"$OUT/generate.log" 2>&1
+  echo "   generated in $(($(date +%s) - start)) s"
+fi
 start_server
 curl -sf "$BASE/healthz" >/dev/null || { echo "server did not start" >&2; exit 1; }
 sleep 3

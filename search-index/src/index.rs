@@ -277,12 +277,7 @@ impl SearchIndex {
     pub fn count(&self, q: &Query) -> Result<usize, Error> {
         let searcher = self.reader.searcher();
         let generation = searcher.generation().generation_id();
-        // Paging does not change a total.
-        let key = Query {
-            limit: 0,
-            offset: 0,
-            ..q.clone()
-        };
+        let key = count_key(q);
         if let Some(total) = self.counts.get(&key, generation) {
             return Ok(total);
         }
@@ -291,6 +286,21 @@ impl SearchIndex {
         let total = searcher.search(query.as_ref(), &tantivy::collector::Count)?;
         self.counts.put(key, generation, total);
         Ok(total)
+    }
+
+    /// The answer [`SearchIndex::search`] keeps for `q` under the reader's
+    /// current generation, if any: a lookup only, no matching. Callers that
+    /// must not block (an async executor) ask this first and search on a
+    /// worker thread only when nothing is kept.
+    pub fn kept(&self, q: &Query) -> Option<Results> {
+        let generation = self.reader.searcher().generation().generation_id();
+        self.answers.get(&answer_key(q), generation)
+    }
+
+    /// The total [`SearchIndex::count`] keeps for `q`, as [`SearchIndex::kept`].
+    pub fn kept_count(&self, q: &Query) -> Option<usize> {
+        let generation = self.reader.searcher().generation().generation_id();
+        self.counts.get(&count_key(q), generation)
     }
 
     /// Searches; see [`crate::query`] for how text is matched and
@@ -308,11 +318,7 @@ impl SearchIndex {
     pub fn search(&self, q: &Query) -> Result<Results, Error> {
         let searcher = self.reader.searcher();
         let generation = searcher.generation().generation_id();
-        let key = Query {
-            limit: q.limit.min(MAX_LIMIT),
-            offset: q.offset.min(MAX_OFFSET),
-            ..q.clone()
-        };
+        let key = answer_key(q);
         if let Some(results) = self.answers.get(&key, generation) {
             return Ok(results);
         }
@@ -383,5 +389,24 @@ impl SearchIndex {
                 township: page.township,
             },
         })
+    }
+}
+
+/// The key an answer is kept under: the request with its paging bounded as
+/// the search bounds it.
+fn answer_key(q: &Query) -> Query {
+    Query {
+        limit: q.limit.min(MAX_LIMIT),
+        offset: q.offset.min(MAX_OFFSET),
+        ..q.clone()
+    }
+}
+
+/// The key a total is kept under: paging does not change a total.
+fn count_key(q: &Query) -> Query {
+    Query {
+        limit: 0,
+        offset: 0,
+        ..q.clone()
     }
 }

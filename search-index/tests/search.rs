@@ -522,3 +522,30 @@ fn kept_answers_follow_every_change() {
     assert_eq!(index.search(&query).expect("search"), before);
     assert_eq!(index.count(&query).expect("count"), before.total);
 }
+
+#[test]
+fn a_kept_answer_is_looked_up_only_within_its_generation() {
+    let index = index_with(corpus());
+    let query = Query {
+        text: "喘息".to_string(),
+        ..Query::default()
+    };
+    assert_eq!(index.kept(&query), None, "nothing is kept before a search");
+    assert_eq!(index.kept_count(&query), None);
+    let answer = index.search(&query).expect("search");
+    let total = index.count(&query).expect("count");
+    assert_eq!(index.kept(&query), Some(answer.clone()));
+    assert_eq!(index.kept_count(&query), Some(total));
+    // A page of the same search is another answer; its total is the same.
+    let second_page = Query {
+        offset: 1,
+        ..query.clone()
+    };
+    assert_eq!(index.kept(&second_page), None);
+    assert_eq!(index.kept_count(&second_page), Some(total));
+    let mut changed = corpus().remove(0);
+    changed.title = "孤独症家庭喘息服务".to_string();
+    index.apply(&[Change::Upsert(changed)], 2).expect("apply");
+    assert_eq!(index.kept(&query), None, "a change ends what was kept");
+    assert_eq!(index.kept_count(&query), None);
+}

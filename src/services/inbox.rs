@@ -243,9 +243,32 @@ async fn count_sources(store: Store<'_>, sources: &[(InboxKind, Source)]) -> Ser
 /// moves with the clock, and a write outside those nouns shows within a
 /// minute). The badge on every page then costs one read of one row
 /// however many files the township has.
-#[derive(Debug, Default)]
+///
+/// When the minute turns (or after a change), every request of a reader in
+/// flight misses together; one of them counts and the others wait for its
+/// counts ([`CountCache::turn`]), instead of each sending the same costly
+/// statement at once and holding the pool's connections for seconds.
+#[derive(Debug)]
 pub struct CountCache {
     entries: Mutex<HashMap<String, Cached>>,
+    /// Whose counting waits for whose: a reader's key picks one of these by
+    /// its hash, so readers rarely wait for one another and the number of
+    /// locks stays fixed however many readers there are.
+    counting: Vec<tokio::sync::Mutex<()>>,
+}
+
+/// Locks readers' counts are spread over.
+const COUNTING_LOCKS: usize = 64;
+
+impl Default for CountCache {
+    fn default() -> Self {
+        CountCache {
+            entries: Mutex::default(),
+            counting: (0..COUNTING_LOCKS)
+                .map(|_| tokio::sync::Mutex::new(()))
+                .collect(),
+        }
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -266,6 +289,15 @@ impl CountCache {
             .get(key)
             .filter(|c| c.changes == changes && c.minute == minute)
             .map(|c| c.counts.clone())
+    }
+
+    /// Waits for the turn to count for `key`: one counting at a time per
+    /// reader (and the few readers sharing its lock).
+    async fn turn(&self, key: &str) -> tokio::sync::MutexGuard<'_, ()> {
+        use std::hash::{BuildHasher, BuildHasherDefault, DefaultHasher};
+        let hash = BuildHasherDefault::<DefaultHasher>::default().hash_one(key);
+        let at = usize::try_from(hash % self.counting.len() as u64).unwrap_or(0);
+        self.counting[at].lock().await
     }
 
     fn put(&self, key: String, cached: Cached) {
@@ -291,6 +323,11 @@ pub async fn counts(
     let changes = db::allocation::changes(store.db).await?;
     let minute = now.timestamp().div_euclid(60);
     let key = format!("{}/{overdue_days}", caller.id);
+    if let Some(counts) = cache.get(&key, changes, minute) {
+        return Ok(counts);
+    }
+    // Those who missed together: the first counts, the others find it.
+    let _turn = cache.turn(&key).await;
     if let Some(counts) = cache.get(&key, changes, minute) {
         return Ok(counts);
     }

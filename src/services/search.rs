@@ -123,14 +123,23 @@ fn parse(request: &SearchRequest) -> Result<Query, Invalid> {
     })
 }
 
+/// A kept answer is a map lookup: it is given at once, without waiting
+/// for a permit or moving to the blocking pool; only a search that has to
+/// match documents takes its turn there.
 async fn run(handle: &SearchHandle, query: Query) -> ServiceResult<Results> {
     let index = handle.index();
+    if let Some(kept) = index.kept(&query) {
+        return Ok(kept);
+    }
     work::run(move || index.search(&query)).await
 }
 
 /// How many documents `query` finds (its total), counted only.
 async fn count(handle: &SearchHandle, query: Query) -> ServiceResult<usize> {
     let index = handle.index();
+    if let Some(kept) = index.kept_count(&query) {
+        return Ok(kept);
+    }
     work::run(move || index.count(&query)).await
 }
 

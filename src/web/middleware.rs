@@ -5,6 +5,7 @@
 pub mod api_errors;
 pub mod bodies;
 pub mod request_id;
+pub mod slide;
 
 use axum::body::Body;
 use axum::extract::{Request, State};
@@ -74,15 +75,11 @@ async fn current_principal(
 /// session's idle expiry (unix seconds).
 const SEEN_AT_KEY: &str = "seen_at";
 
-/// How often an authenticated request may rewrite its session to slide the
-/// idle expiry: often enough that activity keeps a session alive, rarely
-/// enough that reading pages does not write a row each time.
-const SLIDE_EVERY_SECS: i64 = 60;
-
 /// Extends the idle expiry of a logged-in session (by marking it changed,
 /// so that it is saved with a new expiry) at most once a minute, counted
-/// from the last extension or the login; any other request leaves the
-/// session row untouched.
+/// from the last extension or the login, and by one request of those in
+/// flight together ([`slide`]); any other request leaves the session row
+/// untouched.
 async fn slide_idle_expiry(session: &Session, login_at: i64) -> Result<(), AppError> {
     let now = chrono::Utc::now().timestamp();
     let seen = session
@@ -90,7 +87,10 @@ async fn slide_idle_expiry(session: &Session, login_at: i64) -> Result<(), AppEr
         .await
         .map_err(csrf::session_error)?
         .unwrap_or(login_at);
-    if now - seen >= SLIDE_EVERY_SECS {
+    let Some(id) = session.id() else {
+        return Ok(());
+    };
+    if slide::GATE.claim(id.0, seen, now) {
         session
             .insert(SEEN_AT_KEY, now)
             .await

@@ -711,3 +711,29 @@ async fn a_township_officer_sees_the_villages_drafts_waiting_for_the_township() 
     let body = inbox(&mut elsewhere).await;
     assert_eq!(body["counts"]["file_to_complete"], 0);
 }
+
+/// When the counts kept for a reader no longer hold (a change, or the
+/// minute turning), the reader's requests in flight together count once:
+/// the others wait for that count instead of each sending the costly
+/// statement (fifty at once held the pool for seconds under load).
+#[tokio::test]
+async fn requests_that_miss_the_kept_counts_together_count_once() {
+    let app = TestApp::spawn().await;
+    let mut officer = app.login_as(Role::TownshipOfficer).await;
+    published_need(&mut officer, TOWNSHIP_A, VILLAGE_A, 1).await;
+    let is_count = |sql: &str| sql.contains("\"c0\"");
+    let (answers, sent) = carebridge::db::statements::counting(async {
+        let requests = (0..20).map(|_| {
+            let mut client = officer.clone();
+            async move { client.get("/api/v1/inbox").await.status }
+        });
+        futures_util::future::join_all(requests).await
+    })
+    .await;
+    assert!(answers.iter().all(|s| *s == StatusCode::OK), "{answers:?}");
+    let counted = sent.iter().filter(|s| is_count(&s.sql)).count();
+    assert_eq!(counted, 1, "the readers' requests counted {counted} times");
+    // Kept: the next request counts nothing.
+    let (_, again) = carebridge::db::statements::counting(officer.get("/api/v1/inbox")).await;
+    assert_eq!(again.iter().filter(|s| is_count(&s.sql)).count(), 0);
+}

@@ -198,6 +198,56 @@ async fn reads_leave_the_session_row_alone_and_use_slides_its_expiry_once_a_minu
     assert_eq!(the_row(&app).await, again, "not twice within the minute");
 }
 
+/// When the minute has passed, the requests of one session in flight
+/// together all loaded the old extension time; one of them extends the
+/// expiry and the others write nothing (a herd of writes of one row would
+/// hold the pool's connections while they wait for the write lock).
+#[tokio::test]
+async fn a_herd_of_requests_slides_the_expiry_once() {
+    let app = TestApp::spawn().await;
+    let admin = app.admin().await;
+    let (data, expires_at) = the_row(&app).await;
+    let mut fields: serde_json::Map<String, serde_json::Value> =
+        serde_json::from_str(&data).expect("session data");
+    let earlier = chrono::Utc::now().timestamp() - 120;
+    fields.insert("seen_at".into(), json!(earlier));
+    fields.insert("login_at".into(), json!(earlier));
+    app.db
+        .execute_raw(Statement::from_sql_and_values(
+            app.db.get_database_backend(),
+            if app.is_postgres() {
+                "UPDATE sessions SET data = $1, expires_at = $2"
+            } else {
+                "UPDATE sessions SET data = ?, expires_at = ?"
+            },
+            [
+                serde_json::Value::Object(fields).to_string().into(),
+                (expires_at - 120).into(),
+            ],
+        ))
+        .await
+        .expect("age the session");
+    let (answers, sent) = carebridge::db::statements::counting(async {
+        let requests = (0..20).map(|_| {
+            let mut client = admin.clone();
+            async move { client.get("/api/v1/me").await.status }
+        });
+        futures_util::future::join_all(requests).await
+    })
+    .await;
+    assert!(answers.iter().all(|s| *s == StatusCode::OK), "{answers:?}");
+    let writes = sent
+        .iter()
+        .filter(|s| {
+            let sql = s.sql.to_lowercase();
+            sql.contains("sessions") && (sql.starts_with("update") || sql.starts_with("insert"))
+        })
+        .count();
+    assert_eq!(writes, 1, "one request extends the expiry");
+    let (_, slid) = the_row(&app).await;
+    assert!(slid >= expires_at, "the expiry slid");
+}
+
 /// Reading the portal anonymously creates no session: no cookie, no row.
 /// Only a page with a form to send (login, registration) starts one, for
 /// its CSRF token.

@@ -19,7 +19,6 @@ use crate::domain::provider::ProviderStatus;
 use crate::domain::scoring::{self, Candidate};
 use crate::services::offers::OfferView;
 
-use super::super::families::approval_is_current;
 use super::super::files::{self, population};
 use super::super::search::SearchHandle;
 use super::super::search::documents::OFFER_KEY_PREFIX;
@@ -74,25 +73,28 @@ pub async fn for_need(
     let offers = db::suggestions::offer_facts_with_places(
         store.db,
         ids,
+        &need.township_code,
         OfferStatus::Active.as_str(),
-        chrono::Local::now().date_naive(),
+        today,
     )
     .await?;
-    let ids: Vec<String> = offers.iter().map(|o| o.id.clone()).collect();
-    let serving = db::suggestions::offers_serving(store.db, &ids, &need.township_code).await?;
-    let provider_ids: Vec<String> = offers
-        .iter()
-        .filter_map(|o| o.provider_id.clone())
-        .collect();
-    let family_ids: Vec<String> = offers.iter().filter_map(|o| o.family_id.clone()).collect();
-    let providers = db::suggestions::provider_statuses(store.db, &provider_ids).await?;
-    let families = db::suggestions::families(store.db, &family_ids).await?;
-    let in_good_standing = |owner: &Owner| match owner {
-        Owner::Provider(id) => providers.get(id) == Some(&ProviderStatus::Verified),
-        Owner::Family(id) => families.get(id).is_some_and(approval_is_current),
+    // Offers of providers that are not verified (any more) and of families
+    // whose approval is not current are never suggested.
+    let in_good_standing = |o: &OfferFacts| match (&o.provider_id, &o.family_id) {
+        (Some(_), _) => o.provider_status == Some(ProviderStatus::Verified),
+        (None, Some(_)) => o.family_status.is_some_and(|status| {
+            crate::domain::family::approval_current(status, o.family_approved_until, today)
+        }),
+        (None, None) => false,
     };
     let owner_of = |o: &OfferFacts| Owner::from_ids(o.provider_id.as_ref(), o.family_id.as_ref());
-    let owners: Vec<Owner> = offers.iter().filter_map(owner_of).collect();
+    let owners: Vec<Owner> = offers
+        .iter()
+        .filter(|o| in_good_standing(o))
+        .filter_map(owner_of)
+        .collect::<std::collections::HashSet<_>>()
+        .into_iter()
+        .collect();
     let completed = crate::domain::matching::MatchStatus::Completed.as_str();
     let records = db::suggestions::records(store.db, &owners, completed).await?;
     let open = db::suggestions::open_matches_of_need(store.db, &need.id, &final_statuses()).await?;
@@ -102,13 +104,13 @@ pub async fn for_need(
         let Some(owner) = owner_of(&offer) else {
             continue;
         };
-        if !in_good_standing(&owner) {
+        if !in_good_standing(&offer) {
             continue;
         }
         let record = records.get(&owner).copied().unwrap_or(Record::default());
         // Whether the offer serves the need's township is all the area
         // part asks of its townships.
-        let served: &[String] = if serving.contains(&offer.id) {
+        let served: &[String] = if offer.serves_township {
             std::slice::from_ref(&need.township_code)
         } else {
             &[]
