@@ -58,6 +58,8 @@ fn label_values(text: &str) -> Vec<String> {
 
 #[tokio::test]
 async fn metrics_name_routes_by_template_and_hold_no_identifier() {
+    // Before the requests: recording starts with the recorder.
+    carebridge::web::metrics::install().expect("metrics recorder");
     let app = TestApp::spawn().await;
     let mut scene = Scene::new(&app, 3).await;
     let proposal = scene.proposal().await;
