@@ -579,6 +579,12 @@ impl TestClient {
         }
     }
 
+    /// The session cookie's value and the CSRF token, for a client of a
+    /// portal running in another process.
+    pub fn credentials(&self) -> (Option<String>, Option<String>) {
+        (self.cookie.clone(), self.csrf.clone())
+    }
+
     /// `POST /api/v1/session`; keeps the cookie and CSRF token on success.
     pub async fn login(&mut self, username: &str, password: &str) -> TestResponse {
         let body = json!({"username": username, "password": password});
