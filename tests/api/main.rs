@@ -21,6 +21,7 @@ mod entitlements;
 mod families;
 mod family_assessment;
 mod files;
+mod fuzz_bodies;
 mod helpers;
 mod inbox;
 mod match_capacity;
