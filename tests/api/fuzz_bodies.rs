@@ -367,3 +367,66 @@ fn write_endpoints_answer_any_body_without_a_server_error() {
         panic!("{err}");
     }
 }
+
+/// A query string of the search API: its own parameters with hostile
+/// values, random parameters, and raw bytes percent-encoded.
+fn search_query() -> impl Strategy<Value = String> {
+    let key = prop_oneof![
+        4 => proptest::sample::select(vec!["q", "type", "category", "township", "limit", "offset"]).prop_map(str::to_owned),
+        1 => "[a-z_]{1,8}",
+    ];
+    let value = prop_oneof![
+        hostile_string(),
+        any::<i64>().prop_map(|n| n.to_string()),
+        proptest::collection::vec(any::<u8>(), 0..40)
+            .prop_map(|b| String::from_utf8_lossy(&b).into_owned()),
+        Just("county".to_owned()),
+        Just("need".to_owned()),
+    ];
+    // A URI over 64 KiB cannot even be built; real clients and proxies
+    // stop far earlier, so values are cut at 2,000 characters.
+    let value = value.prop_map(|v: String| v.chars().take(2_000).collect::<String>());
+    proptest::collection::vec((key, value), 0..6).prop_map(|pairs| {
+        form_urlencoded::Serializer::new(String::new())
+            .extend_pairs(pairs)
+            .finish()
+    })
+}
+
+#[test]
+fn search_answers_any_query_string_without_a_server_error() {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("runtime");
+    let app = runtime.block_on(async {
+        let app = TestApp::spawn().await;
+        Scene::new(&app, 3).await;
+        app.index_now().await;
+        app
+    });
+    let config = Config {
+        source_file: Some(file!()),
+        failure_persistence: Some(Box::new(FileFailurePersistence::SourceParallel(
+            "proptest-regressions",
+        ))),
+        ..Config::default()
+    };
+    let result = TestRunner::new(config).run(&search_query(), |query| {
+        let response = runtime.block_on(app.client().get(&format!("/api/v1/search?{query}")));
+        let status = response.status;
+        if status.is_server_error() {
+            return Err(TestCaseError::fail(format!("?{query} answered {status}")));
+        }
+        if status.is_client_error() {
+            let body: Value = serde_json::from_slice(&response.body)
+                .map_err(|_| TestCaseError::fail(format!("?{query}: {status} without JSON")))?;
+            prop_assert!(body["error"]["code"].is_string(), "?{query}: {body}");
+        }
+        Ok(())
+    });
+    drop(app);
+    if let Err(err) = result {
+        panic!("{err}");
+    }
+}
