@@ -252,7 +252,9 @@ pub async fn serve(
     // yet, so that the index is current when the next start opens it.
     match indexer::catch_up(flushing.store(), &search, k).await {
         Ok(applied) => tracing::info!(entries = applied, "search index flushed"),
-        Err(err) => tracing::warn!(error = %err, "flushing the search index failed; the next start catches up"),
+        Err(err) => {
+            tracing::warn!(error = %err, "flushing the search index failed; the next start catches up")
+        }
     }
     Ok(())
 }

@@ -286,7 +286,9 @@ async fn backup(settings: &Settings, file: &std::path::Path) -> ExitCode {
             let key = if settings.vault_key.is_some() {
                 "the value of CAREBRIDGE_VAULT_KEY".to_owned()
             } else {
-                backups::key_file_path(&settings.data_dir).display().to_string()
+                backups::key_file_path(&settings.data_dir)
+                    .display()
+                    .to_string()
             };
             println!(
                 "the vault key is NOT in the backup: keep a copy of {key} apart from it (without the key no child's identity can be read; with it, anyone holding the backup can)"

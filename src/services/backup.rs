@@ -28,7 +28,9 @@ pub enum BackupError {
     NotEmpty,
     #[error("{0} is not a CareBridge backup of this kind of database ({1})")]
     Format(String, &'static str),
-    #[error("{tool} is not installed (install the PostgreSQL client tools, version at least the server's): {source}")]
+    #[error(
+        "{tool} is not installed (install the PostgreSQL client tools, version at least the server's): {source}"
+    )]
     ToolMissing {
         tool: &'static str,
         source: std::io::Error,

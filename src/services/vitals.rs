@@ -31,7 +31,11 @@ impl Vitals {
 }
 
 /// Reads the figures now.
-pub async fn read(store: Store<'_>, search: &SearchHandle, overdue_days: u32) -> ServiceResult<Vitals> {
+pub async fn read(
+    store: Store<'_>,
+    search: &SearchHandle,
+    overdue_days: u32,
+) -> ServiceResult<Vitals> {
     let outbox_head = db::outbox::last_seq(store.db).await?;
     let index = search.index();
     let index_applied = index.last_applied_seq()?.unwrap_or(0);

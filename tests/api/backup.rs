@@ -107,7 +107,10 @@ async fn a_backup_taken_while_writes_go_on_restores_the_same_answers() {
         "{}",
         String::from_utf8_lossy(&output.stderr)
     );
-    assert!(stdout.contains("vault key is NOT in the backup"), "{stdout}");
+    assert!(
+        stdout.contains("vault key is NOT in the backup"),
+        "{stdout}"
+    );
     let at_backup = written.load(Ordering::SeqCst);
     while written.load(Ordering::SeqCst) < at_backup + 2 {
         tokio::time::sleep(std::time::Duration::from_millis(20)).await;
@@ -127,8 +130,11 @@ async fn a_backup_taken_while_writes_go_on_restores_the_same_answers() {
     // Restore into a new, empty data directory and database, with the key.
     let restored_dir = tempfile::tempdir().expect("temp dir");
     let key = carebridge::vault::key_file::FILE_NAME;
-    std::fs::copy(app.settings.data_dir.join(key), restored_dir.path().join(key))
-        .expect("copy the vault key");
+    std::fs::copy(
+        app.settings.data_dir.join(key),
+        restored_dir.path().join(key),
+    )
+    .expect("copy the vault key");
     let (url, pg_drop) = empty_database(restored_dir.path()).await;
     let output = run({
         let mut command = carebridge(&url, restored_dir.path());
@@ -188,7 +194,11 @@ async fn a_backup_taken_while_writes_go_on_restores_the_same_answers() {
     for text in ["辅导", "数学", "四点半课堂", "作业"] {
         let here = search_items(&mut app.client(), text).await;
         found += here.len();
-        assert_eq!(here, search_items(&mut restored.client(), text).await, "{text}");
+        assert_eq!(
+            here,
+            search_items(&mut restored.client(), text).await,
+            "{text}"
+        );
         let here = search_items(&mut scene.officer, text).await;
         assert_eq!(here, search_items(&mut officer_there, text).await, "{text}");
     }

@@ -30,15 +30,28 @@ async fn scrape(app: &TestApp) -> String {
         .to_str()
         .expect("ascii")
         .to_owned();
-    assert!(content_type.starts_with("text/plain; version=0.0.4"), "{content_type}");
-    let body = response.into_body().collect().await.expect("body").to_bytes();
+    assert!(
+        content_type.starts_with("text/plain; version=0.0.4"),
+        "{content_type}"
+    );
+    let body = response
+        .into_body()
+        .collect()
+        .await
+        .expect("body")
+        .to_bytes();
     String::from_utf8(body.to_vec()).expect("utf-8")
 }
 
 /// The value of the sample `name{labels}` (labels as rendered).
 fn sample(text: &str, series: &str) -> Option<f64> {
-    text.lines()
-        .find_map(|line| line.strip_prefix(series)?.strip_prefix(' ')?.trim().parse().ok())
+    text.lines().find_map(|line| {
+        line.strip_prefix(series)?
+            .strip_prefix(' ')?
+            .trim()
+            .parse()
+            .ok()
+    })
 }
 
 /// Every label value of every sample.
@@ -46,7 +59,9 @@ fn label_values(text: &str) -> Vec<String> {
     let mut values = Vec::new();
     for line in text.lines().filter(|l| !l.starts_with('#')) {
         let Some(open) = line.find('{') else { continue };
-        let Some(close) = line.rfind('}') else { continue };
+        let Some(close) = line.rfind('}') else {
+            continue;
+        };
         for pair in line[open + 1..close].split("\",") {
             if let Some((_, value)) = pair.split_once("=\"") {
                 values.push(value.trim_end_matches('"').to_owned());
@@ -99,20 +114,23 @@ async fn metrics_name_routes_by_template_and_hold_no_identifier() {
         assert!(text.contains(name), "{name} missing from\n{text}");
     }
     // Routes by template, statuses as numbers.
-    assert!(
-        text.contains(r#"route="/api/v1/offers/{id}""#),
-        "{text}"
-    );
+    assert!(text.contains(r#"route="/api/v1/offers/{id}""#), "{text}");
     assert!(text.contains(r#"route="/needs/{key}""#), "{text}");
     assert!(text.contains(r#"route="unmatched""#), "{text}");
     assert!(text.contains(r#"status="404""#), "{text}");
     // This app's figures: its index holds the offer and the need, and
     // has applied every outbox entry; its provider waits for the county.
     assert_eq!(sample(&text, "carebridge_outbox_lag"), Some(0.0), "{text}");
-    assert!(sample(&text, "carebridge_index_documents").is_some_and(|n| n >= 2.0), "{text}");
     assert!(
-        sample(&text, r#"carebridge_waiting_items{kind="provider_to_verify"}"#)
-            .is_some_and(|n| n >= 1.0),
+        sample(&text, "carebridge_index_documents").is_some_and(|n| n >= 2.0),
+        "{text}"
+    );
+    assert!(
+        sample(
+            &text,
+            r#"carebridge_waiting_items{kind="provider_to_verify"}"#
+        )
+        .is_some_and(|n| n >= 1.0),
         "{text}"
     );
     assert!(
@@ -143,7 +161,9 @@ async fn metrics_name_routes_by_template_and_hold_no_identifier() {
         );
         assert!(
             value.parse::<f64>().is_ok()
-                || value.chars().all(|c| c.is_ascii_alphanumeric() || "/{}_-.+".contains(c)),
+                || value
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || "/{}_-.+".contains(c)),
             "unexpected label value {value}"
         );
     }

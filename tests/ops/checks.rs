@@ -31,7 +31,10 @@ pub async fn places_add_up(app: &TestApp) {
         let capacity: i64 = row.try_get("", "capacity").expect("capacity");
         let remaining: i64 = row.try_get("", "remaining").expect("remaining");
         let held: i64 = row.try_get("", "held").expect("held");
-        assert!(held <= capacity, "offer {id} overbooked: {held} of {capacity}");
+        assert!(
+            held <= capacity,
+            "offer {id} overbooked: {held} of {capacity}"
+        );
         assert_eq!(remaining, capacity - held, "offer {id}: remaining");
     }
 }
@@ -46,16 +49,19 @@ pub async fn statuses(app: &TestApp, ids: &[String]) -> Vec<(String, String)> {
         .map(|id| format!("'{id}'"))
         .collect::<Vec<_>>()
         .join(",");
-    rows(app, &format!("SELECT id, status FROM matches WHERE id IN ({list})"))
-        .await
-        .iter()
-        .map(|r| {
-            (
-                r.try_get("", "id").expect("id"),
-                r.try_get("", "status").expect("status"),
-            )
-        })
-        .collect()
+    rows(
+        app,
+        &format!("SELECT id, status FROM matches WHERE id IN ({list})"),
+    )
+    .await
+    .iter()
+    .map(|r| {
+        (
+            r.try_get("", "id").expect("id"),
+            r.try_get("", "status").expect("status"),
+        )
+    })
+    .collect()
 }
 
 /// How many of `ids` are rows of `table`.
@@ -126,7 +132,10 @@ pub async fn wait_swapped(dir: &NodeDir) {
         if dirs.len() == 1 && dirs[0] == current.trim() {
             return;
         }
-        assert!(Instant::now() < deadline, "the rebuilt index was not swapped in: {dirs:?}");
+        assert!(
+            Instant::now() < deadline,
+            "the rebuilt index was not swapped in: {dirs:?}"
+        );
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
 }

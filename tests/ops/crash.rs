@@ -101,7 +101,11 @@ async fn drive(
                     pause().await;
                     continue;
                 };
-                acked.lock().expect("lock").offers.push(new_offer.to_owned());
+                acked
+                    .lock()
+                    .expect("lock")
+                    .offers
+                    .push(new_offer.to_owned());
                 let Some(code) = codes.lock().expect("lock").pop() else {
                     continue;
                 };
@@ -120,8 +124,12 @@ async fn drive(
         })
     };
     let approving = {
-        let (officer, acked, stop, pending) =
-            (officer.clone(), acked.clone(), stop.clone(), pending.clone());
+        let (officer, acked, stop, pending) = (
+            officer.clone(),
+            acked.clone(),
+            stop.clone(),
+            pending.clone(),
+        );
         tokio::spawn(async move {
             while !stop.load(Ordering::SeqCst) {
                 let next = pending.lock().expect("lock").pop_front();
@@ -182,7 +190,15 @@ async fn drive(
 
 /// Everything acknowledged before the kill is there, and nothing is
 /// inconsistent.
-async fn check(app: &TestApp, node: &Node, dir: &NodeDir, officer: &Http, acked: &Acked, offer: &str, child: &str) {
+async fn check(
+    app: &TestApp,
+    node: &Node,
+    dir: &NodeDir,
+    officer: &Http,
+    acked: &Acked,
+    offer: &str,
+    child: &str,
+) {
     assert_eq!(
         checks::present(app, "offers", &acked.offers).await,
         acked.offers.len(),
@@ -207,11 +223,17 @@ async fn check(app: &TestApp, node: &Node, dir: &NodeDir, officer: &Http, acked:
     let shown = officer.ok(&format!("/api/v1/offers/{offer}")).await;
     let n = number_in(shown["title"].as_str().unwrap_or(""));
     let (done, sent) = acked.title;
-    assert!(n >= done && n <= sent, "title edit {n}, acknowledged {done}, sent {sent}");
+    assert!(
+        n >= done && n <= sent,
+        "title edit {n}, acknowledged {done}, sent {sent}"
+    );
     let file = officer.ok(&format!("/api/v1/children/{child}")).await;
     let n = number_in(file["school"].as_str().unwrap_or(""));
     let (done, sent) = acked.school;
-    assert!(n >= done && n <= sent, "school edit {n}, acknowledged {done}, sent {sent}");
+    assert!(
+        n >= done && n <= sent,
+        "school edit {n}, acknowledged {done}, sent {sent}"
+    );
     checks::places_add_up(app).await;
     checks::audit_intact(app).await;
     checks::search_equals_reindex(node, dir).await;

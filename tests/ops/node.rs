@@ -96,9 +96,7 @@ impl Node {
     pub async fn start(dir: &NodeDir) -> Node {
         let addr = free_addr();
         let metrics = free_addr();
-        let log = dir
-            .path()
-            .join(format!("serve-{}.log", addr.port()));
+        let log = dir.path().join(format!("serve-{}.log", addr.port()));
         let out = std::fs::File::create(&log).expect("log file");
         let err = out.try_clone().expect("log file");
         let child = dir
@@ -183,10 +181,19 @@ impl Node {
     pub async fn metrics(&self) -> String {
         let client = Client::builder(TokioExecutor::new()).build_http::<Full<Bytes>>();
         let response = client
-            .get(format!("http://{}/metrics", self.metrics).parse().expect("uri"))
+            .get(
+                format!("http://{}/metrics", self.metrics)
+                    .parse()
+                    .expect("uri"),
+            )
             .await
             .expect("GET /metrics");
-        let body = response.into_body().collect().await.expect("body").to_bytes();
+        let body = response
+            .into_body()
+            .collect()
+            .await
+            .expect("body")
+            .to_bytes();
         String::from_utf8_lossy(&body).into_owned()
     }
 
@@ -198,7 +205,10 @@ impl Node {
             if text.lines().any(|l| l == "carebridge_outbox_lag 0") {
                 return;
             }
-            assert!(Instant::now() < deadline, "the index stayed behind:\n{text}");
+            assert!(
+                Instant::now() < deadline,
+                "the index stayed behind:\n{text}"
+            );
             tokio::time::sleep(Duration::from_millis(100)).await;
         }
     }
@@ -251,7 +261,12 @@ impl Http {
             .find_map(|v| v.strip_prefix("cb_session="))
             .and_then(|v| v.split(';').next())
             .map(str::to_owned);
-        let body = response.into_body().collect().await.expect("body").to_bytes();
+        let body = response
+            .into_body()
+            .collect()
+            .await
+            .expect("body")
+            .to_bytes();
         let body: Value = serde_json::from_slice(&body).expect("json");
         Http {
             cookie,
@@ -315,7 +330,10 @@ impl Http {
             .await
             .map_err(|e| e.to_string())?
             .to_bytes();
-        Ok((status, serde_json::from_slice(&bytes).unwrap_or(Value::Null)))
+        Ok((
+            status,
+            serde_json::from_slice(&bytes).unwrap_or(Value::Null),
+        ))
     }
 
     pub async fn get(&self, path: &str) -> Result<(StatusCode, Value), String> {
@@ -342,7 +360,13 @@ impl Http {
             .as_array()
             .expect("items")
             .iter()
-            .map(|i| format!("{}/{}", i["type"].as_str().unwrap_or(""), i["id"].as_str().unwrap_or("")))
+            .map(|i| {
+                format!(
+                    "{}/{}",
+                    i["type"].as_str().unwrap_or(""),
+                    i["id"].as_str().unwrap_or("")
+                )
+            })
             .collect();
         (body["total"].as_u64().expect("total"), ids)
     }

@@ -88,7 +88,11 @@ async fn two_nodes_share_sessions_search_and_capacity() {
         tokio::spawn(async move {
             let mut searches = 0;
             while !stop.load(Ordering::SeqCst) {
-                assert_eq!(on_a.search("辅导").await, expected, "A changed during B's reindex");
+                assert_eq!(
+                    on_a.search("辅导").await,
+                    expected,
+                    "A changed during B's reindex"
+                );
                 searches += 1;
             }
             searches
@@ -120,7 +124,11 @@ async fn two_nodes_share_sessions_search_and_capacity() {
     let officer_b = officer_a.on(&node_b);
     let mut tasks = Vec::new();
     for (i, id) in proposals.iter().enumerate() {
-        let through = if i % 2 == 0 { officer_a.clone() } else { officer_b.clone() };
+        let through = if i % 2 == 0 {
+            officer_a.clone()
+        } else {
+            officer_b.clone()
+        };
         let id = id.clone();
         tasks.push(tokio::spawn(async move {
             through
@@ -134,7 +142,9 @@ async fn two_nodes_share_sessions_search_and_capacity() {
     for task in tasks {
         let status = task.await.expect("task");
         assert!(
-            status == StatusCode::OK || status == StatusCode::CONFLICT || status == StatusCode::UNPROCESSABLE_ENTITY,
+            status == StatusCode::OK
+                || status == StatusCode::CONFLICT
+                || status == StatusCode::UNPROCESSABLE_ENTITY,
             "{status}"
         );
         if status == StatusCode::OK {

@@ -33,7 +33,12 @@ async fn sigterm_during_load_loses_no_acknowledged_write_and_flushes_the_index()
             let mut n = 0;
             while !stop.load(Ordering::SeqCst) {
                 n += 1;
-                let body = offer_body("tutoring", &format!("{TITLE}{w}x{n}"), "每周一次手工制作。", &[TOWNSHIP_A]);
+                let body = offer_body(
+                    "tutoring",
+                    &format!("{TITLE}{w}x{n}"),
+                    "每周一次手工制作。",
+                    &[TOWNSHIP_A],
+                );
                 match writer.post("/api/v1/offers", &body).await {
                     Ok((status, body)) if status.is_success() => {
                         acked.push(body["id"].as_str().expect("id").to_owned());
@@ -53,7 +58,11 @@ async fn sigterm_during_load_loses_no_acknowledged_write_and_flushes_the_index()
         acked.extend(writer.await.expect("writer"));
     }
     assert!(status.success(), "exit {status}:\n{}", node.log());
-    assert!(acked.len() >= 3, "the load wrote too little: {}", acked.len());
+    assert!(
+        acked.len() >= 3,
+        "the load wrote too little: {}",
+        acked.len()
+    );
     let log = node.log();
     assert!(log.contains("search index flushed"), "{log}");
 
@@ -71,7 +80,11 @@ async fn sigterm_during_load_loses_no_acknowledged_write_and_flushes_the_index()
     assert!(!log.contains("search index caught up"), "{log}");
     let anyone = Http::anonymous(&node);
     let (total, found) = anyone.search(TITLE).await;
-    assert!(total as usize >= acked.len(), "{total} found, {} acknowledged", acked.len());
+    assert!(
+        total as usize >= acked.len(),
+        "{total} found, {} acknowledged",
+        acked.len()
+    );
     let found: Vec<&String> = found.iter().collect();
     assert!(!found.is_empty());
     checks::search_equals_reindex(&node, &dir).await;
