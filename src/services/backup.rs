@@ -242,7 +242,7 @@ fn split_password(url: &str) -> (String, Option<String>) {
     (parsed.to_string(), password)
 }
 
-/// Where a backup's vault key and index are, for the operator's message.
+/// The vault key file a backup leaves out, for the operator's message.
 pub fn key_file_path(data_dir: &Path) -> PathBuf {
     data_dir.join(crate::vault::key_file::FILE_NAME)
 }
