@@ -37,6 +37,8 @@ pub enum StartError {
     },
     #[error("server error: {0}")]
     Serve(std::io::Error),
+    #[error("cannot start the metrics recorder")]
+    Metrics,
 }
 
 /// What start-up prepared: the migrated database and the opened vault.
@@ -173,7 +175,12 @@ fn secure_files(settings: &Settings, conn: &DatabaseConnection) {
 
 /// The router for what start-up prepared and `settings`.
 pub fn router(prepared: Prepared, search: Arc<SearchHandle>, settings: Settings) -> Router {
-    router::build(AppState {
+    router::build(state(prepared, search, settings))
+}
+
+/// What every handler can reach, for what start-up prepared.
+pub fn state(prepared: Prepared, search: Arc<SearchHandle>, settings: Settings) -> AppState {
+    AppState {
         db: prepared.db,
         vault: prepared.vault,
         kept: prepared.kept,
@@ -184,7 +191,7 @@ pub fn router(prepared: Prepared, search: Arc<SearchHandle>, settings: Settings)
         settings: Arc::new(settings),
         allocation: Arc::default(),
         inbox_counts: Arc::default(),
-    })
+    }
 }
 
 /// Serves until Ctrl-C or SIGTERM, purging expired sessions periodically.
@@ -230,12 +237,44 @@ pub async fn serve(
     let listener = tokio::net::TcpListener::bind(addr)
         .await
         .map_err(|source| StartError::Listen { addr, source })?;
-    let app =
-        router(prepared, search, settings).into_make_service_with_connect_info::<SocketAddr>();
+    let k = settings.k_anonymity;
+    let flushing = prepared.clone();
+    let state = state(prepared, search.clone(), settings);
+    if let Some(metrics_addr) = state.settings.metrics_addr {
+        serve_metrics(state.clone(), metrics_addr).await?;
+    }
+    let app = router::build(state).into_make_service_with_connect_info::<SocketAddr>();
     axum::serve(listener, app)
         .with_graceful_shutdown(shutdown_signal())
         .await
-        .map_err(StartError::Serve)
+        .map_err(StartError::Serve)?;
+    // Every answered write is committed; apply what the indexer has not
+    // yet, so that the index is current when the next start opens it.
+    match indexer::catch_up(flushing.store(), &search, k).await {
+        Ok(applied) => tracing::info!(entries = applied, "search index flushed"),
+        Err(err) => {
+            tracing::warn!(error = %err, "flushing the search index failed; the next start catches up")
+        }
+    }
+    Ok(())
+}
+
+/// Serves `/metrics` on the admin address until the process ends.
+async fn serve_metrics(state: AppState, addr: SocketAddr) -> Result<(), StartError> {
+    if crate::web::metrics::install().is_none() {
+        return Err(StartError::Metrics);
+    }
+    let listener = tokio::net::TcpListener::bind(addr)
+        .await
+        .map_err(|source| StartError::Listen { addr, source })?;
+    println!("metrics on http://{addr}/metrics");
+    let app = crate::web::metrics::admin_router(state);
+    tokio::spawn(async move {
+        if let Err(err) = axum::serve(listener, app).await {
+            tracing::warn!(error = %err, "the metrics server stopped");
+        }
+    });
+    Ok(())
 }
 
 async fn shutdown_signal() {

@@ -9,7 +9,7 @@ use crate::config::{
 };
 use crate::db;
 use crate::services::search::indexer;
-use crate::services::{ServiceError, audit, demo, users, vault_admin};
+use crate::services::{ServiceError, audit, backup as backups, demo, users, vault_admin};
 use crate::synthetic;
 use crate::vault::Vault;
 use crate::vault::key_file::KeySource;
@@ -40,6 +40,8 @@ pub async fn run(cli: Cli) -> ExitCode {
         } => rotate_key(&settings).await,
         Command::Reindex => reindex(&settings).await,
         Command::Generate(args) => generate(&settings, args).await,
+        Command::Backup { file } => backup(&settings, &file).await,
+        Command::Restore { file } => restore(&settings, &file).await,
     }
 }
 
@@ -50,6 +52,7 @@ fn fail(message: &str) -> ExitCode {
 
 async fn serve(settings: &mut Settings, args: ServeArgs) -> ExitCode {
     settings.secure_cookies = args.secure_cookies;
+    settings.metrics_addr = args.metrics_addr;
     settings.trust_proxy = args.trust_proxy;
     settings.report_deadlines.urgent =
         chrono::Duration::minutes(i64::from(args.report_urgent_minutes));
@@ -258,6 +261,87 @@ async fn generate(settings: &Settings, args: GenerateArgs) -> ExitCode {
                 seconds,
                 rebuilt.documents as f64 / seconds.max(1e-9),
                 rebuilt.directory
+            );
+            ExitCode::SUCCESS
+        }
+        Err(err) => fail(&format!("rebuilding the search index failed: {err}")),
+    }
+}
+
+/// Writes a backup while the portal may be serving, and says what is not
+/// in it.
+async fn backup(settings: &Settings, file: &std::path::Path) -> ExitCode {
+    let conn = match app::prepare_db(settings).await {
+        Ok(conn) => conn,
+        Err(err) => return fail(&err.to_string()),
+    };
+    let started = std::time::Instant::now();
+    match backups::backup(&conn, &settings.database_url, file).await {
+        Ok(bytes) => {
+            println!(
+                "backup written: {} ({bytes} bytes in {:.1} s)",
+                file.display(),
+                started.elapsed().as_secs_f64()
+            );
+            let key = if settings.vault_key.is_some() {
+                "the value of CAREBRIDGE_VAULT_KEY".to_owned()
+            } else {
+                backups::key_file_path(&settings.data_dir)
+                    .display()
+                    .to_string()
+            };
+            println!(
+                "the vault key is NOT in the backup: keep a copy of {key} apart from it (without the key no child's identity can be read; with it, anyone holding the backup can)"
+            );
+            println!("the search index is not backed up: `carebridge restore` rebuilds it");
+            ExitCode::SUCCESS
+        }
+        Err(err) => fail(&format!("backup failed: {err}")),
+    }
+}
+
+/// Restores into an empty database, then proves the result: migrations,
+/// the vault key, the audit chain, and a fresh search index.
+async fn restore(settings: &Settings, file: &std::path::Path) -> ExitCode {
+    if db::is_sqlite(&settings.database_url)
+        && let Err(err) = crate::files::create_private_dir(&settings.data_dir)
+    {
+        return fail(&format!(
+            "cannot create data directory {}: {err}",
+            settings.data_dir.display()
+        ));
+    }
+    if let Err(err) = backups::restore(&settings.database_url, file).await {
+        return fail(&format!("restore failed: {err}"));
+    }
+    println!(
+        "backup {} restored into {}",
+        file.display(),
+        db::redact_url(&settings.database_url)
+    );
+    let prepared = match app::prepare(settings).await {
+        Ok(prepared) => prepared,
+        Err(err) => {
+            return fail(&format!(
+                "the restored database does not open: {err} (is the backup's vault key in place?)"
+            ));
+        }
+    };
+    match audit::verify(&prepared.db).await {
+        Ok(audit::Verification::Intact { entries }) => {
+            println!("audit chain intact: {entries} entries");
+        }
+        Ok(audit::Verification::Broken { seq, reason }) => {
+            eprintln!("audit chain broken at entry #{seq}: {reason}");
+            return ExitCode::FAILURE;
+        }
+        Err(err) => return fail(&err.to_string()),
+    }
+    match indexer::rebuild(prepared.store(), &settings.data_dir, settings.k_anonymity).await {
+        Ok(rebuilt) => {
+            println!(
+                "search index rebuilt: {} documents ({})",
+                rebuilt.documents, rebuilt.directory
             );
             ExitCode::SUCCESS
         }

@@ -111,6 +111,18 @@ pub enum Command {
     /// Fill the database with made-up offers, child files and needs (for
     /// load tests and benchmarks), then rebuild the search index.
     Generate(GenerateArgs),
+    /// Write a consistent backup of the database to FILE while the portal
+    /// serves (the vault key and the search index are not in it).
+    Backup {
+        /// The backup file to create (it must not exist yet).
+        file: PathBuf,
+    },
+    /// Restore a backup into an empty database, verify the audit chain and
+    /// rebuild the search index. Put the vault key in place first.
+    Restore {
+        /// A file written by `carebridge backup`.
+        file: PathBuf,
+    },
 }
 
 #[derive(Debug, Args)]
@@ -161,6 +173,10 @@ pub struct ServeArgs {
         value_parser = clap::value_parser!(u32).range(1..=168)
     )]
     pub report_normal_hours: u32,
+    /// Also serve Prometheus metrics at `/metrics` on this address (an
+    /// admin address, not the public one); off when not given.
+    #[arg(long, env = "CAREBRIDGE_METRICS_ADDR")]
+    pub metrics_addr: Option<SocketAddr>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -235,6 +251,8 @@ pub struct Settings {
     /// for, or the request answers 408: a client that sends its headers and
     /// then stalls or trickles holds a connection no longer than this.
     pub body_timeout: Duration,
+    /// Where `/metrics` is served; `None`: nowhere (the default).
+    pub metrics_addr: Option<SocketAddr>,
 }
 
 impl Settings {
@@ -268,6 +286,7 @@ impl Settings {
             overdue_days: common.overdue_days,
             entitlement_rules: common.entitlement_rules.clone(),
             body_timeout: Duration::from_secs(30),
+            metrics_addr: None,
         }
     }
 }

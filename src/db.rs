@@ -260,3 +260,28 @@ mod tests {
         );
     }
 }
+
+/// How many connections a pool holds and how many of them are in use.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct PoolUse {
+    pub open: u32,
+    pub in_use: u32,
+    pub max: u32,
+}
+
+/// The connection pool's use now (for monitoring).
+pub fn pool_use(db: &DatabaseConnection) -> PoolUse {
+    fn of<D: sea_orm::sqlx::Database>(pool: &sea_orm::sqlx::Pool<D>) -> PoolUse {
+        let open = pool.size();
+        let idle = u32::try_from(pool.num_idle()).unwrap_or(u32::MAX);
+        PoolUse {
+            open,
+            in_use: open.saturating_sub(idle),
+            max: pool.options().get_max_connections(),
+        }
+    }
+    match db.get_database_backend() {
+        sea_orm::DbBackend::Sqlite => of(db.get_sqlite_connection_pool()),
+        _ => of(db.get_postgres_connection_pool()),
+    }
+}

@@ -31,6 +31,9 @@ pub mod suggestions;
 pub mod throttle;
 pub mod users;
 pub mod vault_admin;
+// Operations (issue 17).
+pub mod backup;
+pub mod vitals;
 
 use sea_orm::{DatabaseConnection, DbErr};
 

@@ -24,6 +24,7 @@ pub mod health;
 pub mod home;
 pub mod inbox;
 pub mod matches;
+pub mod metrics;
 pub mod middleware;
 pub mod needs;
 pub mod offers;

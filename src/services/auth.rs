@@ -22,6 +22,9 @@ use super::{
 /// Login failures are recorded under at most this many characters of the name typed.
 const MAX_NAME: usize = 64;
 
+/// Counted on every refused login (for `/metrics`).
+pub const LOGIN_FAILURES_METRIC: &str = "carebridge_login_failures_total";
+
 /// Checks `username` and `password`; on success returns the principal.
 ///
 /// The attempt is first reserved, in a write transaction of its own, in
@@ -85,6 +88,7 @@ pub async fn login(
         )
         .await?;
         txn.commit().await?;
+        metrics::counter!(LOGIN_FAILURES_METRIC).increment(1);
         return Err(ServiceError::Unauthenticated);
     };
     db::throttle::succeeded(&txn, pair, now).await?;

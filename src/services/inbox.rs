@@ -344,6 +344,26 @@ pub async fn counts(
     Ok(counts)
 }
 
+/// What waits for the county as a whole (pending approvals, escalated
+/// reports and referrals), by kind: the county administrator's kinds,
+/// which are scoped by nothing of the reader. For monitoring; one
+/// statement of indexed counts, like the navigation's badge.
+pub async fn county_counts(store: Store<'_>, overdue_days: u32) -> ServiceResult<Counts> {
+    let now = store.clock.now();
+    let county = Principal {
+        id: String::new(),
+        username: String::new(),
+        role: Role::CountyAdmin,
+        township: None,
+        village: None,
+        provider_id: None,
+        family_id: None,
+        department: None,
+    };
+    let sources = sources(store, &county, now, overdue_cutoff(now, overdue_days));
+    count_sources(store, &sources).await
+}
+
 /// The caller's inbox: the counts and the page `paging` of all waiting
 /// items, oldest first. `counted` are counts this request already read
 /// (for the navigation's badge), so that they are not read twice.

@@ -431,5 +431,8 @@ pub fn build(state: AppState) -> Router {
                 .layer(from_fn(middleware::api_errors::api_errors))
                 .layer(sessions),
         )
+        // Outermost, on each route (where its template is known): every
+        // answer is counted, including those of the layers inside.
+        .layer(from_fn(super::metrics::track))
         .with_state(state)
 }

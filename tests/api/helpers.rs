@@ -44,27 +44,7 @@ impl TestApp {
         // As `main` does first: what SQLite and tantivy create is owner-only.
         carebridge::files::restrict_umask();
         let dir = tempfile::tempdir().expect("temp dir");
-        let mut pg_drop = None;
-        let database_url = match std::env::var("CAREBRIDGE_TEST_POSTGRES") {
-            Ok(server) if !server.is_empty() => {
-                let name = format!("cb_test_{}", uuid::Uuid::new_v4().simple());
-                let admin = sea_orm::Database::connect(server.as_str())
-                    .await
-                    .expect("connect to PostgreSQL");
-                admin
-                    .execute_unprepared(&format!("CREATE DATABASE {name}"))
-                    .await
-                    .expect("create test database");
-                admin.close().await.ok();
-                let base = server
-                    .rsplit_once('/')
-                    .map(|(b, _)| b.to_owned())
-                    .unwrap_or(server.clone());
-                pg_drop = Some((server.clone(), name.clone()));
-                format!("{base}/{name}")
-            }
-            _ => format!("sqlite://{}?mode=rwc", dir.path().join("test.db").display()),
-        };
+        let (database_url, pg_drop) = empty_database(dir.path()).await;
         let mut settings = Settings::from_common(&carebridge::config::CommonArgs {
             data_dir: dir.path().to_path_buf(),
             database_url: Some(database_url),
@@ -81,6 +61,16 @@ impl TestApp {
         // the environment running the tests says.
         settings.vault_key = None;
         adjust(&mut settings);
+        Self::open_existing(settings, dir, pg_drop).await
+    }
+
+    /// An app over the database and data directory `settings` name (a
+    /// restored backup); `pg_drop` is dropped with it.
+    pub async fn open_existing(
+        settings: Settings,
+        dir: tempfile::TempDir,
+        pg_drop: Option<(String, String)>,
+    ) -> TestApp {
         let prepared = carebridge::app::prepare(&settings)
             .await
             .expect("prepare database");
@@ -268,6 +258,34 @@ impl TestApp {
             response.json()["id"].as_str().expect("id").to_owned(),
             username,
         )
+    }
+}
+
+/// A new empty database for a test: a SQLite file in `dir`, or with
+/// `CAREBRIDGE_TEST_POSTGRES` a PostgreSQL database of its own. Returns
+/// its URL and, for PostgreSQL, (server, name) to drop it by.
+pub async fn empty_database(dir: &std::path::Path) -> (String, Option<(String, String)>) {
+    match std::env::var("CAREBRIDGE_TEST_POSTGRES") {
+        Ok(server) if !server.is_empty() => {
+            let name = format!("cb_test_{}", uuid::Uuid::new_v4().simple());
+            let admin = sea_orm::Database::connect(server.as_str())
+                .await
+                .expect("connect to PostgreSQL");
+            admin
+                .execute_unprepared(&format!("CREATE DATABASE {name}"))
+                .await
+                .expect("create test database");
+            admin.close().await.ok();
+            let base = server
+                .rsplit_once('/')
+                .map(|(b, _)| b.to_owned())
+                .unwrap_or(server.clone());
+            (format!("{base}/{name}"), Some((server, name)))
+        }
+        _ => (
+            format!("sqlite://{}?mode=rwc", dir.join("test.db").display()),
+            None,
+        ),
     }
 }
 
@@ -548,6 +566,23 @@ impl TestClient {
     pub async fn delete(&mut self, path: &str) -> TestResponse {
         let request = self.json_request(Method::DELETE, path, None);
         self.send(request).await
+    }
+
+    /// A client of `app` with this client's session cookie and CSRF token:
+    /// the same person on another node, or on a restored backup.
+    pub fn on(&self, app: &TestApp) -> TestClient {
+        TestClient {
+            router: app.router.clone(),
+            cookie: self.cookie.clone(),
+            csrf: self.csrf.clone(),
+            addr: self.addr,
+        }
+    }
+
+    /// The session cookie's value and the CSRF token, for a client of a
+    /// portal running in another process.
+    pub fn credentials(&self) -> (Option<String>, Option<String>) {
+        (self.cookie.clone(), self.csrf.clone())
     }
 
     /// `POST /api/v1/session`; keeps the cookie and CSRF token on success.
