@@ -65,6 +65,7 @@ async fn main() -> Result<(), Error> {
         }
     }
     let data = common::generate(0, needs, seed).await?;
+    let _kept = data.dir.path();
     let store = data.prepared.store();
     let townships = data.prepared.regions.clone();
     println!(

@@ -214,16 +214,16 @@ fn reach(hidden: &[Vec<Option<Figure>>], rows: usize, cols: usize, side: &mut Si
     let mut stack = vec![node];
     while let Some(node) = stack.pop() {
         if node < rows {
-            for c in 0..cols {
-                if hidden[node][c].is_some() && !side.cols[c] {
+            for (c, figure) in hidden[node].iter().enumerate().take(cols) {
+                if figure.is_some() && !side.cols[c] {
                     side.cols[c] = true;
                     stack.push(rows + c);
                 }
             }
         } else {
             let c = node - rows;
-            for r in 0..rows {
-                if hidden[r][c].is_some() && !side.rows[r] {
+            for (r, row) in hidden.iter().enumerate().take(rows) {
+                if row[c].is_some() && !side.rows[r] {
                     side.rows[r] = true;
                     stack.push(r);
                 }

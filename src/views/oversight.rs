@@ -130,11 +130,11 @@ pub fn dashboard(ctx: &PageCtx<'_>, d: &Dashboard, townships: &[Township], count
             values: &s.values,
         })
         .collect();
-    let title = format!("督查看板 · {} · {}", d.scope_name, d.period.label());
     page(
-        &title,
+        "督查看板",
         ctx,
         html! {
+            p.lead { strong { (d.scope_name) } " · " (d.period.label()) }
             (period_form(d, townships, county))
             p.actions {
                 @if county { a href={ "/oversight/bulletin?period=" (Period::month_of(d.period.start()).code()) } { "月度通报" } " · " }
@@ -172,6 +172,8 @@ pub fn dashboard(ctx: &PageCtx<'_>, d: &Dashboard, townships: &[Township], count
                     &d.by_class.iter().map(|(c, n)| (c.label().to_owned(), *n as f64)).collect::<Vec<_>>()))
                 (charts::bars("by-band", "在档儿童（按年龄段）", "人",
                     &d.by_band.iter().map(|(b, n)| (b.map_or("待核定", |b| b.label()).to_owned(), *n as f64)).collect::<Vec<_>>()))
+                (charts::bars("providers", "服务机构（按状态，全县）", "家",
+                    &d.providers.iter().map(|(s, n)| (s.label().to_owned(), *n as f64)).collect::<Vec<_>>()))
                 (charts::lines("trend", "近12个月趋势", "项/次/件", &months, &counts))
                 (charts::lines("trend-hours", "近12个月服务时长", "小时", &months, &hours))
             }

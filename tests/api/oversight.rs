@@ -45,7 +45,7 @@ async fn file_child(officer: &mut TestClient, township: &str, difficulties: &[&s
     let village = format!("{township}201");
     let mut body = child_body(
         "柏小青",
-        &id_number_for("20140615", seq, seq % 2 == 0),
+        &id_number_for("20140615", seq, seq.is_multiple_of(2)),
         township,
         &village,
     );
@@ -123,6 +123,25 @@ async fn the_dashboard_counts_files_needs_matches_and_services_per_township_and_
     assert_eq!(figure(&county, "mean_rating")["value"], 4.0);
     assert_eq!(figure(&county, "visit_coverage")["value"], 25.0);
     assert_eq!(county["trend"]["months"].as_array().map(Vec::len), Some(12));
+    let verified = county["providers_by_status"]
+        .as_array()
+        .expect("providers")
+        .iter()
+        .find(|p| p["code"] == "verified")
+        .and_then(|p| p["count"].as_u64());
+    assert_eq!(verified, Some(1));
+    let services = county["trend"]["series"]
+        .as_array()
+        .expect("series")
+        .iter()
+        .find(|s| s["code"] == "hours")
+        .expect("hours")["values"]
+        .as_array()
+        .expect("values")
+        .iter()
+        .filter_map(Value::as_f64)
+        .sum::<f64>();
+    assert_eq!(services, 2.5);
 
     let a = admin
         .get(&format!(
@@ -521,4 +540,81 @@ async fn the_dashboard_sends_the_same_statements_however_many_files() {
     assert!(after.len() <= 30, "{} statements", after.len());
     let (_, public) = counting(app.client().get("/api/v1/stats")).await;
     assert!(public.len() <= 8, "{} statements", public.len());
+}
+
+#[tokio::test]
+async fn the_ledger_form_offers_identity_to_the_county_only_and_asks_its_purpose() {
+    let app = TestApp::spawn().await;
+    let scene = completed_match(&app).await;
+    let mut officer = scene.officer;
+    let form = officer.get("/oversight/ledger").await;
+    form.assert_status(StatusCode::OK);
+    assert!(!form.text().contains("include_identity"));
+    let token = officer.page_csrf("/oversight/ledger").await;
+    let download = officer
+        .post_form(
+            "/oversight/ledger",
+            &[("csrf_token", &token), ("format", "csv")],
+        )
+        .await;
+    download.assert_status(StatusCode::OK);
+    assert!(download.body.starts_with(b"\xEF\xBB\xBF"));
+    assert!(!download.text().contains(CHILD_NAME));
+    // An officer who forges the identity box still gets no identity.
+    officer
+        .post_form(
+            "/oversight/ledger",
+            &[
+                ("csrf_token", &token),
+                ("format", "csv"),
+                ("include_identity", "1"),
+                ("purpose", "核对名单用途"),
+            ],
+        )
+        .await
+        .assert_status(StatusCode::FORBIDDEN);
+
+    let mut admin = app.admin().await;
+    let form = admin.get("/oversight/ledger").await;
+    assert!(form.text().contains("include_identity"));
+    let token = admin.page_csrf("/oversight/ledger").await;
+    let refused = admin
+        .post_form(
+            "/oversight/ledger",
+            &[
+                ("csrf_token", &token),
+                ("format", "xlsx"),
+                ("include_identity", "1"),
+                ("purpose", ""),
+            ],
+        )
+        .await;
+    refused.assert_status(StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(refused.text().contains("导出身份信息须填写用途"));
+    assert!(app.audit_entries("ledger.export_identity").await.is_empty());
+    // Without the token the form is refused like every other.
+    admin
+        .post_form("/oversight/ledger", &[("format", "csv")])
+        .await
+        .assert_status(StatusCode::FORBIDDEN);
+}
+
+#[tokio::test]
+async fn public_statistics_are_read_without_a_session_being_made() {
+    let app = TestApp::spawn().await;
+    let mut visitor = app.client();
+    for path in ["/api/v1/stats", "/statistics"] {
+        let response = visitor.get(path).await;
+        response.assert_status(StatusCode::OK);
+        assert!(
+            response.headers.get("set-cookie").is_none(),
+            "{path} set a cookie"
+        );
+    }
+    let (_, sent) = counting(visitor.get("/api/v1/stats")).await;
+    let writes: Vec<_> = sent
+        .iter()
+        .filter(|s| !s.sql.trim_start().to_uppercase().starts_with("SELECT"))
+        .collect();
+    assert!(writes.is_empty(), "{writes:#?}");
 }

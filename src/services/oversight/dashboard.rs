@@ -6,6 +6,7 @@ use chrono::{DateTime, Utc};
 use crate::domain::child::{AgeBand, DifficultyClass};
 use crate::domain::indicator::{Indicator, Indicators, Light};
 use crate::domain::period::Period;
+use crate::domain::provider::ProviderStatus;
 
 use super::super::regions::{Township, township_name};
 use super::super::{Principal, ServiceError, ServiceResult, Store};
@@ -62,6 +63,8 @@ pub struct Dashboard {
     pub ranking: Vec<RankRow>,
     pub trend_months: Vec<Period>,
     pub trend: Vec<SeriesView>,
+    /// Providers by status (county-wide: a provider serves several townships).
+    pub providers: Vec<(ProviderStatus, u64)>,
 }
 
 fn rows_of(set: &Indicators, f: &Figures) -> Vec<IndicatorRow> {
@@ -147,6 +150,11 @@ pub async fn dashboard(
     }
     let all = figures::load(store, period, setup.now, setup.overdue_days).await?;
     let trend = figures::trend(store, period).await?;
+    let by_status = crate::db::oversight::providers_by_status(store.db).await?;
+    let providers = ProviderStatus::ALL
+        .iter()
+        .map(|s| (*s, by_status.get(s.as_str()).copied().unwrap_or(0)))
+        .collect();
     let figures = match scope.township() {
         Some(t) => all.township(t),
         None => all.county(),
@@ -205,6 +213,7 @@ pub async fn dashboard(
         ranking,
         trend_months: trend.months,
         trend: trend_view,
+        providers,
     })
 }
 

@@ -76,7 +76,7 @@ impl From<&IndicatorRow> for IndicatorBody {
 
 /// A township's row of the ranking.
 #[derive(Serialize, ToSchema)]
-pub struct RankBody {
+pub struct TownshipRankBody {
     pub rank: usize,
     pub township: String,
     pub name: String,
@@ -84,7 +84,7 @@ pub struct RankBody {
     pub indicators: Vec<IndicatorBody>,
 }
 
-impl From<&RankRow> for RankBody {
+impl From<&RankRow> for TownshipRankBody {
     fn from(r: &RankRow) -> Self {
         Self {
             rank: r.rank,
@@ -126,8 +126,10 @@ pub struct DashboardBody {
     pub children_by_band: Vec<CountBody>,
     pub indicators: Vec<IndicatorBody>,
     /// Every township (county); the own township's row (township officer).
-    pub ranking: Vec<RankBody>,
+    pub ranking: Vec<TownshipRankBody>,
     pub trend: TrendBody,
+    /// Service providers by status (county-wide).
+    pub providers_by_status: Vec<CountBody>,
 }
 
 impl From<Dashboard> for DashboardBody {
@@ -167,6 +169,15 @@ impl From<Dashboard> for DashboardBody {
                 .collect(),
             indicators: d.indicators.iter().map(Into::into).collect(),
             ranking: d.ranking.iter().map(Into::into).collect(),
+            providers_by_status: d
+                .providers
+                .iter()
+                .map(|(s, n)| CountBody {
+                    code: s.as_str().to_owned(),
+                    label: s.label().to_owned(),
+                    count: *n,
+                })
+                .collect(),
             trend: TrendBody {
                 months: d.trend_months.iter().map(|m| m.code()).collect(),
                 series: d
@@ -186,7 +197,7 @@ impl From<Dashboard> for DashboardBody {
 
 /// A change against one indicator since the month before.
 #[derive(Serialize, ToSchema)]
-pub struct ChangeBody {
+pub struct IndicatorChangeBody {
     pub township: String,
     pub name: String,
     pub indicator: String,
@@ -195,7 +206,7 @@ pub struct ChangeBody {
     pub light: String,
 }
 
-impl From<&Change> for ChangeBody {
+impl From<&Change> for IndicatorChangeBody {
     fn from(c: &Change) -> Self {
         Self {
             township: c.township.clone(),
@@ -213,9 +224,9 @@ impl From<&Change> for ChangeBody {
 pub struct BulletinBody {
     pub period: PeriodBody,
     pub county: Vec<IndicatorBody>,
-    pub ranking: Vec<RankBody>,
-    pub improved: Vec<ChangeBody>,
-    pub slipped: Vec<ChangeBody>,
+    pub ranking: Vec<TownshipRankBody>,
+    pub improved: Vec<IndicatorChangeBody>,
+    pub slipped: Vec<IndicatorChangeBody>,
 }
 
 impl From<Bulletin> for BulletinBody {
