@@ -536,6 +536,12 @@ async fn the_dashboard_sends_the_same_statements_however_many_files() {
     let (second, after) = counting(admin.get(&path)).await;
     second.assert_status(StatusCode::OK);
     assert_eq!(before.len(), after.len(), "{after:#?}");
+    // A dashboard only reads.
+    let writes: Vec<_> = after
+        .iter()
+        .filter(|s| !s.sql.trim_start().to_uppercase().starts_with("SELECT"))
+        .collect();
+    assert!(writes.is_empty(), "{writes:#?}");
     // The figures and trend: a fixed number, whatever the county's size.
     assert!(after.len() <= 30, "{} statements", after.len());
     let (_, public) = counting(app.client().get("/api/v1/stats")).await;
