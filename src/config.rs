@@ -58,6 +58,11 @@ pub struct CommonArgs {
     /// (assets/entitlements.toml); checked at start.
     #[arg(long, global = true, env = "CAREBRIDGE_ENTITLEMENT_RULES")]
     pub entitlement_rules: Option<PathBuf>,
+    /// The supervision indicators and their targets, as
+    /// `code=target/amber,…` (e.g. `visit_coverage=95/85,days_to_match=14/21`);
+    /// default: the five of the README.
+    #[arg(long, global = true, env = "CAREBRIDGE_INDICATORS", value_parser = crate::domain::indicator::Indicators::parse)]
+    pub indicators: Option<crate::domain::indicator::Indicators>,
 }
 
 /// A secret read from the environment: `Debug` never prints it.
@@ -247,6 +252,8 @@ pub struct Settings {
     pub overdue_days: u32,
     /// The county's entitlement rules file; `None`: the rules shipped.
     pub entitlement_rules: Option<PathBuf>,
+    /// The supervision indicators of the dashboards and bulletins.
+    pub indicators: crate::domain::indicator::Indicators,
     /// The whole request body must arrive within this time of being asked
     /// for, or the request answers 408: a client that sends its headers and
     /// then stalls or trickles holds a connection no longer than this.
@@ -285,6 +292,7 @@ impl Settings {
             k_anonymity: common.k_anonymity,
             overdue_days: common.overdue_days,
             entitlement_rules: common.entitlement_rules.clone(),
+            indicators: common.indicators.clone().unwrap_or_default(),
             body_timeout: Duration::from_secs(30),
             metrics_addr: None,
         }

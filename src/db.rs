@@ -23,6 +23,7 @@ pub mod matches;
 pub mod needs;
 pub mod offers;
 pub mod outbox;
+pub mod oversight;
 pub mod providers;
 pub mod referrals;
 pub mod regions;

@@ -20,6 +20,7 @@ pub mod kept;
 pub mod matches;
 pub mod needs;
 pub mod offers;
+pub mod oversight;
 pub mod passwords;
 pub mod providers;
 pub mod referrals;

@@ -29,6 +29,7 @@ pub mod middleware;
 pub mod needs;
 pub mod offers;
 pub mod openapi;
+pub mod oversight;
 pub mod providers;
 pub mod referrals;
 pub mod regions;

@@ -30,6 +30,7 @@ pub fn settings(data_dir: &Path) -> Settings {
         k_anonymity: 5,
         overdue_days: 7,
         entitlement_rules: None,
+        indicators: None,
     });
     settings.vault_key = None;
     settings

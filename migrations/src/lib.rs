@@ -27,6 +27,7 @@ mod m20261201_000031_entitlements;
 mod m20261201_000032_entitlement_gaps;
 mod m20261201_000033_referrals;
 mod m20261201_000034_intakes;
+mod m20261201_000035_oversight_indexes;
 
 /// The list of migrations, in order.
 pub struct Migrator;
@@ -56,6 +57,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000032_entitlement_gaps::Migration),
             Box::new(m20261201_000033_referrals::Migration),
             Box::new(m20261201_000034_intakes::Migration),
+            Box::new(m20261201_000035_oversight_indexes::Migration),
         ]
     }
 }

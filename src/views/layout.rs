@@ -46,6 +46,7 @@ fn nav_links(role: Role) -> &'static [(&'static str, &'static str)] {
             ("/referrals", "部门转介"),
             ("/entitlements/gaps", "应享未享"),
             ("/referrals/figures", "部门办理情况"),
+            ("/oversight", "督查看板"),
             ("/staff", "工作人员"),
             ("/audit", "审计日志"),
             ("/search", "搜索"),
@@ -61,6 +62,7 @@ fn nav_links(role: Role) -> &'static [(&'static str, &'static str)] {
             ("/entitlements/gaps", "应享未享"),
             ("/referrals", "部门转介"),
             ("/intakes/new", "一门受理"),
+            ("/oversight", "督查看板"),
             ("/search", "搜索"),
         ],
         Role::VillageSupervisor => &[
@@ -146,6 +148,7 @@ pub fn page_refreshing(
                         } @else {
                             a href="/search" { "搜索" }
                             a href="/report" { "报告儿童险情" }
+                            a href="/statistics" { "公开统计" }
                             a href="/login" { "登录" }
                             a href="/register/provider" { "机构注册" }
                             a href="/register/family" { "爱心家庭申请" }

@@ -13,6 +13,7 @@ use utoipa::openapi::security::{ApiKey, ApiKeyValue, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
 use super::body::{ErrorBody, ErrorDetail, error_response};
+use super::oversight;
 use super::{
     allocation, audit, auth, children, entitlements, families, inbox, matches, needs, offers,
     providers, referrals, regions, reports, search, suggestions, users,
@@ -188,6 +189,12 @@ fn add_error(op: &mut Operation, status: &str, description: &str) {
         referrals::api_figures,
         referrals::api_intake,
         referrals::api_intake_get,
+        oversight::api_dashboard,
+        oversight::api_bulletin,
+        oversight::api_stats,
+        oversight::api_ledger_csv,
+        oversight::api_ledger_xlsx,
+        oversight::api_ledger_export,
         api_openapi,
     ),
     components(schemas(ErrorBody, ErrorDetail)),
@@ -209,6 +216,7 @@ fn add_error(op: &mut Operation, status: &str, description: &str) {
         (name = "reports", description = "Mandatory reports about children at risk (强制报告; sealed content, audited reads)"),
         (name = "entitlements", description = "Entitlements (保障待遇) of child files and the gap list (应享未享)"),
         (name = "referrals", description = "Referrals (转介) to departments, one-door intake (一门受理) and the departments' figures"),
+        (name = "oversight", description = "Dashboards, supervision indicators and bulletins (督查考核), public statistics with disclosure control, the ledger export (信息台账)"),
         (name = "meta", description = "This document"),
     )
 )]

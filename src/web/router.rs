@@ -20,6 +20,7 @@ use crate::views::assets;
 
 use super::extract::ApiPath;
 
+use super::oversight;
 use super::session_store::DbSessionStore;
 use super::{
     AppState, BODY_LIMIT, audit, auth, children, families, health, home, matches, middleware,
@@ -383,6 +384,23 @@ fn routes() -> Router<AppState> {
         .route("/api/v1/intakes/{id}", get(referrals::api_intake_get))
         .route("/api/v1/allocation", get(allocation::api_allocation))
         .route("/api/openapi.json", get(openapi::api_openapi))
+        // Oversight: dashboards, bulletin, statistics, ledger (issue 16).
+        .route("/oversight", get(oversight::pages::dashboard_page))
+        .route("/oversight/bulletin", get(oversight::pages::bulletin_page))
+        .route(
+            "/oversight/ledger",
+            get(oversight::pages::ledger_form).post(oversight::pages::ledger_submit),
+        )
+        .route("/statistics", get(oversight::pages::stats_page))
+        .route("/api/v1/dashboard", get(oversight::api_dashboard))
+        .route("/api/v1/bulletin", get(oversight::api_bulletin))
+        .route("/api/v1/stats", get(oversight::api_stats))
+        .route("/api/v1/exports/ledger.csv", get(oversight::api_ledger_csv))
+        .route(
+            "/api/v1/exports/ledger.xlsx",
+            get(oversight::api_ledger_xlsx),
+        )
+        .route("/api/v1/exports/ledger", post(oversight::api_ledger_export))
         // Operations
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))

@@ -51,6 +51,7 @@ impl TestApp {
             k_anonymity: 5,
             overdue_days: 7,
             entitlement_rules: None,
+            indicators: None,
         });
         settings.throttle_per_account = 5;
         settings.throttle_per_address = 20;

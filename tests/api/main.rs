@@ -36,6 +36,7 @@ mod needs;
 mod offer_pages;
 mod offers;
 mod openapi;
+mod oversight;
 mod privacy;
 mod providers;
 mod races;

@@ -90,6 +90,12 @@ const OPERATIONS: &[(&str, &str)] = &[
     ("post", "/api/v1/referrals/{id}/close"),
     ("post", "/api/v1/referrals/{id}/comment"),
     ("get", "/api/v1/referrals/figures"),
+    ("get", "/api/v1/dashboard"),
+    ("get", "/api/v1/bulletin"),
+    ("get", "/api/v1/stats"),
+    ("get", "/api/v1/exports/ledger.csv"),
+    ("get", "/api/v1/exports/ledger.xlsx"),
+    ("post", "/api/v1/exports/ledger"),
     ("post", "/api/v1/intakes"),
     ("get", "/api/v1/intakes/{id}"),
     ("get", "/api/openapi.json"),
@@ -197,7 +203,13 @@ async fn every_listed_operation_is_routed() {
 
 /// The operations whose success answer is free-form, with the reason:
 /// the document itself, whose shape is the OpenAPI specification's.
-const FREE_FORM: &[(&str, &str)] = &[("get", "/api/openapi.json")];
+const FREE_FORM: &[(&str, &str)] = &[
+    ("get", "/api/openapi.json"),
+    // Files (CSV, .xlsx), not JSON.
+    ("get", "/api/v1/exports/ledger.csv"),
+    ("get", "/api/v1/exports/ledger.xlsx"),
+    ("post", "/api/v1/exports/ledger"),
+];
 
 /// Where `schema` (or a schema it refers to or contains) is an object with
 /// nothing said about its fields: no properties, no `$ref`, no `allOf`,

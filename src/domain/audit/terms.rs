@@ -66,6 +66,8 @@ pub const ACTIONS: &[(&str, &str)] = &[
     ("entitlement.end", "登记停止保障"),
     ("entitlement.view", "查看保障待遇"),
     ("entitlement.gaps", "浏览应享未享名单"),
+    ("ledger.export", "导出信息台账（不含身份信息）"),
+    ("ledger.export_identity", "导出含身份信息的台账"),
     ("referral.create", "转介部门"),
     ("referral.view", "查看转介"),
     ("referral.reveal", "部门查看儿童个人信息"),

@@ -1,0 +1,291 @@
+//! The dashboard of a scope for a period, the supervision indicators with
+//! their lights and ranking, and the monthly bulletin (定期通报).
+
+use chrono::{DateTime, Utc};
+
+use crate::domain::child::{AgeBand, DifficultyClass};
+use crate::domain::indicator::{Indicator, Indicators, Light};
+use crate::domain::period::Period;
+use crate::domain::provider::ProviderStatus;
+
+use super::super::regions::{Township, township_name};
+use super::super::{Principal, ServiceError, ServiceResult, Store};
+use super::figures::{self, AllFigures, Figures, Headline, Trend};
+use super::{Scope, median, scope_of};
+
+/// A headline figure of the scope with the county median beside it (for
+/// a township scope).
+#[derive(Clone, Debug, PartialEq)]
+pub struct HeadlineRow {
+    pub figure: Headline,
+    pub county_median: Option<f64>,
+}
+
+/// A scope's standing against one indicator.
+#[derive(Clone, Debug, PartialEq)]
+pub struct IndicatorRow {
+    pub indicator: Indicator,
+    pub value: Option<f64>,
+    pub light: Light,
+}
+
+/// One township's row of the ranking.
+#[derive(Clone, Debug, PartialEq)]
+pub struct RankRow {
+    pub rank: usize,
+    pub township: String,
+    pub name: String,
+    pub points: u32,
+    pub rows: Vec<IndicatorRow>,
+}
+
+/// One monthly series of the trend chart.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SeriesView {
+    pub code: &'static str,
+    pub label: &'static str,
+    pub unit: &'static str,
+    pub values: Vec<f64>,
+}
+
+/// Everything a dashboard page or `GET /api/v1/dashboard` shows.
+#[derive(Clone, Debug)]
+pub struct Dashboard {
+    pub scope: Scope,
+    pub scope_name: String,
+    pub period: Period,
+    pub headline: Vec<HeadlineRow>,
+    pub by_class: Vec<(DifficultyClass, u64)>,
+    /// Per age band; `None`: not yet banded (a new file, or about to move).
+    pub by_band: Vec<(Option<AgeBand>, u64)>,
+    pub indicators: Vec<IndicatorRow>,
+    /// Every township ranked (county scope); the own row only for a township.
+    pub ranking: Vec<RankRow>,
+    pub trend_months: Vec<Period>,
+    pub trend: Vec<SeriesView>,
+    /// Providers by status (county-wide: a provider serves several townships).
+    pub providers: Vec<(ProviderStatus, u64)>,
+}
+
+fn rows_of(set: &Indicators, f: &Figures) -> Vec<IndicatorRow> {
+    set.all()
+        .iter()
+        .map(|i| {
+            let value = f.measure(i.measure);
+            IndicatorRow {
+                indicator: *i,
+                value,
+                light: i.light(value),
+            }
+        })
+        .collect()
+}
+
+/// Every township ranked by the points of its lights (green 2, amber 1),
+/// ties sharing a rank, then by name.
+pub fn ranking(set: &Indicators, all: &AllFigures, townships: &[Township]) -> Vec<RankRow> {
+    let mut rows: Vec<RankRow> = townships
+        .iter()
+        .map(|t| {
+            let rows = rows_of(set, &all.township(&t.code));
+            RankRow {
+                rank: 0,
+                township: t.code.clone(),
+                name: t.name.clone(),
+                points: rows.iter().map(|r| r.light.points()).sum(),
+                rows,
+            }
+        })
+        .collect();
+    rows.sort_by(|a, b| {
+        b.points
+            .cmp(&a.points)
+            .then_with(|| a.township.cmp(&b.township))
+    });
+    let mut last: Option<(u32, usize)> = None;
+    for (i, row) in rows.iter_mut().enumerate() {
+        row.rank = match last {
+            Some((points, rank)) if points == row.points => rank,
+            _ => i + 1,
+        };
+        last = Some((row.points, row.rank));
+    }
+    rows
+}
+
+/// The county median of each headline figure: the median over townships
+/// of their values (townships with nothing to measure left out).
+fn county_medians(all: &AllFigures, townships: &[Township]) -> Vec<Option<f64>> {
+    let per: Vec<Vec<Headline>> = townships
+        .iter()
+        .map(|t| all.township(&t.code).headline())
+        .collect();
+    let len = per.first().map_or(0, Vec::len);
+    (0..len)
+        .map(|i| median(per.iter().filter_map(|h| h[i].value).collect()))
+        .collect()
+}
+
+/// What the dashboard needs besides the database.
+pub struct Setup<'a> {
+    pub townships: &'a [Township],
+    pub indicators: &'a Indicators,
+    pub overdue_days: u32,
+    pub now: DateTime<Utc>,
+}
+
+/// The dashboard of the scope `caller` asks for (`township`) and `period`.
+pub async fn dashboard(
+    store: Store<'_>,
+    caller: &Principal,
+    township: Option<&str>,
+    period: Period,
+    setup: &Setup<'_>,
+) -> ServiceResult<Dashboard> {
+    let scope = scope_of(caller, township)?;
+    if let Some(t) = scope.township()
+        && !setup.townships.iter().any(|x| x.code == t)
+    {
+        return Err(ServiceError::NotFound);
+    }
+    let all = figures::load(store, period, setup.now, setup.overdue_days).await?;
+    let trend = figures::trend(store, period).await?;
+    let by_status = crate::db::oversight::providers_by_status(store.db).await?;
+    let providers = ProviderStatus::ALL
+        .iter()
+        .map(|s| (*s, by_status.get(s.as_str()).copied().unwrap_or(0)))
+        .collect();
+    let figures = match scope.township() {
+        Some(t) => all.township(t),
+        None => all.county(),
+    };
+    let medians = match scope {
+        Scope::Township(_) => county_medians(&all, setup.townships),
+        Scope::County => Vec::new(),
+    };
+    let headline = figures
+        .headline()
+        .into_iter()
+        .enumerate()
+        .map(|(i, figure)| HeadlineRow {
+            figure,
+            county_median: medians.get(i).copied().flatten(),
+        })
+        .collect();
+    let mut ranking = ranking(setup.indicators, &all, setup.townships);
+    if let Some(t) = scope.township() {
+        ranking.retain(|r| r.township == t);
+    }
+    let len = trend.months.len();
+    let series = |code, label, unit, map| SeriesView {
+        code,
+        label,
+        unit,
+        values: Trend::series(map, scope.township(), len),
+    };
+    let trend_view = vec![
+        series("needs_published", "发布需求", "项", &trend.needs_published),
+        series("services", "服务记录", "次", &trend.services),
+        series("hours", "服务时长", "小时", &trend.hours),
+        series("reports", "强制报告", "件", &trend.reports),
+    ];
+    let mut by_band: Vec<(Option<AgeBand>, u64)> = AgeBand::ALL
+        .iter()
+        .zip(&figures.by_band)
+        .map(|(b, n)| (Some(*b), *n))
+        .collect();
+    by_band.push((None, figures.by_band.last().copied().unwrap_or(0)));
+    Ok(Dashboard {
+        scope_name: match scope.township() {
+            Some(t) => township_name(setup.townships, t).to_owned(),
+            None => "全县".to_owned(),
+        },
+        scope,
+        period,
+        headline,
+        by_class: DifficultyClass::ALL
+            .iter()
+            .copied()
+            .zip(figures.by_class.iter().copied())
+            .collect(),
+        by_band,
+        indicators: rows_of(setup.indicators, &figures),
+        ranking,
+        trend_months: trend.months,
+        trend: trend_view,
+        providers,
+    })
+}
+
+/// A change of one township against one indicator since the previous month.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Change {
+    pub township: String,
+    pub name: String,
+    pub indicator: Indicator,
+    pub before: Option<f64>,
+    pub after: Option<f64>,
+    pub light: Light,
+}
+
+/// The monthly bulletin: the ranking of the month, and what improved and
+/// what slipped since the month before (by light).
+#[derive(Clone, Debug)]
+pub struct Bulletin {
+    pub period: Period,
+    pub county: Vec<IndicatorRow>,
+    pub ranking: Vec<RankRow>,
+    pub improved: Vec<Change>,
+    pub slipped: Vec<Change>,
+}
+
+/// The bulletin of `month` (county staff only).
+pub async fn bulletin(
+    store: Store<'_>,
+    caller: &Principal,
+    month: Period,
+    setup: &Setup<'_>,
+) -> ServiceResult<Bulletin> {
+    if scope_of(caller, None)? != Scope::County {
+        return Err(ServiceError::Forbidden);
+    }
+    let month = Period::month_of(month.start());
+    let now = setup.now;
+    let this = figures::load(store, month, now, setup.overdue_days).await?;
+    let before = figures::load(store, month.previous(), now, setup.overdue_days).await?;
+    let ranking = ranking(setup.indicators, &this, setup.townships);
+    let previous = self::ranking(setup.indicators, &before, setup.townships);
+    let mut improved = Vec::new();
+    let mut slipped = Vec::new();
+    for row in &ranking {
+        let Some(old) = previous.iter().find(|p| p.township == row.township) else {
+            continue;
+        };
+        for (now_row, old_row) in row.rows.iter().zip(&old.rows) {
+            if now_row.light == Light::NoData || old_row.light == Light::NoData {
+                continue;
+            }
+            let change = Change {
+                township: row.township.clone(),
+                name: row.name.clone(),
+                indicator: now_row.indicator,
+                before: old_row.value,
+                after: now_row.value,
+                light: now_row.light,
+            };
+            // Lights order green < amber < red: a smaller light is better.
+            if now_row.light < old_row.light {
+                improved.push(change);
+            } else if now_row.light > old_row.light {
+                slipped.push(change);
+            }
+        }
+    }
+    Ok(Bulletin {
+        period: month,
+        county: rows_of(setup.indicators, &this.county()),
+        ranking,
+        improved,
+        slipped,
+    })
+}
