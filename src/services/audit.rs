@@ -65,7 +65,25 @@ impl<'a> Event<'a> {
     }
 }
 
-/// Appends `event` to the chain, inside the caller's transaction.
+/// Appends `event` to the chain on its own: for what is recorded without
+/// any other write (a person reading a file, an export). It takes the write
+/// lock like every write (`db::begin_write`), so that the head it advances
+/// and the entry it inserts are one step of the chain.
+pub async fn append_alone(
+    db: &DatabaseConnection,
+    ctx: &RequestCtx,
+    event: Event<'_>,
+) -> ServiceResult<()> {
+    let txn = db::begin_write(db).await?;
+    append(&txn, ctx, event).await?;
+    txn.commit().await?;
+    Ok(())
+}
+
+/// Appends `event` to the chain, inside the caller's write transaction
+/// (opened by `db::begin_write`). Never through the pool: the head's
+/// advance, its read and the entry's insert would then be separate
+/// statements, and two requests at once would take the same number.
 pub async fn append(
     txn: &impl ConnectionTrait,
     ctx: &RequestCtx,

@@ -231,3 +231,36 @@ async fn the_audit_page_names_actions_and_objects_in_chinese_in_beijing_time_wit
     assert!(by_object.contains("新建儿童档案"));
     assert!(!by_object.contains(r#"<td data-label="操作">登录"#));
 }
+
+/// Reading a file is recorded on its own (no other write): views at the
+/// same moment each take their own place in the chain. Appended through the
+/// pool, two views took the same sequence number: one failed with a server
+/// error and the chain's head and entries drifted apart.
+#[tokio::test]
+async fn views_of_a_file_at_the_same_moment_each_take_their_own_place_in_the_chain() {
+    let app = TestApp::spawn().await;
+    let mut officer = app
+        .login_as(carebridge::domain::Role::TownshipOfficer)
+        .await;
+    let child = officer
+        .create_child(crate::helpers::child_body(
+            "柏晓彤",
+            &crate::helpers::id_number_for("20150312", 1, false),
+            crate::helpers::TOWNSHIP_A,
+            crate::helpers::VILLAGE_A,
+        ))
+        .await;
+    let path = format!("/children/{child}");
+    let views = (0..16).map(|_| {
+        let mut client = officer.clone();
+        let path = path.clone();
+        async move { client.get(&path).await.status }
+    });
+    let answers = futures_util::future::join_all(views).await;
+    assert!(answers.iter().all(|s| *s == StatusCode::OK), "{answers:?}");
+    assert_eq!(app.audit_entries("child.view").await.len(), 16);
+    assert!(matches!(
+        verify(&app.db).await.expect("verify"),
+        Verification::Intact { .. }
+    ));
+}

@@ -199,7 +199,7 @@ pub async fn get(
             ),
         )
     };
-    audit::append(
+    audit::append_alone(
         store.db,
         ctx,
         Event::success(action, format!("child:{}", child.id)).with_detail(detail),
@@ -288,7 +288,7 @@ async fn audit_list(
     if let Some(n) = scanned {
         detail.push_str(&format!("; names compared: {n}"));
     }
-    audit::append(
+    audit::append_alone(
         store.db,
         ctx,
         Event::success(action, "children").with_detail(detail),

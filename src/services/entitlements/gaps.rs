@@ -265,7 +265,7 @@ pub async fn list(
     }
     if !items.is_empty() {
         let files: Vec<&str> = items.iter().map(|i| i.file_no.as_str()).collect();
-        audit::append(
+        audit::append_alone(
             store.db,
             ctx,
             Event::success("entitlement.gaps", "children")

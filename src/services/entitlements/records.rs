@@ -408,7 +408,7 @@ pub async fn for_child(
     child_id: &str,
 ) -> ServiceResult<ChildEntitlements> {
     let child = find_in_scope(store, caller, child_id).await?;
-    audit::append(
+    audit::append_alone(
         store.db,
         ctx,
         Event::success("entitlement.view", format!("child:{child_id}")),

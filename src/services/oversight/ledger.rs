@@ -162,7 +162,7 @@ pub async fn start(
             ),
         )
     };
-    audit::append(
+    audit::append_alone(
         store.db,
         ctx,
         Event::success(action, "children").with_detail(detail),

@@ -116,7 +116,7 @@ pub async fn get(
             format!("child:{}; masked: {}", child.id, shown(false)),
         )
     };
-    audit::append(
+    audit::append_alone(
         store.db,
         ctx,
         Event::success(action, format!("referral:{}", row.id)).with_detail(detail),
