@@ -184,6 +184,7 @@ pub fn router(prepared: Prepared, search: Arc<SearchHandle>, settings: Settings)
         settings: Arc::new(settings),
         allocation: Arc::default(),
         inbox_counts: Arc::default(),
+        oversight: Arc::default(),
     })
 }
 
