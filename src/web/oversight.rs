@@ -64,7 +64,7 @@ fn ready_or_computing<B: serde::Serialize>(found: Option<B>) -> Response {
         None => (
             StatusCode::ACCEPTED,
             [(header::RETRY_AFTER, RETRY_AFTER)],
-            Json(ComputingBody::new()),
+            Json(ComputingBody::default()),
         )
             .into_response(),
     }

@@ -241,12 +241,10 @@ mod tests {
         ))
     }
 
-    fn counted(runs: Arc<AtomicU32>, value: u32) -> impl Future<Output = ServiceResult<u32>> {
-        async move {
-            runs.fetch_add(1, Ordering::SeqCst);
-            tokio::time::sleep(StdDuration::from_millis(50)).await;
-            Ok(value)
-        }
+    async fn counted(runs: Arc<AtomicU32>, value: u32) -> ServiceResult<u32> {
+        runs.fetch_add(1, Ordering::SeqCst);
+        tokio::time::sleep(StdDuration::from_millis(50)).await;
+        Ok(value)
     }
 
     fn value(kept: Kept<u32>) -> u32 {

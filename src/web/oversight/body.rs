@@ -371,8 +371,8 @@ pub struct ComputingBody {
     pub message: &'static str,
 }
 
-impl ComputingBody {
-    pub fn new() -> Self {
+impl Default for ComputingBody {
+    fn default() -> Self {
         Self {
             status: "running",
             message: "正在统计，请稍后再试",
