@@ -191,6 +191,7 @@ pub fn state(prepared: Prepared, search: Arc<SearchHandle>, settings: Settings) 
         settings: Arc::new(settings),
         allocation: Arc::default(),
         inbox_counts: Arc::default(),
+        oversight: Arc::default(),
     }
 }
 

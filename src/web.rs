@@ -70,6 +70,8 @@ pub struct AppState {
     pub settings: Arc<Settings>,
     /// The allocation plan's background job and its last result.
     pub allocation: Arc<crate::services::allocation::Jobs>,
+    /// The oversight figures' background jobs and their kept figures.
+    pub oversight: Arc<crate::services::oversight::jobs::Jobs>,
     /// The inbox counts of the navigation, kept while they hold.
     pub inbox_counts: Arc<crate::services::inbox::CountCache>,
 }

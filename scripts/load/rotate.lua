@@ -15,7 +15,10 @@ local cookie = os.getenv("COOKIE")
 local delay_ms = tonumber(os.getenv("DELAY_MS") or "")
 local lines = {}
 local next_line = 0
-local non2xx = 0
+-- A global, not a local: done() reads it from each thread with
+-- thread:get, which sees only the thread's globals (as a local it read 0
+-- whatever was answered).
+non2xx = 0
 local threads = {}
 
 local function load_lines()

@@ -15,6 +15,8 @@
 
 pub mod dashboard;
 pub mod figures;
+pub mod jobs;
+pub mod kept;
 pub mod ledger;
 pub mod stats;
 

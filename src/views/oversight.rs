@@ -12,8 +12,8 @@ use crate::services::oversight::dashboard::{Bulletin, Change, Dashboard, Indicat
 use crate::services::regions::Township;
 
 use super::charts::{self, Line, number};
-use super::components::{badge, csrf_field};
-use super::layout::{PageCtx, page};
+use super::components::{badge, csrf_field, local_time};
+use super::layout::{PageCtx, page, page_refreshing};
 use super::status::Tone;
 
 /// A light as a badge: in words and with a shape, never by colour alone.
@@ -135,6 +135,7 @@ pub fn dashboard(ctx: &PageCtx<'_>, d: &Dashboard, townships: &[Township], count
         ctx,
         html! {
             p.lead { strong { (d.scope_name) } " · " (d.period.label()) }
+            p.hint { "数据截至 " (local_time(&d.computed_at)) "（后台定时统计，数据变动后至多10分钟更新）" }
             (period_form(d, townships, county))
             p.actions {
                 @if county { a href={ "/oversight/bulletin?period=" (Period::month_of(d.period.start()).code()) } { "月度通报" } " · " }
@@ -205,6 +206,7 @@ pub fn bulletin(ctx: &PageCtx<'_>, b: &Bulletin) -> Markup {
                     button type="submit" { "查看" }
                     " 打印本页即得A4通报。"
                 }
+                p.hint { "数据截至 " (local_time(&b.computed_at)) }
                 p { "云阳县民政局 " (b.period.label()) " 督查通报。以下按县定督查指标对各乡镇（街道）本月工作进行评价，并与上月比较。" }
                 h2 { "一、全县情况" }
                 (indicator_table(&b.county))
@@ -260,6 +262,20 @@ pub fn ledger_form(
                 }
                 button type="submit" { "导出" }
             }
+        },
+    )
+}
+
+/// The figures of a page are still being computed: a page that reloads
+/// itself (no JavaScript).
+pub fn computing(ctx: &PageCtx<'_>, title: &str) -> Markup {
+    page_refreshing(
+        title,
+        ctx,
+        Some(3),
+        html! {
+            p.lead { "正在统计，请稍候……" }
+            p.hint { "首次查看该统计期时需要汇总全县数据，本页会自动刷新。" }
         },
     )
 }

@@ -8,7 +8,8 @@ pub mod pages;
 
 use axum::Json;
 use axum::extract::State;
-use axum::response::Response;
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 
 use crate::domain::Invalid;
@@ -16,11 +17,12 @@ use crate::domain::period::Period;
 use crate::domain::referral::office_day;
 use crate::error::AppResult;
 use crate::services::oversight::dashboard::{self, Setup};
+use crate::services::oversight::jobs::{self, Source};
+use crate::services::oversight::kept::Kept;
 use crate::services::oversight::ledger::{self, Format, Request};
-use crate::services::oversight::stats;
 use crate::services::{Principal, RequestCtx, ServiceError};
 
-use self::body::{BulletinBody, DashboardBody, LedgerRequest, StatsBody};
+use self::body::{BulletinBody, ComputingBody, DashboardBody, LedgerRequest, StatsBody};
 use super::AppState;
 use super::body::{ErrorBody, InvalidFields, OutOfScope, ReadAccess, WriteAccess};
 use super::extract::{ApiJson, ApiQuery, Auth, Ctx};
@@ -36,6 +38,35 @@ pub fn period_of(raw: Option<&str>, state: &AppState) -> Result<Period, ServiceE
                 "统计期应写作 2026-11（月）、2026-Q3（季度）或 2026（年）",
             ))
         }),
+    }
+}
+
+/// What the oversight jobs read from.
+pub fn source(state: &AppState) -> Source {
+    Source {
+        db: state.db.clone(),
+        vault: state.vault.clone(),
+        clock: state.clock.clone(),
+        rules: state.rules.clone(),
+        townships: state.regions.clone(),
+        overdue_days: state.settings.overdue_days,
+        k: u64::from(state.settings.k_anonymity),
+    }
+}
+
+/// Seconds a client waits before asking again while figures are computed.
+pub const RETRY_AFTER: &str = "3";
+
+/// 200 with the figures, or 202 with `Retry-After` while they are computed.
+fn ready_or_computing<B: serde::Serialize>(found: Option<B>) -> Response {
+    match found {
+        Some(body) => Json(body).into_response(),
+        None => (
+            StatusCode::ACCEPTED,
+            [(header::RETRY_AFTER, RETRY_AFTER)],
+            Json(ComputingBody::default()),
+        )
+            .into_response(),
     }
 }
 
@@ -69,7 +100,8 @@ pub struct DashboardQuery {
     security(("cookie" = [])),
     params(DashboardQuery),
     responses(
-        (status = 200, description = "Figures (with the county median for a township), children by class and band, indicators with their lights, ranking, 12-month trend", body = DashboardBody),
+        (status = 200, description = "Figures (with the county median for a township), children by class and band, indicators with their lights, ranking, 12-month trend, `computed_at` (the figures are computed by a background job and kept per period: refreshed at most every 10 minutes after a change)", body = DashboardBody),
+        (status = 202, description = "The period's figures are being computed for the first time: `{status: \"running\", message}`; ask again after `Retry-After` seconds", body = ComputingBody),
         ReadAccess,
         (status = 404, description = "A township officer asked for another township, or an unknown township", body = ErrorBody),
         InvalidFields,
@@ -79,17 +111,18 @@ pub async fn api_dashboard(
     State(state): State<AppState>,
     Auth(caller): Auth,
     ApiQuery(query): ApiQuery<DashboardQuery>,
-) -> AppResult<Json<DashboardBody>> {
+) -> AppResult<Response> {
     let period = period_of(query.period.as_deref(), &state)?;
     let found = dashboard::dashboard(
-        state.store(),
+        &state.oversight,
+        &source(&state),
         &caller,
         query.township.as_deref(),
         period,
         &setup(&state),
     )
     .await?;
-    Ok(Json(found.into()))
+    Ok(ready_or_computing(found.map(DashboardBody::from)))
 }
 
 #[derive(Deserialize, utoipa::IntoParams)]
@@ -109,7 +142,8 @@ pub struct BulletinQuery {
     security(("cookie" = [])),
     params(BulletinQuery),
     responses(
-        (status = 200, description = "The bulletin of the month", body = BulletinBody),
+        (status = 200, description = "The bulletin of the month (`computed_at`: when the kept figures were read)", body = BulletinBody),
+        (status = 202, description = "Being computed: ask again after `Retry-After` seconds", body = ComputingBody),
         ReadAccess,
         InvalidFields,
     )
@@ -118,10 +152,17 @@ pub async fn api_bulletin(
     State(state): State<AppState>,
     Auth(caller): Auth,
     ApiQuery(query): ApiQuery<BulletinQuery>,
-) -> AppResult<Json<BulletinBody>> {
+) -> AppResult<Response> {
     let period = period_of(query.period.as_deref(), &state)?;
-    let found = dashboard::bulletin(state.store(), &caller, period, &setup(&state)).await?;
-    Ok(Json(found.into()))
+    let found = dashboard::bulletin(
+        &state.oversight,
+        &source(&state),
+        &caller,
+        period,
+        &setup(&state),
+    )
+    .await?;
+    Ok(ready_or_computing(found.map(BulletinBody::from)))
 }
 
 /// Public statistics of the last completed quarter: children on file by
@@ -133,18 +174,16 @@ pub async fn api_bulletin(
     tag = "oversight",
     operation_id = "oversight_stats",
     responses(
-        (status = 200, description = "Suppressed figures have `value: null` and `display` `<k` or `*`", body = StatsBody),
+        (status = 200, description = "Suppressed figures have `value: null` and `display` `<k` or `*`; `computed_at`: when the kept figures were read", body = StatsBody),
+        (status = 202, description = "Being computed: ask again after `Retry-After` seconds", body = ComputingBody),
     )
 )]
-pub async fn api_stats(State(state): State<AppState>) -> AppResult<Json<StatsBody>> {
-    let found = stats::public_stats(
-        state.store(),
-        &state.regions,
-        u64::from(state.settings.k_anonymity),
-        state.clock.now(),
-    )
-    .await?;
-    Ok(Json(found.into()))
+pub async fn api_stats(State(state): State<AppState>) -> AppResult<Response> {
+    let found = match jobs::public_stats(&state.oversight, &source(&state)).await? {
+        Kept::Ready(kept) => Some(StatsBody::from((&kept.value, kept.computed_at))),
+        Kept::Pending => None,
+    };
+    Ok(ready_or_computing(found))
 }
 
 #[derive(Deserialize, utoipa::IntoParams)]

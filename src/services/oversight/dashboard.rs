@@ -9,8 +9,10 @@ use crate::domain::period::Period;
 use crate::domain::provider::ProviderStatus;
 
 use super::super::regions::{Township, township_name};
-use super::super::{Principal, ServiceError, ServiceResult, Store};
-use super::figures::{self, AllFigures, Figures, Headline, Trend};
+use super::super::{Principal, ServiceError, ServiceResult};
+use super::figures::{AllFigures, Figures, Headline, Trend};
+use super::jobs::{self, Jobs, PeriodFigures, Source};
+use super::kept::Kept;
 use super::{Scope, median, scope_of};
 
 /// A headline figure of the scope with the county median beside it (for
@@ -65,6 +67,8 @@ pub struct Dashboard {
     pub trend: Vec<SeriesView>,
     /// Providers by status (county-wide: a provider serves several townships).
     pub providers: Vec<(ProviderStatus, u64)>,
+    /// When the figures were read (by the background job).
+    pub computed_at: DateTime<Utc>,
 }
 
 fn rows_of(set: &Indicators, f: &Figures) -> Vec<IndicatorRow> {
@@ -134,23 +138,43 @@ pub struct Setup<'a> {
     pub now: DateTime<Utc>,
 }
 
-/// The dashboard of the scope `caller` asks for (`township`) and `period`.
+/// The dashboard of the scope `caller` asks for (`township`) and `period`,
+/// from the kept figures of the period (`None`: being computed).
 pub async fn dashboard(
-    store: Store<'_>,
+    jobs: &Jobs,
+    source: &Source,
     caller: &Principal,
     township: Option<&str>,
     period: Period,
     setup: &Setup<'_>,
-) -> ServiceResult<Dashboard> {
+) -> ServiceResult<Option<Dashboard>> {
     let scope = scope_of(caller, township)?;
     if let Some(t) = scope.township()
         && !setup.townships.iter().any(|x| x.code == t)
     {
         return Err(ServiceError::NotFound);
     }
-    let all = figures::load(store, period, setup.now, setup.overdue_days).await?;
-    let trend = figures::trend(store, period).await?;
-    let by_status = crate::db::oversight::providers_by_status(store.db).await?;
+    Ok(match jobs::figures(jobs, source, period).await? {
+        Kept::Ready(kept) => Some(assemble(
+            scope,
+            period,
+            setup,
+            &kept.value,
+            kept.computed_at,
+        )),
+        Kept::Pending => None,
+    })
+}
+
+/// The dashboard of `scope` from the figures of every township.
+fn assemble(
+    scope: Scope,
+    period: Period,
+    setup: &Setup<'_>,
+    kept: &PeriodFigures,
+    computed_at: DateTime<Utc>,
+) -> Dashboard {
+    let (all, trend, by_status) = (&kept.all, &kept.trend, &kept.providers);
     let providers = ProviderStatus::ALL
         .iter()
         .map(|s| (*s, by_status.get(s.as_str()).copied().unwrap_or(0)))
@@ -160,7 +184,7 @@ pub async fn dashboard(
         None => all.county(),
     };
     let medians = match scope {
-        Scope::Township(_) => county_medians(&all, setup.townships),
+        Scope::Township(_) => county_medians(all, setup.townships),
         Scope::County => Vec::new(),
     };
     let headline = figures
@@ -172,7 +196,7 @@ pub async fn dashboard(
             county_median: medians.get(i).copied().flatten(),
         })
         .collect();
-    let mut ranking = ranking(setup.indicators, &all, setup.townships);
+    let mut ranking = ranking(setup.indicators, all, setup.townships);
     if let Some(t) = scope.township() {
         ranking.retain(|r| r.township == t);
     }
@@ -195,7 +219,7 @@ pub async fn dashboard(
         .map(|(b, n)| (Some(*b), *n))
         .collect();
     by_band.push((None, figures.by_band.last().copied().unwrap_or(0)));
-    Ok(Dashboard {
+    Dashboard {
         scope_name: match scope.township() {
             Some(t) => township_name(setup.townships, t).to_owned(),
             None => "全县".to_owned(),
@@ -211,10 +235,11 @@ pub async fn dashboard(
         by_band,
         indicators: rows_of(setup.indicators, &figures),
         ranking,
-        trend_months: trend.months,
+        trend_months: trend.months.clone(),
         trend: trend_view,
         providers,
-    })
+        computed_at,
+    }
 }
 
 /// A change of one township against one indicator since the previous month.
@@ -237,24 +262,35 @@ pub struct Bulletin {
     pub ranking: Vec<RankRow>,
     pub improved: Vec<Change>,
     pub slipped: Vec<Change>,
+    /// When the older of the two months' figures was read.
+    pub computed_at: DateTime<Utc>,
 }
 
-/// The bulletin of `month` (county staff only).
+/// The bulletin of `month` (county staff only), from the kept figures of
+/// the month and the month before (`None`: being computed).
 pub async fn bulletin(
-    store: Store<'_>,
+    jobs: &Jobs,
+    source: &Source,
     caller: &Principal,
     month: Period,
     setup: &Setup<'_>,
-) -> ServiceResult<Bulletin> {
+) -> ServiceResult<Option<Bulletin>> {
     if scope_of(caller, None)? != Scope::County {
         return Err(ServiceError::Forbidden);
     }
     let month = Period::month_of(month.start());
-    let now = setup.now;
-    let this = figures::load(store, month, now, setup.overdue_days).await?;
-    let before = figures::load(store, month.previous(), now, setup.overdue_days).await?;
-    let ranking = ranking(setup.indicators, &this, setup.townships);
-    let previous = self::ranking(setup.indicators, &before, setup.townships);
+    // Both jobs start at once; neither waits for the other.
+    let (this, before) = tokio::join!(
+        jobs::figures(jobs, source, month),
+        jobs::figures(jobs, source, month.previous())
+    );
+    let (Kept::Ready(this), Kept::Ready(before)) = (this?, before?) else {
+        return Ok(None);
+    };
+    let computed_at = this.computed_at.min(before.computed_at);
+    let (this, before) = (&this.value.all, &before.value.all);
+    let ranking = ranking(setup.indicators, this, setup.townships);
+    let previous = self::ranking(setup.indicators, before, setup.townships);
     let mut improved = Vec::new();
     let mut slipped = Vec::new();
     for row in &ranking {
@@ -281,11 +317,12 @@ pub async fn bulletin(
             }
         }
     }
-    Ok(Bulletin {
+    Ok(Some(Bulletin {
         period: month,
         county: rows_of(setup.indicators, &this.county()),
         ranking,
         improved,
         slipped,
-    })
+        computed_at,
+    }))
 }

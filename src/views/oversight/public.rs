@@ -1,16 +1,18 @@
 //! The public statistics page (公开统计): figures under k shown as "<k",
 //! figures hidden to protect them as "*", for one fixed quarter.
 
+use chrono::{DateTime, Utc};
 use maud::{Markup, html};
 
 use crate::domain::disclosure::Figure;
 use crate::services::oversight::stats::PublicStats;
 
 use super::super::charts::{self, number};
+use super::super::components::local_time;
 use super::super::layout::{PageCtx, page};
 
 /// The public statistics page.
-pub fn stats_page(ctx: &PageCtx<'_>, s: &PublicStats) -> Markup {
+pub fn stats_page(ctx: &PageCtx<'_>, s: &PublicStats, computed_at: &DateTime<Utc>) -> Markup {
     let k = s.k;
     let shown = |f: Figure| f.display(k);
     // The chart draws only what the table shows: hidden figures are left out.
@@ -25,6 +27,7 @@ pub fn stats_page(ctx: &PageCtx<'_>, s: &PublicStats) -> Markup {
         ctx,
         html! {
             p { "本页公布全县困境儿童关爱服务的汇总数据，统计期为最近一个完整季度（" (s.period.label()) "）。" }
+            p.hint { "数据截至 " (local_time(computed_at)) }
             p.hint {
                 "为保护儿童隐私，少于" (k) "人的数字显示为“<" (k) "”；"
                 "为防止由合计倒推出被隐去的数字，另有部分数字显示为“*”。"

@@ -7,6 +7,7 @@ use crate::domain::disclosure::Figure;
 use crate::domain::period::Period;
 use crate::services::oversight::dashboard::{Bulletin, Change, Dashboard, IndicatorRow, RankRow};
 use crate::services::oversight::stats::PublicStats;
+use chrono::{DateTime, Utc};
 
 /// A period: its code (`2026-11`, `2026-Q3`, `2026`), label and days.
 #[derive(Serialize, ToSchema)]
@@ -130,12 +131,16 @@ pub struct DashboardBody {
     pub trend: TrendBody,
     /// Service providers by status (county-wide).
     pub providers_by_status: Vec<CountBody>,
+    /// When the figures were read by the background job (RFC 3339); they
+    /// are refreshed at most every 10 minutes after a change.
+    pub computed_at: String,
 }
 
 impl From<Dashboard> for DashboardBody {
     fn from(d: Dashboard) -> Self {
         Self {
             township: d.scope.township().map(str::to_owned),
+            computed_at: d.computed_at.to_rfc3339(),
             scope_name: d.scope_name,
             period: d.period.into(),
             figures: d
@@ -227,6 +232,8 @@ pub struct BulletinBody {
     pub ranking: Vec<TownshipRankBody>,
     pub improved: Vec<IndicatorChangeBody>,
     pub slipped: Vec<IndicatorChangeBody>,
+    /// When the older of the two months' figures was read (RFC 3339).
+    pub computed_at: String,
 }
 
 impl From<Bulletin> for BulletinBody {
@@ -237,6 +244,7 @@ impl From<Bulletin> for BulletinBody {
             ranking: b.ranking.iter().map(Into::into).collect(),
             improved: b.improved.iter().map(Into::into).collect(),
             slipped: b.slipped.iter().map(Into::into).collect(),
+            computed_at: b.computed_at.to_rfc3339(),
         }
     }
 }
@@ -291,12 +299,15 @@ pub struct StatsBody {
     pub services: u64,
     pub volunteer_hours: f64,
     pub partner_organisations: u64,
+    /// When the figures were read by the background job (RFC 3339).
+    pub computed_at: String,
 }
 
-impl From<PublicStats> for StatsBody {
-    fn from(s: PublicStats) -> Self {
+impl From<(&PublicStats, DateTime<Utc>)> for StatsBody {
+    fn from((s, computed_at): (&PublicStats, DateTime<Utc>)) -> Self {
         let k = s.k;
         Self {
+            computed_at: computed_at.to_rfc3339(),
             period: s.period.into(),
             k,
             classes: s
@@ -350,4 +361,21 @@ pub struct LedgerRequest {
     /// Why identity is needed (4–200 characters); audited.
     #[serde(default)]
     pub purpose: Option<String>,
+}
+
+/// The figures are being computed: answered with 202 until they are kept.
+#[derive(Serialize, ToSchema)]
+pub struct ComputingBody {
+    /// `running`.
+    pub status: &'static str,
+    pub message: &'static str,
+}
+
+impl Default for ComputingBody {
+    fn default() -> Self {
+        Self {
+            status: "running",
+            message: "正在统计，请稍后再试",
+        }
+    }
 }

@@ -8,14 +8,15 @@ use crate::domain::Role;
 use crate::error::AppResult;
 use crate::services::ServiceError;
 use crate::services::oversight::dashboard;
+use crate::services::oversight::jobs;
+use crate::services::oversight::kept::Kept;
 use crate::services::oversight::ledger::{self, Request};
-use crate::services::oversight::stats;
 use crate::views;
 
 use super::super::AppState;
 use super::super::chrome::Chrome;
 use super::super::extract::{ApiQuery, Auth, Ctx, FormFields};
-use super::{export, format_of, period_of, setup};
+use super::{export, format_of, period_of, setup, source};
 
 #[derive(Deserialize, Default)]
 pub struct DashboardPageQuery {
@@ -31,13 +32,17 @@ pub async fn dashboard_page(
 ) -> AppResult<Response> {
     let period = period_of(query.period.as_deref(), &state)?;
     let found = dashboard::dashboard(
-        state.store(),
+        &state.oversight,
+        &source(&state),
         &caller,
         query.township.as_deref(),
         period,
         &setup(&state),
     )
     .await?;
+    let Some(found) = found else {
+        return Ok(views::oversight::computing(&chrome.ctx(), "督查看板").into_response());
+    };
     let county = caller.role == Role::CountyAdmin;
     Ok(views::oversight::dashboard(&chrome.ctx(), &found, &state.regions, county).into_response())
 }
@@ -54,7 +59,17 @@ pub async fn bulletin_page(
     ApiQuery(query): ApiQuery<BulletinPageQuery>,
 ) -> AppResult<Response> {
     let period = period_of(query.period.as_deref(), &state)?;
-    let found = dashboard::bulletin(state.store(), &caller, period, &setup(&state)).await?;
+    let found = dashboard::bulletin(
+        &state.oversight,
+        &source(&state),
+        &caller,
+        period,
+        &setup(&state),
+    )
+    .await?;
+    let Some(found) = found else {
+        return Ok(views::oversight::computing(&chrome.ctx(), "月度通报").into_response());
+    };
     Ok(views::oversight::bulletin(&chrome.ctx(), &found).into_response())
 }
 
@@ -107,12 +122,13 @@ pub async fn ledger_submit(
 }
 
 pub async fn stats_page(State(state): State<AppState>, chrome: Chrome) -> AppResult<Response> {
-    let found = stats::public_stats(
-        state.store(),
-        &state.regions,
-        u64::from(state.settings.k_anonymity),
-        state.clock.now(),
+    Ok(
+        match jobs::public_stats(&state.oversight, &source(&state)).await? {
+            Kept::Ready(kept) => {
+                views::oversight::public::stats_page(&chrome.ctx(), &kept.value, &kept.computed_at)
+                    .into_response()
+            }
+            Kept::Pending => views::oversight::computing(&chrome.ctx(), "公开统计").into_response(),
+        },
     )
-    .await?;
-    Ok(views::oversight::public::stats_page(&chrome.ctx(), &found).into_response())
 }
