@@ -67,6 +67,7 @@ impl Prepared {
             kept: Some(&self.kept),
             clock: &self.clock,
             rules: &self.rules,
+            audit: None,
         }
     }
 }
@@ -180,6 +181,7 @@ pub fn router(prepared: Prepared, search: Arc<SearchHandle>, settings: Settings)
 
 /// What every handler can reach, for what start-up prepared.
 pub fn state(prepared: Prepared, search: Arc<SearchHandle>, settings: Settings) -> AppState {
+    let audit = Arc::new(crate::services::audit::Group::new(prepared.db.clone()));
     AppState {
         db: prepared.db,
         vault: prepared.vault,
@@ -192,6 +194,7 @@ pub fn state(prepared: Prepared, search: Arc<SearchHandle>, settings: Settings) 
         allocation: Arc::default(),
         inbox_counts: Arc::default(),
         oversight: Arc::default(),
+        audit,
     }
 }
 

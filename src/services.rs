@@ -211,6 +211,9 @@ pub struct Store<'a, C = DatabaseConnection> {
     pub clock: &'a clock::Clock,
     /// The entitlement rules the portal started with.
     pub rules: &'a crate::domain::entitlement::Rules,
+    /// Appends the audit entries of concurrent reads together; `None` for
+    /// commands and jobs and inside a transaction.
+    pub audit: Option<&'a audit::Group>,
 }
 
 impl<C> Clone for Store<'_, C> {
@@ -231,6 +234,7 @@ impl<'a, C> Store<'a, C> {
             kept: None,
             clock: &clock::SYSTEM,
             rules: &entitlements::rules::SHIPPED,
+            audit: None,
         }
     }
 
@@ -246,6 +250,7 @@ impl<'a, C> Store<'a, C> {
             kept: None,
             clock: self.clock,
             rules: self.rules,
+            audit: None,
         }
     }
 }

@@ -74,6 +74,8 @@ pub struct AppState {
     pub oversight: Arc<crate::services::oversight::jobs::Jobs>,
     /// The inbox counts of the navigation, kept while they hold.
     pub inbox_counts: Arc<crate::services::inbox::CountCache>,
+    /// Appends the audit entries of concurrent reads in one transaction.
+    pub audit: Arc<crate::services::audit::Group>,
 }
 
 impl AppState {
@@ -86,6 +88,7 @@ impl AppState {
             kept: Some(&self.kept),
             clock: &self.clock,
             rules: &self.rules,
+            audit: Some(&self.audit),
         }
     }
 }

@@ -27,13 +27,14 @@ pub async fn lock_head(db: &impl ConnectionTrait) -> Result<(), DbErr> {
     db.execute(&touch).await.map(|_| ())
 }
 
-/// Advances the head's sequence and returns the new sequence number with
-/// the previous entry's hash (under the head's lock).
-pub async fn advance_head(db: &impl ConnectionTrait) -> Result<(i64, String), DbErr> {
+/// Advances the head's sequence by `n` and returns the first of the `n`
+/// sequence numbers taken with the previous entry's hash (under the head's
+/// lock).
+pub async fn advance_head(db: &impl ConnectionTrait, n: i64) -> Result<(i64, String), DbErr> {
     let head = Alias::new("audit_head");
     let bump = Query::update()
         .table(head.clone())
-        .value(Alias::new("seq"), Expr::col(Alias::new("seq")).add(1))
+        .value(Alias::new("seq"), Expr::col(Alias::new("seq")).add(n))
         .and_where(Expr::col(Alias::new("id")).eq(1))
         .to_owned();
     db.execute(&bump).await?;
@@ -46,7 +47,8 @@ pub async fn advance_head(db: &impl ConnectionTrait) -> Result<(i64, String), Db
         .query_one(&select)
         .await?
         .ok_or_else(|| DbErr::RecordNotFound("audit_head".to_owned()))?;
-    Ok((row.try_get("", "seq")?, row.try_get("", "hash")?))
+    let last: i64 = row.try_get("", "seq")?;
+    Ok((last - n + 1, row.try_get("", "hash")?))
 }
 
 pub async fn set_head_hash(db: &impl ConnectionTrait, hash: &str) -> Result<(), DbErr> {
@@ -60,7 +62,23 @@ pub async fn set_head_hash(db: &impl ConnectionTrait, hash: &str) -> Result<(), 
 }
 
 pub async fn insert(db: &impl ConnectionTrait, entry: audit_log::Model) -> Result<(), DbErr> {
-    audit_log::Entity::insert(audit_log::ActiveModel {
+    audit_log::Entity::insert(active(entry)).exec(db).await?;
+    Ok(())
+}
+
+/// Inserts `entries` in one statement.
+pub async fn insert_many(
+    db: &impl ConnectionTrait,
+    entries: Vec<audit_log::Model>,
+) -> Result<(), DbErr> {
+    audit_log::Entity::insert_many(entries.into_iter().map(active))
+        .exec_without_returning(db)
+        .await?;
+    Ok(())
+}
+
+fn active(entry: audit_log::Model) -> audit_log::ActiveModel {
+    audit_log::ActiveModel {
         seq: Set(entry.seq),
         at: Set(entry.at),
         actor_id: Set(entry.actor_id),
@@ -73,10 +91,7 @@ pub async fn insert(db: &impl ConnectionTrait, entry: audit_log::Model) -> Resul
         detail: Set(entry.detail),
         prev_hash: Set(entry.prev_hash),
         hash: Set(entry.hash),
-    })
-    .exec(db)
-    .await?;
-    Ok(())
+    }
 }
 
 /// Entries in sequence order, `limit` at a time from `after_seq`.

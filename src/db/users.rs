@@ -44,6 +44,25 @@ pub async fn find_by_id(db: &impl ConnectionTrait, id: &str) -> Result<Option<us
     user::Entity::find_by_id(id.to_owned()).one(db).await
 }
 
+/// The usernames of the accounts `ids` (one statement however many).
+pub async fn usernames(
+    db: &impl ConnectionTrait,
+    ids: &[&str],
+) -> Result<std::collections::HashMap<String, String>, DbErr> {
+    if ids.is_empty() {
+        return Ok(Default::default());
+    }
+    let rows: Vec<(String, String)> = user::Entity::find()
+        .select_only()
+        .column(user::Column::Id)
+        .column(user::Column::Username)
+        .filter(user::Column::Id.is_in(ids.iter().copied()))
+        .into_tuple()
+        .all(db)
+        .await?;
+    Ok(rows.into_iter().collect())
+}
+
 pub async fn find_by_username(
     db: &impl ConnectionTrait,
     username: &str,

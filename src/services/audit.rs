@@ -16,7 +16,10 @@ use crate::domain::audit::{EntryFields, GENESIS_HASH, entry_hash, terms};
 
 use crate::domain::Role;
 
-use super::{Page, Paging, Principal, RequestCtx, ServiceResult};
+use super::{Page, Paging, Principal, RequestCtx, ServiceResult, Store};
+
+mod group;
+pub use group::Group;
 
 /// Whether the audited action succeeded.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -68,13 +71,23 @@ impl<'a> Event<'a> {
 /// Appends `event` to the chain on its own: for what is recorded without
 /// any other write (a person reading a file, an export). It takes the write
 /// lock like every write (`db::begin_write`), so that the head it advances
-/// and the entry it inserts are one step of the chain.
+/// and the entry it inserts are one step of the chain. Through the portal's
+/// [`Group`] (`store.audit`), entries of requests arriving together share
+/// one transaction, so that one commit (one flush to disk) answers them all;
+/// the request returns only once its entry is committed.
 pub async fn append_alone(
-    db: &DatabaseConnection,
+    store: Store<'_>,
     ctx: &RequestCtx,
     event: Event<'_>,
 ) -> ServiceResult<()> {
-    let txn = db::begin_write(db).await?;
+    if let Some(group) = store.audit
+        && group.append(ctx, &event).await
+    {
+        return Ok(());
+    }
+    // No group, or its transaction failed: this entry on its own, so that
+    // the caller learns what went wrong with it.
+    let txn = db::begin_write(store.db).await?;
     append(&txn, ctx, event).await?;
     txn.commit().await?;
     Ok(())
@@ -89,7 +102,25 @@ pub async fn append(
     ctx: &RequestCtx,
     event: Event<'_>,
 ) -> ServiceResult<()> {
-    let (seq, prev_hash) = db::audit::advance_head(txn).await?;
+    let (seq, prev_hash) = db::audit::advance_head(txn, 1).await?;
+    let entry = entry(seq, prev_hash, ctx, &event);
+    if depends(&event) {
+        // In the change's transaction: a cached allocation plan is stale
+        // exactly when this commits.
+        db::allocation::count_change(txn).await?;
+    }
+    db::audit::set_head_hash(txn, &entry.hash).await?;
+    db::audit::insert(txn, entry).await?;
+    Ok(())
+}
+
+/// Whether `event` changes what the allocation plan is computed from.
+fn depends(event: &Event<'_>) -> bool {
+    event.outcome == Outcome::Success && crate::domain::allocation::depends_on(event.action)
+}
+
+/// The entry recording `event` at `seq`, chained to `prev_hash`.
+fn entry(seq: i64, prev_hash: String, ctx: &RequestCtx, event: &Event<'_>) -> audit_log::Model {
     let at = Utc::now().to_rfc3339_opts(SecondsFormat::Micros, true);
     let actor = ctx.actor.as_ref();
     let mut entry = audit_log::Model {
@@ -99,22 +130,15 @@ pub async fn append(
         actor_name: actor.map(|a| a.username.clone()),
         role: actor.map(|a| a.role.as_str().to_owned()),
         action: event.action.to_owned(),
-        target: event.target,
+        target: event.target.clone(),
         outcome: event.outcome.as_str().to_owned(),
         request_id: ctx.request_id.clone(),
-        detail: event.detail,
+        detail: event.detail.clone(),
         prev_hash,
         hash: String::new(),
     };
     entry.hash = entry_hash(&entry.prev_hash, &fields_of(&entry));
-    db::audit::set_head_hash(txn, &entry.hash).await?;
-    if event.outcome == Outcome::Success && crate::domain::allocation::depends_on(event.action) {
-        // In the change's transaction: a cached allocation plan is stale
-        // exactly when this commits.
-        db::allocation::count_change(txn).await?;
-    }
-    db::audit::insert(txn, entry).await?;
-    Ok(())
+    entry
 }
 
 fn fields_of(entry: &audit_log::Model) -> EntryFields<'_> {

@@ -264,3 +264,54 @@ async fn views_of_a_file_at_the_same_moment_each_take_their_own_place_in_the_cha
         Verification::Intact { .. }
     ));
 }
+
+/// Entries recorded without another write arrive together when many read
+/// at once; they are appended in one transaction (one commit, one flush to
+/// disk) rather than one after another, and the chain stays whole.
+#[tokio::test]
+async fn entries_arriving_together_are_appended_in_one_transaction() {
+    use carebridge::services::RequestCtx;
+    use carebridge::services::audit::{Event, Group, append_alone};
+
+    let app = TestApp::spawn().await;
+    let group = Group::new(app.db.clone());
+    let store = carebridge::services::Store {
+        audit: Some(&group),
+        ..app.prepared.store()
+    };
+    // Another write holds the lock while the entries arrive.
+    let blocker = carebridge::db::begin_write(&app.db).await.expect("begin");
+    carebridge::db::audit::lock_head(&blocker)
+        .await
+        .expect("lock the head");
+    let ctx = RequestCtx::system();
+    let reads = (0..16).map(|i| {
+        let ctx = &ctx;
+        async move {
+            append_alone(
+                store,
+                ctx,
+                Event::success("child.view", format!("child:grouped-{i}")),
+            )
+            .await
+        }
+    });
+    let release = async {
+        tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+        blocker.commit().await.expect("commit");
+    };
+    let (appended, ()) = tokio::join!(futures_util::future::join_all(reads), release);
+    assert!(appended.iter().all(Result::is_ok), "{appended:?}");
+    assert_eq!(app.audit_entries("child.view").await.len(), 16);
+    // The first entry waited alone for the lock; all the others were
+    // waiting behind it and went in together.
+    assert!(
+        (1..=2).contains(&group.commits()),
+        "{} commits",
+        group.commits()
+    );
+    assert!(matches!(
+        verify(&app.db).await.expect("verify"),
+        Verification::Intact { .. }
+    ));
+}

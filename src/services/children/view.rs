@@ -200,14 +200,15 @@ pub async fn get(
         )
     };
     audit::append_alone(
-        store.db,
+        store,
         ctx,
         Event::success(action, format!("child:{}", child.id)).with_detail(detail),
     )
     .await?;
     let visits = db::children::visits(store.db, &child.id).await?;
     let events = db::children::events(store.db, &child.id).await?;
-    let needs = db::needs::list(
+    // The page lists them; no count is shown, so none is taken.
+    let needs = db::needs::page(
         store.db,
         &db::needs::NeedFilter {
             child_id: Some(&child.id),
@@ -216,8 +217,7 @@ pub async fn get(
         100,
         0,
     )
-    .await?
-    .1;
+    .await?;
     Ok(FileView {
         actions: FileActions::of(caller.role, child.status),
         overdue: is_overdue(&child, today),
@@ -289,7 +289,7 @@ async fn audit_list(
         detail.push_str(&format!("; names compared: {n}"));
     }
     audit::append_alone(
-        store.db,
+        store,
         ctx,
         Event::success(action, "children").with_detail(detail),
     )

@@ -266,7 +266,7 @@ pub async fn list(
     if !items.is_empty() {
         let files: Vec<&str> = items.iter().map(|i| i.file_no.as_str()).collect();
         audit::append_alone(
-            store.db,
+            store,
             ctx,
             Event::success("entitlement.gaps", "children")
                 .with_detail(format!("masked: name; files: {}", files.join(","))),

@@ -409,7 +409,7 @@ pub async fn for_child(
 ) -> ServiceResult<ChildEntitlements> {
     let child = find_in_scope(store, caller, child_id).await?;
     audit::append_alone(
-        store.db,
+        store,
         ctx,
         Event::success("entitlement.view", format!("child:{child_id}")),
     )

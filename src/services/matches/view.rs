@@ -89,7 +89,6 @@ async fn actor_names(
     shown_township: Option<&str>,
     staff_viewer: bool,
 ) -> ServiceResult<HashMap<String, String>> {
-    let mut names = HashMap::new();
     let office = match shown_township {
         Some(code) => db::regions::find_township(store.db, code)
             .await?
@@ -97,17 +96,26 @@ async fn actor_names(
         None => None,
     }
     .unwrap_or_else(|| "乡镇（街道）民政办".to_owned());
+    let role_of = |event: &match_event::Model| event.actor_role.parse::<Role>().ok();
+    // Staff read account names: all of them in one statement.
+    let staff_ids: Vec<&str> = if staff_viewer {
+        events
+            .iter()
+            .filter(|e| role_of(e).is_some_and(|r| !matches!(r, Role::Provider | Role::Family)))
+            .map(|e| e.actor_id.as_str())
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let usernames = db::users::usernames(store.db, &staff_ids).await?;
+    let mut names = HashMap::new();
     for event in events {
         if names.contains_key(&event.actor_id) {
             continue;
         }
-        let role: Option<Role> = event.actor_role.parse().ok();
-        let name = match role {
+        let name = match role_of(event) {
             Some(Role::Provider | Role::Family) => owner_name.to_owned(),
-            Some(_) if staff_viewer => db::users::find_by_id(store.db, &event.actor_id)
-                .await?
-                .map(|u| u.username)
-                .unwrap_or_default(),
+            Some(_) if staff_viewer => usernames.get(&event.actor_id).cloned().unwrap_or_default(),
             Some(Role::CountyAdmin) => "县民政局".to_owned(),
             _ => office.clone(),
         };
@@ -148,7 +156,11 @@ pub async fn get(
         .ok_or_else(|| ServiceError::internal("need without its file"))?;
     let today = chrono::Local::now().date_naive();
     let public = project_one(store, &need, &child, k, today).await?;
-    let offer = offers::get(store.db, &record.offer_id).await?;
+    // The offer `load` read to decide the caller's part in the match.
+    let offer = offers::OfferView {
+        townships: db::offers::townships(store.db, &record.offer_id).await?,
+        offer: loaded.offer,
+    };
     let events = db::matches::events(store.db, &record.id).await?;
     let staff = loaded.party != Party::Owner;
     let names = actor_names(

@@ -82,6 +82,7 @@ impl Source {
             kept: None,
             clock: &self.clock,
             rules: &self.rules,
+            audit: None,
         }
     }
 }

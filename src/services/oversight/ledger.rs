@@ -163,7 +163,7 @@ pub async fn start(
         )
     };
     audit::append_alone(
-        store.db,
+        store,
         ctx,
         Event::success(action, "children").with_detail(detail),
     )

@@ -117,7 +117,7 @@ pub async fn get(
         )
     };
     audit::append_alone(
-        store.db,
+        store,
         ctx,
         Event::success(action, format!("referral:{}", row.id)).with_detail(detail),
     )
