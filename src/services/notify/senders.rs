@@ -8,8 +8,9 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use async_trait::async_trait;
+use lettre::message::Body;
 use lettre::message::Mailbox;
-use lettre::message::header::ContentType;
+use lettre::message::header::{ContentTransferEncoding, ContentType};
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 
 /// One message ready to go: `id` is the outbox row's, stable across
@@ -104,7 +105,12 @@ impl MailSender for SmtpMailer {
             // crash can tell the repeat.
             .message_id(Some(format!("<{}@{}>", mail.id, self.domain)))
             .header(ContentType::TEXT_PLAIN)
-            .body(mail.text.clone())
+            // Base64 keeps the link whole (quoted-printable would break a
+            // long line and escape its `=`) on every server, 8BITMIME or not.
+            .body(
+                Body::new_with_encoding(mail.text.clone(), ContentTransferEncoding::Base64)
+                    .map_err(|_| SendError("encoding the mail".to_owned()))?,
+            )
             .map_err(|e| SendError(format!("building the mail: {e}")))?;
         self.transport
             .send(message)
