@@ -194,7 +194,12 @@ impl HttpSms {
         let escape = |value: &str| -> String {
             if self.is_json() {
                 let quoted = serde_json::to_string(value).unwrap_or_default();
-                quoted.trim_matches('"').to_owned()
+                // The string's own quotes only: the template has them.
+                quoted
+                    .strip_prefix('"')
+                    .and_then(|q| q.strip_suffix('"'))
+                    .unwrap_or_default()
+                    .to_owned()
             } else {
                 form_urlencoded::byte_serialize(value.as_bytes()).collect()
             }
