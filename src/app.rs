@@ -39,6 +39,8 @@ pub enum StartError {
     Serve(std::io::Error),
     #[error("cannot start the metrics recorder")]
     Metrics,
+    #[error("notifications: {0}")]
+    Notify(String),
 }
 
 /// What start-up prepared: the migrated database and the opened vault.
@@ -238,6 +240,11 @@ pub async fn serve(
             }
         }
     });
+    let (stop_notify, notify_stopped) = tokio::sync::watch::channel(false);
+    let notifier = tokio::spawn(crate::services::notify::worker::run(
+        notify_worker(&prepared, &settings)?,
+        notify_stopped,
+    ));
     let listener = tokio::net::TcpListener::bind(addr)
         .await
         .map_err(|source| StartError::Listen { addr, source })?;
@@ -252,6 +259,12 @@ pub async fn serve(
         .with_graceful_shutdown(shutdown_signal())
         .await
         .map_err(StartError::Serve)?;
+    // Let a round under way finish: what it claimed is marked, not left
+    // leased until another node's lease check.
+    let _ = stop_notify.send(true);
+    if let Err(err) = notifier.await {
+        tracing::warn!(error = %err, "the notification worker ended abnormally");
+    }
     // Every answered write is committed; apply what the indexer has not
     // yet, so that the index is current when the next start opens it.
     match indexer::catch_up(flushing.store(), &search, k).await {
@@ -261,6 +274,29 @@ pub async fn serve(
         }
     }
     Ok(())
+}
+
+/// The notification worker for `settings` (SMTP and SMS gateway, or
+/// log-only senders when they are not configured).
+pub fn notify_worker(
+    prepared: &Prepared,
+    settings: &Settings,
+) -> Result<crate::services::notify::worker::Worker, StartError> {
+    let n = &settings.notify;
+    let senders = crate::services::notify::senders::from_config(
+        n.smtp_url.as_ref().map(|s| s.expose()),
+        &n.mail_from,
+        n.sms_url.as_ref().map(|s| s.expose()),
+        &n.sms_template,
+        &n.public_url,
+    )
+    .map_err(|e| StartError::Notify(e.to_string()))?;
+    Ok(crate::services::notify::worker::Worker::new(
+        prepared.db.clone(),
+        prepared.clock.clone(),
+        senders,
+        n.digest_hour,
+    ))
 }
 
 /// Serves `/metrics` on the admin address until the process ends.

@@ -53,6 +53,20 @@ fn fail(message: &str) -> ExitCode {
 async fn serve(settings: &mut Settings, args: ServeArgs) -> ExitCode {
     settings.secure_cookies = args.secure_cookies;
     settings.metrics_addr = args.metrics_addr;
+    settings.notify = crate::config::NotifySettings {
+        smtp_url: args
+            .smtp_url
+            .filter(|u| !u.trim().is_empty())
+            .map(crate::config::Secret::new),
+        mail_from: args.mail_from,
+        sms_url: args
+            .sms_url
+            .filter(|u| !u.trim().is_empty())
+            .map(crate::config::Secret::new),
+        sms_template: args.sms_template,
+        public_url: args.public_url,
+        digest_hour: args.digest_hour,
+    };
     settings.trust_proxy = args.trust_proxy;
     settings.report_deadlines.urgent =
         chrono::Duration::minutes(i64::from(args.report_urgent_minutes));

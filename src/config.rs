@@ -182,6 +182,66 @@ pub struct ServeArgs {
     /// admin address, not the public one); off when not given.
     #[arg(long, env = "CAREBRIDGE_METRICS_ADDR")]
     pub metrics_addr: Option<SocketAddr>,
+    /// SMTP server for notification e-mails: `smtp://[user:pass@]host[:port]`
+    /// (STARTTLS when offered; `?tls=required` to insist) or `smtps://…`
+    /// (TLS). Unset: e-mails are only logged.
+    #[arg(long, env = "CAREBRIDGE_SMTP_URL")]
+    pub smtp_url: Option<String>,
+    /// The sender of notification e-mails.
+    #[arg(
+        long,
+        env = "CAREBRIDGE_MAIL_FROM",
+        default_value = "童心桥 <noreply@carebridge.invalid>"
+    )]
+    pub mail_from: String,
+    /// HTTP(S) URL of the SMS gateway. Unset: SMS are only logged.
+    #[arg(long, env = "CAREBRIDGE_SMS_URL")]
+    pub sms_url: Option<String>,
+    /// Body POSTed to the SMS gateway, with `{phone}`, `{text}`, `{id}`
+    /// replaced; JSON when it starts with `{`, else a form.
+    #[arg(long, env = "CAREBRIDGE_SMS_TEMPLATE", default_value = crate::services::notify::senders::DEFAULT_SMS_TEMPLATE)]
+    pub sms_template: String,
+    /// The portal's public address, for links in messages.
+    #[arg(
+        long,
+        env = "CAREBRIDGE_PUBLIC_URL",
+        default_value = "http://127.0.0.1:8080"
+    )]
+    pub public_url: String,
+    /// Hour of the day (Beijing time) the daily digests go out.
+    #[arg(
+        long,
+        env = "CAREBRIDGE_DIGEST_HOUR",
+        default_value_t = 8,
+        value_parser = clap::value_parser!(u32).range(0..=23)
+    )]
+    pub digest_hour: u32,
+}
+
+/// Where notifications go out (issue 18); see `ServeArgs` for each.
+#[derive(Debug, Clone)]
+pub struct NotifySettings {
+    /// Holds credentials: never printed.
+    pub smtp_url: Option<Secret>,
+    pub mail_from: String,
+    /// May hold a gateway key: never printed.
+    pub sms_url: Option<Secret>,
+    pub sms_template: String,
+    pub public_url: String,
+    pub digest_hour: u32,
+}
+
+impl Default for NotifySettings {
+    fn default() -> Self {
+        NotifySettings {
+            smtp_url: None,
+            mail_from: "童心桥 <noreply@carebridge.invalid>".to_owned(),
+            sms_url: None,
+            sms_template: crate::services::notify::senders::DEFAULT_SMS_TEMPLATE.to_owned(),
+            public_url: "http://127.0.0.1:8080".to_owned(),
+            digest_hour: 8,
+        }
+    }
 }
 
 #[derive(Debug, Subcommand)]
@@ -260,6 +320,8 @@ pub struct Settings {
     pub body_timeout: Duration,
     /// Where `/metrics` is served; `None`: nowhere (the default).
     pub metrics_addr: Option<SocketAddr>,
+    /// Where notifications go out.
+    pub notify: NotifySettings,
 }
 
 impl Settings {
@@ -295,6 +357,7 @@ impl Settings {
             indicators: common.indicators.clone().unwrap_or_default(),
             body_timeout: Duration::from_secs(30),
             metrics_addr: None,
+            notify: NotifySettings::default(),
         }
     }
 }

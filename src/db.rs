@@ -21,6 +21,7 @@ pub mod inbox;
 pub mod login_failures;
 pub mod matches;
 pub mod needs;
+pub mod notify;
 pub mod offers;
 pub mod outbox;
 pub mod oversight;

@@ -23,6 +23,7 @@ pub mod indicator;
 pub mod invalid;
 pub mod matching;
 pub mod need;
+pub mod notification;
 pub mod offer;
 pub mod period;
 pub mod phone;

@@ -19,6 +19,7 @@ pub mod inbox;
 pub mod kept;
 pub mod matches;
 pub mod needs;
+pub mod notify;
 pub mod offers;
 pub mod oversight;
 pub mod passwords;

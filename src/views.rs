@@ -17,6 +17,7 @@ pub mod inbox;
 pub mod layout;
 pub mod matches;
 pub mod needs;
+pub mod notify;
 pub mod offers;
 pub mod oversight;
 pub mod providers;

@@ -27,6 +27,7 @@ pub mod matches;
 pub mod metrics;
 pub mod middleware;
 pub mod needs;
+pub mod notify;
 pub mod offers;
 pub mod openapi;
 pub mod oversight;

@@ -12,6 +12,8 @@ pub mod login_failure;
 pub mod match_event;
 pub mod match_record;
 pub mod need;
+pub mod notification_outbox;
+pub mod notification_pref;
 pub mod offer;
 pub mod offer_township;
 pub mod provider;

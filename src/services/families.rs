@@ -215,6 +215,7 @@ pub async fn apply(
         Event::success("family.apply", format!("family:{id}")),
     )
     .await?;
+    super::notify::events::family_moved(&txn, super::clock::SYSTEM.now(), &id).await?;
     txn.commit().await?;
     Ok(family)
 }

@@ -233,6 +233,7 @@ pub async fn register(
             .with_detail(format!("kind={}", reg.kind.as_str())),
     )
     .await?;
+    super::notify::events::provider_registered(&txn, super::clock::SYSTEM.now(), &id).await?;
     txn.commit().await?;
     Ok(ProviderView {
         provider,

@@ -325,6 +325,7 @@ pub async fn create(
         now,
     )
     .await?;
+    crate::services::notify::events::referral_moved(&txn, now, &saved.id).await?;
     txn.commit().await?;
     Ok(saved)
 }

@@ -140,6 +140,7 @@ pub fn page_refreshing(
                             }
                             // The role's name may hold brackets of its own
                             // (乡镇（街道）…): none are put around it.
+                            a href="/account" { "账户设置" }
                             span.who { (user.username) " · " (user.role.label()) }
                             form.inline method="post" action="/logout" {
                                 input type="hidden" name="csrf_token" value=(ctx.csrf);

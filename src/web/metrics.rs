@@ -30,6 +30,8 @@ pub const OUTBOX_LAG: &str = "carebridge_outbox_lag";
 pub const INDEX_DOCUMENTS: &str = "carebridge_index_documents";
 pub const WAITING: &str = "carebridge_waiting_items";
 pub const OVERDUE: &str = "carebridge_overdue_items";
+/// Notification messages not yet sent (pending or held for a digest).
+pub const NOTIFY_QUEUE: &str = "carebridge_notification_queue_length";
 pub const SCRAPE_ERRORS: &str = "carebridge_metrics_read_errors_total";
 /// Recorded by the login service (`services::auth`).
 pub const LOGIN_FAILURES: &str = crate::services::auth::LOGIN_FAILURES_METRIC;
@@ -113,6 +115,13 @@ pub async fn scrape(State(state): State<AppState>) -> Response {
         Err(err) => {
             // The counters still answer; the figures keep their last value.
             tracing::warn!(error = %err, "reading the node's figures for /metrics failed");
+            metrics::counter!(SCRAPE_ERRORS).increment(1);
+        }
+    }
+    match crate::db::notify::queue_length(&state.db).await {
+        Ok(n) => metrics::gauge!(NOTIFY_QUEUE).set(n as f64),
+        Err(err) => {
+            tracing::warn!(error = %err, "reading the notification queue length failed");
             metrics::counter!(SCRAPE_ERRORS).increment(1);
         }
     }

@@ -26,7 +26,7 @@ use super::{
     AppState, BODY_LIMIT, audit, auth, children, families, health, home, matches, middleware,
     needs, offers, openapi, providers, regions, reports, search, users,
 };
-use super::{allocation, entitlements, inbox, referrals};
+use super::{allocation, entitlements, inbox, notify, referrals};
 
 /// A static file: the stylesheet at its content-named address (kept a
 /// year: a new stylesheet gets a new address), or the favicon.
@@ -171,6 +171,12 @@ fn routes() -> Router<AppState> {
         .route("/matches/{id}", get(matches::pages::detail_page))
         .route("/matches/{id}/{action}", post(matches::pages::move_submit))
         .route("/inbox", get(inbox::inbox_page))
+        .route("/account", get(notify::account_page))
+        .route("/account/notifications", post(notify::account_submit))
+        .route(
+            "/account/email/confirm",
+            get(notify::confirm_page).post(notify::confirm_submit),
+        )
         .route(
             "/report",
             get(reports::pages::form_page).post(reports::pages::form_submit),
@@ -224,6 +230,14 @@ fn routes() -> Router<AppState> {
             post(auth::api_login).delete(auth::api_logout),
         )
         .route("/api/v1/me", get(auth::api_me))
+        .route(
+            "/api/v1/me/notifications",
+            get(notify::api_get).put(notify::api_put),
+        )
+        .route(
+            "/api/v1/me/notifications/confirm",
+            post(notify::api_confirm),
+        )
         .route("/api/v1/regions", get(regions::api_list))
         .route(
             "/api/v1/users",

@@ -33,6 +33,8 @@ mod matches;
 mod metrics;
 mod migrations;
 mod needs;
+mod notify;
+mod notify_servers;
 mod offer_pages;
 mod offers;
 mod openapi;

@@ -98,6 +98,9 @@ const OPERATIONS: &[(&str, &str)] = &[
     ("post", "/api/v1/exports/ledger"),
     ("post", "/api/v1/intakes"),
     ("get", "/api/v1/intakes/{id}"),
+    ("get", "/api/v1/me/notifications"),
+    ("put", "/api/v1/me/notifications"),
+    ("post", "/api/v1/me/notifications/confirm"),
     ("get", "/api/openapi.json"),
 ];
 

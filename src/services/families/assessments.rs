@@ -180,6 +180,12 @@ pub async fn assess(
     let family = db::families::find(&txn, family_id)
         .await?
         .ok_or(ServiceError::NotFound)?;
+    crate::services::notify::events::family_moved(
+        &txn,
+        crate::services::clock::SYSTEM.now(),
+        family_id,
+    )
+    .await?;
     txn.commit().await?;
     Ok(Assessed { assessment, family })
 }

@@ -279,6 +279,7 @@ pub async fn propose(
         .with_detail(format!("need:{} offer:{}", need.id, offer_id)),
     )
     .await?;
+    crate::services::notify::events::match_moved(&txn, store.clock.now(), &saved.id, None).await?;
     txn.commit().await?;
     Ok(saved)
 }

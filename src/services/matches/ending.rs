@@ -107,6 +107,7 @@ pub(crate) async fn on_consent_withdrawn(
                 now,
             )
             .await?;
+            crate::services::notify::events::match_under_review(txn, now, &record.id).await?;
             done.to_review += 1;
         } else {
             let to = next_status(loaded.party, Action::Reject, loaded.status, loaded.category)

@@ -270,6 +270,8 @@ pub async fn apply_move(
         now,
     )
     .await?;
+    crate::services::notify::events::match_moved(&txn, store.clock.now(), id, Some(loaded.status))
+        .await?;
     txn.commit().await?;
     Ok(to)
 }

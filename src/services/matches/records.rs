@@ -110,6 +110,8 @@ pub async fn log_service(
         },
     )
     .await?;
+    crate::services::notify::events::match_moved(&txn, store.clock.now(), id, Some(loaded.status))
+        .await?;
     txn.commit().await?;
     Ok(record)
 }

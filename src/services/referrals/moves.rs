@@ -281,6 +281,7 @@ pub async fn make(
     let saved = db::referrals::find(&txn, id)
         .await?
         .ok_or_else(|| ServiceError::internal("a referral vanished in its move"))?;
+    crate::services::notify::events::referral_moved(&txn, now, id).await?;
     txn.commit().await?;
     Ok(Moved {
         referral: saved,

@@ -271,6 +271,7 @@ pub async fn file(
                     Some(detail),
                 )
                 .await?;
+                crate::services::notify::events::report_filed(&txn, now, &saved.id).await?;
                 txn.commit().await?;
                 return Ok(Filed {
                     id: saved.id,

@@ -1,0 +1,165 @@
+//! The events that put something in someone's inbox, each turned into a
+//! [`Notice`] for its recipients: one call per write path, inside its
+//! transaction, after the change (what is read here is the changed row).
+//! Each reads only the record named and the offer or need it refers to —
+//! never a child file.
+
+use chrono::{DateTime, Utc};
+use sea_orm::{ConnectionTrait, DbErr};
+
+use crate::db;
+use crate::domain::inbox::InboxKind;
+use crate::domain::matching::MatchStatus;
+use crate::domain::notification::{Notice, Part};
+use crate::domain::referral::ReferralStatus;
+
+use super::{Recipients, queue};
+
+/// A match was created or moved (`from`: its status before, `None` when
+/// new). Tells whoever the match now waits for: the township of a
+/// proposal, the offer's owner of a suggestion or an approval, the county
+/// of a placement the township approved, the township of a match whose
+/// first service was logged.
+pub async fn match_moved(
+    txn: &impl ConnectionTrait,
+    now: DateTime<Utc>,
+    match_id: &str,
+    from: Option<MatchStatus>,
+) -> Result<u64, DbErr> {
+    let Some(record) = db::matches::find(txn, match_id).await? else {
+        return Ok(0);
+    };
+    if from == Some(record.status) {
+        return Ok(0);
+    }
+    let Some(offer) = db::offers::find(txn, &record.offer_id).await? else {
+        return Ok(0);
+    };
+    let need_code = db::needs::find(txn, &record.need_id).await?.map(|n| n.code);
+    let owner = match (&offer.provider_id, &offer.family_id) {
+        (Some(p), _) => Recipients::Provider(p),
+        (None, Some(f)) => Recipients::Family(f),
+        (None, None) => return Ok(0),
+    };
+    let township = Recipients::Township(&record.township_code);
+    let (to, kind) = match record.status {
+        MatchStatus::Proposed => (township, InboxKind::MatchProposed),
+        MatchStatus::Suggested => (owner, InboxKind::MatchSuggested),
+        MatchStatus::TownshipApproved => (Recipients::County, InboxKind::MatchCountyApproval),
+        MatchStatus::Approved => (owner, InboxKind::MatchToServe),
+        MatchStatus::InService => (township, InboxKind::MatchToComplete),
+        _ => return Ok(0),
+    };
+    let mut notice = Notice::new(kind, format!("/matches/{}", record.id));
+    if let Some(code) = need_code {
+        notice = notice.about(Part::NeedCode(code));
+    }
+    notice = notice.about(Part::OfferTitle(offer.title));
+    queue(txn, now, to, &notice).await
+}
+
+/// A running match was put under review (the guardian withdrew consent
+/// to publish): its township decides whether it continues.
+pub async fn match_under_review(
+    txn: &impl ConnectionTrait,
+    now: DateTime<Utc>,
+    match_id: &str,
+) -> Result<u64, DbErr> {
+    let Some(record) = db::matches::find(txn, match_id).await? else {
+        return Ok(0);
+    };
+    let notice = Notice::new(InboxKind::MatchToReview, format!("/matches/{}", record.id));
+    queue(
+        txn,
+        now,
+        Recipients::Township(&record.township_code),
+        &notice,
+    )
+    .await
+}
+
+/// An organisation registered: the county verifies it.
+pub async fn provider_registered(
+    txn: &impl ConnectionTrait,
+    now: DateTime<Utc>,
+    provider_id: &str,
+) -> Result<u64, DbErr> {
+    let Some(provider) = db::providers::find(txn, provider_id).await? else {
+        return Ok(0);
+    };
+    let notice = Notice::new(
+        InboxKind::ProviderToVerify,
+        format!("/providers/{provider_id}"),
+    )
+    .about(Part::Organisation(provider.name));
+    queue(txn, now, Recipients::County, &notice).await
+}
+
+/// A family applied (the township assesses it), or the township
+/// recommended it (the county decides).
+pub async fn family_moved(
+    txn: &impl ConnectionTrait,
+    now: DateTime<Utc>,
+    family_id: &str,
+) -> Result<u64, DbErr> {
+    let Some(family) = db::families::find(txn, family_id).await? else {
+        return Ok(0);
+    };
+    let (to, kind) = match family.status.as_str() {
+        "submitted" => (
+            Recipients::Township(&family.township_code),
+            InboxKind::FamilyToAssess,
+        ),
+        "recommended" => (Recipients::County, InboxKind::FamilyToDecide),
+        _ => return Ok(0),
+    };
+    let notice = Notice::new(kind, format!("/families/{family_id}"))
+        .about(Part::Household(family.household_name));
+    queue(txn, now, to, &notice).await
+}
+
+/// A mandatory report arrived: the township responds. The report's
+/// content and reporter are vault data: the message says only that one
+/// waits.
+pub async fn report_filed(
+    txn: &impl ConnectionTrait,
+    now: DateTime<Utc>,
+    report_id: &str,
+) -> Result<u64, DbErr> {
+    let Some(report) = db::reports::find(txn, report_id).await? else {
+        return Ok(0);
+    };
+    let notice = Notice::new(InboxKind::ReportToRespond, format!("/reports/{report_id}"));
+    queue(
+        txn,
+        now,
+        Recipients::Township(&report.township_code),
+        &notice,
+    )
+    .await
+}
+
+/// A referral was sent to a department (it accepts it), or a department
+/// answered one (the township closes it).
+pub async fn referral_moved(
+    txn: &impl ConnectionTrait,
+    now: DateTime<Utc>,
+    referral_id: &str,
+) -> Result<u64, DbErr> {
+    let Some(referral) = db::referrals::find(txn, referral_id).await? else {
+        return Ok(0);
+    };
+    let (to, kind) = match referral.status {
+        ReferralStatus::Sent => (
+            Recipients::Department(referral.department),
+            InboxKind::ReferralToAccept,
+        ),
+        ReferralStatus::Granted | ReferralStatus::Refused | ReferralStatus::Returned => (
+            Recipients::Township(&referral.township_code),
+            InboxKind::ReferralAnswered,
+        ),
+        _ => return Ok(0),
+    };
+    let notice = Notice::new(kind, format!("/referrals/{referral_id}"));
+    queue(txn, now, to, &notice).await
+}
