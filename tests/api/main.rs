@@ -52,4 +52,6 @@ mod suggestions;
 mod synthetic;
 mod terms;
 mod throttle;
+mod timeline;
 mod vault;
+mod volunteers;
