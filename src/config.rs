@@ -54,6 +54,16 @@ pub struct CommonArgs {
         value_parser = clap::value_parser!(u32).range(1..=365)
     )]
     pub overdue_days: u32,
+    /// An approved or in-service match with no service record for longer
+    /// than this many days is a service gap on the child's timeline.
+    #[arg(
+        long,
+        global = true,
+        env = "CAREBRIDGE_SERVICE_GAP_DAYS",
+        default_value_t = crate::domain::timeline::DEFAULT_SERVICE_GAP_DAYS,
+        value_parser = clap::value_parser!(u32).range(1..=365)
+    )]
+    pub service_gap_days: u32,
     /// A rules file replacing the entitlement rules shipped with the portal
     /// (assets/entitlements.toml); checked at start.
     #[arg(long, global = true, env = "CAREBRIDGE_ENTITLEMENT_RULES")]
@@ -310,6 +320,8 @@ pub struct Settings {
     pub k_anonymity: u32,
     /// Inbox items waiting longer than this many days are highlighted.
     pub overdue_days: u32,
+    /// Days without a service record that make a running match a gap.
+    pub service_gap_days: u32,
     /// The county's entitlement rules file; `None`: the rules shipped.
     pub entitlement_rules: Option<PathBuf>,
     /// The supervision indicators of the dashboards and bulletins.
@@ -353,6 +365,7 @@ impl Settings {
                 .map(Secret::new),
             k_anonymity: common.k_anonymity,
             overdue_days: common.overdue_days,
+            service_gap_days: common.service_gap_days,
             entitlement_rules: common.entitlement_rules.clone(),
             indicators: common.indicators.clone().unwrap_or_default(),
             body_timeout: Duration::from_secs(30),

@@ -33,8 +33,10 @@ pub mod sessions;
 pub mod statements;
 pub mod suggestions;
 pub mod throttle;
+pub mod timeline;
 pub mod users;
 pub mod vault_meta;
+pub mod volunteers;
 
 use std::time::Duration;
 

@@ -36,6 +36,7 @@ pub mod role;
 pub mod scoring;
 pub mod text_check;
 pub mod throttle;
+pub mod timeline;
 pub mod user;
 
 pub use credit_code::CreditCode;

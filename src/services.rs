@@ -31,8 +31,10 @@ pub mod scope;
 pub mod search;
 pub mod suggestions;
 pub mod throttle;
+pub mod timeline;
 pub mod users;
 pub mod vault_admin;
+pub mod volunteers;
 // Operations (issue 17).
 pub mod backup;
 pub mod vitals;

@@ -26,4 +26,5 @@ pub mod reports;
 pub mod search;
 pub mod status;
 pub mod suggestions;
+pub mod timeline;
 pub mod users;

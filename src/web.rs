@@ -41,6 +41,7 @@ pub mod search;
 pub mod session_store;
 pub mod suggestions;
 pub mod users;
+pub mod volunteers;
 
 use std::sync::Arc;
 

@@ -29,6 +29,7 @@ pub fn settings(data_dir: &Path) -> Settings {
         database_url: None,
         k_anonymity: 5,
         overdue_days: 7,
+        service_gap_days: 30,
         entitlement_rules: None,
         indicators: None,
     });

@@ -30,6 +30,8 @@ mod m20261201_000034_intakes;
 mod m20261201_000035_oversight_indexes;
 mod m20261202_000036_notifications;
 mod m20261202_000037_notification_recipient_indexes;
+mod m20261202_000038_timeline;
+mod m20261202_000039_volunteers;
 
 /// The list of migrations, in order.
 pub struct Migrator;
@@ -62,6 +64,8 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000035_oversight_indexes::Migration),
             Box::new(m20261202_000036_notifications::Migration),
             Box::new(m20261202_000037_notification_recipient_indexes::Migration),
+            Box::new(m20261202_000038_timeline::Migration),
+            Box::new(m20261202_000039_volunteers::Migration),
         ]
     }
 }

@@ -45,6 +45,7 @@ fn nav_links(role: Role) -> &'static [(&'static str, &'static str)] {
             ("/reports", "强制报告"),
             ("/referrals", "部门转介"),
             ("/entitlements/gaps", "应享未享"),
+            ("/warnings", "跟进提醒"),
             ("/referrals/figures", "部门办理情况"),
             ("/oversight", "督查看板"),
             ("/staff", "工作人员"),
@@ -60,6 +61,7 @@ fn nav_links(role: Role) -> &'static [(&'static str, &'static str)] {
             ("/families", "爱心家庭"),
             ("/reports", "强制报告"),
             ("/entitlements/gaps", "应享未享"),
+            ("/warnings", "跟进提醒"),
             ("/referrals", "部门转介"),
             ("/intakes/new", "一门受理"),
             ("/oversight", "督查看板"),
@@ -73,7 +75,15 @@ fn nav_links(role: Role) -> &'static [(&'static str, &'static str)] {
             ("/search", "搜索"),
         ],
         Role::DepartmentStaff => &[("/", "工作台"), ("/referrals", "部门转介")],
-        Role::Provider | Role::Family => &[
+        Role::Provider => &[
+            ("/", "首页"),
+            ("/offers/mine", "我的服务"),
+            ("/needs", "儿童需求"),
+            ("/matches", "对接"),
+            ("/volunteers", "志愿者"),
+            ("/search", "搜索"),
+        ],
+        Role::Family => &[
             ("/", "首页"),
             ("/offers/mine", "我的服务"),
             ("/needs", "儿童需求"),

@@ -8,6 +8,7 @@ pub mod form;
 pub mod pages;
 pub mod request;
 pub mod reveal;
+pub mod timeline;
 pub mod visits;
 
 use axum::Json;

@@ -211,6 +211,9 @@ pub struct ServiceRequest {
     /// More than 0, at most 24.
     pub hours: Option<f64>,
     pub summary: Option<String>,
+    /// Ids of the organisation's own active volunteers who served
+    /// (`GET /api/v1/volunteers`); never anyone else's.
+    pub volunteers: Option<Vec<String>>,
 }
 
 #[derive(Deserialize, Default, utoipa::ToSchema)]

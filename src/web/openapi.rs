@@ -198,6 +198,11 @@ fn add_error(op: &mut Operation, status: &str, description: &str) {
         oversight::api_ledger_csv,
         oversight::api_ledger_xlsx,
         oversight::api_ledger_export,
+        super::children::timeline::api_timeline,
+        super::children::timeline::api_warnings,
+        super::volunteers::api_list,
+        super::volunteers::api_add,
+        super::volunteers::api_hours_csv,
         api_openapi,
     ),
     components(schemas(ErrorBody, ErrorDetail)),
@@ -220,6 +225,7 @@ fn add_error(op: &mut Operation, status: &str, description: &str) {
         (name = "entitlements", description = "Entitlements (保障待遇) of child files and the gap list (应享未享)"),
         (name = "referrals", description = "Referrals (转介) to departments, one-door intake (一门受理) and the departments' figures"),
         (name = "oversight", description = "Dashboards, supervision indicators and bulletins (督查考核), public statistics with disclosure control, the ledger export (信息台账)"),
+        (name = "volunteers", description = "Volunteers of organisations and the volunteer-hours export (志愿服务时长)"),
         (name = "meta", description = "This document"),
     )
 )]

@@ -26,7 +26,7 @@ use super::{
     AppState, BODY_LIMIT, audit, auth, children, families, health, home, matches, middleware,
     needs, offers, openapi, providers, regions, reports, search, users,
 };
-use super::{allocation, entitlements, inbox, notify, referrals};
+use super::{allocation, entitlements, inbox, notify, referrals, volunteers};
 
 /// A static file: the stylesheet at its content-named address (kept a
 /// year: a new stylesheet gets a new address), or the favicon.
@@ -222,6 +222,29 @@ fn routes() -> Router<AppState> {
         .route("/intakes", post(referrals::pages::intake_submit))
         .route("/intakes/{id}", get(referrals::pages::intake_detail_page))
         .route("/allocation", get(allocation::allocation_page))
+        .route(
+            "/children/{id}/timeline",
+            get(children::timeline::timeline_page),
+        )
+        .route("/warnings", get(children::timeline::warnings_page))
+        .route(
+            "/volunteers",
+            get(volunteers::page).post(volunteers::add_submit),
+        )
+        .route("/volunteers/{id}/retire", post(volunteers::retire_submit))
+        .route(
+            "/api/v1/children/{id}/timeline",
+            get(children::timeline::api_timeline),
+        )
+        .route("/api/v1/warnings", get(children::timeline::api_warnings))
+        .route(
+            "/api/v1/volunteers",
+            get(volunteers::api_list).post(volunteers::api_add),
+        )
+        .route(
+            "/api/v1/exports/volunteer-hours.csv",
+            get(volunteers::api_hours_csv),
+        )
         .route("/static/{file}", get(static_file))
         .route("/favicon.ico", get(favicon))
         // JSON API

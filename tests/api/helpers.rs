@@ -50,6 +50,7 @@ impl TestApp {
             database_url: Some(database_url),
             k_anonymity: 5,
             overdue_days: 7,
+            service_gap_days: 30,
             entitlement_rules: None,
             indicators: None,
         });

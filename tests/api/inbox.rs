@@ -83,6 +83,7 @@ pub async fn insert_match(
         status_changed_at: Set(changed),
         updated_at: Set(changed),
         review_since: Set(None),
+        last_served_on: Set(None),
     }
     .insert(&app.db)
     .await

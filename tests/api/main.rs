@@ -54,4 +54,6 @@ mod suggestions;
 mod synthetic;
 mod terms;
 mod throttle;
+mod timeline;
 mod vault;
+mod volunteers;

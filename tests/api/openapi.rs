@@ -94,6 +94,7 @@ const OPERATIONS: &[(&str, &str)] = &[
     ("get", "/api/v1/bulletin"),
     ("get", "/api/v1/stats"),
     ("get", "/api/v1/exports/ledger.csv"),
+    ("get", "/api/v1/exports/volunteer-hours.csv"),
     ("get", "/api/v1/exports/ledger.xlsx"),
     ("post", "/api/v1/exports/ledger"),
     ("post", "/api/v1/intakes"),
@@ -101,6 +102,10 @@ const OPERATIONS: &[(&str, &str)] = &[
     ("get", "/api/v1/me/notifications"),
     ("put", "/api/v1/me/notifications"),
     ("post", "/api/v1/me/notifications/confirm"),
+    ("get", "/api/v1/children/{id}/timeline"),
+    ("get", "/api/v1/warnings"),
+    ("get", "/api/v1/volunteers"),
+    ("post", "/api/v1/volunteers"),
     ("get", "/api/openapi.json"),
 ];
 
@@ -210,6 +215,7 @@ const FREE_FORM: &[(&str, &str)] = &[
     ("get", "/api/openapi.json"),
     // Files (CSV, .xlsx), not JSON.
     ("get", "/api/v1/exports/ledger.csv"),
+    ("get", "/api/v1/exports/volunteer-hours.csv"),
     ("get", "/api/v1/exports/ledger.xlsx"),
     ("post", "/api/v1/exports/ledger"),
 ];

@@ -33,6 +33,9 @@ pub struct Model {
     /// Since when the match waits for the officer's decision because the
     /// guardian withdrew consent to publish while it held its place.
     pub review_since: Option<DateTimeUtc>,
+    /// The latest day a service was logged on (kept by the service write):
+    /// what the township's list of service gaps reads through its index.
+    pub last_served_on: Option<Date>,
 }
 
 impl ActiveModelBehavior for ActiveModel {}

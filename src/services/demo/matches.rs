@@ -162,6 +162,7 @@ pub(super) async fn load(store: Store<'_>, officers: &[Principal], k: u32) -> Se
                                 served_on: today().to_string(),
                                 hours: Some(hours),
                                 summary: summary.into(),
+                                volunteers: Vec::new(),
                             },
                         )
                         .await?;

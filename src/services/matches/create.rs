@@ -233,6 +233,7 @@ pub async fn propose(
         status_changed_at: now,
         updated_at: now,
         review_since: None,
+        last_served_on: None,
     };
     let action = match side {
         ProposedSide::Provider => "propose",

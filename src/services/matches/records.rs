@@ -25,6 +25,8 @@ pub struct ServiceInput {
     pub served_on: String,
     pub hours: Option<f64>,
     pub summary: String,
+    /// Ids of the organisation's own volunteers who served (issue 18).
+    pub volunteers: Vec<String>,
 }
 
 /// The day a match was (finally) approved, in the county's calendar.
@@ -80,6 +82,13 @@ pub async fn log_service(
         _ => {}
     }
     let summary = required(&mut invalid, "summary", &input.summary, TEXT_MAX);
+    let volunteers = crate::services::volunteers::check_served(
+        &txn,
+        loaded.offer.provider_id.as_deref(),
+        &input.volunteers,
+        &mut invalid,
+    )
+    .await?;
     invalid.into_result()?;
     let (Some(served_on), Some(summary)) = (served_on, summary) else {
         return Err(ServiceError::internal("service checked without values"));
@@ -97,6 +106,8 @@ pub async fn log_service(
         now,
     )
     .await?;
+    // Kept in the same transaction as the record, moving only forward.
+    db::timeline::served(&txn, id, served_on).await?;
     let record = db::matches::insert_service(
         &txn,
         service_record::Model {
@@ -112,6 +123,7 @@ pub async fn log_service(
     .await?;
     crate::services::notify::events::match_moved(&txn, store.clock.now(), id, Some(loaded.status))
         .await?;
+    db::volunteers::served_by(&txn, &record.id, &volunteers).await?;
     txn.commit().await?;
     Ok(record)
 }

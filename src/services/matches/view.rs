@@ -52,6 +52,12 @@ pub struct MatchDetail {
     pub offer: OfferView,
     pub events: Vec<EventView>,
     pub services: Vec<service_record::Model>,
+    /// The owner organisation's active volunteers (id, "name（reference）"),
+    /// offered on its service form; empty for anyone else.
+    pub volunteers: Vec<(String, String)>,
+    /// Names of the volunteers who served, by service record id (the
+    /// owner and staff see them; never the child's).
+    pub served_by: Vec<(String, String)>,
     /// What the caller may do now.
     pub allowed: Vec<Action>,
 }
@@ -172,8 +178,22 @@ pub async fn get(
     )
     .await?;
     let side = record.proposed_side;
+    let volunteers = match (&loaded.party, &offer.offer.provider_id) {
+        (Party::Owner, Some(p)) => db::volunteers::of_provider(store.db, p)
+            .await?
+            .into_iter()
+            .filter(|v| v.active)
+            .map(|v| (v.id, format!("{}（{}）", v.name, v.reference)))
+            .collect(),
+        _ => Vec::new(),
+    };
+    let services = db::matches::services(store.db, &record.id).await?;
+    let record_ids: Vec<String> = services.iter().map(|s| s.id.clone()).collect();
+    let served_by = db::volunteers::names_on(store.db, &record_ids).await?;
     Ok(MatchDetail {
-        services: db::matches::services(store.db, &record.id).await?,
+        volunteers,
+        served_by,
+        services,
         events: events
             .iter()
             .filter_map(|e| event_view(e, &names))

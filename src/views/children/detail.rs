@@ -232,6 +232,9 @@ pub fn detail(
                 p.notice role="status" { (notice) }
             }
             (actions(ctx, file))
+            nav.tabs aria-label="档案视图" {
+                a href={ "/children/" (file.child.id) "/timeline" } { "成长与帮扶时间线（含重复帮扶、服务中断、逾期走访提醒）" }
+            }
             (identity_table(ctx, file))
             h2 { "基本情况" }
             (facts(file, township))

@@ -63,12 +63,13 @@ fn services(d: &MatchDetail) -> Markup {
         @if !d.services.is_empty() {
             h2 { "服务记录" }
             table.compact {
-                thead { tr { th { "服务日期" } th { "时长" } th { "服务内容" } } }
+                thead { tr { th { "服务日期" } th { "时长" } th { "志愿者" } th { "服务内容" } } }
                 tbody {
                     @for s in &d.services {
                         tr {
                             td { (s.served_on) }
                             td { @if let Some(h) = s.hours { (h) " 小时" } @else { "—" } }
+                            td { (d.served_by.iter().filter(|(r, _)| *r == s.id).map(|(_, n)| n.as_str()).collect::<Vec<_>>().join("、")) }
                             td.text { (s.summary) }
                         }
                     }
@@ -170,6 +171,14 @@ fn fields_of<'a>(
                 required: false,
             },
             text("summary", "服务内容", None, true),
+            Field {
+                name: "volunteers",
+                label: "参与服务的志愿者",
+                control: Control::Checkboxes(&d.volunteers),
+                value: "",
+                hint: Some("可多选；名单在“志愿者”页维护"),
+                required: false,
+            },
         ],
         Action::Complete => vec![
             text("feedback", "服务评价", staff_hint, true),

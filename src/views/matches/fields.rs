@@ -25,6 +25,15 @@ impl Failed<'_> {
             .map(|(_, v)| v.as_str())
             .unwrap_or("")
     }
+
+    /// Every value typed under `name` (a group of checkboxes).
+    fn values(&self, name: &str) -> Vec<&String> {
+        self.typed
+            .iter()
+            .filter(|(k, _)| k == name)
+            .map(|(_, v)| v)
+            .collect()
+    }
 }
 
 /// The kind of control a field is.
@@ -32,6 +41,9 @@ pub enum Control<'a> {
     Input(&'static str),
     Area,
     Select(&'a [(String, String)]),
+    /// Any number of the options (a multi-select that works without
+    /// JavaScript and on a phone).
+    Checkboxes(&'a [(String, String)]),
 }
 
 /// One field of the form of `action`.
@@ -70,6 +82,15 @@ pub fn field(action: Action, f: &Field<'_>, failed: Option<&Failed<'_>>) -> Mark
                 Control::Area => {
                     textarea id=(id) name=(f.name) rows="3" required[f.required]
                         aria-invalid=[flagged.then_some("true")] aria-describedby=[flagged.then_some(&error_id)] { (value) }
+                }
+                Control::Checkboxes(options) => {
+                    @for (v, text) in options {
+                        label.check {
+                            input type="checkbox" name=(f.name) value=(v)
+                                checked[failed.is_some_and(|x| x.values(f.name).contains(&v))];
+                            " " (text)
+                        }
+                    }
                 }
                 Control::Select(options) => {
                     select id=(id) name=(f.name) aria-invalid=[flagged.then_some("true")] aria-describedby=[flagged.then_some(&error_id)] {

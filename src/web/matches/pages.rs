@@ -218,6 +218,7 @@ async fn perform(
                 served_on: form.get("served_on").to_owned(),
                 hours,
                 summary: form.get("summary").to_owned(),
+                volunteers: form.get_all("volunteers"),
             };
             matches::log_service(store, ctx, caller, id, input).await?;
             Ok("服务记录已登记。")

@@ -22,7 +22,7 @@ fn internal(context: &str, e: impl std::error::Error + Send + Sync + 'static) ->
     AppError::from(ServiceError::caused(context.to_owned(), e))
 }
 
-fn csv_rows(rows: &[Vec<String>]) -> Result<Bytes, csv::Error> {
+pub(crate) fn csv_rows(rows: &[Vec<String>]) -> Result<Bytes, csv::Error> {
     let mut out = csv::Writer::from_writer(Vec::with_capacity(rows.len() * 160));
     for row in rows {
         out.write_record(row)?;
@@ -32,7 +32,7 @@ fn csv_rows(rows: &[Vec<String>]) -> Result<Bytes, csv::Error> {
         .map_err(|e| csv::Error::from(e.into_error()))
 }
 
-fn download(content_type: &'static str, name: &str, body: Body) -> Response {
+pub(crate) fn download(content_type: &'static str, name: &str, body: Body) -> Response {
     (
         [
             (header::CONTENT_TYPE, content_type.to_owned()),
