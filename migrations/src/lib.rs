@@ -28,6 +28,8 @@ mod m20261201_000032_entitlement_gaps;
 mod m20261201_000033_referrals;
 mod m20261201_000034_intakes;
 mod m20261201_000035_oversight_indexes;
+mod m20261202_000040_owner_records;
+mod m20261202_000041_need_escalation;
 
 /// The list of migrations, in order.
 pub struct Migrator;
@@ -58,6 +60,8 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000033_referrals::Migration),
             Box::new(m20261201_000034_intakes::Migration),
             Box::new(m20261201_000035_oversight_indexes::Migration),
+            Box::new(m20261202_000040_owner_records::Migration),
+            Box::new(m20261202_000041_need_escalation::Migration),
         ]
     }
 }

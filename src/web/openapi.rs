@@ -139,6 +139,7 @@ fn add_error(op: &mut Operation, status: &str, description: &str) {
         needs::api_update,
         needs::api_publish,
         needs::api_close,
+        needs::api_renew,
         suggestions::api_for_need,
         offers::api_create,
         offers::api_list_own,

@@ -83,6 +83,10 @@ pub async fn insert_match(
         status_changed_at: Set(changed),
         updated_at: Set(changed),
         review_since: Set(None),
+        escalated_at: Set(None),
+        officer_outcome: Set(None),
+        officer_outcome_note: Set(None),
+        owner_outcome_note: Set(None),
     }
     .insert(&app.db)
     .await

@@ -33,6 +33,14 @@ pub struct Model {
     /// Since when the match waits for the officer's decision because the
     /// guardian withdrew consent to publish while it held its place.
     pub review_since: Option<DateTimeUtc>,
+    /// When the sweep put the proposal, undecided past the township's
+    /// deadline, in the county's inbox (once).
+    pub escalated_at: Option<DateTimeUtc>,
+    /// The officer's outcome of a completed match (`MatchOutcome` code).
+    pub officer_outcome: Option<String>,
+    pub officer_outcome_note: Option<String>,
+    /// The owner's outcome note on a completed match.
+    pub owner_outcome_note: Option<String>,
 }
 
 impl ActiveModelBehavior for ActiveModel {}
