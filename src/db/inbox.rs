@@ -4,6 +4,7 @@
 //! shows on every page); a page of items reads each source's oldest rows.
 //! The sources of each kind are built in [`sources`].
 
+pub mod escalations;
 pub mod referrals;
 mod sources;
 

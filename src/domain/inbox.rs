@@ -61,6 +61,12 @@ coded_enum! {
         ReferralOverdue = "referral_overdue", "部门逾期未答复的转介";
         /// A referral past twice its deadline, unanswered: the county's.
         ReferralEscalated = "referral_escalated", "超过两倍时限未答复的转介（督办）";
+        /// A need unanswered past its days, now offered county-wide.
+        NeedWidened = "need_widened", "长期无人对接、已扩大推荐范围的需求";
+        /// A need unanswered past the closing time: renew or close it.
+        NeedToRenew = "need_to_renew", "长期无人对接、待续期或关闭的需求";
+        /// A proposal the township has not decided within its working days.
+        ProposalOverdue = "proposal_overdue", "乡镇超期未审批的对接申请（督办）";
     }
 }
 
@@ -82,6 +88,8 @@ pub fn kinds_for(role: Role) -> &'static [InboxKind] {
             K::ReferralQuestion,
             K::ReferralAnswered,
             K::ReferralOverdue,
+            K::NeedToRenew,
+            K::NeedWidened,
         ],
         Role::CountyAdmin => &[
             K::ReportEscalated,
@@ -89,6 +97,7 @@ pub fn kinds_for(role: Role) -> &'static [InboxKind] {
             K::FamilyToDecide,
             K::ProviderToVerify,
             K::ReferralEscalated,
+            K::ProposalOverdue,
         ],
         Role::Provider => &[K::MatchSuggested, K::MatchToServe],
         Role::Family => &[K::MatchSuggested, K::MatchToServe, K::ApprovalExpiring],

@@ -22,7 +22,7 @@ use crate::domain::category::Category;
 use crate::domain::child::FileStatus;
 use crate::domain::invalid::required_text;
 use crate::domain::need::{NeedCode, NeedStatus, Urgency};
-use crate::domain::outcome::{NeedOutcome, OutcomeInput};
+use crate::domain::outcome::{NeedOutcome, OutcomeInput, OutcomeKind};
 use crate::domain::projection::PublicNeed;
 use crate::domain::{Invalid, Role};
 
@@ -453,6 +453,26 @@ pub(crate) async fn record_outcome(
 ) -> ServiceResult<()> {
     let (kind, reason, text) = outcome.columns();
     if db::needs::set_outcome(txn, need_id, kind, reason, text).await? {
+        // The outcome counts in the record of every owner whose completed
+        // match served the need (relative updates, same transaction).
+        let delta = match outcome.kind() {
+            OutcomeKind::FullyMet => db::suggestions::RecordDelta {
+                fully_met: 1,
+                ..Default::default()
+            },
+            OutcomeKind::PartlyMet => db::suggestions::RecordDelta {
+                partly_met: 1,
+                ..Default::default()
+            },
+            OutcomeKind::NotMet => db::suggestions::RecordDelta {
+                not_met: 1,
+                ..Default::default()
+            },
+        };
+        let completed = crate::domain::matching::MatchStatus::Completed.as_str();
+        for owner in db::suggestions::owners_of_completed(txn, need_id, completed).await? {
+            db::suggestions::bump_record(txn, &owner, delta).await?;
+        }
         audit::append(
             txn,
             ctx,

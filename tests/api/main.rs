@@ -18,6 +18,8 @@ mod consent;
 mod cost;
 mod demo;
 mod entitlements;
+mod escalation;
+mod outcome;
 mod families;
 mod family_assessment;
 mod files;

@@ -10,7 +10,6 @@ use search_index::{DocKind, Ranking};
 use crate::db;
 use crate::db::suggestions::{Owner, Record};
 use crate::domain::Role;
-use crate::domain::matching::MatchStatus;
 use crate::domain::offer::OfferStatus;
 use crate::domain::projection::PublicNeed;
 use crate::domain::scoring::{self, Candidate};
@@ -74,11 +73,7 @@ pub async fn own_offers_for_need(
     let hits = Hits::of(&ranked, OFFER_KEY_PREFIX);
     // All of one's offers have one owner, and so one record.
     let record = match Owner::of(&first.offer) {
-        Some(owner) => db::suggestions::records(
-            store.db,
-            std::slice::from_ref(&owner),
-            MatchStatus::Completed.as_str(),
-        )
+        Some(owner) => db::suggestions::records(store.db, std::slice::from_ref(&owner))
         .await?
         .remove(&owner)
         .unwrap_or_default(),
