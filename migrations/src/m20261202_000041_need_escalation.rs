@@ -211,7 +211,12 @@ impl MigrationTrait for Migration {
         for (name, table) in INDEXES {
             if *table != "need_escalations" {
                 manager
-                    .drop_index(Index::drop().name(*name).table(Alias::new(*table)).to_owned())
+                    .drop_index(
+                        Index::drop()
+                            .name(*name)
+                            .table(Alias::new(*table))
+                            .to_owned(),
+                    )
                     .await?;
             }
         }
@@ -225,7 +230,12 @@ impl MigrationTrait for Migration {
             Matches::OwnerOutcomeNote,
         ] {
             manager
-                .alter_table(Table::alter().table(Matches::Table).drop_column(column).to_owned())
+                .alter_table(
+                    Table::alter()
+                        .table(Matches::Table)
+                        .drop_column(column)
+                        .to_owned(),
+                )
                 .await?;
         }
         for column in [
@@ -237,7 +247,12 @@ impl MigrationTrait for Migration {
             Needs::OutcomeDetail,
         ] {
             manager
-                .alter_table(Table::alter().table(Needs::Table).drop_column(column).to_owned())
+                .alter_table(
+                    Table::alter()
+                        .table(Needs::Table)
+                        .drop_column(column)
+                        .to_owned(),
+                )
                 .await?;
         }
         Ok(())

@@ -30,7 +30,9 @@ coded_enum! {
 pub enum NeedOutcome {
     FullyMet,
     /// Partly met: what was delivered (public text, checked like the need's).
-    PartlyMet { delivered: String },
+    PartlyMet {
+        delivered: String,
+    },
     /// Not met, with why; `Other` carries its note.
     NotMet(NotMet),
 }
@@ -85,11 +87,11 @@ impl NeedOutcome {
         match kind {
             OutcomeKind::FullyMet => Ok(NeedOutcome::FullyMet),
             OutcomeKind::PartlyMet => {
-                let delivered = required_text(
-                    input.delivered.as_deref().unwrap_or(""),
-                    OUTCOME_TEXT_MAX,
-                )
-                .map_err(|_| Invalid::one("delivered", "部分满足时请说明已提供的帮助（500字以内）"))?;
+                let delivered =
+                    required_text(input.delivered.as_deref().unwrap_or(""), OUTCOME_TEXT_MAX)
+                        .map_err(|_| {
+                            Invalid::one("delivered", "部分满足时请说明已提供的帮助（500字以内）")
+                        })?;
                 Ok(NeedOutcome::PartlyMet { delivered })
             }
             OutcomeKind::NotMet => {
@@ -105,7 +107,10 @@ impl NeedOutcome {
                     NotMetReason::Other => NotMet::Other {
                         note: required_text(input.note.as_deref().unwrap_or(""), OUTCOME_TEXT_MAX)
                             .map_err(|_| {
-                                Invalid::one("outcome_note", "选择“其他原因”时请填写说明（500字以内）")
+                                Invalid::one(
+                                    "outcome_note",
+                                    "选择“其他原因”时请填写说明（500字以内）",
+                                )
                             })?,
                     },
                 }))
@@ -196,11 +201,11 @@ mod tests {
             NeedOutcome::parse(&input("fully_met", "", "", "")),
             Ok(NeedOutcome::FullyMet)
         );
-        let err = NeedOutcome::parse(&input("partly_met", "", "", "")).unwrap_err();
+        let err = NeedOutcome::parse(&input("partly_met", "", "", "")).expect_err("refused");
         assert_eq!(err.errors[0].field, "delivered");
-        let err = NeedOutcome::parse(&input("not_met", "", "", "")).unwrap_err();
+        let err = NeedOutcome::parse(&input("not_met", "", "", "")).expect_err("refused");
         assert_eq!(err.errors[0].field, "not_met_reason");
-        let err = NeedOutcome::parse(&input("not_met", "", "other", "")).unwrap_err();
+        let err = NeedOutcome::parse(&input("not_met", "", "other", "")).expect_err("refused");
         assert_eq!(err.errors[0].field, "outcome_note");
         assert!(NeedOutcome::parse(&input("", "", "", "")).is_err());
         assert!(NeedOutcome::parse(&input("maybe", "", "", "")).is_err());

@@ -43,8 +43,8 @@ use tokio::sync::{Semaphore, SemaphorePermit};
 
 use search_index::{RankedDocs, Ranking};
 
-use crate::domain::matching::MatchStatus;
 use crate::db::suggestions::Record;
+use crate::domain::matching::MatchStatus;
 use crate::domain::scoring::{self, AreaFit, Candidate, Component, Reason, Score};
 
 use super::search::SearchHandle;

@@ -97,7 +97,7 @@ pub async fn api_get(
         return Ok(Json(NeedBody::Public(public.into())));
     }
     let need = needs::get_for_staff(state.store(), &caller, &key, k).await?;
-    Ok(Json(NeedBody::Staff(need.into())))
+    Ok(Json(NeedBody::Staff(Box::new(need.into()))))
 }
 
 /// Changes a draft need.

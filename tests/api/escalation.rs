@@ -74,12 +74,20 @@ async fn an_unanswered_need_is_widened_once_and_only_then_offered_county_wide() 
         .await;
     let (need_id, code, _) = child_with_need(&mut officer, "tutoring", 1).await;
     app.index_now().await;
-    assert!(!suggested_codes(&mut provider, &county_offer).await.contains(&code));
+    assert!(
+        !suggested_codes(&mut provider, &county_offer)
+            .await
+            .contains(&code)
+    );
 
     // Nine days: a normal need is not yet widened.
     app.advance_clock(Duration::days(9));
     assert_eq!(sweep_now(&app).await.widened, 0);
-    assert!(!suggested_codes(&mut provider, &county_offer).await.contains(&code));
+    assert!(
+        !suggested_codes(&mut provider, &county_offer)
+            .await
+            .contains(&code)
+    );
 
     app.advance_clock(Duration::days(2));
     assert_eq!(sweep_now(&app).await.widened, 1);
@@ -97,7 +105,11 @@ async fn an_unanswered_need_is_widened_once_and_only_then_offered_county_wide() 
     let need = need_json(&mut officer, &need_id).await;
     assert_eq!(kinds(&need), vec!["widened"]);
     assert!(need["widened_at"].is_string());
-    assert!(inbox_kinds(&mut officer).await.contains(&"need_widened".to_owned()));
+    assert!(
+        inbox_kinds(&mut officer)
+            .await
+            .contains(&"need_widened".to_owned())
+    );
     let page = officer.get(&format!("/needs/{need_id}")).await.text();
     assert!(page.contains("督办记录"), "the need's page shows the step");
     assert_eq!(app.audit_entries("need.escalate").await.len(), 1);
@@ -129,7 +141,11 @@ async fn past_the_closing_time_the_officer_renews_and_the_clock_restarts() {
     app.advance_clock(Duration::days(41));
     let swept = sweep_now(&app).await;
     assert_eq!((swept.widened, swept.renewal_asked), (1, 1));
-    assert!(inbox_kinds(&mut officer).await.contains(&"need_to_renew".to_owned()));
+    assert!(
+        inbox_kinds(&mut officer)
+            .await
+            .contains(&"need_to_renew".to_owned())
+    );
     let page = officer.get(&format!("/needs/{need_id}")).await.text();
     assert!(page.contains(&format!("/needs/{need_id}/renew")));
 
@@ -138,14 +154,26 @@ async fn past_the_closing_time_the_officer_renews_and_the_clock_restarts() {
         .await;
     renewed.assert_status(StatusCode::OK);
     assert!(renewed.json()["renewal_asked_at"].is_null());
-    assert!(!inbox_kinds(&mut officer).await.contains(&"need_to_renew".to_owned()));
+    assert!(
+        !inbox_kinds(&mut officer)
+            .await
+            .contains(&"need_to_renew".to_owned())
+    );
     assert_eq!(sweep_now(&app).await.total(), 0);
 
     app.advance_clock(Duration::days(39));
-    assert_eq!(sweep_now(&app).await.renewal_asked, 0, "the clock restarted");
+    assert_eq!(
+        sweep_now(&app).await.renewal_asked,
+        0,
+        "the clock restarted"
+    );
     app.advance_clock(Duration::days(2));
     let swept = sweep_now(&app).await;
-    assert_eq!((swept.widened, swept.renewal_asked), (0, 1), "widened once only");
+    assert_eq!(
+        (swept.widened, swept.renewal_asked),
+        (0, 1),
+        "widened once only"
+    );
     let need = need_json(&mut officer, &need_id).await;
     assert_eq!(
         kinds(&need),
@@ -169,8 +197,15 @@ async fn a_need_asked_to_renew_closes_with_a_reason_and_outcome() {
     closed.assert_status(StatusCode::OK);
     assert_eq!(closed.json()["status"], "closed");
     assert_eq!(closed.json()["outcome"]["outcome"], "not_met");
-    assert_eq!(closed.json()["outcome"]["not_met_reason"], "no_longer_needed");
-    assert!(!inbox_kinds(&mut officer).await.contains(&"need_to_renew".to_owned()));
+    assert_eq!(
+        closed.json()["outcome"]["not_met_reason"],
+        "no_longer_needed"
+    );
+    assert!(
+        !inbox_kinds(&mut officer)
+            .await
+            .contains(&"need_to_renew".to_owned())
+    );
     officer
         .post_json(&format!("/api/v1/needs/{need_id}/renew"), json!({}))
         .await
@@ -185,7 +220,11 @@ async fn a_proposal_undecided_past_four_working_days_reaches_the_county_inbox() 
     let mut admin = app.admin().await;
     app.advance_clock(Duration::days(3));
     assert_eq!(sweep_now(&app).await.proposals_escalated, 0);
-    assert!(!inbox_kinds(&mut admin).await.contains(&"proposal_overdue".to_owned()));
+    assert!(
+        !inbox_kinds(&mut admin)
+            .await
+            .contains(&"proposal_overdue".to_owned())
+    );
     // Ten days hold at least four working days whatever the holidays.
     app.advance_clock(Duration::days(10));
     assert_eq!(sweep_now(&app).await.proposals_escalated, 1);
@@ -228,7 +267,11 @@ async fn concurrent_sweeps_record_each_step_once() {
         total.proposals_escalated += r.proposals_escalated;
     }
     assert_eq!(
-        (total.widened, total.renewal_asked, total.proposals_escalated),
+        (
+            total.widened,
+            total.renewal_asked,
+            total.proposals_escalated
+        ),
         (1, 1, 1)
     );
     let need = need_json(&mut officer, &need_id).await;

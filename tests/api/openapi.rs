@@ -42,6 +42,7 @@ const OPERATIONS: &[(&str, &str)] = &[
     ("patch", "/api/v1/needs/{key}"),
     ("post", "/api/v1/needs/{id}/publish"),
     ("post", "/api/v1/needs/{id}/close"),
+    ("post", "/api/v1/needs/{id}/renew"),
     ("get", "/api/v1/needs/{id}/suggestions"),
     ("get", "/api/v1/offers"),
     ("post", "/api/v1/offers"),

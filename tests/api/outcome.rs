@@ -66,14 +66,26 @@ async fn an_incomplete_outcome_is_refused_field_by_field_in_chinese() {
     let (need_id, _, _) = child_with_need(&mut officer, "tutoring", 1).await;
     let path = format!("/api/v1/needs/{need_id}/close");
     for (body, field, words) in [
-        (json!({"reason": "情况变化", "outcome": "partly_met"}), "delivered", "已提供的帮助"),
-        (json!({"reason": "情况变化", "outcome": "not_met"}), "not_met_reason", "未满足的原因"),
+        (
+            json!({"reason": "情况变化", "outcome": "partly_met"}),
+            "delivered",
+            "已提供的帮助",
+        ),
+        (
+            json!({"reason": "情况变化", "outcome": "not_met"}),
+            "not_met_reason",
+            "未满足的原因",
+        ),
         (
             json!({"reason": "情况变化", "outcome": "not_met", "not_met_reason": "other"}),
             "outcome_note",
             "其他原因",
         ),
-        (json!({"reason": "情况变化", "outcome": "so_so"}), "outcome", "未知的成效"),
+        (
+            json!({"reason": "情况变化", "outcome": "so_so"}),
+            "outcome",
+            "未知的成效",
+        ),
     ] {
         let response = officer.post_json(&path, body).await;
         response.assert_status(StatusCode::UNPROCESSABLE_ENTITY);
@@ -103,7 +115,9 @@ async fn an_incomplete_outcome_is_refused_field_by_field_in_chinese() {
     assert!(page.text().contains("请选择需求的满足情况"));
     // Nothing was closed by the refusals; a close without any outcome (an
     // API client written before outcomes) still works and records none.
-    let closed = officer.post_json(&path, json!({"reason": "情况变化"})).await;
+    let closed = officer
+        .post_json(&path, json!({"reason": "情况变化"}))
+        .await;
     closed.assert_status(StatusCode::OK);
     assert!(closed.json()["outcome"].is_null());
 }

@@ -151,9 +151,9 @@ pub async fn for_offer(
     let owner = Owner::of(&offer);
     let record = match &owner {
         Some(owner) => db::suggestions::records(store.db, std::slice::from_ref(owner))
-        .await?
-        .remove(owner)
-        .unwrap_or_default(),
+            .await?
+            .remove(owner)
+            .unwrap_or_default(),
         None => Record::default(),
     };
     let open =

@@ -74,9 +74,9 @@ pub async fn own_offers_for_need(
     // All of one's offers have one owner, and so one record.
     let record = match Owner::of(&first.offer) {
         Some(owner) => db::suggestions::records(store.db, std::slice::from_ref(&owner))
-        .await?
-        .remove(&owner)
-        .unwrap_or_default(),
+            .await?
+            .remove(&owner)
+            .unwrap_or_default(),
         None => Record::default(),
     };
     let open = match db::needs::find_by_code(store.db, &need.code).await? {

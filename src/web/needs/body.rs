@@ -142,7 +142,7 @@ impl From<StaffNeed> for StaffNeedBody {
 #[serde(untagged)]
 pub enum NeedBody {
     Public(PublicNeedBody),
-    Staff(StaffNeedBody),
+    Staff(Box<StaffNeedBody>),
 }
 
 /// The needs list: staff views for staff, public projections for

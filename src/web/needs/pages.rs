@@ -108,17 +108,15 @@ pub async fn detail_page(
     }
     let need = needs::get_for_staff(state.store(), &caller, &key, k).await?;
     let shown = area(need.public.township.as_deref());
-    Ok(
-        views::needs::staff_detail(
-            &chrome.ctx(),
-            &need,
-            &shown,
-            "",
-            &crate::domain::outcome::OutcomeInput::default(),
-            &Invalid::new(),
-        )
-            .into_response(),
+    Ok(views::needs::staff_detail(
+        &chrome.ctx(),
+        &need,
+        &shown,
+        "",
+        &crate::domain::outcome::OutcomeInput::default(),
+        &Invalid::new(),
     )
+    .into_response())
 }
 
 pub async fn edit_page(
