@@ -30,6 +30,7 @@ mod m20261201_000034_intakes;
 mod m20261201_000035_oversight_indexes;
 mod m20261202_000040_owner_records;
 mod m20261202_000041_need_escalation;
+mod m20261202_000042_need_outcome_time;
 
 /// The list of migrations, in order.
 pub struct Migrator;
@@ -62,6 +63,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000035_oversight_indexes::Migration),
             Box::new(m20261202_000040_owner_records::Migration),
             Box::new(m20261202_000041_need_escalation::Migration),
+            Box::new(m20261202_000042_need_outcome_time::Migration),
         ]
     }
 }

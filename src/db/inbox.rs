@@ -5,6 +5,7 @@
 //! The sources of each kind are built in [`sources`].
 
 pub mod escalations;
+pub mod outcomes;
 pub mod referrals;
 mod sources;
 

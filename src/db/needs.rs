@@ -118,9 +118,11 @@ pub async fn set_outcome(
     kind: &str,
     reason: Option<&str>,
     text: Option<&str>,
+    at: DateTime<Utc>,
 ) -> Result<bool, DbErr> {
     let result = need::Entity::update_many()
         .col_expr(need::Column::Outcome, Expr::value(kind))
+        .col_expr(need::Column::OutcomeAt, Expr::value(at))
         .col_expr(need::Column::OutcomeReason, Expr::value(reason))
         .col_expr(need::Column::OutcomeDetail, Expr::value(text))
         .filter(need::Column::Id.eq(id))

@@ -67,6 +67,10 @@ coded_enum! {
         NeedToRenew = "need_to_renew", "长期无人对接、待续期或关闭的需求";
         /// A proposal the township has not decided within its working days.
         ProposalOverdue = "proposal_overdue", "乡镇超期未审批的对接申请（督办）";
+        /// A completed match on one's own offer without one's outcome note.
+        OwnerOutcomeNote = "owner_outcome_note", "已完成、待填写服务成效说明的对接";
+        /// A completed match of the township without the officer's outcome.
+        OfficerOutcomeNote = "officer_outcome_note", "已完成、待填写成效评价的对接";
     }
 }
 
@@ -90,6 +94,7 @@ pub fn kinds_for(role: Role) -> &'static [InboxKind] {
             K::ReferralOverdue,
             K::NeedToRenew,
             K::NeedWidened,
+            K::OfficerOutcomeNote,
         ],
         Role::CountyAdmin => &[
             K::ReportEscalated,
@@ -99,8 +104,13 @@ pub fn kinds_for(role: Role) -> &'static [InboxKind] {
             K::ReferralEscalated,
             K::ProposalOverdue,
         ],
-        Role::Provider => &[K::MatchSuggested, K::MatchToServe],
-        Role::Family => &[K::MatchSuggested, K::MatchToServe, K::ApprovalExpiring],
+        Role::Provider => &[K::MatchSuggested, K::MatchToServe, K::OwnerOutcomeNote],
+        Role::Family => &[
+            K::MatchSuggested,
+            K::MatchToServe,
+            K::ApprovalExpiring,
+            K::OwnerOutcomeNote,
+        ],
         Role::VillageSupervisor => &[K::DraftFile, K::DraftNeed],
         Role::DepartmentStaff => &[K::ReferralToAccept, K::ReferralToAnswer],
     }

@@ -208,6 +208,8 @@ fn source(
         K::NeedWidened => db::inbox::escalations::needs_widened(township?),
         K::NeedToRenew => db::inbox::escalations::needs_to_renew(township?),
         K::ProposalOverdue => db::inbox::escalations::proposals_overdue(),
+        K::OwnerOutcomeNote => db::inbox::outcomes::owner_notes(owner?, cutoff),
+        K::OfficerOutcomeNote => db::inbox::outcomes::officer_notes(township?, cutoff),
     })
 }
 
@@ -441,7 +443,9 @@ fn item(
         | K::MatchSuggested
         | K::MatchToServe
         | K::MatchToReview
-        | K::ProposalOverdue => format!("/matches/{}", row.id),
+        | K::ProposalOverdue
+        | K::OwnerOutcomeNote
+        | K::OfficerOutcomeNote => format!("/matches/{}", row.id),
         K::FamilyToAssess | K::FamilyToReassess | K::FamilyToDecide | K::ApprovalExpiring => {
             format!("/families/{}", row.id)
         }

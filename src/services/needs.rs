@@ -12,7 +12,7 @@ pub mod escalation;
 pub use check::findings;
 pub use public::{NeedList, NeedListFilter, get_public, list, list_for_staff, list_public};
 
-use chrono::Utc;
+use chrono::{DateTime, Utc};
 use sea_orm::{ConnectionTrait, DatabaseTransaction};
 
 use crate::db;
@@ -221,6 +221,7 @@ pub async fn create(
             outcome: None,
             outcome_reason: None,
             outcome_detail: None,
+            outcome_at: None,
         };
         match db::needs::insert(&txn, row).await {
             Ok(saved) => {
@@ -411,7 +412,7 @@ pub async fn close(
     }
     close_one(&txn, ctx, caller, &need, &reason, now).await?;
     if let Some(outcome) = &outcome {
-        record_outcome(&txn, ctx, &need.id, outcome).await?;
+        record_outcome(&txn, ctx, &need.id, outcome, now).await?;
     }
     let saved = stored(&txn, id).await?;
     txn.commit().await?;
@@ -450,9 +451,10 @@ pub(crate) async fn record_outcome(
     ctx: &RequestCtx,
     need_id: &str,
     outcome: &NeedOutcome,
+    at: DateTime<Utc>,
 ) -> ServiceResult<()> {
     let (kind, reason, text) = outcome.columns();
-    if db::needs::set_outcome(txn, need_id, kind, reason, text).await? {
+    if db::needs::set_outcome(txn, need_id, kind, reason, text, at).await? {
         // The outcome counts in the record of every owner whose completed
         // match served the need (relative updates, same transaction).
         let delta = match outcome.kind() {

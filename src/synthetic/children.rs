@@ -401,6 +401,7 @@ impl Generator {
                 outcome: None,
                 outcome_reason: None,
                 outcome_detail: None,
+                outcome_at: None,
             });
         }
         SyntheticChild {

@@ -163,6 +163,7 @@ fn add_error(op: &mut Operation, status: &str, description: &str) {
         matches::moves::api_complete,
         matches::records::api_handover,
         matches::records::api_handover_put,
+        matches::records::api_outcome_note,
         audit::api_list,
         audit::api_login_pressure,
         inbox::api_inbox,

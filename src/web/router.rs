@@ -344,6 +344,10 @@ fn routes() -> Router<AppState> {
             post(matches::records::api_handover).put(matches::records::api_handover_put),
         )
         .route(
+            "/api/v1/matches/{id}/outcome-note",
+            post(matches::records::api_outcome_note),
+        )
+        .route(
             "/api/v1/reports",
             get(reports::api_list).post(reports::api_file),
         )

@@ -38,6 +38,7 @@ mod offer_pages;
 mod offers;
 mod openapi;
 mod outcome;
+mod outcome_notes;
 mod oversight;
 mod privacy;
 mod providers;

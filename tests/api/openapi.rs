@@ -43,6 +43,7 @@ const OPERATIONS: &[(&str, &str)] = &[
     ("post", "/api/v1/needs/{id}/publish"),
     ("post", "/api/v1/needs/{id}/close"),
     ("post", "/api/v1/needs/{id}/renew"),
+    ("post", "/api/v1/matches/{id}/outcome-note"),
     ("get", "/api/v1/needs/{id}/suggestions"),
     ("get", "/api/v1/offers"),
     ("post", "/api/v1/offers"),

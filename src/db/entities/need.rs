@@ -37,6 +37,8 @@ pub struct Model {
     pub outcome: Option<String>,
     pub outcome_reason: Option<String>,
     pub outcome_detail: Option<String>,
+    /// When the outcome was recorded (what the period figures count by).
+    pub outcome_at: Option<DateTimeUtc>,
 }
 
 impl ActiveModelBehavior for ActiveModel {}

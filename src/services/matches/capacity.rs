@@ -109,6 +109,7 @@ pub(super) async fn follow_need(
             ctx,
             need_id,
             &crate::domain::outcome::NeedOutcome::FullyMet,
+            at,
         )
         .await?;
     }

@@ -270,7 +270,7 @@ pub async fn apply_move(
         )
         .await?;
     }
-    let now = Utc::now();
+    let now = store.clock.now();
     write_move(
         &txn,
         ctx,
