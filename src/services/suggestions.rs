@@ -150,9 +150,17 @@ fn area_fit(county_wide: bool, townships: &[String], township: Option<&str>) -> 
     }
 }
 
-/// The owner's recorded outcomes, said beside its record (the points of
-/// the record part stay those of completions and ratings, so that a score
-/// means the same on both sides and over time).
+/// The owner's recorded outcomes, as the score reads them.
+fn outcomes_of(record: &Record) -> scoring::Outcomes {
+    scoring::Outcomes {
+        fully_met: record.fully_met,
+        partly_met: record.partly_met,
+        not_met: record.not_met,
+    }
+}
+
+/// The owner's recorded outcomes, said beside its record (their small
+/// effect on the points, `scoring::outcome_points`, is in the record part).
 fn with_outcomes(mut score: Score, record: &Record) -> Score {
     if record.outcomes() > 0 {
         score.reasons.push(Reason {

@@ -202,3 +202,81 @@ async fn completing_one_match_while_closing_another_need_counts_both_on_the_owne
     // partial outcome for the owner of its completed match.
     assert_eq!(counters(&app).await, (2, 9, 2, 1, 1, 0));
 }
+
+/// A dashboard figure's value (`None`: nothing recorded).
+async fn dashboard_value(client: &mut TestClient, query: &str, code: &str) -> Option<f64> {
+    let year = chrono::Local::now().date_naive().format("%Y").to_string();
+    let body = client
+        .get(&format!("/api/v1/dashboard?period={year}{query}"))
+        .await
+        .json();
+    body["figures"]
+        .as_array()
+        .expect("figures")
+        .iter()
+        .find(|f| f["code"] == code)
+        .unwrap_or_else(|| panic!("no figure {code} in {body}"))["value"]
+        .as_f64()
+}
+
+#[tokio::test]
+async fn outcomes_recorded_in_the_period_show_in_the_dashboard_by_kind_and_reason() {
+    let app = TestApp::spawn().await;
+    let mut scene = Scene::new(&app, 3).await;
+    let mut county = app.login_as(Role::CountyAdmin).await;
+    let township = format!("&township={}", crate::helpers::TOWNSHIP_A);
+    // (The dashboard is first read after the outcomes: it answers from
+    // figures kept per period, refreshed off the request path.)
+    // One need fulfilled through its match (fully met), one closed as no
+    // longer needed.
+    let id = scene.approved().await;
+    serve_and_complete(&mut scene.officer, &mut scene.provider, &id).await;
+    let (other, _, _) = child_with_need(&mut scene.officer, "tutoring", 1).await;
+    scene
+        .officer
+        .post_json(
+            &format!("/api/v1/needs/{other}/close"),
+            json!({"reason": "家庭情况好转", "outcome": "not_met",
+                   "not_met_reason": "no_longer_needed"}),
+        )
+        .await
+        .assert_status(StatusCode::OK);
+    for (query, who) in [("", &mut county), (township.as_str(), &mut scene.officer)] {
+        assert_eq!(
+            dashboard_value(who, query, "outcome_fully_met").await,
+            Some(1.0)
+        );
+        assert_eq!(
+            dashboard_value(who, query, "outcome_partly_met").await,
+            Some(0.0)
+        );
+        assert_eq!(
+            dashboard_value(who, query, "outcome_not_met_no_longer_needed").await,
+            Some(1.0)
+        );
+        assert_eq!(
+            dashboard_value(who, query, "outcome_not_met_other").await,
+            Some(0.0)
+        );
+    }
+    // Another township's dashboard counts none of them.
+    let elsewhere = format!("&township={}", crate::helpers::TOWNSHIP_B);
+    assert_eq!(
+        dashboard_value(&mut county, &elsewhere, "outcome_fully_met").await,
+        Some(0.0)
+    );
+    // The public statistics count them for the last whole quarter, and
+    // a count of fewer than k needs (children) is shown only as "<k".
+    app.advance_clock(chrono::Duration::days(200));
+    let stats = app.client().get("/api/v1/stats").await.json();
+    for field in ["needs_fully_met", "needs_partly_met"] {
+        assert!(stats[field]["value"].is_null(), "{stats}");
+        assert!(
+            stats[field]["display"]
+                .as_str()
+                .expect("display")
+                .starts_with('<'),
+            "{stats}"
+        );
+    }
+}

@@ -172,6 +172,7 @@ pub async fn for_offer(
             text_relevance: hits.relevance(&need.code),
             completed: record.completed,
             average_rating: record.average_rating(),
+            outcomes: super::outcomes_of(&record),
         };
         let score = if need.category == offer.category {
             scoring::score(&candidate)

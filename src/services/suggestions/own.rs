@@ -97,6 +97,7 @@ pub async fn own_offers_for_need(
             text_relevance: hits.relevance(&offer.id),
             completed: record.completed,
             average_rating: record.average_rating(),
+            outcomes: super::outcomes_of(&record),
         };
         let Some(score) = scoring::score(&candidate) else {
             continue;
