@@ -350,6 +350,7 @@ mod tests {
             rating in proptest::option::of(proptest::num::f32::ANY),
             county in any::<bool>(),
             age in proptest::option::of(Just(true)),
+            outcomes in (0u32..50, 0u32..50, 0u32..50),
         ) {
             let c = Candidate {
                 same_category: true,
@@ -359,6 +360,11 @@ mod tests {
                 text_relevance: relevance,
                 completed,
                 average_rating: rating,
+                outcomes: Outcomes {
+                    fully_met: outcomes.0,
+                    partly_met: outcomes.1,
+                    not_met: outcomes.2,
+                },
             };
             let s = score(&c).expect("a candidate");
             prop_assert!(s.total <= 100);
