@@ -223,6 +223,7 @@ pub async fn serve(
         }
     });
     let sweeping = prepared.clone();
+    let sweeping_settings = settings.escalation;
     tokio::spawn(async move {
         // Missed report deadlines are recorded (and escalated) within a
         // minute of passing; reads decide overdue from the clock anyway.
@@ -237,6 +238,17 @@ pub async fn serve(
                 ),
                 Ok(_) => {}
                 Err(err) => tracing::warn!(error = %err, "sweeping report deadlines failed"),
+            }
+            let escalation = sweeping_settings;
+            match crate::services::needs::escalation::sweep(sweeping.store(), &escalation).await {
+                Ok(swept) if swept.total() > 0 => tracing::info!(
+                    widened = swept.widened,
+                    renewal_asked = swept.renewal_asked,
+                    proposals_escalated = swept.proposals_escalated,
+                    "needs and proposals escalated"
+                ),
+                Ok(_) => {}
+                Err(err) => tracing::warn!(error = %err, "sweeping need escalations failed"),
             }
         }
     });

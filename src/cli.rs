@@ -71,6 +71,13 @@ async fn serve(settings: &mut Settings, args: ServeArgs) -> ExitCode {
     settings.report_deadlines.urgent =
         chrono::Duration::minutes(i64::from(args.report_urgent_minutes));
     settings.report_deadlines.normal = chrono::Duration::hours(i64::from(args.report_normal_hours));
+    settings.escalation = crate::domain::escalation::EscalationSettings {
+        widen_critical_days: args.widen_critical_days,
+        widen_urgent_days: args.widen_urgent_days,
+        widen_normal_days: args.widen_normal_days,
+        close_days: args.need_close_days,
+        proposal_working_days: args.proposal_working_days,
+    };
     let prepared = match app::prepare(settings).await {
         Ok(prepared) => prepared,
         Err(err) => return fail(&err.to_string()),

@@ -188,6 +188,29 @@ pub struct ServeArgs {
         value_parser = clap::value_parser!(u32).range(1..=168)
     )]
     pub report_normal_hours: u32,
+    /// Days a published critical need waits for a proposal before it is
+    /// offered to county-wide offers too (widened).
+    #[arg(long, env = "CAREBRIDGE_WIDEN_CRITICAL_DAYS", default_value_t = 2,
+        value_parser = clap::value_parser!(u32).range(1..=365))]
+    pub widen_critical_days: u32,
+    /// The same for an urgent need.
+    #[arg(long, env = "CAREBRIDGE_WIDEN_URGENT_DAYS", default_value_t = 5,
+        value_parser = clap::value_parser!(u32).range(1..=365))]
+    pub widen_urgent_days: u32,
+    /// The same for a normal need.
+    #[arg(long, env = "CAREBRIDGE_WIDEN_NORMAL_DAYS", default_value_t = 10,
+        value_parser = clap::value_parser!(u32).range(1..=365))]
+    pub widen_normal_days: u32,
+    /// Days after which a need still unanswered asks its officer to renew
+    /// or close it.
+    #[arg(long, env = "CAREBRIDGE_NEED_CLOSE_DAYS", default_value_t = 40,
+        value_parser = clap::value_parser!(u32).range(1..=730))]
+    pub need_close_days: u32,
+    /// Working days the township has to decide a proposal before it goes
+    /// to the county's inbox.
+    #[arg(long, env = "CAREBRIDGE_PROPOSAL_WORKING_DAYS", default_value_t = 4,
+        value_parser = clap::value_parser!(u32).range(1..=60))]
+    pub proposal_working_days: u32,
     /// Also serve Prometheus metrics at `/metrics` on this address (an
     /// admin address, not the public one); off when not given.
     #[arg(long, env = "CAREBRIDGE_METRICS_ADDR")]
@@ -313,6 +336,8 @@ pub struct Settings {
     pub report_global: u32,
     /// First-response and follow-up deadlines of mandatory reports.
     pub report_deadlines: crate::domain::report::Deadlines,
+    /// When waiting needs and proposals escalate.
+    pub escalation: crate::domain::escalation::EscalationSettings,
     /// The vault key from `CAREBRIDGE_VAULT_KEY`; `None` means the key file
     /// in the data directory.
     pub vault_key: Option<Secret>,
@@ -359,6 +384,7 @@ impl Settings {
             report_per_address: 10,
             report_global: 300,
             report_deadlines: crate::domain::report::Deadlines::default(),
+            escalation: crate::domain::escalation::EscalationSettings::default(),
             vault_key: std::env::var(VAULT_KEY_ENV)
                 .ok()
                 .filter(|v| !v.trim().is_empty())

@@ -16,6 +16,7 @@ pub mod children;
 pub mod columns;
 pub mod entities;
 pub mod entitlements;
+pub mod escalation;
 pub mod families;
 pub mod inbox;
 pub mod login_failures;

@@ -32,6 +32,9 @@ mod m20261202_000036_notifications;
 mod m20261202_000037_notification_recipient_indexes;
 mod m20261202_000038_timeline;
 mod m20261202_000039_volunteers;
+mod m20261202_000040_owner_records;
+mod m20261202_000041_need_escalation;
+mod m20261202_000042_need_outcome_time;
 
 /// The list of migrations, in order.
 pub struct Migrator;
@@ -66,6 +69,9 @@ impl MigratorTrait for Migrator {
             Box::new(m20261202_000037_notification_recipient_indexes::Migration),
             Box::new(m20261202_000038_timeline::Migration),
             Box::new(m20261202_000039_volunteers::Migration),
+            Box::new(m20261202_000040_owner_records::Migration),
+            Box::new(m20261202_000041_need_escalation::Migration),
+            Box::new(m20261202_000042_need_outcome_time::Migration),
         ]
     }
 }

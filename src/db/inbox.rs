@@ -4,6 +4,8 @@
 //! shows on every page); a page of items reads each source's oldest rows.
 //! The sources of each kind are built in [`sources`].
 
+pub mod escalations;
+pub mod outcomes;
 pub mod referrals;
 mod sources;
 

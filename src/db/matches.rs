@@ -105,6 +105,42 @@ pub async fn transition(
     Ok(result.rows_affected == 1)
 }
 
+/// Whose outcome note is written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NoteBy<'a> {
+    Owner,
+    /// The officer, with its outcome (an `OutcomeKind` code).
+    Officer(&'a str),
+}
+
+/// Writes one party's outcome note on a completed match, once: only while
+/// the match is completed and that party's note is still empty (one
+/// conditional statement, so of two notes sent at once one is kept).
+pub async fn set_outcome_note(
+    db: &impl ConnectionTrait,
+    id: &str,
+    by: NoteBy<'_>,
+    note: &str,
+    completed: &str,
+    at: DateTime<Utc>,
+) -> Result<bool, DbErr> {
+    use match_record::Column as M;
+    let mut update = match_record::Entity::update_many()
+        .col_expr(M::UpdatedAt, Expr::value(at))
+        .filter(M::Id.eq(id))
+        .filter(M::Status.eq(completed));
+    update = match by {
+        NoteBy::Owner => update
+            .col_expr(M::OwnerOutcomeNote, Expr::value(note))
+            .filter(M::OwnerOutcomeNote.is_null()),
+        NoteBy::Officer(outcome) => update
+            .col_expr(M::OfficerOutcome, Expr::value(outcome))
+            .col_expr(M::OfficerOutcomeNote, Expr::value(note))
+            .filter(M::OfficerOutcome.is_null()),
+    };
+    Ok(update.exec(db).await?.rows_affected == 1)
+}
+
 /// Takes one place of an active offer that has one left; false when it
 /// has none (or is no longer active). One statement, so that concurrent
 /// approvals can never take more places than there are.

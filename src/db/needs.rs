@@ -89,6 +89,8 @@ pub async fn set_status(
         Publication::Keep => update,
         Publication::By(user) => update
             .col_expr(need::Column::PublishedAt, Expr::value(at))
+            // Publication starts the escalation clock.
+            .col_expr(need::Column::WaitingSince, Expr::value(at))
             .col_expr(need::Column::PublishedBy, Expr::value(user)),
         Publication::Withdrawn => update
             .col_expr(
@@ -103,6 +105,28 @@ pub async fn set_status(
     let result = update
         .filter(need::Column::Id.eq(id))
         .filter(need::Column::Status.eq(from))
+        .exec(db)
+        .await?;
+    Ok(result.rows_affected == 1)
+}
+
+/// Records a need's outcome where none is recorded yet; `false` when one
+/// was (the first outcome stands).
+pub async fn set_outcome(
+    db: &impl ConnectionTrait,
+    id: &str,
+    kind: &str,
+    reason: Option<&str>,
+    text: Option<&str>,
+    at: DateTime<Utc>,
+) -> Result<bool, DbErr> {
+    let result = need::Entity::update_many()
+        .col_expr(need::Column::Outcome, Expr::value(kind))
+        .col_expr(need::Column::OutcomeAt, Expr::value(at))
+        .col_expr(need::Column::OutcomeReason, Expr::value(reason))
+        .col_expr(need::Column::OutcomeDetail, Expr::value(text))
+        .filter(need::Column::Id.eq(id))
+        .filter(need::Column::Outcome.is_null())
         .exec(db)
         .await?;
     Ok(result.rows_affected == 1)

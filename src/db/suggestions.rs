@@ -5,13 +5,15 @@
 
 use std::collections::HashMap;
 
-use sea_orm::sea_query::{Expr, ExprTrait, Func, Query};
+use sea_orm::sea_query::{Expr, ExprTrait, OnConflict, Query};
 use sea_orm::{
     ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, FromQueryResult, JoinType,
-    QueryFilter, QuerySelect, RelationDef,
+    QueryFilter, QueryOrder, QuerySelect, RelationDef,
 };
 
-use super::entities::{child, family, match_record, need, offer, offer_township, provider};
+use super::entities::{
+    child, family, match_record, need, offer, offer_township, owner_record, provider,
+};
 use crate::domain::category::Category;
 use crate::domain::child::DifficultyClass;
 use crate::domain::family::FamilyStatus;
@@ -242,13 +244,16 @@ impl Owner {
     }
 }
 
-/// An owner's completed matches over all its offers, and the sum and
-/// number of their ratings.
+/// An owner's completed matches over all its offers, the sum and number
+/// of their ratings, and the outcomes recorded for the needs they served.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Record {
     pub completed: u32,
     pub rating_sum: i64,
     pub rated: u32,
+    pub fully_met: u32,
+    pub partly_met: u32,
+    pub not_met: u32,
 }
 
 impl Record {
@@ -256,77 +261,157 @@ impl Record {
     pub fn average_rating(&self) -> Option<f32> {
         (self.rated > 0).then(|| self.rating_sum as f32 / self.rated as f32)
     }
+
+    /// How many outcomes were recorded.
+    pub fn outcomes(&self) -> u32 {
+        self.fully_met + self.partly_met + self.not_met
+    }
 }
 
-#[derive(Debug, FromQueryResult)]
-struct RecordRow {
-    provider_id: Option<String>,
-    family_id: Option<String>,
-    completed: i64,
-    rating_sum: Option<i64>,
-    rated: i64,
+impl Owner {
+    /// The kind and id the counter row is keyed by.
+    fn key(&self) -> (&'static str, &str) {
+        match self {
+            Owner::Provider(id) => ("provider", id),
+            Owner::Family(id) => ("family", id),
+        }
+    }
 }
 
-/// The record of each of these owners, in one grouped query over the
-/// matches in `completed` (the completed status) of all their offers.
-/// Owners without such a match are absent.
+fn count(n: i64) -> u32 {
+    u32::try_from(std::cmp::max(n, 0)).unwrap_or(u32::MAX)
+}
+
+/// The record of each of these owners: their counter rows, read by primary
+/// key (one statement, as many rows as owners). Owners without a row are
+/// absent.
 pub async fn records(
     db: &impl ConnectionTrait,
     owners: &[Owner],
-    completed: &str,
 ) -> Result<HashMap<Owner, Record>, DbErr> {
-    let mut providers = Vec::new();
-    let mut families = Vec::new();
-    for owner in owners {
-        match owner {
-            Owner::Provider(id) => providers.push(id.clone()),
-            Owner::Family(id) => families.push(id.clone()),
-        }
-    }
-    if providers.is_empty() && families.is_empty() {
+    if owners.is_empty() {
         return Ok(HashMap::new());
     }
     let mut whose = Condition::any();
-    if !providers.is_empty() {
-        whose = whose.add(offer::Column::ProviderId.is_in(providers));
+    for owner in owners {
+        let (kind, id) = owner.key();
+        whose = whose.add(
+            Condition::all()
+                .add(owner_record::Column::OwnerKind.eq(kind))
+                .add(owner_record::Column::OwnerId.eq(id)),
+        );
     }
-    if !families.is_empty() {
-        whose = whose.add(offer::Column::FamilyId.is_in(families));
-    }
-    let id = Expr::col((match_record::Entity, match_record::Column::Id));
-    let rating = Expr::col((match_record::Entity, match_record::Column::Rating));
-    let rows = match_record::Entity::find()
-        .select_only()
-        .column(offer::Column::ProviderId)
-        .column(offer::Column::FamilyId)
-        .column_as(Expr::from(Func::count(id)), "completed")
-        .column_as(Expr::from(Func::sum(rating.clone())), "rating_sum")
-        .column_as(Expr::from(Func::count(rating)), "rated")
-        .join(JoinType::InnerJoin, match_offer())
-        .filter(match_record::Column::Status.eq(completed))
-        .filter(whose)
-        .group_by(offer::Column::ProviderId)
-        .group_by(offer::Column::FamilyId)
-        .into_model::<RecordRow>()
-        .all(db)
-        .await?;
+    let rows = owner_record::Entity::find().filter(whose).all(db).await?;
     let mut out = HashMap::new();
     for row in rows {
-        let owner = match (row.provider_id, row.family_id) {
-            (Some(p), _) => Owner::Provider(p),
-            (None, Some(f)) => Owner::Family(f),
-            (None, None) => continue,
+        let owner = match row.owner_kind.as_str() {
+            "provider" => Owner::Provider(row.owner_id),
+            "family" => Owner::Family(row.owner_id),
+            _ => continue,
         };
         out.insert(
             owner,
             Record {
-                completed: u32::try_from(row.completed).unwrap_or(u32::MAX),
-                rating_sum: row.rating_sum.unwrap_or(0),
-                rated: u32::try_from(row.rated).unwrap_or(u32::MAX),
+                completed: count(row.completed),
+                rating_sum: row.rating_sum,
+                rated: count(row.rated),
+                fully_met: count(row.fully_met),
+                partly_met: count(row.partly_met),
+                not_met: count(row.not_met),
             },
         );
     }
     Ok(out)
+}
+
+/// What one event adds to an owner's record.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct RecordDelta {
+    pub completed: i64,
+    pub rating: Option<i16>,
+    pub fully_met: i64,
+    pub partly_met: i64,
+    pub not_met: i64,
+}
+
+/// Adds `delta` to `owner`'s counters by one relative upsert (`INSERT …
+/// ON CONFLICT DO UPDATE SET completed = completed + 1 …`), in the caller's
+/// transaction: two events on one owner at once both count, whichever
+/// commits first.
+pub async fn bump_record(
+    db: &impl ConnectionTrait,
+    owner: &Owner,
+    delta: RecordDelta,
+) -> Result<(), DbErr> {
+    use owner_record::Column as R;
+    let (kind, id) = owner.key();
+    let rating_sum = i64::from(delta.rating.unwrap_or(0));
+    let rated = i64::from(delta.rating.is_some());
+    let add = |c: R, by: i64| (c, Expr::col((owner_record::Entity, c)).add(by));
+    let insert = Query::insert()
+        .into_table(owner_record::Entity)
+        .columns([
+            R::OwnerKind,
+            R::OwnerId,
+            R::Completed,
+            R::RatingSum,
+            R::Rated,
+            R::FullyMet,
+            R::PartlyMet,
+            R::NotMet,
+        ])
+        .values_panic([
+            kind.into(),
+            id.into(),
+            delta.completed.into(),
+            rating_sum.into(),
+            rated.into(),
+            delta.fully_met.into(),
+            delta.partly_met.into(),
+            delta.not_met.into(),
+        ])
+        .on_conflict(
+            OnConflict::columns([R::OwnerKind, R::OwnerId])
+                .values([
+                    add(R::Completed, delta.completed),
+                    add(R::RatingSum, rating_sum),
+                    add(R::Rated, rated),
+                    add(R::FullyMet, delta.fully_met),
+                    add(R::PartlyMet, delta.partly_met),
+                    add(R::NotMet, delta.not_met),
+                ])
+                .to_owned(),
+        )
+        .to_owned();
+    db.execute(&insert).await?;
+    Ok(())
+}
+
+/// The owners of the completed matches of a need (with repeats: an owner
+/// with two completed matches on it counts twice).
+pub async fn owners_of_completed(
+    db: &impl ConnectionTrait,
+    need_id: &str,
+    completed: &str,
+) -> Result<Vec<Owner>, DbErr> {
+    #[derive(Debug, FromQueryResult)]
+    struct Row {
+        provider_id: Option<String>,
+        family_id: Option<String>,
+    }
+    Ok(match_record::Entity::find()
+        .select_only()
+        .column(offer::Column::ProviderId)
+        .column(offer::Column::FamilyId)
+        .join(JoinType::InnerJoin, match_offer())
+        .filter(match_record::Column::NeedId.eq(need_id))
+        .filter(match_record::Column::Status.eq(completed))
+        .into_model::<Row>()
+        .all(db)
+        .await?
+        .into_iter()
+        .filter_map(|r| Owner::from_ids(r.provider_id.as_ref(), r.family_id.as_ref()))
+        .collect())
 }
 
 /// The join from a match to its offer (the entities declare no relations).
@@ -335,6 +420,35 @@ fn match_offer() -> RelationDef {
         .from(match_record::Column::OfferId)
         .to(offer::Column::Id)
         .into()
+}
+
+/// Published needs that escalation widened, of categories other than
+/// `category`, most recently widened first: what a county-wide offer is
+/// offered beyond its own category. An index range of (status, widened_at).
+pub async fn widened_need_facts(
+    db: &impl ConnectionTrait,
+    category: &str,
+    limit: u64,
+) -> Result<Vec<NeedFacts>, DbErr> {
+    need::Entity::find()
+        .select_only()
+        .columns([
+            need::Column::Id,
+            need::Column::Code,
+            need::Column::ChildId,
+            need::Column::Category,
+            need::Column::Urgency,
+            need::Column::Status,
+            need::Column::PublishedAt,
+        ])
+        .filter(need::Column::Status.eq(NeedStatus::Published.as_str()))
+        .filter(need::Column::WidenedAt.is_not_null())
+        .filter(need::Column::Category.ne(category))
+        .order_by_desc(need::Column::WidenedAt)
+        .limit(limit)
+        .into_model::<NeedFacts>()
+        .all(db)
+        .await
 }
 
 /// The matches of a need in none of the `over` statuses (the final ones):

@@ -61,6 +61,16 @@ coded_enum! {
         ReferralOverdue = "referral_overdue", "部门逾期未答复的转介";
         /// A referral past twice its deadline, unanswered: the county's.
         ReferralEscalated = "referral_escalated", "超过两倍时限未答复的转介（督办）";
+        /// A need unanswered past its days, now offered county-wide.
+        NeedWidened = "need_widened", "长期无人对接、已扩大推荐范围的需求";
+        /// A need unanswered past the closing time: renew or close it.
+        NeedToRenew = "need_to_renew", "长期无人对接、待续期或关闭的需求";
+        /// A proposal the township has not decided within its working days.
+        ProposalOverdue = "proposal_overdue", "乡镇超期未审批的对接申请（督办）";
+        /// A completed match on one's own offer without one's outcome note.
+        OwnerOutcomeNote = "owner_outcome_note", "已完成、待填写服务成效说明的对接";
+        /// A completed match of the township without the officer's outcome.
+        OfficerOutcomeNote = "officer_outcome_note", "已完成、待填写成效评价的对接";
     }
 }
 
@@ -82,6 +92,9 @@ pub fn kinds_for(role: Role) -> &'static [InboxKind] {
             K::ReferralQuestion,
             K::ReferralAnswered,
             K::ReferralOverdue,
+            K::NeedToRenew,
+            K::NeedWidened,
+            K::OfficerOutcomeNote,
         ],
         Role::CountyAdmin => &[
             K::ReportEscalated,
@@ -89,9 +102,15 @@ pub fn kinds_for(role: Role) -> &'static [InboxKind] {
             K::FamilyToDecide,
             K::ProviderToVerify,
             K::ReferralEscalated,
+            K::ProposalOverdue,
         ],
-        Role::Provider => &[K::MatchSuggested, K::MatchToServe],
-        Role::Family => &[K::MatchSuggested, K::MatchToServe, K::ApprovalExpiring],
+        Role::Provider => &[K::MatchSuggested, K::MatchToServe, K::OwnerOutcomeNote],
+        Role::Family => &[
+            K::MatchSuggested,
+            K::MatchToServe,
+            K::ApprovalExpiring,
+            K::OwnerOutcomeNote,
+        ],
         Role::VillageSupervisor => &[K::DraftFile, K::DraftNeed],
         Role::DepartmentStaff => &[K::ReferralToAccept, K::ReferralToAnswer],
     }

@@ -11,8 +11,8 @@ mod parties;
 
 pub use coverage::{matches_wanted, need_status};
 pub use parties::{
-    Action, Party, Refusal, allowed_actions, may_continue, may_hand_over, move_for, next_status,
-    owner_sees_handover,
+    Action, Party, Refusal, allowed_actions, may_continue, may_hand_over, may_note_outcome,
+    move_for, next_status, owner_sees_handover,
 };
 
 use super::category::Category;

@@ -31,6 +31,34 @@ pub struct Candidate {
     /// The owner's completed services, and their average rating (1–5).
     pub completed: u32,
     pub average_rating: Option<f32>,
+    /// The outcomes recorded for the needs the owner's completed matches
+    /// served.
+    pub outcomes: Outcomes,
+}
+
+/// How the needs an owner served ended, as counted in its record.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Outcomes {
+    pub fully_met: u32,
+    pub partly_met: u32,
+    pub not_met: u32,
+}
+
+/// At most this many points of the record part come from outcomes, up or
+/// down: a small effect beside completions and ratings, so that a new
+/// owner is not buried by one that happened to have needs closed.
+pub const OUTCOME_MAX: i32 = 3;
+
+/// The outcome points: the share of needs fully met less the share not
+/// met (partly met counts neither way), times [`OUTCOME_MAX`], rounded;
+/// 0 without outcomes.
+pub fn outcome_points(o: Outcomes) -> i32 {
+    let total = o.fully_met + o.partly_met + o.not_met;
+    if total == 0 {
+        return 0;
+    }
+    let share = (f64::from(o.fully_met) - f64::from(o.not_met)) / f64::from(total);
+    (share * f64::from(OUTCOME_MAX)).round() as i32
 }
 
 /// One part of a score.
@@ -126,12 +154,18 @@ pub fn score(c: &Candidate) -> Option<Score> {
         .filter(|r| r.is_finite())
         .map(|r| ((r.clamp(1.0, 5.0) - 1.0) * 5.0 / 4.0).round() as u32)
         .unwrap_or(0);
-    let record = (done + rating).min(RECORD_MAX);
-    let record_text = match c.average_rating {
+    let effect = outcome_points(c.outcomes);
+    let record = u32::try_from((i64::from(done + rating) + i64::from(effect)).max(0))
+        .unwrap_or(0)
+        .min(RECORD_MAX);
+    let mut record_text = match c.average_rating {
         Some(r) if c.completed > 0 => format!("已完成服务{}次，平均评分{r:.1}", c.completed),
         _ if c.completed > 0 => format!("已完成服务{}次", c.completed),
         _ => "暂无服务记录".into(),
     };
+    if effect != 0 {
+        record_text.push_str(&format!("，服务成效{effect:+}分"));
+    }
     add(Component::Record, record, record_text);
     let total = reasons.iter().map(|r| r.points).sum();
     Some(Score { total, reasons })
@@ -168,7 +202,52 @@ mod tests {
             text_relevance: 1.0,
             completed: 10,
             average_rating: Some(5.0),
+            outcomes: Outcomes::default(),
         }
+    }
+
+    #[test]
+    fn needs_fully_met_raise_the_record_a_little_and_needs_not_met_lower_it() {
+        let proven = Candidate {
+            completed: 4,
+            average_rating: Some(4.0),
+            ..candidate()
+        };
+        let with = |fully_met, partly_met, not_met| {
+            score(&Candidate {
+                outcomes: Outcomes {
+                    fully_met,
+                    partly_met,
+                    not_met,
+                },
+                ..proven
+            })
+            .expect("candidate")
+            .total
+        };
+        let none = with(0, 0, 0);
+        let met = with(3, 0, 0);
+        let unmet = with(0, 0, 3);
+        // Ordering follows the outcomes, by at most OUTCOME_MAX either way.
+        assert!(met > none && none > unmet);
+        assert_eq!(met - none, OUTCOME_MAX as u32);
+        assert_eq!(none - unmet, OUTCOME_MAX as u32);
+        // Partly met counts neither way; a mixed record lands between.
+        assert_eq!(with(0, 3, 0), none);
+        assert!(with(2, 0, 1) > none && with(2, 0, 1) < met);
+        // The record part stays within its bounds.
+        assert_eq!(outcome_points(Outcomes::default()), 0);
+        let top = score(&Candidate {
+            outcomes: Outcomes {
+                fully_met: 9,
+                partly_met: 0,
+                not_met: 0,
+            },
+            ..candidate()
+        })
+        .expect("top");
+        assert_eq!(top.total, 100);
+        assert!(top.reasons[4].text.contains("服务成效+3分"));
     }
 
     #[test]
@@ -271,6 +350,7 @@ mod tests {
             rating in proptest::option::of(proptest::num::f32::ANY),
             county in any::<bool>(),
             age in proptest::option::of(Just(true)),
+            outcomes in (0u32..50, 0u32..50, 0u32..50),
         ) {
             let c = Candidate {
                 same_category: true,
@@ -280,6 +360,11 @@ mod tests {
                 text_relevance: relevance,
                 completed,
                 average_rating: rating,
+                outcomes: Outcomes {
+                    fully_met: outcomes.0,
+                    partly_met: outcomes.1,
+                    not_met: outcomes.2,
+                },
             };
             let s = score(&c).expect("a candidate");
             prop_assert!(s.total <= 100);

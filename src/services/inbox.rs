@@ -205,6 +205,11 @@ fn source(
         K::ReferralAnswered => db::inbox::referrals::answered(township?, cutoff),
         K::ReferralOverdue => db::inbox::referrals::overdue(township?, office_day(now)),
         K::ReferralEscalated => db::inbox::referrals::escalated(office_day(now)),
+        K::NeedWidened => db::inbox::escalations::needs_widened(township?),
+        K::NeedToRenew => db::inbox::escalations::needs_to_renew(township?),
+        K::ProposalOverdue => db::inbox::escalations::proposals_overdue(),
+        K::OwnerOutcomeNote => db::inbox::outcomes::owner_notes(owner?, cutoff),
+        K::OfficerOutcomeNote => db::inbox::outcomes::officer_notes(township?, cutoff),
     })
 }
 
@@ -437,13 +442,18 @@ fn item(
         | K::MatchCountyApproval
         | K::MatchSuggested
         | K::MatchToServe
-        | K::MatchToReview => format!("/matches/{}", row.id),
+        | K::MatchToReview
+        | K::ProposalOverdue
+        | K::OwnerOutcomeNote
+        | K::OfficerOutcomeNote => format!("/matches/{}", row.id),
         K::FamilyToAssess | K::FamilyToReassess | K::FamilyToDecide | K::ApprovalExpiring => {
             format!("/families/{}", row.id)
         }
         K::ProviderToVerify => format!("/providers/{}", row.id),
         K::NeedUnmatched => format!("/needs/{}/suggestions", row.id),
-        K::DraftNeed | K::NeedToPublish => format!("/needs/{}", row.id),
+        K::DraftNeed | K::NeedToPublish | K::NeedWidened | K::NeedToRenew => {
+            format!("/needs/{}", row.id)
+        }
         K::DraftFile | K::FileToComplete => format!("/children/{}", row.id),
         K::ReportToRespond | K::ReportToClose | K::ReportEscalated => {
             format!("/reports/{}", row.id)

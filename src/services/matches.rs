@@ -7,7 +7,8 @@
 //!   owner accepts).
 //! - [`apply_move`] accepts, approves, rejects, withdraws, cancels or
 //!   completes one; [`log_service`] records a service; [`set_handover`]
-//!   sets what the officer hands over to the owner.
+//!   sets what the officer hands over to the owner; [`note_outcome`]
+//!   records the owner's or officer's outcome note once it is completed.
 //! - [`get`] and [`list`] read them, each caller within its reach: county
 //!   staff all, township officers their township's, owners the matches on
 //!   their offers. Providers and families see a need only as its public
@@ -28,12 +29,14 @@ mod capacity;
 mod create;
 mod ending;
 mod moves;
+mod outcome;
 mod records;
 mod view;
 
 pub use create::{ProposeInput, propose};
 pub(crate) use ending::{end_with_need, on_consent_withdrawn};
 pub use moves::{MoveInput, apply_move};
+pub use outcome::{OutcomeNoteInput, note_outcome};
 pub use records::{ServiceInput, log_service, set_handover};
 pub use view::{EventView, ListFilter, MatchDetail, MatchSummary, get, list};
 

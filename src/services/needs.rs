@@ -7,11 +7,12 @@
 mod public;
 
 mod check;
+pub mod escalation;
 
 pub use check::findings;
 pub use public::{NeedList, NeedListFilter, get_public, list, list_for_staff, list_public};
 
-use chrono::Utc;
+use chrono::{DateTime, Utc};
 use sea_orm::{ConnectionTrait, DatabaseTransaction};
 
 use crate::db;
@@ -21,6 +22,7 @@ use crate::domain::category::Category;
 use crate::domain::child::FileStatus;
 use crate::domain::invalid::required_text;
 use crate::domain::need::{NeedCode, NeedStatus, Urgency};
+use crate::domain::outcome::{NeedOutcome, OutcomeInput, OutcomeKind};
 use crate::domain::projection::PublicNeed;
 use crate::domain::{Invalid, Role};
 
@@ -49,6 +51,11 @@ pub struct StaffNeed {
     pub public: PublicNeed,
     /// What the caller may do with the need now.
     pub actions: NeedActions,
+    /// Its escalation steps, oldest first (read for one need's page only;
+    /// empty in lists).
+    pub escalations: Vec<escalation::Step>,
+    /// How it ended, once closed or fulfilled with an outcome.
+    pub outcome: Option<NeedOutcome>,
 }
 
 /// What a member of staff may do with a need of their scope, by role and
@@ -63,10 +70,13 @@ pub struct NeedActions {
     pub close: bool,
     /// Officers propose an offer for a published need.
     pub propose: bool,
+    /// Officers renew a published need the sweep asked about.
+    pub renew: bool,
 }
 
 impl NeedActions {
-    pub fn of(role: Role, status: NeedStatus) -> Self {
+    pub fn of(role: Role, need: &need::Model) -> Self {
+        let status = need.status;
         let officer = role == Role::TownshipOfficer;
         let drafter = matches!(role, Role::TownshipOfficer | Role::VillageSupervisor);
         Self {
@@ -74,8 +84,18 @@ impl NeedActions {
             publish: officer && status == NeedStatus::Draft,
             close: officer && status.close().is_ok(),
             propose: officer && status == NeedStatus::Published,
+            renew: officer && status == NeedStatus::Published && need.renewal_asked_at.is_some(),
         }
     }
+}
+
+/// The stored outcome of a need, if it has a valid one.
+pub fn outcome_of(need: &need::Model) -> Option<NeedOutcome> {
+    NeedOutcome::from_columns(
+        need.outcome.as_deref(),
+        need.outcome_reason.as_deref(),
+        need.outcome_detail.as_deref(),
+    )
 }
 
 struct Checked {
@@ -129,11 +149,14 @@ async fn staff_need(
 ) -> ServiceResult<StaffNeed> {
     let today = chrono::Local::now().date_naive();
     let public = project_one(store, &need, child, k, today).await?;
+    let escalations = escalation::steps(store, &need.id).await?;
     Ok(StaffNeed {
-        actions: NeedActions::of(caller.role, need.status),
+        actions: NeedActions::of(caller.role, &need),
+        outcome: outcome_of(&need),
         need,
         file_no: child.file_no.clone(),
         public,
+        escalations,
     })
 }
 
@@ -153,7 +176,7 @@ pub async fn create(
     k: u32,
 ) -> ServiceResult<StaffNeed> {
     caller.require_role(&[Role::TownshipOfficer, Role::VillageSupervisor])?;
-    let now = Utc::now();
+    let now = store.clock.now();
     for _ in 0..5 {
         let checked = parse(&input);
         // The file is read and the texts checked against it under the
@@ -192,6 +215,13 @@ pub async fn create(
             updated_at: now,
             published_at: None,
             published_by: None,
+            waiting_since: None,
+            widened_at: None,
+            renewal_asked_at: None,
+            outcome: None,
+            outcome_reason: None,
+            outcome_detail: None,
+            outcome_at: None,
         };
         match db::needs::insert(&txn, row).await {
             Ok(saved) => {
@@ -262,7 +292,7 @@ pub async fn update(
         quantity: checked.quantity,
         urgency: checked.urgency.as_str(),
     };
-    if !db::needs::edit(&txn, id, status.as_str(), texts, Utc::now()).await? {
+    if !db::needs::edit(&txn, id, status.as_str(), texts, store.clock.now()).await? {
         return Err(moved_on());
     }
     audit::append(
@@ -318,7 +348,7 @@ pub async fn publish(
         next.as_str(),
         None,
         db::needs::Publication::By(&caller.id),
-        Utc::now(),
+        store.clock.now(),
     )
     .await?;
     if !moved {
@@ -340,23 +370,119 @@ pub async fn publish(
     staff_need(store, caller, saved, &child, k).await
 }
 
-/// Closes an open need with a reason (a township officer).
+/// Closes an open need with a reason (a township officer) and records its
+/// outcome. `outcome_required`: the page asks for one always; the API
+/// takes a close without one as before (the outcome stays unrecorded).
+#[expect(
+    clippy::too_many_arguments,
+    reason = "a close's inputs, checked together"
+)]
 pub async fn close(
     store: Store<'_>,
     ctx: &RequestCtx,
     caller: &Principal,
     id: &str,
     reason: &str,
+    outcome: &OutcomeInput,
+    outcome_required: bool,
     k: u32,
 ) -> ServiceResult<StaffNeed> {
     caller.require_role(&[Role::TownshipOfficer])?;
-    let reason = required_text(reason, 500).map_err(|m| Invalid::one("reason", m))?;
+    let mut invalid = Invalid::new();
+    let reason = invalid.check("reason", required_text(reason, 500));
+    let outcome = if outcome_required || !outcome.is_empty() {
+        match NeedOutcome::parse(outcome) {
+            Ok(o) => Some(o),
+            Err(e) => {
+                invalid.errors.extend(e.errors);
+                None
+            }
+        }
+    } else {
+        None
+    };
+    invalid.into_result()?;
+    let reason = reason.unwrap_or_default();
+    let now = store.clock.now();
     let txn = db::begin_write(store.db).await?;
-    let (need, child) = find_in_scope(store.within(&txn), caller, id).await?;
-    close_one(&txn, ctx, caller, &need, &reason).await?;
+    let tx = store.within(&txn);
+    let (need, child) = find_in_scope(tx, caller, id).await?;
+    if let Some(text) = outcome.as_ref().and_then(NeedOutcome::text) {
+        check_outcome_text(tx, &child, outcome.as_ref(), text).await?;
+    }
+    close_one(&txn, ctx, caller, &need, &reason, now).await?;
+    if let Some(outcome) = &outcome {
+        record_outcome(&txn, ctx, &need.id, outcome, now).await?;
+    }
     let saved = stored(&txn, id).await?;
     txn.commit().await?;
     staff_need(store, caller, saved, &child, k).await
+}
+
+/// The outcome's text goes through the need's personal-information check
+/// (it is shown wherever the need's texts are), findings under its field.
+async fn check_outcome_text<C: ConnectionTrait>(
+    store: Store<'_, C>,
+    child: &child::Model,
+    outcome: Option<&NeedOutcome>,
+    text: &str,
+) -> ServiceResult<()> {
+    let field = match outcome {
+        Some(NeedOutcome::PartlyMet { .. }) => "delivered",
+        _ => "outcome_note",
+    };
+    match check_text(store, child, "", text).await {
+        Err(ServiceError::Findings(found)) => Err(ServiceError::Findings(
+            found
+                .into_iter()
+                .map(|mut f| {
+                    f.field = field;
+                    f
+                })
+                .collect(),
+        )),
+        other => other,
+    }
+}
+
+/// Writes a need's outcome (once: only where none is recorded), audited.
+pub(crate) async fn record_outcome(
+    txn: &impl ConnectionTrait,
+    ctx: &RequestCtx,
+    need_id: &str,
+    outcome: &NeedOutcome,
+    at: DateTime<Utc>,
+) -> ServiceResult<()> {
+    let (kind, reason, text) = outcome.columns();
+    if db::needs::set_outcome(txn, need_id, kind, reason, text, at).await? {
+        // The outcome counts in the record of every owner whose completed
+        // match served the need (relative updates, same transaction).
+        let delta = match outcome.kind() {
+            OutcomeKind::FullyMet => db::suggestions::RecordDelta {
+                fully_met: 1,
+                ..Default::default()
+            },
+            OutcomeKind::PartlyMet => db::suggestions::RecordDelta {
+                partly_met: 1,
+                ..Default::default()
+            },
+            OutcomeKind::NotMet => db::suggestions::RecordDelta {
+                not_met: 1,
+                ..Default::default()
+            },
+        };
+        let completed = crate::domain::matching::MatchStatus::Completed.as_str();
+        for owner in db::suggestions::owners_of_completed(txn, need_id, completed).await? {
+            db::suggestions::bump_record(txn, &owner, delta).await?;
+        }
+        audit::append(
+            txn,
+            ctx,
+            Event::success("need.outcome", format!("need:{need_id}")).with_detail(kind),
+        )
+        .await?;
+    }
+    Ok(())
 }
 
 /// Closes `need` with `reason` and ends its open matches, inside `txn`.
@@ -366,6 +492,7 @@ async fn close_one(
     caller: &Principal,
     need: &need::Model,
     reason: &str,
+    at: chrono::DateTime<Utc>,
 ) -> ServiceResult<()> {
     let from = need.status;
     let to = from
@@ -378,7 +505,7 @@ async fn close_one(
         to.as_str(),
         Some(reason),
         db::needs::Publication::Keep,
-        Utc::now(),
+        at,
     )
     .await?;
     if !moved {
@@ -416,8 +543,9 @@ pub async fn close_all_of_child(
     reason: &str,
 ) -> ServiceResult<()> {
     let open = NeedStatus::codes_where(|s| s.close().is_ok());
+    let now = Utc::now();
     for need in db::needs::of_child(txn, child_id, Some(&open)).await? {
-        close_one(txn, ctx, caller, &need, reason).await?;
+        close_one(txn, ctx, caller, &need, reason, now).await?;
     }
     Ok(())
 }

@@ -43,8 +43,9 @@ use tokio::sync::{Semaphore, SemaphorePermit};
 
 use search_index::{RankedDocs, Ranking};
 
+use crate::db::suggestions::Record;
 use crate::domain::matching::MatchStatus;
-use crate::domain::scoring::{AreaFit, Score};
+use crate::domain::scoring::{self, AreaFit, Candidate, Component, Reason, Score};
 
 use super::search::SearchHandle;
 use super::{Paging, ServiceResult};
@@ -147,6 +148,53 @@ fn area_fit(county_wide: bool, townships: &[String], township: Option<&str>) -> 
     } else {
         AreaFit::Outside
     }
+}
+
+/// The owner's recorded outcomes, as the score reads them.
+fn outcomes_of(record: &Record) -> scoring::Outcomes {
+    scoring::Outcomes {
+        fully_met: record.fully_met,
+        partly_met: record.partly_met,
+        not_met: record.not_met,
+    }
+}
+
+/// The owner's recorded outcomes, said beside its record (their small
+/// effect on the points, `scoring::outcome_points`, is in the record part).
+fn with_outcomes(mut score: Score, record: &Record) -> Score {
+    if record.outcomes() > 0 {
+        score.reasons.push(Reason {
+            component: Component::Record,
+            points: 0,
+            text: format!(
+                "服务成效：完全满足{}次，部分满足{}次，未满足{}次",
+                record.fully_met, record.partly_met, record.not_met
+            ),
+        });
+    }
+    score
+}
+
+/// The score of a widened need for a county-wide offer of another
+/// category: escalation offers such a need to every county-wide offer, so
+/// it is scored as if the category fit, and says why it is there.
+fn widened_score(candidate: &Candidate) -> Option<Score> {
+    if candidate.area != AreaFit::County {
+        return None;
+    }
+    let mut score = scoring::score(&Candidate {
+        same_category: true,
+        ..*candidate
+    })?;
+    score.reasons.insert(
+        0,
+        Reason {
+            component: Component::Area,
+            points: 0,
+            text: "该需求长期无人对接，已扩大至全县范围的服务推荐（服务类别不同）".into(),
+        },
+    );
+    Some(score)
 }
 
 /// One page of a ranked list.

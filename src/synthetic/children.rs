@@ -395,6 +395,13 @@ impl Generator {
                 updated_at: published,
                 published_at: Some(published),
                 published_by: Some(ACTOR.to_owned()),
+                waiting_since: Some(published),
+                widened_at: None,
+                renewal_asked_at: None,
+                outcome: None,
+                outcome_reason: None,
+                outcome_detail: None,
+                outcome_at: None,
             });
         }
         SyntheticChild {

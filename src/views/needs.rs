@@ -11,13 +11,14 @@ use maud::{Markup, html};
 use crate::domain::Invalid;
 use crate::domain::category::Category;
 use crate::domain::need::NeedStatus;
+use crate::domain::outcome::{NotMetReason, OutcomeInput, OutcomeKind};
 use crate::domain::projection::PublicNeed;
 use crate::services::needs::StaffNeed;
 use crate::services::offers::OfferView;
 use crate::services::suggestions::{OwnProposal, Suggested};
 
 use super::components::{
-    Choice, coded_options, csrf_field, error_summary, pagination, select_with, text_area,
+    Choice, coded_options, csrf_field, error_summary, pagination, select, select_with, text_area,
     text_area_with,
 };
 use super::layout::{PageCtx, page};
@@ -115,6 +116,7 @@ pub fn staff_detail(
     n: &StaffNeed,
     area: &str,
     reason: &str,
+    outcome: &OutcomeInput,
     close_errors: &Invalid,
 ) -> Markup {
     let need = &n.need;
@@ -129,7 +131,9 @@ pub fn staff_detail(
                 @if let Some(reason) = &need.closed_reason { dt { "关闭原因" } dd { (reason) } }
                 dt { "登记时间" } dd { (crate::views::components::local_time(&need.created_at)) }
                 @if let Some(at) = need.published_at { dt { "发布时间" } dd { (crate::views::components::local_time(&at)) } }
+                @if let Some(o) = &n.outcome { dt { "成效" } dd { (o.describe()) } }
             }
+            (escalation_card(ctx, n))
             h2 { "公开内容（服务机构看到的样子）" }
             (projection_facts(&n.public, area))
             @if status == NeedStatus::Draft {
@@ -151,8 +155,30 @@ pub fn staff_detail(
                     summary { "关闭需求" }
                     form method="post" action={ "/needs/" (need.id) "/close" } {
                         (csrf_field(ctx.csrf))
-                        (error_summary(close_errors, &[("reason", "关闭原因")]))
+                        (error_summary(close_errors, &[
+                            ("reason", "关闭原因"),
+                            ("outcome", "满足情况"),
+                            ("delivered", "已提供的帮助"),
+                            ("not_met_reason", "未满足的原因"),
+                            ("outcome_note", "说明"),
+                        ]))
                         (text_area("reason", "关闭原因", reason, close_errors, Some("例如：需求已由其他渠道解决、情况发生变化")))
+                        (select(
+                            "outcome",
+                            "满足情况",
+                            &coded_options(OutcomeKind::ALL, OutcomeKind::as_str, OutcomeKind::label),
+                            outcome.outcome.as_deref().unwrap_or(""),
+                            close_errors,
+                        ))
+                        (text_area_with("delivered", "已提供的帮助（部分满足时填写）", outcome.delivered.as_deref().unwrap_or(""), close_errors, Some("不要写儿童姓名、证件号、电话、住址"), false))
+                        (select(
+                            "not_met_reason",
+                            "未满足的原因（未满足时选择）",
+                            &coded_options(NotMetReason::ALL, NotMetReason::as_str, NotMetReason::label),
+                            outcome.not_met_reason.as_deref().unwrap_or(""),
+                            close_errors,
+                        ))
+                        (text_area_with("outcome_note", "说明（选择“其他原因”时填写）", outcome.note.as_deref().unwrap_or(""), close_errors, None, false))
                         button.secondary type="submit" { "确认关闭" }
                     }
                 }
@@ -168,6 +194,34 @@ pub fn staff_detail(
             p { a href="/needs" { "返回需求列表" } }
         },
     )
+}
+
+/// The need's escalation steps and, when the sweep asked, the renewal.
+fn escalation_card(ctx: &PageCtx<'_>, n: &StaffNeed) -> Markup {
+    html! {
+        @if !n.escalations.is_empty() {
+            section.card aria-labelledby="escalations" {
+                h2 #escalations { "督办记录" }
+                ul {
+                    @for step in &n.escalations {
+                        li {
+                            (crate::views::components::local_time(&step.at)) "：" (step.kind.label())
+                            @if let Some(m) = &step.match_id {
+                                "（" a href={ "/matches/" (m) } { "查看对接" } "）"
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        @if n.actions.renew {
+            form.card method="post" action={ "/needs/" (n.need.id) "/renew" } {
+                (csrf_field(ctx.csrf))
+                p { "该需求长期无人对接。如仍需要帮助，请续期（重新计时）；否则请在下方关闭需求并说明原因和满足情况。" }
+                button type="submit" { "续期" }
+            }
+        }
+    }
 }
 
 fn status_tabs(status: Option<NeedStatus>) -> Markup {

@@ -11,12 +11,13 @@ use axum::http::StatusCode;
 use serde::Deserialize;
 
 use crate::domain::need::NeedCode;
+use crate::domain::outcome::OutcomeInput;
 use crate::error::AppResult;
 use crate::services::Paging;
 use crate::services::needs::{self, NeedInput, NeedList, NeedListFilter};
 
 use super::AppState;
-use super::body::{ErrorBody, LoginRequired, OutOfScope, ReadAccess, ReasonRequest, WriteAccess};
+use super::body::{ErrorBody, LoginRequired, OutOfScope, ReadAccess, WriteAccess};
 use super::extract::{ApiJson, ApiPath, ApiQuery, Auth, Ctx};
 use body::{NeedBody, NeedListBody, StaffNeedBody};
 
@@ -96,7 +97,7 @@ pub async fn api_get(
         return Ok(Json(NeedBody::Public(public.into())));
     }
     let need = needs::get_for_staff(state.store(), &caller, &key, k).await?;
-    Ok(Json(NeedBody::Staff(need.into())))
+    Ok(Json(NeedBody::Staff(Box::new(need.into()))))
 }
 
 /// Changes a draft need.
@@ -155,7 +156,23 @@ pub async fn api_publish(
     Ok(Json(need.into()))
 }
 
-/// Closes a need with a reason.
+/// Closing a need: the reason and, optionally for API clients written
+/// before outcomes, its outcome.
+#[derive(Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CloseNeedRequest {
+    reason: String,
+    /// `fully_met`, `partly_met` or `not_met`; absent: no outcome recorded.
+    outcome: Option<String>,
+    /// What was delivered (required with `partly_met`).
+    delivered: Option<String>,
+    /// `other_help_found`, `no_longer_needed` or `other` (required with `not_met`).
+    not_met_reason: Option<String>,
+    /// The note (required with `not_met_reason: other`).
+    outcome_note: Option<String>,
+}
+
+/// Closes a need with a reason and its outcome.
 #[utoipa::path(
     post,
     path = "/api/v1/needs/{id}/close",
@@ -163,13 +180,13 @@ pub async fn api_publish(
     operation_id = "needs_close",
     security(("cookie" = [], "csrf" = [])),
     params(("id" = String, Path, description = "The need's id")),
-    request_body = ReasonRequest,
+    request_body = CloseNeedRequest,
     responses(
         (status = 200, description = "The need as staff see it, with its public projection", body = StaffNeedBody),
         WriteAccess,
         OutOfScope,
         (status = 409, description = "Already closed", body = ErrorBody),
-        (status = 422, description = "Missing reason", body = ErrorBody),
+        (status = 422, description = "Missing reason, an incomplete outcome, or personal information in its text (`details.findings`)", body = ErrorBody),
     )
 )]
 pub async fn api_close(
@@ -177,10 +194,52 @@ pub async fn api_close(
     Auth(caller): Auth,
     Ctx(ctx): Ctx,
     ApiPath(id): ApiPath<String>,
-    ApiJson(body): ApiJson<ReasonRequest>,
+    ApiJson(body): ApiJson<CloseNeedRequest>,
 ) -> AppResult<Json<StaffNeedBody>> {
     let k = state.settings.k_anonymity;
-    let need = needs::close(state.store(), &ctx, &caller, &id, &body.reason, k).await?;
+    let outcome = OutcomeInput {
+        outcome: body.outcome,
+        delivered: body.delivered,
+        not_met_reason: body.not_met_reason,
+        note: body.outcome_note,
+    };
+    let need = needs::close(
+        state.store(),
+        &ctx,
+        &caller,
+        &id,
+        &body.reason,
+        &outcome,
+        false,
+        k,
+    )
+    .await?;
+    Ok(Json(need.into()))
+}
+
+/// Renews a need the sweep asked about: its escalation clock restarts.
+#[utoipa::path(
+    post,
+    path = "/api/v1/needs/{id}/renew",
+    tag = "needs",
+    operation_id = "needs_renew",
+    security(("cookie" = [], "csrf" = [])),
+    params(("id" = String, Path, description = "The need's id")),
+    responses(
+        (status = 200, description = "The need as staff see it", body = StaffNeedBody),
+        WriteAccess,
+        OutOfScope,
+        (status = 409, description = "Not asked to be renewed, or no longer published", body = ErrorBody),
+    )
+)]
+pub async fn api_renew(
+    State(state): State<AppState>,
+    Auth(caller): Auth,
+    Ctx(ctx): Ctx,
+    ApiPath(id): ApiPath<String>,
+) -> AppResult<Json<StaffNeedBody>> {
+    let k = state.settings.k_anonymity;
+    let need = needs::escalation::renew(state.store(), &ctx, &caller, &id, k).await?;
     Ok(Json(need.into()))
 }
 

@@ -144,6 +144,7 @@ fn routes() -> Router<AppState> {
         )
         .route("/needs/{id}/publish", post(needs::pages::publish_submit))
         .route("/needs/{id}/close", post(needs::pages::close_submit))
+        .route("/needs/{id}/renew", post(needs::pages::renew_submit))
         .route(
             "/needs/{id}/suggestions",
             get(super::suggestions::pages::need_page),
@@ -317,6 +318,7 @@ fn routes() -> Router<AppState> {
         )
         .route("/api/v1/needs/{id}/publish", post(needs::api_publish))
         .route("/api/v1/needs/{id}/close", post(needs::api_close))
+        .route("/api/v1/needs/{id}/renew", post(needs::api_renew))
         .route(
             "/api/v1/needs/{id}/suggestions",
             get(super::suggestions::api_for_need),
@@ -377,6 +379,10 @@ fn routes() -> Router<AppState> {
         .route(
             "/api/v1/matches/{id}/handover",
             post(matches::records::api_handover).put(matches::records::api_handover_put),
+        )
+        .route(
+            "/api/v1/matches/{id}/outcome-note",
+            post(matches::records::api_outcome_note),
         )
         .route(
             "/api/v1/reports",

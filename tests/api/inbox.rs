@@ -84,6 +84,10 @@ pub async fn insert_match(
         updated_at: Set(changed),
         review_since: Set(None),
         last_served_on: Set(None),
+        escalated_at: Set(None),
+        officer_outcome: Set(None),
+        officer_outcome_note: Set(None),
+        owner_outcome_note: Set(None),
     }
     .insert(&app.db)
     .await

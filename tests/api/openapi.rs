@@ -42,6 +42,8 @@ const OPERATIONS: &[(&str, &str)] = &[
     ("patch", "/api/v1/needs/{key}"),
     ("post", "/api/v1/needs/{id}/publish"),
     ("post", "/api/v1/needs/{id}/close"),
+    ("post", "/api/v1/needs/{id}/renew"),
+    ("post", "/api/v1/matches/{id}/outcome-note"),
     ("get", "/api/v1/needs/{id}/suggestions"),
     ("get", "/api/v1/offers"),
     ("post", "/api/v1/offers"),

@@ -92,7 +92,7 @@ async fn sql(app: &TestApp, statement: &str) {
 /// workflow (built separately) would leave it.
 async fn insert_match(app: &TestApp, w: &World, offer_id: &str, status: &str, rating: Option<i16>) {
     let id = uuid::Uuid::new_v4().to_string();
-    let rating = rating.map_or("NULL".to_owned(), |r| r.to_string());
+    let rated = rating.map_or("NULL".to_owned(), |r| r.to_string());
     let now = chrono::Utc::now().to_rfc3339();
     sql(
         app,
@@ -100,11 +100,28 @@ async fn insert_match(app: &TestApp, w: &World, offer_id: &str, status: &str, ra
             "INSERT INTO matches (id, need_id, offer_id, township_code, category, status, proposed_side, \
              proposed_by, rating, created_at, status_changed_at, updated_at) VALUES \
              ('{id}', '{}', '{offer_id}', '{TOWNSHIP_A}', 'tutoring', '{status}', 'provider', 'someone', \
-             {rating}, '{now}', '{now}', '{now}')",
+             {rated}, '{now}', '{now}', '{now}')",
             w.need_id
         ),
     )
     .await;
+    if status == "completed" {
+        // Written around the services: keep the owner's counter row as
+        // the completion does, with the same function.
+        let offer = carebridge::db::offers::find(&app.db, offer_id)
+            .await
+            .expect("read offer")
+            .expect("offer");
+        let owner = carebridge::db::suggestions::Owner::of(&offer).expect("owner");
+        let delta = carebridge::db::suggestions::RecordDelta {
+            completed: 1,
+            rating,
+            ..Default::default()
+        };
+        carebridge::db::suggestions::bump_record(&app.db, &owner, delta)
+            .await
+            .expect("bump record");
+    }
 }
 
 #[tokio::test]

@@ -36,6 +36,14 @@ pub struct Model {
     /// The latest day a service was logged on (kept by the service write):
     /// what the township's list of service gaps reads through its index.
     pub last_served_on: Option<Date>,
+    /// When the sweep put the proposal, undecided past the township's
+    /// deadline, in the county's inbox (once).
+    pub escalated_at: Option<DateTimeUtc>,
+    /// The officer's outcome of a completed match (`MatchOutcome` code).
+    pub officer_outcome: Option<String>,
+    pub officer_outcome_note: Option<String>,
+    /// The owner's outcome note on a completed match.
+    pub owner_outcome_note: Option<String>,
 }
 
 impl ActiveModelBehavior for ActiveModel {}

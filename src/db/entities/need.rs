@@ -27,6 +27,18 @@ pub struct Model {
     pub updated_at: DateTimeUtc,
     pub published_at: Option<DateTimeUtc>,
     pub published_by: Option<String>,
+    /// When the escalation clock started: publication, or the last renewal.
+    pub waiting_since: Option<DateTimeUtc>,
+    /// When the sweep widened the need to county-wide offers (once).
+    pub widened_at: Option<DateTimeUtc>,
+    /// When the sweep asked the officer to renew or close it.
+    pub renewal_asked_at: Option<DateTimeUtc>,
+    /// How it ended (`domain::outcome::NeedOutcome`, stored as three columns).
+    pub outcome: Option<String>,
+    pub outcome_reason: Option<String>,
+    pub outcome_detail: Option<String>,
+    /// When the outcome was recorded (what the period figures count by).
+    pub outcome_at: Option<DateTimeUtc>,
 }
 
 impl ActiveModelBehavior for ActiveModel {}

@@ -44,6 +44,35 @@ pub async fn needs_published(db: &impl ConnectionTrait, span: Span) -> Result<By
         .collect())
 }
 
+/// Needs whose outcome was recorded in the span (closed or fulfilled),
+/// per (township, outcome, not-met reason): one range of the index
+/// `idx_needs_outcome_at`, which covers every column read.
+pub async fn needs_by_outcome(
+    db: &impl ConnectionTrait,
+    span: Span,
+) -> Result<Vec<(String, String, Option<String>, u64)>, DbErr> {
+    use need::Column as N;
+    let rows: Vec<(String, String, Option<String>, i64)> = need::Entity::find()
+        .select_only()
+        .column(N::TownshipCode)
+        .column(N::Outcome)
+        .column(N::OutcomeReason)
+        .column_as(Expr::col(N::Id).count(), "n")
+        .filter(N::OutcomeAt.gte(span.from))
+        .filter(N::OutcomeAt.lt(span.to))
+        .filter(N::Outcome.is_not_null())
+        .group_by(N::TownshipCode)
+        .group_by(N::Outcome)
+        .group_by(N::OutcomeReason)
+        .into_tuple()
+        .all(db)
+        .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(t, o, r, n)| (t, o, r, count(n)))
+        .collect())
+}
+
 /// For each need published in the span that has an approved match:
 /// (township, need, published at, an approval time). A need with several
 /// approvals appears once per approval; the caller keeps the first.

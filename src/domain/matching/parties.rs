@@ -36,6 +36,9 @@ coded_enum! {
         /// The officer decides that a match under review (the guardian
         /// withdrew consent to publish) goes on (no change of state).
         Continue = "continue", "继续服务";
+        /// The owner's or the officer's outcome note on a completed match
+        /// (no change of state; asked for by the inbox, not a move).
+        OutcomeNote = "outcome_note", "填写成效说明";
     }
 }
 
@@ -115,6 +118,17 @@ pub fn may_continue(party: Party, status: MatchStatus, under_review: bool) -> Re
     }
 }
 
+/// Whether `party` may give its outcome note on a match in `status`: the
+/// offer's owner and the township officer, once the match is completed.
+/// Whether it was already given is the store's conditional update to say.
+pub fn may_note_outcome(party: Party, status: MatchStatus) -> Result<(), Refusal> {
+    match party {
+        Party::Owner | Party::Officer if status == MatchStatus::Completed => Ok(()),
+        Party::Owner | Party::Officer => Err(Refusal::Illegal(status)),
+        Party::County => Err(Refusal::NotYours),
+    }
+}
+
 /// Every action `party` may take now on a match in `status` (waiting for
 /// a decision on its review or not), in display order.
 pub fn allowed_actions(
@@ -129,6 +143,9 @@ pub fn allowed_actions(
         .filter(|&action| match action {
             Action::Handover => may_hand_over(party, status).is_ok(),
             Action::Continue => may_continue(party, status, under_review).is_ok(),
+            // Asked for once per party, so offered beside the moves by the
+            // match's view, which knows whether it was given.
+            Action::OutcomeNote => false,
             _ => next_status(party, action, status, category).is_ok(),
         })
         .collect()
@@ -146,6 +163,25 @@ mod tests {
 
     const TUTORING: Category = Category::Tutoring;
     const FOSTER: Category = Category::FosterCare;
+
+    #[test]
+    fn outcome_notes_come_from_the_owner_and_the_officer_of_a_completed_match() {
+        for party in [Party::Owner, Party::Officer] {
+            assert_eq!(may_note_outcome(party, MatchStatus::Completed), Ok(()));
+            assert_eq!(
+                may_note_outcome(party, MatchStatus::InService),
+                Err(Refusal::Illegal(MatchStatus::InService))
+            );
+        }
+        assert_eq!(
+            may_note_outcome(Party::County, MatchStatus::Completed),
+            Err(Refusal::NotYours)
+        );
+        assert!(
+            !allowed_actions(Party::Officer, MatchStatus::Completed, TUTORING, false)
+                .contains(&Action::OutcomeNote)
+        );
+    }
 
     #[test]
     fn only_the_officer_continues_a_match_under_review() {

@@ -100,5 +100,18 @@ pub(super) async fn follow_need(
             next.as_str()
         )),
     )
-    .await
+    .await?;
+    if next == crate::domain::need::NeedStatus::Fulfilled {
+        // Every match that covered it completed: fully met. A need met in
+        // part is closed instead, with what was delivered.
+        super::super::needs::record_outcome(
+            conn,
+            ctx,
+            need_id,
+            &crate::domain::outcome::NeedOutcome::FullyMet,
+            at,
+        )
+        .await?;
+    }
+    Ok(())
 }

@@ -1,7 +1,6 @@
 //! Proposing a match: the offer's owner for its own offer (`proposed`), or
 //! the township officer of the need for any active offer (`suggested`).
 
-use chrono::Utc;
 use sea_orm::DatabaseTransaction;
 
 use crate::db;
@@ -215,7 +214,8 @@ pub async fn propose(
         ProposedSide::Provider => MatchStatus::Proposed,
         ProposedSide::Officer => MatchStatus::Suggested,
     };
-    let now = Utc::now();
+    // The services' clock: escalation compares it with the need's.
+    let now = store.clock.now();
     let record = match_record::Model {
         id: new_id(),
         need_id: need.id.clone(),
@@ -234,6 +234,10 @@ pub async fn propose(
         updated_at: now,
         review_since: None,
         last_served_on: None,
+        escalated_at: None,
+        officer_outcome: None,
+        officer_outcome_note: None,
+        owner_outcome_note: None,
     };
     let action = match side {
         ProposedSide::Provider => "propose",

@@ -175,6 +175,7 @@ pub(super) async fn write_move(
 ) -> ServiceResult<()> {
     let record = &loaded.record;
     let from = loaded.status;
+    let rating = changes.rating;
     if !db::matches::transition(txn, &record.id, from.as_str(), to.as_str(), changes, at).await? {
         return Err(moved_on(txn, &record.id).await?);
     }
@@ -204,6 +205,18 @@ pub(super) async fn write_move(
             .with_detail(format!("{} -> {}", from.as_str(), to.as_str())),
     )
     .await?;
+    if to == MatchStatus::Completed
+        && let Some(owner) = db::suggestions::Owner::of(&loaded.offer)
+    {
+        // The owner's record counts the completion and its rating in the
+        // completion's transaction (a relative update).
+        let delta = db::suggestions::RecordDelta {
+            completed: 1,
+            rating,
+            ..Default::default()
+        };
+        db::suggestions::bump_record(txn, &owner, delta).await?;
+    }
     if from.holds_capacity() != to.holds_capacity() || to == MatchStatus::Completed {
         follow_need(txn, ctx, &record.need_id, at).await?;
     }
@@ -257,7 +270,7 @@ pub async fn apply_move(
         )
         .await?;
     }
-    let now = Utc::now();
+    let now = store.clock.now();
     write_move(
         &txn,
         ctx,

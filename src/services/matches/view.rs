@@ -11,7 +11,8 @@ use crate::db::entities::{match_event, match_record, service_record};
 use crate::domain::Role;
 use crate::domain::category::Category;
 use crate::domain::matching::{
-    Action, MatchStatus, Party, ProposedSide, allowed_actions, owner_sees_handover,
+    Action, MatchStatus, Party, ProposedSide, allowed_actions, may_note_outcome,
+    owner_sees_handover,
 };
 use crate::domain::need::NeedCode;
 use crate::domain::projection::PublicNeed;
@@ -60,6 +61,9 @@ pub struct MatchDetail {
     pub served_by: Vec<(String, String)>,
     /// What the caller may do now.
     pub allowed: Vec<Action>,
+    /// Whether the caller is asked for its outcome note now (its party may
+    /// give one and has not yet).
+    pub outcome_note_asked: bool,
 }
 
 /// One line of a list of matches.
@@ -204,6 +208,11 @@ pub async fn get(
             loaded.category,
             record.review_since.is_some(),
         ),
+        outcome_note_asked: may_note_outcome(loaded.party, loaded.status).is_ok()
+            && match loaded.party {
+                Party::Owner => record.owner_outcome_note.is_none(),
+                _ => record.officer_outcome.is_none(),
+            },
         need_id: staff.then(|| need.id.clone()),
         need: public,
         offer,

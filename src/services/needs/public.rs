@@ -230,10 +230,12 @@ pub async fn list_for_staff(
         .into_iter()
         .zip(publics)
         .map(|((need, child), public)| StaffNeed {
-            actions: NeedActions::of(caller.role, need.status),
+            actions: NeedActions::of(caller.role, need),
+            outcome: super::outcome_of(need),
             need: need.clone(),
             file_no: child.file_no.clone(),
             public,
+            escalations: Vec::new(),
         })
         .collect();
     Ok(Page { total, items })

@@ -14,6 +14,7 @@ use crate::domain::entitlement::Calendar;
 use crate::domain::indicator::Measure;
 use crate::domain::matching::MatchStatus;
 use crate::domain::need::NeedStatus;
+use crate::domain::outcome::{NotMetReason, OutcomeKind};
 use crate::domain::period::Period;
 use crate::domain::referral::office_day;
 
@@ -66,6 +67,11 @@ pub struct Figures {
     pub gaps: u64,
     pub families_approved: u64,
     pub families_in_review: u64,
+    /// Needs closed or fulfilled in the period, by their recorded outcome.
+    pub fully_met: u64,
+    pub partly_met: u64,
+    /// Not met, per reason in `NotMetReason::ALL` order.
+    pub not_met: Vec<u64>,
 }
 
 fn share(part: u64, whole: u64) -> Option<f64> {
@@ -77,6 +83,7 @@ impl Figures {
         Figures {
             by_class: vec![0; DifficultyClass::ALL.len()],
             by_band: vec![0; AgeBand::ALL.len() + 1],
+            not_met: vec![0; NotMetReason::ALL.len()],
             ..Figures::default()
         }
     }
@@ -118,6 +125,11 @@ impl Figures {
         self.gaps += o.gaps;
         self.families_approved += o.families_approved;
         self.families_in_review += o.families_in_review;
+        self.fully_met += o.fully_met;
+        self.partly_met += o.partly_met;
+        for (a, b) in self.not_met.iter_mut().zip(&o.not_met) {
+            *a += b;
+        }
     }
 
     /// The value of a supervision measure (`None`: nothing to measure).
@@ -210,6 +222,36 @@ impl Figures {
                 "%",
             ),
             Headline::new("gaps", "应享未享（当前）", n(self.gaps), "人"),
+            Headline::new(
+                "outcome_fully_met",
+                "本期结案需求：完全满足",
+                n(self.fully_met),
+                "项",
+            ),
+            Headline::new(
+                "outcome_partly_met",
+                "本期结案需求：部分满足",
+                n(self.partly_met),
+                "项",
+            ),
+            Headline::new(
+                "outcome_not_met_other_help_found",
+                "本期结案需求：未满足（已通过其他渠道获得帮助）",
+                n(self.not_met.first().copied().unwrap_or(0)),
+                "项",
+            ),
+            Headline::new(
+                "outcome_not_met_no_longer_needed",
+                "本期结案需求：未满足（已不再需要）",
+                n(self.not_met.get(1).copied().unwrap_or(0)),
+                "项",
+            ),
+            Headline::new(
+                "outcome_not_met_other",
+                "本期结案需求：未满足（其他原因）",
+                n(self.not_met.get(2).copied().unwrap_or(0)),
+                "项",
+            ),
             Headline::new(
                 "families_approved",
                 "已批准爱心家庭",
@@ -421,6 +463,21 @@ pub async fn load(
             "approved" => f.families_approved += n,
             "submitted" | "assessing" | "recommended" => f.families_in_review += n,
             _ => {}
+        }
+    }
+    for (t, outcome, reason, n) in flows::needs_by_outcome(db, span).await? {
+        let f = slot(map, &t);
+        match outcome.parse::<OutcomeKind>() {
+            Ok(OutcomeKind::FullyMet) => f.fully_met += n,
+            Ok(OutcomeKind::PartlyMet) => f.partly_met += n,
+            Ok(OutcomeKind::NotMet) => {
+                let at = reason
+                    .and_then(|r| r.parse::<NotMetReason>().ok())
+                    .and_then(|r| NotMetReason::ALL.iter().position(|x| *x == r))
+                    .unwrap_or(NotMetReason::ALL.len() - 1);
+                f.not_met[at] += n;
+            }
+            Err(_) => {}
         }
     }
     Ok(all)

@@ -13,6 +13,7 @@ use crate::db;
 use crate::db::oversight::period as flows;
 use crate::domain::child::DifficultyClass;
 use crate::domain::disclosure::{Figure, Published, Table};
+use crate::domain::outcome::OutcomeKind;
 use crate::domain::period::Period;
 use crate::domain::referral::office_day;
 
@@ -33,6 +34,10 @@ pub struct PublicStats {
     pub children: Published,
     /// Matches completed in the period (each a need met for a child).
     pub needs_met: Figure,
+    /// Needs closed or fulfilled in the period as fully met, and as partly
+    /// met (each need is a child's: under k shown as "<k", like needs met).
+    pub needs_fully_met: Figure,
+    pub needs_partly_met: Figure,
     pub services: u64,
     pub volunteer_hours: f64,
     /// Verified organisations.
@@ -72,6 +77,21 @@ pub async fn public_stats(
         .map(|(n, _, _)| n)
         .sum();
     let services = flows::services(store.db, span).await?;
+    let (mut fully, mut partly) = (0, 0);
+    for (_, outcome, _, n) in flows::needs_by_outcome(store.db, span).await? {
+        match outcome.parse::<OutcomeKind>() {
+            Ok(OutcomeKind::FullyMet) => fully += n,
+            Ok(OutcomeKind::PartlyMet) => partly += n,
+            _ => {}
+        }
+    }
+    let small = |n: u64| {
+        if n < k {
+            Figure::Small
+        } else {
+            Figure::Shown(n)
+        }
+    };
     let partners = db::oversight::providers_by_status(store.db)
         .await?
         .get("verified")
@@ -86,11 +106,9 @@ pub async fn public_stats(
             .map(|t| (t.code.clone(), t.name.clone()))
             .collect(),
         children: table.publish(k),
-        needs_met: if completed < k {
-            Figure::Small
-        } else {
-            Figure::Shown(completed)
-        },
+        needs_met: small(completed),
+        needs_fully_met: small(fully),
+        needs_partly_met: small(partly),
         services: services.values().map(|(n, _)| n).sum(),
         volunteer_hours: services.values().map(|(_, h)| h).sum(),
         partner_organisations: partners,

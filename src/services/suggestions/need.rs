@@ -95,8 +95,7 @@ pub async fn for_need(
         .collect::<std::collections::HashSet<_>>()
         .into_iter()
         .collect();
-    let completed = crate::domain::matching::MatchStatus::Completed.as_str();
-    let records = db::suggestions::records(store.db, &owners, completed).await?;
+    let records = db::suggestions::records(store.db, &owners).await?;
     let open = db::suggestions::open_matches_of_need(store.db, &need.id, &final_statuses()).await?;
 
     let mut scored = Vec::new();
@@ -123,10 +122,12 @@ pub async fn for_need(
             text_relevance: hits.relevance(&offer.id),
             completed: record.completed,
             average_rating: record.average_rating(),
+            outcomes: super::outcomes_of(&record),
         };
         let Some(score) = scoring::score(&candidate) else {
             continue;
         };
+        let score = super::with_outcomes(score, &record);
         scored.push(Suggested {
             open_match: open.get(&offer.id).cloned(),
             item: offer,

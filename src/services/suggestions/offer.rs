@@ -21,7 +21,6 @@ use search_index::{DocKind, Ranking};
 
 use crate::db;
 use crate::db::suggestions::{FilePlace, NeedFacts, Owner, Record};
-use crate::domain::matching::MatchStatus;
 use crate::domain::need::{NeedStatus, Urgency};
 use crate::domain::offer::OfferStatus;
 use crate::domain::projection::PublicNeed;
@@ -106,11 +105,24 @@ pub async fn for_offer(
 
     // Score the pool from the few columns that decide it (no texts, no
     // whole files); read whole needs for the page shown only.
-    let needs: Vec<NeedFacts> = db::suggestions::need_facts(store.db, codes)
+    let mut needs: Vec<NeedFacts> = db::suggestions::need_facts(store.db, codes)
         .await?
         .into_iter()
         .filter(|n| n.status == NeedStatus::Published)
         .collect();
+    if offer.county_wide {
+        // Escalation widened these: offered to every county-wide offer,
+        // whatever its category (same-category ones are in the pool
+        // already, a county-wide offer filters no township).
+        needs.extend(
+            db::suggestions::widened_need_facts(
+                store.db,
+                offer.category.as_str(),
+                super::POOL as u64,
+            )
+            .await?,
+        );
+    }
     let child_ids: Vec<String> = needs.iter().map(|n| n.child_id.clone()).collect();
     let places: HashMap<String, FilePlace> = db::suggestions::file_places(store.db, &child_ids)
         .await?
@@ -138,14 +150,10 @@ pub async fn for_offer(
     let placed = place_all(store, &files, k, today).await?;
     let owner = Owner::of(&offer);
     let record = match &owner {
-        Some(owner) => db::suggestions::records(
-            store.db,
-            std::slice::from_ref(owner),
-            MatchStatus::Completed.as_str(),
-        )
-        .await?
-        .remove(owner)
-        .unwrap_or_default(),
+        Some(owner) => db::suggestions::records(store.db, std::slice::from_ref(owner))
+            .await?
+            .remove(owner)
+            .unwrap_or_default(),
         None => Record::default(),
     };
     let open =
@@ -164,10 +172,17 @@ pub async fn for_offer(
             text_relevance: hits.relevance(&need.code),
             completed: record.completed,
             average_rating: record.average_rating(),
+            outcomes: super::outcomes_of(&record),
         };
-        let Some(score) = scoring::score(&candidate) else {
+        let score = if need.category == offer.category {
+            scoring::score(&candidate)
+        } else {
+            super::widened_score(&candidate)
+        };
+        let Some(score) = score else {
             continue;
         };
+        let score = super::with_outcomes(score, &record);
         scored.push((need, placement, open.get(&need.id).cloned(), score));
     }
     scored.sort_by(|(a, _, _, a_score), (b, _, _, b_score)| {

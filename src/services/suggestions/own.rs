@@ -10,7 +10,6 @@ use search_index::{DocKind, Ranking};
 use crate::db;
 use crate::db::suggestions::{Owner, Record};
 use crate::domain::Role;
-use crate::domain::matching::MatchStatus;
 use crate::domain::offer::OfferStatus;
 use crate::domain::projection::PublicNeed;
 use crate::domain::scoring::{self, Candidate};
@@ -74,14 +73,10 @@ pub async fn own_offers_for_need(
     let hits = Hits::of(&ranked, OFFER_KEY_PREFIX);
     // All of one's offers have one owner, and so one record.
     let record = match Owner::of(&first.offer) {
-        Some(owner) => db::suggestions::records(
-            store.db,
-            std::slice::from_ref(&owner),
-            MatchStatus::Completed.as_str(),
-        )
-        .await?
-        .remove(&owner)
-        .unwrap_or_default(),
+        Some(owner) => db::suggestions::records(store.db, std::slice::from_ref(&owner))
+            .await?
+            .remove(&owner)
+            .unwrap_or_default(),
         None => Record::default(),
     };
     let open = match db::needs::find_by_code(store.db, &need.code).await? {
@@ -102,6 +97,7 @@ pub async fn own_offers_for_need(
             text_relevance: hits.relevance(&offer.id),
             completed: record.completed,
             average_rating: record.average_rating(),
+            outcomes: super::outcomes_of(&record),
         };
         let Some(score) = scoring::score(&candidate) else {
             continue;

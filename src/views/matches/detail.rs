@@ -6,6 +6,7 @@
 use maud::{Markup, html};
 
 use crate::domain::matching::{Action, MatchStatus, Party, ProposedSide, owner_sees_handover};
+use crate::domain::outcome::OutcomeKind;
 use crate::services::matches::{EventView, MatchDetail};
 use crate::views::components::{DATE_HINT, csrf_field};
 use crate::views::layout::{PageCtx, page};
@@ -37,6 +38,7 @@ fn event_label(e: &EventView) -> &'static str {
         "service" => "登记服务",
         "handover" => "更新交接说明",
         "consent_withdrawn" => "监护人撤回发布同意，待乡镇决定",
+        "outcome_note" => "填写成效说明",
         other => other.parse::<Action>().map(Action::label).unwrap_or("操作"),
     }
 }
@@ -123,6 +125,7 @@ fn fields_of<'a>(
     d: &'a MatchDetail,
     today: &'a str,
     ratings: &'a [(String, String)],
+    outcomes: &'a [(String, String)],
 ) -> Vec<Field<'a>> {
     let text = |name, label, hint, required| Field {
         name,
@@ -197,6 +200,25 @@ fn fields_of<'a>(
             Some("例如：已与监护人沟通，继续服务至本学期结束。服务方会看到这段文字。"),
             false,
         )],
+        Action::OutcomeNote if d.party == Party::Officer => vec![
+            Field {
+                name: "outcome",
+                label: "需求的满足情况",
+                control: Control::Select(outcomes),
+                value: "",
+                hint: None,
+                required: true,
+            },
+            text("note", "成效说明", staff_hint, true),
+        ],
+        Action::OutcomeNote => vec![text(
+            "note",
+            "成效说明",
+            Some(
+                "例如：服务了几次、孩子和家庭有什么变化。请勿写入儿童的姓名、身份证号、电话或住址。",
+            ),
+            true,
+        )],
         Action::Handover => vec![Field {
             value: d.record.handover_note.as_deref().unwrap_or(""),
             ..text(
@@ -209,6 +231,51 @@ fn fields_of<'a>(
     }
 }
 
+/// The outcome notes of a completed match, and the caller's form while
+/// its note is asked for (once; the inbox points here).
+fn outcome_notes(ctx: &PageCtx<'_>, data: &MatchPage<'_>, outcomes: &[(String, String)]) -> Markup {
+    let d = data.detail;
+    let r = &d.record;
+    let officer = r
+        .officer_outcome
+        .as_deref()
+        .and_then(|c| c.parse::<OutcomeKind>().ok());
+    let action = Action::OutcomeNote;
+    html! {
+        @if d.status == MatchStatus::Completed {
+            h2 { "服务成效" }
+            dl.facts {
+                dt { "乡镇评价" }
+                dd {
+                    @match (officer, &r.officer_outcome_note) {
+                        (Some(kind), Some(note)) => { (kind.label()) p.text { (note) } },
+                        _ => span.hint { "尚未填写" },
+                    }
+                }
+                dt { "服务方说明" }
+                dd {
+                    @match &r.owner_outcome_note {
+                        Some(note) => p.text { (note) },
+                        None => span.hint { "尚未填写" },
+                    }
+                }
+            }
+            @if d.outcome_note_asked {
+                section.card.move {
+                    h3 { (action.label()) }
+                    form method="post" action={ "/matches/" (r.id) "/" (action.as_str()) } {
+                        (csrf_field(ctx.csrf))
+                        @for f in fields_of(action, d, "", &[], outcomes) {
+                            (field(action, &f, data.failed))
+                        }
+                        button type="submit" { "提交成效说明" }
+                    }
+                }
+            }
+        }
+    }
+}
+
 fn move_forms(ctx: &PageCtx<'_>, data: &MatchPage<'_>) -> Markup {
     let d = data.detail;
     let today = chrono::Local::now().date_naive().to_string();
@@ -216,7 +283,12 @@ fn move_forms(ctx: &PageCtx<'_>, data: &MatchPage<'_>) -> Markup {
         .iter()
         .map(|(v, t)| ((*v).to_owned(), (*t).to_owned()))
         .collect();
+    let outcomes: Vec<(String, String)> = OutcomeKind::ALL
+        .iter()
+        .map(|k| (k.as_str().to_owned(), k.label().to_owned()))
+        .collect();
     html! {
+        (outcome_notes(ctx, data, &outcomes))
         @if !d.allowed.is_empty() {
             h2 { "办理" }
             // Every move the state allows is shown open, each with the
@@ -226,7 +298,7 @@ fn move_forms(ctx: &PageCtx<'_>, data: &MatchPage<'_>) -> Markup {
                     h3 { (button_label(*action, d)) }
                     form method="post" action={ "/matches/" (d.record.id) "/" (action.as_str()) } {
                         (csrf_field(ctx.csrf))
-                        @for f in fields_of(*action, d, &today, &ratings) {
+                        @for f in fields_of(*action, d, &today, &ratings, &outcomes) {
                             (field(*action, &f, data.failed))
                         }
                         button type="submit" { (button_label(*action, d)) }

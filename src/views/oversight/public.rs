@@ -37,6 +37,8 @@ pub fn stats_page(ctx: &PageCtx<'_>, s: &PublicStats, computed_at: &DateTime<Utc
                 table.compact {
                     tbody {
                         tr { th scope="row" { "完成对接（满足需求）" } td.num { (shown(s.needs_met)) " 项" } }
+                        tr { th scope="row" { "结案需求：完全满足" } td.num { (shown(s.needs_fully_met)) " 项" } }
+                        tr { th scope="row" { "结案需求：部分满足" } td.num { (shown(s.needs_partly_met)) " 项" } }
                         tr { th scope="row" { "服务记录" } td.num { (s.services) " 次" } }
                         tr { th scope="row" { "志愿服务时长" } td.num { (number(s.volunteer_hours)) " 小时" } }
                         tr { th scope="row" { "合作服务机构" } td.num { (s.partner_organisations) " 家" } }

@@ -35,6 +35,8 @@ pub struct MatchBody {
     events: Vec<MatchEventBody>,
     services: Vec<ServiceBody>,
     allowed_moves: Vec<&'static str>,
+    /// The outcome notes asked for when the match completed.
+    outcome_notes: OutcomeNotesBody,
     /// Staff only (null for the owner): since when the match waits for the
     /// officer's decision because the guardian withdrew consent to publish.
     #[schema(required = true)]
@@ -42,6 +44,21 @@ pub struct MatchBody {
     created_at: String,
     status_changed_at: String,
     updated_at: String,
+}
+
+/// The outcome notes of a completed match: the officer's outcome and
+/// note, the owner's note, and whether the caller is asked for its own
+/// (`POST /api/v1/matches/{id}/outcome-note`).
+#[derive(Serialize, ToSchema)]
+pub struct OutcomeNotesBody {
+    /// `fully_met`, `partly_met` or `not_met`: the officer's view.
+    #[schema(required = true)]
+    officer_outcome: Option<String>,
+    #[schema(required = true)]
+    officer_note: Option<String>,
+    #[schema(required = true)]
+    owner_note: Option<String>,
+    asked_of_caller: bool,
 }
 
 /// The need of a match: its public projection; staff also get its id.
@@ -99,6 +116,12 @@ impl From<MatchDetail> for MatchBody {
             events: d.events.into_iter().map(MatchEventBody::from).collect(),
             services: d.services.into_iter().map(ServiceBody::from).collect(),
             allowed_moves: d.allowed.iter().map(|a| a.as_str()).collect(),
+            outcome_notes: OutcomeNotesBody {
+                officer_outcome: r.officer_outcome,
+                officer_note: r.officer_outcome_note,
+                owner_note: r.owner_outcome_note,
+                asked_of_caller: d.outcome_note_asked,
+            },
             review_since: (d.party != Party::Owner)
                 .then_some(r.review_since)
                 .flatten()

@@ -177,7 +177,7 @@ fn move_input(action: Action, form: &FormFields) -> Result<MoveInput, Invalid> {
         Action::Continue => MoveInput::Continue {
             note: form.get_opt("note"),
         },
-        Action::Services | Action::Handover => {
+        Action::Services | Action::Handover | Action::OutcomeNote => {
             return Err(Invalid::one("action", "不支持的操作"));
         }
     })
@@ -226,6 +226,14 @@ async fn perform(
         Action::Handover => {
             matches::set_handover(store, ctx, caller, id, form.get("handover_note")).await?;
             Ok("交接说明已保存。")
+        }
+        Action::OutcomeNote => {
+            let input = matches::OutcomeNoteInput {
+                outcome: form.get_opt("outcome"),
+                note: form.get("note").to_owned(),
+            };
+            matches::note_outcome(store, ctx, caller, id, input).await?;
+            Ok("成效说明已保存，谢谢。")
         }
         Action::Continue => {
             let input = move_input(action, form)?;

@@ -118,3 +118,48 @@ pub async fn api_handover_put(
 ) -> AppResult<Json<MatchBody>> {
     handover(&state, &caller, &ctx, &id, body).await
 }
+
+/// An outcome note on a completed match.
+#[derive(serde::Deserialize, Default, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct OutcomeNoteRequest {
+    /// The township officer's view: `fully_met`, `partly_met` or `not_met`
+    /// (required of the officer; the owner sends none).
+    pub outcome: Option<String>,
+    /// How it went (at most 2000 characters; checked for personal information).
+    pub note: Option<String>,
+}
+
+/// Gives the caller's outcome note on a completed match: the offer's owner
+/// (a note) or the township officer (an outcome and a note), once each.
+#[utoipa::path(
+    post,
+    path = "/api/v1/matches/{id}/outcome-note",
+    tag = "matches",
+    operation_id = "matches_outcome_note",
+    security(("cookie" = [], "csrf" = [])),
+    params(("id" = String, Path, description = "The match's id")),
+    request_body = OutcomeNoteRequest,
+    responses(
+        (status = 200, description = "The match, as `GET /api/v1/matches/{id}`, with `outcome_notes`", body = MatchBody),
+        LoginRequired,
+        (status = 403, description = "County staff (the owner and the officer give notes), or missing/wrong `X-CSRF-Token`", body = ErrorBody),
+        OutOfReach,
+        (status = 409, description = "`conflict`: not completed (with `details.status`), or this party's note was already given (a note is not replaced)", body = ErrorBody),
+        (status = 422, description = "Missing `note`, the officer's missing or unknown `outcome`, an owner sending `outcome`, or `personal_information` findings", body = ErrorBody),
+    )
+)]
+pub async fn api_outcome_note(
+    State(state): State<AppState>,
+    Auth(caller): Auth,
+    Ctx(ctx): Ctx,
+    ApiPath(id): ApiPath<String>,
+    ApiJson(body): ApiJson<OutcomeNoteRequest>,
+) -> AppResult<Json<MatchBody>> {
+    let input = matches::OutcomeNoteInput {
+        outcome: body.outcome,
+        note: body.note.unwrap_or_default(),
+    };
+    matches::note_outcome(state.store(), &ctx, &caller, &id, input).await?;
+    answer(&state, &caller, &id).await
+}

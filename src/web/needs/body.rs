@@ -61,6 +61,42 @@ pub struct StaffNeedBody {
     #[schema(required = true)]
     published_at: Option<String>,
     public: PublicNeedBody,
+    /// How it ended: `fully_met`, `partly_met` or `not_met`; null while
+    /// open or when closed without one.
+    #[schema(required = true)]
+    outcome: Option<OutcomeBody>,
+    /// Its escalation steps, oldest first (only on a single need's answer).
+    escalations: Vec<EscalationBody>,
+    /// When the sweep widened it to county-wide offers.
+    #[schema(required = true)]
+    widened_at: Option<String>,
+    /// When the sweep asked to renew or close it (cleared by renewing).
+    #[schema(required = true)]
+    renewal_asked_at: Option<String>,
+}
+
+/// A need's outcome.
+#[derive(Serialize, ToSchema)]
+pub struct OutcomeBody {
+    /// `fully_met`, `partly_met` or `not_met`.
+    outcome: &'static str,
+    /// `other_help_found`, `no_longer_needed` or `other` (not met only).
+    #[schema(required = true)]
+    not_met_reason: Option<&'static str>,
+    /// What was delivered (partly met) or the note (not met, other).
+    #[schema(required = true)]
+    text: Option<String>,
+}
+
+/// One escalation step of a need.
+#[derive(Serialize, ToSchema)]
+pub struct EscalationBody {
+    /// `widened`, `renewal_asked`, `renewed` or `proposal_overdue`.
+    kind: &'static str,
+    label: &'static str,
+    at: String,
+    #[schema(required = true)]
+    match_id: Option<String>,
 }
 
 impl From<StaffNeed> for StaffNeedBody {
@@ -76,6 +112,26 @@ impl From<StaffNeed> for StaffNeedBody {
             created_at: need.created_at.to_rfc3339(),
             published_at: need.published_at.map(|t| t.to_rfc3339()),
             public: n.public.into(),
+            outcome: n.outcome.map(|o| {
+                let (kind, reason, text) = o.columns();
+                OutcomeBody {
+                    outcome: kind,
+                    not_met_reason: reason,
+                    text: text.map(str::to_owned),
+                }
+            }),
+            escalations: n
+                .escalations
+                .into_iter()
+                .map(|e| EscalationBody {
+                    kind: e.kind.as_str(),
+                    label: e.kind.label(),
+                    at: e.at.to_rfc3339(),
+                    match_id: e.match_id,
+                })
+                .collect(),
+            widened_at: need.widened_at.map(|t| t.to_rfc3339()),
+            renewal_asked_at: need.renewal_asked_at.map(|t| t.to_rfc3339()),
         }
     }
 }
@@ -86,7 +142,7 @@ impl From<StaffNeed> for StaffNeedBody {
 #[serde(untagged)]
 pub enum NeedBody {
     Public(PublicNeedBody),
-    Staff(StaffNeedBody),
+    Staff(Box<StaffNeedBody>),
 }
 
 /// The needs list: staff views for staff, public projections for

@@ -108,10 +108,15 @@ pub async fn detail_page(
     }
     let need = needs::get_for_staff(state.store(), &caller, &key, k).await?;
     let shown = area(need.public.township.as_deref());
-    Ok(
-        views::needs::staff_detail(&chrome.ctx(), &need, &shown, "", &Invalid::new())
-            .into_response(),
+    Ok(views::needs::staff_detail(
+        &chrome.ctx(),
+        &need,
+        &shown,
+        "",
+        &crate::domain::outcome::OutcomeInput::default(),
+        &Invalid::new(),
     )
+    .into_response())
 }
 
 pub async fn edit_page(
@@ -194,18 +199,48 @@ pub async fn close_submit(
 ) -> AppResult<Response> {
     let k = state.settings.k_anonymity;
     let reason = form.get("reason");
-    match needs::close(state.store(), &ctx, &caller, &id, reason, k).await {
+    let outcome = outcome_input(&form);
+    match needs::close(state.store(), &ctx, &caller, &id, reason, &outcome, true, k).await {
         Ok(_) => back_to_need(&chrome, &id, "需求已关闭。").await,
         Err(ServiceError::Invalid(errors)) => {
             let need = needs::get_for_staff(state.store(), &caller, &id, k).await?;
             let all = state.regions.clone();
             let shown = area_of(&all, need.public.township.as_deref());
-            let page = views::needs::staff_detail(&chrome.ctx(), &need, &shown, reason, &errors);
+            let page =
+                views::needs::staff_detail(&chrome.ctx(), &need, &shown, reason, &outcome, &errors);
             Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
         }
         Err(ServiceError::Conflict(message)) => back_to_need(&chrome, &id, &message).await,
         Err(other) => Err(other.into()),
     }
+}
+
+/// The outcome fields of a close form.
+fn outcome_input(form: &FormFields) -> crate::domain::outcome::OutcomeInput {
+    let field = |name: &str| Some(form.get(name).to_owned()).filter(|v| !v.trim().is_empty());
+    crate::domain::outcome::OutcomeInput {
+        outcome: field("outcome"),
+        delivered: field("delivered"),
+        not_met_reason: field("not_met_reason"),
+        note: field("outcome_note"),
+    }
+}
+
+/// The officer renews a need the sweep asked about.
+pub async fn renew_submit(
+    State(state): State<AppState>,
+    Auth(caller): Auth,
+    Ctx(ctx): Ctx,
+    chrome: Chrome,
+    ApiPath(id): ApiPath<String>,
+) -> AppResult<Response> {
+    let k = state.settings.k_anonymity;
+    let message = match needs::escalation::renew(state.store(), &ctx, &caller, &id, k).await {
+        Ok(_) => "需求已续期，重新开始计时。".to_owned(),
+        Err(ServiceError::Conflict(message)) => format!("未能续期：{message}"),
+        Err(other) => return Err(other.into()),
+    };
+    back_to_need(&chrome, &id, &message).await
 }
 
 /// Staff: the needs of their scope. Verified providers and approved

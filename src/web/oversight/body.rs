@@ -296,6 +296,10 @@ pub struct StatsBody {
     pub children_total: StatBody,
     /// Matches completed in the period (needs met).
     pub needs_met: StatBody,
+    /// Needs closed or fulfilled in the period as fully met ("<k" when few).
+    pub needs_fully_met: StatBody,
+    /// … as partly met.
+    pub needs_partly_met: StatBody,
     pub services: u64,
     pub volunteer_hours: f64,
     pub partner_organisations: u64,
@@ -340,6 +344,8 @@ impl From<(&PublicStats, DateTime<Utc>)> for StatsBody {
                 .collect(),
             children_total: StatBody::of(s.children.grand_total, k),
             needs_met: StatBody::of(s.needs_met, k),
+            needs_fully_met: StatBody::of(s.needs_fully_met, k),
+            needs_partly_met: StatBody::of(s.needs_partly_met, k),
             services: s.services,
             volunteer_hours: s.volunteer_hours,
             partner_organisations: s.partner_organisations,
