@@ -61,6 +61,10 @@ pub async fn needs_to_renew(
     need::Entity::find()
         .filter(need::Column::Status.eq(NeedStatus::Published.as_str()))
         .filter(need::Column::RenewalAskedAt.is_null())
+        // Widening comes first: a need is asked about only once it was
+        // offered more widely (a sweep on another node may still be
+        // widening it).
+        .filter(need::Column::WidenedAt.is_not_null())
         .filter(need::Column::WaitingSince.lt(cutoff))
         .filter(proposed_since_clock().not())
         .order_by_asc(need::Column::WaitingSince)
@@ -97,6 +101,7 @@ pub async fn mark_renewal_asked(
         .filter(need::Column::Id.eq(id))
         .filter(need::Column::Status.eq(NeedStatus::Published.as_str()))
         .filter(need::Column::RenewalAskedAt.is_null())
+        .filter(need::Column::WidenedAt.is_not_null())
         .exec(db)
         .await?;
     Ok(done.rows_affected == 1)
@@ -169,10 +174,25 @@ pub async fn steps_of(
     db: &impl ConnectionTrait,
     need_id: &str,
 ) -> Result<Vec<need_escalation::Model>, DbErr> {
-    need_escalation::Entity::find()
+    let mut steps = need_escalation::Entity::find()
         .filter(need_escalation::Column::NeedId.eq(need_id))
         .order_by_asc(need_escalation::Column::At)
         .limit(100)
         .all(db)
-        .await
+        .await?;
+    // Steps recorded at the same moment (one sweep's clock) in the order
+    // they follow one another.
+    steps.sort_by_key(|s| (s.at, step_rank(&s.kind)));
+    Ok(steps)
+}
+
+fn step_rank(kind: &str) -> u8 {
+    use crate::domain::escalation::EscalationKind as K;
+    match kind.parse::<K>() {
+        Ok(K::Widened) => 0,
+        Ok(K::RenewalAsked) => 1,
+        Ok(K::Renewed) => 2,
+        Ok(K::ProposalOverdue) => 3,
+        Err(_) => 4,
+    }
 }

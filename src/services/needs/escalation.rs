@@ -15,6 +15,7 @@ use crate::db;
 use crate::db::entities::need_escalation;
 use crate::domain::Role;
 use crate::domain::escalation::{EscalationKind, EscalationSettings, office_day_start};
+use crate::domain::inbox::InboxKind;
 use crate::domain::need::Urgency;
 use crate::domain::referral::office_day;
 
@@ -89,10 +90,17 @@ pub async fn record_escalation(
         Event::success("need.escalate", format!("need:{need_id}")).with_detail(detail),
     )
     .await?;
-    // NOTIFY: the lead adds `services::notify::queue(txn, …)` here after
-    // merging: every step but `Renewed` puts an item in an inbox (the
-    // officer's for `Widened` and `RenewalAsked`, the county's for
-    // `ProposalOverdue`).
+    // Every step but a renewal puts an item in an inbox: its people are
+    // told in the same transaction.
+    let waiting = match kind {
+        EscalationKind::Widened => Some(InboxKind::NeedWidened),
+        EscalationKind::RenewalAsked => Some(InboxKind::NeedToRenew),
+        EscalationKind::ProposalOverdue => Some(InboxKind::ProposalOverdue),
+        EscalationKind::Renewed => None,
+    };
+    if let Some(inbox) = waiting {
+        crate::services::notify::events::need_escalated(txn, at, need_id, inbox, match_id).await?;
+    }
     Ok(())
 }
 

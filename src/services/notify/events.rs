@@ -42,19 +42,53 @@ pub async fn match_moved(
         (None, None) => return Ok(0),
     };
     let township = Recipients::Township(&record.township_code);
-    let (to, kind) = match record.status {
-        MatchStatus::Proposed => (township, InboxKind::MatchProposed),
-        MatchStatus::Suggested => (owner, InboxKind::MatchSuggested),
-        MatchStatus::TownshipApproved => (Recipients::County, InboxKind::MatchCountyApproval),
-        MatchStatus::Approved => (owner, InboxKind::MatchToServe),
-        MatchStatus::InService => (township, InboxKind::MatchToComplete),
+    let waiting: &[(Recipients<'_>, InboxKind)] = match record.status {
+        MatchStatus::Proposed => &[(township, InboxKind::MatchProposed)],
+        MatchStatus::Suggested => &[(owner, InboxKind::MatchSuggested)],
+        MatchStatus::TownshipApproved => &[(Recipients::County, InboxKind::MatchCountyApproval)],
+        MatchStatus::Approved => &[(owner, InboxKind::MatchToServe)],
+        MatchStatus::InService => &[(township, InboxKind::MatchToComplete)],
+        // Completed: both parties are asked for their outcome note.
+        MatchStatus::Completed => &[
+            (owner, InboxKind::OwnerOutcomeNote),
+            (township, InboxKind::OfficerOutcomeNote),
+        ],
         _ => return Ok(0),
     };
-    let mut notice = Notice::new(kind, format!("/matches/{}", record.id));
-    if let Some(code) = need_code {
-        notice = notice.about(Part::NeedCode(code));
+    let mut queued = 0;
+    for (to, kind) in waiting {
+        let mut notice = Notice::new(*kind, format!("/matches/{}", record.id));
+        if let Some(code) = &need_code {
+            notice = notice.about(Part::NeedCode(code.clone()));
+        }
+        notice = notice.about(Part::OfferTitle(offer.title.clone()));
+        queued += queue(txn, now, *to, &notice).await?;
     }
-    notice = notice.about(Part::OfferTitle(offer.title));
+    Ok(queued)
+}
+
+/// A need's escalation step put it in an inbox: the township's officers
+/// for a widened need or one to renew or close, the county for a proposal
+/// its township left undecided past the deadline.
+pub async fn need_escalated(
+    txn: &impl ConnectionTrait,
+    now: DateTime<Utc>,
+    need_id: &str,
+    kind: InboxKind,
+    match_id: Option<&str>,
+) -> Result<u64, DbErr> {
+    let Some(need) = db::needs::find(txn, need_id).await? else {
+        return Ok(0);
+    };
+    let (to, path) = match (kind, match_id) {
+        (InboxKind::ProposalOverdue, Some(m)) => (Recipients::County, format!("/matches/{m}")),
+        (InboxKind::ProposalOverdue, None) => return Ok(0),
+        _ => (
+            Recipients::Township(&need.township_code),
+            format!("/needs/{}", need.id),
+        ),
+    };
+    let notice = Notice::new(kind, path).about(Part::NeedCode(need.code));
     queue(txn, now, to, &notice).await
 }
 
