@@ -331,12 +331,17 @@ pub const QUEUE_COUNT_CAP: u64 = 10_000;
 /// migration 000036 without visiting the rows, and the sent messages
 /// (nearly all of the table) are never walked.
 pub async fn queue_length(db: &impl ConnectionTrait) -> Result<u64, DbErr> {
+    queue_length_capped(db, QUEUE_COUNT_CAP).await
+}
+
+/// [`queue_length`] counting up to `cap`.
+pub async fn queue_length_capped(db: &impl ConnectionTrait, cap: u64) -> Result<u64, DbErr> {
     let mut waiting = Query::select();
     waiting
         .column(O::Status)
         .from(outbox::Entity)
         .and_where(Expr::col(O::Status).is_in([PENDING, HELD]))
-        .limit(QUEUE_COUNT_CAP);
+        .limit(cap);
     let count = Query::select()
         .expr_as(Expr::cust("COUNT(*)"), Alias::new("waiting"))
         .from_subquery(waiting, Alias::new("capped"))

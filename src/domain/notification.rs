@@ -290,7 +290,10 @@ pub fn compose(notice: &Notice) -> Composed {
         })
         .collect();
     let (subject, opening) = if notice.overdue {
-        (format!("【童心桥】逾期提醒：{label}"), "您有一项待办已超过办理时限")
+        (
+            format!("【童心桥】逾期提醒：{label}"),
+            "您有一项待办已超过办理时限",
+        )
     } else {
         (format!("【童心桥】{label}"), "您有一项新的待办")
     };

@@ -189,13 +189,7 @@ pub async fn need_drafted(
     };
     let notice = Notice::new(InboxKind::NeedToPublish, format!("/needs/{need_id}"))
         .about(Part::NeedCode(need.code));
-    queue(
-        txn,
-        now,
-        Recipients::Township(&need.township_code),
-        &notice,
-    )
-    .await
+    queue(txn, now, Recipients::Township(&need.township_code), &notice).await
 }
 
 /// A department asked the township about a referral. The question's
