@@ -171,7 +171,7 @@ async fn village_drafts_department_questions_and_decided_reports_reach_the_towns
     assert!(
         texts
             .iter()
-            .any(|t| t.contains(&need_code) && t.contains(&format!("/needs/"))),
+            .any(|t| t.contains(&need_code) && t.contains("/needs/")),
         "the drafted need is named by its code: {texts:#?}"
     );
     assert!(
