@@ -161,6 +161,9 @@ pub async fn note(
         .col_expr(noted, Expr::value(now))
         .filter(report::Column::Id.eq(id))
         .filter(noted.is_null())
+        // The sweep read the report outside this transaction: one answered
+        // meanwhile is no longer overdue and is not marked.
+        .filter(report::Column::Status.is_in(ReportStatus::codes_where(|s| s.awaits_response())))
         .exec(db)
         .await?;
     Ok(done.rows_affected == 1)

@@ -229,6 +229,9 @@ pub struct Notice {
     pub parts: Vec<Part>,
     /// A path of the portal (`/matches/…`), built from record ids.
     pub path: String,
+    /// The item has waited past its deadline (a sweep noticed): the
+    /// message says so instead of announcing something new.
+    pub overdue: bool,
 }
 
 impl Notice {
@@ -237,7 +240,14 @@ impl Notice {
             kind,
             parts: Vec::new(),
             path: path.into(),
+            overdue: false,
         }
+    }
+
+    /// Marks the notice as a reminder of an item past its deadline.
+    pub fn overdue(mut self) -> Notice {
+        self.overdue = true;
+        self
     }
 
     pub fn about(mut self, part: Part) -> Notice {
@@ -279,12 +289,20 @@ pub fn compose(notice: &Notice) -> Composed {
             clean
         })
         .collect();
-    let subject = format!("【童心桥】{label}");
+    let (subject, opening) = if notice.overdue {
+        (
+            format!("【童心桥】逾期提醒：{label}"),
+            "您有一项待办已超过办理时限",
+        )
+    } else {
+        (format!("【童心桥】{label}"), "您有一项新的待办")
+    };
+    let plain = format!("{opening}：{label}。请登录童心桥处理。");
     let body = if about.is_empty() {
-        format!("您有一项新的待办：{label}。请登录童心桥处理。")
+        plain.clone()
     } else {
         format!(
-            "您有一项新的待办：{label}（{}）。请登录童心桥处理。",
+            "{opening}：{label}（{}）。请登录童心桥处理。",
             about.join("，")
         )
     };
@@ -297,7 +315,7 @@ pub fn compose(notice: &Notice) -> Composed {
     } else {
         Composed {
             subject,
-            body: format!("您有一项新的待办：{label}。请登录童心桥处理。"),
+            body: plain,
             dropped: notice.parts.len(),
         }
     }
@@ -360,6 +378,16 @@ mod tests {
         assert_eq!(Channels::from_json(&channels.to_json()), Some(channels));
         assert_eq!(Channels::from_json(r#"{"nope":["email"]}"#), None);
         assert_eq!(Channels::from_json(r#"{"match_proposed":["fax"]}"#), None);
+    }
+
+    #[test]
+    fn an_overdue_notice_says_it_waited_past_its_deadline() {
+        let fresh = compose(&Notice::new(InboxKind::ReportToRespond, "/reports/x"));
+        let late = compose(&Notice::new(InboxKind::ReportToRespond, "/reports/x").overdue());
+        assert!(fresh.body.starts_with("您有一项新的待办"), "{}", fresh.body);
+        assert!(late.subject.contains("逾期提醒"), "{}", late.subject);
+        assert!(late.body.contains("已超过办理时限"), "{}", late.body);
+        assert!(late.body.contains(InboxKind::ReportToRespond.label()));
     }
 
     #[test]

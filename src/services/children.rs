@@ -232,6 +232,15 @@ async fn create_linked(
                     None,
                 )
                 .await?;
+                if saved.status == FileStatus::Draft {
+                    crate::services::notify::events::file_drafted(
+                        &txn,
+                        store.clock.now(),
+                        &saved.id,
+                        &saved.township_code,
+                    )
+                    .await?;
+                }
                 if let Some(report_id) = report_id {
                     super::reports::link_created(
                         store.within(&txn),

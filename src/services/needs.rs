@@ -231,6 +231,16 @@ pub async fn create(
                     Event::success("need.create", format!("need:{}", saved.id)),
                 )
                 .await?;
+                // A village's draft waits for the township; an officer's
+                // own draft is already theirs.
+                if caller.role == Role::VillageSupervisor {
+                    crate::services::notify::events::need_drafted(
+                        &txn,
+                        store.clock.now(),
+                        &saved.id,
+                    )
+                    .await?;
+                }
                 txn.commit().await?;
                 return staff_need(store, caller, saved, &child, k).await;
             }

@@ -35,6 +35,7 @@ mod metrics;
 mod migrations;
 mod needs;
 mod notify;
+mod notify_events;
 mod notify_servers;
 mod offer_pages;
 mod offers;

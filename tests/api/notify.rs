@@ -19,7 +19,7 @@ use crate::notify_servers::{SmsGateway, SmtpServer};
 type Outbox = carebridge::db::entities::notification_outbox::Entity;
 
 /// A worker of `app` sending through `smtp` and (optionally) `sms`.
-fn worker(app: &TestApp, smtp: &SmtpServer, sms: Option<&SmsGateway>) -> Worker {
+pub fn worker(app: &TestApp, smtp: &SmtpServer, sms: Option<&SmsGateway>) -> Worker {
     let mut settings = app.settings.clone();
     settings.notify.smtp_url = Some(carebridge::config::Secret::new(smtp.url()));
     settings.notify.sms_url = sms.map(|s| carebridge::config::Secret::new(s.url()));
@@ -53,7 +53,7 @@ fn token_sent_to(smtp: &SmtpServer, address: &str) -> String {
 
 /// Gives `client` the e-mail `address` (and `extra` settings), confirmed
 /// through the link of the mail the worker sends.
-async fn subscribe(
+pub async fn subscribe(
     app: &TestApp,
     smtp: &SmtpServer,
     client: &mut TestClient,
@@ -76,7 +76,7 @@ async fn subscribe(
 }
 
 /// Mails received for `address` that are not confirmation mails.
-fn notices_to(smtp: &SmtpServer, address: &str) -> Vec<crate::notify_servers::Received> {
+pub fn notices_to(smtp: &SmtpServer, address: &str) -> Vec<crate::notify_servers::Received> {
     smtp.received()
         .into_iter()
         .filter(|m| m.rcpt.iter().any(|r| r.contains(address)) && !m.text().contains("token="))

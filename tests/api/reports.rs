@@ -46,7 +46,7 @@ pub async fn id_of(staff: &mut TestClient, reference: &str) -> String {
         .to_owned()
 }
 
-async fn step(
+pub async fn step(
     officer: &mut TestClient,
     id: &str,
     action: &str,
@@ -57,7 +57,7 @@ async fn step(
         .await
 }
 
-fn responded() -> Value {
+pub fn responded() -> Value {
     json!({
         "responders": "乡镇民政干部、村儿童主任",
         "findings": "孩子独自在家，已联系亲属照看",
@@ -67,7 +67,7 @@ fn responded() -> Value {
 }
 
 /// Takes report `id` through assign, respond and assess.
-async fn assessed(officer: &mut TestClient, id: &str) {
+pub async fn assessed(officer: &mut TestClient, id: &str) {
     step(officer, id, "assign", json!({}))
         .await
         .assert_status(StatusCode::OK);

@@ -16,6 +16,10 @@ use serde_json::Value;
 
 use crate::helpers::{TestApp, TestClient};
 
+/// Long enough for a node's notification worker (a round every 2 s) to
+/// have run a few rounds.
+pub const WORKER_ROUNDS: Duration = Duration::from_secs(5);
+
 /// A free port on the loopback address (free when asked; the node binds
 /// it a moment later).
 fn free_addr() -> SocketAddr {
@@ -94,19 +98,27 @@ pub struct Node {
 impl Node {
     /// Starts a node on `dir` and waits until it answers `/readyz`.
     pub async fn start(dir: &NodeDir) -> Node {
+        Node::start_with(dir, &[]).await
+    }
+
+    /// [`Node::start`] with further `serve` flags (`--smtp-url …`).
+    pub async fn start_with(dir: &NodeDir, flags: &[&str]) -> Node {
         let addr = free_addr();
         let metrics = free_addr();
         let log = dir.path().join(format!("serve-{}.log", addr.port()));
         let out = std::fs::File::create(&log).expect("log file");
         let err = out.try_clone().expect("log file");
+        let (addr_text, metrics_text) = (addr.to_string(), metrics.to_string());
+        let mut args = vec![
+            "serve",
+            "--addr",
+            &addr_text,
+            "--metrics-addr",
+            &metrics_text,
+        ];
+        args.extend_from_slice(flags);
         let child = dir
-            .command(&[
-                "serve",
-                "--addr",
-                &addr.to_string(),
-                "--metrics-addr",
-                &metrics.to_string(),
-            ])
+            .command(&args)
             .stdin(Stdio::null())
             .stdout(out)
             .stderr(err)

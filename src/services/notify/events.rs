@@ -197,3 +197,78 @@ pub async fn referral_moved(
     let notice = Notice::new(kind, format!("/referrals/{referral_id}"));
     queue(txn, now, to, &notice).await
 }
+
+/// A village supervisor drafted a file: the township's officers complete
+/// it. The message names nothing of the file (its number carries the
+/// township, and everything else in it is the child's).
+pub async fn file_drafted(
+    txn: &impl ConnectionTrait,
+    now: DateTime<Utc>,
+    child_id: &str,
+    township_code: &str,
+) -> Result<u64, DbErr> {
+    let notice = Notice::new(InboxKind::FileToComplete, format!("/children/{child_id}"));
+    queue(txn, now, Recipients::Township(township_code), &notice).await
+}
+
+/// A village supervisor drafted a need: the township's officers publish
+/// it. Named by its code, as on the public pages.
+pub async fn need_drafted(
+    txn: &impl ConnectionTrait,
+    now: DateTime<Utc>,
+    need_id: &str,
+) -> Result<u64, DbErr> {
+    let Some(need) = db::needs::find(txn, need_id).await? else {
+        return Ok(0);
+    };
+    let notice = Notice::new(InboxKind::NeedToPublish, format!("/needs/{need_id}"))
+        .about(Part::NeedCode(need.code));
+    queue(txn, now, Recipients::Township(&need.township_code), &notice).await
+}
+
+/// A department asked the township about a referral. The question's
+/// text is the department's and may concern the child: only the kind is
+/// told.
+pub async fn referral_asked(
+    txn: &impl ConnectionTrait,
+    now: DateTime<Utc>,
+    referral_id: &str,
+) -> Result<u64, DbErr> {
+    let Some(referral) = db::referrals::find(txn, referral_id).await? else {
+        return Ok(0);
+    };
+    let notice = Notice::new(
+        InboxKind::ReferralQuestion,
+        format!("/referrals/{referral_id}"),
+    );
+    queue(
+        txn,
+        now,
+        Recipients::Township(&referral.township_code),
+        &notice,
+    )
+    .await
+}
+
+/// A report moved into the township's inbox again: decided (its
+/// follow-up and closing wait), past its first-response deadline
+/// (a reminder to the township), or escalated to the county. Reports
+/// name nothing but the kind.
+pub async fn report_waits(
+    txn: &impl ConnectionTrait,
+    now: DateTime<Utc>,
+    report_id: &str,
+    township_code: &str,
+    kind: InboxKind,
+    overdue: bool,
+) -> Result<u64, DbErr> {
+    let to = match kind {
+        InboxKind::ReportEscalated => Recipients::County,
+        _ => Recipients::Township(township_code),
+    };
+    let mut notice = Notice::new(kind, format!("/reports/{report_id}"));
+    if overdue {
+        notice = notice.overdue();
+    }
+    queue(txn, now, to, &notice).await
+}

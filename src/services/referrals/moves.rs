@@ -364,6 +364,9 @@ pub async fn comment(
         _ => None,
     };
     db::referrals::set_asked(&txn, id, asked, now).await?;
+    if asked.is_some() {
+        crate::services::notify::events::referral_asked(&txn, now, id).await?;
+    }
     audit::append(
         &txn,
         ctx,

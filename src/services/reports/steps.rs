@@ -89,6 +89,18 @@ async fn apply(
         step.audit_detail,
     )
     .await?;
+    // Decided: the follow-up visit and the closing now wait.
+    if to.after(Move::Close).is_some() && current.status.after(Move::Close).is_none() {
+        crate::services::notify::events::report_waits(
+            &txn,
+            now,
+            id,
+            &current.township_code,
+            crate::domain::inbox::InboxKind::ReportToClose,
+            false,
+        )
+        .await?;
+    }
     txn.commit().await?;
     load(store.db, id).await
 }

@@ -9,7 +9,9 @@ use chrono::{DateTime, Utc};
 
 use crate::db;
 use crate::db::entities::report::Column as R;
+use crate::domain::inbox::InboxKind;
 use crate::domain::report::StepKind;
+use crate::services::notify::events;
 use crate::services::{RequestCtx, ServiceResult, Store};
 
 use super::record;
@@ -61,6 +63,14 @@ pub async fn sweep(store: Store<'_>) -> ServiceResult<Swept> {
                     Some(detail),
                 )
                 .await?;
+                // Told in the transaction of the mark: once, by the node
+                // whose mark won.
+                let inbox = match kind {
+                    StepKind::Overdue => InboxKind::ReportToRespond,
+                    _ => InboxKind::ReportEscalated,
+                };
+                events::report_waits(&txn, now, &report.id, &report.township_code, inbox, true)
+                    .await?;
                 txn.commit().await?;
                 match kind {
                     StepKind::Overdue => swept.overdue += 1,
