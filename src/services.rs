@@ -18,6 +18,7 @@ pub mod files;
 pub mod inbox;
 pub mod kept;
 pub mod matches;
+pub mod need_outcomes;
 pub mod needs;
 pub mod notify;
 pub mod offers;

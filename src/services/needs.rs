@@ -12,7 +12,7 @@ pub mod escalation;
 pub use check::findings;
 pub use public::{NeedList, NeedListFilter, get_public, list, list_for_staff, list_public};
 
-use chrono::{DateTime, Utc};
+use chrono::Utc;
 use sea_orm::{ConnectionTrait, DatabaseTransaction};
 
 use crate::db;
@@ -22,7 +22,7 @@ use crate::domain::category::Category;
 use crate::domain::child::FileStatus;
 use crate::domain::invalid::required_text;
 use crate::domain::need::{NeedCode, NeedStatus, Urgency};
-use crate::domain::outcome::{NeedOutcome, OutcomeInput, OutcomeKind};
+use crate::domain::outcome::{NeedOutcome, OutcomeInput};
 use crate::domain::projection::PublicNeed;
 use crate::domain::{Invalid, Role};
 
@@ -422,7 +422,7 @@ pub async fn close(
     }
     close_one(&txn, ctx, caller, &need, &reason, now).await?;
     if let Some(outcome) = &outcome {
-        record_outcome(&txn, ctx, &need.id, outcome, now).await?;
+        super::need_outcomes::record(&txn, ctx, &need.id, outcome, now).await?;
     }
     let saved = stored(&txn, id).await?;
     txn.commit().await?;
@@ -453,46 +453,6 @@ async fn check_outcome_text<C: ConnectionTrait>(
         )),
         other => other,
     }
-}
-
-/// Writes a need's outcome (once: only where none is recorded), audited.
-pub(crate) async fn record_outcome(
-    txn: &impl ConnectionTrait,
-    ctx: &RequestCtx,
-    need_id: &str,
-    outcome: &NeedOutcome,
-    at: DateTime<Utc>,
-) -> ServiceResult<()> {
-    let (kind, reason, text) = outcome.columns();
-    if db::needs::set_outcome(txn, need_id, kind, reason, text, at).await? {
-        // The outcome counts in the record of every owner whose completed
-        // match served the need (relative updates, same transaction).
-        let delta = match outcome.kind() {
-            OutcomeKind::FullyMet => db::suggestions::RecordDelta {
-                fully_met: 1,
-                ..Default::default()
-            },
-            OutcomeKind::PartlyMet => db::suggestions::RecordDelta {
-                partly_met: 1,
-                ..Default::default()
-            },
-            OutcomeKind::NotMet => db::suggestions::RecordDelta {
-                not_met: 1,
-                ..Default::default()
-            },
-        };
-        let completed = crate::domain::matching::MatchStatus::Completed.as_str();
-        for owner in db::suggestions::owners_of_completed(txn, need_id, completed).await? {
-            db::suggestions::bump_record(txn, &owner, delta).await?;
-        }
-        audit::append(
-            txn,
-            ctx,
-            Event::success("need.outcome", format!("need:{need_id}")).with_detail(kind),
-        )
-        .await?;
-    }
-    Ok(())
 }
 
 /// Closes `need` with `reason` and ends its open matches, inside `txn`.

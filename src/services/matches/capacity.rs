@@ -104,7 +104,7 @@ pub(super) async fn follow_need(
     if next == crate::domain::need::NeedStatus::Fulfilled {
         // Every match that covered it completed: fully met. A need met in
         // part is closed instead, with what was delivered.
-        super::super::needs::record_outcome(
+        super::super::need_outcomes::record(
             conn,
             ctx,
             need_id,
