@@ -151,7 +151,7 @@ pub fn volunteers_page(
     reference: &str,
 ) -> Markup {
     page(
-        "志愿者名单",
+        "志愿者",
         ctx,
         html! {
             p { "服务记录只能选择名单中在册的志愿者。" a href="/api/v1/exports/volunteer-hours.csv" { "导出志愿服务时长（CSV）" } }
