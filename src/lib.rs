@@ -2,7 +2,8 @@
 //! children in difficult circumstances.
 //!
 //! Who owns what, and what may import what:
-//! - `domain`: pure rules and types; imports nothing of the app.
+//! - `domain`: pure rules and types, the `carebridge-domain` crate
+//!   (`domain/`); imports nothing of the app.
 //! - `db`: connecting, migrating, and queries over sea-orm entities.
 //! - `services`: the use cases (permission, transaction, audit); imports
 //!   `domain` and `db`, never `web` or `views`.
@@ -23,7 +24,7 @@ pub mod app;
 pub mod cli;
 pub mod config;
 pub mod db;
-pub mod domain;
+pub use carebridge_domain as domain;
 pub mod error;
 pub mod files;
 pub mod services;

@@ -7,112 +7,15 @@
 
 use std::fmt;
 use std::ops::Deref;
-use std::str::FromStr;
 
-use sea_orm::sea_query::{ArrayType, ColumnType, Nullable, StringLen, ValueType, ValueTypeErr};
+use sea_orm::sea_query::{ArrayType, ColumnType, Nullable, ValueType, ValueTypeErr};
 use sea_orm::{ColIdx, DbErr, QueryResult, TryGetError, TryGetable, Value};
 
-use crate::domain::category::Category;
-use crate::domain::child::{Assistance, Difficulty, DifficultyClass, FileStatus, SchoolStatus};
-use crate::domain::department::Department;
-use crate::domain::family::{CareType, FamilyStatus};
-use crate::domain::matching::{MatchStatus, ProposedSide};
-use crate::domain::need::{NeedStatus, Urgency};
-use crate::domain::offer::OfferStatus;
-use crate::domain::provider::{ProviderKind, ProviderStatus};
-use crate::domain::referral::ReferralStatus;
-use crate::domain::report::{Decision, ReportStatus, ReporterKind, RiskLevel, StepKind};
-use crate::domain::role::Role;
-
-/// A closed list of the domain with a stable code per value.
-pub trait Code: Copy + FromStr + 'static {
-    /// The list's name, for the error of an unknown stored code.
-    const NAME: &'static str;
-    fn code(self) -> &'static str;
-}
-
-fn unknown(name: &str, code: &str) -> DbErr {
-    DbErr::Type(format!("unknown {name} code {code:?} in the database"))
-}
-
-/// Makes each listed type a string column of its codes.
-macro_rules! coded_columns {
-    ($($ty:ty),+ $(,)?) => {$(
-        impl Code for $ty {
-            const NAME: &'static str = stringify!($ty);
-            fn code(self) -> &'static str {
-                self.as_str()
-            }
-        }
-
-        impl From<$ty> for Value {
-            fn from(v: $ty) -> Value {
-                Value::String(Some(v.as_str().to_owned()))
-            }
-        }
-
-        impl TryGetable for $ty {
-            fn try_get_by<I: ColIdx>(res: &QueryResult, idx: I) -> Result<Self, TryGetError> {
-                let code = <String as TryGetable>::try_get_by(res, idx)?;
-                code.parse()
-                    .map_err(|_| TryGetError::DbErr(unknown(stringify!($ty), &code)))
-            }
-        }
-
-        impl ValueType for $ty {
-            fn try_from(v: Value) -> Result<Self, ValueTypeErr> {
-                match v {
-                    Value::String(Some(code)) => code.parse().map_err(|_| ValueTypeErr),
-                    _ => Err(ValueTypeErr),
-                }
-            }
-
-            fn type_name() -> String {
-                stringify!($ty).to_owned()
-            }
-
-            fn array_type() -> ArrayType {
-                ArrayType::String
-            }
-
-            fn column_type() -> ColumnType {
-                ColumnType::String(StringLen::None)
-            }
-        }
-
-        impl Nullable for $ty {
-            fn null() -> Value {
-                Value::String(None)
-            }
-        }
-    )+};
-}
-
-coded_columns!(
-    Role,
-    ProviderKind,
-    ProviderStatus,
-    FamilyStatus,
-    CareType,
-    FileStatus,
-    Difficulty,
-    DifficultyClass,
-    Assistance,
-    NeedStatus,
-    Urgency,
-    Category,
-    OfferStatus,
-    MatchStatus,
-    ProposedSide,
-    ReportStatus,
-    ReporterKind,
-    Decision,
-    RiskLevel,
-    StepKind,
-    Department,
-    SchoolStatus,
-    ReferralStatus,
-);
+// The coded enums' own column mappings live beside them in the domain
+// crate (its `sea-orm` feature): Rust's orphan rule lets only the crate of a
+// type implement sea-orm's traits for it.
+pub use crate::domain::columns::Code;
+use crate::domain::columns::unknown;
 
 /// A list of codes stored as a JSON array of strings (a file's
 /// difficulties, a family's care types…), decoded when the row is read.
@@ -267,6 +170,8 @@ impl Nullable for NameList {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::child::Difficulty;
+    use crate::domain::need::NeedStatus;
 
     #[test]
     fn a_code_list_round_trips_and_refuses_an_unknown_code() {

@@ -11,7 +11,7 @@ mod phone;
 
 pub(super) use self::known::known_phone_findings;
 
-use crate::domain::id_number::check_digit;
+use crate::id_number::check_digit;
 
 use self::phone::{extend_back, is_landline, is_mobile, keyword_before};
 use super::normalize::{digit, fold, is_joiner};
@@ -228,8 +228,8 @@ fn is_id(digits: &str, x: bool, grouped: bool) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::text_check::tests::{each_found, with_check};
-    use crate::domain::text_check::{Sensitive, check};
+    use crate::text_check::tests::{each_found, with_check};
+    use crate::text_check::{Sensitive, check};
     use FindingKind::*;
 
     #[test]

@@ -175,7 +175,7 @@ pub fn reassessment_due_by(today: NaiveDate) -> NaiveDate {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::family::approval_ends;
+    use crate::family::approval_ends;
 
     fn day(y: i32, m: u32, d: u32) -> NaiveDate {
         NaiveDate::from_ymd_opt(y, m, d).expect("valid date")

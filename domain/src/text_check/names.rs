@@ -121,9 +121,9 @@ fn match_at(chars: &[(usize, char, usize)], k: usize, p: &Pattern) -> Option<usi
 
 #[cfg(test)]
 mod tests {
-    use crate::domain::text_check::FindingKind::Name;
-    use crate::domain::text_check::check;
-    use crate::domain::text_check::tests::{each_found, file};
+    use crate::text_check::FindingKind::Name;
+    use crate::text_check::check;
+    use crate::text_check::tests::{each_found, file};
 
     #[test]
     fn names_whole_split_and_given() {

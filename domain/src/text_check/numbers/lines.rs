@@ -8,8 +8,8 @@
 
 use super::phone::is_mobile;
 use super::{Chunk, UNITS};
-use crate::domain::text_check::normalize::is_joiner;
-use crate::domain::text_check::{Finding, FindingKind};
+use crate::text_check::normalize::is_joiner;
+use crate::text_check::{Finding, FindingKind};
 
 const GROUPINGS: [&[usize]; 3] = [&[3, 4, 4], &[3, 8], &[7, 4]];
 
@@ -123,9 +123,9 @@ pub(super) fn split_mobile_findings(text: &str, chunks: &[Chunk], out: &mut Vec<
 
 #[cfg(test)]
 mod tests {
-    use crate::domain::text_check::FindingKind::Phone;
-    use crate::domain::text_check::tests::each_found;
-    use crate::domain::text_check::{Sensitive, check};
+    use crate::text_check::FindingKind::Phone;
+    use crate::text_check::tests::each_found;
+    use crate::text_check::{Sensitive, check};
 
     #[test]
     fn mobiles_split_across_lines_or_joined_with_plus() {

@@ -243,9 +243,9 @@ fn birthday_after(after: &str) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use crate::domain::text_check::FindingKind::BirthDate;
-    use crate::domain::text_check::tests::each_found;
-    use crate::domain::text_check::{Sensitive, check};
+    use crate::text_check::FindingKind::BirthDate;
+    use crate::text_check::tests::each_found;
+    use crate::text_check::{Sensitive, check};
 
     fn born() -> Sensitive {
         Sensitive {

@@ -4,8 +4,8 @@
 //! that are not part of the number (the 七 of 前七位, read as 7) are skipped.
 //! A landline is also looked for without its area code.
 
-use crate::domain::text_check::normalize::any_digit;
-use crate::domain::text_check::{Finding, FindingKind};
+use crate::text_check::normalize::any_digit;
+use crate::text_check::{Finding, FindingKind};
 
 /// Characters from the first digit of the number to its last.
 const WINDOW: usize = 40;
@@ -118,7 +118,7 @@ fn complete(
 }
 
 /// `text` has its numerals folded to ASCII digits.
-pub(in crate::domain::text_check) fn known_phone_findings(
+pub(in crate::text_check) fn known_phone_findings(
     text: &str,
     phones: &[String],
     out: &mut Vec<Finding>,
@@ -152,9 +152,9 @@ pub(in crate::domain::text_check) fn known_phone_findings(
 #[cfg(test)]
 mod tests {
     use super::targets;
-    use crate::domain::text_check::FindingKind::Phone;
-    use crate::domain::text_check::tests::each_found;
-    use crate::domain::text_check::{Sensitive, check};
+    use crate::text_check::FindingKind::Phone;
+    use crate::text_check::tests::each_found;
+    use crate::text_check::{Sensitive, check};
 
     fn with_phones(phones: &[&str]) -> Sensitive {
         Sensitive {

@@ -6,8 +6,8 @@ use chrono::{Datelike, NaiveDate};
 use proptest::prelude::*;
 
 use super::{found, pick, words};
-use crate::domain::text_check::FindingKind::{Address, BirthDate, Name, Phone};
-use crate::domain::text_check::{Finding, FindingKind, Sensitive, check};
+use crate::text_check::FindingKind::{Address, BirthDate, Name, Phone};
+use crate::text_check::{Finding, FindingKind, Sensitive, check};
 
 const CN_DIGITS: [char; 10] = ['〇', '一', '二', '三', '四', '五', '六', '七', '八', '九'];
 

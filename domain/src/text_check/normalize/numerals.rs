@@ -7,7 +7,7 @@
 //! and ID numbers are read out digit by digit. Positional words (十, 百, 千)
 //! are not digits; [`chinese_value`] reads them where a date needs them.
 
-use crate::domain::text_check::Finding;
+use crate::text_check::Finding;
 
 /// The zero of each block of ten Unicode decimal digits (general category
 /// Nd, Unicode 17), ASCII and full-width included; each block runs zero..=zero+9.
@@ -79,7 +79,7 @@ const CHINESE_DIGITS: [(char, u8); 25] = [
 ];
 
 /// The digit a Chinese character stands for when numbers are read digit by digit.
-pub(in crate::domain::text_check) fn chinese_digit(c: char) -> Option<u8> {
+pub(in crate::text_check) fn chinese_digit(c: char) -> Option<u8> {
     CHINESE_DIGITS
         .iter()
         .find(|(k, _)| *k == c)
@@ -88,7 +88,7 @@ pub(in crate::domain::text_check) fn chinese_digit(c: char) -> Option<u8> {
 
 /// The digit any non-Chinese character stands for: decimal digits of every
 /// script and the circled, parenthesised and similar forms.
-pub(in crate::domain::text_check) fn script_digit(c: char) -> Option<u8> {
+pub(in crate::text_check) fn script_digit(c: char) -> Option<u8> {
     let cp = c as u32;
     let decimal = DECIMAL_ZEROS
         .iter()
@@ -102,14 +102,14 @@ pub(in crate::domain::text_check) fn script_digit(c: char) -> Option<u8> {
 }
 
 /// The digit `c` stands for in any script, Chinese included.
-pub(in crate::domain::text_check) fn any_digit(c: char) -> Option<u8> {
+pub(in crate::text_check) fn any_digit(c: char) -> Option<u8> {
     script_digit(c).or_else(|| chinese_digit(c))
 }
 
 /// The value of a number written in Chinese with place words ("十二",
 /// "二十五", "廿七", "两千零一十五"), or digit by digit ("二〇一五"); `None`
 /// when the characters do not form one number. Values stay below 10,000.
-pub(in crate::domain::text_check) fn chinese_value(s: &str) -> Option<u32> {
+pub(in crate::text_check) fn chinese_value(s: &str) -> Option<u32> {
     let place = |c: char| match c {
         '十' => Some(10),
         '百' => Some(100),
@@ -158,7 +158,7 @@ pub(in crate::domain::text_check) fn chinese_value(s: &str) -> Option<u32> {
 /// A text with numerals folded to ASCII digits, and where each of its
 /// characters came from. Every character maps to exactly one character of
 /// the original, so a range on char boundaries maps back to one.
-pub(in crate::domain::text_check) struct Folded {
+pub(in crate::text_check) struct Folded {
     pub text: String,
     /// The original byte offset at each char boundary of `text` (entries
     /// inside a character are unused).
@@ -197,7 +197,7 @@ impl Folded {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::text_check::FindingKind;
+    use crate::text_check::FindingKind;
 
     #[test]
     fn every_listed_digit_is_a_numeric_character() {

@@ -1,7 +1,9 @@
 //! Pure rules and types of CareBridge: identifiers with checksums, region
 //! codes, roles, account rules and the state machines of the workflows.
 //!
-//! Nothing here imports axum, sea-orm, maud or any other module of the app:
+//! Nothing here imports axum, maud or any other module of the app, and
+//! sea-orm only behind the `sea-orm` feature, for the column mappings of
+//! the coded enums (`columns`):
 //! these types are the vocabulary the other layers speak, and they are tested
 //! on their own. Domain types do not derive `Deserialize`; raw input is parsed
 //! into them (`parse`, `TryFrom`) at the edge.
@@ -11,6 +13,8 @@ pub mod audit;
 pub mod category;
 pub mod child;
 pub(crate) mod coded;
+#[cfg(feature = "sea-orm")]
+pub mod columns;
 pub mod credit_code;
 pub mod dates;
 pub mod department;

@@ -2,7 +2,7 @@
 //! prefix), landlines with an area code, and bare local numbers after a
 //! keyword such as 电话.
 
-use crate::domain::text_check::normalize::{digit, fold};
+use crate::text_check::normalize::{digit, fold};
 
 const PHONE_KEYWORDS: [&str; 7] = ["电话", "联系", "手机", "座机", "致电", "拨打", "tel"];
 
@@ -60,8 +60,8 @@ pub(super) fn extend_back(text: &str, start: usize, marks: &[char]) -> usize {
 
 #[cfg(test)]
 mod tests {
-    use crate::domain::text_check::tests::each_found;
-    use crate::domain::text_check::{FindingKind::Phone, Sensitive, check};
+    use crate::text_check::tests::each_found;
+    use crate::text_check::{FindingKind::Phone, Sensitive, check};
 
     #[test]
     fn phone_numbers_in_many_shapes() {

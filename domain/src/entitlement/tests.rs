@@ -6,7 +6,7 @@
 use proptest::prelude::*;
 
 use super::*;
-use crate::domain::child::{
+use crate::child::{
     Difficulty as D, DisabilityType as T, PovertyType as P, SchoolStatus as S,
     UnsupportedReason as U,
 };

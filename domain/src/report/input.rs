@@ -3,9 +3,9 @@
 //! number, when the reporter knows it, must be a valid one.
 
 use super::ReporterKind;
-use crate::domain::invalid::required_text;
-use crate::domain::region::{TownshipCode, VillageCode};
-use crate::domain::{IdNumber, Invalid};
+use crate::invalid::required_text;
+use crate::region::{TownshipCode, VillageCode};
+use crate::{IdNumber, Invalid};
 
 /// The longest description, in characters.
 pub const DESCRIPTION_MAX: usize = 2000;

@@ -143,9 +143,9 @@ fn address_part(segment: &[char], out: &mut Patterns) {
 
 #[cfg(test)]
 mod tests {
-    use crate::domain::text_check::FindingKind::{Address, Village};
-    use crate::domain::text_check::tests::{each_found, file};
-    use crate::domain::text_check::{Sensitive, check};
+    use crate::text_check::FindingKind::{Address, Village};
+    use crate::text_check::tests::{each_found, file};
+    use crate::text_check::{Sensitive, check};
 
     #[test]
     fn villages_whole_split_and_stem() {

@@ -13,8 +13,8 @@
 use pinyin::ToPinyinMulti;
 
 use super::split_name;
-use crate::domain::text_check::normalize::{fold, is_dot, is_han, is_light_sep, normalize};
-use crate::domain::text_check::{Finding, FindingKind};
+use crate::text_check::normalize::{fold, is_dot, is_han, is_light_sep, normalize};
+use crate::text_check::{Finding, FindingKind};
 
 const MAX_SPELLINGS: usize = 64;
 const APOSTROPHES: &str = "'’‘`´ʼ";
@@ -149,11 +149,7 @@ fn is_letter(c: Option<char>) -> bool {
 }
 
 /// Every place where a Han name of the file is written in pinyin.
-pub(in crate::domain::text_check) fn pinyin_findings(
-    text: &str,
-    names: &[String],
-    out: &mut Vec<Finding>,
-) {
+pub(in crate::text_check) fn pinyin_findings(text: &str, names: &[String], out: &mut Vec<Finding>) {
     if !text.chars().any(|c| letter(fold(c)).is_some()) {
         return;
     }
@@ -183,9 +179,9 @@ pub(in crate::domain::text_check) fn pinyin_findings(
 #[cfg(test)]
 mod tests {
     use super::name_spellings;
-    use crate::domain::text_check::FindingKind::Name;
-    use crate::domain::text_check::tests::each_found;
-    use crate::domain::text_check::{Sensitive, check};
+    use crate::text_check::FindingKind::Name;
+    use crate::text_check::tests::each_found;
+    use crate::text_check::{Sensitive, check};
 
     fn named(names: &[&str]) -> Sensitive {
         Sensitive {

@@ -78,9 +78,9 @@ fn compound_name_start(before: &str) -> Option<usize> {
 
 #[cfg(test)]
 mod tests {
-    use crate::domain::text_check::FindingKind::Address;
-    use crate::domain::text_check::tests::each_found;
-    use crate::domain::text_check::{Sensitive, check};
+    use crate::text_check::FindingKind::Address;
+    use crate::text_check::tests::each_found;
+    use crate::text_check::{Sensitive, check};
 
     #[test]
     fn address_shapes() {

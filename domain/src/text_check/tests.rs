@@ -5,7 +5,7 @@ mod forms;
 
 use super::numbers::valid_date;
 use super::*;
-use crate::domain::id_number::check_digit;
+use crate::id_number::check_digit;
 use FindingKind::*;
 use chrono::NaiveDate;
 use proptest::prelude::*;

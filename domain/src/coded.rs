@@ -53,14 +53,14 @@ macro_rules! coded_enum {
         }
 
         impl std::str::FromStr for $name {
-            type Err = $crate::domain::coded::UnknownCode;
+            type Err = $crate::coded::UnknownCode;
 
             fn from_str(s: &str) -> Result<Self, Self::Err> {
                 Self::ALL
                     .iter()
                     .copied()
                     .find(|v| v.as_str() == s)
-                    .ok_or($crate::domain::coded::UnknownCode($unknown))
+                    .ok_or($crate::coded::UnknownCode($unknown))
             }
         }
 

@@ -125,7 +125,7 @@ const FIELDS: &[(&str, &str)] = &[
 
 /// The Chinese name of state `code` of the kind of object `noun` names.
 fn state_name(noun: &str, code: &str) -> Option<&'static str> {
-    use crate::domain::{child, family, matching, need, offer, provider, report};
+    use crate::{child, family, matching, need, offer, provider, report};
     match noun {
         "match" => code
             .parse::<matching::MatchStatus>()
@@ -141,7 +141,7 @@ fn state_name(noun: &str, code: &str) -> Option<&'static str> {
         "child" => code.parse::<child::FileStatus>().ok().map(|s| s.label()),
         "report" => code.parse::<report::ReportStatus>().ok().map(|s| s.label()),
         "referral" => code
-            .parse::<crate::domain::referral::ReferralStatus>()
+            .parse::<crate::referral::ReferralStatus>()
             .ok()
             .map(|s| s.label()),
         _ => None,
@@ -199,7 +199,7 @@ fn part_text(noun: &str, part: &str) -> Option<String> {
 
 /// A part of a report's audit detail, in words.
 fn report_part(part: &str) -> Option<String> {
-    use crate::domain::report::{
+    use crate::report::{
         Decision, InterventionKind, Placement, ReportStatus, RiskFactor, RiskLevel,
     };
     if let Ok(kind) = part.parse::<InterventionKind>() {
@@ -322,8 +322,8 @@ mod tests {
             detail_text("match.approve", "township_approved -> approved"),
             format!(
                 "{} → {}",
-                crate::domain::matching::MatchStatus::TownshipApproved.label(),
-                crate::domain::matching::MatchStatus::Approved.label()
+                crate::matching::MatchStatus::TownshipApproved.label(),
+                crate::matching::MatchStatus::Approved.label()
             )
         );
         assert!(!detail_text("need.follow_matches", "published -> matched").contains("->"));
