@@ -224,6 +224,7 @@ pub async fn serve(
     });
     let sweeping = prepared.clone();
     let sweeping_settings = settings.escalation;
+    let sweeping_overdue_days = settings.overdue_days;
     tokio::spawn(async move {
         // Missed report deadlines are recorded (and escalated) within a
         // minute of passing; reads decide overdue from the clock anyway.
@@ -249,6 +250,19 @@ pub async fn serve(
                 ),
                 Ok(_) => {}
                 Err(err) => tracing::warn!(error = %err, "sweeping need escalations failed"),
+            }
+            // Inbox items that fall due by a date are told once each.
+            match crate::services::notify::due::sweep(sweeping.store(), sweeping_overdue_days).await
+            {
+                Ok(swept) if swept.total() > 0 => tracing::info!(
+                    referrals_overdue = swept.referrals_overdue,
+                    referrals_escalated = swept.referrals_escalated,
+                    needs_unmatched = swept.needs_unmatched,
+                    approvals_ending = swept.approvals_ending,
+                    "inbox items fell due and were told"
+                ),
+                Ok(_) => {}
+                Err(err) => tracing::warn!(error = %err, "sweeping due notices failed"),
             }
         }
     });

@@ -35,6 +35,7 @@ mod m20261202_000039_volunteers;
 mod m20261202_000040_owner_records;
 mod m20261202_000041_need_escalation;
 mod m20261202_000042_need_outcome_time;
+mod m20261203_000043_due_notices;
 
 /// The list of migrations, in order.
 pub struct Migrator;
@@ -72,6 +73,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261202_000040_owner_records::Migration),
             Box::new(m20261202_000041_need_escalation::Migration),
             Box::new(m20261202_000042_need_outcome_time::Migration),
+            Box::new(m20261203_000043_due_notices::Migration),
         ]
     }
 }

@@ -34,6 +34,7 @@ pub async fn insert(db: &impl ConnectionTrait, new: NewFamily<'_>) -> Result<fam
         decision_reason: Set(None),
         decided_at: Set(None),
         approved_until: Set(None),
+        reassess_noted_at: Set(None),
         created_at: Set(Utc::now()),
     }
     .insert(db)
@@ -135,7 +136,14 @@ pub async fn transition(
         update = update.col_expr(family::Column::DecidedAt, Expr::value(at));
     }
     if let Some(until) = change.approved_until {
-        update = update.col_expr(family::Column::ApprovedUntil, Expr::value(until));
+        update = update
+            .col_expr(family::Column::ApprovedUntil, Expr::value(until))
+            // A new end falls due again in its time: the due-notice sweep
+            // tells of it once more.
+            .col_expr(
+                family::Column::ReassessNotedAt,
+                Expr::value(Option::<DateTime<Utc>>::None),
+            );
     }
     let result = update
         .filter(family::Column::Id.eq(id))

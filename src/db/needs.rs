@@ -91,6 +91,11 @@ pub async fn set_status(
             .col_expr(need::Column::PublishedAt, Expr::value(at))
             // Publication starts the escalation clock.
             .col_expr(need::Column::WaitingSince, Expr::value(at))
+            // Published again, it may wait unmatched again: told anew.
+            .col_expr(
+                need::Column::UnmatchedNotedAt,
+                Expr::value(Option::<DateTime<Utc>>::None),
+            )
             .col_expr(need::Column::PublishedBy, Expr::value(user)),
         Publication::Withdrawn => update
             .col_expr(

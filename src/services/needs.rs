@@ -222,6 +222,7 @@ pub async fn create(
             outcome_reason: None,
             outcome_detail: None,
             outcome_at: None,
+            unmatched_noted_at: None,
         };
         match db::needs::insert(&txn, row).await {
             Ok(saved) => {

@@ -11,6 +11,7 @@
 //! need codes, offer titles, household and organisation names) and checked
 //! by the text check; nothing here ever reads a child file.
 
+pub mod due;
 pub mod events;
 pub mod senders;
 pub mod worker;

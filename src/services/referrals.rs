@@ -247,6 +247,8 @@ pub(crate) async fn insert<C: ConnectionTrait>(
         intake_id,
         asked_at: None,
         closed_at: None,
+        overdue_noted_at: None,
+        escalation_noted_at: None,
         updated_at: now,
     };
     let saved = db::referrals::insert(store.db, row).await?;

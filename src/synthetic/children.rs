@@ -402,6 +402,7 @@ impl Generator {
                 outcome_reason: None,
                 outcome_detail: None,
                 outcome_at: None,
+                unmatched_noted_at: None,
             });
         }
         SyntheticChild {

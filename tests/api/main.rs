@@ -17,6 +17,7 @@ mod concurrency;
 mod consent;
 mod cost;
 mod demo;
+mod due_notices;
 mod entitlements;
 mod escalation;
 mod families;

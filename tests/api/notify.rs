@@ -407,6 +407,15 @@ async fn no_message_queued_or_sent_names_the_canary_child() {
         .post_json("/api/v1/reports", report)
         .await
         .assert_status(StatusCode::CREATED);
+    // A need of the canary child left unmatched past the inbox's days:
+    // the due-notice sweep tells the township of it.
+    child_with_need(&mut scene.officer, "tutoring", 1).await;
+    app.advance_clock(chrono::Duration::days(8));
+    let due =
+        carebridge::services::notify::due::sweep(app.prepared.store(), app.settings.overdue_days)
+            .await
+            .expect("due sweep");
+    assert_eq!(due.needs_unmatched, 1);
 
     let round = worker(&app, &smtp, Some(&sms))
         .run_once()
@@ -424,6 +433,7 @@ async fn no_message_queued_or_sent_names_the_canary_child() {
         "provider_to_verify",
         "family_to_assess",
         "report_to_respond",
+        "need_unmatched",
     ] {
         assert!(kinds.contains(kind), "{kind} queued: {kinds:?}");
     }

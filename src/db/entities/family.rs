@@ -23,6 +23,9 @@ pub struct Model {
     pub decided_at: Option<DateTimeUtc>,
     /// An approval runs out on this day; the family is assessed again.
     pub approved_until: Option<Date>,
+    /// When the due-notice sweep told the township and the family that the
+    /// approval entered its last days; cleared by a new approval.
+    pub reassess_noted_at: Option<DateTimeUtc>,
     pub created_at: DateTimeUtc,
 }
 

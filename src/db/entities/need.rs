@@ -39,6 +39,9 @@ pub struct Model {
     pub outcome_detail: Option<String>,
     /// When the outcome was recorded (what the period figures count by).
     pub outcome_at: Option<DateTimeUtc>,
+    /// When the due-notice sweep told the township the need waits unmatched;
+    /// cleared when it leaves that state (a proposal, a new publication).
+    pub unmatched_noted_at: Option<DateTimeUtc>,
 }
 
 impl ActiveModelBehavior for ActiveModel {}

@@ -44,6 +44,10 @@ pub struct Model {
     /// The department asked the township something not yet answered.
     pub asked_at: Option<DateTimeUtc>,
     pub closed_at: Option<DateTimeUtc>,
+    /// When the due-notice sweep told the township it was overdue (once).
+    pub overdue_noted_at: Option<DateTimeUtc>,
+    /// When the due-notice sweep told the county it escalated (once).
+    pub escalation_noted_at: Option<DateTimeUtc>,
     pub updated_at: DateTimeUtc,
 }
 

@@ -255,6 +255,9 @@ pub async fn propose(
         return Err(Invalid::duplicate("offer_id", "该需求与该服务已有进行中的对接").into());
     }
     let saved = db::matches::insert(&txn, record).await?;
+    // The need no longer waits unmatched; should this match end without
+    // another, its waiting is told again.
+    db::due::rearm_need_unmatched(&txn, &need.id).await?;
     db::matches::insert_event(
         &txn,
         match_event::Model {

@@ -8,6 +8,7 @@ use chrono::{DateTime, Utc};
 use sea_orm::{ConnectionTrait, DbErr};
 
 use crate::db;
+use crate::db::due::ReferralDeadline;
 use crate::domain::inbox::InboxKind;
 use crate::domain::matching::MatchStatus;
 use crate::domain::notification::{Notice, Part};
@@ -271,4 +272,73 @@ pub async fn report_waits(
         notice = notice.overdue();
     }
     queue(txn, now, to, &notice).await
+}
+
+/// A referral passed a deadline unanswered (the due-notice sweep's mark):
+/// its township is reminded at the deadline, the county told at twice
+/// it. Like every referral message, it names nothing but the kind.
+pub async fn referral_due(
+    txn: &impl ConnectionTrait,
+    now: DateTime<Utc>,
+    referral_id: &str,
+    deadline: ReferralDeadline,
+) -> Result<u64, DbErr> {
+    let Some(referral) = db::referrals::find(txn, referral_id).await? else {
+        return Ok(0);
+    };
+    let (to, kind) = match deadline {
+        ReferralDeadline::Due => (
+            Recipients::Township(&referral.township_code),
+            InboxKind::ReferralOverdue,
+        ),
+        ReferralDeadline::Escalate => (Recipients::County, InboxKind::ReferralEscalated),
+    };
+    let notice = Notice::new(kind, format!("/referrals/{referral_id}")).overdue();
+    queue(txn, now, to, &notice).await
+}
+
+/// A published need waited unmatched past the inbox's days (the sweep's
+/// mark): the township's officers, by its code, linked to its suggestions
+/// as in the inbox.
+pub async fn need_unmatched(
+    txn: &impl ConnectionTrait,
+    now: DateTime<Utc>,
+    need_id: &str,
+) -> Result<u64, DbErr> {
+    let Some(need) = db::needs::find(txn, need_id).await? else {
+        return Ok(0);
+    };
+    let notice = Notice::new(
+        InboxKind::NeedUnmatched,
+        format!("/needs/{need_id}/suggestions"),
+    )
+    .about(Part::NeedCode(need.code))
+    .overdue();
+    queue(txn, now, Recipients::Township(&need.township_code), &notice).await
+}
+
+/// A family's approval entered its last days (the sweep's mark): the
+/// township re-assesses it, and the family itself is told to get in touch.
+pub async fn approval_ending(
+    txn: &impl ConnectionTrait,
+    now: DateTime<Utc>,
+    family_id: &str,
+) -> Result<u64, DbErr> {
+    let Some(family) = db::families::find(txn, family_id).await? else {
+        return Ok(0);
+    };
+    let path = format!("/families/{family_id}");
+    let mut queued = 0;
+    for (to, kind) in [
+        (
+            Recipients::Township(&family.township_code),
+            InboxKind::FamilyToReassess,
+        ),
+        (Recipients::Family(family_id), InboxKind::ApprovalExpiring),
+    ] {
+        let notice =
+            Notice::new(kind, path.clone()).about(Part::Household(family.household_name.clone()));
+        queued += queue(txn, now, to, &notice).await?;
+    }
+    Ok(queued)
 }
