@@ -491,7 +491,8 @@ pub async fn close(
     }
     row.status = FileStatus::Closed;
     row.closed_reason = Some(reason.clone());
-    row.updated_at = Utc::now();
+    // The services' clock: the needs' and matches' times are compared with it.
+    row.updated_at = store.clock.now();
     let moved = db::children::set_status(
         &txn,
         id,
@@ -505,7 +506,8 @@ pub async fn close(
         return Err(moved_on());
     }
     let saved = row;
-    super::needs::close_all_of_child(&txn, ctx, caller, id, "儿童档案已结档").await?;
+    super::needs::close_all_of_child(&txn, ctx, caller, id, "儿童档案已结档", saved.updated_at)
+        .await?;
     population_changed(&txn, &saved).await?;
     gaps::refresh_file(store.within(&txn), &saved).await?;
     record(

@@ -37,7 +37,7 @@ pub use create::{ProposeInput, propose};
 pub(crate) use ending::{end_with_need, on_consent_withdrawn};
 pub use moves::{MoveInput, apply_move};
 pub use outcome::{OutcomeNoteInput, note_outcome};
-pub use records::{ServiceInput, log_service, set_handover};
+pub use records::{AMOUNT_MAX, ServiceInput, log_service, records_amount, set_handover};
 pub use view::{EventView, ListFilter, MatchDetail, MatchSummary, get, list};
 
 /// Longest note on a proposal or a move, in characters.

@@ -489,7 +489,7 @@ async fn close_one(
         Event::success("need.close", format!("need:{}", need.id)),
     )
     .await?;
-    super::matches::end_with_need(txn, ctx, caller, &need.id, reason).await
+    super::matches::end_with_need(txn, ctx, caller, &need.id, reason, at).await
 }
 
 /// The need as stored now, inside `txn`.
@@ -512,9 +512,9 @@ pub async fn close_all_of_child(
     caller: &Principal,
     child_id: &str,
     reason: &str,
+    now: chrono::DateTime<Utc>,
 ) -> ServiceResult<()> {
     let open = NeedStatus::codes_where(|s| s.close().is_ok());
-    let now = Utc::now();
     for need in db::needs::of_child(txn, child_id, Some(&open)).await? {
         close_one(txn, ctx, caller, &need, reason, now).await?;
     }

@@ -38,8 +38,10 @@ pub struct Entry {
     pub match_id: Option<String>,
     pub need_code: Option<String>,
     pub hours: Option<f64>,
-    /// Yuan for money, items for goods (the need's quantity, as the need
-    /// form asks), or the yuan of an entitlement or a referral's grant.
+    /// Yuan for money, items for goods (on a need and its approval: the
+    /// need's quantity, as the need form asks; on a service: what the
+    /// record says was given), or the yuan of an entitlement or a
+    /// referral's grant.
     pub amount: Option<i64>,
 }
 
@@ -209,7 +211,8 @@ pub async fn of_child(
                 match_id: Some(m.id.clone()),
                 need_code: code.clone(),
                 hours: s.hours,
-                amount: None,
+                // What the record says was given, not the need's quantity.
+                amount: s.amount,
             });
         }
         if let Some(from) = approved_on(&mine) {

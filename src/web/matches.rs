@@ -210,6 +210,10 @@ pub struct ServiceRequest {
     pub served_on: Option<String>,
     /// More than 0, at most 24.
     pub hours: Option<f64>,
+    /// What a donation gave: yuan (`donation_money`) or items
+    /// (`donation_goods`), a whole number from 1 to 10000000; required for
+    /// those two categories and refused for every other.
+    pub amount: Option<i64>,
     pub summary: Option<String>,
     /// Ids of the organisation's own active volunteers who served
     /// (`GET /api/v1/volunteers`); never anyone else's.

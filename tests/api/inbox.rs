@@ -102,6 +102,7 @@ async fn log_service(app: &TestApp, match_id: &str) {
         match_id: Set(match_id.to_owned()),
         served_on: Set(Utc::now().date_naive()),
         hours: Set(Some(1.5)),
+        amount: Set(None),
         summary: Set("辅导数学作业".to_owned()),
         created_by: Set("test".to_owned()),
         created_at: Set(Utc::now()),

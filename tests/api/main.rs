@@ -54,6 +54,7 @@ mod request_bodies;
 mod scope;
 mod search;
 mod security;
+mod service_amounts;
 mod sessions;
 mod suggestions;
 mod synthetic;

@@ -11,6 +11,9 @@ pub struct Model {
     pub match_id: String,
     pub served_on: Date,
     pub hours: Option<f64>,
+    /// What a donation gave: yuan for money, items for goods; `None` for
+    /// other categories (and records older than the column).
+    pub amount: Option<i64>,
     pub summary: String,
     pub created_by: String,
     pub created_at: DateTimeUtc,

@@ -161,6 +161,10 @@ pub(super) async fn load(store: Store<'_>, officers: &[Principal], k: u32) -> Se
                             ServiceInput {
                                 served_on: today().to_string(),
                                 hours: Some(hours),
+                                // A donation's two records give half each.
+                                amount: matches::records_amount(need.category).then(|| {
+                                    need.quantity.map_or(1, |q| (i64::from(q) / 2).max(1))
+                                }),
                                 summary: summary.into(),
                                 volunteers: Vec::new(),
                             },

@@ -4,7 +4,7 @@
 //! its timeline and its own audit entry, so that no one keeps waiting on a
 //! need that is gone.
 
-use chrono::Utc;
+use chrono::{DateTime, Utc};
 use sea_orm::{ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter, QueryOrder};
 
 use crate::db::entities::match_record;
@@ -24,6 +24,7 @@ pub(crate) async fn end_with_need(
     caller: &Principal,
     need_id: &str,
     reason: &str,
+    at: DateTime<Utc>,
 ) -> ServiceResult<()> {
     let open = MatchStatus::codes_where(|s| !s.is_final());
     let records = match_record::Entity::find()
@@ -52,7 +53,7 @@ pub(crate) async fn end_with_need(
             to,
             Some(note.clone()),
             Changes::default(),
-            Utc::now(),
+            at,
         )
         .await?;
     }

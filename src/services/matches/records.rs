@@ -10,6 +10,7 @@ use crate::db;
 use crate::db::entities::service_record;
 use crate::db::matches::Changes;
 use crate::domain::Invalid;
+use crate::domain::category::Category;
 use crate::domain::dates::parse_day;
 use crate::domain::matching::{Action, MatchStatus, may_hand_over, next_status};
 
@@ -24,9 +25,46 @@ pub struct ServiceInput {
     /// `YYYY-MM-DD`.
     pub served_on: String,
     pub hours: Option<f64>,
+    /// What a donation gave: yuan for money, items for goods.
+    pub amount: Option<i64>,
     pub summary: String,
     /// Ids of the organisation's own volunteers who served (issue 18).
     pub volunteers: Vec<String>,
+}
+
+/// The largest amount a record takes (as a need's quantity).
+pub const AMOUNT_MAX: i64 = 10_000_000;
+
+/// Whether services of `category` record an amount: donations do (the
+/// yuan or items given; the unit is the category's, as for a need's
+/// quantity), every other service does not.
+pub fn records_amount(category: Category) -> bool {
+    matches!(category, Category::DonationMoney | Category::DonationGoods)
+}
+
+/// The amount of a record of `category` as typed: required (1 to
+/// [`AMOUNT_MAX`]) for donations, refused for other services, so that a
+/// donation's record always says what was given and no other record
+/// carries a figure nobody asked for.
+fn check_amount(invalid: &mut Invalid, category: Category, amount: Option<i64>) -> Option<i64> {
+    let unit = category.quantity_unit();
+    match (records_amount(category), amount) {
+        (true, Some(a @ 1..=AMOUNT_MAX)) => return Some(a),
+        (true, Some(_)) => invalid.add(
+            "amount",
+            format!("数额应为1至{AMOUNT_MAX}之间的整数（{unit}）"),
+        ),
+        (true, None) => invalid.add(
+            "amount",
+            match category {
+                Category::DonationMoney => "请填写本次捐赠的金额（元）".to_owned(),
+                _ => format!("请填写本次捐赠的物资数量（{unit}）"),
+            },
+        ),
+        (false, Some(_)) => invalid.add("amount", "只有资金和物资捐赠登记数额"),
+        (false, None) => {}
+    }
+    None
 }
 
 /// The day a match was (finally) approved, in the county's calendar.
@@ -58,7 +96,10 @@ pub async fn log_service(
     )
     .map_err(refused)?;
     let mut invalid = Invalid::new();
-    let today = chrono::Local::now().date_naive();
+    // The services' clock (as every deadline and the timeline use), in the
+    // county's calendar like the approval day below.
+    let now = store.clock.now();
+    let today = now.with_timezone(&chrono::Local).date_naive();
     let approved = approved_on(&txn, id).await?;
     let served_on = match parse_day(&input.served_on).ok_or(()) {
         Err(_) => {
@@ -81,6 +122,7 @@ pub async fn log_service(
         }
         _ => {}
     }
+    let amount = check_amount(&mut invalid, loaded.category, input.amount);
     let summary = required(&mut invalid, "summary", &input.summary, TEXT_MAX);
     let volunteers = crate::services::volunteers::check_served(
         &txn,
@@ -93,7 +135,6 @@ pub async fn log_service(
     let (Some(served_on), Some(summary)) = (served_on, summary) else {
         return Err(ServiceError::internal("service checked without values"));
     };
-    let now = Utc::now();
     write_move(
         &txn,
         ctx,
@@ -115,14 +156,14 @@ pub async fn log_service(
             match_id: id.to_owned(),
             served_on,
             hours: input.hours,
+            amount,
             summary,
             created_by: caller.id.clone(),
             created_at: now,
         },
     )
     .await?;
-    crate::services::notify::events::match_moved(&txn, store.clock.now(), id, Some(loaded.status))
-        .await?;
+    crate::services::notify::events::match_moved(&txn, now, id, Some(loaded.status)).await?;
     db::volunteers::served_by(&txn, &record.id, &volunteers).await?;
     txn.commit().await?;
     Ok(record)

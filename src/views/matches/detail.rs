@@ -5,9 +5,10 @@
 
 use maud::{Markup, html};
 
+use crate::domain::category::Category;
 use crate::domain::matching::{Action, MatchStatus, Party, ProposedSide, owner_sees_handover};
 use crate::domain::outcome::OutcomeKind;
-use crate::services::matches::{EventView, MatchDetail};
+use crate::services::matches::{EventView, MatchDetail, records_amount};
 use crate::views::components::{DATE_HINT, csrf_field};
 use crate::views::layout::{PageCtx, page};
 use crate::views::needs::projection_facts;
@@ -61,16 +62,26 @@ fn timeline(events: &[EventView]) -> Markup {
 }
 
 fn services(d: &MatchDetail) -> Markup {
+    // Donations show what each record gave (in the need's unit).
+    let amounts = records_amount(d.category);
+    let unit = d.category.quantity_unit();
     html! {
         @if !d.services.is_empty() {
             h2 { "服务记录" }
             table.compact {
-                thead { tr { th { "服务日期" } th { "时长" } th { "志愿者" } th { "服务内容" } } }
+                thead { tr {
+                    th { "服务日期" } th { "时长" }
+                    @if amounts { th { "数额" } }
+                    th { "志愿者" } th { "服务内容" }
+                } }
                 tbody {
                     @for s in &d.services {
                         tr {
                             td { (s.served_on) }
                             td { @if let Some(h) = s.hours { (h) " 小时" } @else { "—" } }
+                            @if amounts {
+                                td { @if let Some(a) = s.amount { (a) " " (unit) } @else { "—" } }
+                            }
                             td { (d.served_by.iter().filter(|(r, _)| *r == s.id).map(|(_, n)| n.as_str()).collect::<Vec<_>>().join("、")) }
                             td.text { (s.summary) }
                         }
@@ -120,6 +131,17 @@ fn button_label(action: Action, d: &MatchDetail) -> &'static str {
     }
 }
 
+/// The amount field of a donation's service record: its label and hint.
+fn amount_field(category: Category) -> Option<(&'static str, &'static str)> {
+    if !records_amount(category) {
+        return None;
+    }
+    Some(match category {
+        Category::DonationMoney => ("本次捐赠金额（元）", "必填；整数，单位：元"),
+        _ => ("本次捐赠物资数量（件）", "必填；整数，单位：件"),
+    })
+}
+
 fn fields_of<'a>(
     action: Action,
     d: &'a MatchDetail,
@@ -156,33 +178,47 @@ fn fields_of<'a>(
         Action::Reject => vec![text("reason", "不予批准的原因", staff_hint, true)],
         Action::Withdraw => vec![text("reason", "原因", None, false)],
         Action::Cancel => vec![text("reason", "取消原因", None, true)],
-        Action::Services => vec![
-            Field {
-                name: "served_on",
-                label: "服务日期",
-                control: Control::Input("date"),
-                value: today,
-                hint: Some(DATE_HINT),
-                required: true,
-            },
-            Field {
-                name: "hours",
-                label: "服务时长（小时）",
-                control: Control::Input("number"),
-                value: "",
-                hint: Some("可不填；大于0且不超过24"),
-                required: false,
-            },
-            text("summary", "服务内容", None, true),
-            Field {
+        Action::Services => {
+            let mut fields = vec![
+                Field {
+                    name: "served_on",
+                    label: "服务日期",
+                    control: Control::Input("date"),
+                    value: today,
+                    hint: Some(DATE_HINT),
+                    required: true,
+                },
+                Field {
+                    name: "hours",
+                    label: "服务时长（小时）",
+                    control: Control::Input("number"),
+                    value: "",
+                    hint: Some("可不填；大于0且不超过24"),
+                    required: false,
+                },
+            ];
+            // A donation's record says what it gave, in the need's unit.
+            if let Some((label, hint)) = amount_field(d.category) {
+                fields.push(Field {
+                    name: "amount",
+                    label,
+                    control: Control::Input("integer"),
+                    value: "",
+                    hint: Some(hint),
+                    required: true,
+                });
+            }
+            fields.push(text("summary", "服务内容", None, true));
+            fields.push(Field {
                 name: "volunteers",
                 label: "参与服务的志愿者",
                 control: Control::Checkboxes(&d.volunteers),
                 value: "",
                 hint: Some("可多选；名单在“志愿者”页维护"),
                 required: false,
-            },
-        ],
+            });
+            fields
+        }
         Action::Complete => vec![
             text("feedback", "服务评价", staff_hint, true),
             Field {

@@ -38,6 +38,7 @@ impl Failed<'_> {
 
 /// The kind of control a field is.
 pub enum Control<'a> {
+    /// An input of this type (`"integer"`: a number in whole steps).
     Input(&'static str),
     Area,
     Select(&'a [(String, String)]),
@@ -75,8 +76,10 @@ pub fn field(action: Action, f: &Field<'_>, failed: Option<&Failed<'_>>) -> Mark
             @if let Some(hint) = f.hint { p.hint { (hint) } }
             @match f.control {
                 Control::Input(kind) => {
-                    input id=(id) name=(f.name) type=(kind) value=(value) required[f.required]
-                        step=[(kind == "number").then_some("0.5")]
+                    // "integer" is a number input in whole steps.
+                    input id=(id) name=(f.name) type=(if kind == "integer" { "number" } else { kind })
+                        value=(value) required[f.required]
+                        step=[match kind { "number" => Some("0.5"), "integer" => Some("1"), _ => None }]
                         aria-invalid=[flagged.then_some("true")] aria-describedby=[flagged.then_some(&error_id)];
                 }
                 Control::Area => {

@@ -169,6 +169,10 @@ pub struct ServiceBody {
     served_on: String,
     #[schema(required = true)]
     hours: Option<f64>,
+    /// What a donation gave: yuan for money, items for goods; `null` for
+    /// other services.
+    #[schema(required = true)]
+    amount: Option<i64>,
     summary: String,
     created_at: String,
 }
@@ -179,6 +183,7 @@ impl From<service_record::Model> for ServiceBody {
             id: s.id,
             served_on: s.served_on.to_string(),
             hours: s.hours,
+            amount: s.amount,
             summary: s.summary,
             created_at: s.created_at.to_rfc3339(),
         }

@@ -214,9 +214,16 @@ async fn perform(
                     ServiceError::from(Invalid::one("hours", "请填写服务时长（小时），如 1.5"))
                 })?),
             };
+            let amount = match form.get("amount").trim() {
+                "" => None,
+                t => Some(t.parse::<i64>().map_err(|_| {
+                    ServiceError::from(Invalid::one("amount", "请填写整数数额，如 500"))
+                })?),
+            };
             let input = ServiceInput {
                 served_on: form.get("served_on").to_owned(),
                 hours,
+                amount,
                 summary: form.get("summary").to_owned(),
                 volunteers: form.get_all("volunteers"),
             };

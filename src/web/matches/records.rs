@@ -31,7 +31,7 @@ use super::{HandoverRequest, ServiceRequest, answer};
         (status = 403, description = "Not the offer's owner, or missing/wrong `X-CSRF-Token`", body = ErrorBody),
         OutOfReach,
         (status = 409, description = "`conflict` with `details.status`: not approved (yet), or over", body = ErrorBody),
-        (status = 422, description = "Invalid fields (`served_on`, `hours`, `summary`, `volunteers`: not the organisation's own active volunteers)", body = ErrorBody),
+        (status = 422, description = "Invalid fields (`served_on`, `hours`, `amount`: required for money and goods donations, 1–10000000, refused for other categories, `summary`, `volunteers`: not the organisation's own active volunteers)", body = ErrorBody),
     )
 )]
 pub async fn api_services(
@@ -44,6 +44,7 @@ pub async fn api_services(
     let input = ServiceInput {
         served_on: body.served_on.unwrap_or_default(),
         hours: body.hours,
+        amount: body.amount,
         summary: body.summary.unwrap_or_default(),
         volunteers: body.volunteers.unwrap_or_default(),
     };
