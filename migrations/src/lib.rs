@@ -37,6 +37,7 @@ mod m20261202_000041_need_escalation;
 mod m20261202_000042_need_outcome_time;
 mod m20261203_000043_due_notices;
 mod m20261203_000044_service_amounts;
+mod m20261203_000045_outcome_notes_asked;
 
 /// The list of migrations, in order.
 pub struct Migrator;
@@ -76,6 +77,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261202_000042_need_outcome_time::Migration),
             Box::new(m20261203_000043_due_notices::Migration),
             Box::new(m20261203_000044_service_amounts::Migration),
+            Box::new(m20261203_000045_outcome_notes_asked::Migration),
         ]
     }
 }

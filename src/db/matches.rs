@@ -11,6 +11,7 @@ use sea_orm::{
 };
 
 use super::entities::{match_event, match_record, offer, service_record};
+use crate::domain::matching::MatchStatus;
 
 pub async fn insert(
     db: &impl ConnectionTrait,
@@ -84,6 +85,11 @@ pub async fn transition(
         .col_expr(match_record::Column::UpdatedAt, Expr::value(at));
     if from != to {
         update = update.col_expr(match_record::Column::StatusChangedAt, Expr::value(at));
+        // Completion asks the owner and the officer for their outcome
+        // notes (the inboxes list only matches asked).
+        if to == MatchStatus::Completed.as_str() {
+            update = update.col_expr(match_record::Column::NotesAskedAt, Expr::value(at));
+        }
     }
     if let Some(note) = changes.handover_note {
         update = update.col_expr(match_record::Column::HandoverNote, Expr::value(note));

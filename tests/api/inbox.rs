@@ -88,6 +88,7 @@ pub async fn insert_match(
         officer_outcome: Set(None),
         officer_outcome_note: Set(None),
         owner_outcome_note: Set(None),
+        notes_asked_at: Set((status == "completed").then_some(changed)),
     }
     .insert(&app.db)
     .await

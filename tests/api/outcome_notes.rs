@@ -254,3 +254,43 @@ async fn two_notes_sent_at_once_by_the_officer_keep_one() {
         .expect("kept");
     assert!(notes.contains(&kept));
 }
+
+/// Matches completed before outcome notes existed were never asked: the
+/// migration that adds the mark leaves them unmarked, and neither inbox
+/// lists them nor does their page ask; a match completed since is asked.
+#[tokio::test]
+async fn matches_completed_before_outcome_notes_existed_are_not_asked_for_them() {
+    use migrations::{Migrator, MigratorTrait};
+    let app = TestApp::spawn().await;
+    let mut scene = Scene::new(&app, 3).await;
+    let old = completed(&mut scene).await;
+    // Back to the schema before the mark, and up again: the match is now
+    // one completed before the feature, as on a database upgraded.
+    Migrator::down(&app.db, Some(1)).await.expect("down one");
+    Migrator::up(&app.db, None).await.expect("up again");
+    assert_eq!(waiting(&mut scene.officer, "officer_outcome_note").await, 0);
+    assert_eq!(waiting(&mut scene.provider, "owner_outcome_note").await, 0);
+    let seen = get_match(&mut scene.provider, &old).await;
+    assert_eq!(seen["outcome_notes"]["asked_of_caller"], false);
+    let page = scene.officer.get(&format!("/matches/{old}")).await;
+    assert!(!page.text().contains("提交成效说明"), "no form asks for it");
+
+    let (_, code, _) =
+        crate::match_helpers::child_with_need(&mut scene.officer, "tutoring", 1).await;
+    scene.code = code;
+    let new = completed(&mut scene).await;
+    assert_eq!(waiting(&mut scene.officer, "officer_outcome_note").await, 1);
+    assert_eq!(waiting(&mut scene.provider, "owner_outcome_note").await, 1);
+    assert!(
+        item_urls(&mut scene.officer)
+            .await
+            .contains(&format!("/matches/{new}"))
+    );
+    assert!(
+        !item_urls(&mut scene.officer)
+            .await
+            .contains(&format!("/matches/{old}"))
+    );
+    let seen = get_match(&mut scene.officer, &new).await;
+    assert_eq!(seen["outcome_notes"]["asked_of_caller"], true);
+}

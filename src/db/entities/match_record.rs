@@ -44,6 +44,9 @@ pub struct Model {
     pub officer_outcome_note: Option<String>,
     /// The owner's outcome note on a completed match.
     pub owner_outcome_note: Option<String>,
+    /// When its completion asked the owner and the officer for their
+    /// outcome notes; `None` for matches completed before that was asked.
+    pub notes_asked_at: Option<DateTimeUtc>,
 }
 
 impl ActiveModelBehavior for ActiveModel {}

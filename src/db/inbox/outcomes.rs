@@ -1,8 +1,9 @@
 //! The inbox sources of outcome notes: completed matches whose owner or
-//! township officer has not yet given its note. Each reads an index made
-//! for it (migration 000041): `(offer_id, status, owner_outcome_note)` for
-//! an owner's offers, `(township_code, status, officer_outcome)` for a
-//! township. A match waits from its completion (its last status change)
+//! township officer has not yet given its note, among those whose
+//! completion asked for it (`notes_asked_at`, migration 000045). Each
+//! reads an index made for it: `(offer_id, status, owner_outcome_note,
+//! notes_asked_at)` for an owner's offers, `(township_code, status,
+//! officer_outcome, notes_asked_at)` for a township. A match waits from its completion (its last status change)
 //! and is overdue after the inbox's days, like the other match items.
 
 use chrono::{DateTime, Utc};
@@ -22,6 +23,9 @@ fn completed_source(
     Source {
         query: select
             .filter(M::Status.eq(MatchStatus::Completed.as_str()))
+            // Only matches whose completion asked (not those completed
+            // before outcome notes existed).
+            .filter(M::NotesAskedAt.is_not_null())
             .into_query(),
         id: col(Entity, M::Id),
         overdue: Some(since.clone().lt(cutoff)),

@@ -238,6 +238,7 @@ pub async fn propose(
         officer_outcome: None,
         officer_outcome_note: None,
         owner_outcome_note: None,
+        notes_asked_at: None,
     };
     let action = match side {
         ProposedSide::Provider => "propose",

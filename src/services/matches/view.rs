@@ -209,6 +209,8 @@ pub async fn get(
             record.review_since.is_some(),
         ),
         outcome_note_asked: may_note_outcome(loaded.party, loaded.status).is_ok()
+            // Matches completed before outcome notes existed were not asked.
+            && record.notes_asked_at.is_some()
             && match loaded.party {
                 Party::Owner => record.owner_outcome_note.is_none(),
                 _ => record.officer_outcome.is_none(),
