@@ -6,9 +6,13 @@
 use crate::views::status::status_badge;
 use maud::{Markup, html};
 
+use chrono::{DateTime, Utc};
+
 use crate::domain::Role;
+use crate::domain::dates::day_text;
 use crate::domain::need::NeedStatus;
 use crate::domain::projection::PublicNeed;
+use crate::domain::referral::office_day;
 use crate::domain::scoring::Score;
 use crate::services::offers::OfferView;
 use crate::services::suggestions::{NeedSuggestions, OfferSuggestions, Suggested};
@@ -85,6 +89,21 @@ fn offer_item(
     }
 }
 
+/// A widened need's page says since when and what widening means: the
+/// escalation offered it to every county-wide offer, whatever its
+/// category, in the suggestions those offers' owners read; this list
+/// stays the need's own category.
+fn widened_notice(at: DateTime<Utc>) -> Markup {
+    html! {
+        p.notice {
+            strong { "已扩大推荐范围" }
+            "（" (day_text(office_day(at))) "起）：该需求发布后长期无人提出对接，系统已将它推荐给服务全县的各类服务机构和家庭，"
+            "包括其他服务类别——它们在自己服务的“推荐需求”中会看到这条需求。下面仍只列出同类别的服务；"
+            "如有合适的全县服务，也可以在该服务的推荐需求中发起对接。"
+        }
+    }
+}
+
 /// Staff: the offers ranked for a need. `need_area` names the need's
 /// township; `offer_area` the area of an offer.
 pub fn for_need(
@@ -113,6 +132,9 @@ pub fn for_need(
                 dt { "状态" } dd { (status_badge(need.status)) }
             }
             p.hint { "按匹配度排序：服务地区、适合年龄、剩余名额、内容相关度和服务方以往的服务记录。只列出同类别、服务该乡镇（街道）或全县、尚有名额的服务。" }
+            @if let Some(at) = need.widened_at {
+                (widened_notice(at))
+            }
             @if !published {
                 p.notice { "需求发布后才能推荐给服务方。" }
             } @else if !officer {

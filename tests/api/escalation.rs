@@ -278,3 +278,38 @@ async fn concurrent_sweeps_record_each_step_once() {
     assert_eq!(kinds(&need), vec!["widened", "renewal_asked"]);
     assert_eq!(app.audit_entries("need.escalate").await.len(), 3);
 }
+
+/// The need's own suggestions page (the officer's) says once it was
+/// widened, since when, and what that means; before, it says nothing of it.
+#[tokio::test]
+async fn a_widened_needs_suggestions_page_says_so_with_the_day() {
+    let app = TestApp::spawn().await;
+    let mut officer = app.login_as(Role::TownshipOfficer).await;
+    let (need_id, _, _) = child_with_need(&mut officer, "tutoring", 1).await;
+    let path = format!("/needs/{need_id}/suggestions");
+    let before = officer.get(&path).await;
+    before.assert_status(StatusCode::OK);
+    assert!(!before.text().contains("已扩大推荐范围"));
+
+    app.advance_clock(Duration::days(11));
+    assert_eq!(sweep_now(&app).await.widened, 1);
+    let widened_at = need_json(&mut officer, &need_id).await["widened_at"]
+        .as_str()
+        .expect("widened_at")
+        .parse::<chrono::DateTime<chrono::Utc>>()
+        .expect("RFC 3339");
+    let day =
+        carebridge::domain::dates::day_text(carebridge::domain::referral::office_day(widened_at));
+    let page = officer.get(&path).await;
+    page.assert_status(StatusCode::OK);
+    let text = page.text();
+    assert!(text.contains("已扩大推荐范围"), "{text}");
+    assert!(
+        text.contains(&format!("（{day}起）")),
+        "the day it was widened: {day}"
+    );
+    assert!(
+        text.contains("服务全县") && text.contains("其他服务类别"),
+        "what it means"
+    );
+}
