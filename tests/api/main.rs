@@ -42,6 +42,7 @@ mod offer_pages;
 mod offers;
 mod openapi;
 mod outcome;
+mod outcome_effects;
 mod outcome_notes;
 mod oversight;
 mod privacy;
