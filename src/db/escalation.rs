@@ -1,15 +1,18 @@
 //! The reads and conditional writes of escalation: which published needs
 //! and proposals have waited past their time and are not yet recorded,
-//! each step's mark set once (`… WHERE widened_at IS NULL`: of two sweeps
-//! on two nodes only one changes the row), and the steps shown on a need.
+//! each step's mark set once by `marks::mark_once` (`… WHERE widened_at IS
+//! NULL`: of two sweeps on two nodes only one changes the row), and the
+//! steps shown on a need.
 
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{Expr, ExprTrait, Query};
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
+    ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder,
+    QuerySelect,
 };
 
 use super::entities::{match_record, need, need_escalation};
+use super::marks::mark_once;
 use crate::domain::matching::MatchStatus;
 use crate::domain::need::{NeedStatus, Urgency};
 
@@ -80,31 +83,25 @@ pub async fn mark_widened(
     id: &str,
     at: DateTime<Utc>,
 ) -> Result<bool, DbErr> {
-    let done = need::Entity::update_many()
-        .col_expr(need::Column::WidenedAt, Expr::value(at))
-        .filter(need::Column::Id.eq(id))
-        .filter(need::Column::Status.eq(NeedStatus::Published.as_str()))
-        .filter(need::Column::WidenedAt.is_null())
-        .exec(db)
-        .await?;
-    Ok(done.rows_affected == 1)
+    mark_once::<need::Entity>(db, need::Column::WidenedAt, at, published(id)).await
 }
 
-/// Marks that the officer was asked to renew or close, once.
+/// Marks that the officer was asked to renew or close, once (after the
+/// widening).
 pub async fn mark_renewal_asked(
     db: &impl ConnectionTrait,
     id: &str,
     at: DateTime<Utc>,
 ) -> Result<bool, DbErr> {
-    let done = need::Entity::update_many()
-        .col_expr(need::Column::RenewalAskedAt, Expr::value(at))
-        .filter(need::Column::Id.eq(id))
-        .filter(need::Column::Status.eq(NeedStatus::Published.as_str()))
-        .filter(need::Column::RenewalAskedAt.is_null())
-        .filter(need::Column::WidenedAt.is_not_null())
-        .exec(db)
-        .await?;
-    Ok(done.rows_affected == 1)
+    let only = published(id).add(need::Column::WidenedAt.is_not_null());
+    mark_once::<need::Entity>(db, need::Column::RenewalAskedAt, at, only).await
+}
+
+/// The need `id` while still published.
+fn published(id: &str) -> Condition {
+    Condition::all()
+        .add(need::Column::Id.eq(id))
+        .add(need::Column::Status.eq(NeedStatus::Published.as_str()))
 }
 
 /// Restarts the need's clock at `at` if it was asked to be renewed and is
@@ -148,14 +145,10 @@ pub async fn mark_proposal_escalated(
     id: &str,
     at: DateTime<Utc>,
 ) -> Result<bool, DbErr> {
-    let done = match_record::Entity::update_many()
-        .col_expr(match_record::Column::EscalatedAt, Expr::value(at))
-        .filter(match_record::Column::Id.eq(id))
-        .filter(match_record::Column::Status.eq(MatchStatus::Proposed.as_str()))
-        .filter(match_record::Column::EscalatedAt.is_null())
-        .exec(db)
-        .await?;
-    Ok(done.rows_affected == 1)
+    let only = Condition::all()
+        .add(match_record::Column::Id.eq(id))
+        .add(match_record::Column::Status.eq(MatchStatus::Proposed.as_str()));
+    mark_once::<match_record::Entity>(db, match_record::Column::EscalatedAt, at, only).await
 }
 
 pub async fn insert_step(
