@@ -402,7 +402,10 @@ impl Generator {
                 outcome_reason: None,
                 outcome_detail: None,
                 outcome_at: None,
-                unmatched_noted_at: None,
+                // Bulk rows carry no outbox (nor audit): their "waiting
+                // unmatched" moment counts as told, or the due-notice sweep
+                // would work through the whole generated backlog.
+                unmatched_noted_at: Some(published),
             });
         }
         SyntheticChild {
