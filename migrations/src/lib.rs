@@ -35,6 +35,8 @@ mod m20261202_000039_volunteers;
 mod m20261202_000040_owner_records;
 mod m20261202_000041_need_escalation;
 mod m20261202_000042_need_outcome_time;
+mod m20261203_000046_child_closed_at;
+mod m20261203_000047_visits_by_day;
 
 /// The list of migrations, in order.
 pub struct Migrator;
@@ -72,6 +74,8 @@ impl MigratorTrait for Migrator {
             Box::new(m20261202_000040_owner_records::Migration),
             Box::new(m20261202_000041_need_escalation::Migration),
             Box::new(m20261202_000042_need_outcome_time::Migration),
+            Box::new(m20261203_000046_child_closed_at::Migration),
+            Box::new(m20261203_000047_visits_by_day::Migration),
         ]
     }
 }

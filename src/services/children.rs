@@ -491,7 +491,10 @@ pub async fn close(
     }
     row.status = FileStatus::Closed;
     row.closed_reason = Some(reason.clone());
-    row.updated_at = Utc::now();
+    // The services' clock: the figures of a period count the file on file
+    // until this moment.
+    row.updated_at = store.clock.now();
+    row.closed_at = Some(row.updated_at);
     let moved = db::children::set_status(
         &txn,
         id,

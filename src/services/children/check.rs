@@ -366,6 +366,7 @@ pub(super) fn empty_row(
         statutory_basis: None,
         status,
         closed_reason: None,
+        closed_at: None,
         last_visited_on: None,
         counted_band: None,
         counted_until: None,
