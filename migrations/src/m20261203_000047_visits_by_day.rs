@@ -58,7 +58,8 @@ impl MigrationTrait for Migration {
                     .expr(Expr::val(1))
                     .from(Visits::Table)
                     .and_where(
-                        Expr::col((Visits::Table, Visits::ChildId)).equals((Children::Table, Children::Id)),
+                        Expr::col((Visits::Table, Visits::ChildId))
+                            .equals((Children::Table, Children::Id)),
                     )
                     .and_where(
                         Expr::col((Visits::Table, Visits::VisitedOn))

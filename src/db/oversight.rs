@@ -94,11 +94,15 @@ pub async fn visited_files(
     let v = |c: visit::Column| Expr::col((visit::Entity, c));
     let select = Query::select()
         .column((child::Entity, child::Column::TownshipCode))
-        .expr(Func::count_distinct(Expr::col((child::Entity, child::Column::Id))))
+        .expr(Func::count_distinct(Expr::col((
+            child::Entity,
+            child::Column::Id,
+        ))))
         .from(visit::Entity)
         .inner_join(
             child::Entity,
-            Expr::col((child::Entity, child::Column::Id)).equals((visit::Entity, visit::Column::ChildId)),
+            Expr::col((child::Entity, child::Column::Id))
+                .equals((visit::Entity, visit::Column::ChildId)),
         )
         .and_where(v(visit::Column::VisitedOn).gte(at.visits_from))
         .and_where(v(visit::Column::VisitedOn).lte(at.visits_to))

@@ -212,6 +212,8 @@ async fn create_linked(
             status,
             parsed.difficulties.class(),
             &caller.id,
+            // The services' clock: a file counts on file from this moment.
+            store.clock.now(),
         );
         fill(store.vault, &parsed, &mut row)?;
         population::set_counted(store.vault, &mut row, chrono::Local::now().date_naive())?;

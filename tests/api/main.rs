@@ -43,6 +43,7 @@ mod openapi;
 mod outcome;
 mod outcome_notes;
 mod oversight;
+mod oversight_history;
 mod privacy;
 mod providers;
 mod races;

@@ -335,8 +335,8 @@ pub(super) fn empty_row(
     status: FileStatus,
     difficulty_class: DifficultyClass,
     created_by: &str,
+    now: chrono::DateTime<Utc>,
 ) -> child::Model {
-    let now = Utc::now();
     child::Model {
         id,
         file_no,

@@ -58,7 +58,8 @@ pub async fn log_service(
     )
     .map_err(refused)?;
     let mut invalid = Invalid::new();
-    let today = chrono::Local::now().date_naive();
+    // Today by the services' clock, like the approval it follows.
+    let today = store.clock.now().with_timezone(&chrono::Local).date_naive();
     let approved = approved_on(&txn, id).await?;
     let served_on = match parse_day(&input.served_on).ok_or(()) {
         Err(_) => {

@@ -71,7 +71,12 @@ pub const TREND_CHARTS: &[(&str, &str, &str)] = &[
 pub const TREND_SERIES: &[(&str, &str, &str, &str)] = &[
     ("files_open", "在档儿童", "人", "trend-files"),
     ("visit_coverage", "90天内走访覆盖率", "%", "trend-shares"),
-    ("referrals_in_time", "转介期限内答复比例", "%", "trend-shares"),
+    (
+        "referrals_in_time",
+        "转介期限内答复比例",
+        "%",
+        "trend-shares",
+    ),
     ("needs_published", "发布需求", "项", "trend-needs"),
     ("needs_matched", "其中已对接", "项", "trend-needs"),
     ("needs_fulfilled", "其中已完成", "项", "trend-needs"),
@@ -80,8 +85,18 @@ pub const TREND_SERIES: &[(&str, &str, &str, &str)] = &[
     ("completed", "完成对接", "项", "trend-activity"),
     ("reports", "强制报告", "件", "trend-activity"),
     ("hours", "服务时长", "小时", "trend-hours"),
-    ("days_to_match", "发布到首次批准对接（中位数）", "天", "trend-days"),
-    ("response_hours", "首次响应用时（中位数）", "小时", "trend-response"),
+    (
+        "days_to_match",
+        "发布到首次批准对接（中位数）",
+        "天",
+        "trend-days",
+    ),
+    (
+        "response_hours",
+        "首次响应用时（中位数）",
+        "小时",
+        "trend-response",
+    ),
     ("mean_rating", "完成对接平均评分", "分", "trend-rating"),
 ];
 

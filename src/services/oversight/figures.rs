@@ -137,7 +137,10 @@ impl Figures {
     /// known counts as not banded).
     fn count_file(&mut self, class: &str, band: &str, n: u64) {
         self.files_open += n;
-        if let Some(i) = DifficultyClass::ALL.iter().position(|c| c.as_str() == class) {
+        if let Some(i) = DifficultyClass::ALL
+            .iter()
+            .position(|c| c.as_str() == class)
+        {
             self.by_class[i] += n;
         }
         let i = AgeBand::ALL
@@ -597,12 +600,16 @@ pub async fn trend(store: Store<'_>, period: Period, now: DateTime<Utc>) -> Serv
     }
     for (t, values) in monthly::files(db, &ends).await? {
         for (i, n) in values.into_iter().enumerate() {
-            month(&mut map, len, &t, i).into_iter().for_each(|f| f.files_open = n);
+            month(&mut map, len, &t, i)
+                .into_iter()
+                .for_each(|f| f.files_open = n);
         }
     }
     for (t, values) in monthly::visited(db, &ends).await? {
         for (i, n) in values.into_iter().enumerate() {
-            month(&mut map, len, &t, i).into_iter().for_each(|f| f.visited = n);
+            month(&mut map, len, &t, i)
+                .into_iter()
+                .for_each(|f| f.visited = n);
         }
     }
     for ((t, status), values) in monthly::needs_published(db, &spans).await? {
