@@ -3,9 +3,11 @@
 //! that one set of statements serves the county, every township and the
 //! county median. Nothing here opens a sealed column.
 //!
-//! Snapshot figures (files on file, visits, waits) are read here; figures
-//! of a period (what was published, served, reported in it) are in
-//! [`period`]; the pages of the ledger export in [`ledger`].
+//! Files on file and visited as of a moment (a period's end), and snapshot
+//! figures (waits, families) are read here; figures of a period (what was
+//! published, served, reported in it) are in [`period`]; the twelve
+//! months of the trend in [`trend`]; the pages of the ledger export in
+//! [`ledger`].
 
 pub mod ledger;
 pub mod period;

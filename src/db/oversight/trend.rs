@@ -28,7 +28,7 @@ fn sum_when(cond: SimpleExpr, value: SimpleExpr) -> SimpleExpr {
 }
 
 fn one() -> SimpleExpr {
-    Expr::val(1).into()
+    Expr::val(1)
 }
 
 /// The span from the first month's start to the last month's end.
