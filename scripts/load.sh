@@ -28,7 +28,7 @@ CONNS=${CONNS:-"50 200"}
 LOGIN_SECONDS=${LOGIN_SECONDS:-30}
 TIMEOUT=${TIMEOUT:-10s}
 ALLOC_TIMEOUT=${ALLOC_TIMEOUT:-5s}
-ALL_KINDS="api_search api_search_varied search_page need_suggestions offer_suggestions needs_page inbox_page api_inbox child_page match_page login allocation"
+ALL_KINDS="api_search api_search_varied search_page need_suggestions offer_suggestions needs_page inbox_page api_inbox child_page match_page login allocation oversight_page api_dashboard statistics_page api_stats"
 KINDS=${KINDS:-$ALL_KINDS}
 BIN=${BIN:-$ROOT/target/release/carebridge}
 LUA=$ROOT/scripts/load/rotate.lua
@@ -176,6 +176,24 @@ sql "SELECT o.id FROM offers o JOIN users u ON u.provider_id = o.provider_id
      WHERE u.username = 'sunshine' AND o.status = 'active' AND o.remaining > 0 ORDER BY o.id" \
   | sed 's|^|/api/v1/offers/|; s|$|/suggestions|' >"$P/offer_suggestions"
 printf '/api/v1/allocation\n' >"$P/allocation"
+# Oversight (county staff): the county and each township, for this month,
+# the month before, this quarter and this year; each period's figures are
+# computed once by the background job and kept, so after the first request
+# of a period these measure the kept answers.
+MONTH=$(date +%Y-%m)
+PREV_MONTH=$(date -d "$(date +%Y-%m-01) -1 day" +%Y-%m)
+QUARTER="$(date +%Y)-Q$(( ($(date +%-m) - 1) / 3 + 1 ))"
+: >"$P/oversight_page"
+: >"$P/api_dashboard"
+for period in "$MONTH" "$PREV_MONTH" "$QUARTER" "$(date +%Y)"; do
+  for town in "" "${TOWNS[@]}"; do
+    printf '/oversight?period=%s&township=%s\n' "$period" "$town" >>"$P/oversight_page"
+    printf '/api/v1/dashboard?period=%s&township=%s\n' "$period" "$town" >>"$P/api_dashboard"
+  done
+done
+# Public statistics (no login): one fixed period, the last completed quarter.
+printf '/statistics\n' >"$P/statistics_page"
+printf '/api/v1/stats\n' >"$P/api_stats"
 printf 'qinglong bridge-demo-5932\nnanxi bridge-demo-6043\nshuangjiang bridge-demo-2598\ncounty bridge-demo-4821\nsunshine bridge-demo-8265\nlifamily bridge-demo-4830\n' >"$P/login"
 for f in "$P"/*; do
   [[ -s "$f" ]] || echo "warning: no requests for $(basename "$f") (nothing in the data)" >&2
@@ -226,9 +244,9 @@ run() { # kind conns seconds cookie timeout mode
 
 for kind in $KINDS; do
   case $kind in
-    api_search | api_search_varied | search_page) cookie="" ;;
+    api_search | api_search_varied | search_page | statistics_page | api_stats) cookie="" ;;
     offer_suggestions) cookie=$PROVIDER ;;
-    allocation) cookie=$ADMIN ;;
+    allocation | oversight_page | api_dashboard) cookie=$ADMIN ;;
     *) cookie=$OFFICER ;;
   esac
   if [[ "$kind" == login ]]; then

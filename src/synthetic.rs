@@ -272,6 +272,7 @@ pub async fn generate(store: Store<'_>, plan: Plan) -> ServiceResult<Generated> 
         let mut needs = Vec::new();
         let mut records = Vec::new();
         let mut gap_rows = Vec::new();
+        let mut visits = Vec::new();
         while needs.len() < BATCH && done.needs + needs.len() < plan.needs {
             let wanted = plan.needs - done.needs - needs.len();
             let SyntheticChild {
@@ -279,8 +280,10 @@ pub async fn generate(store: Store<'_>, plan: Plan) -> ServiceResult<Generated> 
                 identity: person,
                 needs: child_needs,
                 entitlements: received,
+                visit,
                 ..
             } = generator.child(wanted);
+            visits.extend(visit);
             identity::seal_into(store.vault, &person, &mut model)?;
             let (rows, gap) =
                 entitlement_rows(store, &model, person.birth_date, &received, &mut generator)?;
@@ -295,6 +298,7 @@ pub async fn generate(store: Store<'_>, plan: Plan) -> ServiceResult<Generated> 
         db::bulk::insert_needs(&txn, needs).await?;
         db::bulk::insert_entitlements(&txn, records).await?;
         db::bulk::insert_gaps(&txn, gap_rows).await?;
+        db::bulk::insert_visits(&txn, visits).await?;
         txn.commit().await?;
         done.children += f;
         done.needs += n;

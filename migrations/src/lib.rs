@@ -38,6 +38,8 @@ mod m20261202_000042_need_outcome_time;
 mod m20261203_000043_due_notices;
 mod m20261203_000044_service_amounts;
 mod m20261203_000045_outcome_notes_asked;
+mod m20261203_000046_child_closed_at;
+mod m20261203_000047_visits_by_day;
 
 /// The list of migrations, in order.
 pub struct Migrator;
@@ -78,6 +80,8 @@ impl MigratorTrait for Migrator {
             Box::new(m20261203_000043_due_notices::Migration),
             Box::new(m20261203_000044_service_amounts::Migration),
             Box::new(m20261203_000045_outcome_notes_asked::Migration),
+            Box::new(m20261203_000046_child_closed_at::Migration),
+            Box::new(m20261203_000047_visits_by_day::Migration),
         ]
     }
 }

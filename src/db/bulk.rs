@@ -8,7 +8,9 @@ use sea_orm::{
     PaginatorTrait,
 };
 
-use super::entities::{child, entitlement, entitlement_gap, need, offer, offer_township, provider};
+use super::entities::{
+    child, entitlement, entitlement_gap, need, offer, offer_township, provider, visit,
+};
 
 /// Bound parameters per statement: below SQLite's limit (32766) and
 /// PostgreSQL's (65535).
@@ -73,6 +75,14 @@ pub async fn insert_offer_townships(
         })
         .collect();
     insert_chunked(db, rows).await
+}
+
+/// The visits behind the synthetic files' last visit dates.
+pub async fn insert_visits(
+    db: &impl ConnectionTrait,
+    rows: Vec<visit::Model>,
+) -> Result<(), DbErr> {
+    insert_chunked(db, active::<_, visit::ActiveModel>(rows)).await
 }
 
 pub async fn insert_children(

@@ -185,7 +185,9 @@ pub async fn write_fields(
 }
 
 /// Moves a file from `from` to `to` (complete, close), only if it is still
-/// in `from`; a close stores its reason. False when someone else moved it.
+/// in `from`; a close stores its reason and its time (`closed_at`, which
+/// the oversight figures count files on file by). False when someone else
+/// moved it.
 pub async fn set_status(
     db: &impl ConnectionTrait,
     id: &str,
@@ -198,7 +200,9 @@ pub async fn set_status(
         .col_expr(child::Column::Status, Expr::value(to))
         .col_expr(child::Column::UpdatedAt, Expr::value(at));
     if let Some(reason) = closed_reason {
-        update = update.col_expr(child::Column::ClosedReason, Expr::value(reason));
+        update = update
+            .col_expr(child::Column::ClosedReason, Expr::value(reason))
+            .col_expr(child::Column::ClosedAt, Expr::value(at));
     }
     let result = update
         .filter(child::Column::Id.eq(id))

@@ -3,21 +3,23 @@
 //! that one set of statements serves the county, every township and the
 //! county median. Nothing here opens a sealed column.
 //!
-//! Snapshot figures (files on file, visits, waits) are read here; figures
-//! of a period (what was published, served, reported in it) are in
-//! [`period`]; the pages of the ledger export in [`ledger`].
+//! Files on file and visited as of a moment (a period's end), and snapshot
+//! figures (waits, families) are read here; figures of a period (what was
+//! published, served, reported in it) are in [`period`]; the twelve
+//! months of the trend in [`trend`]; the pages of the ledger export in
+//! [`ledger`].
 
 pub mod ledger;
 pub mod period;
+pub mod trend;
 
 use std::collections::BTreeMap;
 
 use chrono::{DateTime, NaiveDate, Utc};
-use sea_orm::sea_query::{Expr, ExprTrait, Func, SimpleExpr};
+use sea_orm::sea_query::{Expr, ExprTrait, Func, Query, SimpleExpr};
 use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QuerySelect};
 
-use super::entities::{child, family, match_record, need, provider};
-use crate::domain::child::FileStatus;
+use super::entities::{child, family, match_record, need, provider, visit};
 use crate::domain::matching::MatchStatus;
 use crate::domain::need::NeedStatus;
 
@@ -31,83 +33,90 @@ pub(crate) fn count(n: i64) -> u64 {
     u64::try_from(n).unwrap_or(0)
 }
 
-/// Codes of the statuses of a file on file (not closed).
-fn open_files() -> Vec<&'static str> {
-    vec![FileStatus::Draft.as_str(), FileStatus::Active.as_str()]
-}
-
 /// Counts keyed by (township, code).
 pub type ByTownship = BTreeMap<(String, String), u64>;
 
-/// Open files per (township, difficulty class); with `created_before`,
-/// only the files opened before then (a fixed period's table).
-pub async fn files_by_class(
+/// The moment files are counted at (a period's end, or now while the
+/// period runs) and the office days whose visits count for coverage (the
+/// 90 days up to and including the last day before that moment).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct AsOf {
+    pub end: DateTime<Utc>,
+    pub visits_from: NaiveDate,
+    pub visits_to: NaiveDate,
+}
+
+/// A file is on file at `end` when it was opened before it and not closed
+/// by then (`closed_at` is set when a file is closed, migration 000046).
+pub(crate) fn on_file_at(end: DateTime<Utc>) -> SimpleExpr {
+    let created = Expr::col((child::Entity, child::Column::CreatedAt));
+    let closed = || Expr::col((child::Entity, child::Column::ClosedAt));
+    created
+        .lt(end)
+        .and(closed().is_null().or(closed().gte(end)))
+}
+
+/// Files on file at `end` per (township, difficulty class, counted age
+/// band; "" while not counted): one grouped statement over the files.
+/// The class and band are the file's current ones: a file's earlier class
+/// is not kept, and its band at an earlier date would need the sealed
+/// birth date.
+pub async fn files_on_file(
     db: &impl ConnectionTrait,
-    created_before: Option<DateTime<Utc>>,
-) -> Result<ByTownship, DbErr> {
+    end: DateTime<Utc>,
+) -> Result<BTreeMap<(String, String, String), u64>, DbErr> {
     use child::Column as C;
-    let mut select = child::Entity::find()
+    let rows: Vec<(String, String, Option<String>, i64)> = child::Entity::find()
         .select_only()
         .column(C::TownshipCode)
         .column(C::DifficultyClass)
-        .column_as(Expr::col(C::Id).count(), "n")
-        .filter(C::Status.is_in(open_files()));
-    if let Some(before) = created_before {
-        select = select.filter(C::CreatedAt.lt(before));
-    }
-    let rows: Vec<(String, String, i64)> = select
-        .group_by(C::TownshipCode)
-        .group_by(C::DifficultyClass)
-        .into_tuple()
-        .all(db)
-        .await?;
-    Ok(rows
-        .into_iter()
-        .map(|(t, c, n)| ((t, c), count(n)))
-        .collect())
-}
-
-/// Open files per (township, counted age band; "" while not counted).
-pub async fn files_by_band(db: &impl ConnectionTrait) -> Result<ByTownship, DbErr> {
-    use child::Column as C;
-    let rows: Vec<(String, Option<String>, i64)> = child::Entity::find()
-        .select_only()
-        .column(C::TownshipCode)
         .column(C::CountedBand)
         .column_as(Expr::col(C::Id).count(), "n")
-        .filter(C::Status.is_in(open_files()))
+        .filter(on_file_at(end))
         .group_by(C::TownshipCode)
+        .group_by(C::DifficultyClass)
         .group_by(C::CountedBand)
         .into_tuple()
         .all(db)
         .await?;
-    let mut out = ByTownship::new();
-    for (t, band, n) in rows {
-        *out.entry((t, band.unwrap_or_default())).or_default() += count(n);
+    let mut out = BTreeMap::new();
+    for (t, class, band, n) in rows {
+        *out.entry((t, class, band.unwrap_or_default())).or_default() += count(n);
     }
     Ok(out)
 }
 
-/// Per township: (open files, of them visited on or after `since`).
-pub async fn visit_coverage(
+/// Per township: the files on file at `at.end` with a visit on one of the
+/// days `at.visits_from..=at.visits_to` (one range of the visits by day,
+/// migration 000047, joined to their files).
+pub async fn visited_files(
     db: &impl ConnectionTrait,
-    since: NaiveDate,
-) -> Result<BTreeMap<String, (u64, u64)>, DbErr> {
-    use child::Column as C;
-    let rows: Vec<(String, i64, Option<i64>)> = child::Entity::find()
-        .select_only()
-        .column(C::TownshipCode)
-        .column_as(Expr::col(C::Id).count(), "n")
-        .expr_as(count_when(C::LastVisitedOn.gte(since)), "visited")
-        .filter(C::Status.is_in(open_files()))
-        .group_by(C::TownshipCode)
-        .into_tuple()
-        .all(db)
-        .await?;
-    Ok(rows
-        .into_iter()
-        .map(|(t, n, v)| (t, (count(n), count(v.unwrap_or(0)))))
-        .collect())
+    at: &AsOf,
+) -> Result<BTreeMap<String, u64>, DbErr> {
+    let v = |c: visit::Column| Expr::col((visit::Entity, c));
+    let select = Query::select()
+        .column((child::Entity, child::Column::TownshipCode))
+        .expr(Func::count_distinct(Expr::col((
+            child::Entity,
+            child::Column::Id,
+        ))))
+        .from(visit::Entity)
+        .inner_join(
+            child::Entity,
+            Expr::col((child::Entity, child::Column::Id))
+                .equals((visit::Entity, visit::Column::ChildId)),
+        )
+        .and_where(v(visit::Column::VisitedOn).gte(at.visits_from))
+        .and_where(v(visit::Column::VisitedOn).lte(at.visits_to))
+        .and_where(on_file_at(at.end))
+        .group_by_col((child::Entity, child::Column::TownshipCode))
+        .to_owned();
+    let mut out = BTreeMap::new();
+    for row in db.query_all(&select).await? {
+        let n: i64 = row.try_get_by_index(1)?;
+        out.insert(row.try_get_by_index(0)?, count(n));
+    }
+    Ok(out)
 }
 
 /// Needs per (township, status) as they stand.

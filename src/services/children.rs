@@ -212,6 +212,8 @@ async fn create_linked(
             status,
             parsed.difficulties.class(),
             &caller.id,
+            // The services' clock: a file counts on file from this moment.
+            store.clock.now(),
         );
         fill(store.vault, &parsed, &mut row)?;
         population::set_counted(store.vault, &mut row, chrono::Local::now().date_naive())?;
@@ -491,8 +493,10 @@ pub async fn close(
     }
     row.status = FileStatus::Closed;
     row.closed_reason = Some(reason.clone());
-    // The services' clock: the needs' and matches' times are compared with it.
+    // The services' clock: the figures of a period count the file on file
+    // until this moment.
     row.updated_at = store.clock.now();
+    row.closed_at = Some(row.updated_at);
     let moved = db::children::set_status(
         &txn,
         id,

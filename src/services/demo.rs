@@ -246,6 +246,20 @@ fn demo_credit_code(stem: &str) -> String {
     }
 }
 
+/// Moves the demo's own clock to `days_ago` days before now, so that what
+/// the services write next is dated then (the dashboard's trend has a year
+/// of history to show). Only the services' dates move: the audit log keeps
+/// the real time of each entry, so its chain stays in order.
+fn back_to(clock: &super::clock::Clock, days_ago: i64) {
+    let target = chrono::Utc::now() - chrono::Duration::days(days_ago);
+    clock.advance(target - clock.now());
+}
+
+/// The office day (local) of the demo's clock.
+fn day_of(clock: &super::clock::Clock) -> chrono::NaiveDate {
+    clock.now().with_timezone(&chrono::Local).date_naive()
+}
+
 /// Wrong demo data would be a programming error; name it clearly.
 pub fn describe(err: &ServiceError) -> String {
     format!("demo data could not be loaded: {err}")

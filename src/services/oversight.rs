@@ -26,7 +26,9 @@ use crate::domain::Role;
 use crate::domain::period::Period;
 
 use super::{Principal, ServiceError, ServiceResult};
+use crate::db::oversight::AsOf;
 use crate::db::oversight::period::Span;
+use crate::domain::referral::office_day;
 
 /// What a dashboard or export covers.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -76,6 +78,21 @@ pub fn span_of(period: Period) -> Span {
     }
 }
 
+/// What files are counted as of for a period's span: its end, or `now`
+/// while it runs (a period in the future counts as of now too); visits
+/// count on the [`figures::VISIT_DAYS`] days up to and including the last
+/// office day before that moment (a visit 90 days before the last day
+/// counts, one 91 days before does not).
+pub fn as_of(span: &Span, now: DateTime<Utc>) -> AsOf {
+    let end = span.to.min(now);
+    let last_day = office_day(end - Duration::seconds(1));
+    AsOf {
+        end,
+        visits_from: last_day - Duration::days(figures::VISIT_DAYS),
+        visits_to: last_day,
+    }
+}
+
 /// The median of `values` (`None` when empty).
 pub fn median(mut values: Vec<f64>) -> Option<f64> {
     values.retain(|v| v.is_finite());
@@ -100,6 +117,25 @@ mod tests {
         assert_eq!(median(vec![4.0, 1.0, 3.0, 2.0]), Some(2.5));
         assert_eq!(median(vec![5.0, 1.0, 3.0]), Some(3.0));
         assert_eq!(median(vec![]), None);
+    }
+
+    #[test]
+    fn a_past_month_counts_as_of_its_end_and_visits_of_its_last_ninety_days() {
+        let day = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").expect("day");
+        let span = span_of(Period::Month {
+            year: 2026,
+            month: 3,
+        });
+        let long_after = day_start(day("2026-12-01"));
+        let at = as_of(&span, long_after);
+        assert_eq!(at.end, day_start(day("2026-04-01")));
+        assert_eq!(at.visits_to, day("2026-03-31"));
+        assert_eq!(at.visits_from, day("2026-03-31") - Duration::days(90));
+        // While the month runs: as of now, visits up to today.
+        let mid = day_start(day("2026-03-10")) + Duration::hours(3);
+        let running = as_of(&span, mid);
+        assert_eq!(running.end, mid);
+        assert_eq!(running.visits_to, day("2026-03-10"));
     }
 
     #[test]

@@ -3,7 +3,7 @@
 
 use chrono::Duration;
 
-use crate::db::entities::{child, need};
+use crate::db::entities::{child, need, visit};
 use crate::domain::Invalid;
 use crate::domain::child::{AgeBand, Difficulties, DifficultyInput, age_on};
 use crate::domain::child::{Assistance, FileStatus, SchoolStatus};
@@ -30,6 +30,8 @@ pub struct SyntheticChild {
     pub needs: Vec<need::Model>,
     /// What the child receives: (rule, monthly amount in yuan).
     pub entitlements: Vec<(&'static str, i64)>,
+    /// The visit behind the file's last visit date, if it was visited.
+    pub visit: Option<visit::Model>,
 }
 
 /// Kinds of difficulty with their weights (out of 100).
@@ -333,6 +335,7 @@ impl Generator {
             statutory_basis: statutory.then(|| STATUTORY_BASIS.to_owned()),
             status: FileStatus::Active,
             closed_reason: None,
+            closed_at: None,
             last_visited_on: self
                 .rng
                 .chance(80)
@@ -408,7 +411,17 @@ impl Generator {
                 unmatched_noted_at: Some(published),
             });
         }
+        let visit = model.last_visited_on.map(|on| visit::Model {
+            id: self.rng.uuid(),
+            child_id: model.id.clone(),
+            visited_on: on,
+            summary: "入户走访，了解孩子的学习和生活情况。".to_owned(),
+            visitor_id: ACTOR.to_owned(),
+            visitor_name: ACTOR.to_owned(),
+            created_at: model.created_at,
+        });
         SyntheticChild {
+            visit,
             model,
             identity: Identity {
                 name,

@@ -14,10 +14,31 @@ const INKS: &[&str] = &["#1b1b1b", "#555555", "#8a8a8a", "#b5b5b5"];
 /// Dash patterns of successive lines.
 const DASHES: &[&str] = &["", "6 3", "2 3", "8 3 2 3"];
 
-/// One series of a line chart.
+/// One series of a line chart; a `None` month has nothing to draw (the
+/// line breaks there and the table says "—").
 pub struct Line<'a> {
     pub label: &'a str,
-    pub values: &'a [f64],
+    pub values: &'a [Option<f64>],
+}
+
+/// The runs of consecutive months with a value: (index, value) each.
+fn runs(values: &[Option<f64>]) -> Vec<Vec<(usize, f64)>> {
+    let mut out: Vec<Vec<(usize, f64)>> = Vec::new();
+    let mut current = Vec::new();
+    for (i, v) in values.iter().enumerate() {
+        match v {
+            Some(v) if v.is_finite() => current.push((i, *v)),
+            _ => {
+                if !current.is_empty() {
+                    out.push(std::mem::take(&mut current));
+                }
+            }
+        }
+    }
+    if !current.is_empty() {
+        out.push(current);
+    }
+    out
 }
 
 /// A number as charts and tables show it: whole numbers without a point,
@@ -100,7 +121,7 @@ pub fn lines(id: &str, title: &str, unit: &str, labels: &[String], lines: &[Line
     let max = nice_max(
         lines
             .iter()
-            .flat_map(|l| l.values.iter().copied())
+            .flat_map(|l| l.values.iter().flatten().copied())
             .fold(0.0, f64::max),
     );
     let (left, top, plot_w, plot_h) = (40.0, 10.0, 420.0, 160.0);
@@ -129,10 +150,12 @@ pub fn lines(id: &str, title: &str, unit: &str, labels: &[String], lines: &[Line
                 @for (s, line) in lines.iter().enumerate() {
                     @let ink = INKS[s % INKS.len()];
                     @let dash = DASHES[s % DASHES.len()];
-                    @let points = line.values.iter().enumerate().map(|(i, v)| format!("{:.1},{:.1}", x(i), y(*v))).collect::<Vec<_>>().join(" ");
-                    polyline points=(points) fill="none" stroke=(ink) stroke-width="2" stroke-dasharray=(dash) {}
-                    @for (i, v) in line.values.iter().enumerate() {
-                        (marker(s, x(i), y(*v), ink))
+                    @for run in runs(line.values) {
+                        @let points = run.iter().map(|(i, v)| format!("{:.1},{:.1}", x(*i), y(*v))).collect::<Vec<_>>().join(" ");
+                        polyline points=(points) fill="none" stroke=(ink) stroke-width="2" stroke-dasharray=(dash) {}
+                        @for (i, v) in &run {
+                            (marker(s, x(*i), y(*v), ink))
+                        }
                     }
                     @let ly = legend_y + 18.0 * s as f64;
                     line x1=(left) y1=(ly) x2=(left + 30.0) y2=(ly) stroke=(ink) stroke-width="2" stroke-dasharray=(dash) {}
@@ -153,7 +176,7 @@ pub fn lines(id: &str, title: &str, unit: &str, labels: &[String], lines: &[Line
                         tr {
                             th scope="row" { (label) }
                             @for line in lines {
-                                td.num { (line.values.get(i).map(|v| number(*v)).unwrap_or_default()) }
+                                td.num { (line.values.get(i).copied().flatten().map(number).unwrap_or_else(|| "—".to_owned())) }
                             }
                         }
                     }
@@ -209,8 +232,8 @@ mod tests {
 
     #[test]
     fn lines_differ_by_dash_and_marker_not_only_by_ink() {
-        let a = [1.0, 2.0];
-        let b = [2.0, 1.0];
+        let a = [Some(1.0), Some(2.0)];
+        let b = [Some(2.0), Some(1.0)];
         let out = lines(
             "l",
             "趋势",
@@ -231,5 +254,25 @@ mod tests {
         assert!(out.contains("stroke-dasharray=\"6 3\""));
         assert!(out.contains("<circle"));
         assert!(out.contains("<rect"));
+    }
+
+    #[test]
+    fn a_month_without_a_value_breaks_the_line_and_reads_as_a_dash() {
+        let a = [Some(1.0), None, Some(3.0), Some(4.0)];
+        let labels: Vec<String> = ["1月", "2月", "3月", "4月"].map(String::from).to_vec();
+        let out = lines(
+            "g",
+            "覆盖率",
+            "%",
+            &labels,
+            &[Line {
+                label: "甲",
+                values: &a,
+            }],
+        )
+        .into_string();
+        assert_eq!(out.matches("<polyline").count(), 2, "{out}");
+        assert!(out.contains("<td class=\"num\">—</td>"), "{out}");
+        assert_eq!(runs(&a), vec![vec![(0, 1.0)], vec![(2, 3.0), (3, 4.0)]]);
     }
 }

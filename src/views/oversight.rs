@@ -8,7 +8,9 @@ use maud::{Markup, html};
 
 use crate::domain::indicator::Light;
 use crate::domain::period::Period;
-use crate::services::oversight::dashboard::{Bulletin, Change, Dashboard, IndicatorRow, RankRow};
+use crate::services::oversight::dashboard::{
+    Bulletin, Change, Dashboard, IndicatorRow, RankRow, TREND_CHARTS,
+};
 use crate::services::regions::Township;
 
 use super::charts::{self, Line, number};
@@ -112,22 +114,20 @@ pub fn dashboard(ctx: &PageCtx<'_>, d: &Dashboard, townships: &[Township], count
             other => other.label(),
         })
         .collect();
-    let counts: Vec<Line<'_>> = d
-        .trend
+    // One chart per group of series that share a unit and a scale.
+    let trend_charts: Vec<(&str, &str, &str, Vec<Line<'_>>)> = TREND_CHARTS
         .iter()
-        .filter(|s| s.code != "hours")
-        .map(|s| Line {
-            label: s.label,
-            values: &s.values,
-        })
-        .collect();
-    let hours: Vec<Line<'_>> = d
-        .trend
-        .iter()
-        .filter(|s| s.code == "hours")
-        .map(|s| Line {
-            label: s.label,
-            values: &s.values,
+        .map(|(id, title, unit)| {
+            let lines = d
+                .trend
+                .iter()
+                .filter(|s| s.chart == *id)
+                .map(|s| Line {
+                    label: s.label,
+                    values: &s.values,
+                })
+                .collect();
+            (*id, *title, *unit, lines)
         })
         .collect();
     page(
@@ -156,7 +156,7 @@ pub fn dashboard(ctx: &PageCtx<'_>, d: &Dashboard, townships: &[Township], count
                         }
                     }
                 }
-                p.hint { "在档、走访、超期、待审批、应享未享为当前数据；其余为所选统计期内的数据。“暂无记录”表示本期没有可统计的事项。" }
+                p.hint { "在档儿童和走访覆盖率为统计期末的数据（本期未结束时为当前）；超期、待审批、应享未享、爱心家庭为当前数据；其余为所选统计期内的数据。“暂无记录”表示本期没有可统计的事项。" }
             }
             section {
                 h2 { "督查指标" }
@@ -175,8 +175,13 @@ pub fn dashboard(ctx: &PageCtx<'_>, d: &Dashboard, townships: &[Township], count
                     &d.by_band.iter().map(|(b, n)| (b.map_or("待核定", |b| b.label()).to_owned(), *n as f64)).collect::<Vec<_>>()))
                 (charts::bars("providers", "服务机构（按状态，全县）", "家",
                     &d.providers.iter().map(|(s, n)| (s.label().to_owned(), *n as f64)).collect::<Vec<_>>()))
-                (charts::lines("trend", "近12个月趋势", "项/次/件", &months, &counts))
-                (charts::lines("trend-hours", "近12个月服务时长", "小时", &months, &hours))
+            }
+            section.charts {
+                h2 { "近12个月趋势" }
+                p.hint { "在档儿童和走访覆盖率按各月末（当月未结束时按当前）统计；需求按发布月份统计其当前状态；其余按发生月份统计。“—”表示当月没有可统计的事项。" }
+                @for (id, title, unit, lines) in &trend_charts {
+                    (charts::lines(id, title, unit, &months, lines))
+                }
             }
         },
     )

@@ -216,3 +216,75 @@ async fn demo_departments_have_referrals_in_every_state_and_townships_have_gaps(
         dept.get("/referrals").await.assert_status(StatusCode::OK);
     }
 }
+
+/// The months of the dashboard's trend in which series `code` is above zero.
+fn months_above_zero(dashboard: &Value, code: &str) -> Vec<String> {
+    let months = dashboard["trend"]["months"].as_array().expect("months");
+    let values = dashboard["trend"]["series"]
+        .as_array()
+        .expect("series")
+        .iter()
+        .find(|s| s["code"] == code)
+        .unwrap_or_else(|| panic!("no series {code}"))["values"]
+        .as_array()
+        .expect("values");
+    months
+        .iter()
+        .zip(values)
+        .filter(|(_, v)| v.as_f64().unwrap_or(0.0) > 0.0)
+        .map(|(m, _)| m.as_str().unwrap_or_default().to_owned())
+        .collect()
+}
+
+/// The demo has a year of history: the county's twelve-month trend shows
+/// files, visits, needs and services in past months, not only this one,
+/// and the audit chain of all that dated history still verifies.
+#[tokio::test]
+async fn the_demo_trend_has_a_year_of_history() {
+    let app = TestApp::spawn().await;
+    carebridge::services::demo::load_if_empty(&app.db, &app.prepared.vault, 5)
+        .await
+        .expect("demo data");
+    let mut county = app.logged_in_with("county", "bridge-demo-4821").await;
+    let response = county.get("/api/v1/dashboard").await;
+    response.assert_status(StatusCode::OK);
+    let dashboard = response.json();
+    let this_month = dashboard["trend"]["months"]
+        .as_array()
+        .and_then(|m| m.last())
+        .and_then(Value::as_str)
+        .expect("this month")
+        .to_owned();
+    for (code, at_least) in [
+        ("files_open", 10),
+        ("visit_coverage", 6),
+        ("needs_published", 6),
+        ("services", 3),
+        ("hours", 3),
+        ("completed", 1),
+    ] {
+        let months = months_above_zero(&dashboard, code);
+        let past = months.iter().filter(|m| **m != this_month).count();
+        assert!(
+            past >= at_least,
+            "{code}: above zero in {months:?}, wanted at least {at_least} past months"
+        );
+    }
+    let rating = months_above_zero(&dashboard, "mean_rating");
+    assert!(
+        rating.iter().any(|m| *m != this_month),
+        "a completed match with a rating in a past month: {rating:?}"
+    );
+    let matched = months_above_zero(&dashboard, "needs_matched");
+    assert!(matched.len() >= 2, "needs matched: {matched:?}");
+    let verified = carebridge::services::audit::verify(&app.db)
+        .await
+        .expect("verify the audit chain");
+    assert!(
+        matches!(
+            verified,
+            carebridge::services::audit::Verification::Intact { .. }
+        ),
+        "{verified:?}"
+    );
+}

@@ -45,6 +45,7 @@ mod outcome;
 mod outcome_effects;
 mod outcome_notes;
 mod oversight;
+mod oversight_history;
 mod privacy;
 mod providers;
 mod races;

@@ -17,7 +17,7 @@ fn this_year() -> String {
     chrono::Local::now().date_naive().format("%Y").to_string()
 }
 
-fn figure(body: &Value, code: &str) -> Value {
+pub fn figure(body: &Value, code: &str) -> Value {
     body["figures"]
         .as_array()
         .expect("figures")
@@ -40,7 +40,7 @@ fn class_count(body: &Value, class: &str) -> u64 {
 static SEQ: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(200);
 
 /// Files a child in `township` (its first village) of `difficulties`.
-async fn file_child(officer: &mut TestClient, township: &str, difficulties: &[&str]) -> String {
+pub async fn file_child(officer: &mut TestClient, township: &str, difficulties: &[&str]) -> String {
     let seq = SEQ.fetch_add(1, std::sync::atomic::Ordering::Relaxed) % 500;
     let village = format!("{township}201");
     let mut body = child_body(

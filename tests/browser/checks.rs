@@ -213,3 +213,59 @@ pub async fn scripting(client: &Client) -> Scripting {
         .expect("restore timeouts");
     Scripting { sync, timers }
 }
+
+/// The problems of the current page as printed, with print media emulated
+/// (see `driver::emulate_print`): the site's header, navigation, footer and
+/// filter forms hidden, the main content shown, and an `@page` rule of the
+/// print stylesheet setting A4.
+pub async fn print_problems(client: &Client) -> Vec<String> {
+    let facts = client
+        .execute(PRINTED, vec![])
+        .await
+        .expect("run the print check");
+    let mut problems = Vec::new();
+    if facts["print_media"] != Value::Bool(true) {
+        problems.push("print media is not in effect".to_owned());
+    }
+    for shown in facts["shown"].as_array().into_iter().flatten() {
+        problems.push(format!("shown in print: {}", shown.as_str().unwrap_or("?")));
+    }
+    if facts["main_shown"] != Value::Bool(true) {
+        problems.push("the main content is hidden in print".to_owned());
+    }
+    if facts["a4"] != Value::Bool(true) {
+        problems.push("no @media print { @page { size: A4 } } rule".to_owned());
+    }
+    problems
+}
+
+/// What `print_problems` judges: whether what a printout leaves out is
+/// laid out at all, and the print stylesheet's page size.
+const PRINTED: &str = r#"
+const describe = el => el.tagName.toLowerCase() + (el.className ? '.' + String(el.className).replace(/ /g, '.') : '');
+const shown = [];
+for (const el of document.querySelectorAll('header.site, nav, footer.site, form.filters')) {
+    // Laid out at all: a hidden ancestor hides it whatever its own display.
+    if (el.getClientRects().length > 0) shown.push(describe(el));
+}
+const main = document.querySelector('main');
+let a4 = false;
+const walk = (rules, inPrint) => {
+    for (const rule of rules) {
+        if (rule instanceof CSSMediaRule) {
+            walk(rule.cssRules, inPrint || /\bprint\b/.test(rule.media.mediaText));
+        } else if (rule instanceof CSSPageRule && inPrint) {
+            if (/\ba4\b/i.test(rule.style.getPropertyValue('size'))) a4 = true;
+        }
+    }
+};
+for (const sheet of document.styleSheets) {
+    try { walk(sheet.cssRules, /\bprint\b/.test(sheet.media.mediaText)); } catch (e) {}
+}
+return {
+    print_media: matchMedia('print').matches,
+    shown: shown,
+    main_shown: !!main && main.getClientRects().length > 0,
+    a4: a4,
+};
+"#;

@@ -214,3 +214,33 @@ impl Browser {
         let _ = self.client.close().await;
     }
 }
+
+/// Chromium's DevTools command `Emulation.setEmulatedMedia` through
+/// chromedriver's `goog/cdp/execute` endpoint: the page is laid out for
+/// `media` ("print", or "" for the screen again) as a printout would be.
+#[derive(Debug)]
+struct EmulateMedia(&'static str);
+
+impl fantoccini::wd::WebDriverCompatibleCommand for EmulateMedia {
+    fn endpoint(
+        &self,
+        base_url: &url::Url,
+        session_id: Option<&str>,
+    ) -> Result<url::Url, url::ParseError> {
+        let session = session_id.unwrap_or_default();
+        base_url.join(&format!("session/{session}/goog/cdp/execute"))
+    }
+
+    fn method_and_body(&self, _request_url: &url::Url) -> (axum::http::Method, Option<String>) {
+        let body = json!({"cmd": "Emulation.setEmulatedMedia", "params": {"media": self.0}});
+        (axum::http::Method::POST, Some(body.to_string()))
+    }
+}
+
+/// Lays the current page out as printed (`true`) or for the screen again.
+pub async fn emulate_print(client: &Client, print: bool) {
+    client
+        .issue_cmd(EmulateMedia(if print { "print" } else { "" }))
+        .await
+        .unwrap_or_else(|e| panic!("chromedriver cannot emulate print media: {e}"));
+}

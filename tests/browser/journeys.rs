@@ -6,6 +6,7 @@
 mod accounts;
 mod family;
 mod ngo;
+mod oversight;
 mod public_search;
 mod report;
 mod township;

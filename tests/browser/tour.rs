@@ -99,6 +99,25 @@ impl<'a> Tour<'a> {
         }
     }
 
+    /// Checks the current page as printed: lays it out for print media,
+    /// takes a screenshot of that, runs `checks::print_problems`, and lays
+    /// it out for the screen again.
+    pub async fn check_print(&mut self, step: &str) {
+        crate::driver::emulate_print(&self.client, true).await;
+        self.step += 1;
+        let png = self.client.screenshot().await.expect("screenshot");
+        let file = self
+            .shots
+            .join(format!("{:02}-{step}-print.png", self.step));
+        std::fs::write(&file, png).expect("write screenshot");
+        let url = self.url().await;
+        for problem in checks::print_problems(&self.client).await {
+            self.problems
+                .push(format!("{url} ({step}, print): {problem}"));
+        }
+        crate::driver::emulate_print(&self.client, false).await;
+    }
+
     /// The path and query of the current page.
     pub async fn url(&self) -> String {
         let url = self.client.current_url().await.expect("url");

@@ -44,6 +44,9 @@ pub struct Model {
     pub statutory_basis: Option<String>,
     pub status: FileStatus,
     pub closed_reason: Option<String>,
+    /// When the file was closed (NULL while on file): the oversight figures
+    /// count a file on file at a period's end from `created_at` and this.
+    pub closed_at: Option<DateTimeUtc>,
     pub last_visited_on: Option<Date>,
     /// The age band the child counts in for k-anonymity, while no birthday
     /// moves them within the counting horizon (see `files::population`).

@@ -7,7 +7,7 @@
 use std::collections::BTreeMap;
 
 use chrono::{DateTime, NaiveDate, Utc};
-use sea_orm::sea_query::{Alias, Expr, ExprTrait, Func, Query, SimpleExpr};
+use sea_orm::sea_query::{Alias, Expr, ExprTrait, Func, Query};
 use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QuerySelect};
 
 use super::{ByTownship, count};
@@ -243,15 +243,16 @@ pub async fn reports(
         .await
 }
 
-/// Referrals sent in the span: (township, due on, answered at).
+/// Referrals sent in the span: (township, sent at, due on, answered at).
 pub async fn referrals(
     db: &impl ConnectionTrait,
     span: Span,
-) -> Result<Vec<(String, NaiveDate, Option<DateTime<Utc>>)>, DbErr> {
+) -> Result<Vec<(String, DateTime<Utc>, NaiveDate, Option<DateTime<Utc>>)>, DbErr> {
     use referral::Column as F;
     referral::Entity::find()
         .select_only()
         .column(F::TownshipCode)
+        .column(F::CreatedAt)
         .column(F::DueOn)
         .column(F::AnsweredAt)
         .filter(F::CreatedAt.gte(span.from))
@@ -259,99 +260,4 @@ pub async fn referrals(
         .into_tuple()
         .all(db)
         .await
-}
-
-/// A monthly series: per township, one figure per span of `months`
-/// (`SUM(CASE …)` per month in one statement over the whole range).
-pub async fn monthly(
-    db: &impl ConnectionTrait,
-    series: Series,
-    months: &[Span],
-) -> Result<BTreeMap<String, Vec<f64>>, DbErr> {
-    let (Some(first), Some(last)) = (months.first(), months.last()) else {
-        return Ok(BTreeMap::new());
-    };
-    let need_at = || Expr::col((need::Entity, need::Column::PublishedAt));
-    let served_on = || Expr::col((service_record::Entity, service_record::Column::ServedOn));
-    let received_at = || Expr::col((report::Entity, report::Column::ReceivedAt));
-    let within = |span: &Span| -> SimpleExpr {
-        match series {
-            Series::NeedsPublished => need_at().gte(span.from).and(need_at().lt(span.to)),
-            Series::Services | Series::Hours => served_on()
-                .gte(span.from_day)
-                .and(served_on().lt(span.to_day)),
-            Series::ReportsReceived => received_at().gte(span.from).and(received_at().lt(span.to)),
-        }
-    };
-    let mut select = Query::select();
-    match series {
-        Series::NeedsPublished => {
-            select
-                .column((need::Entity, need::Column::TownshipCode))
-                .from(need::Entity)
-                .group_by_col((need::Entity, need::Column::TownshipCode));
-        }
-        Series::Services | Series::Hours => {
-            select
-                .column((match_record::Entity, match_record::Column::TownshipCode))
-                .from(service_record::Entity)
-                .inner_join(
-                    match_record::Entity,
-                    Expr::col((match_record::Entity, match_record::Column::Id))
-                        .equals((service_record::Entity, service_record::Column::MatchId)),
-                )
-                .group_by_col((match_record::Entity, match_record::Column::TownshipCode));
-        }
-        Series::ReportsReceived => {
-            select
-                .column((report::Entity, report::Column::TownshipCode))
-                .from(report::Entity)
-                .group_by_col((report::Entity, report::Column::TownshipCode));
-        }
-    }
-    select.and_where(within(&Span {
-        from: first.from,
-        to: last.to,
-        from_day: first.from_day,
-        to_day: last.to_day,
-    }));
-    for span in months {
-        let expr: SimpleExpr = match series {
-            // Hours as a real number on both engines (the CAST keeps
-            // SQLite from answering an integer for whole hours).
-            Series::Hours => Expr::expr(Func::sum(
-                Expr::case(
-                    within(span),
-                    Expr::col((service_record::Entity, service_record::Column::Hours)),
-                )
-                .finally(0.0),
-            ))
-            .cast_as(Alias::new("float8")),
-            _ => Func::sum(Expr::case(within(span), 1).finally(0)).into(),
-        };
-        select.expr(expr);
-    }
-    let mut out = BTreeMap::new();
-    for row in db.query_all(&select).await? {
-        let township: String = row.try_get_by_index(0)?;
-        let mut values = Vec::with_capacity(months.len());
-        for i in 0..months.len() {
-            let v = match series {
-                Series::Hours => row.try_get_by_index::<Option<f64>>(i + 1)?.unwrap_or(0.0),
-                _ => row.try_get_by_index::<Option<i64>>(i + 1)?.unwrap_or(0) as f64,
-            };
-            values.push(v);
-        }
-        out.insert(township, values);
-    }
-    Ok(out)
-}
-
-/// The monthly series of the trend charts.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Series {
-    NeedsPublished,
-    Services,
-    Hours,
-    ReportsReceived,
 }

@@ -335,8 +335,8 @@ pub(super) fn empty_row(
     status: FileStatus,
     difficulty_class: DifficultyClass,
     created_by: &str,
+    now: chrono::DateTime<Utc>,
 ) -> child::Model {
-    let now = Utc::now();
     child::Model {
         id,
         file_no,
@@ -366,6 +366,7 @@ pub(super) fn empty_row(
         statutory_basis: None,
         status,
         closed_reason: None,
+        closed_at: None,
         last_visited_on: None,
         counted_band: None,
         counted_until: None,

@@ -11,8 +11,19 @@ use crate::domain::id_number::check_digit;
 
 use super::super::children::visits::{self, VisitInput};
 use super::super::children::{self, ChildInput};
+use super::super::clock::Clock;
 use super::super::needs::{self, NeedInput};
 use super::super::{Principal, RequestCtx, ServiceResult, Store};
+use super::back_to;
+
+/// How many days ago the `n`th demo file was opened: one every ten days
+/// over the past year, so that the trend of files on file climbs.
+fn opened_days_ago(n: usize) -> i64 {
+    355 - 10 * n as i64
+}
+
+/// The file closed (a child moved away) and how many days ago.
+const CLOSED: (usize, i64) = (28, 40);
 
 const SURNAMES: &[&str] = &[
     "陈", "刘", "杨", "黄", "周", "吴", "徐", "孙", "胡", "朱", "高", "林", "何", "郭", "马",
@@ -294,6 +305,13 @@ pub async fn load(
     supervisor: &Principal,
 ) -> ServiceResult<()> {
     let today = chrono::Local::now().date_naive();
+    // Each file, visit and need is written on its own day of the past year
+    // (see `back_to`).
+    let clock = Clock::movable();
+    let store = Store {
+        clock: &clock,
+        ..store
+    };
     let mut ids = Vec::new();
     for (n, s) in SPECS.iter().enumerate() {
         let Some(officer) = officers
@@ -347,22 +365,34 @@ pub async fn load(
                     .to_owned()
             }),
         };
+        let opened = opened_days_ago(n);
+        back_to(&clock, opened);
         let child = children::create(store, &ctx, officer, input).await?;
         // Some files were visited lately, some long ago, some never: the
-        // lists show the overdue ones first.
-        if let Some(days_ago) = [Some(12), Some(150), None][n % 3] {
-            let visited_on = today - chrono::Duration::days(days_ago);
-            visits::add(
-                store,
-                &ctx,
-                officer,
-                &child.id,
-                VisitInput {
-                    visited_on: visited_on.format("%Y-%m-%d").to_string(),
-                    summary: "入户走访，了解孩子的学习、生活和健康情况，监护人配合。".into(),
-                },
-            )
-            .await?;
+        // lists show the overdue ones first. A visited file had its first
+        // visit soon after it was opened.
+        if let Some(last) = [Some(12), Some(150), None][n % 3] {
+            let last = last.min(opened);
+            let first = opened - 5;
+            let days = if first > last + 30 {
+                vec![first, last]
+            } else {
+                vec![last]
+            };
+            for days_ago in days {
+                back_to(&clock, days_ago);
+                visits::add(
+                    store,
+                    &ctx,
+                    officer,
+                    &child.id,
+                    VisitInput {
+                        visited_on: super::day_of(&clock).format("%Y-%m-%d").to_string(),
+                        summary: "入户走访，了解孩子的学习、生活和健康情况，监护人配合。".into(),
+                    },
+                )
+                .await?;
+            }
         }
         ids.push((child.id, officer.clone()));
     }
@@ -370,6 +400,8 @@ pub async fn load(
         let Some((child_id, officer)) = ids.get(*index) else {
             continue;
         };
+        // Written and published a week after the file was opened.
+        back_to(&clock, (opened_days_ago(*index) - 7).max(1));
         let ctx = RequestCtx::new(Some(officer.clone()), None);
         let need = needs::create(
             store,
@@ -390,6 +422,14 @@ pub async fn load(
             needs::publish(store, &ctx, officer, &need.need.id, 5).await?;
         }
     }
+    let (closed, closed_days_ago) = CLOSED;
+    if let Some((child_id, officer)) = ids.get(closed) {
+        back_to(&clock, closed_days_ago);
+        let ctx = RequestCtx::new(Some(officer.clone()), None);
+        children::close(store, &ctx, officer, child_id, "随父母迁居外省，转出结档").await?;
+    }
+    // The village supervisor's drafts are today's.
+    back_to(&clock, 0);
     let ctx = RequestCtx::new(Some(supervisor.clone()), None);
     for (n, kinds) in [(40usize, &["poverty"][..]), (41, &["disability"][..])] {
         let male = n % 2 == 0;

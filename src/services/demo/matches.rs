@@ -12,9 +12,45 @@
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter};
 
 use crate::db::entities::{need, offer};
-use crate::services::families::today;
+use crate::services::clock::Clock;
 use crate::services::matches::{self, MoveInput, ProposeInput, ServiceInput};
 use crate::services::{Principal, RequestCtx, ServiceError, ServiceResult, Store};
+
+use super::{back_to, day_of};
+
+/// When the steps of a match happened, in days ago: proposed, approved,
+/// each service record, completed. The matches in service and completed
+/// began months ago, so that services, hours, days to a match and the
+/// rating have a history; the others happen today.
+struct Dates {
+    proposed: i64,
+    approved: i64,
+    services: &'static [i64],
+    completed: i64,
+}
+
+fn dates(goal: Goal) -> Dates {
+    match goal {
+        Goal::Completed => Dates {
+            proposed: 100,
+            approved: 97,
+            services: &[90, 62, 33],
+            completed: 25,
+        },
+        Goal::InService => Dates {
+            proposed: 130,
+            approved: 126,
+            services: &[120, 75, 8],
+            completed: 0,
+        },
+        _ => Dates {
+            proposed: 0,
+            approved: 0,
+            services: &[0, 0],
+            completed: 0,
+        },
+    }
+}
 
 /// How far each demo match goes.
 #[derive(Clone, Copy)]
@@ -67,7 +103,14 @@ async fn owner_of(conn: &DatabaseConnection, offer: &offer::Model) -> ServiceRes
 
 pub(super) async fn load(store: Store<'_>, officers: &[Principal], k: u32) -> ServiceResult<()> {
     let conn = store.db;
+    let clock = Clock::movable();
+    let store = Store {
+        clock: &clock,
+        ..store
+    };
     for (need_title, offer_title, goal) in PLAN {
+        let dates = dates(*goal);
+        back_to(&clock, dates.proposed);
         let need = need::Entity::find()
             .filter(need::Column::Title.eq(*need_title))
             .one(conn)
@@ -147,19 +190,23 @@ pub(super) async fn load(store: Store<'_>, officers: &[Principal], k: u32) -> Se
                 step(&officer, &as_officer, approve()).await?;
             }
             Goal::Approved | Goal::InService | Goal::Completed | Goal::Cancelled => {
+                back_to(&clock, dates.approved);
                 step(&officer, &as_officer, approve()).await?;
                 if matches!(goal, Goal::InService | Goal::Completed) {
-                    for (hours, summary) in [
+                    let summaries = [
                         (2.0, "首次入户，了解孩子情况，制定服务计划。"),
                         (1.5, "按计划开展服务，孩子配合良好。"),
-                    ] {
+                        (3.0, "阶段回访，与监护人一起评估服务效果。"),
+                    ];
+                    for (days_ago, (hours, summary)) in dates.services.iter().zip(summaries) {
+                        back_to(&clock, *days_ago);
                         matches::log_service(
                             store,
                             &as_owner,
                             &owner,
                             id,
                             ServiceInput {
-                                served_on: today().to_string(),
+                                served_on: day_of(&clock).to_string(),
                                 hours: Some(hours),
                                 // A donation's two records give half each.
                                 amount: matches::records_amount(need.category).then(|| {
@@ -173,6 +220,7 @@ pub(super) async fn load(store: Store<'_>, officers: &[Principal], k: u32) -> Se
                     }
                 }
                 if matches!(goal, Goal::Completed) {
+                    back_to(&clock, dates.completed);
                     step(
                         &officer,
                         &as_officer,

@@ -4,13 +4,13 @@
 use chrono::{DateTime, Utc};
 
 use crate::domain::child::{AgeBand, DifficultyClass};
-use crate::domain::indicator::{Indicator, Indicators, Light};
+use crate::domain::indicator::{Indicator, Indicators, Light, Measure};
 use crate::domain::period::Period;
 use crate::domain::provider::ProviderStatus;
 
 use super::super::regions::{Township, township_name};
 use super::super::{Principal, ServiceError, ServiceResult};
-use super::figures::{AllFigures, Figures, Headline, Trend};
+use super::figures::{AllFigures, Figures, Headline};
 use super::jobs::{self, Jobs, PeriodFigures, Source};
 use super::kept::Kept;
 use super::{Scope, median, scope_of};
@@ -41,13 +41,85 @@ pub struct RankRow {
     pub rows: Vec<IndicatorRow>,
 }
 
-/// One monthly series of the trend chart.
+/// One monthly series of the trend charts.
 #[derive(Clone, Debug, PartialEq)]
 pub struct SeriesView {
     pub code: &'static str,
     pub label: &'static str,
     pub unit: &'static str,
-    pub values: Vec<f64>,
+    /// The code of the chart it is drawn in (`TREND_CHARTS`).
+    pub chart: &'static str,
+    /// One per month; `None`: nothing to measure that month (a share of
+    /// no files, a median of no items).
+    pub values: Vec<Option<f64>>,
+}
+
+/// The trend's charts: (code, title, unit). Series of one unit and scale
+/// share a chart.
+pub const TREND_CHARTS: &[(&str, &str, &str)] = &[
+    ("trend-files", "在档儿童（各月末）", "人"),
+    ("trend-shares", "走访覆盖率与转介按期答复率", "%"),
+    ("trend-needs", "各月发布的需求及其当前状态", "项"),
+    ("trend-activity", "服务记录、完成对接与强制报告", "次/项/件"),
+    ("trend-hours", "服务时长", "小时"),
+    ("trend-days", "发布到首次批准对接（中位数）", "天"),
+    ("trend-response", "强制报告首次响应用时（中位数）", "小时"),
+    ("trend-rating", "完成对接平均评分", "分"),
+];
+
+/// The trend's series: (code, label, unit, chart).
+pub const TREND_SERIES: &[(&str, &str, &str, &str)] = &[
+    ("files_open", "在档儿童", "人", "trend-files"),
+    ("visit_coverage", "90天内走访覆盖率", "%", "trend-shares"),
+    (
+        "referrals_in_time",
+        "转介期限内答复比例",
+        "%",
+        "trend-shares",
+    ),
+    ("needs_published", "发布需求", "项", "trend-needs"),
+    ("needs_matched", "其中已对接", "项", "trend-needs"),
+    ("needs_fulfilled", "其中已完成", "项", "trend-needs"),
+    ("needs_closed", "其中已关闭", "项", "trend-needs"),
+    ("services", "服务记录", "次", "trend-activity"),
+    ("completed", "完成对接", "项", "trend-activity"),
+    ("reports", "强制报告", "件", "trend-activity"),
+    ("hours", "服务时长", "小时", "trend-hours"),
+    (
+        "days_to_match",
+        "发布到首次批准对接（中位数）",
+        "天",
+        "trend-days",
+    ),
+    (
+        "response_hours",
+        "首次响应用时（中位数）",
+        "小时",
+        "trend-response",
+    ),
+    ("mean_rating", "完成对接平均评分", "分", "trend-rating"),
+];
+
+/// The value of trend series `code` for one month's figures.
+fn trend_value(code: &str, f: &Figures) -> Option<f64> {
+    let n = |v: u64| Some(v as f64);
+    match code {
+        "files_open" => n(f.files_open),
+        "visit_coverage" => f.measure(Measure::VisitCoverage),
+        "referrals_in_time" => f.measure(Measure::ReferralsAnsweredInTime),
+        "needs_published" => n(f.published),
+        "needs_matched" => n(f.matched),
+        "needs_fulfilled" => n(f.fulfilled),
+        "needs_closed" => n(f.closed),
+        "services" => n(f.services),
+        "completed" => n(f.completed),
+        "reports" => n(f.reports),
+        "hours" => Some(f.hours),
+        "days_to_match" => median(f.days_to_match.clone()),
+        "response_hours" => median(f.response_hours.clone()),
+        "mean_rating" => f.mean_rating(),
+        _ => None,
+    }
 }
 
 /// Everything a dashboard page or `GET /api/v1/dashboard` shows.
@@ -200,19 +272,17 @@ fn assemble(
     if let Some(t) = scope.township() {
         ranking.retain(|r| r.township == t);
     }
-    let len = trend.months.len();
-    let series = |code, label, unit, map| SeriesView {
-        code,
-        label,
-        unit,
-        values: Trend::series(map, scope.township(), len),
-    };
-    let trend_view = vec![
-        series("needs_published", "发布需求", "项", &trend.needs_published),
-        series("services", "服务记录", "次", &trend.services),
-        series("hours", "服务时长", "小时", &trend.hours),
-        series("reports", "强制报告", "件", &trend.reports),
-    ];
+    let monthly = trend.of(scope.township());
+    let trend_view = TREND_SERIES
+        .iter()
+        .map(|(code, label, unit, chart)| SeriesView {
+            code,
+            label,
+            unit,
+            chart,
+            values: monthly.iter().map(|f| trend_value(code, f)).collect(),
+        })
+        .collect();
     let mut by_band: Vec<(Option<AgeBand>, u64)> = AgeBand::ALL
         .iter()
         .zip(&figures.by_band)

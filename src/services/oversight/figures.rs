@@ -5,10 +5,11 @@
 
 use std::collections::BTreeMap;
 
-use chrono::{DateTime, Duration, Utc};
+use chrono::{DateTime, Duration, NaiveDate, Utc};
 
 use crate::db;
-use crate::db::oversight::period::{self as flows};
+use crate::db::oversight::AsOf;
+use crate::db::oversight::period::{self as flows, Span};
 use crate::domain::child::{AgeBand, DifficultyClass};
 use crate::domain::entitlement::Calendar;
 use crate::domain::indicator::Measure;
@@ -19,7 +20,7 @@ use crate::domain::period::Period;
 use crate::domain::referral::office_day;
 
 use super::super::{ServiceResult, Store};
-use super::{median, span_of};
+use super::{as_of, median, span_of};
 
 /// Files not visited within this many days count against visit coverage.
 pub const VISIT_DAYS: i64 = 90;
@@ -129,6 +130,77 @@ impl Figures {
         self.partly_met += o.partly_met;
         for (a, b) in self.not_met.iter_mut().zip(&o.not_met) {
             *a += b;
+        }
+    }
+
+    /// Counts `n` files on file of `class` and `band` (codes; a band not
+    /// known counts as not banded).
+    fn count_file(&mut self, class: &str, band: &str, n: u64) {
+        self.files_open += n;
+        if let Some(i) = DifficultyClass::ALL
+            .iter()
+            .position(|c| c.as_str() == class)
+        {
+            self.by_class[i] += n;
+        }
+        let i = AgeBand::ALL
+            .iter()
+            .position(|b| b.as_str() == band)
+            .unwrap_or(AgeBand::ALL.len());
+        self.by_band[i] += n;
+    }
+
+    /// Counts `n` needs published in the period that are now in `status`.
+    fn count_published(&mut self, status: &str, n: u64) {
+        self.published += n;
+        match status.parse::<NeedStatus>() {
+            Ok(NeedStatus::Matched) => self.matched += n,
+            Ok(NeedStatus::Fulfilled) => self.fulfilled += n,
+            Ok(NeedStatus::Closed) => self.closed += n,
+            _ => self.still_waiting += n,
+        }
+    }
+
+    /// Counts a report received in the period: urgent ones answered by
+    /// their deadline, and the hours to the first response.
+    fn count_report(
+        &mut self,
+        urgent: bool,
+        received: DateTime<Utc>,
+        due: DateTime<Utc>,
+        responded: Option<DateTime<Utc>>,
+    ) {
+        self.reports += 1;
+        if urgent {
+            self.urgent += 1;
+            if responded.is_some_and(|r| r <= due) {
+                self.urgent_in_time += 1;
+            }
+        }
+        if let Some(r) = responded {
+            self.response_hours
+                .push(((r - received).num_seconds() as f64 / 3600.0).max(0.0));
+        }
+    }
+
+    /// Counts a referral sent in the period: it is due once answered or
+    /// past its deadline (`today`), in time when answered by the deadline.
+    fn count_referral(
+        &mut self,
+        due_on: NaiveDate,
+        answered: Option<DateTime<Utc>>,
+        today: NaiveDate,
+    ) {
+        self.referrals += 1;
+        match answered {
+            Some(a) => {
+                self.referrals_due += 1;
+                if office_day(a) <= due_on {
+                    self.referrals_in_time += 1;
+                }
+            }
+            None if today > due_on => self.referrals_due += 1,
+            None => {}
         }
     }
 
@@ -333,6 +405,28 @@ fn working_days_between(calendar: &Calendar, from: DateTime<Utc>, to: DateTime<U
     n
 }
 
+/// Each need's first approval from `(township, need, published, approved)`
+/// rows (one per approval): (township, published at, days from publication
+/// to the first approval).
+fn first_approvals(
+    rows: Vec<(String, String, DateTime<Utc>, DateTime<Utc>)>,
+) -> Vec<(String, DateTime<Utc>, f64)> {
+    let mut first: BTreeMap<String, (String, DateTime<Utc>, DateTime<Utc>)> = BTreeMap::new();
+    for (t, need, published, approved) in rows {
+        let entry = first.entry(need).or_insert((t, published, approved));
+        if approved < entry.2 {
+            entry.2 = approved;
+        }
+    }
+    first
+        .into_values()
+        .map(|(t, published, approved)| {
+            let days = (approved - published).num_seconds() as f64 / 86_400.0;
+            (t, published, days.max(0.0))
+        })
+        .collect()
+}
+
 /// Reads every figure of `period` for every township (`now`: the moment
 /// snapshot figures and waits are measured at; `overdue_days`: when a
 /// published need counts as waiting too long).
@@ -350,47 +444,18 @@ pub async fn load(
         map.entry(t.to_owned()).or_insert_with(Figures::empty)
     }
     let map = &mut all.townships;
-    for ((t, class), n) in db::oversight::files_by_class(db, None).await? {
-        if let Some(i) = DifficultyClass::ALL
-            .iter()
-            .position(|c| c.as_str() == class)
-        {
-            slot(map, &t).by_class[i] += n;
-        }
+    let at = as_of(&span, now);
+    for ((t, class, band), n) in db::oversight::files_on_file(db, at.end).await? {
+        slot(map, &t).count_file(&class, &band, n);
     }
-    for ((t, band), n) in db::oversight::files_by_band(db).await? {
-        let i = AgeBand::ALL
-            .iter()
-            .position(|b| b.as_str() == band)
-            .unwrap_or(AgeBand::ALL.len());
-        slot(map, &t).by_band[i] += n;
-    }
-    let since = today - Duration::days(VISIT_DAYS);
-    for (t, (open, visited)) in db::oversight::visit_coverage(db, since).await? {
-        let f = slot(map, &t);
-        f.files_open = open;
-        f.visited = visited;
+    for (t, n) in db::oversight::visited_files(db, &at).await? {
+        slot(map, &t).visited = n;
     }
     for ((t, status), n) in flows::needs_published(db, span).await? {
-        let f = slot(map, &t);
-        f.published += n;
-        match status.parse::<NeedStatus>() {
-            Ok(NeedStatus::Matched) => f.matched += n,
-            Ok(NeedStatus::Fulfilled) => f.fulfilled += n,
-            Ok(NeedStatus::Closed) => f.closed += n,
-            _ => f.still_waiting += n,
-        }
+        slot(map, &t).count_published(&status, n);
     }
-    let mut first: BTreeMap<String, (String, DateTime<Utc>, DateTime<Utc>)> = BTreeMap::new();
-    for (t, need, published, approved) in flows::first_approvals(db, span).await? {
-        let entry = first.entry(need).or_insert((t, published, approved));
-        if approved < entry.2 {
-            entry.2 = approved;
-        }
-    }
-    for (t, published, approved) in first.into_values() {
-        let days = (approved - published).num_seconds() as f64 / 86_400.0;
-        slot(map, &t).days_to_match.push(days.max(0.0));
+    for (t, _, days) in first_approvals(flows::first_approvals(db, span).await?) {
+        slot(map, &t).days_to_match.push(days);
     }
     let overdue_before = now - Duration::days(i64::from(overdue_days));
     for (t, n) in db::oversight::needs_waiting_since(db, overdue_before).await? {
@@ -427,32 +492,10 @@ pub async fn load(
         f.rating_sum = sum;
     }
     for (t, urgent, received, due, responded) in flows::reports(db, span).await? {
-        let f = slot(map, &t);
-        f.reports += 1;
-        if urgent {
-            f.urgent += 1;
-            if responded.is_some_and(|r| r <= due) {
-                f.urgent_in_time += 1;
-            }
-        }
-        if let Some(r) = responded {
-            f.response_hours
-                .push(((r - received).num_seconds() as f64 / 3600.0).max(0.0));
-        }
+        slot(map, &t).count_report(urgent, received, due, responded);
     }
-    for (t, due_on, answered) in flows::referrals(db, span).await? {
-        let f = slot(map, &t);
-        f.referrals += 1;
-        match answered {
-            Some(a) => {
-                f.referrals_due += 1;
-                if office_day(a) <= due_on {
-                    f.referrals_in_time += 1;
-                }
-            }
-            None if today > due_on => f.referrals_due += 1,
-            None => {}
-        }
+    for (t, _, due_on, answered) in flows::referrals(db, span).await? {
+        slot(map, &t).count_referral(due_on, answered, today);
     }
     for (t, n) in db::entitlements::gap_counts(db).await? {
         slot(map, &t).gaps = u64::try_from(n).unwrap_or(0);
@@ -483,30 +526,34 @@ pub async fn load(
     Ok(all)
 }
 
-/// A monthly trend: the county's values and each township's.
+/// The twelve months ending with a period: for each township, the
+/// figures of each month that have a monthly value (the others stay zero):
+/// files on file and visited at the month's end, needs published in it by
+/// their status now, days to the first approval, services and hours,
+/// completions and ratings, reports and their response hours, referrals
+/// and their deadlines. A month's figures are those the month's dashboard
+/// shows (the same rules, read for twelve months at once).
 #[derive(Clone, Debug, Default)]
 pub struct Trend {
     pub months: Vec<Period>,
-    pub needs_published: BTreeMap<String, Vec<f64>>,
-    pub services: BTreeMap<String, Vec<f64>>,
-    pub hours: BTreeMap<String, Vec<f64>>,
-    pub reports: BTreeMap<String, Vec<f64>>,
+    pub townships: BTreeMap<String, Vec<Figures>>,
 }
 
 impl Trend {
-    /// The values of one series for a scope (`None`: the county's sum).
-    pub fn series(
-        map: &BTreeMap<String, Vec<f64>>,
-        township: Option<&str>,
-        len: usize,
-    ) -> Vec<f64> {
+    /// The figures of each month for a township (`None`: the county's sum).
+    pub fn of(&self, township: Option<&str>) -> Vec<Figures> {
+        let len = self.months.len();
         match township {
-            Some(t) => map.get(t).cloned().unwrap_or_else(|| vec![0.0; len]),
+            Some(t) => self
+                .townships
+                .get(t)
+                .cloned()
+                .unwrap_or_else(|| vec![Figures::empty(); len]),
             None => {
-                let mut sum = vec![0.0; len];
-                for values in map.values() {
-                    for (s, v) in sum.iter_mut().zip(values) {
-                        *s += v;
+                let mut sum = vec![Figures::empty(); len];
+                for months in self.townships.values() {
+                    for (s, f) in sum.iter_mut().zip(months) {
+                        s.add(f);
                     }
                 }
                 sum
@@ -515,16 +562,97 @@ impl Trend {
     }
 }
 
-/// The twelve months ending with `period`: four monthly series.
-pub async fn trend(store: Store<'_>, period: Period) -> ServiceResult<Trend> {
-    use db::oversight::period::Series;
+/// The index of the span of `months` holding `at`.
+fn month_of(months: &[Span], at: DateTime<Utc>) -> Option<usize> {
+    months.iter().position(|s| s.from <= at && at < s.to)
+}
+
+/// The twelve months ending with `period`, as of `now` (a month not yet
+/// ended counts its files as of now): eight statements, each over the
+/// whole twelve months.
+pub async fn trend(store: Store<'_>, period: Period, now: DateTime<Utc>) -> ServiceResult<Trend> {
+    use db::oversight::trend as monthly;
+    let db = store.db;
     let months = period.trend_months();
-    let spans: Vec<_> = months.iter().map(|m| span_of(*m)).collect();
+    let spans: Vec<Span> = months.iter().map(|m| span_of(*m)).collect();
+    let ends: Vec<AsOf> = spans.iter().map(|s| as_of(s, now)).collect();
+    let (Some(first), Some(last)) = (spans.first(), spans.last()) else {
+        return Ok(Trend::default());
+    };
+    let whole = Span {
+        from: first.from,
+        to: last.to,
+        from_day: first.from_day,
+        to_day: last.to_day,
+    };
+    let today = office_day(now);
+    let len = months.len();
+    let mut map: BTreeMap<String, Vec<Figures>> = BTreeMap::new();
+    fn month<'m>(
+        map: &'m mut BTreeMap<String, Vec<Figures>>,
+        len: usize,
+        t: &str,
+        i: usize,
+    ) -> Option<&'m mut Figures> {
+        map.entry(t.to_owned())
+            .or_insert_with(|| vec![Figures::empty(); len])
+            .get_mut(i)
+    }
+    for (t, values) in monthly::files(db, &ends).await? {
+        for (i, n) in values.into_iter().enumerate() {
+            month(&mut map, len, &t, i)
+                .into_iter()
+                .for_each(|f| f.files_open = n);
+        }
+    }
+    for (t, values) in monthly::visited(db, &ends).await? {
+        for (i, n) in values.into_iter().enumerate() {
+            month(&mut map, len, &t, i)
+                .into_iter()
+                .for_each(|f| f.visited = n);
+        }
+    }
+    for ((t, status), values) in monthly::needs_published(db, &spans).await? {
+        for (i, n) in values.into_iter().enumerate() {
+            month(&mut map, len, &t, i)
+                .into_iter()
+                .for_each(|f| f.count_published(&status, n));
+        }
+    }
+    for (t, published, days) in first_approvals(flows::first_approvals(db, whole).await?) {
+        if let Some(f) = month_of(&spans, published).and_then(|i| month(&mut map, len, &t, i)) {
+            f.days_to_match.push(days);
+        }
+    }
+    for (t, values) in monthly::services(db, &spans).await? {
+        for (i, (n, hours)) in values.into_iter().enumerate() {
+            month(&mut map, len, &t, i).into_iter().for_each(|f| {
+                f.services = n;
+                f.hours = hours;
+            });
+        }
+    }
+    for (t, values) in monthly::completions(db, &spans).await? {
+        for (i, (n, rated, sum)) in values.into_iter().enumerate() {
+            month(&mut map, len, &t, i).into_iter().for_each(|f| {
+                f.completed = n;
+                f.rated = rated;
+                f.rating_sum = sum;
+            });
+        }
+    }
+    for (t, urgent, received, due, responded) in flows::reports(db, whole).await? {
+        if let Some(f) = month_of(&spans, received).and_then(|i| month(&mut map, len, &t, i)) {
+            f.count_report(urgent, received, due, responded);
+        }
+    }
+    for (t, sent, due_on, answered) in flows::referrals(db, whole).await? {
+        if let Some(f) = month_of(&spans, sent).and_then(|i| month(&mut map, len, &t, i)) {
+            f.count_referral(due_on, answered, today);
+        }
+    }
     Ok(Trend {
-        needs_published: flows::monthly(store.db, Series::NeedsPublished, &spans).await?,
-        services: flows::monthly(store.db, Series::Services, &spans).await?,
-        hours: flows::monthly(store.db, Series::Hours, &spans).await?,
-        reports: flows::monthly(store.db, Series::ReportsReceived, &spans).await?,
         months,
+        townships: map,
     })
 }

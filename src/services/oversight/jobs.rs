@@ -102,7 +102,7 @@ pub async fn figures(
         .get(period, changes, now, move || async move {
             let store = owned.store();
             let all = figures::load(store, period, now, owned.overdue_days).await?;
-            let trend = figures::trend(store, period).await?;
+            let trend = figures::trend(store, period, now).await?;
             let providers = crate::db::oversight::providers_by_status(store.db).await?;
             Ok(PeriodFigures {
                 all,

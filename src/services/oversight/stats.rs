@@ -7,6 +7,8 @@
 //! are shown as "<k" and further figures are hidden so that none can be
 //! worked out from the totals.
 
+use std::collections::BTreeMap;
+
 use chrono::{DateTime, Utc};
 
 use crate::db;
@@ -30,7 +32,7 @@ pub struct PublicStats {
     /// (code, name) of each row of the table, in the county's order.
     pub townships: Vec<(String, String)>,
     /// Children on file at the end of the period (opened before its end
-    /// and still on file), by township and class.
+    /// and not closed by then), by township and class.
     pub children: Published,
     /// Matches completed in the period (each a need met for a child).
     pub needs_met: Figure,
@@ -53,7 +55,12 @@ pub async fn public_stats(
 ) -> ServiceResult<PublicStats> {
     let period = Period::last_completed_quarter(office_day(now));
     let span = span_of(period);
-    let counts = db::oversight::files_by_class(store.db, Some(span.to)).await?;
+    // On file at the quarter's end: opened before it and not closed by
+    // then (the dashboards' rule), whatever happened to the file since.
+    let mut counts: BTreeMap<(String, String), u64> = BTreeMap::new();
+    for ((t, class, _), n) in db::oversight::files_on_file(store.db, span.to).await? {
+        *counts.entry((t, class)).or_default() += n;
+    }
     let classes: Vec<DifficultyClass> = DifficultyClass::ALL.to_vec();
     let cells: Vec<Vec<u64>> = townships
         .iter()

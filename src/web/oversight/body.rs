@@ -100,10 +100,16 @@ impl From<&RankRow> for TownshipRankBody {
 /// One monthly series.
 #[derive(Serialize, ToSchema)]
 pub struct SeriesBody {
+    /// `files_open`, `visit_coverage`, `referrals_in_time`,
+    /// `needs_published`, `needs_matched`, `needs_fulfilled`,
+    /// `needs_closed`, `services`, `completed`, `reports`, `hours`,
+    /// `days_to_match`, `response_hours`, `mean_rating`.
     pub code: String,
     pub label: String,
     pub unit: String,
-    pub values: Vec<f64>,
+    /// One per month, oldest first; `null`: nothing to measure that month
+    /// (a share of nothing, a median of no items).
+    pub values: Vec<Option<f64>>,
 }
 
 /// The last twelve months.
