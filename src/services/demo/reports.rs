@@ -1,13 +1,15 @@
-//! Demo mandatory reports: three, in two townships and three stages — one
-//! urgent report left unanswered past its deadline (overdue and escalated),
-//! one being assessed, one under guardianship intervention.
+//! Demo mandatory reports: three open, in two townships and three stages —
+//! one urgent report left unanswered past its deadline (overdue and
+//! escalated), one being assessed, one under guardianship intervention —
+//! and one of two and a half months ago found unfounded and closed
+//! (history for the trend).
 
 use chrono::Duration;
 
 use crate::domain::report::{Deadlines, FilingInput};
 use crate::services::clock::Clock;
 use crate::services::reports::{
-    self, AssessInput, DecideInput, Intake, InterveneInput, RespondInput,
+    self, AssessInput, CloseInput, DecideInput, Intake, InterveneInput, RespondInput,
 };
 use crate::services::{Principal, RequestCtx, ServiceResult, Store};
 
@@ -52,6 +54,82 @@ pub async fn load(
         clock
     };
     let intake = intake();
+
+    // Two and a half months ago, answered within three hours, found
+    // unfounded and closed: history for the dashboard's trend of reports and their
+    // response times.
+    let long_ago = before(75 * 24);
+    let then = Store {
+        clock: &long_ago,
+        ..store
+    };
+    let ctx = RequestCtx::new(Some(qinglong.clone()), None);
+    let filed = reports::file(
+        then,
+        &intake,
+        &ctx,
+        None,
+        report(
+            "500235001",
+            false,
+            "路人反映一名儿童深夜独自在广场玩耍，担心无人看护。",
+            "滨江广场",
+        ),
+        "demo",
+    )
+    .await?;
+    long_ago.advance(Duration::hours(3));
+    reports::assign(then, &ctx, qinglong, &filed.id).await?;
+    reports::respond(
+        then,
+        &ctx,
+        qinglong,
+        &filed.id,
+        RespondInput {
+            responders: "街道民政干部".into(),
+            findings: "孩子由在广场跳舞的奶奶照看，家中照料正常。".into(),
+            ..RespondInput::default()
+        },
+    )
+    .await?;
+    long_ago.advance(Duration::days(1));
+    reports::assess(
+        then,
+        &ctx,
+        qinglong,
+        &filed.id,
+        AssessInput {
+            risk_level: "low".into(),
+            factors: Vec::new(),
+            note: String::new(),
+        },
+    )
+    .await?;
+    reports::decide(
+        then,
+        &Deadlines::default(),
+        &ctx,
+        qinglong,
+        &filed.id,
+        DecideInput {
+            decision: "unfounded".into(),
+            reason: "经入户核实，孩子由祖母看护，不存在无人照料情况。".into(),
+        },
+    )
+    .await?;
+    reports::close(
+        then,
+        &ctx,
+        qinglong,
+        &filed.id,
+        CloseInput {
+            followed_up_on: None,
+            followed_up_on_unreadable: false,
+            follow_up_note: String::new(),
+            note: "核查不属实，结案。".into(),
+        },
+    )
+    .await?;
 
     // Three hours old and nobody answered: overdue, and the county's.
     let three_hours = before(3);
