@@ -238,8 +238,10 @@ pub async fn rows(
                 } else {
                     None
                 },
+                // A source's deadline column may be empty for some of its
+                // rows (an unfounded report has no follow-up): no deadline.
                 due: if source.due.is_some() {
-                    Some(row.try_get("", "due")?)
+                    row.try_get("", "due")?
                 } else {
                     None
                 },

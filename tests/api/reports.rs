@@ -966,3 +966,30 @@ async fn an_intervention_step_and_the_closing_racing_never_record_a_step_after_c
         assert_eq!(kinds.contains(&"intervened"), x.status == StatusCode::OK);
     }
 }
+
+#[tokio::test]
+async fn a_report_found_unfounded_waits_to_be_closed_in_the_inbox_without_a_deadline() {
+    let app = TestApp::spawn().await;
+    let (reference, _) = file(&app, report_body(TOWNSHIP_A, false, "邻居说孩子常被打骂")).await;
+    let mut officer = app.login_as(Role::TownshipOfficer).await;
+    let id = id_of(&mut officer, &reference).await;
+    assessed(&mut officer, &id).await;
+    step(
+        &mut officer,
+        &id,
+        "decide",
+        json!({"decision": "unfounded", "reason": "核查不属实"}),
+    )
+    .await
+    .assert_status(StatusCode::OK);
+
+    // An unfounded decision sets no follow-up deadline: the report still
+    // waits for its closing, but is never overdue for it.
+    let inbox = officer.get("/api/v1/inbox").await;
+    inbox.assert_status(StatusCode::OK);
+    let body = inbox.json();
+    let text = body.to_string();
+    assert!(text.contains("report_to_close"), "{text}");
+    assert!(text.contains(&id), "{text}");
+    officer.get("/inbox").await.assert_status(StatusCode::OK);
+}
