@@ -1,14 +1,15 @@
 //! Synthetic child files (identity in plain text, to be sealed by the
 //! caller) and their published needs.
 
-use chrono::Duration;
+use chrono::{DateTime, Duration, Utc};
 
 use crate::db::entities::{child, need, visit};
 use crate::domain::Invalid;
 use crate::domain::child::{AgeBand, Difficulties, DifficultyInput, age_on};
 use crate::domain::child::{Assistance, FileStatus, SchoolStatus};
+use crate::domain::escalation::EscalationSettings;
 use crate::domain::id_number::check_digit;
-use crate::domain::need::{NeedCode, NeedStatus};
+use crate::domain::need::{NeedCode, NeedStatus, Urgency};
 use crate::services::entitlements::records::rule_of_tick;
 use crate::services::files::identity::Identity;
 use crate::services::files::population;
@@ -381,6 +382,18 @@ impl Generator {
             };
             let written = created_at + Duration::hours(self.rng.range(1, 240));
             let published = written + Duration::hours(self.rng.range(1, 72));
+            let urgency: Urgency = code(urgency);
+            // Bulk rows have no audit and no outbox, so what the sweeps would
+            // have recorded of an old unanswered need (widened, asked to be
+            // renewed, told as waiting unmatched; default days) is written
+            // here: a server on generated data would otherwise spend its
+            // first hours working through the whole backlog.
+            let escalation = EscalationSettings::default();
+            let now = self.now;
+            let done = |at: DateTime<Utc>| (at < now).then_some(at);
+            let widened_at = done(published + escalation.widen_after(urgency));
+            let renewal_asked_at = widened_at
+                .and_then(|_| done(published + Duration::days(i64::from(escalation.close_days))));
             needs.push(need::Model {
                 id: self.rng.uuid(),
                 code: self.need_code(),
@@ -390,7 +403,7 @@ impl Generator {
                 title,
                 description,
                 quantity: Some(quantity),
-                urgency: code(urgency),
+                urgency,
                 status: NeedStatus::Published,
                 closed_reason: None,
                 created_by: ACTOR.to_owned(),
@@ -399,16 +412,13 @@ impl Generator {
                 published_at: Some(published),
                 published_by: Some(ACTOR.to_owned()),
                 waiting_since: Some(published),
-                widened_at: None,
-                renewal_asked_at: None,
+                widened_at,
+                renewal_asked_at,
                 outcome: None,
                 outcome_reason: None,
                 outcome_detail: None,
                 outcome_at: None,
-                // Bulk rows carry no outbox (nor audit): their "waiting
-                // unmatched" moment counts as told, or the due-notice sweep
-                // would work through the whole generated backlog.
-                unmatched_noted_at: Some(published),
+                unmatched_noted_at: done(published),
             });
         }
         let visit = model.last_visited_on.map(|on| visit::Model {

@@ -3,6 +3,9 @@
 
 use axum::http::StatusCode;
 use carebridge::domain::Role;
+use carebridge::domain::escalation::EscalationSettings;
+use carebridge::services::needs::escalation;
+use carebridge::services::notify::due;
 use carebridge::services::search::indexer;
 use carebridge::synthetic;
 
@@ -72,4 +75,30 @@ async fn generated_offers_and_needs_are_found_after_a_rebuild() {
         .to_owned();
     let file = admin.get(&format!("/api/v1/children/{id}")).await;
     file.assert_status(StatusCode::OK);
+}
+
+/// Generated rows have no audit and no outbox, so they carry what the
+/// sweeps would have recorded of them: a server started on them has no
+/// backlog of escalations and notices to work through.
+#[tokio::test]
+async fn generated_needs_leave_the_sweeps_nothing_to_catch_up() {
+    let app = TestApp::spawn().await;
+    synthetic::generate(
+        app.prepared.store(),
+        synthetic::Plan {
+            offers: 100,
+            needs: 300,
+            seed: 5,
+        },
+    )
+    .await
+    .expect("generate");
+    let escalated = escalation::sweep(app.prepared.store(), &EscalationSettings::default())
+        .await
+        .expect("escalation sweep");
+    assert_eq!(escalated.total(), 0, "{escalated:?}");
+    let told = due::sweep(app.prepared.store(), app.settings.overdue_days)
+        .await
+        .expect("due-notice sweep");
+    assert_eq!(told.needs_unmatched, 0, "{told:?}");
 }
