@@ -86,14 +86,16 @@ pub async fn mark_widened(
     mark_once::<need::Entity>(db, need::Column::WidenedAt, at, published(id)).await
 }
 
-/// Marks that the officer was asked to renew or close, once (after the
-/// widening).
+/// Marks that the officer was asked to renew or close, once, after the
+/// widening: widened at or before `at`, so that the need's steps follow
+/// each other in time even when a sweep that read its clock earlier (on
+/// another node) comes after the one that widened the need.
 pub async fn mark_renewal_asked(
     db: &impl ConnectionTrait,
     id: &str,
     at: DateTime<Utc>,
 ) -> Result<bool, DbErr> {
-    let only = published(id).add(need::Column::WidenedAt.is_not_null());
+    let only = published(id).add(need::Column::WidenedAt.lte(at));
     mark_once::<need::Entity>(db, need::Column::RenewalAskedAt, at, only).await
 }
 

@@ -276,6 +276,16 @@ async fn concurrent_sweeps_record_each_step_once() {
     );
     let need = need_json(&mut officer, &need_id).await;
     assert_eq!(kinds(&need), vec!["widened", "renewal_asked"]);
+    // Each sweep reads its own clock: the renewal is never dated before
+    // the widening, whichever sweep took which step.
+    let at = |i: usize| {
+        need["escalations"][i]["at"]
+            .as_str()
+            .expect("at")
+            .parse::<chrono::DateTime<chrono::Utc>>()
+            .expect("RFC 3339")
+    };
+    assert!(at(0) <= at(1), "widened {} after renewal {}", at(0), at(1));
     assert_eq!(app.audit_entries("need.escalate").await.len(), 3);
 }
 
