@@ -251,6 +251,15 @@ pub async fn serve(
                 Ok(_) => {}
                 Err(err) => tracing::warn!(error = %err, "sweeping need escalations failed"),
             }
+            // The month just ended is counted by class and band as it
+            // stood (one keyed read when it was already taken).
+            match crate::services::oversight::snapshot::take_due(sweeping.store()).await {
+                Ok(Some(month)) => {
+                    tracing::info!(month = %month.code(), "month-end population snapshot taken")
+                }
+                Ok(None) => {}
+                Err(err) => tracing::warn!(error = %err, "taking the month-end snapshot failed"),
+            }
             // Inbox items that fall due by a date are told once each.
             match crate::services::notify::due::sweep(sweeping.store(), sweeping_overdue_days).await
             {

@@ -40,6 +40,7 @@ mod m20261203_000044_service_amounts;
 mod m20261203_000045_outcome_notes_asked;
 mod m20261203_000046_child_closed_at;
 mod m20261203_000047_visits_by_day;
+mod m20261204_000048_population_snapshots;
 
 /// The list of migrations, in order.
 pub struct Migrator;
@@ -82,6 +83,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261203_000045_outcome_notes_asked::Migration),
             Box::new(m20261203_000046_child_closed_at::Migration),
             Box::new(m20261203_000047_visits_by_day::Migration),
+            Box::new(m20261204_000048_population_snapshots::Migration),
         ]
     }
 }

@@ -18,6 +18,8 @@ pub mod notification_pref;
 pub mod offer;
 pub mod offer_township;
 pub mod owner_record;
+pub mod population_month;
+pub mod population_snapshot;
 pub mod provider;
 pub mod provider_township;
 pub mod referral;

@@ -7,10 +7,12 @@
 //! figures (waits, families) are read here; figures of a period (what was
 //! published, served, reported in it) are in [`period`]; the twelve
 //! months of the trend in [`trend`]; the pages of the ledger export in
-//! [`ledger`].
+//! [`ledger`]; the month-end snapshots of files by class and band in
+//! [`snapshot`].
 
 pub mod ledger;
 pub mod period;
+pub mod snapshot;
 pub mod trend;
 
 use std::collections::BTreeMap;
@@ -58,9 +60,10 @@ pub(crate) fn on_file_at(end: DateTime<Utc>) -> SimpleExpr {
 
 /// Files on file at `end` per (township, difficulty class, counted age
 /// band; "" while not counted): one grouped statement over the files.
-/// The class and band are the file's current ones: a file's earlier class
+/// The class and band are the file's current ones (a file's earlier class
 /// is not kept, and its band at an earlier date would need the sealed
-/// birth date.
+/// birth date): completed months read their month-end snapshot
+/// ([`snapshot`]) instead, when there is one.
 pub async fn files_on_file(
     db: &impl ConnectionTrait,
     end: DateTime<Utc>,

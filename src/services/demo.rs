@@ -232,7 +232,22 @@ pub async fn load_if_empty(
     families::load(conn, &admin, &officers).await?;
     matches::load(Store::new(conn, vault), &officers, k).await?;
     referrals::load(conn, Store::new(conn, vault), &admin, &officers).await?;
+    month_end_snapshots(Store::new(conn, vault)).await?;
     Ok(true)
+}
+
+/// The month-end snapshots of the demo's year of history, as a server
+/// running through it would have taken them: no demo file changes class
+/// after it is opened, so counting each completed month now gives the
+/// classes it had then, and the bands are worked out for each month's
+/// last day.
+async fn month_end_snapshots(store: Store<'_>) -> ServiceResult<()> {
+    let now = store.clock.now();
+    let running = crate::domain::period::Period::month_of(day_of(store.clock));
+    for month in running.previous().trend_months() {
+        super::oversight::snapshot::take(store, month, now).await?;
+    }
+    Ok(())
 }
 
 /// A valid unified social credit code made from a 12-character stem

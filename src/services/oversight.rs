@@ -5,9 +5,11 @@
 //! Every figure comes from grouped statements over plain indexed columns
 //! (`db::oversight`), read once for all townships: the county figures are
 //! their sum and the county median beside a township's figure is the
-//! median over townships. No sealed column is opened, except by the ledger
-//! export, and there only when a county administrator asked for identity
-//! with a purpose.
+//! median over townships. No sealed column is opened for a request, except
+//! by the ledger export, and there only when a county administrator asked
+//! for identity with a purpose; the monthly snapshot job (`snapshot`)
+//! opens birth dates in the background to count each file in its band at
+//! the month's end.
 //!
 //! Who sees what: county staff the county and any township; a township
 //! officer their own township (another answers `NotFound`); nobody else
@@ -18,6 +20,7 @@ pub mod figures;
 pub mod jobs;
 pub mod kept;
 pub mod ledger;
+pub mod snapshot;
 pub mod stats;
 
 use chrono::{DateTime, Duration, NaiveDate, Utc};

@@ -11,6 +11,7 @@ use crate::domain::period::Period;
 use crate::services::oversight::dashboard::{
     Bulletin, Change, Dashboard, IndicatorRow, RankRow, TREND_CHARTS,
 };
+use crate::services::oversight::snapshot::ClassBasis;
 use crate::services::regions::Township;
 
 use super::charts::{self, Line, number};
@@ -173,6 +174,7 @@ pub fn dashboard(ctx: &PageCtx<'_>, d: &Dashboard, townships: &[Township], count
                     &d.by_class.iter().map(|(c, n)| (c.label().to_owned(), *n as f64)).collect::<Vec<_>>()))
                 (charts::bars("by-band", "在档儿童（按年龄段）", "人",
                     &d.by_band.iter().map(|(b, n)| (b.map_or("待核定", |b| b.label()).to_owned(), *n as f64)).collect::<Vec<_>>()))
+                p.hint { (class_basis_text(d.class_basis)) }
                 (charts::bars("providers", "服务机构（按状态，全县）", "家",
                     &d.providers.iter().map(|(s, n)| (s.label().to_owned(), *n as f64)).collect::<Vec<_>>()))
             }
@@ -185,6 +187,18 @@ pub fn dashboard(ctx: &PageCtx<'_>, d: &Dashboard, townships: &[Township], count
             }
         },
     )
+}
+
+/// What the children by class and band were counted by, in words.
+fn class_basis_text(basis: ClassBasis) -> String {
+    match basis {
+        ClassBasis::Running => "按档案当前的困境类别和年龄段统计（本期尚未结束）。".to_owned(),
+        ClassBasis::Snapshot { taken_at } => format!(
+            "按期末留存的统计快照（{}）中各档案当时的困境类别和月末年龄统计。",
+            local_time(&taken_at)
+        ),
+        ClassBasis::Current => "本期末未留存统计快照：期末在档的儿童按其档案当前的困境类别和年龄段统计，与当时可能有出入。".to_owned(),
+    }
 }
 
 fn change_line(c: &Change) -> Markup {

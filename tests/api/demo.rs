@@ -284,6 +284,31 @@ async fn the_demo_trend_has_a_year_of_history() {
     );
     let matched = months_above_zero(&dashboard, "needs_matched");
     assert!(matched.len() >= 2, "needs matched: {matched:?}");
+    // Each completed month of the year counts its children by class and
+    // band from its month-end snapshot, and they add up to its files.
+    let months = dashboard["trend"]["months"].as_array().expect("months");
+    for month in &months[..months.len() - 1] {
+        let month = month.as_str().expect("month");
+        let response = county
+            .get(&format!("/api/v1/dashboard?period={month}"))
+            .await;
+        response.assert_status(StatusCode::OK);
+        let past = response.json();
+        assert_eq!(past["children_counted_by"], "month_end_snapshot", "{month}");
+        let by_class: u64 = past["children_by_class"]
+            .as_array()
+            .expect("classes")
+            .iter()
+            .filter_map(|c| c["count"].as_u64())
+            .sum();
+        let files = past["figures"]
+            .as_array()
+            .expect("figures")
+            .iter()
+            .find(|f| f["code"] == "files_open")
+            .and_then(|f| f["value"].as_f64());
+        assert_eq!(Some(by_class as f64), files, "{month}");
+    }
     let verified = carebridge::services::audit::verify(&app.db)
         .await
         .expect("verify the audit chain");

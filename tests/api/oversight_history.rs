@@ -377,3 +377,120 @@ async fn the_trend_holds_each_months_figures_per_township_and_county() {
         "charts without tables"
     );
 }
+
+/// The dashboard of `period` for `township` once the kept figures behind
+/// `seen` were read again (the job refreshes them in the background).
+async fn refreshed(admin: &mut TestClient, period: &str, township: &str, seen: &Value) -> Value {
+    for _ in 0..100 {
+        let body = dashboard(admin, period, Some(township)).await;
+        if body["computed_at"] != seen["computed_at"] {
+            return body;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    panic!("the figures of {period} were not read again within 5 s");
+}
+
+/// The count of `code` in a dashboard's children by class.
+fn class_count(body: &Value, code: &str) -> Option<u64> {
+    body["children_by_class"]
+        .as_array()
+        .expect("classes")
+        .iter()
+        .find(|c| c["code"] == code)
+        .and_then(|c| c["count"].as_u64())
+}
+
+/// A completed month counts each file in the class it had at the month's
+/// end and the band of its age on the month's last day, from the snapshot
+/// the sweep takes once after the month ends (of two nodes taking it at
+/// once, one writes it); a file whose class changes later does not move
+/// the month's figures. A completed month without a snapshot counts by
+/// the current classes and says so.
+#[tokio::test]
+async fn a_completed_month_counts_each_file_in_the_class_it_had_at_its_end() {
+    use carebridge::services::oversight::snapshot::take_due;
+    let app = TestApp::spawn().await;
+    let mut officer = app.login_as(Role::TownshipOfficer).await;
+    let today = office_day(Utc::now());
+    let this_month = month_code(today);
+    let changed = file_child(&mut officer, TOWNSHIP_A, &["disability"]).await;
+    file_child(&mut officer, TOWNSHIP_A, &["disability"]).await;
+    let mut admin = app.admin().await;
+    let running = dashboard(&mut admin, &this_month, Some(TOWNSHIP_A)).await;
+    assert_eq!(running["children_counted_by"], "period_running");
+    assert_eq!(class_count(&running, "disability"), Some(2));
+
+    // Into the next month: the snapshot of this one is taken once.
+    let days = (month_end(today) - today).num_days() + 2;
+    app.advance_clock(Duration::days(days));
+    let store = app.prepared.store();
+    let (first, second) = tokio::join!(take_due(store), take_due(store));
+    let taken: Vec<String> = [first, second]
+        .into_iter()
+        .filter_map(|r| r.expect("snapshot"))
+        .map(|m| m.code())
+        .collect();
+    assert_eq!(taken, vec![this_month.clone()], "one of the two writes it");
+    assert_eq!(take_due(store).await.expect("snapshot"), None);
+
+    // Then one of the files becomes an orphan's (absent care).
+    officer
+        .patch_json(
+            &format!("/api/v1/children/{changed}"),
+            json!({"difficulties": ["orphan"]}),
+        )
+        .await
+        .assert_status(StatusCode::OK);
+
+    // The figures kept while the month ran are served once more while
+    // the job reads them again.
+    let past = refreshed(&mut admin, &this_month, TOWNSHIP_A, &running).await;
+    assert_eq!(past["children_counted_by"], "month_end_snapshot");
+    assert!(past["snapshot_taken_at"].is_string(), "{past}");
+    assert_eq!(class_count(&past, "disability"), Some(2));
+    assert_eq!(class_count(&past, "care_absent"), Some(0));
+    assert_eq!(value(&past, "files_open"), Some(2.0));
+    // Both children (born 15 June 2014) in the band of their age on the
+    // month's last day.
+    let birth = NaiveDate::from_ymd_opt(2014, 6, 15).expect("day");
+    let band = carebridge::domain::child::AgeBand::of(birth, month_end(today)).expect("band");
+    let in_band = past["children_by_band"]
+        .as_array()
+        .expect("bands")
+        .iter()
+        .find(|b| b["code"] == band.as_str())
+        .and_then(|b| b["count"].as_u64());
+    assert_eq!(in_band, Some(2));
+    let county = dashboard(&mut admin, &this_month, None).await;
+    assert_eq!(class_count(&county, "disability"), Some(2));
+    let page = admin
+        .get(&format!(
+            "/oversight?period={this_month}&township={TOWNSHIP_A}"
+        ))
+        .await;
+    page.assert_status(StatusCode::OK);
+    assert!(
+        page.text().contains("期末留存的统计快照"),
+        "the page says so"
+    );
+
+    // The running month counts by the classes now.
+    let now_month = month_code(today + Duration::days(days));
+    let running = dashboard(&mut admin, &now_month, Some(TOWNSHIP_A)).await;
+    assert_eq!(class_count(&running, "disability"), Some(1));
+    assert_eq!(class_count(&running, "care_absent"), Some(1));
+
+    // The month before has no snapshot: current classes, and the page
+    // says that they may differ from then.
+    let before = month_code(
+        NaiveDate::from_ymd_opt(today.year(), today.month(), 1).expect("day") - Duration::days(1),
+    );
+    let earlier = dashboard(&mut admin, &before, Some(TOWNSHIP_A)).await;
+    assert_eq!(earlier["children_counted_by"], "current_classes");
+    assert!(earlier.get("snapshot_taken_at").is_none());
+    let page = admin
+        .get(&format!("/oversight?period={before}&township={TOWNSHIP_A}"))
+        .await;
+    assert!(page.text().contains("未留存统计快照"), "the page says so");
+}

@@ -13,6 +13,7 @@ use super::super::{Principal, ServiceError, ServiceResult};
 use super::figures::{AllFigures, Figures, Headline};
 use super::jobs::{self, Jobs, PeriodFigures, Source};
 use super::kept::Kept;
+use super::snapshot::ClassBasis;
 use super::{Scope, median, scope_of};
 
 /// A headline figure of the scope with the county median beside it (for
@@ -132,6 +133,8 @@ pub struct Dashboard {
     pub by_class: Vec<(DifficultyClass, u64)>,
     /// Per age band; `None`: not yet banded (a new file, or about to move).
     pub by_band: Vec<(Option<AgeBand>, u64)>,
+    /// What the children by class and band are counted by.
+    pub class_basis: ClassBasis,
     pub indicators: Vec<IndicatorRow>,
     /// Every township ranked (county scope); the own row only for a township.
     pub ranking: Vec<RankRow>,
@@ -303,6 +306,7 @@ fn assemble(
             .zip(figures.by_class.iter().copied())
             .collect(),
         by_band,
+        class_basis: all.class_basis,
         indicators: rows_of(setup.indicators, &figures),
         ranking,
         trend_months: trend.months.clone(),

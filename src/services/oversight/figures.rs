@@ -20,6 +20,7 @@ use crate::domain::period::Period;
 use crate::domain::referral::office_day;
 
 use super::super::{ServiceResult, Store};
+use super::snapshot::ClassBasis;
 use super::{as_of, median, span_of};
 
 /// Files not visited within this many days count against visit coverage.
@@ -371,6 +372,8 @@ impl Headline {
 #[derive(Clone, Debug, Default)]
 pub struct AllFigures {
     pub townships: BTreeMap<String, Figures>,
+    /// What the files by class and band are counted by.
+    pub class_basis: ClassBasis,
 }
 
 impl AllFigures {
@@ -443,9 +446,11 @@ pub async fn load(
     fn slot<'m>(map: &'m mut BTreeMap<String, Figures>, t: &str) -> &'m mut Figures {
         map.entry(t.to_owned()).or_insert_with(Figures::empty)
     }
+    let (files, basis) = super::snapshot::files_at_end(store, &span, now).await?;
+    all.class_basis = basis;
     let map = &mut all.townships;
     let at = as_of(&span, now);
-    for ((t, class, band), n) in db::oversight::files_on_file(db, at.end).await? {
+    for ((t, class, band), n) in files {
         slot(map, &t).count_file(&class, &band, n);
     }
     for (t, n) in db::oversight::visited_files(db, &at).await? {

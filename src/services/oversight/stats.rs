@@ -58,7 +58,10 @@ pub async fn public_stats(
     // On file at the quarter's end: opened before it and not closed by
     // then (the dashboards' rule), whatever happened to the file since.
     let mut counts: BTreeMap<(String, String), u64> = BTreeMap::new();
-    for ((t, class, _), n) in db::oversight::files_on_file(store.db, span.to).await? {
+    // By the class each file had then (the quarter's last month's
+    // snapshot), so that the published figures do not move afterwards.
+    let (files, _) = super::snapshot::files_at_end(store, &span, now).await?;
+    for ((t, class, _), n) in files {
         *counts.entry((t, class)).or_default() += n;
     }
     let classes: Vec<DifficultyClass> = DifficultyClass::ALL.to_vec();

@@ -6,6 +6,7 @@ use utoipa::ToSchema;
 use crate::domain::disclosure::Figure;
 use crate::domain::period::Period;
 use crate::services::oversight::dashboard::{Bulletin, Change, Dashboard, IndicatorRow, RankRow};
+use crate::services::oversight::snapshot::ClassBasis;
 use crate::services::oversight::stats::PublicStats;
 use chrono::{DateTime, Utc};
 
@@ -131,6 +132,17 @@ pub struct DashboardBody {
     pub figures: Vec<FigureBody>,
     pub children_by_class: Vec<CountBody>,
     pub children_by_band: Vec<CountBody>,
+    /// What `children_by_class` and `children_by_band` count by:
+    /// `period_running` (the period runs: classes and bands now),
+    /// `month_end_snapshot` (a completed period: as at its end, from the
+    /// snapshot taken then) or `current_classes` (a completed period with
+    /// no snapshot: the files on file at its end, by their classes and
+    /// bands now).
+    pub children_counted_by: String,
+    /// When the month-end snapshot was taken (RFC 3339), with
+    /// `month_end_snapshot`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub snapshot_taken_at: Option<String>,
     pub indicators: Vec<IndicatorBody>,
     /// Every township (county); the own township's row (township officer).
     pub ranking: Vec<TownshipRankBody>,
@@ -178,6 +190,11 @@ impl From<Dashboard> for DashboardBody {
                     count: *n,
                 })
                 .collect(),
+            children_counted_by: d.class_basis.as_str().to_owned(),
+            snapshot_taken_at: match d.class_basis {
+                ClassBasis::Snapshot { taken_at } => Some(taken_at.to_rfc3339()),
+                _ => None,
+            },
             indicators: d.indicators.iter().map(Into::into).collect(),
             ranking: d.ranking.iter().map(Into::into).collect(),
             providers_by_status: d
