@@ -239,6 +239,14 @@ pub async fn generate(store: Store<'_>, plan: Plan) -> ServiceResult<Generated> 
         let used = db::children::count_file_numbers(store.db, &prefix).await?;
         generator.start_file_numbers(&region.code, used);
     }
+    // The made-up ID numbers are unique among themselves; one may still
+    // be that of a file already there (the demo's children are of the same
+    // county), which the unique index would refuse: such a child is drawn
+    // again.
+    let on_file: HashSet<String> = db::children::id_number_indexes(store.db)
+        .await?
+        .into_iter()
+        .collect();
     let mut done = Generated::default();
 
     let providers = if plan.offers > 0 {
@@ -283,8 +291,11 @@ pub async fn generate(store: Store<'_>, plan: Plan) -> ServiceResult<Generated> 
                 visit,
                 ..
             } = generator.child(wanted);
-            visits.extend(visit);
             identity::seal_into(store.vault, &person, &mut model)?;
+            if on_file.contains(&model.id_number_index) {
+                continue;
+            }
+            visits.extend(visit);
             let (rows, gap) =
                 entitlement_rows(store, &model, person.birth_date, &received, &mut generator)?;
             records.extend(rows);

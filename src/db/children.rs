@@ -101,6 +101,17 @@ pub async fn count_file_numbers(db: &impl ConnectionTrait, prefix: &str) -> Resu
         .await
 }
 
+/// The blind indexes of every file's ID number (for `carebridge generate`,
+/// whose made-up numbers must not repeat one already on file).
+pub async fn id_number_indexes(db: &impl ConnectionTrait) -> Result<Vec<String>, DbErr> {
+    child::Entity::find()
+        .select_only()
+        .column(child::Column::IdNumberIndex)
+        .into_tuple()
+        .all(db)
+        .await
+}
+
 /// Every file, for the population counts and key rotation.
 pub async fn all(
     db: &impl ConnectionTrait,

@@ -102,3 +102,43 @@ async fn generated_needs_leave_the_sweeps_nothing_to_catch_up() {
         .expect("due-notice sweep");
     assert_eq!(told.needs_unmatched, 0, "{told:?}");
 }
+
+/// Generating into data that holds files (the demo's children are of
+/// the same county) draws another child where a made-up ID number is
+/// already on file, instead of failing on the unique index.
+#[tokio::test]
+async fn generated_children_never_repeat_an_id_number_on_file() {
+    let app = TestApp::spawn().await;
+    // The first child seed 5 draws today, filed by hand beforehand.
+    let regions = synthetic::regions(&app.db).await.expect("regions");
+    let mut generator = synthetic::Generator::new(5, regions, chrono::Utc::now());
+    let drawn = generator.child(1);
+    let township = drawn.model.township_code.clone();
+    let mut officer = app
+        .login_staff(Role::TownshipOfficer, Some(&township), None)
+        .await;
+    officer
+        .create_child(crate::helpers::child_body(
+            "柏小青",
+            &drawn.identity.id_number,
+            &township,
+            &drawn.identity.village_code,
+        ))
+        .await;
+
+    let generated = synthetic::generate(
+        app.prepared.store(),
+        synthetic::Plan {
+            offers: 0,
+            needs: 60,
+            seed: 5,
+        },
+    )
+    .await
+    .expect("generate beside the file");
+    assert_eq!(generated.needs, 60);
+    let files = carebridge::db::children::id_number_indexes(&app.db)
+        .await
+        .expect("indexes");
+    assert_eq!(files.len(), generated.children + 1);
+}
