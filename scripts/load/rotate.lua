@@ -19,6 +19,9 @@ local next_line = 0
 -- thread:get, which sees only the thread's globals (as a local it read 0
 -- whatever was answered).
 non2xx = 0
+-- The first answers outside 2xx, by status ("429 429 503 "), so that the
+-- RESULT line says which they were.
+odd = ""
 local threads = {}
 
 local function load_lines()
@@ -64,6 +67,9 @@ end
 function response(status, headers, body)
   if status < 200 or status > 299 then
     non2xx = non2xx + 1
+    if #odd < 400 then
+      odd = odd .. status .. " "
+    end
   end
 end
 
@@ -75,15 +81,25 @@ end
 
 function done(summary, latency, requests)
   local non = 0
+  local by_status = {}
   for _, thread in ipairs(threads) do
     non = non + (thread:get("non2xx") or 0)
+    for status in string.gmatch(thread:get("odd") or "", "%d+") do
+      by_status[status] = (by_status[status] or 0) + 1
+    end
   end
+  local seen = {}
+  for status, n in pairs(by_status) do
+    seen[#seen + 1] = status .. "x" .. n
+  end
+  table.sort(seen)
   local e = summary.errors
   local secs = summary.duration / 1e6
   io.write(string.format(
     "RESULT requests=%d rps=%.1f p50_ms=%.2f p99_ms=%.2f max_ms=%.2f non2xx=%d "
-      .. "connect=%d read=%d write=%d timeout=%d\n",
+      .. "connect=%d read=%d write=%d timeout=%d statuses=%s\n",
     summary.requests, summary.requests / secs,
     latency:percentile(50) / 1000, latency:percentile(99) / 1000, latency.max / 1000,
-    non, e.connect, e.read, e.write, e.timeout))
+    non, e.connect, e.read, e.write, e.timeout,
+    #seen > 0 and table.concat(seen, ",") or "-"))
 end
