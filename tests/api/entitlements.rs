@@ -5,7 +5,6 @@
 
 use axum::http::StatusCode;
 use carebridge::domain::Role;
-use migrations::{Migrator, MigratorTrait};
 use serde_json::{Value, json};
 
 use crate::helpers::{
@@ -250,16 +249,8 @@ async fn ticks_become_records_and_survive_the_migration_both_ways() {
     assert_eq!(file["assistance"], json!(["minimum_living"]), "{file}");
 
     // Down past the data migration writes the ticks back; up again makes
-    // them records once more. Down to just before it, however many
-    // migrations came after it.
-    let since = Migrator::migrations()
-        .iter()
-        .rev()
-        .position(|m| m.name() == "m20261201_000031_entitlements")
-        .expect("the entitlements migration is listed");
-    let steps = u32::try_from(since + 1).expect("few migrations");
-    Migrator::down(&app.db, Some(steps)).await.expect("down");
-    Migrator::up(&app.db, None).await.expect("up");
+    // them records once more.
+    crate::helpers::remigrate_from(&app.db, "m20261201_000031_entitlements").await;
     let all = lines(&mut officer, &child).await;
     assert!(
         line(&all, "minimum_living")["received"].is_object(),

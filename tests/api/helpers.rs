@@ -796,3 +796,26 @@ impl TestResponse {
         body
     }
 }
+
+/// Rolls the schema back to just before migration `name` (however many
+/// came after it) and migrates up again, as an upgrade from that version
+/// would. On one connection, in one transaction: SQLite checks some DDL
+/// (`ADD COLUMN`'s duplicate check) against the schema a pooled connection
+/// has cached, so a statement on another connection than the one that
+/// dropped the column could still see it.
+pub async fn remigrate_from(db: &DatabaseConnection, name: &str) {
+    use migrations::{Migrator, MigratorTrait};
+    use sea_orm::TransactionTrait;
+    let since = Migrator::migrations()
+        .iter()
+        .rev()
+        .position(|m| m.name() == name)
+        .unwrap_or_else(|| panic!("migration {name} is listed"));
+    let steps = u32::try_from(since + 1).expect("few migrations");
+    let txn = db.begin().await.expect("begin");
+    Migrator::down(&txn, Some(steps))
+        .await
+        .unwrap_or_else(|e| panic!("down to before {name}: {e}"));
+    Migrator::up(&txn, None).await.expect("up again");
+    txn.commit().await.expect("commit");
+}

@@ -260,23 +260,12 @@ async fn two_notes_sent_at_once_by_the_officer_keep_one() {
 /// lists them nor does their page ask; a match completed since is asked.
 #[tokio::test]
 async fn matches_completed_before_outcome_notes_existed_are_not_asked_for_them() {
-    use migrations::{Migrator, MigratorTrait};
     let app = TestApp::spawn().await;
     let mut scene = Scene::new(&app, 3).await;
     let old = completed(&mut scene).await;
     // Back to the schema before the mark, and up again: the match is now
     // one completed before the feature, as on a database upgraded.
-    // Down to just before the mark's migration, however many came after it.
-    let since_mark = Migrator::migrations()
-        .iter()
-        .rev()
-        .position(|m| m.name() == "m20261203_000045_outcome_notes_asked")
-        .expect("the mark's migration is listed");
-    let steps = u32::try_from(since_mark + 1).expect("few migrations");
-    Migrator::down(&app.db, Some(steps))
-        .await
-        .expect("down to the mark");
-    Migrator::up(&app.db, None).await.expect("up again");
+    crate::helpers::remigrate_from(&app.db, "m20261203_000045_outcome_notes_asked").await;
     // An upgrade restarts the server, which forgets the inbox counts it
     // kept; here the kept counts of this minute would still be served.
     app.advance_clock(chrono::Duration::minutes(1));
