@@ -733,7 +733,7 @@ impl TestApp {
         self.db
             .execute_unprepared(&format!(
                 "UPDATE families SET status = 'approved', approved_until = '{}' WHERE id = '{id}'",
-                carebridge::domain::family::approval_ends(chrono::Utc::now().date_naive())
+                carebridge::domain::family::approval_ends(chrono::Local::now().date_naive())
             ))
             .await
             .expect("approve family");

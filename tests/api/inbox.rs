@@ -101,7 +101,7 @@ async fn log_service(app: &TestApp, match_id: &str) {
     service_record::ActiveModel {
         id: Set(uuid::Uuid::new_v4().to_string()),
         match_id: Set(match_id.to_owned()),
-        served_on: Set(Utc::now().date_naive()),
+        served_on: Set(chrono::Local::now().date_naive()),
         hours: Set(Some(1.5)),
         amount: Set(None),
         summary: Set("辅导数学作业".to_owned()),
@@ -136,7 +136,7 @@ pub async fn set_published_at(app: &TestApp, need_id: &str, at: DateTime<Utc>) {
 }
 
 fn today() -> NaiveDate {
-    Utc::now().date_naive()
+    chrono::Local::now().date_naive()
 }
 
 async fn inbox(client: &mut TestClient) -> Value {

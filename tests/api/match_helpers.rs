@@ -79,7 +79,7 @@ pub async fn family_caring_for(app: &TestApp, care_types: &[&str]) -> TestClient
     app.db
         .execute_unprepared(&format!(
             "UPDATE families SET status = 'approved', approved_until = '{}' WHERE id = '{id}'",
-            carebridge::domain::family::approval_ends(chrono::Utc::now().date_naive())
+            carebridge::domain::family::approval_ends(chrono::Local::now().date_naive())
         ))
         .await
         .expect("approve family");

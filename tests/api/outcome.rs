@@ -14,7 +14,7 @@ use crate::match_helpers::{
 };
 
 fn today() -> String {
-    chrono::Utc::now().date_naive().to_string()
+    chrono::Local::now().date_naive().to_string()
 }
 
 async fn serve_and_complete(officer: &mut TestClient, provider: &mut TestClient, id: &str) {

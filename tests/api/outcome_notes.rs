@@ -11,7 +11,7 @@ use crate::helpers::{TestApp, TestClient};
 use crate::match_helpers::{CHILD_NAME, Scene, act, get_match};
 
 fn today() -> String {
-    chrono::Utc::now().date_naive().to_string()
+    chrono::Local::now().date_naive().to_string()
 }
 
 /// A match of the scene, served and completed.
