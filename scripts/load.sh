@@ -28,7 +28,7 @@ CONNS=${CONNS:-"50 200"}
 LOGIN_SECONDS=${LOGIN_SECONDS:-30}
 TIMEOUT=${TIMEOUT:-10s}
 ALLOC_TIMEOUT=${ALLOC_TIMEOUT:-5s}
-ALL_KINDS="api_search api_search_varied search_page need_suggestions offer_suggestions needs_page inbox_page api_inbox child_page match_page login allocation oversight_page api_dashboard statistics_page api_stats"
+ALL_KINDS="api_search api_search_varied search_page need_suggestions need_suggestions_varied offer_suggestions needs_page inbox_page api_inbox child_page match_page login allocation oversight_page api_dashboard statistics_page api_stats"
 KINDS=${KINDS:-$ALL_KINDS}
 BIN=${BIN:-$ROOT/target/release/carebridge}
 LUA=$ROOT/scripts/load/rotate.lua
@@ -190,6 +190,10 @@ sql "SELECT id FROM children WHERE township_code = '$TOWN' ORDER BY id LIMIT 200
 sql "SELECT id FROM matches WHERE township_code = '$TOWN' ORDER BY id LIMIT 100" | sed 's|^|/matches/|' >"$P/match_page"
 sql "SELECT id FROM needs WHERE township_code = '$TOWN' AND status = 'published' ORDER BY id LIMIT 200" \
   | sed 's|^|/api/v1/needs/|; s|$|/suggestions|' >"$P/need_suggestions"
+# Thousands of distinct needs, each asked about once in a run: far more
+# than the server keeps answers for (256), so each one is computed.
+sql "SELECT id FROM needs WHERE township_code = '$TOWN' AND status = 'published' ORDER BY id LIMIT 6000" \
+  | sed 's|^|/api/v1/needs/|; s|$|/suggestions|' >"$P/need_suggestions_varied"
 sql "SELECT o.id FROM offers o JOIN users u ON u.provider_id = o.provider_id
      WHERE u.username = 'sunshine' AND o.status = 'active' AND o.remaining > 0 ORDER BY o.id" \
   | sed 's|^|/api/v1/offers/|; s|$|/suggestions|' >"$P/offer_suggestions"

@@ -266,6 +266,13 @@ impl SearchIndex {
         Ok(out)
     }
 
+    /// The generation of segments searches see now: it changes with every
+    /// commit that reloads the reader, so an answer computed under one
+    /// generation is what a fresh search gives while it holds.
+    pub fn generation(&self) -> u64 {
+        self.reader.searcher().generation().generation_id()
+    }
+
     /// Number of documents visible to searches.
     pub fn num_docs(&self) -> u64 {
         self.reader.searcher().num_docs()

@@ -39,10 +39,22 @@ pub struct KindCount {
 }
 
 /// The counts of every kind the caller reads.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default)]
 pub struct Counts {
     pub kinds: Vec<KindCount>,
+    /// What they were counted under (change count, minute), when counted
+    /// through a [`CountCache`]: the page of items read with them is kept
+    /// under the same.
+    tag: Option<(i64, i64)>,
 }
+
+impl PartialEq for Counts {
+    fn eq(&self, other: &Self) -> bool {
+        self.kinds == other.kinds
+    }
+}
+
+impl Eq for Counts {}
 
 impl Counts {
     pub fn total(&self) -> u64 {
@@ -238,6 +250,7 @@ async fn count_sources(store: Store<'_>, sources: &[(InboxKind, Source)]) -> Ser
                 overdue,
             })
             .collect(),
+        tag: None,
     })
 }
 
@@ -253,9 +266,14 @@ async fn count_sources(store: Store<'_>, sources: &[(InboxKind, Source)]) -> Ser
 /// flight misses together; one of them counts and the others wait for its
 /// counts ([`CountCache::turn`]), instead of each sending the same costly
 /// statement at once and holding the pool's connections for seconds.
+///
+/// The first pages of items are kept the same way (by reader, page and
+/// overdue days), under the counts' change count and minute: the inbox page
+/// then reads no rows while its counts hold.
 #[derive(Debug)]
 pub struct CountCache {
     entries: Mutex<HashMap<String, Cached>>,
+    pages: Mutex<HashMap<PageKey, KeptPage>>,
     /// Whose counting waits for whose: a reader's key picks one of these by
     /// its hash, so readers rarely wait for one another and the number of
     /// locks stays fixed however many readers there are.
@@ -269,6 +287,7 @@ impl Default for CountCache {
     fn default() -> Self {
         CountCache {
             entries: Mutex::default(),
+            pages: Mutex::default(),
             counting: (0..COUNTING_LOCKS)
                 .map(|_| tokio::sync::Mutex::new(()))
                 .collect(),
@@ -286,6 +305,18 @@ struct Cached {
 /// Readers kept at most; past it the cache starts again (a county has a
 /// few hundred staff; a province a few thousand).
 const CACHE_READERS: usize = 20_000;
+
+/// Pages of items kept at most (a few KB each); past it they start again.
+const CACHE_PAGES: usize = 2_000;
+
+/// Whose page of items: reader, overdue days, offset, limit.
+type PageKey = (String, u32, u64, u64);
+
+#[derive(Debug, Clone)]
+struct KeptPage {
+    tag: (i64, i64),
+    items: Vec<Item>,
+}
 
 impl CountCache {
     fn get(&self, key: &str, changes: i64, minute: i64) -> Option<Counts> {
@@ -305,6 +336,25 @@ impl CountCache {
         self.counting[at].lock().await
     }
 
+    fn page(&self, key: &PageKey, tag: (i64, i64)) -> Option<Vec<Item>> {
+        let pages = self.pages.lock().unwrap_or_else(|e| e.into_inner());
+        pages
+            .get(key)
+            .filter(|p| p.tag == tag)
+            .map(|p| p.items.clone())
+    }
+
+    fn put_page(&self, key: PageKey, tag: (i64, i64), items: Vec<Item>) {
+        let mut pages = self.pages.lock().unwrap_or_else(|e| e.into_inner());
+        if pages.get(&key).is_some_and(|p| p.tag > tag) {
+            return;
+        }
+        if pages.len() >= CACHE_PAGES && !pages.contains_key(&key) {
+            pages.clear();
+        }
+        pages.insert(key, KeptPage { tag, items });
+    }
+
     fn put(&self, key: String, cached: Cached) {
         let mut entries = self.entries.lock().unwrap_or_else(|e| e.into_inner());
         if entries.len() >= CACHE_READERS && !entries.contains_key(&key) {
@@ -312,6 +362,11 @@ impl CountCache {
         }
         entries.insert(key, cached);
     }
+}
+
+/// Whose counts and pages: the reader and the overdue days they count by.
+fn reader_key(caller: &Principal, overdue_days: u32) -> String {
+    format!("{}/{overdue_days}", caller.id)
 }
 
 /// How many items wait for the caller (for the navigation): the counts of
@@ -327,7 +382,7 @@ pub async fn counts(
     // every change it counts, so a later change always shows as newer.
     let changes = db::allocation::changes(store.db).await?;
     let minute = now.timestamp().div_euclid(60);
-    let key = format!("{}/{overdue_days}", caller.id);
+    let key = reader_key(caller, overdue_days);
     if let Some(counts) = cache.get(&key, changes, minute) {
         return Ok(counts);
     }
@@ -337,7 +392,8 @@ pub async fn counts(
         return Ok(counts);
     }
     let sources = sources(store, caller, now, overdue_cutoff(now, overdue_days));
-    let counts = count_sources(store, &sources).await?;
+    let mut counts = count_sources(store, &sources).await?;
+    counts.tag = Some((changes, minute));
     cache.put(
         key,
         Cached {
@@ -371,9 +427,12 @@ pub async fn county_counts(store: Store<'_>, overdue_days: u32) -> ServiceResult
 
 /// The caller's inbox: the counts and the page `paging` of all waiting
 /// items, oldest first. `counted` are counts this request already read
-/// (for the navigation's badge), so that they are not read twice.
+/// (for the navigation's badge), so that they are not read twice; counted
+/// through `cache`, the page of items is kept in it under the same change
+/// count and minute, and read from it while they hold.
 pub async fn inbox(
     store: Store<'_>,
+    cache: &CountCache,
     caller: &Principal,
     overdue_days: u32,
     paging: Paging,
@@ -385,6 +444,32 @@ pub async fn inbox(
     let counts = match counted {
         Some(counts) => counts,
         None => count_sources(store, &sources).await?,
+    };
+    let key: PageKey = (caller.id.clone(), overdue_days, paging.offset, paging.limit);
+    if let Some(tag) = counts.tag
+        && let Some(items) = cache.page(&key, tag)
+    {
+        return Ok(Inbox {
+            counts,
+            items,
+            overdue_days,
+        });
+    }
+    // Those who missed together (the minute turned): the first reads the
+    // rows, the others find its page.
+    let _turn = match counts.tag {
+        Some(tag) => {
+            let turn = cache.turn(&reader_key(caller, overdue_days)).await;
+            if let Some(items) = cache.page(&key, tag) {
+                return Ok(Inbox {
+                    counts,
+                    items,
+                    overdue_days,
+                });
+            }
+            Some(turn)
+        }
+        None => None,
     };
     // The page is among the first offset + limit items of every kind.
     let wanted = paging.offset.saturating_add(paging.limit);
@@ -398,11 +483,14 @@ pub async fn inbox(
         }
     }
     items.sort_by(|a, b| a.since.cmp(&b.since).then_with(|| a.url.cmp(&b.url)));
-    let items = items
+    let items: Vec<Item> = items
         .into_iter()
         .skip(usize::try_from(paging.offset).unwrap_or(usize::MAX))
         .take(usize::try_from(paging.limit).unwrap_or(usize::MAX))
         .collect();
+    if let Some(tag) = counts.tag {
+        cache.put_page(key, tag, items.clone());
+    }
     Ok(Inbox {
         counts,
         items,

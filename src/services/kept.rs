@@ -26,6 +26,8 @@ pub struct Kept {
     pub population: population::Cache,
     /// Totals of lists (how many items all pages hold), by list.
     pub totals: Totals,
+    /// Pages of suggestions for needs and offers.
+    pub suggestions: super::suggestions::kept::Answers,
 }
 
 /// The total of `list` (a key naming the list and its filter): kept while

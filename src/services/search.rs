@@ -14,6 +14,7 @@ use crate::domain::category::Category;
 use crate::domain::region::TownshipCode;
 
 use super::{Principal, ServiceError, ServiceResult, Store};
+pub use handle::IndexVersion;
 pub use indexer::SearchHandle;
 
 /// The directory under the data directory that holds the node's indexes.

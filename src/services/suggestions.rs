@@ -26,8 +26,14 @@
 //! the officer sees it is already in hand instead of wondering where the
 //! best fit went; the pages offer no second proposal for it.
 //!
+//! A computed page is kept ([`kept`]) and given again while no change is
+//! counted, the index serves the same generation and the day is the same;
+//! who may see it is checked on every request before anything kept is
+//! looked at.
+//!
 //! Imports `db`, `domain` and the search index; never `web` or `views`.
 
+pub mod kept;
 pub mod need;
 pub mod offer;
 pub mod own;
@@ -48,7 +54,7 @@ use crate::domain::matching::MatchStatus;
 use crate::domain::scoring::{self, AreaFit, Candidate, Component, Reason, Score};
 
 use super::search::SearchHandle;
-use super::{Paging, ServiceResult};
+use super::{Paging, ServiceResult, Store};
 
 /// How many candidates the index gives for scoring (more when a page
 /// reaches further).
@@ -84,6 +90,31 @@ pub struct Suggested<T> {
 /// The statuses a match is over in.
 fn final_statuses() -> Vec<&'static str> {
     MatchStatus::codes_where(MatchStatus::is_final)
+}
+
+/// Where answers are kept and the tag of one computed now, read before it
+/// is computed; `None` where nothing is kept (inside a transaction, in
+/// commands and jobs).
+async fn keeping<'a>(
+    store: Store<'a>,
+    search: &SearchHandle,
+    day: chrono::NaiveDate,
+) -> ServiceResult<Option<(&'a kept::Answers, kept::Tag)>> {
+    let Some(k) = store.kept else {
+        return Ok(None);
+    };
+    // The index version first: a commit between the two reads then tags
+    // the answer with an older version, which only makes it miss sooner.
+    let index = search.version();
+    let changes = crate::db::allocation::changes(store.db).await?;
+    Ok(Some((
+        &k.suggestions,
+        kept::Tag {
+            changes,
+            index,
+            day,
+        },
+    )))
 }
 
 /// How many candidates to rank for a page.

@@ -105,6 +105,7 @@ async fn load(
 ) -> AppResult<Inbox> {
     Ok(inbox::inbox(
         state.store(),
+        &state.inbox_counts,
         caller,
         state.settings.overdue_days,
         query.paging(),

@@ -744,3 +744,50 @@ async fn requests_that_miss_the_kept_counts_together_count_once() {
     let (_, again) = carebridge::db::statements::counting(officer.get("/api/v1/inbox")).await;
     assert_eq!(again.iter().filter(|s| is_count(&s.sql)).count(), 0);
 }
+
+/// The first page of items is kept with the counts: read once by the
+/// requests that missed together, then not again while the counts hold;
+/// an application (a write on a family) shows at once.
+#[tokio::test]
+async fn the_page_of_items_is_kept_with_the_counts_until_something_changes() {
+    let app = TestApp::spawn().await;
+    let mut officer = app.login_as(Role::TownshipOfficer).await;
+    let (first, _) = app.apply_family(TOWNSHIP_A).await;
+    let is_count = |sql: &str| sql.contains("\"c0\"");
+    let reads_families = |sent: &[sea_orm::Statement]| {
+        sent.iter()
+            .filter(|s| s.sql.contains("\"families\"") && !is_count(&s.sql))
+            .count()
+    };
+    let (answers, sent) = carebridge::db::statements::counting(async {
+        let requests = (0..20).map(|_| {
+            let mut client = officer.clone();
+            async move {
+                let response = client.get("/api/v1/inbox").await;
+                response.assert_status(StatusCode::OK);
+                response.json()
+            }
+        });
+        futures_util::future::join_all(requests).await
+    })
+    .await;
+    assert_eq!(reads_families(&sent), 1, "{sent:#?}");
+    assert!(answers.iter().all(|a| *a == answers[0]));
+    assert_eq!(
+        urls(&answers[0]),
+        BTreeSet::from([format!("/families/{first}")])
+    );
+
+    let (page, sent) = carebridge::db::statements::counting(officer.get("/inbox")).await;
+    page.assert_status(StatusCode::OK);
+    assert_eq!(reads_families(&sent), 0, "kept page read again: {sent:#?}");
+    assert!(page.text().contains(&format!("/families/{first}")));
+
+    let (second, _) = app.apply_family(TOWNSHIP_A).await;
+    let body = inbox(&mut officer).await;
+    assert_eq!(
+        urls(&body),
+        BTreeSet::from([format!("/families/{first}"), format!("/families/{second}")])
+    );
+    assert_eq!(body["counts"]["family_to_assess"], 2);
+}

@@ -81,11 +81,15 @@ fn item_for<'a>(body: &'a Value, offer_id: &str) -> &'a Value {
         .unwrap_or_else(|| panic!("{offer_id} is not suggested: {body}"))
 }
 
+/// A write around the services: it counts a change, as every audited
+/// write to needs, offers, matches and owners does in its transaction, so
+/// that answers kept from before it are not given again.
 async fn sql(app: &TestApp, statement: &str) {
     app.db
         .execute_unprepared(statement)
         .await
         .expect("statement");
+    crate::allocation::count_change(app).await;
 }
 
 /// A match between the need and the offer in `status`, as the match
@@ -783,4 +787,136 @@ async fn a_need_whose_township_fell_under_k_leaves_township_offers_before_the_in
     let body = suggestions_for_offer(&mut w.provider, &county).await;
     assert_eq!(need_codes(&body), [w.need_code.as_str()]);
     assert_eq!(body["items"][0]["need"]["township"], Value::Null);
+}
+
+/// The statements `client` sends for `path` (the answer must be 200), and
+/// its body.
+async fn counted_json(client: &mut TestClient, path: &str) -> (Value, Vec<sea_orm::Statement>) {
+    let (response, sent) = carebridge::db::statements::counting(client.get(path)).await;
+    response.assert_status(StatusCode::OK);
+    (response.json(), sent)
+}
+
+/// Whether any of `sent` reads `table`.
+fn reads(sent: &[sea_orm::Statement], table: &str) -> bool {
+    let quoted = format!("\"{table}\"");
+    sent.iter().any(|s| s.sql.contains(&quoted))
+}
+
+#[tokio::test]
+async fn a_kept_need_answer_holds_until_a_change_and_never_reaches_past_the_callers_scope() {
+    let mut w = world().await;
+    let first = w
+        .provider
+        .create_offer(offer_body(
+            "tutoring",
+            "数学辅导",
+            "辅导数学作业。",
+            &[TOWNSHIP_A],
+        ))
+        .await;
+    let second = w
+        .provider
+        .create_offer(offer_body(
+            "tutoring",
+            "语文辅导",
+            "辅导语文作业。",
+            &[TOWNSHIP_A],
+        ))
+        .await;
+    w.app.index_now().await;
+    let path = format!("/api/v1/needs/{}/suggestions", w.need_id);
+    let (computed, sent) = counted_json(&mut w.officer, &path).await;
+    assert!(reads(&sent, "offers"), "the first answer is computed");
+    let mut listed = offer_ids(&computed);
+    listed.sort();
+    let mut both = vec![first.clone(), second.clone()];
+    both.sort();
+    assert_eq!(listed, both);
+
+    // Asked again with nothing changed: the same answer, no offer read.
+    let (kept, sent) = counted_json(&mut w.officer, &path).await;
+    assert_eq!(kept, computed);
+    assert!(!reads(&sent, "offers"), "kept answer recomputed: {sent:#?}");
+    assert!(
+        reads(&sent, "children"),
+        "the caller's scope is checked each time"
+    );
+
+    // Staff of another township never get it, kept or not.
+    let mut other = w
+        .app
+        .login_staff(
+            Role::TownshipOfficer,
+            Some(crate::helpers::TOWNSHIP_B),
+            None,
+        )
+        .await;
+    other.get(&path).await.assert_status(StatusCode::NOT_FOUND);
+    w.provider
+        .get(&path)
+        .await
+        .assert_status(StatusCode::NOT_FOUND);
+
+    // The provider pauses one offer (a write on the offer, not the need):
+    // the next answer is computed again and leaves it out, before the
+    // index even knows.
+    w.provider
+        .post_json(&format!("/api/v1/offers/{first}/pause"), json!({}))
+        .await
+        .assert_status(StatusCode::OK);
+    let (after_pause, sent) = counted_json(&mut w.officer, &path).await;
+    assert!(reads(&sent, "offers"));
+    assert_eq!(offer_ids(&after_pause), vec![second.clone()]);
+
+    // A proposal on the other (a write on a match) shows at once.
+    let proposed = crate::match_helpers::propose(&mut w.officer, &w.need_code, &second).await;
+    let after_proposal = suggestions_for_need(&mut w.officer, &w.need_id).await;
+    let item = item_for(&after_proposal, &second);
+    assert_eq!(item["already_matched"], true);
+    assert_eq!(item["match_id"], proposed.as_str());
+}
+
+#[tokio::test]
+async fn a_kept_offer_answer_holds_until_a_change_and_is_for_its_owner_only() {
+    let mut w = world().await;
+    let offer_id = w
+        .provider
+        .create_offer(offer_body(
+            "tutoring",
+            "数学辅导",
+            "辅导数学作业。",
+            &["county"],
+        ))
+        .await;
+    w.app.index_now().await;
+    let path = format!("/api/v1/offers/{offer_id}/suggestions");
+    let (computed, sent) = counted_json(&mut w.provider, &path).await;
+    assert!(reads(&sent, "needs"), "the first answer is computed");
+    assert_eq!(need_codes(&computed), vec![w.need_code.clone()]);
+    let (kept, sent) = counted_json(&mut w.provider, &path).await;
+    assert_eq!(kept, computed);
+    assert!(!reads(&sent, "needs"), "kept answer recomputed: {sent:#?}");
+
+    let mut other = w.app.verified_provider().await;
+    other.get(&path).await.assert_status(StatusCode::NOT_FOUND);
+
+    // The officer closes the need (a write on the need, not the offer):
+    // it is suggested no more.
+    w.officer
+        .post_json(
+            &format!("/api/v1/needs/{}/close", w.need_id),
+            json!({"reason": "已由亲属照顾"}),
+        )
+        .await
+        .assert_status(StatusCode::OK);
+    let after = suggestions_for_offer(&mut w.provider, &offer_id).await;
+    assert!(need_codes(&after).is_empty(), "{after}");
+
+    // The provider suspended: refused, though an answer was kept.
+    sql(&w.app, "UPDATE providers SET status = 'suspended'").await;
+    w.provider
+        .get(&path)
+        .await
+        .assert_status(StatusCode::FORBIDDEN);
 }

@@ -14,6 +14,13 @@ use super::super::ServiceResult;
 
 const POINTER: &str = "CURRENT";
 
+/// The index searches see and its generation (see [`SearchHandle::version`]).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct IndexVersion {
+    name: String,
+    generation: u64,
+}
+
 /// The index in use, swappable while searches run.
 pub struct SearchHandle {
     root: PathBuf,
@@ -92,6 +99,21 @@ impl SearchHandle {
     /// Records that the current index's needs were re-projected on `day`.
     pub fn mark_refreshed(&self, day: NaiveDate) {
         mark_refreshed_in(&self.root.join(self.current_name()), day);
+    }
+
+    /// Which index, and which generation of its segments, searches see
+    /// now: answers derived from searches may be kept while this is
+    /// unchanged (a rebuild swaps the index, and its generations start
+    /// again, hence the name).
+    pub fn version(&self) -> IndexVersion {
+        let read = |guard: &(String, Arc<SearchIndex>)| IndexVersion {
+            name: guard.0.clone(),
+            generation: guard.1.generation(),
+        };
+        match self.current.read() {
+            Ok(guard) => read(&guard),
+            Err(poisoned) => read(&poisoned.into_inner()),
+        }
     }
 
     /// The index to search now.

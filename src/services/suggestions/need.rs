@@ -23,6 +23,7 @@ use super::super::files::{self, population};
 use super::super::search::SearchHandle;
 use super::super::search::documents::OFFER_KEY_PREFIX;
 use super::super::{Paging, Principal, ServiceError, ServiceResult, Store};
+use super::kept::Key;
 use super::{Hits, Suggested, area_fit, final_statuses, page_of, pool_for, rank};
 
 /// A need as staff see it here, with the ranked offers.
@@ -46,12 +47,20 @@ pub async fn for_need(
     need_id: &str,
     paging: Paging,
 ) -> ServiceResult<NeedSuggestions> {
-    let _turn = super::turn().await?;
+    let today = chrono::Local::now().date_naive();
+    let keeping = super::keeping(store, search, today).await?;
     let need = db::needs::find(store.db, need_id)
         .await?
         .ok_or(ServiceError::NotFound)?;
+    // Who may see them is checked on every request, kept answer or not.
     let child = files::find_in_scope(store, caller, &need.child_id).await?;
-    let today = chrono::Local::now().date_naive();
+    let key = Key::new(need_id, paging, 0);
+    if let Some((answers, tag)) = &keeping
+        && let Some(kept) = answers.need(&key, tag)
+    {
+        return Ok(kept);
+    }
+    let _turn = super::turn().await?;
     let (age_band, difficulty_class) = population::band_and_class(store.vault, &child, today)?;
 
     let ranked = rank(
@@ -160,11 +169,15 @@ pub async fn for_need(
             })
         })
         .collect();
-    Ok(NeedSuggestions {
+    let found = NeedSuggestions {
         need,
         age_band,
         difficulty_class,
         total,
         items,
-    })
+    };
+    if let Some((answers, tag)) = keeping {
+        answers.keep_need(key, tag, &found);
+    }
+    Ok(found)
 }

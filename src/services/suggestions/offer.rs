@@ -31,6 +31,7 @@ use super::super::files::projection::{FileFacts, place_all, public_need};
 use super::super::search::SearchHandle;
 use super::super::search::documents::NEED_KEY_PREFIX;
 use super::super::{Paging, Principal, ServiceError, ServiceResult, Store};
+use super::kept::Key;
 use super::{Hits, Suggested, area_fit, final_statuses, page_of, pool_for, rank};
 
 /// An offer with the needs it could serve.
@@ -60,16 +61,25 @@ pub async fn for_offer(
     paging: Paging,
     k: u32,
 ) -> ServiceResult<OfferSuggestions> {
-    let _turn = super::turn().await?;
+    let today = chrono::Local::now().date_naive();
+    let keeping = super::keeping(store, search, today).await?;
     let offer = db::offers::find(store.db, offer_id)
         .await?
         .ok_or(ServiceError::NotFound)?;
+    // Who may see them is checked on every request, kept answer or not.
     if !crate::services::offers::owns(caller, &offer) {
         return Err(ServiceError::NotFound);
     }
     // An owner who may no longer see needs (a suspended provider, a
     // family whose approval ran out) is refused like on every need page.
     super::super::files::projection::require_viewer(store, caller).await?;
+    let key = Key::new(offer_id, paging, k);
+    if let Some((answers, tag)) = &keeping
+        && let Some(kept) = answers.offer(&key, tag)
+    {
+        return Ok(kept);
+    }
+    let _turn = super::turn().await?;
     let townships = db::offers::townships(store.db, &offer.id).await?;
     let view = OfferView {
         offer: offer.clone(),
@@ -129,7 +139,6 @@ pub async fn for_offer(
         .into_iter()
         .map(|f| (f.id.clone(), f))
         .collect();
-    let today = chrono::Local::now().date_naive();
     let listed: Vec<(&NeedFacts, FileFacts<'_>)> = needs
         .iter()
         .filter_map(|n| {
@@ -214,9 +223,13 @@ pub async fn for_offer(
             })
         })
         .collect();
-    Ok(OfferSuggestions {
+    let found = OfferSuggestions {
         offer: view,
         total,
         items,
-    })
+    };
+    if let Some((answers, tag)) = keeping {
+        answers.keep_offer(key, tag, &found);
+    }
+    Ok(found)
 }
