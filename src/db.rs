@@ -19,6 +19,7 @@ pub mod entities;
 pub mod entitlements;
 pub mod escalation;
 pub mod families;
+pub mod id_lists;
 pub mod inbox;
 pub mod login_failures;
 pub mod marks;

@@ -2,6 +2,8 @@
 //! who owns them, and the matches already made; and the counter of the
 //! changes it depends on (the only thing here that writes).
 
+use std::cell::Cell;
+
 use chrono::{DateTime, NaiveDate, Utc};
 use sea_orm::sea_query::{Alias, Expr, ExprTrait, Order, Query};
 use sea_orm::{
@@ -175,7 +177,7 @@ pub async fn townships_of(
         .select_only()
         .column(offer_township::Column::OfferId)
         .column(offer_township::Column::TownshipCode)
-        .filter(offer_township::Column::OfferId.is_in(ids.iter().cloned()))
+        .filter(offer_township::Column::OfferId.is_in(crate::db::id_lists::padded(ids)))
         .into_tuple()
         .all(db)
         .await
@@ -222,9 +224,39 @@ pub async fn matches_in(
 const COUNTERS: &str = "change_counters";
 const ALLOCATION: &str = "allocation";
 
+tokio::task_local! {
+    /// The change count this request has read, if any (see [`once_per_request`]).
+    static SEEN: Cell<Option<i64>>;
+}
+
+/// Runs `work` (one request) so that the values it finds kept are all
+/// looked up under one change count, read once ([`changes_seen`]) instead of
+/// once per kind of kept value: the navigation's inbox counts, a list's
+/// total and the k-anonymity population each tag what they keep with it.
+/// Reading it once, at the first lookup, is reading it before everything
+/// the request computes after it, which is all a tag must be (an older tag
+/// only makes what is kept miss sooner). A change the request counts
+/// itself ([`count_change`]) forgets it, so that what the request reads
+/// after its own write is never found under the count from before it.
+pub async fn once_per_request<F: Future>(work: F) -> F::Output {
+    SEEN.scope(Cell::new(None), work).await
+}
+
+/// The change count, read at most once per request inside
+/// [`once_per_request`], and every time outside it (jobs, commands).
+pub async fn changes_seen(db: &impl ConnectionTrait) -> Result<i64, DbErr> {
+    if let Ok(Some(seen)) = SEEN.try_with(Cell::get) {
+        return Ok(seen);
+    }
+    let read = changes(db).await?;
+    let _ = SEEN.try_with(|seen| seen.set(Some(read)));
+    Ok(read)
+}
+
 /// Counts one change the allocation plan depends on, inside the change's
 /// transaction (a relative update: concurrent changes each count).
 pub async fn count_change(db: &impl ConnectionTrait) -> Result<(), DbErr> {
+    let _ = SEEN.try_with(|seen| seen.set(None));
     let bump = Query::update()
         .table(Alias::new(COUNTERS))
         .value(Alias::new("value"), Expr::col(Alias::new("value")).add(1))

@@ -411,7 +411,7 @@ pub async fn find_many(
     ids: &[String],
 ) -> Result<Vec<child::Model>, DbErr> {
     child::Entity::find()
-        .filter(child::Column::Id.is_in(ids.iter().cloned()))
+        .filter(child::Column::Id.is_in(crate::db::id_lists::padded(ids)))
         .all(db)
         .await
 }

@@ -91,7 +91,7 @@ pub async fn open_benefits_of(
         .select_only()
         .column(entitlement::Column::ChildId)
         .column(entitlement::Column::Benefit)
-        .filter(entitlement::Column::ChildId.is_in(child_ids.iter().cloned()))
+        .filter(entitlement::Column::ChildId.is_in(crate::db::id_lists::padded(child_ids)))
         .filter(entitlement::Column::EndedOn.is_null())
         .into_tuple::<(String, String)>()
         .all(db)
@@ -193,7 +193,7 @@ pub async fn gap_page(
             .select_only()
             .column(child::Column::Id)
             .column(child::Column::FileNo)
-            .filter(child::Column::Id.is_in(ids))
+            .filter(child::Column::Id.is_in(crate::db::id_lists::padded(&ids)))
             .into_tuple()
             .all(db)
             .await?
@@ -283,7 +283,7 @@ pub async fn gaps_of(
         return Ok(Vec::new());
     }
     entitlement_gap::Entity::find()
-        .filter(entitlement_gap::Column::ChildId.is_in(child_ids.iter().cloned()))
+        .filter(entitlement_gap::Column::ChildId.is_in(crate::db::id_lists::padded(child_ids)))
         .all(db)
         .await
 }

@@ -221,7 +221,7 @@ fn filtered(filter: &NeedFilter<'_>) -> sea_orm::Select<need::Entity> {
         query = query.filter(need::Column::TownshipCode.eq(t));
     }
     if let Some(ids) = filter.child_ids {
-        query = query.filter(need::Column::ChildId.is_in(ids.iter().cloned()));
+        query = query.filter(need::Column::ChildId.is_in(crate::db::id_lists::padded(ids)));
     }
     if let Some(id) = filter.child_id {
         query = query.filter(need::Column::ChildId.eq(id));
@@ -258,7 +258,7 @@ pub async fn find_by_codes(
     codes: &[String],
 ) -> Result<Vec<need::Model>, DbErr> {
     need::Entity::find()
-        .filter(need::Column::Code.is_in(codes.iter().cloned()))
+        .filter(need::Column::Code.is_in(crate::db::id_lists::padded(codes)))
         .all(db)
         .await
 }

@@ -192,7 +192,7 @@ pub async fn townships_of(
 ) -> Result<std::collections::HashMap<String, Vec<String>>, DbErr> {
     let mut map: std::collections::HashMap<String, Vec<String>> = std::collections::HashMap::new();
     for row in offer_township::Entity::find()
-        .filter(offer_township::Column::OfferId.is_in(ids.iter().cloned()))
+        .filter(offer_township::Column::OfferId.is_in(crate::db::id_lists::padded(ids)))
         .order_by_asc(offer_township::Column::TownshipCode)
         .all(db)
         .await?

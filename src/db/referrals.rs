@@ -223,7 +223,7 @@ async fn file_numbers(
         .select_only()
         .column(child::Column::Id)
         .column(child::Column::FileNo)
-        .filter(child::Column::Id.is_in(ids))
+        .filter(child::Column::Id.is_in(crate::db::id_lists::padded(&ids)))
         .into_tuple()
         .all(db)
         .await
@@ -257,7 +257,7 @@ pub async fn open_rules_of(
         .select_only()
         .column(referral::Column::ChildId)
         .column(referral::Column::RuleId)
-        .filter(referral::Column::ChildId.is_in(child_ids.iter().cloned()))
+        .filter(referral::Column::ChildId.is_in(crate::db::id_lists::padded(child_ids)))
         .filter(
             referral::Column::Status.is_in(ReferralStatus::codes_where(ReferralStatus::is_open)),
         )

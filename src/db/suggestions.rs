@@ -122,7 +122,7 @@ pub async fn offer_facts_with_places(
                 .to(family::Column::Id)
                 .into(),
         )
-        .filter(offer::Column::Id.is_in(ids.iter().cloned()))
+        .filter(offer::Column::Id.is_in(crate::db::id_lists::padded(ids)))
         .into_model::<OfferFacts>()
         .all(db)
         .await?
@@ -166,7 +166,7 @@ pub async fn need_facts(
             need::Column::Status,
             need::Column::PublishedAt,
         ])
-        .filter(need::Column::Code.is_in(codes.iter().cloned()))
+        .filter(need::Column::Code.is_in(crate::db::id_lists::padded(codes)))
         .into_model::<NeedFacts>()
         .all(db)
         .await
@@ -198,7 +198,7 @@ pub async fn file_places(
             child::Column::DifficultyClass,
             child::Column::BirthDateSealed,
         ])
-        .filter(child::Column::Id.is_in(ids.iter().cloned()))
+        .filter(child::Column::Id.is_in(crate::db::id_lists::padded(ids)))
         .into_model::<FilePlace>()
         .all(db)
         .await
@@ -213,7 +213,7 @@ pub async fn offers_by_id(
         return Ok(HashMap::new());
     }
     Ok(offer::Entity::find()
-        .filter(offer::Column::Id.is_in(ids.iter().cloned()))
+        .filter(offer::Column::Id.is_in(crate::db::id_lists::padded(ids)))
         .all(db)
         .await?
         .into_iter()
@@ -293,7 +293,7 @@ pub async fn records(
         return Ok(HashMap::new());
     }
     let mut whose = Condition::any();
-    for owner in owners {
+    for owner in &crate::db::id_lists::padded(owners) {
         let (kind, id) = owner.key();
         whose = whose.add(
             Condition::all()

@@ -39,7 +39,7 @@ pub async fn offers(db: &impl ConnectionTrait, ids: &[String]) -> Result<Vec<off
         return Ok(Vec::new());
     }
     offer::Entity::find()
-        .filter(offer::Column::Id.is_in(ids.iter().cloned()))
+        .filter(offer::Column::Id.is_in(crate::db::id_lists::padded(ids)))
         .all(db)
         .await
 }
@@ -49,7 +49,7 @@ pub async fn needs(db: &impl ConnectionTrait, ids: &[String]) -> Result<Vec<need
         return Ok(Vec::new());
     }
     need::Entity::find()
-        .filter(need::Column::Id.is_in(ids.iter().cloned()))
+        .filter(need::Column::Id.is_in(crate::db::id_lists::padded(ids)))
         .all(db)
         .await
 }
@@ -63,7 +63,7 @@ pub async fn events_of(
         return Ok(Vec::new());
     }
     match_event::Entity::find()
-        .filter(match_event::Column::MatchId.is_in(match_ids.iter().cloned()))
+        .filter(match_event::Column::MatchId.is_in(crate::db::id_lists::padded(match_ids)))
         .order_by_asc(match_event::Column::CreatedAt)
         .order_by_asc(match_event::Column::Id)
         .all(db)
@@ -79,7 +79,7 @@ pub async fn services_of(
         return Ok(Vec::new());
     }
     service_record::Entity::find()
-        .filter(service_record::Column::MatchId.is_in(match_ids.iter().cloned()))
+        .filter(service_record::Column::MatchId.is_in(crate::db::id_lists::padded(match_ids)))
         .all(db)
         .await
 }
@@ -443,7 +443,7 @@ pub async fn file_numbers(
         .select_only()
         .column(child::Column::Id)
         .column(child::Column::FileNo)
-        .filter(child::Column::Id.is_in(ids.iter().cloned()))
+        .filter(child::Column::Id.is_in(crate::db::id_lists::padded(ids)))
         .into_tuple()
         .all(db)
         .await
@@ -458,7 +458,7 @@ pub async fn matches(
         return Ok(Vec::new());
     }
     match_record::Entity::find()
-        .filter(match_record::Column::Id.is_in(ids.iter().cloned()))
+        .filter(match_record::Column::Id.is_in(crate::db::id_lists::padded(ids)))
         .all(db)
         .await
 }
@@ -472,7 +472,7 @@ pub async fn approvals_of(
         return Ok(Vec::new());
     }
     match_event::Entity::find()
-        .filter(match_event::Column::MatchId.is_in(match_ids.iter().cloned()))
+        .filter(match_event::Column::MatchId.is_in(crate::db::id_lists::padded(match_ids)))
         .filter(match_event::Column::ToStatus.eq(MatchStatus::Approved.as_str()))
         .order_by_asc(match_event::Column::CreatedAt)
         .all(db)

@@ -71,7 +71,7 @@ pub async fn active_of(
     volunteer::Entity::find()
         .filter(volunteer::Column::ProviderId.eq(provider_id))
         .filter(volunteer::Column::Active.eq(true))
-        .filter(volunteer::Column::Id.is_in(ids.iter().cloned()))
+        .filter(volunteer::Column::Id.is_in(crate::db::id_lists::padded(ids)))
         .all(db)
         .await
 }
@@ -124,7 +124,7 @@ pub async fn names_on(
                 service_volunteer::Entity,
                 service_volunteer::Column::ServiceRecordId,
             ))
-            .is_in(record_ids.iter().cloned()),
+            .is_in(crate::db::id_lists::padded(record_ids)),
         )
         .order_by((volunteer::Entity, volunteer::Column::Name), Order::Asc)
         .to_owned();

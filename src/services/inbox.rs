@@ -380,7 +380,7 @@ pub async fn counts(
     let now = store.clock.now();
     // Read before counting: counts tagged with this number saw at least
     // every change it counts, so a later change always shows as newer.
-    let changes = db::allocation::changes(store.db).await?;
+    let changes = db::allocation::changes_seen(store.db).await?;
     let minute = now.timestamp().div_euclid(60);
     let key = reader_key(caller, overdue_days);
     if let Some(counts) = cache.get(&key, changes, minute) {

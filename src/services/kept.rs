@@ -42,7 +42,7 @@ where
         return count().await;
     };
     // Read before counting (see the module's note).
-    let changes = db::allocation::changes(db).await?;
+    let changes = db::allocation::changes_seen(db).await?;
     if let Some(total) = kept.totals.get(&list, changes) {
         return Ok(total);
     }

@@ -106,7 +106,7 @@ async fn keeping<'a>(
     // The index version first: a commit between the two reads then tags
     // the answer with an older version, which only makes it miss sooner.
     let index = search.version();
-    let changes = crate::db::allocation::changes(store.db).await?;
+    let changes = crate::db::allocation::changes_seen(store.db).await?;
     Ok(Some((
         &k.suggestions,
         kept::Tag {

@@ -152,6 +152,13 @@ pub async fn csrf_guard(session: Session, req: Request, next: Next) -> Response 
 const CSP: &str = "default-src 'self'; style-src 'self'; img-src 'self' data:; script-src 'self'; \
                    form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'";
 
+/// The kept values one request looks up (the navigation's counts, a
+/// list's total, the k-anonymity population, suggestions) share one
+/// reading of the portal's change count (`db::allocation::once_per_request`).
+pub async fn changes_once(req: Request, next: Next) -> Response {
+    crate::db::allocation::once_per_request(next.run(req)).await
+}
+
 /// Security headers on every response; `no-store` on everything but static files.
 pub async fn security_headers(req: Request, next: Next) -> Response {
     let is_static = req.uri().path().starts_with("/static/") || req.uri().path() == "/favicon.ico";

@@ -476,6 +476,7 @@ pub fn build(state: AppState) -> Router {
         ))
         .layer(from_fn(middleware::html_errors))
         .layer(from_fn_with_state(state.clone(), middleware::load_user))
+        .layer(from_fn(middleware::changes_once))
         .layer(
             ServiceBuilder::new()
                 // Outermost: every answer (pages, errors, JSON, the

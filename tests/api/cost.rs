@@ -211,3 +211,66 @@ async fn searching_costs_the_same_however_many_offers_and_needs_there_are() {
         "an anonymous search of offers reads the index alone"
     );
 }
+
+/// Statements of `sent` that read the portal's change count.
+fn change_count_reads(sent: &[Statement]) -> usize {
+    sent.iter()
+        .filter(|s| s.sql.contains("change_counters") && s.sql.starts_with("SELECT"))
+        .count()
+}
+
+#[tokio::test]
+async fn a_request_reads_the_change_count_once_for_all_it_finds_kept() {
+    let app = TestApp::spawn().await;
+    let mut officer = app.login_as(Role::TownshipOfficer).await;
+    grow(&mut officer, TOWNSHIP_A, crate::helpers::VILLAGE_A, 2, 400).await;
+    let need = officer.get("/api/v1/needs?limit=1").await.json()["items"][0]["id"]
+        .as_str()
+        .expect("a need")
+        .to_owned();
+    app.index_now().await;
+    // Each of these looks up two or more kinds of kept values (the
+    // navigation's counts, a list's total, the population, suggestions).
+    for path in [
+        "/needs".to_owned(),
+        "/inbox".to_owned(),
+        format!("/needs/{need}/suggestions"),
+        format!("/api/v1/needs/{need}/suggestions"),
+    ] {
+        let sent = cold_statements_of(&app, &mut officer, &path).await;
+        assert_eq!(change_count_reads(&sent), 1, "{path}: {sent:#?}");
+    }
+}
+
+#[tokio::test]
+async fn a_change_counted_by_the_request_itself_is_read_again() {
+    use carebridge::db::allocation::{changes_seen, count_change, once_per_request};
+    use sea_orm::TransactionTrait;
+    let app = TestApp::spawn().await;
+    let db = &app.db;
+    once_per_request(async {
+        let (first, sent) = counting(changes_seen(db)).await;
+        let first = first.expect("read");
+        assert_eq!(change_count_reads(&sent), 1);
+        // Another request's change: this one goes on with what it read.
+        crate::allocation::count_change(&app).await;
+        let (again, sent) = counting(changes_seen(db)).await;
+        assert_eq!(again.expect("read"), first);
+        assert!(sent.is_empty(), "{sent:#?}");
+        // Its own change: read again, never found under the count before it.
+        let txn = db.begin().await.expect("begin");
+        count_change(&txn).await.expect("count");
+        txn.commit().await.expect("commit");
+        let (after, sent) = counting(changes_seen(db)).await;
+        assert_eq!(after.expect("read"), first + 2);
+        assert_eq!(change_count_reads(&sent), 1);
+    })
+    .await;
+    // Outside a request every call reads.
+    let (_, sent) = counting(async {
+        changes_seen(db).await.expect("read");
+        changes_seen(db).await.expect("read")
+    })
+    .await;
+    assert_eq!(change_count_reads(&sent), 2);
+}

@@ -19,7 +19,7 @@ pub async fn of_kind(
     if ids.is_empty() {
         return Ok(HashMap::new());
     }
-    let ids = ids.iter().cloned();
+    let ids = crate::db::id_lists::padded(ids);
     let rows: Vec<(String, String)> = match kind {
         "child" => {
             child::Entity::find()

@@ -172,7 +172,7 @@ pub async fn counts<C: sea_orm::ConnectionTrait>(
         return Ok(population);
     };
     // Read before counting (see the module's note).
-    let tag = (db::allocation::changes(store.db).await?, today, cap);
+    let tag = (db::allocation::changes_seen(store.db).await?, today, cap);
     let (found, missing) = cache.lookup(tag, keys);
     for (key, n) in found {
         set(key, n);
