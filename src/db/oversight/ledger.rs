@@ -94,7 +94,10 @@ pub async fn matches_of(
             Expr::col((need::Entity, need::Column::Id))
                 .equals((match_record::Entity, match_record::Column::NeedId)),
         )
-        .and_where(Expr::col((need::Entity, need::Column::ChildId)).is_in(crate::db::id_lists::padded(ids)))
+        .and_where(
+            Expr::col((need::Entity, need::Column::ChildId))
+                .is_in(crate::db::id_lists::padded(ids)),
+        )
         .and_where(
             Expr::col((match_record::Entity, match_record::Column::Status)).is_in([
                 MatchStatus::Approved.as_str(),
