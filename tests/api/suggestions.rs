@@ -920,3 +920,88 @@ async fn a_kept_offer_answer_holds_until_a_change_and_is_for_its_owner_only() {
         .await
         .assert_status(StatusCode::FORBIDDEN);
 }
+
+/// Computations that began before a change and end after it must not be
+/// given again: requests for a need's suggestions race a provider pausing
+/// one offer and another offer's edit; once both writes are in, every
+/// answer leaves the paused offer out and shows the edit.
+#[tokio::test]
+async fn answers_computed_while_offers_change_are_never_given_after_the_change() {
+    let mut w = world().await;
+    let paused = w
+        .provider
+        .create_offer(offer_body(
+            "tutoring",
+            "数学辅导",
+            "辅导数学作业。",
+            &[TOWNSHIP_A],
+        ))
+        .await;
+    let edited = w
+        .provider
+        .create_offer(offer_body(
+            "tutoring",
+            "语文辅导",
+            "辅导语文作业。",
+            &[TOWNSHIP_A],
+        ))
+        .await;
+    w.app.index_now().await;
+    let edited_body = |capacity: i64| {
+        let mut body = offer_body("tutoring", "语文辅导", "辅导语文作业。", &[TOWNSHIP_A]);
+        body["capacity"] = json!(capacity);
+        body
+    };
+    let path = format!("/api/v1/needs/{}/suggestions", w.need_id);
+    for _ in 0..3 {
+        let readers = (0..12).map(|_| {
+            let mut officer = w.officer.clone();
+            let path = path.clone();
+            async move { officer.get(&path).await.status }
+        });
+        let mut pauser = w.provider.clone();
+        let mut editor = w.provider.clone();
+        let pause = async {
+            pauser
+                .post_json(&format!("/api/v1/offers/{paused}/pause"), json!({}))
+                .await
+                .status
+        };
+        let edit = async {
+            editor
+                .send_json(
+                    axum::http::Method::PUT,
+                    &format!("/api/v1/offers/{edited}"),
+                    edited_body(9),
+                )
+                .await
+                .status
+        };
+        let (statuses, paused_status, edited_status) =
+            tokio::join!(futures_util::future::join_all(readers), pause, edit);
+        assert!(
+            statuses.iter().all(|s| *s == StatusCode::OK),
+            "{statuses:?}"
+        );
+        assert_eq!(paused_status, StatusCode::OK);
+        assert_eq!(edited_status, StatusCode::OK);
+        for _ in 0..2 {
+            let body = suggestions_for_need(&mut w.officer, &w.need_id).await;
+            assert_eq!(offer_ids(&body), vec![edited.clone()], "{body}");
+            assert_eq!(item_for(&body, &edited)["offer"]["capacity"], 9, "{body}");
+        }
+        // Open again for the next round.
+        w.provider
+            .post_json(&format!("/api/v1/offers/{paused}/resume"), json!({}))
+            .await
+            .assert_status(StatusCode::OK);
+        w.provider
+            .send_json(
+                axum::http::Method::PUT,
+                &format!("/api/v1/offers/{edited}"),
+                edited_body(5),
+            )
+            .await
+            .assert_status(StatusCode::OK);
+    }
+}
