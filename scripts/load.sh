@@ -18,7 +18,8 @@
 # BIN (the binary; default target/release/carebridge, built first unless
 # SKIP_BUILD=1), LOGIN_SECONDS (30), TIMEOUT (wrk's, 10s), ALLOC_TIMEOUT (5s),
 # DATA_FROM (SQLite: copy this data directory of an earlier run, e.g.
-# /work/loadruns/<run>/data saved before the run, instead of generating).
+# /work/loadruns/<run>/data saved before the run, instead of generating),
+# IDLE_WAIT (seconds idle before the last memory reading, 130).
 set -euo pipefail
 
 ROOT=${ROOT:-$(cd "$(dirname "$0")/.." && pwd)}
@@ -108,6 +109,12 @@ start_server
 curl -sf "$BASE/healthz" >/dev/null || { echo "server did not start" >&2; exit 1; }
 rss_kb() { awk '/^VmRSS/{print $2}' "/proc/$SERVER_PID/status"; }
 hwm_kb() { awk '/^VmHWM/{print $2}' "/proc/$SERVER_PID/status"; }
+# Resident memory split into anonymous (heap) and mapped files (the
+# binary, the search index), in MB: "R MB (anonymous A, files F)".
+rss_split() {
+  awk '/^Rss:/{r=$2} /^Anonymous:/{a=$2} END{printf "%d MB (anonymous %d, files %d)", r/1024, a/1024, (r-a)/1024}' \
+    "/proc/$SERVER_PID/smaps_rollup"
+}
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$SERVER_PID/stat"; }
 # A server that has just started may still be working in the background
 # (the daily re-projection, the sweeps' first round, the month-end
@@ -128,8 +135,8 @@ settle() {
   echo "   server settled after ${waited} s"
 }
 settle
-IDLE_START_KB=$(rss_kb)
-echo "== server pid $SERVER_PID on $BASE, idle RSS $((IDLE_START_KB / 1024)) MB"
+IDLE_START=$(rss_split)
+echo "== server pid $SERVER_PID on $BASE, idle RSS $IDLE_START"
 
 sql() {
   if [[ "$DB" == postgres ]]; then
@@ -282,10 +289,12 @@ for kind in $KINDS; do
   done
 done
 
-sleep 5
+# Idle after the runs: two minutes without requests (the background
+# sweeps of each minute still run).
+sleep "${IDLE_WAIT:-130}"
 {
   echo
-  echo "Server RSS: idle after start $((IDLE_START_KB / 1024)) MB, idle after the runs $(( $(rss_kb) / 1024 )) MB, peak over the process's life (VmHWM) $(( $(hwm_kb) / 1024 )) MB."
+  echo "Server RSS: idle after start $IDLE_START, idle after the runs $(rss_split), peak over the process's life (VmHWM) $(( $(hwm_kb) / 1024 )) MB."
   echo "Data: $N offers, $N needs (seed 7), $DB; $DURATION s a run (logins $LOGIN_SECONDS s); $(nproc) cores shared by wrk and the server."
 } >>"$TABLE"
 echo
