@@ -803,10 +803,10 @@ fn reads(sent: &[sea_orm::Statement], table: &str) -> bool {
     sent.iter().any(|s| s.sql.contains(&quoted))
 }
 
-#[tokio::test]
-async fn a_kept_need_answer_holds_until_a_change_and_never_reaches_past_the_callers_scope() {
-    let mut w = world().await;
-    let first = w
+/// Two tutoring offers of the provider in township A (math, then
+/// Chinese), indexed.
+async fn two_tutoring_offers(w: &mut World) -> (String, String) {
+    let math = w
         .provider
         .create_offer(offer_body(
             "tutoring",
@@ -815,7 +815,7 @@ async fn a_kept_need_answer_holds_until_a_change_and_never_reaches_past_the_call
             &[TOWNSHIP_A],
         ))
         .await;
-    let second = w
+    let chinese = w
         .provider
         .create_offer(offer_body(
             "tutoring",
@@ -825,6 +825,13 @@ async fn a_kept_need_answer_holds_until_a_change_and_never_reaches_past_the_call
         ))
         .await;
     w.app.index_now().await;
+    (math, chinese)
+}
+
+#[tokio::test]
+async fn a_kept_need_answer_holds_until_a_change_and_never_reaches_past_the_callers_scope() {
+    let mut w = world().await;
+    let (first, second) = two_tutoring_offers(&mut w).await;
     let path = format!("/api/v1/needs/{}/suggestions", w.need_id);
     let (computed, sent) = counted_json(&mut w.officer, &path).await;
     assert!(reads(&sent, "offers"), "the first answer is computed");
@@ -928,25 +935,7 @@ async fn a_kept_offer_answer_holds_until_a_change_and_is_for_its_owner_only() {
 #[tokio::test]
 async fn answers_computed_while_offers_change_are_never_given_after_the_change() {
     let mut w = world().await;
-    let paused = w
-        .provider
-        .create_offer(offer_body(
-            "tutoring",
-            "数学辅导",
-            "辅导数学作业。",
-            &[TOWNSHIP_A],
-        ))
-        .await;
-    let edited = w
-        .provider
-        .create_offer(offer_body(
-            "tutoring",
-            "语文辅导",
-            "辅导语文作业。",
-            &[TOWNSHIP_A],
-        ))
-        .await;
-    w.app.index_now().await;
+    let (paused, edited) = two_tutoring_offers(&mut w).await;
     let edited_body = |capacity: i64| {
         let mut body = offer_body("tutoring", "语文辅导", "辅导语文作业。", &[TOWNSHIP_A]);
         body["capacity"] = json!(capacity);
