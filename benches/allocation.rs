@@ -210,7 +210,7 @@ fn staff(role: Role, township: Option<String>) -> Principal {
 /// What the navigation's inbox count costs on this data.
 async fn inbox_costs(store: Store<'_>, loaded: &Loaded, runs: usize) -> Result<(), Error> {
     let mut by_township: std::collections::HashMap<&str, usize> = Default::default();
-    for need in &loaded.needs {
+    for need in &loaded.facts {
         *by_township.entry(need.township.as_str()).or_default() += 1;
     }
     let busiest = by_township

@@ -22,8 +22,6 @@ use crate::domain::offer::OfferStatus;
 #[derive(Debug, Clone)]
 pub struct NeedRow {
     pub id: String,
-    pub code: String,
-    pub title: String,
     pub township_code: String,
     pub category: Category,
     pub urgency: Urgency,
@@ -50,8 +48,6 @@ pub async fn needs_page(
     let mut select = Query::select();
     for name in [
         "id",
-        "code",
-        "title",
         "township_code",
         "category",
         "urgency",
@@ -82,8 +78,6 @@ pub async fn needs_page(
         .map(|row| {
             Ok(NeedRow {
                 id: row.try_get("", "id")?,
-                code: row.try_get("", "code")?,
-                title: row.try_get("", "title")?,
                 township_code: row.try_get("", "township_code")?,
                 category: row.try_get("", "category")?,
                 urgency: row.try_get("", "urgency")?,
@@ -121,9 +115,7 @@ pub struct OfferRow {
     pub id: String,
     pub provider_id: Option<String>,
     pub family_id: Option<String>,
-    pub owner_name: String,
     pub category: Category,
-    pub title: String,
     pub remaining: i32,
     pub county_wide: bool,
     pub age_min: Option<i16>,
@@ -146,9 +138,7 @@ pub async fn offers_page(
         offer::Column::Id,
         offer::Column::ProviderId,
         offer::Column::FamilyId,
-        offer::Column::OwnerName,
         offer::Column::Category,
-        offer::Column::Title,
         offer::Column::Remaining,
         offer::Column::CountyWide,
         offer::Column::AgeMin,
@@ -178,6 +168,46 @@ pub async fn townships_of(
         .column(offer_township::Column::OfferId)
         .column(offer_township::Column::TownshipCode)
         .filter(offer_township::Column::OfferId.is_in(crate::db::id_lists::padded(ids)))
+        .into_tuple()
+        .all(db)
+        .await
+}
+
+/// (id, code, title) of the needs `ids`: what a page of the plan's pairs
+/// shows of them (the plan itself keeps only ids).
+pub async fn needs_shown(
+    db: &impl ConnectionTrait,
+    ids: &[String],
+) -> Result<Vec<(String, String, String)>, DbErr> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    need::Entity::find()
+        .select_only()
+        .columns([need::Column::Id, need::Column::Code, need::Column::Title])
+        .filter(need::Column::Id.is_in(crate::db::id_lists::padded(ids)))
+        .into_tuple()
+        .all(db)
+        .await
+}
+
+/// (id, title, owner name) of the offers `ids`: what a page of the plan's
+/// pairs shows of them.
+pub async fn offers_shown(
+    db: &impl ConnectionTrait,
+    ids: &[String],
+) -> Result<Vec<(String, String, String)>, DbErr> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    offer::Entity::find()
+        .select_only()
+        .columns([
+            offer::Column::Id,
+            offer::Column::Title,
+            offer::Column::OwnerName,
+        ])
+        .filter(offer::Column::Id.is_in(crate::db::id_lists::padded(ids)))
         .into_tuple()
         .all(db)
         .await

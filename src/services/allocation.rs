@@ -34,6 +34,7 @@ use super::{Page, Paging, Principal, ServiceResult};
 
 pub mod job;
 pub mod load;
+mod named;
 
 pub use job::{Jobs, Phase, Progress, Version};
 pub use load::{Loaded, OfferShown, OpenNeed};
@@ -136,8 +137,8 @@ pub struct Computed {
     county: Summary,
     townships: HashMap<String, Summary>,
     /// Needs and offers that appear in pairs.
-    needs: Vec<OpenNeed>,
-    shown_offers: Vec<OfferShown>,
+    needs: named::Needs,
+    shown_offers: named::Offers,
     /// (need, offer) positions in the two lists above, most urgent first,
     /// then in publication order.
     pairs: Vec<(u32, u32)>,
@@ -180,7 +181,7 @@ impl Computed {
             }
         }
         let offer_count = offers.len() as u64;
-        let (shown_needs, shown_offers, pairs) = shown(&solved.plan, &facts, needs, offers);
+        let (shown_needs, shown_offers, pairs) = shown(&solved.plan, &facts, &needs, &offers);
         Computed {
             version,
             computed_at,
@@ -194,36 +195,30 @@ impl Computed {
         }
     }
 
-    /// The plan for `township` (`None`: the county), one page of pairs.
-    fn scoped(&self, township: Option<&str>, paging: Paging) -> Allocation {
+    /// The plan for `township` (`None`: the county), with the kept needs
+    /// and offers of one page of pairs (the page's items are left empty:
+    /// [`shown_pairs`] reads what they show).
+    fn scoped(
+        &self,
+        township: Option<&str>,
+        paging: Paging,
+    ) -> (Allocation, Vec<(named::Need<'_>, &str)>) {
         let summary = match township {
             None => self.county,
             Some(t) => self.townships.get(t).copied().unwrap_or_default(),
         };
-        let in_scope =
-            |&&(n, _): &&(u32, u32)| township.is_none_or(|t| self.needs[n as usize].township == t);
-        let total = self.pairs.iter().filter(in_scope).count() as u64;
-        let items = self
-            .pairs
-            .iter()
-            .filter(in_scope)
+        let pairs = self.pairs.iter().filter_map(|&(n, o)| {
+            let need = self.needs.get(n as usize)?;
+            township
+                .is_none_or(|t| need.township == t)
+                .then(|| (need, self.shown_offers.id(o as usize)))
+        });
+        let total = pairs.clone().count() as u64;
+        let page = pairs
             .skip(usize::try_from(paging.offset).unwrap_or(usize::MAX))
             .take(usize::try_from(paging.limit).unwrap_or(usize::MAX))
-            .map(|&(n, o)| {
-                let (need, offer) = (&self.needs[n as usize], &self.shown_offers[o as usize]);
-                Pair {
-                    need_id: need.id.clone(),
-                    need_code: need.code.clone(),
-                    need_title: need.title.clone(),
-                    township: need.township.clone(),
-                    urgency: need.urgency,
-                    offer_id: offer.id.clone(),
-                    offer_title: offer.title.clone(),
-                    owner_name: offer.owner_name.clone(),
-                }
-            })
             .collect();
-        Allocation {
+        let allocation = Allocation {
             computed_at: self.computed_at,
             duration: self.duration,
             needs: summary.needs,
@@ -231,50 +226,96 @@ impl Computed {
             offers: self.offers,
             plan: summary.plan,
             greedy: summary.greedy,
-            pairs: Page { total, items },
-        }
+            pairs: Page {
+                total,
+                items: Vec::new(),
+            },
+        };
+        (allocation, page)
     }
 }
 
-type Shown = (Vec<OpenNeed>, Vec<OfferShown>, Vec<(u32, u32)>);
-
-/// Keeps the items of `all` that `used` marks (moved, not copied); answers
-/// them and each kept item's new position.
-fn keep<T>(all: Vec<T>, used: &[bool]) -> (Vec<T>, Vec<u32>) {
-    let mut at = vec![u32::MAX; all.len()];
-    let mut kept = Vec::new();
-    for (i, item) in all.into_iter().enumerate() {
-        if used[i] {
-            at[i] = kept.len() as u32;
-            kept.push(item);
-        }
-    }
-    (kept, at)
+/// The pairs of one page as they show: the needs' codes and titles and the
+/// offers' titles and owners, read in one statement each. A need or offer
+/// whose row is gone (nothing is deleted, but a restore could take it) is
+/// shown by its id, with empty texts, rather than dropped from the page.
+async fn shown_pairs(
+    db: &DatabaseConnection,
+    page: &[(named::Need<'_>, &str)],
+) -> ServiceResult<Vec<Pair>> {
+    let need_ids: Vec<String> = page.iter().map(|(n, _)| n.id.to_owned()).collect();
+    let offer_ids: Vec<String> = page.iter().map(|(_, o)| (*o).to_owned()).collect();
+    let needs: HashMap<String, (String, String)> =
+        crate::db::allocation::needs_shown(db, &need_ids)
+            .await?
+            .into_iter()
+            .map(|(id, code, title)| (id, (code, title)))
+            .collect();
+    let offers: HashMap<String, (String, String)> =
+        crate::db::allocation::offers_shown(db, &offer_ids)
+            .await?
+            .into_iter()
+            .map(|(id, title, owner)| (id, (title, owner)))
+            .collect();
+    Ok(page
+        .iter()
+        .map(|&(need, offer_id)| {
+            let (need_code, need_title) = needs.get(need.id).cloned().unwrap_or_default();
+            let (offer_title, owner_name) = offers.get(offer_id).cloned().unwrap_or_default();
+            Pair {
+                need_id: need.id.to_owned(),
+                need_code,
+                need_title,
+                township: need.township.to_owned(),
+                urgency: need.urgency,
+                offer_id: offer_id.to_owned(),
+                offer_title,
+                owner_name,
+            }
+        })
+        .collect())
 }
 
-/// The needs and offers the plan's pairs name, and the pairs as positions
-/// in them, most urgent first, then in publication order.
+type Shown = (named::Needs, named::Offers, Vec<(u32, u32)>);
+
+/// The needs and offers the plan's pairs name, packed (see [`named`]),
+/// and the pairs as positions in them, most urgent first, then in
+/// publication order.
 fn shown(
     plan: &Plan,
     facts: &[fit::NeedFacts],
-    needs: Vec<OpenNeed>,
-    offers: Vec<OfferShown>,
+    needs: &[OpenNeed],
+    offers: &[OfferShown],
 ) -> Shown {
-    let mut need_used = vec![false; needs.len()];
-    let mut offer_used = vec![false; offers.len()];
+    let mut need_at = vec![u32::MAX; needs.len()];
+    let mut offer_at = vec![u32::MAX; offers.len()];
     for &(o, n) in &plan.assignments {
-        need_used[n] = true;
-        offer_used[o] = true;
+        need_at[n] = 0;
+        offer_at[o] = 0;
     }
-    let (needs, need_at) = keep(needs, &need_used);
-    let (offers, offer_at) = keep(offers, &offer_used);
+    let mut kept_needs = named::Needs::default();
+    for ((at, need), f) in need_at.iter_mut().zip(needs).zip(facts) {
+        if *at == 0 {
+            *at = u32::try_from(kept_needs.len()).unwrap_or(u32::MAX);
+            kept_needs.push(&need.id, &f.township, f.urgency);
+        }
+    }
+    let mut kept_offers = named::Offers::default();
+    for (at, offer) in offer_at.iter_mut().zip(offers) {
+        if *at == 0 {
+            *at = u32::try_from(kept_offers.len()).unwrap_or(u32::MAX);
+            kept_offers.push(&offer.id);
+        }
+    }
+    kept_needs.shrink_to_fit();
+    kept_offers.shrink_to_fit();
     let mut order: Vec<(usize, usize)> = plan.assignments.clone();
     order.sort_by_key(|&(o, n)| (fit::tier(facts[n].urgency), n, o));
     let pairs = order
         .into_iter()
         .map(|(o, n)| (need_at[n], offer_at[o]))
         .collect();
-    (needs, offers, pairs)
+    (kept_needs, kept_offers, pairs)
 }
 
 /// The plan for the caller: county staff see the county, a township
@@ -291,7 +332,9 @@ pub async fn allocation(
     caller.require_role(&[Role::CountyAdmin, Role::TownshipOfficer])?;
     Ok(match jobs.find(db, vault).await? {
         job::Found::Fresh(computed) => {
-            Answer::Ready(computed.scoped(caller.township_filter(), paging))
+            let (mut allocation, page) = computed.scoped(caller.township_filter(), paging);
+            allocation.pairs.items = shown_pairs(db, &page).await?;
+            Answer::Ready(allocation)
         }
         job::Found::Running { progress, failed } => Answer::Pending(Pending {
             started_at: progress.started_at,

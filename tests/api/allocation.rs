@@ -173,6 +173,8 @@ async fn the_only_place_goes_to_the_urgent_need_although_first_come_would_give_i
     let item = &body["items"][0];
     assert_eq!(item["urgency"], "urgent");
     assert_eq!(item["township"], TOWNSHIP_A);
+    // The plan keeps ids; the texts are read for the page shown.
+    assert_eq!(item["need_title"], "需要课后陪伴和帮助");
     assert_eq!(item["offer_title"], "四点半课堂作业辅导");
     assert!(
         item["owner_name"]
@@ -382,6 +384,7 @@ async fn a_need_for_two_people_takes_one_place_from_each_of_two_offers() {
         .await;
     let mut body = crate::helpers::need_body(&child);
     body["quantity"] = json!(2);
+    let title = body["title"].clone();
     let created = officer.post_json("/api/v1/needs", body).await;
     created.assert_status(StatusCode::CREATED);
     let id = created.json()["id"].as_str().expect("id").to_owned();
@@ -400,6 +403,17 @@ async fn a_need_for_two_people_takes_one_place_from_each_of_two_offers() {
     assert_eq!(body["plan"]["needs_covered"], 1);
     let mut offers: Vec<String> = pairs(&body).into_iter().map(|(_, o)| o).collect();
     offers.sort();
+    // The one need named by both pairs shows its code and title in each.
+    let code = created.json()["code"].clone();
+    for item in body["items"].as_array().expect("items") {
+        assert_eq!((&item["need_code"], &item["need_title"]), (&code, &title));
+        assert!(
+            !item["offer_title"]
+                .as_str()
+                .expect("offer title")
+                .is_empty()
+        );
+    }
     let mut expected = vec![big, small];
     expected.sort();
     assert_eq!(offers, expected);

@@ -12,29 +12,27 @@ use crate::db::allocation::{NeedRow, OfferRow};
 use crate::domain::allocation::fit::{self, NeedFacts, OfferFacts};
 use crate::domain::child::{AgeBand, FileStatus};
 use crate::domain::matching::MatchStatus;
-use crate::domain::need::{NeedStatus, Urgency};
+use crate::domain::need::NeedStatus;
 use crate::domain::offer::{AgeRange, OfferStatus};
 
 use super::super::families::approval_is_current;
 use super::super::files::identity;
 use super::super::{ServiceResult, Store};
 
-/// The public fields of an open need that a proposed pair shows.
+/// An open need as the plan reads it: its id (township and urgency are in
+/// its [`NeedFacts`]). What a pair shows of it (code, title) is read for
+/// the page shown (`db::allocation::needs_shown`): a hundred thousand
+/// titles would otherwise be read and held while the job runs.
 #[derive(Clone, Debug)]
 pub struct OpenNeed {
     pub id: String,
-    pub code: String,
-    pub title: String,
-    pub township: String,
-    pub urgency: Urgency,
 }
 
-/// The public fields of an offer that a proposed pair shows.
+/// An offer with places as the plan keeps it: its id (title and owner are
+/// read for the page shown, `db::allocation::offers_shown`).
 #[derive(Clone, Debug)]
 pub struct OfferShown {
     pub id: String,
-    pub title: String,
-    pub owner_name: String,
 }
 
 /// The open needs and offers with places, in problem order.
@@ -51,9 +49,6 @@ pub struct Loaded {
     /// (offer, need) positions already in an open match.
     pub taken: HashSet<(usize, usize)>,
 }
-
-/// The order of offers: oldest first.
-type OfferKey = (DateTime<Utc>, String);
 
 /// Rows read at a time.
 const PAGE: u64 = 2000;
@@ -95,7 +90,7 @@ pub async fn load(
     };
     // A page at a time, by id; then oldest first, the order first come
     // takes them in.
-    let mut offers: Vec<(OfferKey, OfferShown, OfferFacts)> = Vec::new();
+    let mut offers: Vec<(DateTime<Utc>, OfferShown, OfferFacts)> = Vec::new();
     let mut after: Option<String> = None;
     loop {
         let mut page = db::allocation::offers_page(conn, after.as_deref(), PAGE).await?;
@@ -131,13 +126,7 @@ pub async fn load(
                     .and_then(Result::ok),
                 remaining: u32::try_from(o.remaining).unwrap_or(0),
             };
-            let key = (o.created_at, o.id.clone());
-            let shown = OfferShown {
-                id: o.id,
-                title: o.title,
-                owner_name: o.owner_name,
-            };
-            offers.push((key, shown, facts));
+            offers.push((o.created_at, OfferShown { id: o.id }, facts));
         }
         step(
             u8::try_from(offers.len() * 30 / offer_total.max(1))
@@ -148,7 +137,7 @@ pub async fn load(
             break;
         }
     }
-    offers.sort_by(|(a, _, _), (b, _, _)| a.cmp(b));
+    offers.sort_by(|(a, x, _), (b, y, _)| (a, &x.id).cmp(&(b, &y.id)));
     let (offers, offer_facts): (Vec<OfferShown>, Vec<OfferFacts>) = offers
         .into_iter()
         .map(|(_, shown, facts)| (shown, facts))
@@ -189,8 +178,6 @@ pub async fn load(
         for row in page {
             let NeedRow {
                 id,
-                code,
-                title,
                 township_code: township,
                 category,
                 urgency,
@@ -215,18 +202,12 @@ pub async fn load(
             };
             let facts = NeedFacts {
                 category,
-                township: township.clone(),
+                township,
                 band,
                 urgency,
                 places,
             };
-            let need = OpenNeed {
-                id,
-                code,
-                title,
-                township,
-                urgency,
-            };
+            let need = OpenNeed { id };
             open.push((published, need, facts));
         }
         step(

@@ -19,7 +19,7 @@ use crate::vault::Vault;
 
 use super::super::{ServiceResult, Store};
 use super::figures::{self, AllFigures, Trend};
-use super::kept::{Keeper, Kept};
+use super::kept::{Keeper, Kept, Turns};
 use super::stats::{self, PublicStats};
 
 /// A snapshot read under an older change count is refreshed after this.
@@ -53,10 +53,12 @@ impl Default for Jobs {
 impl Jobs {
     /// Jobs refreshing after `refresh` (once the data changed), requests
     /// waiting at most `wait` for a period's first figures.
+    /// Their jobs take turns, one at a time (see [`super::kept`]).
     pub fn new(refresh: Duration, wait: StdDuration) -> Self {
+        let turns = Turns::new(1);
         Jobs {
-            figures: Arc::new(Keeper::new(refresh, wait)),
-            stats: Arc::new(Keeper::new(refresh, wait)),
+            figures: Arc::new(Keeper::new(refresh, wait, turns.clone())),
+            stats: Arc::new(Keeper::new(refresh, wait, turns)),
         }
     }
 }

@@ -9,6 +9,13 @@
 //! Only when nothing is kept yet does the request wait for the job, for a
 //! bounded time. The job slot of a key is reserved under the lock before
 //! the job is spawned, so concurrent requests never start two for one key.
+//!
+//! Jobs of different keys take turns ([`Turns`]): each reads every
+//! township's figures of its period and holds them while it sums, so the
+//! first requests of four periods at once would hold four such working
+//! sets together (the server's memory peak at province scale), while
+//! waiting holds nothing and the requests are answered "being computed"
+//! after their bounded wait either way.
 
 use std::collections::HashMap;
 use std::future::Future;
@@ -17,7 +24,7 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration as StdDuration, Instant};
 
 use chrono::{DateTime, Duration, Utc};
-use tokio::sync::watch;
+use tokio::sync::{Semaphore, watch};
 
 use super::super::ServiceResult;
 
@@ -61,9 +68,22 @@ enum Look<V> {
     Wait(watch::Receiver<()>),
 }
 
+/// The turns jobs take: how many run at once, shared by the keepers that
+/// hold one.
+#[derive(Clone, Debug)]
+pub struct Turns(Arc<Semaphore>);
+
+impl Turns {
+    /// `at_once` jobs at a time (at least one).
+    pub fn new(at_once: usize) -> Self {
+        Turns(Arc::new(Semaphore::new(at_once.max(1))))
+    }
+}
+
 /// The snapshots of one kind of figures, per key.
 pub struct Keeper<K, V> {
     slots: Mutex<HashMap<K, Slot<V>>>,
+    turns: Turns,
     /// How long a snapshot read under an older change count is served
     /// without a refresh.
     refresh: Duration,
@@ -82,9 +102,10 @@ where
     K: Hash + Eq + Clone + Send + Sync + 'static,
     V: Send + Sync + 'static,
 {
-    pub fn new(refresh: Duration, wait: StdDuration) -> Self {
+    pub fn new(refresh: Duration, wait: StdDuration, turns: Turns) -> Self {
         Keeper {
             slots: Mutex::new(HashMap::new()),
+            turns,
             refresh,
             wait,
         }
@@ -207,12 +228,15 @@ async fn run<K, V, Fut>(
     V: Send + Sync + 'static,
     Fut: Future<Output = ServiceResult<V>> + Send + 'static,
 {
+    let turns = keeper.turns.0.clone();
     let mut release = Release {
         keeper,
         key,
         snapshot: None,
         _done: done,
     };
+    // The semaphore is never closed; were it, the job would run untaken.
+    let _turn = turns.acquire_owned().await.ok();
     let started = Instant::now();
     match job.await {
         Ok(value) => {
@@ -238,6 +262,7 @@ mod tests {
         Arc::new(Keeper::new(
             Duration::minutes(10),
             StdDuration::from_secs(5),
+            Turns::new(4),
         ))
     }
 
@@ -320,6 +345,7 @@ mod tests {
         let keeper: Arc<Keeper<u8, u32>> = Arc::new(Keeper::new(
             Duration::minutes(10),
             StdDuration::from_millis(20),
+            Turns::new(4),
         ));
         let now = Utc::now();
         let slow = keeper
@@ -347,5 +373,44 @@ mod tests {
             value(keeper.get(2, 0, now, || counted(runs.clone(), 0)).await),
             9
         );
+    }
+
+    #[tokio::test]
+    async fn jobs_of_different_keys_and_keepers_sharing_turns_run_one_at_a_time() {
+        let turns = Turns::new(1);
+        let figures: Arc<Keeper<u8, u32>> = Arc::new(Keeper::new(
+            Duration::minutes(10),
+            StdDuration::from_secs(5),
+            turns.clone(),
+        ));
+        let stats: Arc<Keeper<u8, u32>> = Arc::new(Keeper::new(
+            Duration::minutes(10),
+            StdDuration::from_secs(5),
+            turns,
+        ));
+        let running = Arc::new(AtomicU32::new(0));
+        let most = Arc::new(AtomicU32::new(0));
+        let now = Utc::now();
+        let asks = (0..6u8).map(|key| {
+            let keeper = if key % 2 == 0 { &figures } else { &stats }.clone();
+            let (running, most) = (running.clone(), most.clone());
+            tokio::spawn(async move {
+                let job = move || async move {
+                    let now_running = running.fetch_add(1, Ordering::SeqCst) + 1;
+                    most.fetch_max(now_running, Ordering::SeqCst);
+                    tokio::time::sleep(StdDuration::from_millis(30)).await;
+                    running.fetch_sub(1, Ordering::SeqCst);
+                    Ok(u32::from(key))
+                };
+                value(keeper.get(key, 0, now, job).await)
+            })
+        });
+        let got: Vec<u32> = futures_util::future::join_all(asks)
+            .await
+            .into_iter()
+            .map(|r| r.expect("joined"))
+            .collect();
+        assert_eq!(got, vec![0, 1, 2, 3, 4, 5]);
+        assert_eq!(most.load(Ordering::SeqCst), 1);
     }
 }
