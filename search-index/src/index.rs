@@ -127,9 +127,15 @@ impl SearchIndex {
         index
             .tokenizers()
             .register(TOKENIZER_NAME, CareTokenizer::new());
+        // Reloaded by hand, after each commit (`apply`) and after merges
+        // (`wait_for_merges`): every reload starts a new generation, which
+        // ends every answer kept (here and by the portal's suggestions). A
+        // reader that also reloaded itself when the commit's files changed
+        // would start a second one some 500 ms after each commit, with the
+        // same documents, and throw away what was kept in between.
         let reader = index
             .reader_builder()
-            .reload_policy(ReloadPolicy::OnCommitWithDelay)
+            .reload_policy(ReloadPolicy::Manual)
             .try_into()?;
         let writer = new_writer(&index, heap_bytes, threads)?;
         let columns = ColumnCache::default();

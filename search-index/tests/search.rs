@@ -523,6 +523,28 @@ fn kept_answers_follow_every_change() {
     assert_eq!(index.count(&query).expect("count"), before.total);
 }
 
+/// On disk, a commit's files change under the reader: it serves the same
+/// generation until the next commit, so what was kept stays kept.
+#[test]
+fn a_commit_starts_one_generation_only() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let index = SearchIndex::open_or_create(&dir.path().join("index")).expect("create");
+    let changes: Vec<Change> = corpus().into_iter().map(Change::Upsert).collect();
+    index.apply(&changes, 1).expect("apply");
+    let query = Query {
+        text: "喘息".to_string(),
+        ..Query::default()
+    };
+    let generation = index.generation();
+    let answer = index.search(&query).expect("search");
+    // tantivy looks at the index's files every 500 ms.
+    std::thread::sleep(std::time::Duration::from_millis(1500));
+    assert_eq!(index.generation(), generation);
+    assert_eq!(index.kept(&query), Some(answer));
+    index.apply(&[], 2).expect("apply");
+    assert_ne!(index.generation(), generation);
+}
+
 #[test]
 fn a_kept_answer_is_looked_up_only_within_its_generation() {
     let index = index_with(corpus());
